@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, tests and benchmarks need, by name.
+# Idempotent and quiet: packages already present are not touched.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libsimdjson-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
+  libxxhash-dev zlib1g-dev libgtest-dev libgmock-dev
+  nodejs npm
+  chromium
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(libbenchmark-dev wrk python3 sqlite3 hyperfine)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# The machine may ship its own Node.js outside Debian's packages; use it when new enough.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]}")
+fi
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

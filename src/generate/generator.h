@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace cca::generate {
+
+// Flags and defaults of `ccanalytics generate`, the same as the reference generator's.
+struct GenerateOptions {
+  std::string output_dir;
+  int num_users = 30;
+  int num_sessions = 500;
+  int days = 30;
+  uint64_t seed = 42;
+  std::string end_date = "2026-02-01";  // YYYY-MM-DD, exclusive end of the window
+};
+
+struct GenerateSummary {
+  uint64_t events = 0;
+  uint64_t batches = 0;
+  uint64_t users = 0;
+  uint64_t sessions = 0;
+  std::string telemetry_path;
+  std::string employees_path;
+};
+
+// Writes DIR/telemetry_logs.jsonl and DIR/employees.csv, streaming: memory stays bounded
+// whatever the number of sessions. The same options give byte-identical files.
+// Throws std::runtime_error on bad options or I/O failure.
+GenerateSummary generate_dataset(const GenerateOptions& options);
+
+}  // namespace cca::generate

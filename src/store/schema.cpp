@@ -1,0 +1,151 @@
+#include "store/schema.h"
+
+namespace cca::store {
+namespace {
+
+// Version 1. Documented column by column in docs/schema.md; keep the two in step.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE strings (
+  id    INTEGER PRIMARY KEY,
+  value TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE ingests (
+  id              INTEGER PRIMARY KEY,
+  source          TEXT NOT NULL,
+  path            TEXT,
+  size_bytes      INTEGER,
+  checksum        TEXT,
+  started_ms      INTEGER NOT NULL,
+  finished_ms     INTEGER,
+  status          TEXT NOT NULL,
+  lines           INTEGER NOT NULL DEFAULT 0,
+  accepted        INTEGER NOT NULL DEFAULT 0,
+  duplicates      INTEGER NOT NULL DEFAULT 0,
+  rejected_events INTEGER NOT NULL DEFAULT 0,
+  rejected_lines  INTEGER NOT NULL DEFAULT 0,
+  employees       INTEGER NOT NULL DEFAULT 0,
+  message         TEXT
+);
+
+CREATE TABLE events (
+  seq                    INTEGER PRIMARY KEY,
+  key_hi                 INTEGER NOT NULL,
+  key_lo                 INTEGER NOT NULL,
+  log_event_id           TEXT,
+  ingest_id              INTEGER NOT NULL,
+  time_ms                INTEGER NOT NULL,
+  event_name_id          INTEGER NOT NULL,
+  session_id             INTEGER NOT NULL,
+  user_id                INTEGER NOT NULL,
+  user_email_id          INTEGER,
+  user_uid_id            INTEGER,
+  account_uuid_id        INTEGER,
+  organization_id        INTEGER,
+  terminal_id            INTEGER,
+  model_id               INTEGER,
+  tool_id                INTEGER,
+  decision_id            INTEGER,
+  decision_source_id     INTEGER,
+  decision_type_id       INTEGER,
+  success                INTEGER,
+  error_id               INTEGER,
+  status_code_id         INTEGER,
+  attempt                REAL,
+  input_tokens           REAL,
+  output_tokens          REAL,
+  cache_read_tokens      REAL,
+  cache_creation_tokens  REAL,
+  cost_usd               REAL,
+  duration_ms            REAL,
+  prompt_length          REAL,
+  tool_result_size_bytes REAL,
+  practice_hint_id       INTEGER,
+  os_type_id             INTEGER,
+  os_version_id          INTEGER,
+  host_arch_id           INTEGER,
+  host_name_id           INTEGER,
+  version_id             INTEGER,
+  resource_id            INTEGER,
+  scope_id               INTEGER,
+  envelope_id            INTEGER,
+  extra                  TEXT
+);
+
+CREATE TABLE employees (
+  email     TEXT PRIMARY KEY,
+  full_name TEXT NOT NULL,
+  practice  TEXT NOT NULL,
+  level     TEXT NOT NULL,
+  location  TEXT NOT NULL
+);
+
+CREATE TABLE quarantine (
+  id          INTEGER PRIMARY KEY,
+  key_hi      INTEGER NOT NULL,
+  key_lo      INTEGER NOT NULL,
+  ingest_id   INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  line        INTEGER,
+  kind        TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  field       TEXT,
+  detail      TEXT NOT NULL,
+  raw         TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  UNIQUE (key_hi, key_lo)
+);
+
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('directory_version', '0');
+
+CREATE VIEW events_decoded AS
+SELECT e.seq, e.log_event_id, e.ingest_id, e.time_ms,
+       n.value AS event_name, s.value AS session_id, u.value AS user,
+       em.value AS user_email, uid.value AS user_uid, acc.value AS account_uuid,
+       org.value AS organization_id, term.value AS terminal, m.value AS model,
+       t.value AS tool_name, d.value AS decision, ds.value AS decision_source,
+       dt.value AS decision_type, e.success, err.value AS error, sc.value AS status_code,
+       e.attempt, e.input_tokens, e.output_tokens, e.cache_read_tokens,
+       e.cache_creation_tokens, e.cost_usd, e.duration_ms, e.prompt_length,
+       e.tool_result_size_bytes, ph.value AS practice_hint, os.value AS os_type,
+       osv.value AS os_version, arch.value AS host_arch, host.value AS host_name,
+       ver.value AS version, res.value AS resource, sco.value AS scope,
+       env.value AS envelope, e.extra
+FROM events e
+JOIN strings n ON n.id = e.event_name_id
+JOIN strings s ON s.id = e.session_id
+JOIN strings u ON u.id = e.user_id
+LEFT JOIN strings em ON em.id = e.user_email_id
+LEFT JOIN strings uid ON uid.id = e.user_uid_id
+LEFT JOIN strings acc ON acc.id = e.account_uuid_id
+LEFT JOIN strings org ON org.id = e.organization_id
+LEFT JOIN strings term ON term.id = e.terminal_id
+LEFT JOIN strings m ON m.id = e.model_id
+LEFT JOIN strings t ON t.id = e.tool_id
+LEFT JOIN strings d ON d.id = e.decision_id
+LEFT JOIN strings ds ON ds.id = e.decision_source_id
+LEFT JOIN strings dt ON dt.id = e.decision_type_id
+LEFT JOIN strings err ON err.id = e.error_id
+LEFT JOIN strings sc ON sc.id = e.status_code_id
+LEFT JOIN strings ph ON ph.id = e.practice_hint_id
+LEFT JOIN strings os ON os.id = e.os_type_id
+LEFT JOIN strings osv ON osv.id = e.os_version_id
+LEFT JOIN strings arch ON arch.id = e.host_arch_id
+LEFT JOIN strings host ON host.id = e.host_name_id
+LEFT JOIN strings ver ON ver.id = e.version_id
+LEFT JOIN strings res ON res.id = e.resource_id
+LEFT JOIN strings sco ON sco.id = e.scope_id
+LEFT JOIN strings env ON env.id = e.envelope_id;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kVersion1}};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+}  // namespace cca::store
