@@ -1,0 +1,54 @@
+# The two set-up commands are `make run` and `make test`; both install what is missing first.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= 2
+DATA_DIR ?= data/demo
+DB ?= data/ccanalytics.db
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: run test build deps binary web web-deps test-cpp test-web bench format clean
+
+run: deps build
+	@if [ ! -f $(DATA_DIR)/telemetry_logs.jsonl ]; then \
+	  echo "make run: no demo data in $(DATA_DIR); generating it"; \
+	  $(BUILD_DIR)/ccanalytics generate --output-dir $(DATA_DIR); \
+	fi
+	$(BUILD_DIR)/ccanalytics ingest --db $(DB) --telemetry $(DATA_DIR)/telemetry_logs.jsonl --employees $(DATA_DIR)/employees.csv
+	@echo "make run: serving the dashboard and API on http://$(HOST):$(PORT)"
+	$(BUILD_DIR)/ccanalytics serve --db $(DB) --host $(HOST) --port $(PORT)
+
+test: deps build test-cpp test-web
+
+deps:
+	@bash scripts/install-deps.sh
+
+# The dashboard is built first so that the binary embeds it.
+build: web binary
+
+binary:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+web-deps:
+	@cd web && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+
+web: web-deps
+	cd web && npm run build
+
+test-cpp: binary
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+test-web: web-deps binary
+	cd web && npm test
+
+bench: deps
+	@bash scripts/install-deps.sh --bench
+	$(MAKE) binary
+	bash bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp')
+
+clean:
+	rm -rf $(BUILD_DIR) web/dist
