@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+namespace cca::server {
+
+// Flags of `ccanalytics serve`.
+struct ServeOptions {
+  std::string db_path;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  // Request bodies above this many MiB answer 413 (--max-body-mb).
+  int max_body_mb = 256;
+  // Worker threads; each keep-alive connection holds one while it is open (--threads).
+  int threads = 64;
+  // How often the store is polled for rows written by other processes (--poll-ms).
+  int poll_ms = 1000;
+  // Bearer token every ingest endpoint requires; when empty, CCANALYTICS_INGEST_TOKEN is read,
+  // and when that is unset too the ingest endpoints are open.
+  std::string ingest_token;
+  // One line per request on stderr (--access-log).
+  bool access_log = false;
+};
+
+// Loads the store, serves the API and the dashboard, and blocks until SIGINT or SIGTERM; then
+// stops accepting, finishes the requests in flight and returns the process exit code
+// (0 after a clean shutdown, 1 when the store cannot be opened or the port cannot be bound).
+int serve(const ServeOptions& options);
+
+}  // namespace cca::server
