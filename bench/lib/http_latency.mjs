@@ -11,7 +11,9 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
-import { filterWindow, questions, variants, withQuery } from './questions.mjs';
+import {
+  answerDigest, answerRows, filterWindow, questions, variants, withQuery,
+} from './questions.mjs';
 import { median } from './stats.mjs';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -80,6 +82,7 @@ async function main() {
       const row = { question: question.id, variant: variant.id, path, status: warmup.status };
       if (warmup.status === 200) {
         row.first_ms = warmup.ms;
+        row.answer = answerDigest(answerRows(JSON.parse(warmup.body)));
         const cached = await measure(values.base, path, repetitions);
         const uncached = await measure(values.base,
           (k) => withQuery(question.path, uncachedQuery(variant, lastEventMs, k)), uncachedCount);

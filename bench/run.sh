@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Measures ccanalytics beside its peers (DuckDB, SQLite, Python) on this machine, all in one
+# run, and prints a table that is also written to bench/results/<time>.md. It measures and
+# reports; it asserts nothing. docs/benchmarks.md explains each figure.
+#
+# Environment:
+#   CCANALYTICS_BIN       the binary measured (default: build/ccanalytics)
+#   CCANALYTICS_DATASETS  reference datasets folder (default: ../shared/datasets from the repo)
+#   BENCH_RUNS            runs of each ingest, start-up and wrk measurement; medians (default 3)
+#   BENCH_REPETITIONS     requests per endpoint for the cached HTTP median (default 200)
+#   BENCH_UNCACHED        requests per endpoint for the uncached HTTP median (default 30)
+#   BENCH_SQL_REPETITIONS runs of each DuckDB / SQLite query after a warm-up (default 10 / 5)
+#   BENCH_10M=1           also measure at ~10 M generated events (takes many minutes, ~13 GB disk)
+#   TMPDIR                where the scratch folder goes (about 2 GB, 15 GB more with BENCH_10M)
+set -euo pipefail
+
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(dirname "$bench_dir")
+# shellcheck source=lib/common.sh
+source "$bench_dir/lib/common.sh"
+
+bin=${CCANALYTICS_BIN:-$repo/build/ccanalytics}
+datasets=${CCANALYTICS_DATASETS:-$repo/../shared/datasets}
+runs=${BENCH_RUNS:-3}
+repetitions=${BENCH_REPETITIONS:-200}
+uncached=${BENCH_UNCACHED:-30}
+duckdb_repetitions=${BENCH_SQL_REPETITIONS:-10}
+sqlite_repetitions=${BENCH_SQL_REPETITIONS:-5}
+dataset=reference-100u-5000s
+telemetry_gz=$datasets/$dataset/telemetry_logs.jsonl.gz
+employees=$datasets/$dataset/employees.csv
+
+[[ -x "$bin" ]] || die "no ccanalytics binary at $bin: build it (make binary) or set CCANALYTICS_BIN"
+[[ -f "$telemetry_gz" && -f "$employees" ]] ||
+  die "reference dataset missing: $telemetry_gz and $employees (set CCANALYTICS_DATASETS)"
+for tool in node npm python3 sqlite3 wrk curl /usr/bin/time; do require_command "$tool"; done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ccanalytics-bench.XXXXXX")
+server_pid=""
+cleanup() {
+  stop_server
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+results=$work/results.jsonl
+: >"$results"
+
+# record FORMAT ARGS...: one JSON object per line into the run's results.
+record() {
+  # shellcheck disable=SC2059
+  printf "$1\n" "${@:2}" >>"$results"
+}
+
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+record '{"kind":"meta","load_start":"%s","commit":"%s","started":"%s"}' "$(load_average)" \
+  "$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+if awk '{ exit !($1 > 0.5) }' /proc/loadavg; then
+  log "warning: load average $(load_average): the machine is busy, figures will be distorted"
+fi
+
+peers=$bench_dir/peers
+if [[ ! -d "$peers/node_modules" || "$peers/package-lock.json" -nt "$peers/node_modules/.package-lock.json" ]]; then
+  log "installing the DuckDB peer (npm ci in bench/peers)"
+  (cd "$peers" && npm ci --no-audit --no-fund --silent)
+fi
+
+log "decompressing $dataset"
+telemetry=$work/telemetry_logs.jsonl
+gzip -dc "$telemetry_gz" >"$telemetry"
+record '{"kind":"dataset","dataset":"%s","bytes":%d}' "$dataset" "$(stat -c %s "$telemetry")"
+
+# --- Ingest: each system in turn within a run, so that drift in the machine spreads evenly.
+store=$work/ccanalytics.db
+duckdb_file=$work/peer.duckdb
+for ((run = 1; run <= runs; run++)); do
+  log "ingest run $run/$runs: ccanalytics (fresh store, then again into it)"
+  rm -f "$store" "$store-wal" "$store-shm"
+  for mode in fresh again; do
+    timed "$work/ingest.out" "$bin" ingest --db "$store" --telemetry "$telemetry" \
+      --employees "$employees" --json
+    report=$(tail -n 1 "$work/ingest.out")
+    record '{"kind":"ingest","dataset":"%s","system":"ccanalytics","mode":"%s","run":%d,"seconds":%s,"peak_rss_kb":%s,"report":%s}' \
+      "$dataset" "$mode" "$run" "$timed_seconds" "$timed_rss_kb" "$report"
+  done
+
+  log "ingest run $run/$runs: DuckDB"
+  timed "$work/duckdb.out" node "$peers/duckdb_peer.mjs" ingest --db "$duckdb_file" \
+    --telemetry "$telemetry" --employees "$employees" --threads 2
+  record '{"kind":"ingest","dataset":"%s","system":"duckdb","mode":"fresh","run":%d,"seconds":%s,"peak_rss_kb":%s,"report":%s}' \
+    "$dataset" "$run" "$timed_seconds" "$timed_rss_kb" "$(cat "$work/duckdb.out")"
+
+  log "ingest run $run/$runs: Python json.loads"
+  timed "$work/python.out" python3 "$peers/python_parse.py" "$telemetry"
+  record '{"kind":"ingest","dataset":"%s","system":"python","mode":"parse","run":%d,"seconds":%s,"peak_rss_kb":%s,"report":%s}' \
+    "$dataset" "$run" "$timed_seconds" "$timed_rss_kb" "$(cat "$work/python.out")"
+done
+rm -f "$telemetry"
+record '{"kind":"store","dataset":"%s","system":"ccanalytics","bytes":%d}' "$dataset" \
+  "$(du -cb "$store"* | tail -n 1 | cut -f1)"
+record '{"kind":"store","dataset":"%s","system":"duckdb","bytes":%d}' "$dataset" \
+  "$(du -cb "$duckdb_file"* | tail -n 1 | cut -f1)"
+
+# The 14-day filter ends on the data's last day; every system is asked about the same days.
+window_answer=$(node "$peers/duckdb_peer.mjs" window --db "$duckdb_file")
+window=$(json_field window <<<"$window_answer")
+record '{"kind":"meta","duckdb_version":"%s","python_version":"%s","wrk_version":"%s"}' \
+  "$(json_field version <<<"$window_answer")" "$(python3 -c 'import platform; print(platform.python_version())')" \
+  "$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
+
+# measure_server DATASET STORE: start-up, endpoint latencies, memory and throughput.
+measure_server() {
+  local name=$1 db=$2
+  for ((run = 1; run <= runs; run++)); do
+    log "$name: server start-up $run/$runs"
+    start_server "$db"
+    record '{"kind":"startup","dataset":"%s","run":%d,"health_ms":%d,"summary_ms":%d}' \
+      "$name" "$run" "$startup_health_ms" "$startup_summary_ms"
+    ((run == runs)) || stop_server
+  done
+  record '{"kind":"rss","dataset":"%s","when":"after start-up","rss_kb":%d}' "$name" "$(server_rss_kb)"
+
+  log "$name: endpoint latencies over HTTP ($repetitions cached, $uncached uncached each)"
+  local window_option=()
+  if [[ "$name" == "$dataset" ]]; then window_option=(--window "$window"); fi
+  node "$bench_dir/lib/http_latency.mjs" --base "$server_url" "${window_option[@]}" \
+    --repetitions "$repetitions" --uncached "$uncached" >"$work/http.json"
+  record '{"kind":"http","dataset":"%s","data":%s}' "$name" "$(cat "$work/http.json")"
+  record '{"kind":"rss","dataset":"%s","when":"after the queries","rss_kb":%d}' "$name" "$(server_rss_kb)"
+
+  for ((run = 1; run <= runs; run++)); do
+    log "$name: wrk -t2 -c32 -d10s /api/v1/summary ($run/$runs)"
+    wrk -t2 -c32 -d10s --latency "$server_url/api/v1/summary" >"$work/wrk.txt"
+    record '{"kind":"wrk","dataset":"%s","run":%d,%s}' "$name" "$run" "$(awk '
+      function ms(v) {
+        if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000
+        return v
+      }
+      $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+      /^Requests\/sec:/ { rps = $2 } /Non-2xx/ { bad = $NF } /^Socket errors/ { errors = $0 }
+      END { printf "\"rps\":%s,\"p50_ms\":%s,\"p99_ms\":%s,\"non_2xx\":%d,\"socket_errors\":\"%s\"",
+              rps + 0, p50 + 0, p99 + 0, bad + 0, errors }' "$work/wrk.txt")"
+  done
+  record '{"kind":"rss","dataset":"%s","when":"after wrk","rss_kb":%d}' "$name" "$(server_rss_kb)"
+  stop_server
+}
+
+measure_server "$dataset" "$store"
+
+log "DuckDB: the same questions in SQL ($duckdb_repetitions runs each)"
+record '{"kind":"duckdb_queries","dataset":"%s","data":%s}' "$dataset" "$(node "$peers/duckdb_peer.mjs" \
+  queries --db "$duckdb_file" --window "$window" --repetitions "$duckdb_repetitions" --threads 2)"
+log "SQLite: the same questions in SQL over the ccanalytics store ($sqlite_repetitions runs each)"
+record '{"kind":"sqlite_queries","dataset":"%s","data":%s}' "$dataset" "$(node "$bench_dir/lib/sqlite_queries.mjs" \
+  --db "$store" --window "$window" --repetitions "$sqlite_repetitions")"
+rm -f "$duckdb_file"*
+
+if [[ "${BENCH_10M:-0}" == 1 ]]; then
+  generated=$work/generated-10m
+  log "10M: generating ~10 M events (110,000 sessions, 1,000 users, 90 days)"
+  timed "$work/generate.out" "$bin" generate --output-dir "$generated" --num-sessions 110000 \
+    --num-users 1000 --days 90
+  record '{"kind":"generate","dataset":"generated-10m","seconds":%s,"bytes":%d}' "$timed_seconds" \
+    "$(stat -c %s "$generated/telemetry_logs.jsonl")"
+  log "10M: ingest"
+  timed "$work/ingest.out" "$bin" ingest --db "$work/10m.db" --telemetry "$generated/telemetry_logs.jsonl" \
+    --employees "$generated/employees.csv" --json
+  record '{"kind":"ingest","dataset":"generated-10m","system":"ccanalytics","mode":"fresh","run":1,"seconds":%s,"peak_rss_kb":%s,"report":%s}' \
+    "$timed_seconds" "$timed_rss_kb" "$(tail -n 1 "$work/ingest.out")"
+  rm -rf "$generated"
+  measure_server generated-10m "$work/10m.db"
+fi
+
+record '{"kind":"meta","load_end":"%s","finished":"%s"}' "$(load_average)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
+mkdir -p "$bench_dir/results"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+cp "$results" "$bench_dir/results/$stamp.jsonl"
+node "$bench_dir/lib/report.mjs" "$results" | tee "$bench_dir/results/$stamp.md"
+log "written: bench/results/$stamp.md (raw figures: bench/results/$stamp.jsonl)"
