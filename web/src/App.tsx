@@ -1,0 +1,126 @@
+import { Component, type ReactNode, Suspense, useEffect } from 'react';
+
+import { FilterBar } from './components/FilterBar';
+import { Link } from './components/Link';
+import { LoadingMessage } from './components/Panel';
+import { matchPath, useLocation } from './router';
+import { DETAIL_PAGES, NAV_PAGES } from './routes';
+import { setTheme, useTheme } from './state/theme';
+import { useFilterQuery } from './state/useFilters';
+
+// A page that throws while rendering shows what went wrong instead of a blank screen.
+class PageErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  state = { error: null as Error | null };
+
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+
+  render() {
+    if (this.state.error) {
+      return (
+        <div className="error" role="alert">
+          <p>
+            <strong>This page failed to render.</strong> {this.state.error.message}
+          </p>
+          <button type="button" className="button" onClick={() => this.setState({ error: null })}>
+            Try again
+          </button>
+        </div>
+      );
+    }
+    return this.props.children;
+  }
+}
+
+function ThemeToggle() {
+  const theme = useTheme();
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <button type="button" className="button button--quiet" onClick={() => setTheme(next)} aria-label={`Switch to ${next} theme`}>
+      {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+    </button>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Go to the overview</Link>
+      </p>
+    </div>
+  );
+}
+
+function resolvePage(pathname: string) {
+  const normalised = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  const nav = NAV_PAGES.find((p) => p.path === normalised);
+  if (nav) return { section: nav.path, title: nav.title, element: <nav.page /> };
+  for (const detail of DETAIL_PAGES) {
+    const params = matchPath(detail.path, normalised);
+    if (params) {
+      const section = NAV_PAGES.find((p) => p.path === detail.section);
+      return { section: detail.section, title: section?.title ?? '', element: <detail.page params={params} /> };
+    }
+  }
+  return { section: null, title: 'Not found', element: <NotFound /> };
+}
+
+export function App() {
+  const { pathname } = useLocation();
+  const filterQuery = useFilterQuery();
+  const { section, title, element } = resolvePage(pathname);
+
+  useEffect(() => {
+    document.title = `${title} · ccanalytics`;
+  }, [title]);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <svg viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
+            <rect width="32" height="32" rx="6" fill="#0072B2" />
+            <rect x="7" y="17" width="4" height="8" rx="1" fill="#fff" />
+            <rect x="14" y="11" width="4" height="14" rx="1" fill="#fff" />
+            <rect x="21" y="6" width="4" height="19" rx="1" fill="#E69F00" />
+          </svg>
+          <span>ccanalytics</span>
+        </div>
+        <nav aria-label="Pages">
+          <ul className="nav">
+            {NAV_PAGES.map((page) => (
+              <li key={page.path}>
+                <Link
+                  href={`${page.path}${filterQuery}`}
+                  className="nav__link"
+                  aria-current={section === page.path ? 'page' : undefined}
+                >
+                  {page.title}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="sidebar__footer">
+          <ThemeToggle />
+        </div>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <FilterBar />
+        </header>
+        <main id="main" tabIndex={-1}>
+          <PageErrorBoundary key={pathname}>
+            <Suspense fallback={<LoadingMessage />}>{element}</Suspense>
+          </PageErrorBoundary>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+// One hook per API answer. Query keys are the request URLs, so equal requests from different
+// panels share one fetch and one cache entry.
+
+import { keepPreviousData, useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
+
+import { combineQueries, type QueryState } from '../components/queryState';
+import { type Filters, filterParams, type ListFilterKey } from '../state/filters';
+import { apiUrl, fetchJson, type QueryParams } from './client';
+import type {
+  Breakdown,
+  Bucket,
+  Dimension,
+  Distribution,
+  DistributionOf,
+  Employees,
+  Facets,
+  Heatmap,
+  Latency,
+  MetricName,
+  Quality,
+  SessionDetail,
+  SessionList,
+  Summary,
+  Timeseries,
+  UserDetail,
+  UserList,
+} from './types';
+
+export function useApi<T>(path: string, params: QueryParams = {}, enabled = true): UseQueryResult<T> {
+  const url = apiUrl(path, params);
+  return useQuery({
+    queryKey: [url],
+    queryFn: ({ signal }) => fetchJson<T>(url, signal),
+    // A filter change keeps the previous figures on screen until the new ones arrive, instead of
+    // flashing every panel back to its loading state.
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useSummary(filters: Filters, enabled = true) {
+  return useApi<Summary>('/api/v1/summary', filterParams(filters), enabled);
+}
+
+export function useBreakdown(by: Dimension, filters: Filters, sort: MetricName = 'events', limit?: number) {
+  return useApi<Breakdown>('/api/v1/breakdown', { ...filterParams(filters), by, sort, limit });
+}
+
+// One breakdown per value of another filter (levels per practice, say), fetched in parallel; the
+// API has no two-dimensional breakdown, and a handful of small requests is as fast on loopback.
+export function useBreakdownsPer(
+  by: Dimension,
+  per: ListFilterKey,
+  values: string[],
+  filters: Filters,
+  sort: MetricName = 'events',
+): QueryState<Breakdown[]> {
+  return useQueries({
+    queries: values.map((value) => {
+      const url = apiUrl('/api/v1/breakdown', { ...filterParams({ ...filters, [per]: [value] }), by, sort });
+      return {
+        queryKey: [url],
+        queryFn: ({ signal }: { signal: AbortSignal }) => fetchJson<Breakdown>(url, signal),
+        placeholderData: keepPreviousData,
+      };
+    }),
+    combine: (results) => combineQueries(...results) as QueryState<Breakdown[]>,
+  });
+}
+
+export function useTimeseries(bucket: Bucket, filters: Filters, split?: Dimension, splitLimit?: number) {
+  return useApi<Timeseries>('/api/v1/timeseries', {
+    ...filterParams(filters),
+    bucket,
+    split,
+    split_limit: split ? splitLimit : undefined,
+  });
+}
+
+export function useHeatmap(filters: Filters) {
+  return useApi<Heatmap>('/api/v1/heatmap', filterParams(filters));
+}
+
+export function useLatency(by: 'model' | 'tool', filters: Filters) {
+  return useApi<Latency>('/api/v1/latency', { ...filterParams(filters), by });
+}
+
+export function useDistribution(of: DistributionOf, filters: Filters) {
+  return useApi<Distribution>('/api/v1/distribution', { ...filterParams(filters), of });
+}
+
+export interface PageRequest {
+  sort: string;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export function useSessions(filters: Filters, page: PageRequest) {
+  return useApi<SessionList>('/api/v1/sessions', { ...filterParams(filters), ...page });
+}
+
+export function useSession(id: string) {
+  return useApi<SessionDetail>(`/api/v1/sessions/${encodeURIComponent(id)}`);
+}
+
+export function useUsers(filters: Filters, page: PageRequest) {
+  return useApi<UserList>('/api/v1/users', { ...filterParams(filters), ...page });
+}
+
+export function useUser(email: string, filters: Filters) {
+  return useApi<UserDetail>(`/api/v1/users/${encodeURIComponent(email)}`, filterParams(filters));
+}
+
+// The endpoints below describe the whole store and take no filters (an unknown parameter is a 400).
+export function useFacets() {
+  return useApi<Facets>('/api/v1/facets');
+}
+
+export function useQuality() {
+  return useApi<Quality>('/api/v1/quality');
+}
+
+export function useEmployees() {
+  return useApi<Employees>('/api/v1/employees');
+}
+
+export function exportCsvUrl(view: 'breakdown' | 'sessions' | 'users', params: QueryParams): string {
+  return apiUrl('/api/v1/export.csv', { ...params, view });
+}

@@ -1,0 +1,218 @@
+// The answers of the REST API, as docs/api.md describes them.
+
+export interface Metrics {
+  events: number;
+  sessions: number;
+  users: number;
+  user_prompts: number;
+  api_requests: number;
+  api_errors: number;
+  tool_decisions: number;
+  tool_results: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_creation_tokens: number;
+  cost_usd: number;
+  tool_accept_rate: number | null;
+  tool_success_rate: number | null;
+  api_error_rate: number | null;
+  cost_per_session: number | null;
+  cost_per_1k_output_tokens: number | null;
+  cache_hit_ratio: number | null;
+  tokens_per_prompt: number | null;
+}
+
+export type MetricName = keyof Metrics;
+
+export interface Summary extends Metrics {
+  first_event: string | null;
+  last_event: string | null;
+}
+
+export type Dimension =
+  | 'practice'
+  | 'level'
+  | 'location'
+  | 'model'
+  | 'tool'
+  | 'email'
+  | 'terminal'
+  | 'event_type'
+  | 'version'
+  | 'os'
+  | 'status_code'
+  | 'decision_source'
+  | 'attempt'
+  | 'error';
+
+export interface BreakdownRow extends Metrics {
+  key: string;
+}
+
+export interface Breakdown {
+  by: Dimension;
+  rows: BreakdownRow[];
+}
+
+export type Bucket = 'hour' | 'day' | 'week';
+
+export interface TimePoint extends Metrics {
+  t: string;
+}
+
+export interface Timeseries {
+  bucket: Bucket;
+  points: TimePoint[];
+  split?: Dimension;
+  series?: { key: string; points: TimePoint[] }[];
+}
+
+export interface HeatmapCell extends Metrics {
+  weekday: number;
+  hour: number;
+}
+
+export interface Heatmap {
+  cells: HeatmapCell[];
+}
+
+export interface SessionRow extends Metrics {
+  session_id: string;
+  email: string;
+  practice: string;
+  level: string;
+  location: string;
+  terminal: string;
+  start: string;
+  end: string;
+  duration_s: number;
+}
+
+export interface SessionList {
+  total: number;
+  rows: SessionRow[];
+}
+
+export interface SessionEvent {
+  t: string;
+  event: string;
+  model?: string;
+  tool?: string;
+  decision?: string;
+  decision_source?: string;
+  success?: boolean;
+  status_code?: string;
+  error?: string;
+  attempt?: number;
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_read_tokens?: number;
+  cache_creation_tokens?: number;
+  cost_usd?: number;
+  duration_ms?: number;
+  prompt_length?: number;
+}
+
+// The detail answer lists the session's events under `events`, where a row has their count.
+export interface SessionDetail extends Omit<SessionRow, 'events'> {
+  events: SessionEvent[];
+}
+
+export interface LatencyRow {
+  key: string;
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface Latency {
+  by: 'model' | 'tool';
+  rows: LatencyRow[];
+}
+
+export interface UserRow extends Metrics {
+  email: string;
+  full_name: string;
+  practice: string;
+  level: string;
+  location: string;
+  first_seen: string;
+  last_seen: string;
+  active_days: number;
+}
+
+export interface UserList {
+  total: number;
+  rows: UserRow[];
+}
+
+export interface UserDetail extends UserRow {
+  calendar: { date: string; events: number; sessions: number; cost_usd: number }[];
+}
+
+export type DistributionOf = 'session_duration_s' | 'session_prompts' | 'session_cost_usd';
+
+export interface Distribution {
+  of: DistributionOf;
+  count: number;
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  bins: { lo: number; hi: number; count: number }[];
+}
+
+export interface Facets {
+  practice: string[];
+  level: string[];
+  location: string[];
+  model: string[];
+  email: string[];
+  terminal: string[];
+}
+
+export interface IngestRun {
+  id: number;
+  source: string;
+  path: string | null;
+  size_bytes: number | null;
+  checksum: string | null;
+  started: string;
+  finished: string | null;
+  status: string;
+  lines: number;
+  accepted: number;
+  duplicates: number;
+  rejected_events: number;
+  rejected_lines: number;
+  employees: number;
+}
+
+export interface QuarantineSample {
+  id: number;
+  source: string;
+  line: number | null;
+  kind: 'line' | 'event';
+  reason: string;
+  field: string | null;
+  detail: string | null;
+  raw: string;
+  received: string;
+}
+
+export interface Quality {
+  totals: { accepted: number; duplicates: number; rejected_events: number; rejected_lines: number };
+  ingests: IngestRun[];
+  rejected_by_reason: { kind: 'line' | 'event'; reason: string; count: number }[];
+  quarantine_sample: QuarantineSample[];
+}
+
+export interface Employees {
+  total: number;
+  rows: { email: string; full_name: string; practice: string; level: string; location: string }[];
+}

@@ -1,0 +1,243 @@
+// Option builders for the chart shapes the dashboard repeats. Pages pass rows the API returned;
+// nothing here aggregates, it only lays figures out.
+
+import { formatBucket, formatHour, WEEKDAYS } from '../format';
+import type { Theme } from '../state/theme';
+import type { ChartOption } from './echarts';
+import { SEQUENTIAL_DARK, SEQUENTIAL_LIGHT } from './palette';
+
+export type ValueFormatter = (value: number) => string;
+
+export interface SeriesData {
+  name: string;
+  values: (number | null)[];
+  colour?: string;
+}
+
+const GRID = { left: 8, right: 16, top: 40, bottom: 8 };
+const LEGEND = { top: 0, left: 0, type: 'scroll', right: 40, itemWidth: 14, itemHeight: 10 };
+
+function axisTooltip(valueFormatter: ValueFormatter) {
+  return {
+    trigger: 'axis',
+    axisPointer: { type: 'shadow' },
+    valueFormatter: (value: unknown) => (typeof value === 'number' ? valueFormatter(value) : '–'),
+  };
+}
+
+// Bars per category: one series, or several side by side (or stacked with `stack`).
+export function barOption(options: {
+  categories: string[];
+  series: SeriesData[];
+  valueFormatter: ValueFormatter;
+  axisFormatter?: ValueFormatter;
+  horizontal?: boolean;
+  stack?: boolean;
+  min?: number | ((extent: { min: number; max: number }) => number);
+  max?: number;
+  // For values spanning orders of magnitude (durations from milliseconds to minutes).
+  logScale?: boolean;
+}): ChartOption {
+  const { categories, series, valueFormatter, horizontal = false, stack = false } = options;
+  const axisFormatter = options.axisFormatter ?? valueFormatter;
+  const categoryAxis = {
+    type: 'category',
+    data: categories,
+    inverse: horizontal, // largest first, at the top
+    axisTick: { alignWithLabel: true },
+    axisLabel: horizontal ? { width: 140, overflow: 'truncate' } : { hideOverlap: true },
+  };
+  const valueAxis = {
+    type: options.logScale ? 'log' : 'value',
+    min: options.min,
+    max: options.max,
+    axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
+    splitLine: { lineStyle: { opacity: 0.4 } },
+  };
+  return {
+    legend: series.length > 1 ? LEGEND : undefined,
+    grid: { ...GRID, top: series.length > 1 ? 40 : 28 },
+    tooltip: axisTooltip(valueFormatter),
+    xAxis: horizontal ? valueAxis : categoryAxis,
+    yAxis: horizontal ? categoryAxis : valueAxis,
+    series: series.map((s) => ({
+      type: 'bar',
+      name: s.name,
+      data: s.values,
+      stack: stack ? 'total' : undefined,
+      itemStyle: s.colour ? { color: s.colour } : undefined,
+      barMaxWidth: 36,
+      emphasis: { focus: 'series' },
+    })),
+  };
+}
+
+// Values over time buckets, as lines or (stacked) bars.
+export function timeOption(options: {
+  times: string[];
+  bucket: 'hour' | 'day' | 'week';
+  series: SeriesData[];
+  valueFormatter: ValueFormatter;
+  axisFormatter?: ValueFormatter;
+  kind?: 'line' | 'bar' | 'area';
+  stack?: boolean;
+}): ChartOption {
+  const { times, bucket, series, valueFormatter, kind = 'line', stack = false } = options;
+  const axisFormatter = options.axisFormatter ?? valueFormatter;
+  return {
+    legend: series.length > 1 ? LEGEND : undefined,
+    grid: { ...GRID, top: series.length > 1 ? 40 : 28 },
+    tooltip: { ...axisTooltip(valueFormatter), axisPointer: { type: kind === 'bar' ? 'shadow' : 'line' } },
+    xAxis: {
+      type: 'category',
+      data: times.map((t) => formatBucket(t, bucket)),
+      boundaryGap: kind === 'bar',
+      axisLabel: { hideOverlap: true },
+    },
+    yAxis: {
+      type: 'value',
+      axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
+      splitLine: { lineStyle: { opacity: 0.4 } },
+    },
+    series: series.map((s) => ({
+      type: kind === 'bar' ? 'bar' : 'line',
+      name: s.name,
+      data: s.values,
+      stack: stack ? 'total' : undefined,
+      areaStyle: kind === 'area' ? { opacity: 0.85 } : undefined,
+      lineStyle: kind === 'area' ? { width: 0.5 } : { width: 2 },
+      symbol: 'none',
+      smooth: false,
+      barMaxWidth: 24,
+      itemStyle: s.colour ? { color: s.colour } : undefined,
+      emphasis: { focus: 'series' },
+    })),
+  };
+}
+
+// A ring of shares, exact value and share in the tooltip.
+export function donutOption(options: {
+  items: { name: string; value: number; colour?: string }[];
+  valueFormatter: ValueFormatter;
+}): ChartOption {
+  const { items, valueFormatter } = options;
+  return {
+    legend: { ...LEGEND, type: 'scroll', orient: 'horizontal', bottom: 0, top: undefined },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { name: string; value: number; percent: number; marker: string }) =>
+        `${p.marker}${escapeHtml(p.name)}<br/><b>${valueFormatter(p.value)}</b> (${p.percent.toFixed(1)}&nbsp;%)`,
+    },
+    series: [
+      {
+        type: 'pie',
+        radius: ['45%', '72%'],
+        center: ['50%', '46%'],
+        avoidLabelOverlap: true,
+        itemStyle: { borderWidth: 2, borderColor: 'transparent' },
+        label: { formatter: '{d}%', fontSize: 11 },
+        data: items.map((item) => ({
+          name: item.name,
+          value: item.value,
+          itemStyle: item.colour ? { color: item.colour } : undefined,
+        })),
+      },
+    ],
+  };
+}
+
+export interface HeatCell {
+  x: number;
+  y: number;
+  value: number;
+}
+
+// Weekday (rows, Monday on top) by hour (columns), UTC.
+export function weekHourOption(options: {
+  cells: HeatCell[];
+  valueFormatter: ValueFormatter;
+  metricLabel: string;
+  theme: Theme;
+  compact?: boolean;
+}): ChartOption {
+  const { cells, valueFormatter, metricLabel, theme, compact = false } = options;
+  const max = cells.reduce((m, c) => Math.max(m, c.value), 0);
+  const hours = Array.from({ length: 24 }, (_, h) => formatHour(h));
+  return {
+    grid: { left: 8, right: 8, top: 28, bottom: compact ? 8 : 48 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { value: [number, number, number] }) =>
+        `${WEEKDAYS[p.value[1]]} ${hours[p.value[0]]}–${formatHour((p.value[0] + 1) % 24)} UTC<br/>` +
+        `${escapeHtml(metricLabel)}: <b>${valueFormatter(p.value[2])}</b>`,
+    },
+    xAxis: { type: 'category', data: hours, splitArea: { show: false }, axisLabel: { interval: compact ? 5 : 1 } },
+    yAxis: { type: 'category', data: WEEKDAYS, inverse: true },
+    visualMap: {
+      min: 0,
+      max: Math.max(max, 1),
+      calculable: false,
+      show: !compact,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      itemHeight: 160,
+      itemWidth: 10,
+      formatter: (value: number) => valueFormatter(value),
+      inRange: { color: theme === 'dark' ? SEQUENTIAL_DARK : SEQUENTIAL_LIGHT },
+    },
+    series: [
+      {
+        type: 'heatmap',
+        name: metricLabel,
+        data: cells.map((c) => [c.x, c.y, c.value]),
+        itemStyle: { borderWidth: 1, borderColor: theme === 'dark' ? '#0d1117' : '#ffffff' },
+        emphasis: { itemStyle: { borderColor: theme === 'dark' ? '#ffffff' : '#000000', borderWidth: 1 } },
+      },
+    ],
+  };
+}
+
+// A contribution-style calendar of days with activity.
+export function calendarOption(options: {
+  days: { date: string; value: number }[];
+  from: string;
+  to: string;
+  valueFormatter: ValueFormatter;
+  metricLabel: string;
+  theme: Theme;
+}): ChartOption {
+  const { days, from, to, valueFormatter, metricLabel, theme } = options;
+  const max = days.reduce((m, d) => Math.max(m, d.value), 0);
+  const empty = theme === 'dark' ? '#1a2330' : '#eef2f6';
+  return {
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { value: [string, number] }) =>
+        `${p.value[0]}<br/>${escapeHtml(metricLabel)}: <b>${valueFormatter(p.value[1])}</b>`,
+    },
+    visualMap: {
+      min: 0,
+      max: Math.max(max, 1),
+      show: false,
+      inRange: { color: (theme === 'dark' ? SEQUENTIAL_DARK : SEQUENTIAL_LIGHT).slice(1) },
+    },
+    calendar: {
+      range: [from, to],
+      top: 36,
+      left: 40,
+      right: 16,
+      cellSize: ['auto', 16],
+      dayLabel: { firstDay: 1, nameMap: 'en' },
+      monthLabel: { nameMap: 'en' },
+      yearLabel: { show: false },
+      itemStyle: { color: empty, borderWidth: 2, borderColor: theme === 'dark' ? '#161b22' : '#ffffff' },
+      splitLine: { show: false },
+    },
+    series: [{ type: 'heatmap', coordinateSystem: 'calendar', data: days.map((d) => [d.date, d.value]) }],
+  };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

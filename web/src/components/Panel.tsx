@@ -1,0 +1,89 @@
+import { type ReactNode, useId } from 'react';
+
+import type { QueryState } from './queryState';
+
+interface PanelProps<T> {
+  title: string;
+  subtitle?: ReactNode;
+  query: QueryState<T>;
+  isEmpty?: (data: T) => boolean;
+  emptyText?: string;
+  actions?: ReactNode;
+  // Grid columns the panel spans (of 12).
+  span?: 3 | 4 | 5 | 6 | 7 | 8 | 12;
+  children: (data: T) => ReactNode;
+}
+
+// A titled card that shows its query's loading, error and empty states, so that no page has to.
+// `data-status` and `aria-busy` tell tests and assistive technology when the figures are current.
+export function Panel<T>({
+  title,
+  subtitle,
+  query,
+  isEmpty,
+  emptyText = 'No data for these filters.',
+  actions,
+  span = 6,
+  children,
+}: PanelProps<T>) {
+  const headingId = useId();
+  const { data, error } = query;
+  let status: 'loading' | 'error' | 'empty' | 'ready';
+  let body: ReactNode;
+  if (error) {
+    status = 'error';
+    body = <ErrorMessage error={error} onRetry={query.refetch} />;
+  } else if (data === undefined) {
+    status = 'loading';
+    body = <LoadingMessage />;
+  } else if (isEmpty?.(data)) {
+    status = 'empty';
+    body = <p className="panel__empty">{emptyText}</p>;
+  } else {
+    status = 'ready';
+    body = children(data);
+  }
+  return (
+    <section
+      className={`panel span-${span}`}
+      aria-labelledby={headingId}
+      aria-busy={query.isFetching || status === 'loading'}
+      data-status={status}
+    >
+      <header className="panel__header">
+        <div>
+          <h2 id={headingId} className="panel__title">
+            {title}
+          </h2>
+          {subtitle ? <p className="panel__subtitle">{subtitle}</p> : null}
+        </div>
+        {actions ? <div className="panel__actions">{actions}</div> : null}
+      </header>
+      <div className="panel__body">{body}</div>
+    </section>
+  );
+}
+
+export function LoadingMessage() {
+  return (
+    <div className="loading" role="status">
+      <span className="loading__bar" />
+      <span className="visually-hidden">Loading…</span>
+    </div>
+  );
+}
+
+export function ErrorMessage({ error, onRetry }: { error: Error; onRetry?: () => unknown }) {
+  return (
+    <div className="error" role="alert">
+      <p>
+        <strong>Could not load this.</strong> {error.message}
+      </p>
+      {onRetry ? (
+        <button type="button" className="button" onClick={() => onRetry()}>
+          Retry
+        </button>
+      ) : null}
+    </div>
+  );
+}

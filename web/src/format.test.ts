@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  compareNatural,
+  formatBucket,
+  formatBytes,
+  formatChange,
+  formatClock,
+  formatCount,
+  formatDateTime,
+  formatDurationMs,
+  formatExact,
+  formatPercent,
+  formatPointChange,
+  formatUsd,
+  formatUsdFine,
+  MISSING,
+} from './format';
+
+const NBSP = '\u00a0';
+
+describe('formatCount', () => {
+  it.each([
+    [0, '0'],
+    [950, '950'],
+    [999, '999'],
+    [1000, '1K'],
+    [1234, '1.2K'],
+    [12_345, '12.3K'],
+    [123_456, '123K'],
+    [1_200_000, '1.2M'],
+    [999_960, '1M'], // rounds up into the next unit instead of printing "1000K"
+    [4_560_000_000, '4.6B'],
+    [-2500, '-2.5K'],
+  ])('%d reads %s', (value, text) => {
+    expect(formatCount(value)).toBe(text);
+  });
+
+  it('marks missing values', () => {
+    expect(formatCount(null)).toBe(MISSING);
+    expect(formatCount(Number.NaN)).toBe(MISSING);
+  });
+});
+
+describe('formatUsd', () => {
+  it.each([
+    [652.18, '$652.18'],
+    [0, '$0.00'],
+    [12345.678, '$12,345.68'],
+    [0.0033, '$0.0033'],
+    [0.00012345, '$0.00012'],
+    [0.5, '$0.50'],
+  ])('%d reads %s', (value, text) => {
+    expect(formatUsd(value)).toBe(text);
+  });
+});
+
+describe('formatUsdFine', () => {
+  it('keeps four decimals below a dollar', () => {
+    expect(formatUsdFine(0.071)).toBe('$0.0710');
+    expect(formatUsdFine(0.0033)).toBe('$0.0033');
+    expect(formatUsdFine(2.5)).toBe('$2.50');
+  });
+});
+
+describe('formatPercent', () => {
+  it('writes ratios as percentages with a non-breaking space', () => {
+    expect(formatPercent(0.934)).toBe(`93.4${NBSP}%`);
+    expect(formatPercent(0.01234, 2)).toBe(`1.23${NBSP}%`);
+    expect(formatPercent(1)).toBe(`100.0${NBSP}%`);
+  });
+
+  it('marks an undefined rate', () => {
+    expect(formatPercent(null)).toBe(MISSING);
+  });
+});
+
+describe('formatChange', () => {
+  it('gives the signed relative change', () => {
+    expect(formatChange(110, 100)).toBe(`+10.0${NBSP}%`);
+    expect(formatChange(75, 100)).toBe(`−25.0${NBSP}%`);
+    expect(formatChange(100, 100)).toBe(`0.0${NBSP}%`);
+  });
+
+  it('says "new" when nothing came before', () => {
+    expect(formatChange(5, 0)).toBe('new');
+    expect(formatChange(0, 0)).toBe(`0.0${NBSP}%`);
+  });
+});
+
+describe('formatPointChange', () => {
+  it('gives the difference of two ratios in percentage points', () => {
+    expect(formatPointChange(0.934, 0.912)).toBe(`+2.2${NBSP}pt`);
+    expect(formatPointChange(0.9, 0.95)).toBe(`−5.0${NBSP}pt`);
+    expect(formatPointChange(0.5, 0.5)).toBe(`0.0${NBSP}pt`);
+  });
+});
+
+describe('formatDurationMs', () => {
+  it.each([
+    [850, `850${NBSP}ms`],
+    [4200, `4.2${NBSP}s`],
+    [5000, `5${NBSP}s`],
+    [200_000, `3${NBSP}m 20${NBSP}s`],
+    [3_900_000, `1${NBSP}h 05${NBSP}m`],
+    [2 * 86_400_000 + 3 * 3_600_000, `2${NBSP}d 3${NBSP}h`],
+  ])('%d ms reads %s', (ms, text) => {
+    expect(formatDurationMs(ms)).toBe(text);
+  });
+});
+
+describe('times', () => {
+  it('writes instants in UTC and says so', () => {
+    expect(formatDateTime('2026-01-02T02:41:00.685Z')).toBe('2026-01-02 02:41 UTC');
+    expect(formatDateTime('2026-01-02T00:30:00+01:00')).toBe('2026-01-01 23:30 UTC');
+    expect(formatDateTime('2026-01-02T00:05:00Z', false)).toBe('2026-01-02 00:05');
+    expect(formatDateTime('not a time')).toBe(MISSING);
+  });
+
+  it('labels buckets by their size', () => {
+    expect(formatBucket('2026-01-02T00:00:00Z', 'day')).toBe('Jan 2');
+    expect(formatBucket('2026-01-02T14:00:00Z', 'hour')).toBe('Jan 2 14:00');
+    expect(formatBucket('2025-12-29T00:00:00Z', 'week')).toBe('wk of Dec 29');
+  });
+
+  it('writes clock times to the millisecond', () => {
+    expect(formatClock('2026-01-02T02:41:00.685Z')).toBe('02:41:00.685');
+  });
+});
+
+describe('other formats', () => {
+  it('writes exact figures with grouping', () => {
+    expect(formatExact(1234567)).toBe('1,234,567');
+    expect(formatExact(0.125)).toBe('0.13');
+  });
+
+  it('writes sizes in binary units', () => {
+    expect(formatBytes(512)).toBe(`512${NBSP}B`);
+    expect(formatBytes(57 * 1024 * 1024)).toBe(`57${NBSP}MB`);
+  });
+
+  it('orders levels naturally', () => {
+    expect(['L10', 'L2', 'L1'].sort(compareNatural)).toEqual(['L1', 'L2', 'L10']);
+  });
+});

@@ -1,0 +1,173 @@
+// Numbers, money, rates, durations and times as people read them. Times are always UTC, and say so.
+
+const NBSP = '\u00a0';
+export const MISSING = '–';
+
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+// 950, 12.3K, 1.2M, 4.56B
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
+  const abs = Math.abs(value);
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
+  for (const [size, suffix] of units) {
+    // Rounding may carry into the next unit (999,960 -> "1000.0K"), so compare the rounded value.
+    if (abs >= size * 0.9995) {
+      const scaled = value / size;
+      const digits = Math.abs(scaled) >= 100 ? 0 : 1;
+      return `${trimZeros(scaled.toFixed(digits))}${suffix}`;
+    }
+  }
+  return Number.isInteger(value) ? String(value) : trimZeros(value.toFixed(1));
+}
+
+const usdWhole = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+
+// $652.18, $12,345.67; amounts under a cent keep two significant digits ($0.0033).
+export function formatUsd(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
+  if (value !== 0 && Math.abs(value) < 0.01) {
+    const sign = value < 0 ? '-' : '';
+    return `${sign}$${trimZeros(Math.abs(value).toPrecision(2))}`;
+  }
+  return usdWhole.format(value);
+}
+
+// One request's cost, where cents are too coarse: $0.0710.
+export function formatUsdFine(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
+  return Math.abs(value) < 1 ? `$${value.toFixed(4)}` : formatUsd(value);
+}
+
+// $1.2M for chart axes, where width is scarce.
+export function formatUsdShort(value: number): string {
+  if (Math.abs(value) >= 1000) return `$${formatCount(value)}`;
+  return formatUsd(value);
+}
+
+// A ratio (0..1) as a percentage: 0.934 -> "93.4 %".
+export function formatPercent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return MISSING;
+  return `${(ratio * 100).toFixed(digits)}${NBSP}%`;
+}
+
+// Change from `previous` to `current` as a signed percentage; "new" when there was nothing before.
+export function formatChange(current: number | null, previous: number | null): string {
+  if (current === null || previous === null) return MISSING;
+  if (previous === 0) return current === 0 ? `0.0${NBSP}%` : 'new';
+  const change = (current - previous) / Math.abs(previous);
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '';
+  return `${sign}${Math.abs(change * 100).toFixed(1)}${NBSP}%`;
+}
+
+// Change between two ratios in percentage points: 0.912 -> 0.934 is "+2.2 pt".
+export function formatPointChange(current: number | null, previous: number | null): string {
+  if (current === null || previous === null) return MISSING;
+  const points = (current - previous) * 100;
+  const sign = points > 0.05 ? '+' : points < -0.05 ? '−' : '';
+  return `${sign}${Math.abs(points).toFixed(1)}${NBSP}pt`;
+}
+
+// 850 ms, 4.2 s, 3 m 20 s, 1 h 05 m, 2 d 3 h
+export function formatDurationMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return MISSING;
+  if (Math.abs(ms) < 1000) return `${Math.round(ms)}${NBSP}ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${trimZeros(seconds.toFixed(1))}${NBSP}s`;
+  const totalSeconds = Math.round(seconds);
+  const minutes = Math.floor(totalSeconds / 60);
+  if (minutes < 60) return `${minutes}${NBSP}m ${String(totalSeconds % 60).padStart(2, '0')}${NBSP}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}${NBSP}h ${String(minutes % 60).padStart(2, '0')}${NBSP}m`;
+  return `${Math.floor(hours / 24)}${NBSP}d ${hours % 24}${NBSP}h`;
+}
+
+export function formatDurationS(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return MISSING;
+  return formatDurationMs(seconds * 1000);
+}
+
+const dateTimeUtc = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+function parts(formatter: Intl.DateTimeFormat, date: Date): Record<string, string> {
+  return Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
+}
+
+// "2026-01-02 02:41 UTC"
+export function formatDateTime(iso: string | null | undefined, withZone = true): string {
+  if (!iso) return MISSING;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return MISSING;
+  const p = parts(dateTimeUtc, date);
+  // Intl writes midnight as "24" in some engines.
+  const hour = p.hour === '24' ? '00' : p.hour;
+  return `${p.year}-${p.month}-${p.day} ${hour}:${p.minute}${withZone ? ' UTC' : ''}`;
+}
+
+// "02:41:07.685" (UTC), for event timelines inside one session.
+export function formatClock(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return MISSING;
+  return date.toISOString().slice(11, 23);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+// "Jan 2" (day bucket), "Jan 2 14:00" (hour bucket), "wk of Jan 2" (week bucket); UTC.
+export function formatBucket(iso: string, bucket: 'hour' | 'day' | 'week'): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return MISSING;
+  const day = `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}`;
+  if (bucket === 'hour') return `${day} ${String(date.getUTCHours()).padStart(2, '0')}:00`;
+  if (bucket === 'week') return `wk of ${day}`;
+  return day;
+}
+
+export function formatHour(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00`;
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return MISSING;
+  if (bytes < 1024) return `${bytes}${NBSP}B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${trimZeros(value.toFixed(1))}${NBSP}${units[unit]}`;
+}
+
+// Natural order, so that L2 sorts before L10.
+export function compareNatural(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+}
+
+// Exact figures for tooltips and tables: 1,234,567 and at most two decimals.
+export function formatExact(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}

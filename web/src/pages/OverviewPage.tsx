@@ -1,0 +1,360 @@
+import { useMemo } from 'react';
+
+import { METRICS, totalTokens } from '../api/metrics';
+import {
+  exportCsvUrl,
+  useBreakdown,
+  useHeatmap,
+  useSummary,
+  useTimeseries,
+  useUsers,
+} from '../api/queries';
+import type { Metrics, Summary } from '../api/types';
+import { Chart } from '../charts/Chart';
+import { barOption, donutOption, timeOption, weekHourOption } from '../charts/options';
+import { colourFor, SEMANTIC } from '../charts/palette';
+import { DataTable } from '../components/DataTable';
+import { KpiCard, type Better } from '../components/KpiCard';
+import { Link } from '../components/Link';
+import { PageHeader } from '../components/PageHeader';
+import { Panel } from '../components/Panel';
+import { Segmented } from '../components/Segmented';
+import {
+  formatChange,
+  formatCount,
+  formatDateTime,
+  formatExact,
+  formatPercent,
+  formatPointChange,
+  formatUsd,
+} from '../format';
+import { filterParams, type Filters } from '../state/filters';
+import { previousPeriod } from '../state/periods';
+import { useTheme } from '../state/theme';
+import { useBucket, useDataExtent, useFilterQuery, useFilters, useSelectFilter } from '../state/useFilters';
+import { useViewParam } from '../state/useViewParam';
+
+interface KpiDefinition {
+  id: string;
+  label: string;
+  value: (s: Metrics) => number | null;
+  format: (v: number | null) => string;
+  kind: 'amount' | 'ratio';
+  better: Better;
+}
+
+const KPIS: KpiDefinition[] = [
+  { id: 'cost', label: 'Cost', value: (s) => s.cost_usd, format: formatUsd, kind: 'amount', better: 'neither' },
+  { id: 'tokens', label: 'Tokens', value: totalTokens, format: formatCount, kind: 'amount', better: 'neither' },
+  { id: 'sessions', label: 'Sessions', value: (s) => s.sessions, format: formatCount, kind: 'amount', better: 'neither' },
+  { id: 'users', label: 'Active users', value: (s) => s.users, format: formatCount, kind: 'amount', better: 'neither' },
+  { id: 'prompts', label: 'Prompts', value: (s) => s.user_prompts, format: formatCount, kind: 'amount', better: 'neither' },
+  {
+    id: 'tool_success',
+    label: 'Tool success',
+    value: (s) => s.tool_success_rate,
+    format: (v) => formatPercent(v),
+    kind: 'ratio',
+    better: 'up',
+  },
+  {
+    id: 'api_error_rate',
+    label: 'API error rate',
+    value: (s) => s.api_error_rate,
+    format: (v) => formatPercent(v, 2),
+    kind: 'ratio',
+    better: 'down',
+  },
+];
+
+function KpiRow({ current, previous, comparing }: { current: Summary; previous?: Summary; comparing: boolean }) {
+  return (
+    <div className="kpis">
+      {KPIS.map((kpi) => {
+        const value = kpi.value(current);
+        const before = previous ? kpi.value(previous) : null;
+        let change: string | undefined;
+        let direction: -1 | 0 | 1 = 0;
+        if (previous && value !== null && before !== null) {
+          change = kpi.kind === 'ratio' ? formatPointChange(value, before) : formatChange(value, before);
+          direction = value > before ? 1 : value < before ? -1 : 0;
+        }
+        return (
+          <KpiCard
+            key={kpi.id}
+            id={kpi.id}
+            label={kpi.label}
+            value={kpi.format(value)}
+            change={change}
+            direction={direction}
+            better={kpi.better}
+            hint={comparing ? 'no earlier data' : 'all time · pick a period to compare'}
+          />
+        );
+      })}
+    </div>
+  );
+}
+
+type TrendMetric = 'cost' | 'tokens';
+type TrendSplit = 'model' | 'practice';
+
+function TrendPanel({ filters }: { filters: Filters }) {
+  const [metric, setMetric] = useViewParam<TrendMetric>('trend', ['cost', 'tokens'], 'cost');
+  const [split, setSplit] = useViewParam<TrendSplit>('split', ['model', 'practice'], 'model');
+  const bucket = useBucket(filters);
+  const query = useTimeseries(bucket, filters, split, 8);
+  const keys = useMemo(() => (query.data?.series ?? []).map((s) => s.key).sort(), [query.data]);
+  const info = metric === 'cost' ? METRICS.cost_usd : { ...METRICS.input_tokens, exact: formatExact };
+  const option = useMemo(() => {
+    const data = query.data;
+    if (!data) return null;
+    const series = (data.series ?? []).map((s) => ({
+      name: s.key,
+      colour: colourFor(s.key, keys),
+      values: s.points.map((p) => (metric === 'cost' ? p.cost_usd : totalTokens(p))),
+    }));
+    return timeOption({
+      times: data.points.map((p) => p.t),
+      bucket: data.bucket,
+      series,
+      kind: data.points.length > 45 ? 'area' : 'bar',
+      stack: true,
+      valueFormatter: info.exact,
+      axisFormatter: info.axis,
+    });
+  }, [query.data, metric, keys, info]);
+  return (
+    <Panel
+      title={metric === 'cost' ? 'Cost over time' : 'Tokens over time'}
+      subtitle={`per ${bucket}, stacked by ${split} · UTC`}
+      query={query}
+      isEmpty={(d) => d.points.every((p) => p.events === 0)}
+      span={12}
+      actions={
+        <>
+          <Segmented
+            label="Metric"
+            value={metric}
+            onChange={setMetric}
+            options={[
+              { value: 'cost', label: 'Cost' },
+              { value: 'tokens', label: 'Tokens' },
+            ]}
+          />
+          <Segmented
+            label="Stack by"
+            value={split}
+            onChange={setSplit}
+            options={[
+              { value: 'model', label: 'By model' },
+              { value: 'practice', label: 'By practice' },
+            ]}
+          />
+        </>
+      }
+    >
+      {() => option && <Chart option={option} label={`${metric} over time by ${split}`} height={300} />}
+    </Panel>
+  );
+}
+
+export default function OverviewPage() {
+  const [filters] = useFilters();
+  const select = useSelectFilter();
+  const filterQuery = useFilterQuery();
+  const theme = useTheme();
+  const { firstDay, lastDay } = useDataExtent();
+  const previous = previousPeriod(filters.from, filters.to, firstDay, lastDay);
+  const previousFilters = previous ? { ...filters, ...previous } : filters;
+
+  const summary = useSummary(filters);
+  const previousSummary = useSummary(previousFilters, previous !== null);
+  const byPractice = useBreakdown('practice', filters, 'cost_usd');
+  const byModel = useBreakdown('model', filters, 'cost_usd');
+  const topUsers = useUsers(filters, { sort: 'cost_usd', order: 'desc', limit: 10, offset: 0 });
+  const heatmap = useHeatmap(filters);
+  const byStatus = useBreakdown('status_code', filters, 'api_errors');
+  const byTool = useBreakdown('tool', filters, 'tool_results');
+
+  const modelKeys = useMemo(() => (byModel.data?.rows ?? []).map((r) => r.key).sort(), [byModel.data]);
+
+  return (
+    <div className="page">
+      <PageHeader title="Overview">
+        {summary.data?.first_event
+          ? `Events from ${formatDateTime(summary.data.first_event)} to ${formatDateTime(summary.data.last_event)}.`
+          : 'Spend, usage and failures at a glance.'}
+      </PageHeader>
+
+      <Panel title="Key figures" query={summary} span={12} isEmpty={(s) => s.events === 0}>
+        {(current) => (
+          <KpiRow
+            current={current}
+            previous={previous ? previousSummary.data : undefined}
+            comparing={previous !== null}
+          />
+        )}
+      </Panel>
+
+      <div className="grid">
+        <TrendPanel filters={filters} />
+
+        <Panel
+          title="Cost by practice"
+          subtitle="click a bar to filter by it"
+          query={byPractice}
+          isEmpty={(d) => d.rows.length === 0}
+          span={6}
+        >
+          {(data) => (
+            <Chart
+              label="Cost by practice"
+              option={barOption({
+                categories: data.rows.map((r) => r.key),
+                series: [{ name: 'Cost', values: data.rows.map((r) => r.cost_usd), colour: SEMANTIC.input }],
+                valueFormatter: formatUsd,
+                axisFormatter: METRICS.cost_usd.axis,
+                horizontal: true,
+              })}
+              onSelect={(event) => select('practice', String(event.name))}
+            />
+          )}
+        </Panel>
+
+        <Panel
+          title="Cost by model"
+          subtitle="click a slice to filter by it"
+          query={byModel}
+          isEmpty={(d) => d.rows.length === 0}
+          span={6}
+        >
+          {(data) => (
+            <Chart
+              label="Cost by model"
+              option={donutOption({
+                items: data.rows.map((r) => ({ name: r.key, value: r.cost_usd, colour: colourFor(r.key, modelKeys) })),
+                valueFormatter: formatUsd,
+              })}
+              onSelect={(event) => select('model', String(event.name))}
+            />
+          )}
+        </Panel>
+
+        <Panel title="Top users by cost" query={topUsers} isEmpty={(d) => d.rows.length === 0} span={6}>
+          {(data) => (
+            <DataTable
+              caption="Top users by cost"
+              rows={data.rows}
+              rowKey={(r) => r.email}
+              csvName="top-users"
+              csvHref={exportCsvUrl('users', { ...filterParams(filters), sort: 'cost_usd', order: 'desc', limit: 10 })}
+              columns={[
+                {
+                  key: 'user',
+                  label: 'User',
+                  value: (r) => r.email,
+                  sortable: false,
+                  render: (r) => (
+                    <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`}>{r.full_name || r.email}</Link>
+                  ),
+                },
+                { key: 'practice', label: 'Practice', value: (r) => r.practice, sortable: false },
+                { key: 'sessions', label: 'Sessions', value: (r) => r.sessions, numeric: true, sortable: false, render: (r) => formatCount(r.sessions) },
+                { key: 'cost', label: 'Cost', value: (r) => r.cost_usd, numeric: true, sortable: false, render: (r) => formatUsd(r.cost_usd) },
+              ]}
+            />
+          )}
+        </Panel>
+
+        <Panel
+          title="When people work"
+          subtitle={
+            <>
+              events by weekday and hour, UTC · <Link href={`/activity${filterQuery}`}>more on Activity</Link>
+            </>
+          }
+          query={heatmap}
+          isEmpty={(d) => d.cells.every((c) => c.events === 0)}
+          span={6}
+        >
+          {(data) => (
+            <Chart
+              label="Events by weekday and hour"
+              height={250}
+              option={weekHourOption({
+                cells: data.cells.map((c) => ({ x: c.hour, y: c.weekday, value: c.events })),
+                valueFormatter: formatExact,
+                metricLabel: 'Events',
+                theme,
+                compact: true,
+              })}
+            />
+          )}
+        </Panel>
+
+        <Panel
+          title="What fails: API errors"
+          subtitle={
+            <>
+              by status code · <Link href={`/reliability${filterQuery}`}>more on Reliability</Link>
+            </>
+          }
+          query={byStatus}
+          isEmpty={(d) => d.rows.length === 0}
+          emptyText="No API errors for these filters."
+          span={6}
+        >
+          {(data) => (
+            <Chart
+              label="API errors by status code"
+              height={240}
+              option={barOption({
+                categories: data.rows.map((r) => r.key),
+                series: [{ name: 'API errors', values: data.rows.map((r) => r.api_errors), colour: SEMANTIC.bad }],
+                valueFormatter: formatExact,
+                axisFormatter: formatCount,
+                horizontal: true,
+              })}
+            />
+          )}
+        </Panel>
+
+        <Panel
+          title="What fails: tools"
+          subtitle={
+            <>
+              success rate of tool runs, least reliable first · <Link href={`/tools${filterQuery}`}>more on Tools</Link>
+            </>
+          }
+          query={byTool}
+          isEmpty={(d) => d.rows.every((r) => r.tool_success_rate === null)}
+          span={6}
+        >
+          {(data) => {
+            const rows = data.rows
+              .filter((r) => r.tool_success_rate !== null)
+              .sort((a, b) => (a.tool_success_rate ?? 0) - (b.tool_success_rate ?? 0))
+              .slice(0, 8);
+            return (
+              <Chart
+                label="Tool success rate"
+                height={240}
+                option={barOption({
+                  categories: rows.map((r) => r.key),
+                  series: [{ name: 'Success rate', values: rows.map((r) => r.tool_success_rate), colour: SEMANTIC.good }],
+                  valueFormatter: (v) => formatPercent(v, 2),
+                  axisFormatter: (v) => formatPercent(v, 0),
+                  horizontal: true,
+                  max: 1,
+                  // Rates sit close to 100 %; starting the axis near the lowest shows the spread.
+                  min: (extent) => Math.max(0, Math.floor(extent.min * 20 - 1) / 20),
+                })}
+              />
+            );
+          }}
+        </Panel>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+
+import { activeFilterCount, filterParams, filtersFromSearch, NO_FILTERS, selectValue, withFilters } from './filters';
+
+describe('filters in the URL', () => {
+  it('reads dates and comma-separated lists', () => {
+    const filters = filtersFromSearch(
+      new URLSearchParams('from=2026-01-01&to=2026-01-31&practice=Data%20Engineering,ML%20Engineering&level=L4'),
+    );
+    expect(filters).toEqual({
+      ...NO_FILTERS,
+      from: '2026-01-01',
+      to: '2026-01-31',
+      practice: ['Data Engineering', 'ML Engineering'],
+      level: ['L4'],
+    });
+  });
+
+  it('accepts RFC 3339 instants as bounds', () => {
+    const filters = filtersFromSearch(new URLSearchParams('from=2026-01-05T14:00:00Z&to=2026-01-05T15:00:00%2B01:00'));
+    expect(filters.from).toBe('2026-01-05T14:00:00Z');
+    expect(filters.to).toBe('2026-01-05T15:00:00+01:00');
+  });
+
+  it('drops malformed dates, empty and repeated values', () => {
+    const filters = filtersFromSearch(new URLSearchParams('from=yesterday&to=2026-02-30&model=a,,a,b,'));
+    expect(filters.from).toBeNull();
+    expect(filters.to).toBeNull();
+    expect(filters.model).toEqual(['a', 'b']);
+  });
+
+  it('writes only the filters that are set', () => {
+    expect(filterParams({ ...NO_FILTERS, to: '2026-01-31', email: ['a@x.com', 'b@x.com'] })).toEqual({
+      to: '2026-01-31',
+      email: 'a@x.com,b@x.com',
+    });
+    expect(filterParams(NO_FILTERS)).toEqual({});
+  });
+
+  it('round-trips through the URL', () => {
+    const filters = { ...NO_FILTERS, from: '2026-01-01', model: ['claude-opus-4-6'], location: ['United States', 'Poland'] };
+    expect(filtersFromSearch(withFilters(new URLSearchParams(), filters))).toEqual(filters);
+  });
+
+  it('keeps page parameters and resets those named', () => {
+    const search = new URLSearchParams('practice=Data&split=practice&offset=100');
+    const next = withFilters(search, { ...NO_FILTERS, level: ['L3'] }, ['offset']);
+    expect(next.get('practice')).toBeNull();
+    expect(next.get('level')).toBe('L3');
+    expect(next.get('split')).toBe('practice');
+    expect(next.get('offset')).toBeNull();
+  });
+
+  it('counts active filters, the date range as one', () => {
+    expect(activeFilterCount(NO_FILTERS)).toBe(0);
+    expect(activeFilterCount({ ...NO_FILTERS, from: '2026-01-01', to: '2026-01-02', model: ['m'] })).toBe(2);
+  });
+});
+
+describe('selecting a value from a chart', () => {
+  it('narrows to the value, and a second click widens again', () => {
+    const narrowed = selectValue({ ...NO_FILTERS, practice: ['A', 'B'] }, 'practice', 'B');
+    expect(narrowed.practice).toEqual(['B']);
+    expect(selectValue(narrowed, 'practice', 'B').practice).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+// Answers shaped as docs/api.md describes them, for component tests.
+
+import type { Metrics, Summary } from '../api/types';
+
+// A metric set whose rates follow from its counts, as the API computes them.
+export function metrics(counts: Partial<Metrics> = {}): Metrics {
+  const m: Metrics = {
+    events: 0,
+    sessions: 0,
+    users: 0,
+    user_prompts: 0,
+    api_requests: 0,
+    api_errors: 0,
+    tool_decisions: 0,
+    tool_results: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_read_tokens: 0,
+    cache_creation_tokens: 0,
+    cost_usd: 0,
+    tool_accept_rate: null,
+    tool_success_rate: null,
+    api_error_rate: null,
+    cost_per_session: null,
+    cost_per_1k_output_tokens: null,
+    cache_hit_ratio: null,
+    tokens_per_prompt: null,
+    ...counts,
+  };
+  const requestsAndErrors = m.api_requests + m.api_errors;
+  if (counts.api_error_rate === undefined) m.api_error_rate = requestsAndErrors > 0 ? m.api_errors / requestsAndErrors : null;
+  if (counts.cost_per_session === undefined) m.cost_per_session = m.sessions > 0 ? m.cost_usd / m.sessions : null;
+  return m;
+}
+
+export function summary(counts: Partial<Metrics>, first = '2026-01-03T08:00:00Z', last = '2026-02-01T17:30:00Z'): Summary {
+  return { ...metrics(counts), first_event: first, last_event: last };
+}
+
+export const FACETS = {
+  practice: ['Backend Engineering', 'Data Engineering', 'ML Engineering'],
+  level: ['L1', 'L10', 'L2'],
+  location: ['Germany', 'Poland'],
+  model: ['claude-haiku-4-5', 'claude-opus-4-6'],
+  email: ['ada@example.com', 'bo@example.com'],
+  terminal: ['vscode'],
+};
