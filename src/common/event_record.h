@@ -60,6 +60,14 @@ struct EventRecord {
   std::string_view scope_json;     // the scope object
   std::string_view envelope_json;  // batch envelope: owner, logGroup, logStream, filters
   std::string_view extra_json;     // attributes without a typed column (never the prompt text)
+
+  // Hash of the per-client fields (who sent the event and from where: everything from
+  // user_email to envelope_json that is not event-specific). Computed on the parse threads by
+  // compute_client_key(), so that the single store writer resolves those fields' dictionary ids
+  // once per client instead of once per event.
+  Hash128 client_key;
 };
+
+void compute_client_key(EventRecord& event);
 
 }  // namespace cca

@@ -1,0 +1,128 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "ingest/ingestor.h"
+#include "store/database.h"
+
+namespace cca::cli {
+namespace {
+
+std::string with_thousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+  return digits;
+}
+
+// A one-line progress bar on stderr, redrawn in place; only when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label)
+      : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO)), started_(clock::now()) {}
+
+  void update(const ingest::Progress& p) {
+    if (!enabled_) return;
+    const double seconds = std::chrono::duration<double>(clock::now() - started_).count();
+    const double mb_per_s = seconds > 0 ? p.bytes_read / 1e6 / seconds : 0;
+    if (p.bytes_total > 0) {
+      const double fraction = std::min(1.0, static_cast<double>(p.bytes_read) / p.bytes_total);
+      const int filled = static_cast<int>(fraction * 30);
+      std::fprintf(stderr, "\r%s [%s%s] %5.1f%%  %s events  %.0f MB/s ", label_.c_str(),
+                   std::string(filled, '#').c_str(), std::string(30 - filled, '.').c_str(),
+                   fraction * 100, with_thousands(p.events).c_str(), mb_per_s);
+    } else {
+      std::fprintf(stderr, "\r%s  %.0f MB  %s events  %.0f MB/s ", label_.c_str(),
+                   p.bytes_read / 1e6, with_thousands(p.events).c_str(), mb_per_s);
+    }
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+  ~ProgressBar() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  std::string label_;
+  bool enabled_;
+  bool drawn_ = false;
+  clock::time_point started_;
+};
+
+void print_report(const std::string& path, const ingest::IngestReport& r) {
+  const double mb_per_s = r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0;
+  std::cout << path << ": " << with_thousands(r.accepted) << " events accepted, "
+            << with_thousands(r.duplicates) << " duplicates, " << with_thousands(r.rejected_events)
+            << " events and " << with_thousands(r.rejected_lines) << " lines rejected; "
+            << with_thousands(r.lines) << " lines, " << r.bytes / 1e6 << " MB in " << r.seconds
+            << " s (" << static_cast<int64_t>(mb_per_s) << " MB/s)\n";
+  for (const auto& [reason, count] : r.rejected_by_reason)
+    std::cout << "  rejected " << reason << ": " << with_thousands(count) << "\n";
+}
+
+}  // namespace
+
+int run_ingest(const IngestCommandOptions& options) {
+  std::unique_ptr<ingest::Ingestor> ingestor;
+  try {
+    ingestor = std::make_unique<ingest::Ingestor>(options.db_path);
+  } catch (const std::exception& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    return 2;
+  }
+
+  int exit_code = 0;
+  ingest::IngestReport total;
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
+  size_t employees = 0;
+  bool employees_loaded = false;
+
+  if (!options.employees_file.empty()) {
+    try {
+      employees = ingestor->load_employees_file(options.employees_file);
+      employees_loaded = true;
+      if (!options.json)
+        std::cout << options.employees_file << ": " << employees << " employees loaded\n";
+    } catch (const std::exception& error) {
+      std::cerr << "error: " << error.what() << "\n";
+      exit_code = 1;
+    }
+  }
+
+  for (const std::string& path : options.telemetry_files) {
+    try {
+      ingest::IngestReport report;
+      {
+        ProgressBar bar(path);
+        report = ingestor->ingest_file(path, [&bar](const ingest::Progress& p) { bar.update(p); });
+      }
+      if (!options.json) print_report(path, report);
+      nlohmann::ordered_json file = nlohmann::ordered_json::parse(report.to_json());
+      file["path"] = path;
+      files.push_back(std::move(file));
+      total.merge(report);
+    } catch (const std::exception& error) {
+      std::cerr << "error: " << error.what() << "\n";
+      exit_code = 1;
+    }
+  }
+
+  if (options.json) {
+    nlohmann::ordered_json json = nlohmann::ordered_json::parse(total.to_json());
+    json.erase("ingest_id");
+    if (employees_loaded) json["employees"] = employees;
+    json["files"] = std::move(files);
+    json["ok"] = exit_code == 0;
+    std::cout << json.dump() << std::endl;
+  } else if (options.telemetry_files.size() > 1) {
+    print_report("total", total);
+  }
+  return exit_code;
+}
+
+}  // namespace cca::cli

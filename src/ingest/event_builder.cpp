@@ -1,0 +1,338 @@
+#include "ingest/event_builder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "common/time_util.h"
+#include "ingest/rejection.h"
+
+namespace cca::ingest {
+namespace {
+
+enum class Field {
+  kUnknown,
+  kEventTimestamp,
+  kEventName,
+  kSessionId,
+  kUserEmail,
+  kUserId,
+  kAccountUuid,
+  kOrganizationId,
+  kTerminalType,
+  kModel,
+  kToolName,
+  kDecision,
+  kSource,
+  kDecisionSource,
+  kDecisionType,
+  kError,
+  kStatusCode,
+  kSuccess,
+  kPrompt,
+  kPromptLength,
+  kInputTokens,
+  kOutputTokens,
+  kCacheReadTokens,
+  kCacheCreationTokens,
+  kCostUsd,
+  kDurationMs,
+  kAttempt,
+  kToolResultSizeBytes,
+};
+
+struct KnownAttribute {
+  std::string_view key;
+  Field field;
+};
+
+// Sorted by length so that classify() compares only keys of the right size.
+constexpr KnownAttribute kKnownAttributes[] = {
+    {"model", Field::kModel},
+    {"error", Field::kError},
+    {"prompt", Field::kPrompt},
+    {"source", Field::kSource},
+    {"attempt", Field::kAttempt},
+    {"user.id", Field::kUserId},
+    {"success", Field::kSuccess},
+    {"cost_usd", Field::kCostUsd},
+    {"decision", Field::kDecision},
+    {"tool_name", Field::kToolName},
+    {"session.id", Field::kSessionId},
+    {"event.name", Field::kEventName},
+    {"user.email", Field::kUserEmail},
+    {"duration_ms", Field::kDurationMs},
+    {"status_code", Field::kStatusCode},
+    {"input_tokens", Field::kInputTokens},
+    {"output_tokens", Field::kOutputTokens},
+    {"prompt_length", Field::kPromptLength},
+    {"terminal.type", Field::kTerminalType},
+    {"decision_type", Field::kDecisionType},
+    {"event.timestamp", Field::kEventTimestamp},
+    {"organization.id", Field::kOrganizationId},
+    {"decision_source", Field::kDecisionSource},
+    {"cache_read_tokens", Field::kCacheReadTokens},
+    {"user.account_uuid", Field::kAccountUuid},
+    {"cache_creation_tokens", Field::kCacheCreationTokens},
+    {"tool_result_size_bytes", Field::kToolResultSizeBytes},
+};
+
+Field classify(std::string_view key) {
+  for (const KnownAttribute& known : kKnownAttributes) {
+    if (known.key.size() > key.size()) break;
+    if (known.key.size() == key.size() && std::memcmp(known.key.data(), key.data(), key.size()) == 0)
+      return known.field;
+  }
+  return Field::kUnknown;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool parse_non_negative(std::string_view text, double& out) {
+  text = trim(text);
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size() && std::isfinite(out) && out >= 0;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += nlohmann::json(std::string(s)).dump(-1, ' ', false,
+                                              nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void EventBuilder::begin(EventBatch& batch) {
+  batch_ = &batch;
+  event_ = EventRecord{};
+  event_name_attr_ = body_ = email_attr_ = timestamp_text_ = bad_number_field_ = {};
+  has_fallback_time_ = false;
+  extra_.clear();
+}
+
+std::string_view EventBuilder::text_of(const AttributeValue& value) {
+  // A number where text is expected (status_code 429) keeps its JSON spelling.
+  return batch_->arena.copy(value.type == AttributeValue::Type::kNull ? std::string_view()
+                                                                      : value.text);
+}
+
+bool EventBuilder::number_attribute(std::string_view key, const AttributeValue& value,
+                                    OptionalNumber& out) {
+  double number = 0;
+  bool valid = false;
+  switch (value.type) {
+    case AttributeValue::Type::kNull: return true;  // null: the attribute is absent
+    case AttributeValue::Type::kNumber:
+      number = value.number;
+      valid = std::isfinite(number) && number >= 0;
+      break;
+    case AttributeValue::Type::kString: valid = parse_non_negative(value.text, number); break;
+    default: valid = false;
+  }
+  if (!valid) {
+    if (bad_number_field_.empty()) bad_number_field_ = key;
+    return false;
+  }
+  out.set(number);
+  return true;
+}
+
+void EventBuilder::extra(std::string_view key, const AttributeValue& value) {
+  extra_ += extra_.empty() ? '{' : ',';
+  append_json_string(extra_, key);
+  extra_ += ':';
+  if (value.type == AttributeValue::Type::kString) {
+    append_json_string(extra_, value.text);
+  } else {
+    extra_ += value.text;
+  }
+}
+
+void EventBuilder::attribute(std::string_view key, const AttributeValue& value) {
+  switch (classify(key)) {
+    case Field::kEventTimestamp:
+      timestamp_text_ = value.type == AttributeValue::Type::kString ? value.text : std::string_view();
+      break;
+    case Field::kEventName: event_name_attr_ = text_of(value); break;
+    case Field::kSessionId: event_.session_id = text_of(value); break;
+    case Field::kUserEmail: email_attr_ = text_of(value); break;
+    case Field::kUserId: event_.user_uid = text_of(value); break;
+    case Field::kAccountUuid: event_.account_uuid = text_of(value); break;
+    case Field::kOrganizationId: event_.organization_id = text_of(value); break;
+    case Field::kTerminalType: event_.terminal = text_of(value); break;
+    case Field::kModel: event_.model = text_of(value); break;
+    case Field::kToolName: event_.tool_name = text_of(value); break;
+    case Field::kDecision: event_.decision = text_of(value); break;
+    case Field::kSource:
+    case Field::kDecisionSource: event_.decision_source = text_of(value); break;
+    case Field::kDecisionType: event_.decision_type = text_of(value); break;
+    case Field::kError: event_.error = text_of(value); break;
+    case Field::kStatusCode: event_.status_code = text_of(value); break;
+    case Field::kSuccess:
+      if (value.type == AttributeValue::Type::kBool) {
+        event_.success = value.boolean ? 1 : 0;
+      } else if (value.type == AttributeValue::Type::kString) {
+        const std::string_view s = trim(value.text);
+        if (s == "true" || s == "True" || s == "TRUE") event_.success = 1;
+        if (s == "false" || s == "False" || s == "FALSE") event_.success = 0;
+      }
+      break;
+    case Field::kPrompt: break;  // privacy: prompt text is never stored, its length is
+    case Field::kPromptLength: number_attribute(key, value, event_.prompt_length); break;
+    case Field::kInputTokens: number_attribute(key, value, event_.input_tokens); break;
+    case Field::kOutputTokens: number_attribute(key, value, event_.output_tokens); break;
+    case Field::kCacheReadTokens: number_attribute(key, value, event_.cache_read_tokens); break;
+    case Field::kCacheCreationTokens:
+      number_attribute(key, value, event_.cache_creation_tokens);
+      break;
+    case Field::kCostUsd: number_attribute(key, value, event_.cost_usd); break;
+    case Field::kDurationMs: number_attribute(key, value, event_.duration_ms); break;
+    case Field::kAttempt: number_attribute(key, value, event_.attempt); break;
+    case Field::kToolResultSizeBytes:
+      number_attribute(key, value, event_.tool_result_size_bytes);
+      break;
+    case Field::kUnknown: extra(key, value); break;
+  }
+}
+
+void EventBuilder::resource_attribute(std::string_view key, const AttributeValue& value) {
+  if (value.type == AttributeValue::Type::kComposite) return;
+  if (key == "os.type") {
+    event_.os_type = text_of(value);
+  } else if (key == "os.version") {
+    event_.os_version = text_of(value);
+  } else if (key == "host.arch") {
+    event_.host_arch = text_of(value);
+  } else if (key == "host.name") {
+    event_.host_name = text_of(value);
+  } else if (key == "service.version") {
+    event_.service_version = text_of(value);
+  } else if (key == "user.practice") {
+    event_.practice_hint = text_of(value);
+  }
+}
+
+void EventBuilder::body(std::string_view text) { body_ = batch_->arena.copy(text); }
+void EventBuilder::fallback_time_ms(int64_t epoch_ms) {
+  fallback_time_ms_ = epoch_ms;
+  has_fallback_time_ = true;
+}
+void EventBuilder::log_event_id(std::string_view id) { event_.log_event_id = batch_->arena.copy(id); }
+void EventBuilder::resource_json(std::string_view json) { event_.resource_json = batch_->arena.copy(json); }
+void EventBuilder::scope_json(std::string_view json) { event_.scope_json = batch_->arena.copy(json); }
+void EventBuilder::envelope_json(std::string_view json) { event_.envelope_json = batch_->arena.copy(json); }
+
+void EventBuilder::reject(std::string_view reason, std::string_view field, std::string_view detail,
+                          std::string_view raw, uint64_t line) {
+  StringArena& arena = batch_->arena;
+  const std::string redacted = redact_prompt(raw);
+  batch_->rejected.push_back(Rejected{RejectKind::kEvent, reason, arena.copy(field),
+                                      arena.copy(detail), arena.copy(redacted), line});
+}
+
+bool EventBuilder::finish(const Hash128& key, std::string_view raw_on_reject, uint64_t line) {
+  // Event name: the attribute, else the body ("claude_code.api_request" names "api_request").
+  std::string_view name = trim(event_name_attr_);
+  if (name.empty()) {
+    name = trim(body_);
+    constexpr std::string_view kPrefix = "claude_code.";
+    if (name.substr(0, kPrefix.size()) == kPrefix) name.remove_prefix(kPrefix.size());
+  }
+  if (name.empty()) {
+    reject(reason::kNoEventName, "event.name",
+           "no event name: neither attributes[\"event.name\"] nor a body", raw_on_reject, line);
+    return false;
+  }
+  event_.event_name = name;
+
+  if (trim(event_.session_id).empty()) {
+    reject(reason::kNoSessionId, "session.id", "no attributes[\"session.id\"]", raw_on_reject, line);
+    return false;
+  }
+
+  const std::string_view email = trim(email_attr_);
+  if (!email.empty()) {
+    char* lowered = batch_->arena.allocate(email.size());
+    for (size_t i = 0; i < email.size(); ++i)
+      lowered[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(email[i])));
+    event_.user = {lowered, email.size()};
+    event_.user_email = email_attr_;
+  } else if (!trim(event_.user_uid).empty()) {
+    event_.user = event_.user_uid;
+  } else {
+    reject(reason::kNoUser, "user.email",
+           "no user: attributes[\"user.email\"] and attributes[\"user.id\"] both empty or absent",
+           raw_on_reject, line);
+    return false;
+  }
+
+  std::optional<int64_t> time;
+  if (!timestamp_text_.empty()) time = parse_rfc3339_ms(trim(timestamp_text_));
+  if (!time && has_fallback_time_) time = fallback_time_ms_;
+  if (!time) {
+    reject(reason::kNoTimestamp, "event.timestamp",
+           timestamp_text_.empty()
+               ? "no attributes[\"event.timestamp\"] and no epoch-millisecond timestamp"
+               : "attributes[\"event.timestamp\"] is not an RFC 3339 instant and there is no "
+                 "epoch-millisecond timestamp",
+           raw_on_reject, line);
+    return false;
+  }
+  event_.time_ms = *time;
+
+  if (!bad_number_field_.empty()) {
+    const std::string detail =
+        "attributes[\"" + std::string(bad_number_field_) + "\"] is not a finite number >= 0";
+    reject(reason::kInvalidNumber, bad_number_field_, detail, raw_on_reject, line);
+    return false;
+  }
+
+  if (!extra_.empty()) {
+    extra_ += '}';
+    event_.extra_json = batch_->arena.copy(extra_);
+  }
+  event_.key = key;
+  batch_->events.push_back(event_);
+  return true;
+}
+
+std::string redact_prompt(std::string_view json_text) {
+  nlohmann::json document = nlohmann::json::parse(json_text, nullptr, false);
+  if (document.is_discarded()) {
+    // Not JSON: blank out anything that follows a "prompt" key, the one place prompt text sits.
+    std::string text(json_text);
+    for (size_t at = text.find("\"prompt\""); at != std::string::npos;
+         at = text.find("\"prompt\"", at + 1)) {
+      const size_t value_start = text.find(':', at);
+      if (value_start == std::string::npos) break;
+      size_t end = text.find_first_of(",}", value_start);
+      if (end == std::string::npos) end = text.size();
+      text.replace(value_start + 1, end - value_start - 1, "\"<removed>\"");
+    }
+    return text;
+  }
+  // Walks every object: CloudWatch attributes objects and OTLP key/value lists alike.
+  auto scrub = [](auto& self, nlohmann::json& node) -> void {
+    if (node.is_object()) {
+      if (node.contains("prompt")) node["prompt"] = "<removed>";
+      if (node.contains("key") && node["key"] == "prompt" && node.contains("value"))
+        node["value"] = {{"stringValue", "<removed>"}};
+      // A CloudWatch message holds the event as JSON inside a string.
+      if (node.contains("message") && node["message"].is_string())
+        node["message"] = redact_prompt(node["message"].get<std::string>());
+      for (auto& [key, child] : node.items()) self(self, child);
+    } else if (node.is_array()) {
+      for (auto& child : node) self(self, child);
+    }
+  };
+  scrub(scrub, document);
+  return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace cca::ingest

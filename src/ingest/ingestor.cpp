@@ -1,0 +1,195 @@
+#include "ingest/ingestor.h"
+
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "ingest/employees_csv.h"
+#include "ingest/event_batch.h"
+#include "ingest/input_reader.h"
+#include "ingest/otlp_parser.h"
+#include "ingest/pipeline.h"
+#include "store/employee_directory.h"
+#include "store/event_writer.h"
+#include "store/ingest_log.h"
+
+namespace cca::ingest {
+namespace {
+
+// Rows per transaction: large enough that commits cost nothing measurable, small enough that a
+// huge file's WAL stays bounded and a running server sees a long ingest progress.
+constexpr uint64_t kEventsPerCommit = 1'000'000;
+
+constexpr auto kProgressInterval = std::chrono::milliseconds(100);
+
+}  // namespace
+
+struct Ingestor::Impl {
+  explicit Impl(const std::string& db_path) : db(db_path), log(db) {}
+
+  store::Database db;
+  store::IngestLog log;
+  // Holds in-memory mirrors of the store (dedup keys, string ids): rebuilt after a rollback.
+  std::unique_ptr<store::EventWriter> writer;
+  std::mutex mutex;
+  OtlpParser otlp;
+
+  store::EventWriter& event_writer() {
+    if (!writer) writer = std::make_unique<store::EventWriter>(db);
+    return *writer;
+  }
+
+  // Writes one batch into the open transaction, counting into `report`.
+  void write_batch(const EventBatch& batch, std::string_view source, IngestReport& report) {
+    store::EventWriter& w = event_writer();
+    for (const EventRecord& event : batch.events) {
+      if (w.insert(event, report.ingest_id)) {
+        ++report.accepted;
+      } else {
+        ++report.duplicates;
+      }
+    }
+    const int64_t received = store::now_ms();
+    for (const Rejected& r : batch.rejected) {
+      (r.kind == RejectKind::kLine ? report.rejected_lines : report.rejected_events)++;
+      ++report.rejected_by_reason[std::string(r.reason)];
+      w.quarantine({source, to_string(r.kind), r.reason, r.field, r.detail, r.raw, r.line},
+                   report.ingest_id, received);
+    }
+    report.lines += batch.lines;
+    report.bytes += batch.bytes;
+  }
+
+  store::IngestCounts counts_of(const IngestReport& report) const {
+    return {report.lines, report.accepted, report.duplicates, report.rejected_events,
+            report.rejected_lines, 0};
+  }
+
+  // Runs `body` (which writes inside transactions it opens with begin()) and records the ingest
+  // in the log: complete with its counts, or failed with the error, the data rolled back.
+  template <typename Body>
+  IngestReport logged(std::string_view source, std::string_view path, int64_t size, Body&& body) {
+    const auto started = std::chrono::steady_clock::now();
+    IngestReport report;
+    report.ingest_id = log.begin(source, path, size);
+    bool in_transaction = false;
+    auto begin = [&] {
+      if (in_transaction) return;
+      db.exec("BEGIN IMMEDIATE");
+      in_transaction = true;
+      event_writer().catch_up();  // what other processes committed counts as stored
+    };
+    auto commit = [&] {
+      if (!in_transaction) return;
+      db.exec("COMMIT");
+      in_transaction = false;
+    };
+    try {
+      const std::string checksum = body(report, begin, commit);
+      begin();
+      report.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      log.complete(report.ingest_id, counts_of(report), checksum);
+      commit();
+    } catch (const std::exception& error) {
+      if (in_transaction) db.exec("ROLLBACK");
+      writer.reset();
+      log.fail(report.ingest_id, error.what());
+      throw;
+    }
+    return report;
+  }
+
+  IngestReport ingest_stream(ByteSource& source, std::string_view source_name, std::string_view path,
+                             int64_t size, const ProgressCallback& progress) {
+    std::lock_guard lock(mutex);
+    return logged(source_name, path, size, [&](IngestReport& report, auto& begin, auto& commit) {
+      ChunkReader reader(source, 1 << 20);
+      PipelineOptions options;
+      options.parse_threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+      uint64_t since_commit = 0;
+      auto last_progress = std::chrono::steady_clock::now();
+      run_cloudwatch_pipeline(reader, options, [&](EventBatch& batch) {
+        begin();
+        write_batch(batch, source_name, report);
+        since_commit += batch.events.size();
+        if (since_commit >= kEventsPerCommit) {
+          commit();
+          since_commit = 0;
+        }
+        if (progress && std::chrono::steady_clock::now() - last_progress > kProgressInterval) {
+          last_progress = std::chrono::steady_clock::now();
+          progress({report.bytes, source.total(), report.accepted + report.duplicates});
+        }
+      });
+      if (progress) progress({report.bytes, source.total(), report.accepted + report.duplicates});
+      return reader.checksum_hex();
+    });
+  }
+};
+
+Ingestor::Ingestor(const std::string& db_path) : impl_(std::make_unique<Impl>(db_path)) {}
+Ingestor::~Ingestor() = default;
+
+IngestReport Ingestor::ingest_file(const std::string& path, const ProgressCallback& progress) {
+  std::unique_ptr<ByteSource> source = open_file_source(path);
+  const int64_t size = static_cast<int64_t>(source->total());
+  return impl_->ingest_stream(*source, path, path, size, progress);
+}
+
+IngestReport Ingestor::ingest_jsonl(std::string_view body, std::string_view source) {
+  std::unique_ptr<ByteSource> bytes = memory_source(body);
+  return impl_->ingest_stream(*bytes, source, {}, static_cast<int64_t>(body.size()), {});
+}
+
+IngestReport Ingestor::ingest_otlp_logs(std::string_view body) {
+  std::lock_guard lock(impl_->mutex);
+  EventBatch batch;
+  impl_->otlp.parse(body, batch);  // throws, storing nothing, when the request is malformed
+  for (EventRecord& event : batch.events) compute_client_key(event);
+  return impl_->logged("otlp", {}, static_cast<int64_t>(body.size()),
+                       [&](IngestReport& report, auto& begin, auto&) {
+                         begin();
+                         impl_->write_batch(batch, "otlp", report);
+                         report.bytes = body.size();
+                         return std::string();
+                       });
+}
+
+size_t Ingestor::load_employees_csv(std::string_view csv, std::string_view source) {
+  std::lock_guard lock(impl_->mutex);
+  const EmployeesParse parsed = parse_employees_csv(csv);
+  IngestReport report = impl_->logged(source, {}, static_cast<int64_t>(csv.size()),
+                                      [&](IngestReport& r, auto& begin, auto& commit) {
+                                        store::replace_employees(impl_->db, parsed.employees);
+                                        begin();
+                                        const int64_t received = store::now_ms();
+                                        for (const EmployeeRowError& e : parsed.errors) {
+                                          ++r.rejected_lines;
+                                          ++r.rejected_by_reason[std::string(reason::kInvalidEmployeeRow)];
+                                          impl_->event_writer().quarantine(
+                                              {source, to_string(RejectKind::kEmployeeRow),
+                                               reason::kInvalidEmployeeRow, {}, e.detail, e.raw,
+                                               e.row},
+                                              r.ingest_id, received);
+                                        }
+                                        commit();
+                                        r.bytes = csv.size();
+                                        return std::string();
+                                      });
+  (void)report;
+  return parsed.employees.size();
+}
+
+size_t Ingestor::load_employees_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw IngestError("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (file.bad()) throw IngestError("cannot read " + path);
+  return load_employees_csv(text.str(), path);
+}
+
+}  // namespace cca::ingest

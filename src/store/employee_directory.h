@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+
+namespace cca::store {
+
+struct Employee {
+  std::string email;  // lowercase, trimmed: the key events join on
+  std::string full_name;
+  std::string practice;
+  std::string level;
+  std::string location;
+};
+
+// Replaces the employee directory with `employees` and bumps meta.directory_version, which
+// tells a running server to re-resolve practice, level and location of stored events.
+void replace_employees(Database& db, const std::vector<Employee>& employees);
+
+}  // namespace cca::store

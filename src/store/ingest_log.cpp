@@ -1,0 +1,73 @@
+#include "store/ingest_log.h"
+
+#include <chrono>
+
+namespace cca::store {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t IngestLog::begin(std::string_view source, std::string_view path, int64_t size_bytes) {
+  Transaction transaction(db_);
+  // Another live process may be ingesting too; only rows of dead processes are stale, and
+  // SQLite cannot tell them apart, so a 'running' row older than a day is called interrupted.
+  Statement stale(db_, "UPDATE ingests SET status = 'interrupted' WHERE status = 'running' AND "
+                       "started_ms < ?");
+  stale.bind_int(1, now_ms() - 86'400'000);
+  stale.step();
+  Statement insert(db_, "INSERT INTO ingests (source, path, size_bytes, started_ms, status) "
+                        "VALUES (?, ?, ?, ?, 'running')");
+  insert.bind_text(1, source);
+  if (path.empty()) {
+    insert.bind_null(2);
+  } else {
+    insert.bind_text(2, path);
+  }
+  if (size_bytes < 0) {
+    insert.bind_null(3);
+  } else {
+    insert.bind_int(3, size_bytes);
+  }
+  insert.bind_int(4, now_ms());
+  insert.step();
+  const int64_t id = sqlite3_last_insert_rowid(db_.handle());
+  transaction.commit();
+  return id;
+}
+
+void IngestLog::complete(int64_t ingest_id, const IngestCounts& c, std::string_view checksum) {
+  Statement update(db_,
+                   "UPDATE ingests SET status = 'complete', finished_ms = ?, checksum = ?, "
+                   "lines = ?, accepted = ?, duplicates = ?, rejected_events = ?, "
+                   "rejected_lines = ?, employees = ? WHERE id = ?");
+  update.bind_int(1, now_ms());
+  if (checksum.empty()) {
+    update.bind_null(2);
+  } else {
+    update.bind_text(2, checksum);
+  }
+  update.bind_int(3, static_cast<int64_t>(c.lines));
+  update.bind_int(4, static_cast<int64_t>(c.accepted));
+  update.bind_int(5, static_cast<int64_t>(c.duplicates));
+  update.bind_int(6, static_cast<int64_t>(c.rejected_events));
+  update.bind_int(7, static_cast<int64_t>(c.rejected_lines));
+  update.bind_int(8, static_cast<int64_t>(c.employees));
+  update.bind_int(9, ingest_id);
+  update.step();
+}
+
+void IngestLog::fail(int64_t ingest_id, std::string_view message) {
+  Transaction transaction(db_);
+  Statement update(db_, "UPDATE ingests SET status = 'failed', finished_ms = ?, message = ? "
+                        "WHERE id = ?");
+  update.bind_int(1, now_ms());
+  update.bind_text(2, message);
+  update.bind_int(3, ingest_id);
+  update.step();
+  transaction.commit();
+}
+
+}  // namespace cca::store
