@@ -1,0 +1,15 @@
+#include "engine/dictionaries.h"
+
+namespace cca::engine {
+
+Dictionaries::Dictionaries() {
+  for (const char* name :
+       {"user_prompt", "api_request", "api_error", "tool_decision", "tool_result"})
+    event_name.intern(name);
+  accept_decision = decision.intern("accept");
+  unknown_practice = practice.intern("Unknown");
+  unknown_level = level.intern("Unknown");
+  unknown_location = location.intern("Unknown");
+}
+
+}  // namespace cca::engine

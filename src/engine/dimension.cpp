@@ -1,0 +1,61 @@
+#include "engine/dimension.h"
+
+namespace cca::engine {
+namespace {
+
+constexpr Dimension kAllDimensions[] = {
+    Dimension::kPractice, Dimension::kLevel, Dimension::kLocation,   Dimension::kModel,
+    Dimension::kTool,     Dimension::kEmail, Dimension::kTerminal,   Dimension::kEventType,
+    Dimension::kVersion,  Dimension::kOs,    Dimension::kStatusCode,
+};
+constexpr std::string_view kNames[] = {"practice", "level", "location",   "model",
+                                       "tool",     "email", "terminal",   "event_type",
+                                       "version",  "os",    "status_code"};
+static_assert(std::size(kNames) == std::size(kAllDimensions));
+
+}  // namespace
+
+std::span<const Dimension> all_dimensions() {
+  return kAllDimensions;
+}
+
+std::string_view dimension_name(Dimension dimension) {
+  return kNames[static_cast<size_t>(dimension)];
+}
+
+std::optional<Dimension> parse_dimension(std::string_view name) {
+  for (size_t i = 0; i < std::size(kNames); ++i)
+    if (kNames[i] == name) return kAllDimensions[i];
+  return std::nullopt;
+}
+
+const Dictionary& dimension_dictionary(const Snapshot& snapshot, Dimension dimension) {
+  const Dictionaries& d = snapshot.dict();
+  switch (dimension) {
+    case Dimension::kPractice:
+      return d.practice;
+    case Dimension::kLevel:
+      return d.level;
+    case Dimension::kLocation:
+      return d.location;
+    case Dimension::kModel:
+      return d.model;
+    case Dimension::kTool:
+      return d.tool;
+    case Dimension::kEmail:
+      return d.user;
+    case Dimension::kTerminal:
+      return d.terminal;
+    case Dimension::kEventType:
+      return d.event_name;
+    case Dimension::kVersion:
+      return d.version;
+    case Dimension::kOs:
+      return d.os;
+    case Dimension::kStatusCode:
+      return d.status_code;
+  }
+  return d.event_name;
+}
+
+}  // namespace cca::engine

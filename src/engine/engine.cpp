@@ -1,0 +1,120 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+
+namespace cca::engine {
+namespace {
+
+// Connections reading a large batch of new events at once (start-up, a big ingest): the machine
+// this runs on has two cores, and SQLite's row decoding is most of the load time.
+constexpr int kLoadThreads = 2;
+
+// Merges time-ordered runs of rows into one segment; on equal times earlier runs come first, which
+// keeps store order because later runs hold later seqs.
+Segment merge_runs(const std::vector<const Segment*>& older, const Segment& newer,
+                   const Dictionaries& dictionaries) {
+  SegmentBuilder builder(dictionaries);
+  size_t total = newer.size();
+  for (const Segment* segment : older) total += segment->size();
+  builder.reserve(total);
+
+  size_t j = 0;
+  uint32_t newer_api = 0;
+  const auto api = static_cast<uint8_t>(EventKind::kApiRequest);
+  const auto take_newer = [&] {
+    builder.append(newer.row(j, newer_api));
+    newer_api += newer.kind[j] == api;
+    ++j;
+  };
+  for (const Segment* segment : older) {
+    uint32_t older_api = 0;
+    for (size_t i = 0; i < segment->size(); ++i) {
+      while (j < newer.size() && newer.time_ms[j] < segment->time_ms[i]) take_newer();
+      builder.append(segment->row(i, older_api));
+      older_api += segment->kind[i] == api;
+    }
+  }
+  while (j < newer.size()) take_newer();
+  return builder.build();
+}
+
+}  // namespace
+
+Engine::Engine(const std::string& db_path)
+    : dictionaries_(std::make_shared<Dictionaries>()), reader_(db_path, *dictionaries_) {
+  auto empty = std::make_shared<Snapshot>();
+  empty->dictionaries = dictionaries_;
+  auto no_directory = std::make_shared<Directory>();
+  no_directory->version = -1;  // differs from any store's, so the first refresh reads it
+  empty->directory = std::move(no_directory);
+  current_.store(std::move(empty));
+  refresh();
+}
+
+Engine::~Engine() = default;
+
+void Engine::note_latest_hints(const Segment& segment) {
+  if (latest_hints_.size() < dictionaries_->user.size())
+    latest_hints_.resize(dictionaries_->user.size());
+  for (size_t i = 0; i < segment.size(); ++i) {
+    const uint32_t hint = segment.practice_hint[i];
+    LatestHint& latest = latest_hints_[segment.user[i]];
+    if (hint != 0 && segment.time_ms[i] >= latest.time_ms) latest = {segment.time_ms[i], hint};
+  }
+}
+
+std::vector<std::shared_ptr<const Segment>> Engine::add_segment(
+    std::vector<std::shared_ptr<const Segment>> segments, Segment fresh, bool compact) const {
+  size_t first_overlapping = segments.size();
+  while (first_overlapping > 0 && segments[first_overlapping - 1]->last_time() > fresh.first_time())
+    --first_overlapping;
+  if (first_overlapping < segments.size()) {
+    std::vector<const Segment*> older;
+    for (size_t k = first_overlapping; k < segments.size(); ++k) older.push_back(segments[k].get());
+    fresh = merge_runs(older, fresh, *dictionaries_);
+    segments.resize(first_overlapping);
+  }
+  segments.push_back(std::make_shared<const Segment>(std::move(fresh)));
+
+  // Keep each segment more than twice the size of the next: few segments, amortised copying.
+  while (compact && segments.size() >= 2 &&
+         segments[segments.size() - 2]->size() <= 2 * segments.back()->size()) {
+    const Segment merged =
+        merge_runs({segments[segments.size() - 2].get()}, *segments.back(), *dictionaries_);
+    segments.pop_back();
+    segments.back() = std::make_shared<const Segment>(std::move(merged));
+  }
+  return segments;
+}
+
+bool Engine::refresh() {
+  std::lock_guard lock(refresh_mutex_);
+  const std::shared_ptr<const Snapshot> current = snapshot();
+  const StoreState state = reader_.state();
+  const bool new_events = state.max_seq > current->last_seq;
+  const bool new_directory = state.directory_version != current->directory->version;
+  if (!new_events && !new_directory) return false;
+
+  auto next = std::make_shared<Snapshot>(*current);
+  next->version = current->version + 1;
+  if (new_directory) next->directory = std::make_shared<const Directory>(reader_.read_directory());
+  if (new_events) {
+    std::vector<SegmentBuilder> parts =
+        reader_.read_events(current->last_seq, state.max_seq, kLoadThreads);
+    next->last_seq = state.max_seq;
+    for (SegmentBuilder& part : parts) {
+      if (part.size() == 0) continue;
+      next->events += part.size();
+      Segment fresh = part.build();
+      note_latest_hints(fresh);
+      next->segments = add_segment(std::move(next->segments), std::move(fresh), parts.size() == 1);
+    }
+  }
+  next->users = resolve_users(*next->directory, *dictionaries_, latest_hints_);
+  const uint64_t version = next->version;
+  current_.store(std::move(next), std::memory_order_release);
+  version_.store(version, std::memory_order_release);
+  return true;
+}
+
+}  // namespace cca::engine

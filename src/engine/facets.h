@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/filter.h"
+
+namespace cca::engine {
+
+// The values each filter can take, sorted: for each filter parameter, the values found among the
+// events that match every other filter (its own is left out, so choosing one value does not hide
+// the alternatives).
+struct Facets {
+  std::vector<std::string> practice, level, location, model, email, terminal;
+};
+
+Facets facets(const Snapshot& snapshot, const Filter& filter);
+
+}  // namespace cca::engine

@@ -1,0 +1,73 @@
+#include "engine/filter.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "engine/ascii_lower.h"
+
+namespace cca::engine {
+
+std::vector<uint8_t> accepted_codes(const Dictionary& dictionary,
+                                    const std::vector<std::string>& values) {
+  std::vector<uint8_t> accepted(dictionary.size(), 0);
+  for (const std::string& value : values) {
+    const auto code = dictionary.find(value);
+    // Nothing is absent "on purpose": an empty value matches no event.
+    if (code && *code != Dictionary::kAbsent && *code < accepted.size()) accepted[*code] = 1;
+  }
+  return accepted;
+}
+
+RowFilter::RowFilter(const Snapshot& snapshot, const Filter& filter)
+    : from_ms_(filter.from_ms.value_or(std::numeric_limits<int64_t>::min())),
+      to_ms_(filter.to_ms.value_or(std::numeric_limits<int64_t>::max())) {
+  const Dictionaries& d = snapshot.dict();
+  if (!filter.terminal.empty()) terminal_accepted_ = accepted_codes(d.terminal, filter.terminal);
+  if (!filter.model.empty()) model_accepted_ = accepted_codes(d.model, filter.model);
+
+  const bool by_practice = !filter.practice.empty();
+  if (by_practice) {
+    hint_accepted_ = accepted_codes(d.practice, filter.practice);
+    hint_accepted_[Dictionary::kAbsent] = hint_accepted_[d.unknown_practice];
+  }
+  const std::vector<uint8_t> practice_ok = hint_accepted_;
+  const std::vector<uint8_t> level_ok =
+      filter.level.empty() ? std::vector<uint8_t>() : accepted_codes(d.level, filter.level);
+  const std::vector<uint8_t> location_ok = filter.location.empty()
+                                               ? std::vector<uint8_t>()
+                                               : accepted_codes(d.location, filter.location);
+  std::vector<uint8_t> email_ok;
+  if (!filter.email.empty()) {
+    std::vector<std::string> lowered;
+    for (const std::string& email : filter.email) lowered.push_back(ascii_lower(email));
+    email_ok = accepted_codes(d.user, lowered);
+  }
+
+  const auto passes = [](const std::vector<uint8_t>& table, uint32_t code) {
+    return table.empty() || (code < table.size() && table[code]);
+  };
+  user_verdict_.assign(snapshot.user_codes(), kReject);
+  for (uint32_t code = 0; code < user_verdict_.size(); ++code) {
+    const UserAttributes& user = snapshot.users[code];
+    if (!passes(level_ok, user.level) || !passes(location_ok, user.location) ||
+        !passes(email_ok, code))
+      continue;
+    if (!by_practice) {
+      user_verdict_[code] = kAccept;
+    } else if (user.directory_practice != 0) {
+      user_verdict_[code] = passes(practice_ok, user.directory_practice) ? kAccept : kReject;
+    } else {
+      user_verdict_[code] = kCheckHint;
+    }
+    accepts_some_user_ = accepts_some_user_ || user_verdict_[code] != kReject;
+  }
+}
+
+std::pair<size_t, size_t> RowFilter::row_range(const Segment& segment) const {
+  const auto& time = segment.time_ms;
+  const auto begin = std::lower_bound(time.begin(), time.end(), from_ms_);
+  const auto end = std::lower_bound(begin, time.end(), to_ms_);
+  return {static_cast<size_t>(begin - time.begin()), static_cast<size_t>(end - time.begin())};
+}
+
+}  // namespace cca::engine

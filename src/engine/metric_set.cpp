@@ -1,0 +1,103 @@
+#include "engine/metric_set.h"
+
+namespace cca::engine {
+namespace {
+
+constexpr Metric kAllMetrics[] = {
+    Metric::kEvents,        Metric::kSessions,        Metric::kUsers,
+    Metric::kUserPrompts,   Metric::kApiRequests,     Metric::kApiErrors,
+    Metric::kToolDecisions, Metric::kToolResults,     Metric::kInputTokens,
+    Metric::kOutputTokens,  Metric::kCacheReadTokens, Metric::kCacheCreationTokens,
+    Metric::kCostUsd,       Metric::kToolAcceptRate,  Metric::kToolSuccessRate,
+    Metric::kApiErrorRate,  Metric::kCostPerSession,  Metric::kCostPer1kOutputTokens,
+    Metric::kCacheHitRatio, Metric::kTokensPerPrompt,
+};
+
+constexpr std::string_view kNames[] = {
+    "events",          "sessions",          "users",
+    "user_prompts",    "api_requests",      "api_errors",
+    "tool_decisions",  "tool_results",      "input_tokens",
+    "output_tokens",   "cache_read_tokens", "cache_creation_tokens",
+    "cost_usd",        "tool_accept_rate",  "tool_success_rate",
+    "api_error_rate",  "cost_per_session",  "cost_per_1k_output_tokens",
+    "cache_hit_ratio", "tokens_per_prompt",
+};
+static_assert(std::size(kNames) == std::size(kAllMetrics));
+
+std::optional<double> ratio(double numerator, double denominator) {
+  if (denominator == 0) return std::nullopt;
+  return numerator / denominator;
+}
+
+}  // namespace
+
+std::span<const Metric> all_metrics() {
+  return kAllMetrics;
+}
+
+std::string_view metric_name(Metric metric) {
+  return kNames[static_cast<size_t>(metric)];
+}
+
+std::optional<Metric> parse_metric(std::string_view name) {
+  for (size_t i = 0; i < std::size(kNames); ++i)
+    if (kNames[i] == name) return kAllMetrics[i];
+  return std::nullopt;
+}
+
+bool metric_is_count(Metric metric) {
+  return metric <= Metric::kToolResults;
+}
+
+std::optional<double> metric_value(const MetricSet& m, Metric metric) {
+  const auto count = [&](EventKind kind) { return static_cast<double>(m.count(kind)); };
+  switch (metric) {
+    case Metric::kEvents:
+      return static_cast<double>(m.events);
+    case Metric::kSessions:
+      return static_cast<double>(m.sessions);
+    case Metric::kUsers:
+      return static_cast<double>(m.users);
+    case Metric::kUserPrompts:
+      return count(EventKind::kUserPrompt);
+    case Metric::kApiRequests:
+      return count(EventKind::kApiRequest);
+    case Metric::kApiErrors:
+      return count(EventKind::kApiError);
+    case Metric::kToolDecisions:
+      return count(EventKind::kToolDecision);
+    case Metric::kToolResults:
+      return count(EventKind::kToolResult);
+    case Metric::kInputTokens:
+      return m.input_tokens;
+    case Metric::kOutputTokens:
+      return m.output_tokens;
+    case Metric::kCacheReadTokens:
+      return m.cache_read_tokens;
+    case Metric::kCacheCreationTokens:
+      return m.cache_creation_tokens;
+    case Metric::kCostUsd:
+      return m.cost_usd;
+    case Metric::kToolAcceptRate:
+      return ratio(static_cast<double>(m.accepted_decisions), count(EventKind::kToolDecision));
+    case Metric::kToolSuccessRate:
+      return ratio(static_cast<double>(m.successful_results), count(EventKind::kToolResult));
+    case Metric::kApiErrorRate:
+      return ratio(count(EventKind::kApiError),
+                   count(EventKind::kApiRequest) + count(EventKind::kApiError));
+    case Metric::kCostPerSession:
+      return ratio(m.cost_usd, static_cast<double>(m.sessions));
+    case Metric::kCostPer1kOutputTokens:
+      return m.output_tokens == 0 ? std::nullopt
+                                  : std::optional<double>(m.cost_usd / m.output_tokens * 1000);
+    case Metric::kCacheHitRatio:
+      return ratio(m.cache_read_tokens,
+                   m.cache_read_tokens + m.cache_creation_tokens + m.input_tokens);
+    case Metric::kTokensPerPrompt:
+      return ratio(m.input_tokens + m.output_tokens + m.cache_read_tokens + m.cache_creation_tokens,
+                   count(EventKind::kUserPrompt));
+  }
+  return std::nullopt;
+}
+
+}  // namespace cca::engine

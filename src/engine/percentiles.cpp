@@ -1,0 +1,34 @@
+#include "engine/percentiles.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cca::engine {
+
+Percentiles percentiles(std::vector<double>& values) {
+  Percentiles p;
+  p.count = values.size();
+  if (values.empty()) return p;
+  double sum = 0;
+  for (const double v : values) sum += v;
+  p.mean = sum / static_cast<double>(values.size());
+  // Increasing ranks: each nth_element only reorders the part above the previous one.
+  auto from = values.begin();
+  const auto rank = [&](double percent) {
+    const auto n = static_cast<double>(values.size());
+    const auto k = static_cast<size_t>(std::max(1.0, std::ceil(percent / 100.0 * n))) - 1;
+    const auto nth = values.begin() + static_cast<std::ptrdiff_t>(k);
+    std::nth_element(from, nth, values.end());
+    from = nth;
+    return *nth;
+  };
+  p.p50 = rank(50);
+  p.p90 = rank(90);
+  p.p95 = rank(95);
+  p.p99 = rank(99);
+  p.min = *std::min_element(values.begin(), values.end());
+  p.max = *std::max_element(from, values.end());
+  return p;
+}
+
+}  // namespace cca::engine

@@ -1,0 +1,178 @@
+#include "engine/segment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace cca::engine {
+namespace {
+
+// Calls f on every column of a builder's storage (or any struct with the same members).
+template <class Columns, class F>
+void for_each_column(Columns& c, F&& f) {
+  f(c.time_ms);
+  f(c.success);
+  for (auto* column :
+       {&c.event_name, &c.session, &c.user, &c.terminal, &c.model, &c.tool, &c.decision,
+        &c.decision_source, &c.error, &c.status_code, &c.version, &c.os, &c.practice_hint})
+    f(*column);
+  for (auto* column :
+       {&c.input_tokens, &c.output_tokens, &c.cache_read_tokens, &c.cache_creation_tokens,
+        &c.cost_usd, &c.duration_ms, &c.prompt_length, &c.attempt, &c.tool_result_size_bytes})
+    f(*column);
+}
+
+template <class T>
+void permute(std::vector<T>& column, const std::vector<uint32_t>& order) {
+  std::vector<T> sorted(column.size());
+  for (size_t i = 0; i < order.size(); ++i) sorted[i] = column[order[i]];
+  column.swap(sorted);
+}
+
+double present_or_zero(double value) {
+  return std::isnan(value) ? 0.0 : value;
+}
+
+}  // namespace
+
+uint32_t Segment::api_rank(size_t row) const {
+  const size_t block = row / kBlockRows;
+  uint32_t rank = api_before_block[block];
+  const auto api = static_cast<uint8_t>(EventKind::kApiRequest);
+  for (size_t i = block * kBlockRows; i < row; ++i) rank += kind[i] == api;
+  return rank;
+}
+
+EventRow Segment::row(size_t i, uint32_t api_index) const {
+  EventRow r;
+  r.time_ms = time_ms[i];
+  r.event_name = event_name[i];
+  r.session = session[i];
+  r.user = user[i];
+  r.terminal = terminal[i];
+  r.model = model[i];
+  r.tool = tool[i];
+  r.decision = decision[i];
+  r.decision_source = decision_source[i];
+  r.error = error[i];
+  r.status_code = status_code[i];
+  r.version = version[i];
+  r.os = os[i];
+  r.practice_hint = practice_hint[i];
+  r.success = success[i];
+  r.duration_ms = duration_ms[i];
+  r.prompt_length = prompt_length[i];
+  r.attempt = attempt[i];
+  r.tool_result_size_bytes = tool_result_size_bytes[i];
+  if (kind[i] == static_cast<uint8_t>(EventKind::kApiRequest)) {
+    const uint8_t present = api.present[api_index];
+    const auto figure = [&](const std::vector<double>& column, int bit) {
+      return present & (1u << bit) ? column[api_index] : kAbsentNumber;
+    };
+    r.input_tokens = figure(api.input_tokens, 0);
+    r.output_tokens = figure(api.output_tokens, 1);
+    r.cache_read_tokens = figure(api.cache_read_tokens, 2);
+    r.cache_creation_tokens = figure(api.cache_creation_tokens, 3);
+    r.cost_usd = figure(api.cost_usd, 4);
+  }
+  return r;
+}
+
+void SegmentBuilder::reserve(size_t rows) {
+  for_each_column(rows_, [rows](auto& column) { column.reserve(rows); });
+}
+
+void SegmentBuilder::append(const EventRow& r) {
+  Columns& c = rows_;
+  c.time_ms.push_back(r.time_ms);
+  c.success.push_back(r.success);
+  c.event_name.push_back(r.event_name);
+  c.session.push_back(r.session);
+  c.user.push_back(r.user);
+  c.terminal.push_back(r.terminal);
+  c.model.push_back(r.model);
+  c.tool.push_back(r.tool);
+  c.decision.push_back(r.decision);
+  c.decision_source.push_back(r.decision_source);
+  c.error.push_back(r.error);
+  c.status_code.push_back(r.status_code);
+  c.version.push_back(r.version);
+  c.os.push_back(r.os);
+  c.practice_hint.push_back(r.practice_hint);
+  c.input_tokens.push_back(r.input_tokens);
+  c.output_tokens.push_back(r.output_tokens);
+  c.cache_read_tokens.push_back(r.cache_read_tokens);
+  c.cache_creation_tokens.push_back(r.cache_creation_tokens);
+  c.cost_usd.push_back(r.cost_usd);
+  c.duration_ms.push_back(r.duration_ms);
+  c.prompt_length.push_back(r.prompt_length);
+  c.attempt.push_back(r.attempt);
+  c.tool_result_size_bytes.push_back(r.tool_result_size_bytes);
+}
+
+void SegmentBuilder::sort_by_time() {
+  const auto& time = rows_.time_ms;
+  if (std::is_sorted(time.begin(), time.end())) return;
+  std::vector<uint32_t> order(time.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return time[a] < time[b]; });
+  for_each_column(rows_, [&](auto& column) { permute(column, order); });
+}
+
+Segment SegmentBuilder::build() {
+  sort_by_time();
+  Columns c = std::move(rows_);
+  rows_ = Columns();
+  const size_t n = c.time_ms.size();
+
+  Segment s;
+  s.kind.resize(n);
+  s.flags.resize(n);
+  s.api_before_block.reserve(n / Segment::kBlockRows + 1);
+  const auto api_kind = static_cast<uint8_t>(EventKind::kApiRequest);
+  for (size_t i = 0; i < n; ++i) {
+    if (i % Segment::kBlockRows == 0) s.api_before_block.push_back(s.api.present.size());
+    const EventKind kind = Dictionaries::kind_of(c.event_name[i]);
+    s.kind[i] = static_cast<uint8_t>(kind);
+    if (kind == EventKind::kToolDecision && c.decision[i] == dictionaries_.accept_decision)
+      s.flags[i] |= kAcceptedDecision;
+    if (kind == EventKind::kToolResult && c.success[i] == 1) s.flags[i] |= kSuccessfulResult;
+    if (s.kind[i] != api_kind) continue;
+    const double figures[] = {c.input_tokens[i], c.output_tokens[i], c.cache_read_tokens[i],
+                              c.cache_creation_tokens[i], c.cost_usd[i]};
+    uint8_t present = 0;
+    for (int bit = 0; bit < 5; ++bit) present |= std::isnan(figures[bit]) ? 0 : 1u << bit;
+    s.api.present.push_back(present);
+    s.api.input_tokens.push_back(present_or_zero(figures[0]));
+    s.api.output_tokens.push_back(present_or_zero(figures[1]));
+    s.api.cache_read_tokens.push_back(present_or_zero(figures[2]));
+    s.api.cache_creation_tokens.push_back(present_or_zero(figures[3]));
+    s.api.cost_usd.push_back(present_or_zero(figures[4]));
+  }
+  if (n % Segment::kBlockRows == 0)
+    s.api_before_block.push_back(s.api.present.size());  // for row n
+
+  s.time_ms = std::move(c.time_ms);
+  s.success = std::move(c.success);
+  s.event_name = std::move(c.event_name);
+  s.session = std::move(c.session);
+  s.user = std::move(c.user);
+  s.terminal = std::move(c.terminal);
+  s.model = std::move(c.model);
+  s.tool = std::move(c.tool);
+  s.decision = std::move(c.decision);
+  s.decision_source = std::move(c.decision_source);
+  s.error = std::move(c.error);
+  s.status_code = std::move(c.status_code);
+  s.version = std::move(c.version);
+  s.os = std::move(c.os);
+  s.practice_hint = std::move(c.practice_hint);
+  s.duration_ms = std::move(c.duration_ms);
+  s.prompt_length = std::move(c.prompt_length);
+  s.attempt = std::move(c.attempt);
+  s.tool_result_size_bytes = std::move(c.tool_result_size_bytes);
+  return s;
+}
+
+}  // namespace cca::engine

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "engine/dictionaries.h"
+
+namespace cca::engine {
+
+inline constexpr double kAbsentNumber = std::numeric_limits<double>::quiet_NaN();
+
+// One event as read from the store: strings as dictionary codes (0 when absent), numbers NaN when
+// absent.
+struct EventRow {
+  int64_t time_ms = 0;
+  uint32_t event_name = 0, session = 0, user = 0, terminal = 0, model = 0, tool = 0, decision = 0,
+           decision_source = 0, error = 0, status_code = 0, version = 0, os = 0, practice_hint = 0;
+  int8_t success = -1;  // 1 true, 0 false, -1 absent
+  double input_tokens = kAbsentNumber, output_tokens = kAbsentNumber,
+         cache_read_tokens = kAbsentNumber, cache_creation_tokens = kAbsentNumber,
+         cost_usd = kAbsentNumber, duration_ms = kAbsentNumber, prompt_length = kAbsentNumber,
+         attempt = kAbsentNumber, tool_result_size_bytes = kAbsentNumber;
+};
+
+// Row flags, precomputed so that the metric loop needs no dictionary look-ups.
+inline constexpr uint8_t kAcceptedDecision = 1;  // a tool_decision whose decision is "accept"
+inline constexpr uint8_t kSuccessfulResult = 2;  // a tool_result whose success is true
+
+// The token and cost figures of api_request rows: the only numbers the metric set sums. They are
+// kept apart, one entry per api_request row in row order, so that a scan reads them sequentially
+// instead of dragging five sparse columns through the cache. Absent figures are 0 here; `present`
+// says which were sent (bit i for the i-th figure in declaration order).
+struct ApiRequestFigures {
+  std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
+      cost_usd;
+  std::vector<uint8_t> present;
+};
+
+// A run of events sorted by time (ties in store order), in columns. Immutable once built;
+// snapshots share segments, so a refresh copies only what it merges.
+struct Segment {
+  static constexpr size_t kBlockRows = 256;
+
+  size_t size() const { return time_ms.size(); }
+  int64_t first_time() const { return time_ms.front(); }
+  int64_t last_time() const { return time_ms.back(); }
+  // The api_request rows before `row`: the index of row's figures when it is one.
+  uint32_t api_rank(size_t row) const;
+  // The row back as read from the store; api_index is api_rank(i) (callers walking rows in order
+  // keep it as a running count).
+  EventRow row(size_t i, uint32_t api_index) const;
+
+  std::vector<int64_t> time_ms;
+  std::vector<uint8_t> kind;  // EventKind
+  std::vector<uint8_t> flags;
+  std::vector<int8_t> success;
+  std::vector<uint32_t> event_name, session, user, terminal, model, tool, decision, decision_source,
+      error, status_code, version, os, practice_hint;
+  std::vector<double> duration_ms, prompt_length, attempt, tool_result_size_bytes;
+  ApiRequestFigures api;
+  std::vector<uint32_t> api_before_block;  // api_request rows before each block of kBlockRows
+};
+
+// Collects rows in any order, then builds a time-sorted Segment.
+class SegmentBuilder {
+ public:
+  explicit SegmentBuilder(const Dictionaries& dictionaries) : dictionaries_(dictionaries) {}
+
+  void reserve(size_t rows);
+  void append(const EventRow& row);
+  size_t size() const { return rows_.time_ms.size(); }
+  // Sorts stably by time and moves the rows into a segment; the builder is empty afterwards.
+  Segment build();
+
+ private:
+  struct Columns {
+    std::vector<int64_t> time_ms;
+    std::vector<int8_t> success;
+    std::vector<uint32_t> event_name, session, user, terminal, model, tool, decision,
+        decision_source, error, status_code, version, os, practice_hint;
+    std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
+        cost_usd, duration_ms, prompt_length, attempt, tool_result_size_bytes;
+  };
+
+  void sort_by_time();
+
+  const Dictionaries& dictionaries_;
+  Columns rows_;
+};
+
+}  // namespace cca::engine

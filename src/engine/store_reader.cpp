@@ -1,0 +1,192 @@
+#include "engine/store_reader.h"
+
+#include <algorithm>
+#include <exception>
+#include <thread>
+
+namespace cca::engine {
+namespace {
+
+// NULLs become values no stored row can hold (string ids start at 1, numbers are >= 0), which
+// saves a sqlite3_column_type call per column: most of the load is SQLite's per-call overhead.
+constexpr std::string_view kSelectEvents = R"sql(
+SELECT time_ms, event_name_id, session_id, user_id, ifnull(terminal_id, 0), ifnull(model_id, 0),
+       ifnull(tool_id, 0), ifnull(decision_id, 0), ifnull(decision_source_id, 0),
+       ifnull(error_id, 0), ifnull(status_code_id, 0), ifnull(version_id, 0),
+       ifnull(os_type_id, 0), ifnull(practice_hint_id, 0), ifnull(success, -1),
+       ifnull(input_tokens, -1), ifnull(output_tokens, -1), ifnull(cache_read_tokens, -1),
+       ifnull(cache_creation_tokens, -1), ifnull(cost_usd, -1), ifnull(duration_ms, -1),
+       ifnull(prompt_length, -1), ifnull(attempt, -1), ifnull(tool_result_size_bytes, -1)
+FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq)sql";
+constexpr int kSuccessColumn = 14;
+constexpr int kFirstNumberColumn = 15;
+constexpr std::string_view kStringById = "SELECT value FROM strings WHERE id = ?1";
+// Below this many rows a second connection costs more than it saves.
+constexpr int64_t kRowsPerThread = 50'000;
+
+// Keeps the reads of one refresh consistent with each other while ingests commit.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(store::Database& db) : db_(db) { db_.exec("BEGIN"); }
+  ~ReadTransaction() { sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  store::Database& db_;
+};
+
+void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, StringCodes& shared,
+                SegmentBuilder& out) {
+  ReadTransaction transaction(db);
+  store::Statement string_by_id(db, kStringById);
+  store::Statement select(db, kSelectEvents);
+  select.bind_int(1, after_seq);
+  select.bind_int(2, up_to_seq);
+  // A thread-local copy of the translations, so that the shared table's lock is taken on misses.
+  std::array<std::vector<uint32_t>, kStringColumns> local;
+  const auto code_for = [&](int column, int64_t string_id) -> uint32_t {
+    if (string_id <= 0) return Dictionary::kAbsent;
+    std::vector<uint32_t>& codes = local[column];
+    const auto index = static_cast<size_t>(string_id);
+    if (index >= codes.size()) codes.resize(std::max(index + 1, codes.size() * 2), 0);
+    if (codes[index] == 0)
+      codes[index] = shared.resolve(static_cast<StringColumn>(column), string_id, string_by_id) + 1;
+    return codes[index] - 1;
+  };
+
+  sqlite3_stmt* const statement = select.get();
+  const auto number = [&](int column) {
+    const double value = sqlite3_column_double(statement, column);
+    return value < 0 ? kAbsentNumber : value;
+  };
+  uint32_t codes[kStringColumns];
+  while (select.step()) {
+    for (int column = 0; column < kStringColumns; ++column)
+      codes[column] = code_for(column, sqlite3_column_int64(statement, column + 1));
+    EventRow row;
+    row.time_ms = sqlite3_column_int64(statement, 0);
+    row.event_name = codes[kEventNameColumn];
+    row.session = codes[kSessionColumn];
+    row.user = codes[kUserColumn];
+    row.terminal = codes[kTerminalColumn];
+    row.model = codes[kModelColumn];
+    row.tool = codes[kToolColumn];
+    row.decision = codes[kDecisionColumn];
+    row.decision_source = codes[kDecisionSourceColumn];
+    row.error = codes[kErrorColumn];
+    row.status_code = codes[kStatusCodeColumn];
+    row.version = codes[kVersionColumn];
+    row.os = codes[kOsColumn];
+    row.practice_hint = codes[kPracticeHintColumn];
+    const int64_t success = sqlite3_column_int64(statement, kSuccessColumn);
+    row.success = success < 0 ? -1 : static_cast<int8_t>(success != 0);
+    int column = kFirstNumberColumn;
+    for (double* field : {&row.input_tokens, &row.output_tokens, &row.cache_read_tokens,
+                          &row.cache_creation_tokens, &row.cost_usd, &row.duration_ms,
+                          &row.prompt_length, &row.attempt, &row.tool_result_size_bytes})
+      *field = number(column++);
+    out.append(row);
+  }
+}
+
+}  // namespace
+
+Dictionary& StringCodes::dictionary(StringColumn column) {
+  Dictionaries& d = dictionaries_;
+  Dictionary* const by_column[kStringColumns] = {
+      &d.event_name, &d.session,         &d.user,  &d.terminal,    &d.model,   &d.tool,
+      &d.decision,   &d.decision_source, &d.error, &d.status_code, &d.version, &d.os,
+      &d.practice};
+  return *by_column[column];
+}
+
+uint32_t StringCodes::resolve(StringColumn column, int64_t string_id,
+                              store::Statement& string_by_id) {
+  std::lock_guard lock(mutex_);
+  std::vector<uint32_t>& codes = codes_[column];
+  const auto index = static_cast<size_t>(string_id);
+  if (index >= codes.size()) codes.resize(std::max(index + 1, codes.size() * 2), 0);
+  if (codes[index] == 0) {
+    string_by_id.bind_int(1, string_id);
+    const std::string_view value = string_by_id.step() ? string_by_id.column_text(0) : "";
+    codes[index] = dictionary(column).intern(value) + 1;
+    string_by_id.reset();  // a statement left mid-step would pin the WAL
+  }
+  return codes[index] - 1;
+}
+
+StoreReader::StoreReader(const std::string& db_path, Dictionaries& dictionaries)
+    : db_path_(db_path),
+      dictionaries_(dictionaries),
+      db_(db_path),  // read-write only so that a missing -shm file cannot stop WAL reads
+      codes_(dictionaries) {}
+
+StoreState StoreReader::state() {
+  ReadTransaction transaction(db_);
+  StoreState state;
+  state.max_seq = db_.query_int("SELECT max(seq) FROM events");
+  state.directory_version =
+      db_.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'directory_version'");
+  return state;
+}
+
+std::vector<SegmentBuilder> StoreReader::read_events(int64_t after_seq, int64_t up_to_seq,
+                                                     int threads) {
+  const int64_t span = up_to_seq - after_seq;
+  const int64_t parts = std::clamp<int64_t>(span / kRowsPerThread, 1, std::max(threads, 1));
+  std::vector<SegmentBuilder> builders;
+  for (int64_t part = 0; part < parts; ++part) builders.emplace_back(dictionaries_);
+  const auto bound = [&](int64_t part) { return after_seq + span * part / parts; };
+  if (parts == 1) {
+    read_range(db_, after_seq, up_to_seq, codes_, builders[0]);
+    return builders;
+  }
+  std::vector<std::exception_ptr> failures(parts);
+  std::vector<std::thread> workers;
+  for (int64_t part = 1; part < parts; ++part) {
+    workers.emplace_back([&, part] {
+      try {
+        store::Database connection(db_path_);
+        read_range(connection, bound(part), bound(part + 1), codes_, builders[part]);
+      } catch (...) {
+        failures[part] = std::current_exception();
+      }
+    });
+  }
+  try {
+    read_range(db_, bound(0), bound(1), codes_, builders[0]);
+  } catch (...) {
+    failures[0] = std::current_exception();
+  }
+  for (std::thread& worker : workers) worker.join();
+  for (const std::exception_ptr& failure : failures)
+    if (failure) std::rethrow_exception(failure);
+  return builders;
+}
+
+Directory StoreReader::read_directory() {
+  ReadTransaction transaction(db_);
+  Directory directory;
+  directory.version =
+      db_.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'directory_version'");
+  store::Statement select(db_,
+                          "SELECT lower(trim(email)), full_name, practice, level, location "
+                          "FROM employees");
+  while (select.step()) {
+    directory.employees.push_back(
+        {std::string(select.column_text(0)), std::string(select.column_text(1)),
+         std::string(select.column_text(2)), std::string(select.column_text(3)),
+         std::string(select.column_text(4))});
+  }
+  std::sort(directory.employees.begin(), directory.employees.end(),
+            [](const Employee& a, const Employee& b) { return a.email < b.email; });
+  // Emails differing only in case are one person to the telemetry: keep the first.
+  directory.employees.erase(
+      std::unique(directory.employees.begin(), directory.employees.end(),
+                  [](const Employee& a, const Employee& b) { return a.email == b.email; }),
+      directory.employees.end());
+  return directory;
+}
+
+}  // namespace cca::engine

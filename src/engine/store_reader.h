@@ -1,0 +1,79 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/dictionaries.h"
+#include "engine/directory.h"
+#include "engine/segment.h"
+#include "store/database.h"
+
+namespace cca::engine {
+
+// What tells the engine whether the store changed since it last looked.
+struct StoreState {
+  int64_t max_seq = 0;
+  int64_t directory_version = 0;
+
+  friend bool operator==(const StoreState&, const StoreState&) = default;
+};
+
+// The event columns that hold ids into the store's `strings` table.
+enum StringColumn {
+  kEventNameColumn,
+  kSessionColumn,
+  kUserColumn,
+  kTerminalColumn,
+  kModelColumn,
+  kToolColumn,
+  kDecisionColumn,
+  kDecisionSourceColumn,
+  kErrorColumn,
+  kStatusCodeColumn,
+  kVersionColumn,
+  kOsColumn,
+  kPracticeHintColumn,
+  kStringColumns
+};
+
+// Translates the store's string ids into per-attribute dictionary codes, looking each id up in
+// the store once. Shared by the threads of a parallel load: misses are serialised, which also
+// keeps the dictionaries to one writer at a time.
+class StringCodes {
+ public:
+  explicit StringCodes(Dictionaries& dictionaries) : dictionaries_(dictionaries) {}
+
+  // The code for a string id of a column; string_by_id is "SELECT value FROM strings WHERE id=?1"
+  // on the calling thread's connection.
+  uint32_t resolve(StringColumn column, int64_t string_id, store::Statement& string_by_id);
+
+ private:
+  Dictionary& dictionary(StringColumn column);
+
+  Dictionaries& dictionaries_;
+  std::mutex mutex_;
+  std::array<std::vector<uint32_t>, kStringColumns> codes_;  // id -> code + 1, 0: not yet
+};
+
+// Reads the store for the engine. Not thread-safe: the engine's refresh owns it.
+class StoreReader {
+ public:
+  StoreReader(const std::string& db_path, Dictionaries& dictionaries);
+
+  StoreState state();
+  // Appends the events with after_seq < seq <= up_to_seq, in seq order. Large ranges are read by
+  // `threads` connections at once, each into its own builder (in seq order across builders).
+  std::vector<SegmentBuilder> read_events(int64_t after_seq, int64_t up_to_seq, int threads = 1);
+  Directory read_directory();
+
+ private:
+  std::string db_path_;
+  Dictionaries& dictionaries_;
+  store::Database db_;
+  StringCodes codes_;
+};
+
+}  // namespace cca::engine

@@ -1,0 +1,154 @@
+#include "engine/timeseries.h"
+
+#include <algorithm>
+
+#include "common/time_util.h"
+#include "engine/grouped_metrics.h"
+#include "engine/query_error.h"
+#include "engine/scan.h"
+
+namespace cca::engine {
+namespace {
+
+constexpr std::string_view kBucketNames[] = {"hour", "day", "week"};
+
+// Walks time-sorted rows and says which bucket each falls in, without a division per row.
+class BucketCursor {
+ public:
+  BucketCursor(Bucket bucket, int64_t origin)
+      : width_(bucket_width_ms(bucket)), end_(origin + width_) {}
+
+  uint32_t index_of(int64_t t) {
+    while (t >= end_) {
+      end_ += width_;
+      ++index_;
+    }
+    return index_;
+  }
+
+ private:
+  int64_t width_;
+  int64_t end_;
+  uint32_t index_ = 0;
+};
+
+// The values of `split` with the most matching events, most first, ties by value.
+std::vector<uint32_t> top_values(const Snapshot& snapshot, const RowFilter& rows, Dimension split,
+                                 size_t limit) {
+  const Dictionary& dictionary = dimension_dictionary(snapshot, split);
+  std::vector<uint64_t> events(dictionary.size(), 0);
+  with_dimension_key(snapshot, split, [&](auto key_of) {
+    scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t) { ++events[key_of(s, row)]; });
+  });
+  std::vector<uint32_t> codes;
+  for (uint32_t code = 1; code < events.size(); ++code)
+    if (events[code] > 0) codes.push_back(code);
+  std::sort(codes.begin(), codes.end(), [&](uint32_t a, uint32_t b) {
+    if (events[a] != events[b]) return events[a] > events[b];
+    return dictionary.value(a) < dictionary.value(b);
+  });
+  if (codes.size() > limit) codes.resize(limit);
+  return codes;
+}
+
+}  // namespace
+
+std::optional<Bucket> parse_bucket(std::string_view name) {
+  for (size_t i = 0; i < std::size(kBucketNames); ++i)
+    if (kBucketNames[i] == name) return static_cast<Bucket>(i);
+  return std::nullopt;
+}
+
+std::string_view bucket_name(Bucket bucket) {
+  return kBucketNames[static_cast<size_t>(bucket)];
+}
+
+int64_t bucket_width_ms(Bucket bucket) {
+  switch (bucket) {
+    case Bucket::kHour:
+      return kMsPerHour;
+    case Bucket::kDay:
+      return kMsPerDay;
+    case Bucket::kWeek:
+      return 7 * kMsPerDay;
+  }
+  return kMsPerDay;
+}
+
+int64_t bucket_start(Bucket bucket, int64_t t_ms) {
+  switch (bucket) {
+    case Bucket::kHour:
+      return floor_div(t_ms, kMsPerHour) * kMsPerHour;
+    case Bucket::kDay:
+      return floor_div(t_ms, kMsPerDay) * kMsPerDay;
+    case Bucket::kWeek: {
+      const int64_t day = floor_div(t_ms, kMsPerDay) * kMsPerDay;
+      return day - weekday_monday0(day) * kMsPerDay;
+    }
+  }
+  return t_ms;
+}
+
+Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket bucket,
+                      std::optional<Dimension> split, size_t split_limit) {
+  Timeseries result;
+  const std::optional<int64_t> start = filter.from_ms ? filter.from_ms : snapshot.first_time();
+  const std::optional<int64_t> last_time = snapshot.last_time();
+  const std::optional<int64_t> end =
+      filter.to_ms ? filter.to_ms
+                   : (last_time ? std::optional<int64_t>(*last_time + 1) : std::nullopt);
+  if (!start || !end || *end <= *start) return result;
+
+  const int64_t origin = bucket_start(bucket, *start);
+  const int64_t width = bucket_width_ms(bucket);
+  const int64_t buckets = (bucket_start(bucket, *end - 1) - origin) / width + 1;
+  if (buckets > static_cast<int64_t>(kMaxBuckets))
+    throw QueryError("the range spans " + std::to_string(buckets) + " " +
+                     std::string(bucket_name(bucket)) + " buckets; at most " +
+                     std::to_string(kMaxBuckets) + " fit in one answer: choose a wider bucket");
+  result.starts.reserve(buckets);
+  for (int64_t i = 0; i < buckets; ++i) result.starts.push_back(origin + i * width);
+
+  Filter bounded = filter;
+  bounded.from_ms = *start;
+  bounded.to_ms = *end;
+  const RowFilter rows(snapshot, bounded);
+  const auto bucket_count = static_cast<size_t>(buckets);
+
+  GroupedMetrics total(bucket_count, snapshot);
+  if (!split) {
+    BucketCursor cursor(bucket, origin);
+    scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
+      total.add(cursor.index_of(s.time_ms[row]), s, row, api_index);
+    });
+    result.points = total.take();
+    return result;
+  }
+
+  const std::vector<uint32_t> top = top_values(snapshot, rows, *split, split_limit);
+  const Dictionary& dictionary = dimension_dictionary(snapshot, *split);
+  std::vector<uint32_t> series_of(dictionary.size(), UINT32_MAX);
+  for (uint32_t i = 0; i < top.size(); ++i) series_of[top[i]] = i;
+  const size_t series_count = std::max<size_t>(top.size(), 1);
+  GroupedMetrics by_series(bucket_count * series_count, snapshot);
+  BucketCursor cursor(bucket, origin);
+  with_dimension_key(snapshot, *split, [&](auto key_of) {
+    scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
+      const uint32_t index = cursor.index_of(s.time_ms[row]);
+      total.add(index, s, row, api_index);
+      const uint32_t series = series_of[key_of(s, row)];
+      if (series != UINT32_MAX)
+        by_series.add(static_cast<uint32_t>(series * bucket_count + index), s, row, api_index);
+    });
+  });
+  result.points = total.take();
+  std::vector<MetricSet> flat = by_series.take();
+  for (uint32_t i = 0; i < top.size(); ++i) {
+    TimeSeries series{std::string(dictionary.value(top[i])), {}};
+    series.points.assign(flat.begin() + i * bucket_count, flat.begin() + (i + 1) * bucket_count);
+    result.series.push_back(std::move(series));
+  }
+  return result;
+}
+
+}  // namespace cca::engine

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/dimension.h"
+#include "engine/filter.h"
+#include "engine/metric_set.h"
+
+namespace cca::engine {
+
+enum class Bucket { kHour, kDay, kWeek };  // weeks start on Monday, all in UTC
+
+std::optional<Bucket> parse_bucket(std::string_view name);
+std::string_view bucket_name(Bucket bucket);
+// Start of the bucket that holds t.
+int64_t bucket_start(Bucket bucket, int64_t t_ms);
+int64_t bucket_width_ms(Bucket bucket);
+
+struct TimeSeries {
+  std::string key;
+  std::vector<MetricSet> points;  // one per bucket of Timeseries::starts
+};
+
+struct Timeseries {
+  std::vector<int64_t> starts;    // every bucket of the range, empty ones included
+  std::vector<MetricSet> points;  // all matching events
+  // With a split: the largest values of the dimension by events, largest first.
+  std::vector<TimeSeries> series;
+};
+
+// The most buckets one answer may have; longer ranges need a wider bucket.
+inline constexpr size_t kMaxBuckets = 20'000;
+
+// Buckets cover the filter's time range, or the data's where the filter leaves an end open.
+// Throws QueryError when the range needs more than kMaxBuckets buckets.
+Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket bucket,
+                      std::optional<Dimension> split = std::nullopt, size_t split_limit = 12);
+
+}  // namespace cca::engine

@@ -1,0 +1,175 @@
+#include "engine/users.h"
+
+#include <algorithm>
+
+#include "common/time_util.h"
+#include "engine/ascii_lower.h"
+#include "engine/grouped_metrics.h"
+#include "engine/scan.h"
+
+namespace cca::engine {
+namespace {
+
+struct Activity {
+  int64_t first_ms = 0, last_ms = 0;
+  int64_t last_day = INT64_MIN;
+  uint64_t active_days = 0;
+
+  void add(int64_t t) {
+    const int64_t day = floor_div(t, kMsPerDay);
+    if (active_days == 0) first_ms = t;
+    last_ms = t;
+    if (day != last_day) {  // rows arrive in time order, so a day never comes back
+      last_day = day;
+      ++active_days;
+    }
+  }
+};
+
+// The user row's identity fields, for a user code or, for a directory-only user, an employee.
+UserRow identity(const Snapshot& snapshot, std::optional<uint32_t> user, const Employee* employee) {
+  const Dictionaries& d = snapshot.dict();
+  UserRow row;
+  if (user) {
+    const UserAttributes& attributes = snapshot.users[*user];
+    row.email = d.user.value(*user);
+    row.practice = d.practice.value(attributes.display_practice);
+    row.level = d.level.value(attributes.level);
+    row.location = d.location.value(attributes.location);
+    if (attributes.employee >= 0) employee = &snapshot.directory->employees[attributes.employee];
+  } else {
+    row.email = employee->email;
+    row.practice = employee->practice.empty() ? "Unknown" : employee->practice;
+    row.level = employee->level.empty() ? "Unknown" : employee->level;
+    row.location = employee->location.empty() ? "Unknown" : employee->location;
+  }
+  if (employee != nullptr) row.full_name = employee->full_name;
+  return row;
+}
+
+std::optional<double> order_value(const UserOrder& order, const Activity& activity,
+                                  const MetricSet& metrics) {
+  switch (order.field) {
+    case UserField::kMetric:
+      return metric_value(metrics, order.metric);
+    case UserField::kEmail:
+      return std::nullopt;  // compared as text by the caller
+    case UserField::kFirstSeen:
+      return static_cast<double>(activity.first_ms);
+    case UserField::kLastSeen:
+      return static_cast<double>(activity.last_ms);
+    case UserField::kActiveDays:
+      return static_cast<double>(activity.active_days);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<UserOrder> parse_user_order(std::string_view field, bool ascending) {
+  if (field == "email") return UserOrder{UserField::kEmail, Metric::kEvents, ascending};
+  if (field == "first_seen") return UserOrder{UserField::kFirstSeen, Metric::kEvents, ascending};
+  if (field == "last_seen") return UserOrder{UserField::kLastSeen, Metric::kEvents, ascending};
+  if (field == "active_days") return UserOrder{UserField::kActiveDays, Metric::kEvents, ascending};
+  if (const auto metric = parse_metric(field))
+    return UserOrder{UserField::kMetric, *metric, ascending};
+  return std::nullopt;
+}
+
+UsersPage list_users(const Snapshot& snapshot, const Filter& filter, const UserOrder& order,
+                     size_t limit, size_t offset) {
+  const RowFilter rows(snapshot, filter);
+  const size_t user_count = snapshot.user_codes();
+  GroupedMetrics metrics(user_count, snapshot);
+  std::vector<Activity> activity(user_count);
+  scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
+    const uint32_t user = s.user[row];
+    metrics.add(user, s, row, api_index);
+    activity[user].add(s.time_ms[row]);
+  });
+
+  struct Candidate {
+    uint32_t user;
+    std::optional<double> value;
+  };
+  std::vector<Candidate> candidates;
+  for (uint32_t user = 0; user < user_count; ++user)
+    if (activity[user].active_days > 0)
+      candidates.push_back({user, order_value(order, activity[user], metrics[user])});
+
+  UsersPage page;
+  page.total = candidates.size();
+  if (offset >= candidates.size()) return page;
+  const size_t page_end = std::min(candidates.size(), offset + limit);
+  const Dictionary& emails = snapshot.dict().user;
+  const auto before = [&](const Candidate& a, const Candidate& b) {
+    if (order.field == UserField::kEmail)
+      return order.ascending ? emails.value(a.user) < emails.value(b.user)
+                             : emails.value(b.user) < emails.value(a.user);
+    const int c = compare_values(a.value, b.value, order.ascending);
+    return c != 0 ? c < 0 : emails.value(a.user) < emails.value(b.user);
+  };
+  std::partial_sort(candidates.begin(), candidates.begin() + page_end, candidates.end(), before);
+  for (size_t i = offset; i < page_end; ++i) {
+    const uint32_t user = candidates[i].user;
+    UserRow row = identity(snapshot, user, nullptr);
+    row.first_seen_ms = activity[user].first_ms;
+    row.last_seen_ms = activity[user].last_ms;
+    row.active_days = activity[user].active_days;
+    row.metrics = metrics[user];
+    page.rows.push_back(std::move(row));
+  }
+  return page;
+}
+
+std::optional<UserProfile> user_profile(const Snapshot& snapshot, const Filter& filter,
+                                        std::string_view email) {
+  const std::string lowered = ascii_lower(email);
+  std::optional<uint32_t> user = snapshot.dict().user.find(lowered);
+  if (user && (*user == Dictionary::kAbsent || *user >= snapshot.user_codes())) user.reset();
+  const Employee* employee = snapshot.directory->find(lowered);
+  if (!user && employee == nullptr) return std::nullopt;
+
+  UserProfile profile;
+  profile.row = identity(snapshot, user, employee);
+  if (!user) return profile;
+  const bool email_filtered_out =
+      !filter.email.empty() &&
+      std::none_of(filter.email.begin(), filter.email.end(),
+                   [&](const std::string& value) { return ascii_lower(value) == lowered; });
+  if (email_filtered_out) return profile;
+
+  Filter own = filter;
+  own.email = {lowered};
+  const RowFilter rows(snapshot, own);
+  GroupedMetrics metrics(1, snapshot);
+  Activity activity;
+  std::vector<uint32_t> session_day(snapshot.session_codes(), 0);  // day + 1 a session was counted
+  scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
+    metrics.add(0, s, row, api_index);
+    const int64_t t = s.time_ms[row];
+    activity.add(t);
+    const int64_t day_ms = floor_div(t, kMsPerDay) * kMsPerDay;
+    if (profile.calendar.empty() || profile.calendar.back().day_ms != day_ms) {
+      profile.calendar.push_back({day_ms, 0, 0, 0});
+    }
+    CalendarDay& day = profile.calendar.back();
+    ++day.events;
+    const auto day_tag = static_cast<uint32_t>(profile.calendar.size());
+    if (session_day[s.session[row]] != day_tag) {
+      session_day[s.session[row]] = day_tag;
+      ++day.sessions;
+    }
+    if (s.kind[row] == static_cast<uint8_t>(EventKind::kApiRequest))
+      day.cost_usd += s.api.cost_usd[api_index];
+  });
+  profile.row.metrics = metrics[0];
+  if (activity.active_days > 0) {
+    profile.row.first_seen_ms = activity.first_ms;
+    profile.row.last_seen_ms = activity.last_ms;
+    profile.row.active_days = activity.active_days;
+  }
+  return profile;
+}
+
+}  // namespace cca::engine
