@@ -1,0 +1,535 @@
+#include "server/analytics_endpoints.h"
+
+#include <cmath>
+
+#include "common/time_util.h"
+#include "engine/breakdown.h"
+#include "engine/distribution.h"
+#include "engine/facets.h"
+#include "engine/heatmap.h"
+#include "engine/latency.h"
+#include "engine/query_error.h"
+#include "engine/sessions.h"
+#include "engine/summary.h"
+#include "engine/timeseries.h"
+#include "engine/users.h"
+#include "server/api_error.h"
+#include "server/csv_writer.h"
+#include "server/metric_json.h"
+
+namespace cca::server {
+namespace {
+
+using engine::Snapshot;
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kCsv = "text/csv; charset=utf-8";
+
+constexpr size_t kMaxPage = 1000;
+constexpr size_t kMaxOffset = 1'000'000'000;
+constexpr size_t kMaxBreakdownRows = 100'000;
+constexpr size_t kMaxSplitSeries = 50;
+
+[[noreturn]] void invalid(std::string_view name, std::string_view message) {
+  throw ApiError(400, "invalid_parameter",
+                 "query parameter '" + std::string(name) + "' " + std::string(message));
+}
+
+std::string list_of(std::span<const std::string_view> names) {
+  std::string text;
+  for (const std::string_view name : names) {
+    if (!text.empty()) text += ", ";
+    text += name;
+  }
+  return text;
+}
+
+std::string dimension_names() {
+  std::vector<std::string_view> names;
+  for (const engine::Dimension d : engine::all_dimensions())
+    names.push_back(engine::dimension_name(d));
+  return list_of(names);
+}
+
+engine::Dimension dimension_param(const QueryParams& params, std::string_view name) {
+  const auto text = params.get(name);
+  if (!text) invalid(name, "is required: one of " + dimension_names());
+  const auto dimension = engine::parse_dimension(*text);
+  if (!dimension) invalid(name, "must be one of " + dimension_names());
+  return *dimension;
+}
+
+engine::Metric metric_param(const QueryParams& params, std::string_view name,
+                            engine::Metric fallback) {
+  const auto text = params.get(name);
+  if (!text) return fallback;
+  const auto metric = engine::parse_metric(*text);
+  if (!metric) invalid(name, "must be a metric name, such as events or cost_usd");
+  return *metric;
+}
+
+engine::SessionOrder session_order(const QueryParams& params) {
+  const auto order =
+      engine::parse_session_order(params.get_or("sort", "start"), params.ascending());
+  if (!order) invalid("sort", "must be start, end, duration_s or a metric name");
+  return *order;
+}
+
+engine::UserOrder user_order(const QueryParams& params) {
+  const auto order =
+      engine::parse_user_order(params.get_or("sort", "cost_usd"), params.ascending());
+  if (!order) invalid("sort", "must be email, first_seen, last_seen, active_days or a metric name");
+  return *order;
+}
+
+std::optional<std::string> time_text(std::optional<int64_t> ms) {
+  if (!ms) return std::nullopt;
+  return format_rfc3339_ms(*ms);
+}
+
+void write_session_row(JsonWriter& json, const engine::SessionRow& row) {
+  json.key("session_id").value(row.session_id);
+  json.key("email").value(row.email);
+  json.key("practice").value(row.practice);
+  json.key("level").value(row.level);
+  json.key("location").value(row.location);
+  json.key("terminal").value(row.terminal);
+  json.key("start").value(time_text(row.start_ms));
+  json.key("end").value(time_text(row.end_ms));
+  json.key("duration_s").value(row.duration_s());
+  write_metrics(json, row.metrics);
+}
+
+void write_user_row(JsonWriter& json, const engine::UserRow& row) {
+  json.key("email").value(row.email);
+  json.key("full_name").value(row.full_name);
+  json.key("practice").value(row.practice);
+  json.key("level").value(row.level);
+  json.key("location").value(row.location);
+  json.key("first_seen").value(time_text(row.first_seen_ms));
+  json.key("last_seen").value(time_text(row.last_seen_ms));
+  json.key("active_days").value(row.active_days);
+  write_metrics(json, row.metrics);
+}
+
+void write_event(JsonWriter& json, const Snapshot& snapshot, const engine::EventRow& event) {
+  const engine::Dictionaries& d = snapshot.dict();
+  const auto text = [&](std::string_view name, const engine::Dictionary& dictionary,
+                        uint32_t code) {
+    if (code != engine::Dictionary::kAbsent) json.key(name).value(dictionary.value(code));
+  };
+  const auto number = [&](std::string_view name, double value) {
+    if (!std::isnan(value)) json.key(name).value(value);
+  };
+  json.begin_object();
+  json.key("t").value(format_rfc3339_ms(event.time_ms));
+  json.key("event").value(d.event_name.value(event.event_name));
+  text("model", d.model, event.model);
+  text("tool", d.tool, event.tool);
+  text("decision", d.decision, event.decision);
+  text("decision_source", d.decision_source, event.decision_source);
+  if (event.success >= 0) json.key("success").value(event.success == 1);
+  text("status_code", d.status_code, event.status_code);
+  text("error", d.error, event.error);
+  number("attempt", event.attempt);
+  number("input_tokens", event.input_tokens);
+  number("output_tokens", event.output_tokens);
+  number("cache_read_tokens", event.cache_read_tokens);
+  number("cache_creation_tokens", event.cache_creation_tokens);
+  number("cost_usd", event.cost_usd);
+  number("duration_ms", event.duration_ms);
+  number("prompt_length", event.prompt_length);
+  number("tool_result_size_bytes", event.tool_result_size_bytes);
+  json.end_object();
+}
+
+Answer json_answer(JsonWriter& json) {
+  return {json.take(), kJson};
+}
+
+Answer summary(const Snapshot& snapshot, const QueryParams& params) {
+  const engine::Summary summary = engine::summarize(snapshot, params.filter());
+  JsonWriter json;
+  json.begin_object();
+  write_metrics(json, summary.metrics);
+  json.key("first_event").value(time_text(summary.first_event_ms));
+  json.key("last_event").value(time_text(summary.last_event_ms));
+  json.end_object();
+  return json_answer(json);
+}
+
+std::vector<engine::BreakdownRow> breakdown_rows(const Snapshot& snapshot,
+                                                 const QueryParams& params, engine::Dimension by,
+                                                 engine::Metric sort) {
+  const size_t limit = params.get_count("limit", kMaxBreakdownRows, 1, kMaxBreakdownRows);
+  std::vector<engine::BreakdownRow> rows = engine::breakdown(snapshot, params.filter(), by, sort);
+  if (rows.size() > limit) rows.resize(limit);
+  return rows;
+}
+
+Answer breakdown(const Snapshot& snapshot, const QueryParams& params) {
+  const engine::Dimension by = dimension_param(params, "by");
+  const engine::Metric sort = metric_param(params, "sort", engine::Metric::kEvents);
+  const std::vector<engine::BreakdownRow> rows = breakdown_rows(snapshot, params, by, sort);
+  JsonWriter json;
+  json.begin_object();
+  json.key("by").value(engine::dimension_name(by));
+  json.key("sort").value(engine::metric_name(sort));
+  json.key("rows").begin_array();
+  for (const engine::BreakdownRow& row : rows) {
+    json.begin_object().key("key").value(row.key);
+    write_metrics(json, row.metrics);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+void write_points(JsonWriter& json, const std::vector<int64_t>& starts,
+                  const std::vector<engine::MetricSet>& points) {
+  json.begin_array();
+  for (size_t i = 0; i < points.size(); ++i) {
+    json.begin_object().key("t").value(format_rfc3339_s(starts[i]));
+    write_metrics(json, points[i]);
+    json.end_object();
+  }
+  json.end_array();
+}
+
+Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
+  const auto bucket = engine::parse_bucket(params.get_or("bucket", "day"));
+  if (!bucket) invalid("bucket", "must be hour, day or week");
+  std::optional<engine::Dimension> split;
+  if (params.get("split")) split = dimension_param(params, "split");
+  const size_t split_limit = params.get_count("split_limit", 12, 1, kMaxSplitSeries);
+  if (!split && params.get("split_limit")) invalid("split_limit", "needs split");
+  engine::Timeseries series;
+  try {
+    series = engine::timeseries(snapshot, params.filter(), *bucket, split, split_limit);
+  } catch (const engine::QueryError& error) {
+    throw ApiError(400, "range_too_long", error.what());
+  }
+  JsonWriter json;
+  json.reserve(series.points.size() * 600 * (series.series.size() + 1) + 64);
+  json.begin_object();
+  json.key("bucket").value(engine::bucket_name(*bucket));
+  json.key("points");
+  write_points(json, series.starts, series.points);
+  if (split) {
+    json.key("split").value(engine::dimension_name(*split));
+    json.key("series").begin_array();
+    for (const engine::TimeSeries& one : series.series) {
+      json.begin_object().key("key").value(one.key).key("points");
+      write_points(json, series.starts, one.points);
+      json.end_object();
+    }
+    json.end_array();
+  }
+  json.end_object();
+  return json_answer(json);
+}
+
+Answer heatmap(const Snapshot& snapshot, const QueryParams& params) {
+  const std::vector<engine::MetricSet> cells = engine::heatmap(snapshot, params.filter());
+  JsonWriter json;
+  json.begin_object().key("cells").begin_array();
+  for (size_t cell = 0; cell < cells.size(); ++cell) {
+    json.begin_object();
+    json.key("weekday").value(static_cast<int>(cell / 24));
+    json.key("hour").value(static_cast<int>(cell % 24));
+    write_metrics(json, cells[cell]);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+Answer sessions(const Snapshot& snapshot, const QueryParams& params) {
+  const engine::SessionOrder order = session_order(params);
+  const size_t limit = params.get_count("limit", 50, 1, kMaxPage);
+  const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
+  const engine::SessionsPage page =
+      engine::list_sessions(snapshot, params.filter(), order, limit, offset);
+  JsonWriter json;
+  json.begin_object();
+  json.key("total").value(static_cast<uint64_t>(page.total));
+  json.key("limit").value(static_cast<uint64_t>(limit));
+  json.key("offset").value(static_cast<uint64_t>(offset));
+  json.key("rows").begin_array();
+  for (const engine::SessionRow& row : page.rows) {
+    json.begin_object();
+    write_session_row(json, row);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+Answer session_detail(const Snapshot& snapshot, const QueryParams& params, std::string_view id) {
+  const auto detail = engine::session_detail(snapshot, params.filter(), id);
+  if (!detail) throw ApiError(404, "not_found", "no session with id '" + std::string(id) + "'");
+  JsonWriter json;
+  json.begin_object();
+  write_session_row(json, detail->row);
+  json.key("events").begin_array();
+  for (const engine::EventRow& event : detail->events) write_event(json, snapshot, event);
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+Answer latency(const Snapshot& snapshot, const QueryParams& params) {
+  const auto by = engine::parse_latency_by(params.get_or("by", "model"));
+  if (!by) invalid("by", "must be model or tool");
+  const std::vector<engine::LatencyRow> rows = engine::latency(snapshot, params.filter(), *by);
+  JsonWriter json;
+  json.begin_object();
+  json.key("by").value(*by == engine::LatencyBy::kModel ? "model" : "tool");
+  json.key("rows").begin_array();
+  for (const engine::LatencyRow& row : rows) {
+    const engine::Percentiles& p = row.duration_ms;
+    json.begin_object();
+    json.key("key").value(row.key);
+    json.key("count").value(static_cast<uint64_t>(p.count));
+    json.key("mean").value(p.mean);
+    json.key("p50").value(p.p50);
+    json.key("p90").value(p.p90);
+    json.key("p95").value(p.p95);
+    json.key("p99").value(p.p99);
+    json.key("max").value(p.max);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+Answer users(const Snapshot& snapshot, const QueryParams& params) {
+  const engine::UserOrder order = user_order(params);
+  const size_t limit = params.get_count("limit", 50, 1, kMaxPage);
+  const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
+  const engine::UsersPage page =
+      engine::list_users(snapshot, params.filter(), order, limit, offset);
+  JsonWriter json;
+  json.begin_object();
+  json.key("total").value(static_cast<uint64_t>(page.total));
+  json.key("limit").value(static_cast<uint64_t>(limit));
+  json.key("offset").value(static_cast<uint64_t>(offset));
+  json.key("rows").begin_array();
+  for (const engine::UserRow& row : page.rows) {
+    json.begin_object();
+    write_user_row(json, row);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+Answer user_profile(const Snapshot& snapshot, const QueryParams& params, std::string_view email) {
+  const auto profile = engine::user_profile(snapshot, params.filter(), email);
+  if (!profile) throw ApiError(404, "not_found", "no user '" + std::string(email) + "'");
+  JsonWriter json;
+  json.begin_object();
+  write_user_row(json, profile->row);
+  json.key("calendar").begin_array();
+  for (const engine::CalendarDay& day : profile->calendar) {
+    json.begin_object();
+    json.key("date").value(format_date(day.day_ms));
+    json.key("events").value(day.events);
+    json.key("sessions").value(day.sessions);
+    json.key("cost_usd").value(day.cost_usd);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+Answer distribution(const Snapshot& snapshot, const QueryParams& params) {
+  const auto of = engine::parse_session_quantity(params.get_or("of", "session_duration_s"));
+  if (!of) invalid("of", "must be session_duration_s, session_prompts or session_cost_usd");
+  const size_t bins = params.get_count("bins", 20, 1, engine::kMaxBins);
+  const engine::Distribution result =
+      engine::session_distribution(snapshot, params.filter(), *of, bins);
+  JsonWriter json;
+  json.begin_object();
+  json.key("of").value(engine::session_quantity_name(*of));
+  json.key("count").value(static_cast<uint64_t>(result.stats.count));
+  const auto stat = [&](std::string_view name, double value) {
+    json.key(name);
+    if (result.stats.count == 0) {
+      json.null();
+    } else {
+      json.value(value);
+    }
+  };
+  stat("mean", result.stats.mean);
+  stat("min", result.stats.min);
+  stat("p50", result.stats.p50);
+  stat("p90", result.stats.p90);
+  stat("p99", result.stats.p99);
+  stat("max", result.stats.max);
+  json.key("bins").begin_array();
+  for (const engine::HistogramBin& bin : result.bins)
+    json.begin_object()
+        .key("lo")
+        .value(bin.lo)
+        .key("hi")
+        .value(bin.hi)
+        .key("count")
+        .value(static_cast<uint64_t>(bin.count))
+        .end_object();
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+Answer facets(const Snapshot& snapshot, const QueryParams& params) {
+  const engine::Facets result = engine::facets(snapshot, params.filter());
+  JsonWriter json;
+  json.begin_object();
+  const auto list = [&](std::string_view name, const std::vector<std::string>& values) {
+    json.key(name).begin_array();
+    for (const std::string& value : values) json.value(value);
+    json.end_array();
+  };
+  list("practice", result.practice);
+  list("level", result.level);
+  list("location", result.location);
+  list("model", result.model);
+  list("email", result.email);
+  list("terminal", result.terminal);
+  json.end_object();
+  return json_answer(json);
+}
+
+Answer employees(const Snapshot& snapshot) {
+  JsonWriter json;
+  const auto& rows = snapshot.directory->employees;
+  json.begin_object();
+  json.key("total").value(static_cast<uint64_t>(rows.size()));
+  json.key("rows").begin_array();
+  for (const engine::Employee& employee : rows) {
+    json.begin_object();
+    json.key("email").value(employee.email);
+    json.key("full_name").value(employee.full_name);
+    json.key("practice").value(employee.practice);
+    json.key("level").value(employee.level);
+    json.key("location").value(employee.location);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+void csv_metric_header(CsvWriter& csv) {
+  for (const engine::Metric metric : engine::all_metrics()) csv.field(engine::metric_name(metric));
+}
+
+void csv_metrics(CsvWriter& csv, const engine::MetricSet& metrics) {
+  for (const engine::Metric metric : engine::all_metrics()) {
+    const std::optional<double> value = engine::metric_value(metrics, metric);
+    if (!value) {
+      csv.field("");
+    } else if (engine::metric_is_count(metric)) {
+      csv.field(static_cast<uint64_t>(*value));
+    } else {
+      csv.field(*value);
+    }
+  }
+}
+
+Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
+  const std::string_view view = params.get_or("view", "");
+  CsvWriter csv;
+  if (view == "breakdown") {
+    if (params.get("order") || params.get("offset"))
+      invalid(params.get("order") ? "order" : "offset", "does not apply to view=breakdown");
+    const engine::Dimension by = dimension_param(params, "by");
+    const engine::Metric sort = metric_param(params, "sort", engine::Metric::kEvents);
+    csv.field("key");
+    csv_metric_header(csv);
+    csv.end_row();
+    for (const engine::BreakdownRow& row : breakdown_rows(snapshot, params, by, sort)) {
+      csv.field(row.key);
+      csv_metrics(csv, row.metrics);
+      csv.end_row();
+    }
+    return {csv.take(), kCsv};
+  }
+  if (params.get("by")) invalid("by", "applies to view=breakdown only");
+  const size_t limit = params.get_count("limit", kMaxOffset, 1, kMaxOffset);
+  const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
+  if (view == "sessions") {
+    const engine::SessionsPage page =
+        engine::list_sessions(snapshot, params.filter(), session_order(params), limit, offset);
+    for (const char* name : {"session_id", "email", "practice", "level", "location", "terminal",
+                             "start", "end", "duration_s"})
+      csv.field(name);
+    csv_metric_header(csv);
+    csv.end_row();
+    for (const engine::SessionRow& row : page.rows) {
+      csv.field(row.session_id).field(row.email).field(row.practice).field(row.level);
+      csv.field(row.location).field(row.terminal.value_or(""));
+      csv.field(time_text(row.start_ms).value_or("")).field(time_text(row.end_ms).value_or(""));
+      csv.field(row.duration_s().value_or(0));
+      csv_metrics(csv, row.metrics);
+      csv.end_row();
+    }
+    return {csv.take(), kCsv};
+  }
+  if (view == "users") {
+    const engine::UsersPage page =
+        engine::list_users(snapshot, params.filter(), user_order(params), limit, offset);
+    for (const char* name : {"email", "full_name", "practice", "level", "location", "first_seen",
+                             "last_seen", "active_days"})
+      csv.field(name);
+    csv_metric_header(csv);
+    csv.end_row();
+    for (const engine::UserRow& row : page.rows) {
+      csv.field(row.email).field(row.full_name.value_or("")).field(row.practice);
+      csv.field(row.level).field(row.location);
+      csv.field(time_text(row.first_seen_ms).value_or(""));
+      csv.field(time_text(row.last_seen_ms).value_or("")).field(row.active_days);
+      csv_metrics(csv, row.metrics);
+      csv.end_row();
+    }
+    return {csv.take(), kCsv};
+  }
+  invalid("view", "must be breakdown, sessions or users");
+}
+
+}  // namespace
+
+Answer answer_read_only(RouteId route, const Snapshot& snapshot, const QueryParams& params,
+                        std::string_view path_argument) {
+  switch (route) {
+    case RouteId::kSummary:
+      return summary(snapshot, params);
+    case RouteId::kBreakdown:
+      return breakdown(snapshot, params);
+    case RouteId::kTimeseries:
+      return timeseries(snapshot, params);
+    case RouteId::kHeatmap:
+      return heatmap(snapshot, params);
+    case RouteId::kSessions:
+      return sessions(snapshot, params);
+    case RouteId::kSessionDetail:
+      return session_detail(snapshot, params, path_argument);
+    case RouteId::kLatency:
+      return latency(snapshot, params);
+    case RouteId::kUsers:
+      return users(snapshot, params);
+    case RouteId::kUserProfile:
+      return user_profile(snapshot, params, path_argument);
+    case RouteId::kDistribution:
+      return distribution(snapshot, params);
+    case RouteId::kFacets:
+      return facets(snapshot, params);
+    case RouteId::kEmployeesGet:
+      return employees(snapshot);
+    case RouteId::kExportCsv:
+      return export_csv(snapshot, params);
+    default:
+      break;
+  }
+  throw ApiError(500, "internal", "route has no read-only answer");
+}
+
+}  // namespace cca::server

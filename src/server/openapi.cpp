@@ -1,0 +1,417 @@
+#include "server/openapi.h"
+
+namespace cca::server {
+namespace {
+
+constexpr std::string_view kDocument = R"json({
+  "openapi": "3.0.3",
+  "info": {
+    "title": "ccanalytics",
+    "version": "1",
+    "description": "Analytics over Claude Code telemetry. Every analytics endpoint takes the filters; an unknown query parameter or a value that does not parse is a 400. All times are UTC."
+  },
+  "paths": {
+    "/health": {
+      "get": {
+        "summary": "Liveness and the number of events loaded",
+        "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}
+      }
+    },
+    "/api/v1/summary": {
+      "get": {
+        "summary": "The metric set over the matching events, with the first and last event time",
+        "parameters": [
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Summary", "content": {"application/json": {"schema": {"allOf": [
+            {"$ref": "#/components/schemas/MetricSet"},
+            {"type": "object", "properties": {
+              "first_event": {"type": "string", "format": "date-time", "nullable": true},
+              "last_event": {"type": "string", "format": "date-time", "nullable": true}}}
+          ]}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/breakdown": {
+      "get": {
+        "summary": "One row per value of a dimension among the matching events",
+        "parameters": [
+          {"name": "by", "in": "query", "required": true, "schema": {"$ref": "#/components/schemas/Dimension"}},
+          {"name": "sort", "in": "query", "description": "Metric to sort by, descending; ties by key", "schema": {"$ref": "#/components/schemas/MetricName"}},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Rows", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "by": {"$ref": "#/components/schemas/Dimension"},
+            "sort": {"$ref": "#/components/schemas/MetricName"},
+            "rows": {"type": "array", "items": {"allOf": [{"type": "object", "properties": {"key": {"type": "string"}}}, {"$ref": "#/components/schemas/MetricSet"}]}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/timeseries": {
+      "get": {
+        "summary": "The metric set per time bucket, dense over the filter's range (else the data's)",
+        "parameters": [
+          {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["hour", "day", "week"], "default": "day"}},
+          {"name": "split", "in": "query", "description": "Also one series per value of this dimension, largest first", "schema": {"$ref": "#/components/schemas/Dimension"}},
+          {"name": "split_limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 12}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Points", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "bucket": {"type": "string"},
+            "points": {"type": "array", "items": {"$ref": "#/components/schemas/Point"}},
+            "split": {"$ref": "#/components/schemas/Dimension"},
+            "series": {"type": "array", "items": {"type": "object", "properties": {
+              "key": {"type": "string"},
+              "points": {"type": "array", "items": {"$ref": "#/components/schemas/Point"}}}}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/heatmap": {
+      "get": {
+        "summary": "The metric set per weekday (Monday 0) and hour, UTC: always 168 cells",
+        "parameters": [
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Cells", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "cells": {"type": "array", "items": {"allOf": [{"type": "object", "properties": {
+              "weekday": {"type": "integer", "minimum": 0, "maximum": 6},
+              "hour": {"type": "integer", "minimum": 0, "maximum": 23}}}, {"$ref": "#/components/schemas/MetricSet"}]}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/sessions": {
+      "get": {
+        "summary": "Sessions over their matching events, sorted and paginated",
+        "parameters": [
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+          {"name": "sort", "in": "query", "description": "start, end, duration_s or a metric name", "schema": {"type": "string", "default": "start"}},
+          {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["desc", "asc"], "default": "desc"}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "A page", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"},
+            "rows": {"type": "array", "items": {"$ref": "#/components/schemas/SessionRow"}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/sessions/{id}": {
+      "get": {
+        "summary": "One session's row and its matching events in time order",
+        "parameters": [
+          {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "The session", "content": {"application/json": {"schema": {"allOf": [
+            {"$ref": "#/components/schemas/SessionRow"},
+            {"type": "object", "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}}]}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
+    "/api/v1/latency": {
+      "get": {
+        "summary": "Exact percentiles (nearest rank) of duration_ms: api_request per model or tool_result per tool",
+        "parameters": [
+          {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["model", "tool"], "default": "model"}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Rows by count", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "by": {"type": "string"},
+            "rows": {"type": "array", "items": {"type": "object", "properties": {
+              "key": {"type": "string"}, "count": {"type": "integer"}, "mean": {"type": "number"},
+              "p50": {"type": "number"}, "p90": {"type": "number"}, "p95": {"type": "number"},
+              "p99": {"type": "number"}, "max": {"type": "number"}}}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/users": {
+      "get": {
+        "summary": "The user leaderboard, sorted and paginated",
+        "parameters": [
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+          {"name": "sort", "in": "query", "description": "A metric name, email, first_seen, last_seen or active_days", "schema": {"type": "string", "default": "cost_usd"}},
+          {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["desc", "asc"], "default": "desc"}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "A page", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"},
+            "rows": {"type": "array", "items": {"$ref": "#/components/schemas/UserRow"}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/users/{email}": {
+      "get": {
+        "summary": "One user's row and activity calendar (days with matching events)",
+        "parameters": [
+          {"name": "email", "in": "path", "required": true, "schema": {"type": "string"}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "The user", "content": {"application/json": {"schema": {"allOf": [
+            {"$ref": "#/components/schemas/UserRow"},
+            {"type": "object", "properties": {"calendar": {"type": "array", "items": {"type": "object", "properties": {
+              "date": {"type": "string", "format": "date"}, "events": {"type": "integer"},
+              "sessions": {"type": "integer"}, "cost_usd": {"type": "number"}}}}}}]}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
+    "/api/v1/distribution": {
+      "get": {
+        "summary": "Spread of a per-session quantity over the sessions with matching events",
+        "parameters": [
+          {"name": "of", "in": "query", "schema": {"type": "string", "enum": ["session_duration_s", "session_prompts", "session_cost_usd"], "default": "session_duration_s"}},
+          {"name": "bins", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Statistics and equal-width bins from the smallest value to the largest", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "of": {"type": "string"}, "count": {"type": "integer"},
+            "mean": {"type": "number", "nullable": true}, "min": {"type": "number", "nullable": true},
+            "p50": {"type": "number", "nullable": true}, "p90": {"type": "number", "nullable": true},
+            "p99": {"type": "number", "nullable": true}, "max": {"type": "number", "nullable": true},
+            "bins": {"type": "array", "items": {"type": "object", "properties": {
+              "lo": {"type": "number"}, "hi": {"type": "number"}, "count": {"type": "integer"}}}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/facets": {
+      "get": {
+        "summary": "The values each filter can take given the other filters, sorted",
+        "parameters": [
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Values per filter", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "practice": {"type": "array", "items": {"type": "string"}}, "level": {"type": "array", "items": {"type": "string"}},
+            "location": {"type": "array", "items": {"type": "string"}}, "model": {"type": "array", "items": {"type": "string"}},
+            "email": {"type": "array", "items": {"type": "string"}}, "terminal": {"type": "array", "items": {"type": "string"}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/quality": {
+      "get": {
+        "summary": "The ingest log, rejections by reason and a sample of quarantined records",
+        "parameters": [
+          {"name": "sample", "in": "query", "description": "Quarantined records to include, newest first", "schema": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 20}}
+        ],
+        "responses": {
+          "200": {"description": "Data quality", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Quality"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/employees": {
+      "get": {
+        "summary": "The employee directory",
+        "responses": {
+          "200": {"description": "Rows by email", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "total": {"type": "integer"},
+            "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Employee"}}}}}}}
+        }
+      },
+      "put": {
+        "summary": "Load an employees CSV (email,full_name,practice,level,location); rows replace rows of the same email",
+        "security": [{}, {"ingestToken": []}],
+        "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}},
+        "responses": {
+          "200": {"description": "Rows loaded", "content": {"application/json": {"schema": {"type": "object", "properties": {"employees": {"type": "integer"}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"}
+        }
+      }
+    },
+    "/api/v1/ingest": {
+      "post": {
+        "summary": "Ingest CloudWatch-batch JSONL (plain, or with Content-Encoding: gzip)",
+        "security": [{}, {"ingestToken": []}],
+        "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+        "responses": {
+          "200": {"description": "The ingest report", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestReport"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"}
+        }
+      }
+    },
+    "/v1/logs": {
+      "post": {
+        "summary": "OTLP/HTTP logs in the JSON encoding (ExportLogsServiceRequest)",
+        "security": [{}, {"ingestToken": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"resourceLogs": {"type": "array", "items": {"type": "object"}}}}}}},
+        "responses": {
+          "200": {"description": "Accepted: {} or a partialSuccess naming the rejected records", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "partialSuccess": {"type": "object", "properties": {"rejectedLogRecords": {"type": "integer"}, "errorMessage": {"type": "string"}}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"}
+        }
+      }
+    },
+    "/api/v1/export.csv": {
+      "get": {
+        "summary": "The rows of a breakdown, the sessions or the users as CSV, header first",
+        "parameters": [
+          {"name": "view", "in": "query", "required": true, "schema": {"type": "string", "enum": ["breakdown", "sessions", "users"]}},
+          {"name": "by", "in": "query", "description": "Dimension of view=breakdown", "schema": {"$ref": "#/components/schemas/Dimension"}},
+          {"name": "sort", "in": "query", "schema": {"type": "string"}},
+          {"name": "order", "in": "query", "description": "For view=sessions and view=users", "schema": {"type": "string", "enum": ["desc", "asc"]}},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+          {"name": "offset", "in": "query", "description": "For view=sessions and view=users", "schema": {"type": "integer", "minimum": 0}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/openapi.json": {
+      "get": {
+        "summary": "This document",
+        "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {"schema": {"type": "object"}}}}}
+      }
+    },
+    "/metrics": {
+      "get": {
+        "summary": "Prometheus text format: requests and latency by route, ingested, duplicate and rejected events, store size",
+        "responses": {"200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "ingestToken": {"type": "http", "scheme": "bearer", "description": "Required by the ingest endpoints when the server runs with CCANALYTICS_INGEST_TOKEN set"}
+    },
+    "parameters": {
+      "from": {"name": "from", "in": "query", "description": "YYYY-MM-DD (that UTC day's start) or an RFC 3339 instant, inclusive", "schema": {"type": "string"}},
+      "to": {"name": "to", "in": "query", "description": "YYYY-MM-DD (inclusive: up to the end of that UTC day) or an RFC 3339 instant (exclusive)", "schema": {"type": "string"}},
+      "practice": {"name": "practice", "in": "query", "description": "Comma-separated values, any of which matches", "schema": {"type": "string"}},
+      "level": {"name": "level", "in": "query", "description": "Comma-separated values, any of which matches", "schema": {"type": "string"}},
+      "location": {"name": "location", "in": "query", "description": "Comma-separated values, any of which matches", "schema": {"type": "string"}},
+      "model": {"name": "model", "in": "query", "description": "Comma-separated values; events without a model never match", "schema": {"type": "string"}},
+      "email": {"name": "email", "in": "query", "description": "Comma-separated user emails (case-insensitive)", "schema": {"type": "string"}},
+      "terminal": {"name": "terminal", "in": "query", "description": "Comma-separated terminal.type values", "schema": {"type": "string"}}
+    },
+    "responses": {
+      "BadRequest": {"description": "A parameter or body the endpoint refuses", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "NotFound": {"description": "Unknown", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unauthorized": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "TooLarge": {"description": "Body over the server's --max-body-mb", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "schemas": {
+      "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}}}}},
+      "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}}},
+      "Dimension": {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code"]},
+      "MetricName": {"type": "string", "enum": ["events", "sessions", "users", "user_prompts", "api_requests", "api_errors", "tool_decisions", "tool_results", "input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "cost_usd", "tool_accept_rate", "tool_success_rate", "api_error_rate", "cost_per_session", "cost_per_1k_output_tokens", "cache_hit_ratio", "tokens_per_prompt"]},
+      "MetricSet": {"type": "object", "properties": {
+        "events": {"type": "integer"}, "sessions": {"type": "integer"}, "users": {"type": "integer"},
+        "user_prompts": {"type": "integer"}, "api_requests": {"type": "integer"}, "api_errors": {"type": "integer"},
+        "tool_decisions": {"type": "integer"}, "tool_results": {"type": "integer"},
+        "input_tokens": {"type": "number"}, "output_tokens": {"type": "number"},
+        "cache_read_tokens": {"type": "number"}, "cache_creation_tokens": {"type": "number"}, "cost_usd": {"type": "number"},
+        "tool_accept_rate": {"type": "number", "nullable": true}, "tool_success_rate": {"type": "number", "nullable": true},
+        "api_error_rate": {"type": "number", "nullable": true}, "cost_per_session": {"type": "number", "nullable": true},
+        "cost_per_1k_output_tokens": {"type": "number", "nullable": true}, "cache_hit_ratio": {"type": "number", "nullable": true},
+        "tokens_per_prompt": {"type": "number", "nullable": true}}},
+      "Point": {"allOf": [{"type": "object", "properties": {"t": {"type": "string", "format": "date-time"}}}, {"$ref": "#/components/schemas/MetricSet"}]},
+      "SessionRow": {"allOf": [{"type": "object", "properties": {
+        "session_id": {"type": "string"}, "email": {"type": "string"}, "practice": {"type": "string"},
+        "level": {"type": "string"}, "location": {"type": "string"}, "terminal": {"type": "string", "nullable": true},
+        "start": {"type": "string", "format": "date-time", "nullable": true}, "end": {"type": "string", "format": "date-time", "nullable": true},
+        "duration_s": {"type": "number", "nullable": true}}}, {"$ref": "#/components/schemas/MetricSet"}]},
+      "UserRow": {"allOf": [{"type": "object", "properties": {
+        "email": {"type": "string"}, "full_name": {"type": "string", "nullable": true}, "practice": {"type": "string"},
+        "level": {"type": "string"}, "location": {"type": "string"},
+        "first_seen": {"type": "string", "format": "date-time", "nullable": true}, "last_seen": {"type": "string", "format": "date-time", "nullable": true},
+        "active_days": {"type": "integer"}}}, {"$ref": "#/components/schemas/MetricSet"}]},
+      "Event": {"type": "object", "description": "Attributes the event lacks are left out", "properties": {
+        "t": {"type": "string", "format": "date-time"}, "event": {"type": "string"}, "model": {"type": "string"},
+        "tool": {"type": "string"}, "decision": {"type": "string"}, "decision_source": {"type": "string"},
+        "success": {"type": "boolean"}, "status_code": {"type": "string"}, "error": {"type": "string"},
+        "attempt": {"type": "number"}, "input_tokens": {"type": "number"}, "output_tokens": {"type": "number"},
+        "cache_read_tokens": {"type": "number"}, "cache_creation_tokens": {"type": "number"},
+        "cost_usd": {"type": "number"}, "duration_ms": {"type": "number"}, "prompt_length": {"type": "number"},
+        "tool_result_size_bytes": {"type": "number"}}},
+      "Employee": {"type": "object", "properties": {
+        "email": {"type": "string"}, "full_name": {"type": "string"}, "practice": {"type": "string"},
+        "level": {"type": "string"}, "location": {"type": "string"}}},
+      "IngestReport": {"type": "object", "properties": {
+        "accepted": {"type": "integer"}, "duplicates": {"type": "integer"},
+        "rejected_events": {"type": "integer"}, "rejected_lines": {"type": "integer"}}},
+      "Quality": {"type": "object", "properties": {
+        "totals": {"type": "object", "properties": {"accepted": {"type": "integer"}, "duplicates": {"type": "integer"}, "rejected_events": {"type": "integer"}, "rejected_lines": {"type": "integer"}}},
+        "ingests": {"type": "array", "items": {"type": "object"}},
+        "rejected_by_reason": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string"}, "reason": {"type": "string"}, "count": {"type": "integer"}}}},
+        "quarantine_sample": {"type": "array", "items": {"type": "object"}}}}
+    }
+  }
+})json";
+
+}  // namespace
+
+std::string_view openapi_document() {
+  return kDocument;
+}
+
+}  // namespace cca::server

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace cca::server {
+
+enum class RouteId {
+  kHealth,
+  kSummary,
+  kBreakdown,
+  kTimeseries,
+  kHeatmap,
+  kSessions,
+  kSessionDetail,
+  kLatency,
+  kUsers,
+  kUserProfile,
+  kDistribution,
+  kFacets,
+  kQuality,
+  kEmployeesGet,
+  kEmployeesPut,
+  kIngest,
+  kOtlpLogs,
+  kExportCsv,
+  kOpenApi,
+  kMetrics,
+  kDashboard,  // the embedded web app and its client-side routes
+  kUnknown,    // anything else: 404 or 405
+};
+inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kUnknown) + 1;
+
+// One endpoint as the router serves it. The OpenAPI document is written separately, and a test
+// holds the two to the same paths, methods and parameters.
+struct RouteSpec {
+  RouteId id;
+  std::string_view method;
+  std::string_view path;    // OpenAPI template, e.g. "/api/v1/sessions/{id}"
+  bool takes_filters;       // from, to, practice, level, location, model, email, terminal
+  std::string_view params;  // its own query parameters, separated by spaces
+  bool cached;              // answers depend only on the query and the data version
+  bool needs_token;         // an ingest endpoint: CCANALYTICS_INGEST_TOKEN applies
+};
+
+// Every query parameter a route accepts: its own and, when it takes them, the filters.
+std::vector<std::string_view> accepted_params(const RouteSpec& route);
+
+// Every API route, dashboard excluded.
+std::span<const RouteSpec> route_specs();
+const RouteSpec& route_spec(RouteId id);
+// Label for metrics: the path template, or "dashboard" / "unknown".
+std::string_view route_label(RouteId id);
+
+// The filter parameters every analytics route takes.
+std::span<const std::string_view> filter_params();
+
+}  // namespace cca::server

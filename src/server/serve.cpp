@@ -1,0 +1,61 @@
+#include "server/serve.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <thread>
+
+#include "server/server.h"
+
+namespace cca::server {
+namespace {
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts afterwards, so that
+// they reach only the thread that waits for them.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  const sigset_t signals = block_stop_signals();
+  Server server(options);
+  int port = 0;
+  try {
+    port = server.bind();
+    server.load();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "ccanalytics serve: %s\n", error.what());
+    return 1;
+  }
+
+  std::atomic<bool> served{false};
+  std::thread signal_waiter([&] {
+    const timespec tick{0, 200'000'000};
+    while (!served.load()) {
+      if (sigtimedwait(&signals, nullptr, &tick) > 0) {
+        server.stop();
+        return;
+      }
+    }
+  });
+  const auto snapshot = server.engine().snapshot();
+  std::printf("ccanalytics: %llu events loaded; serving http://%s:%d\n",
+              static_cast<unsigned long long>(snapshot->events), options.host.c_str(), port);
+  std::fflush(stdout);
+  server.run();
+  served.store(true);
+  signal_waiter.join();
+  return 0;
+}
+
+}  // namespace cca::server

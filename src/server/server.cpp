@@ -1,0 +1,409 @@
+#include "server/server.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+#include "server/analytics_endpoints.h"
+#include "server/api_error.h"
+#include "server/dashboard.h"
+#include "server/json_writer.h"
+#include "server/openapi.h"
+#include "server/query_params.h"
+
+#ifndef CCANALYTICS_VERSION
+#define CCANALYTICS_VERSION "dev"
+#endif
+
+namespace cca::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// JSON answers carry a charset so that httplib leaves them uncompressed: with brotli compiled in
+// it would spend milliseconds compressing every answer a browser asks for, cached ones included.
+constexpr const char* kJsonType = "application/json; charset=utf-8";
+constexpr size_t kCacheBytes = size_t{32} << 20;
+
+struct DetailPrefix {
+  std::string_view prefix;
+  RouteId route;
+};
+constexpr DetailPrefix kDetailPrefixes[] = {{"/api/v1/sessions/", RouteId::kSessionDetail},
+                                            {"/api/v1/users/", RouteId::kUserProfile}};
+
+bool is_api_path(std::string_view path) {
+  return path.substr(0, 5) == "/api/" || path == "/api" || path.substr(0, 4) == "/v1/" ||
+         path == "/health" || path == "/metrics";
+}
+
+// Decoded paths reach only an in-memory table, but a path that tries to climb out of its folder
+// is refused outright rather than looked up.
+void check_path(std::string_view path) {
+  const bool climbs = path == ".." || path.find("/../") != std::string_view::npos ||
+                      (path.size() >= 3 && path.substr(path.size() - 3) == "/..") ||
+                      path.substr(0, 3) == "../";
+  if (climbs || path.find('\\') != std::string_view::npos ||
+      path.find('\0') != std::string_view::npos || !valid_utf8(path))
+    throw ApiError(400, "invalid_path", "the request path is not acceptable");
+}
+
+void send_error(httplib::Response& response, int status, std::string_view code,
+                std::string_view message) {
+  response.status = status;
+  response.set_content(error_body(code, message), kJsonType);
+}
+
+}  // namespace
+
+RouteMatch match_route(std::string_view method, std::string_view path) {
+  RouteMatch match;
+  for (const RouteSpec& route : route_specs()) {
+    if (route.path != path) continue;
+    if (route.method == method) {
+      match.route = route.id;
+      match.other_method = false;
+      return match;
+    }
+    match.other_method = true;
+  }
+  if (match.other_method) return match;
+  for (const DetailPrefix& detail : kDetailPrefixes) {
+    if (path.substr(0, detail.prefix.size()) != detail.prefix) continue;
+    const std::string_view argument = path.substr(detail.prefix.size());
+    if (argument.empty() || argument.find('/') != std::string_view::npos) return match;
+    if (method != "GET" && method != "HEAD") {
+      match.other_method = true;
+      return match;
+    }
+    match.route = detail.route;
+    match.path_argument = std::string(argument);
+    return match;
+  }
+  if (!is_api_path(path) && (method == "GET" || method == "HEAD"))
+    match.route = RouteId::kDashboard;
+  return match;
+}
+
+Server::Server(ServeOptions options)
+    : options_(std::move(options)),
+      max_body_bytes_(static_cast<size_t>(std::max(options_.max_body_mb, 1)) << 20),
+      cache_(kCacheBytes) {
+  ingest_token_ = options_.ingest_token;
+  if (ingest_token_.empty()) {
+    if (const char* token = std::getenv("CCANALYTICS_INGEST_TOKEN")) ingest_token_ = token;
+  }
+
+  const int threads = std::max(options_.threads, 2);
+  http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_.set_tcp_nodelay(true);
+  // Dashboards and load generators keep connections open; the library's default closes each
+  // after 5 requests.
+  http_.set_keep_alive_max_count(1'000'000);
+  http_.set_payload_max_length(max_body_bytes_);
+  http_.Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+    handle_read(request, response);
+  });
+  const auto write = [this](const httplib::Request& request, httplib::Response& response,
+                            const httplib::ContentReader& content_reader) {
+    handle_write(request, response, content_reader);
+  };
+  http_.Post(".*", write);
+  http_.Put(".*", write);
+  // Statuses the library sets itself (a bad request line, an oversized body, an unknown method)
+  // get the API's error body too.
+  http_.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request&, httplib::Response& response) {
+        if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        struct Known {
+          int status;
+          const char* code;
+          const char* message;
+        };
+        static constexpr Known kKnown[] = {
+            {404, "not_found", "no such endpoint"},
+            {405, "method_not_allowed", "the endpoint does not answer this method"},
+            {413, "payload_too_large", "the body is over the server's limit (--max-body-mb)"},
+            {414, "uri_too_long", "the request target is too long"},
+            {415, "unsupported_media_type", "unsupported Content-Encoding"},
+            {500, "internal", "the server failed to answer"},
+        };
+        Known known{response.status, "bad_request", "the request is malformed"};
+        for (const Known& k : kKnown)
+          if (k.status == response.status) known = k;
+        response.set_content(error_body(known.code, known.message), kJsonType);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  http_.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
+        send_error(response, 500, "internal", "the server failed to answer");
+      });
+  if (options_.access_log) {
+    http_.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+      std::fprintf(stderr, "%s %s %d\n", request.method.c_str(), request.target.c_str(),
+                   response.status);
+    });
+  }
+}
+
+Server::~Server() {
+  stop();
+  if (poller_.joinable()) poller_.join();
+}
+
+int Server::bind() {
+  int port = options_.port;
+  if (port == 0) {
+    port = http_.bind_to_any_port(options_.host);
+    if (port < 0) throw std::runtime_error("cannot bind " + options_.host);
+  } else if (!http_.bind_to_port(options_.host, port)) {
+    throw std::runtime_error("cannot bind " + options_.host + ":" + std::to_string(port));
+  }
+  return port;
+}
+
+void Server::load() {
+  engine_ = std::make_unique<engine::Engine>(options_.db_path);
+  store_report_ = std::make_unique<StoreReport>(options_.db_path);
+  ingest_ = std::make_unique<IngestEndpoints>(options_.db_path, *engine_, ingest_token_);
+}
+
+void Server::run() {
+  {
+    std::lock_guard lock(poll_mutex_);
+    if (stopping_) return;
+  }
+  poller_ = std::thread([this] { poll_store(); });
+  http_.listen_after_bind();
+  {
+    std::lock_guard lock(poll_mutex_);
+    stopping_ = true;
+  }
+  poll_wake_.notify_all();
+  poller_.join();
+}
+
+void Server::stop() {
+  {
+    std::lock_guard lock(poll_mutex_);
+    stopping_ = true;
+  }
+  poll_wake_.notify_all();
+  http_.stop();
+}
+
+void Server::poll_store() {
+  std::unique_lock lock(poll_mutex_);
+  while (!stopping_) {
+    poll_wake_.wait_for(lock, std::chrono::milliseconds(std::max(options_.poll_ms, 10)));
+    if (stopping_) break;
+    lock.unlock();
+    try {
+      engine_->refresh();
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "ccanalytics serve: reading the store failed: %s\n", error.what());
+    }
+    lock.lock();
+  }
+}
+
+void Server::handle_read(const httplib::Request& request, httplib::Response& response) {
+  const auto started = Clock::now();
+  const RouteMatch match = match_route("GET", request.path);
+  bool cache_hit = false;
+  try {
+    check_path(request.path);
+    if (match.other_method)
+      throw ApiError(405, "method_not_allowed", request.path + " does not answer GET");
+    cache_hit = answer_get(match, request, response);
+  } catch (const ApiError& error) {
+    send_error(response, error.status(), error.code(), error.what());
+  } catch (const store::StoreError& error) {
+    send_error(response, 503, "store_unavailable", error.what());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "ccanalytics serve: %s %s failed: %s\n", request.method.c_str(),
+                 request.target.c_str(), error.what());
+    send_error(response, 500, "internal", "the server failed to answer");
+  }
+  finish(match.route, request, response, started, cache_hit);
+}
+
+bool Server::answer_get(const RouteMatch& match, const httplib::Request& request,
+                        httplib::Response& response) {
+  switch (match.route) {
+    case RouteId::kUnknown:
+      throw ApiError(404, "not_found", "no such endpoint: " + request.path);
+    case RouteId::kDashboard:
+      serve_dashboard(request, response);
+      return false;
+    default:
+      break;
+  }
+  const RouteSpec& spec = route_spec(match.route);
+  if (spec.cached) {
+    // Only answers that succeeded are cached, so a hit needs no validation.
+    if (auto hit = cache_.find(request.target, engine_->version())) {
+      response.set_content(hit->body, hit->content_type);
+      return true;
+    }
+    const QueryParams params(request, spec);
+    const std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
+    Answer answer = answer_read_only(match.route, *snapshot, params, match.path_argument);
+    auto cached = std::make_shared<CachedResponse>(
+        CachedResponse{std::move(answer.body), std::string(answer.content_type)});
+    if (cached->content_type == "application/json") cached->content_type = kJsonType;
+    response.set_content(cached->body, cached->content_type);
+    cache_.store(request.target, snapshot->version, std::move(cached));
+    return false;
+  }
+  const QueryParams params(request, spec);
+  switch (match.route) {
+    case RouteId::kHealth:
+      response.set_content(health_json(), kJsonType);
+      break;
+    case RouteId::kMetrics:
+      response.set_content(metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
+      break;
+    case RouteId::kOpenApi:
+      response.set_content(openapi_document().data(), openapi_document().size(), kJsonType);
+      break;
+    case RouteId::kQuality:
+      response.set_content(store_report_->quality_json(params.get_count("sample", 20, 0, 1000)),
+                           kJsonType);
+      break;
+    default:
+      throw ApiError(405, "method_not_allowed", request.path + " does not answer GET");
+  }
+  return false;
+}
+
+std::string Server::read_body(const httplib::Request& request, httplib::Response& response,
+                              const httplib::ContentReader& content_reader) const {
+  std::string body;
+  const bool has_body =
+      request.has_header("Content-Length") ||
+      request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+  if (!has_body) return body;
+  bool too_large = false;
+  // The limit applies after decompression too: a small gzip body can expand enormously.
+  const bool complete = content_reader([&](const char* data, size_t length) {
+    if (body.size() + length > max_body_bytes_) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (too_large || response.status == 413)
+    throw ApiError(413, "payload_too_large",
+                   "the body is over the server's limit of " +
+                       std::to_string(max_body_bytes_ >> 20) + " MiB (--max-body-mb)");
+  if (response.status == 415)
+    throw ApiError(415, "unsupported_media_type", "unsupported Content-Encoding");
+  if (!complete) throw ApiError(400, "invalid_body", "the request body could not be read");
+  return body;
+}
+
+void Server::handle_write(const httplib::Request& request, httplib::Response& response,
+                          const httplib::ContentReader& content_reader) {
+  const auto started = Clock::now();
+  const RouteMatch match = match_route(request.method, request.path);
+  try {
+    check_path(request.path);
+    if (match.route == RouteId::kUnknown) {
+      read_body(request, response, content_reader);  // keeps the connection usable
+      if (match.other_method)
+        throw ApiError(405, "method_not_allowed",
+                       request.path + " does not answer " + request.method);
+      throw ApiError(404, "not_found", "no such endpoint: " + request.path);
+    }
+    // Read before anything is refused, so that the connection stays usable for the next request.
+    const std::string body = read_body(request, response, content_reader);
+    ingest_->authorize(request.get_header_value("Authorization"));
+    const QueryParams params(request, route_spec(match.route));  // none are taken
+    Answer answer;
+    switch (match.route) {
+      case RouteId::kIngest:
+        answer = ingest_->ingest_jsonl(body);
+        break;
+      case RouteId::kOtlpLogs:
+        answer = ingest_->otlp_logs(body);
+        break;
+      case RouteId::kEmployeesPut:
+        answer = ingest_->put_employees(body);
+        break;
+      default:
+        throw ApiError(405, "method_not_allowed", request.path + " does not take a body");
+    }
+    response.status = 200;
+    response.set_content(answer.body, kJsonType);
+  } catch (const ApiError& error) {
+    send_error(response, error.status(), error.code(), error.what());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "ccanalytics serve: %s %s failed: %s\n", request.method.c_str(),
+                 request.target.c_str(), error.what());
+    send_error(response, 500, "internal", "the server failed to answer");
+  }
+  finish(match.route, request, response, started, false);
+}
+
+void Server::finish(RouteId route, const httplib::Request& request, httplib::Response& response,
+                    Clock::time_point started, bool cache_hit) {
+  if (response.status == -1) response.status = 200;
+  // httplib compresses text answers after the handler returns, brotli at its slowest setting when
+  // a browser offers it, and would compress the dashboard's precompressed files a second time.
+  // The server chooses encodings itself, so the library must not see what the client accepts.
+  // (The request object is the library's own, non-const, for the duration of the exchange.)
+  const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  metrics_.record(route, response.status, seconds);
+  char timing[96];
+  std::snprintf(timing, sizeof timing, "app;dur=%.3f, cache;desc=%s", seconds * 1000,
+                cache_hit ? "hit" : "miss");
+  response.set_header("Server-Timing", timing);
+}
+
+std::string Server::health_json() const {
+  const auto snapshot = engine_->snapshot();
+  JsonWriter json;
+  json.begin_object();
+  json.key("status").value("ok");
+  json.key("events").value(snapshot->events);
+  json.key("version").value(CCANALYTICS_VERSION);
+  json.key("data_version").value(snapshot->version);
+  json.end_object();
+  return json.take();
+}
+
+std::string Server::metrics_text() {
+  std::string out;
+  metrics_.render(out);
+  store_report_->render_metrics(out);
+  const auto snapshot = engine_->snapshot();
+  char text[1024];
+  std::snprintf(
+      text, sizeof text,
+      "# HELP ccanalytics_events_loaded Events in the engine's current snapshot.\n"
+      "# TYPE ccanalytics_events_loaded gauge\n"
+      "ccanalytics_events_loaded %llu\n"
+      "# HELP ccanalytics_data_version Snapshot version; it grows with every change loaded.\n"
+      "# TYPE ccanalytics_data_version gauge\n"
+      "ccanalytics_data_version %llu\n"
+      "# HELP ccanalytics_segments Time-ordered column segments in the snapshot.\n"
+      "# TYPE ccanalytics_segments gauge\n"
+      "ccanalytics_segments %zu\n"
+      "# HELP ccanalytics_cache_hits_total Answers served from the answer cache.\n"
+      "# TYPE ccanalytics_cache_hits_total counter\n"
+      "ccanalytics_cache_hits_total %llu\n"
+      "# HELP ccanalytics_cache_misses_total Answers computed.\n"
+      "# TYPE ccanalytics_cache_misses_total counter\n"
+      "ccanalytics_cache_misses_total %llu\n",
+      static_cast<unsigned long long>(snapshot->events),
+      static_cast<unsigned long long>(snapshot->version), snapshot->segments.size(),
+      static_cast<unsigned long long>(cache_.hits()),
+      static_cast<unsigned long long>(cache_.misses()));
+  out += text;
+  return out;
+}
+
+}  // namespace cca::server

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/engine.h"
+#include "server/http_metrics.h"
+#include "server/ingest_endpoints.h"
+#include "server/response_cache.h"
+#include "server/routes.h"
+#include "server/serve.h"
+#include "server/store_report.h"
+
+namespace cca::server {
+
+// Which route a method and decoded path name. Paths outside /api/, /v1/, /health and /metrics
+// belong to the dashboard; detail routes set path_argument.
+struct RouteMatch {
+  RouteId route = RouteId::kUnknown;
+  std::string path_argument;
+  bool other_method = false;  // the path exists, for another method: 405
+};
+RouteMatch match_route(std::string_view method, std::string_view path);
+
+// The HTTP server: routing, validation, the answer cache, errors, metrics and the store poller
+// around the engine. serve() drives it from the command line; tests drive it directly.
+class Server {
+ public:
+  explicit Server(ServeOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket; returns the port (the chosen one when options.port is 0).
+  // Connections made from now on wait until run() serves them. Throws std::runtime_error.
+  int bind();
+  // Opens the store, creating it when missing, and loads it. Throws store::StoreError.
+  void load();
+  // Serves until stop(). Polls the store for rows other processes commit meanwhile.
+  void run();
+  // Any thread: stops accepting, lets requests in flight finish, and makes run() return.
+  void stop();
+
+  engine::Engine& engine() { return *engine_; }
+
+ private:
+  void handle_read(const httplib::Request& request, httplib::Response& response);
+  void handle_write(const httplib::Request& request, httplib::Response& response,
+                    const httplib::ContentReader& content_reader);
+  // Fills the response for a GET route; returns whether the answer came from the cache.
+  bool answer_get(const RouteMatch& match, const httplib::Request& request,
+                  httplib::Response& response);
+  std::string read_body(const httplib::Request& request, httplib::Response& response,
+                        const httplib::ContentReader& content_reader) const;
+  void finish(RouteId route, const httplib::Request& request, httplib::Response& response,
+              std::chrono::steady_clock::time_point started, bool cache_hit);
+  std::string health_json() const;
+  std::string metrics_text();
+  void poll_store();
+
+  ServeOptions options_;
+  std::string ingest_token_;
+  size_t max_body_bytes_;
+  httplib::Server http_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<IngestEndpoints> ingest_;
+  std::unique_ptr<StoreReport> store_report_;
+  ResponseCache cache_;
+  HttpMetrics metrics_;
+
+  std::mutex poll_mutex_;
+  std::condition_variable poll_wake_;
+  bool stopping_ = false;
+  std::thread poller_;
+};
+
+}  // namespace cca::server
