@@ -9,6 +9,7 @@ import {
   formatCount,
   formatDateTime,
   formatDurationMs,
+  formatDurationShort,
   formatExact,
   formatPercent,
   formatPointChange,
@@ -106,6 +107,18 @@ describe('formatDurationMs', () => {
     [2 * 86_400_000 + 3 * 3_600_000, `2${NBSP}d 3${NBSP}h`],
   ])('%d ms reads %s', (ms, text) => {
     expect(formatDurationMs(ms)).toBe(text);
+  });
+});
+
+describe('formatDurationShort', () => {
+  it.each([
+    [0, '0s'],
+    [45, '45s'],
+    [600, '10m'],
+    [5400, '1.5h'],
+    [3 * 86_400, '3d'],
+  ])('%d s reads %s', (seconds, text) => {
+    expect(formatDurationShort(seconds)).toBe(text);
   });
 });
 

@@ -94,6 +94,19 @@ export function formatDurationMs(ms: number | null | undefined): string {
   return `${Math.floor(hours / 24)}${NBSP}d ${hours % 24}${NBSP}h`;
 }
 
+// Axis and bin labels, where width is scarce: 45s, 10m, 1.5h, 3d.
+export function formatDurationShort(seconds: number): string {
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3600, 'h'],
+    [60, 'm'],
+  ];
+  for (const [size, suffix] of units) {
+    if (Math.abs(seconds) >= size) return `${trimZeros((seconds / size).toFixed(1))}${suffix}`;
+  }
+  return `${trimZeros(seconds.toFixed(1))}s`;
+}
+
 export function formatDurationS(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return MISSING;
   return formatDurationMs(seconds * 1000);

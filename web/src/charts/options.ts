@@ -17,6 +17,11 @@ export interface SeriesData {
 const GRID = { left: 8, right: 16, top: 40, bottom: 8 };
 const LEGEND = { top: 0, left: 0, type: 'scroll', right: 40, itemWidth: 14, itemHeight: 10 };
 
+// Counts get whole-number ticks: half a session on an axis reads as a mistake.
+function onlyIntegers(series: SeriesData[]): boolean {
+  return series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
+}
+
 function axisTooltip(valueFormatter: ValueFormatter) {
   return {
     trigger: 'axis',
@@ -45,18 +50,19 @@ export function barOption(options: {
     data: categories,
     inverse: horizontal, // largest first, at the top
     axisTick: { alignWithLabel: true },
-    axisLabel: horizontal ? { width: 140, overflow: 'truncate' } : { hideOverlap: true },
+    axisLabel: horizontal ? { width: 170, overflow: 'truncate' } : { hideOverlap: true },
   };
   const valueAxis = {
     type: options.logScale ? 'log' : 'value',
     min: options.min,
     max: options.max,
+    minInterval: onlyIntegers(series) ? 1 : undefined,
     axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
     splitLine: { lineStyle: { opacity: 0.4 } },
   };
   return {
     legend: series.length > 1 ? LEGEND : undefined,
-    grid: { ...GRID, top: series.length > 1 ? 40 : 28 },
+    grid: { ...GRID, top: series.length > 1 ? 40 : 28, bottom: horizontal ? GRID.bottom : 24 },
     tooltip: axisTooltip(valueFormatter),
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
@@ -96,6 +102,7 @@ export function timeOption(options: {
     },
     yAxis: {
       type: 'value',
+      minInterval: onlyIntegers(series) ? 1 : undefined,
       axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
       splitLine: { lineStyle: { opacity: 0.4 } },
     },
@@ -122,7 +129,7 @@ export function donutOption(options: {
 }): ChartOption {
   const { items, valueFormatter } = options;
   return {
-    legend: { ...LEGEND, type: 'scroll', orient: 'horizontal', bottom: 0, top: undefined },
+    legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle', itemWidth: 14, itemHeight: 10 },
     tooltip: {
       trigger: 'item',
       formatter: (p: { name: string; value: number; percent: number; marker: string }) =>
@@ -131,8 +138,8 @@ export function donutOption(options: {
     series: [
       {
         type: 'pie',
-        radius: ['45%', '72%'],
-        center: ['50%', '46%'],
+        radius: ['42%', '68%'],
+        center: ['32%', '50%'],
         avoidLabelOverlap: true,
         itemStyle: { borderWidth: 2, borderColor: 'transparent' },
         label: { formatter: '{d}%', fontSize: 11 },
@@ -209,6 +216,9 @@ export function calendarOption(options: {
 }): ChartOption {
   const { days, from, to, valueFormatter, metricLabel, theme } = options;
   const max = days.reduce((m, d) => Math.max(m, d.value), 0);
+  // Cells as large as the weeks of the range allow in a full-width panel.
+  const weeks = Math.ceil((Date.parse(to) - Date.parse(from)) / (7 * 86_400_000)) + 2;
+  const cell = Math.max(11, Math.min(30, Math.floor(1000 / weeks)));
   const empty = theme === 'dark' ? '#1a2330' : '#eef2f6';
   return {
     tooltip: {
@@ -226,8 +236,7 @@ export function calendarOption(options: {
       range: [from, to],
       top: 36,
       left: 40,
-      right: 16,
-      cellSize: ['auto', 16],
+      cellSize: [cell, cell],
       dayLabel: { firstDay: 1, nameMap: 'en' },
       monthLabel: { nameMap: 'en' },
       yearLabel: { show: false },

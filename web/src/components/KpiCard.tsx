@@ -25,17 +25,15 @@ export function KpiCard({ id, label, value, change, direction = 0, better = 'nei
     <div className="kpi" data-kpi={id}>
       <div className="kpi__label">{label}</div>
       <div className="kpi__value">{value}</div>
-      <div className="kpi__change" data-tone={tone}>
-        {change && change !== MISSING ? (
-          <>
-            <span aria-hidden="true">{arrow} </span>
-            {change}
-            <span className="kpi__hint"> vs previous period</span>
-          </>
-        ) : (
-          <span className="kpi__hint">{hint ?? ' '}</span>
-        )}
-      </div>
+      {change && change !== MISSING ? (
+        <div className="kpi__change" data-tone={tone}>
+          <span aria-hidden="true">{arrow} </span>
+          {change}
+          <span className="kpi__hint"> vs previous period</span>
+        </div>
+      ) : hint ? (
+        <div className="kpi__change kpi__hint">{hint}</div>
+      ) : null}
     </div>
   );
 }

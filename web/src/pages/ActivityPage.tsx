@@ -13,11 +13,11 @@ import { Segmented } from '../components/Segmented';
 import {
   formatBucket,
   formatCount,
-  formatDurationS,
+  formatDurationShort,
   formatExact,
   formatHour,
   formatPercent,
-  formatUsd,
+  formatUsdShort,
   WEEKDAYS,
 } from '../format';
 import type { Filters } from '../state/filters';
@@ -127,7 +127,8 @@ function DistributionPanel({
   title: string;
   subtitle: string;
   distribution: ReturnType<typeof useDistribution>;
-  format: (v: number | null) => string;
+  // Short forms (10m, 1.5h): five statistics share a third of the page's width.
+  format: (v: number) => string;
   span?: 4 | 6;
 }) {
   return (
@@ -141,19 +142,19 @@ function DistributionPanel({
             </div>
             <div>
               <dt>Mean</dt>
-              <dd>{format(d.mean)}</dd>
+              <dd>{d.mean === null ? '–' : format(d.mean)}</dd>
             </div>
             <div>
               <dt>Median</dt>
-              <dd>{format(d.p50)}</dd>
+              <dd>{d.p50 === null ? '–' : format(d.p50)}</dd>
             </div>
             <div>
               <dt>p90</dt>
-              <dd>{format(d.p90)}</dd>
+              <dd>{d.p90 === null ? '–' : format(d.p90)}</dd>
             </div>
             <div>
               <dt>p99</dt>
-              <dd>{format(d.p99)}</dd>
+              <dd>{d.p99 === null ? '–' : format(d.p99)}</dd>
             </div>
           </dl>
           <Chart
@@ -268,14 +269,24 @@ export default function ActivityPage() {
           )}
         </Panel>
 
-        <DistributionPanel title="Session length" subtitle="first to last event" distribution={durations} format={formatDurationS} />
+        <DistributionPanel
+          title="Session length"
+          subtitle="first to last event"
+          distribution={durations}
+          format={formatDurationShort}
+        />
         <DistributionPanel
           title="Prompts per session"
           subtitle="user prompts"
           distribution={prompts}
-          format={(v) => (v === null ? '–' : formatCount(Math.round(v * 10) / 10))}
+          format={(v) => formatCount(Math.round(v * 10) / 10)}
         />
-        <DistributionPanel title="Cost per session" subtitle="sum of request costs" distribution={costs} format={formatUsd} />
+        <DistributionPanel
+          title="Cost per session"
+          subtitle="sum of request costs"
+          distribution={costs}
+          format={formatUsdShort}
+        />
       </div>
     </div>
   );

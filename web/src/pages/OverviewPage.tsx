@@ -88,7 +88,7 @@ function KpiRow({ current, previous, comparing }: { current: Summary; previous?:
             change={change}
             direction={direction}
             better={kpi.better}
-            hint={comparing ? 'no earlier data' : 'all time · pick a period to compare'}
+            hint={comparing ? 'no earlier data' : undefined}
           />
         );
       })}
@@ -187,7 +187,17 @@ export default function OverviewPage() {
           : 'Spend, usage and failures at a glance.'}
       </PageHeader>
 
-      <Panel title="Key figures" query={summary} span={12} isEmpty={(s) => s.events === 0}>
+      <Panel
+        title="Key figures"
+        subtitle={
+          previous
+            ? `against the ${previous.from.slice(0, 10)} to ${previous.to.slice(0, 10)} period before`
+            : 'all time · choose a period to compare it with the one before'
+        }
+        query={summary}
+        span={12}
+        isEmpty={(s) => s.events === 0}
+      >
         {(current) => (
           <KpiRow
             current={current}

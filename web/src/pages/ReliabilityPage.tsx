@@ -8,7 +8,7 @@ import { DataTable } from '../components/DataTable';
 import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
-import { formatCount, formatExact, formatPercent } from '../format';
+import { compareNatural, formatCount, formatExact, formatPercent } from '../format';
 import { filterParams } from '../state/filters';
 import { useBucket, useFilters, useSelectFilter } from '../state/useFilters';
 
@@ -84,18 +84,21 @@ export default function ReliabilityPage() {
         </Panel>
 
         <Panel title="Attempts" subtitle="API errors by retry attempt" query={byAttempt} isEmpty={isEmpty} span={6}>
-          {(data) => (
+          {(data) => {
+            const rows = [...data.rows].sort((a, b) => compareNatural(a.key, b.key));
+            return (
             <Chart
               label="API errors by attempt"
               height={240}
               option={barOption({
-                categories: data.rows.map((r) => `attempt ${r.key}`),
-                series: [{ name: 'API errors', values: data.rows.map((r) => r.api_errors), colour: SEMANTIC.output }],
+                categories: rows.map((r) => `attempt ${r.key}`),
+                series: [{ name: 'API errors', values: rows.map((r) => r.api_errors), colour: SEMANTIC.output }],
                 valueFormatter: formatExact,
                 axisFormatter: formatCount,
               })}
             />
-          )}
+            );
+          }}
         </Panel>
 
         <Panel title="Status codes" query={byStatus} isEmpty={isEmpty} emptyText="No API errors for these filters." span={12}>

@@ -215,6 +215,7 @@ function AdoptionPanel({ filters }: { filters: Filters }) {
               value={formatPercent(directory.total > 0 ? current.users / directory.total : null)}
             />
           </div>
+          <h3 className="panel__section">Active users per day</h3>
           <Chart
             label="Active users per day"
             height={180}
@@ -226,6 +227,7 @@ function AdoptionPanel({ filters }: { filters: Filters }) {
               axisFormatter: formatCount,
             })}
           />
+          <h3 className="panel__section">Active users per week (weeks start Monday)</h3>
           <Chart
             label="Active users per week"
             height={160}

@@ -67,7 +67,12 @@ export default function UserPage({ params }: { params: Record<string, string> })
                 <KpiCard id="active_days" label="Active days" value={formatExact(u.active_days)} />
                 <KpiCard id="tool_success" label="Tool success" value={formatPercent(u.tool_success_rate)} />
                 <KpiCard id="cost_per_session" label="Cost per session" value={formatUsd(u.cost_per_session)} />
-                <KpiCard id="seen" label="First and last seen (UTC)" value={formatDateTime(u.last_seen, false).slice(0, 10)} hint={`since ${formatDateTime(u.first_seen, false).slice(0, 10)}`} />
+                <KpiCard
+                  id="last_seen"
+                  label="Last seen (UTC)"
+                  value={formatDateTime(u.last_seen, false).slice(0, 10)}
+                  hint={`first seen ${formatDateTime(u.first_seen, false).slice(0, 10)}`}
+                />
               </div>
             )}
           </Panel>
@@ -94,7 +99,7 @@ export default function UserPage({ params }: { params: Record<string, string> })
               {(u) => (
                 <Chart
                   label="Activity calendar"
-                  height={200}
+                  height={250}
                   option={calendarOption({
                     days: u.calendar.map((d) => ({ date: d.date, value: d[calendarMetric] })),
                     from: globalFilters.from?.slice(0, 10) ?? u.first_seen.slice(0, 10),

@@ -1,0 +1,96 @@
+// Starts the real binary for the browser tests: ingests a reference dataset into a fresh store in a
+// temporary folder and serves it on a free loopback port.
+
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function run(bin, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${path.basename(bin)} ${args[0]} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+async function waitForHealth(baseUrl, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${baseUrl}/health`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the server did not answer /health within ${timeoutMs} ms`);
+}
+
+// Returns { baseUrl, ingestReport, stop }. The caller must call stop().
+export async function startServer({ bin, datasetDir }) {
+  const workDir = await mkdtemp(path.join(tmpdir(), 'ccanalytics-e2e-'));
+  let child = null;
+  const stop = async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(workDir, { recursive: true, force: true });
+  };
+  try {
+    const telemetry = path.join(workDir, 'telemetry_logs.jsonl');
+    await pipeline(createReadStream(path.join(datasetDir, 'telemetry_logs.jsonl.gz')), createGunzip(), createWriteStream(telemetry));
+    const db = path.join(workDir, 'ccanalytics.db');
+    const employees = path.join(datasetDir, 'employees.csv');
+    const args = ['ingest', '--db', db, '--telemetry', telemetry, '--json'];
+    if (existsSync(employees)) args.push('--employees', employees);
+    const ingestOutput = await run(bin, args);
+    const ingestReport = JSON.parse(ingestOutput.trim().split('\n').pop());
+    await rm(telemetry);
+
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    child = spawn(bin, ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let serverLog = '';
+    child.stderr.on('data', (chunk) => (serverLog = (serverLog + chunk).slice(-4000)));
+    try {
+      await waitForHealth(baseUrl, child, 30_000);
+    } catch (error) {
+      throw new Error(`${error.message}\n${serverLog}`);
+    }
+    return { baseUrl, ingestReport, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
