@@ -63,7 +63,7 @@ std::string join_row(const std::vector<std::string>& fields) {
 EmployeesParse parse_employees_csv(std::string_view csv) {
   if (csv.substr(0, 3) == "\xEF\xBB\xBF") csv.remove_prefix(3);
   csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT_FINI) != 0)
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
     throw IngestError("employees CSV: out of memory");
   Collector collector;
   const size_t parsed = csv_parse(&parser, csv.data(), csv.size(), on_field, on_row, &collector);

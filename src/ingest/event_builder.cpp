@@ -305,17 +305,14 @@ bool EventBuilder::finish(const Hash128& key, std::string_view raw_on_reject, ui
 std::string redact_prompt(std::string_view json_text) {
   nlohmann::json document = nlohmann::json::parse(json_text, nullptr, false);
   if (document.is_discarded()) {
-    // Not JSON: blank out anything that follows a "prompt" key, the one place prompt text sits.
-    std::string text(json_text);
-    for (size_t at = text.find("\"prompt\""); at != std::string::npos;
-         at = text.find("\"prompt\"", at + 1)) {
-      const size_t value_start = text.find(':', at);
-      if (value_start == std::string::npos) break;
-      size_t end = text.find_first_of(",}", value_start);
-      if (end == std::string::npos) end = text.size();
-      text.replace(value_start + 1, end - value_start - 1, "\"<removed>\"");
-    }
-    return text;
+    // Not JSON, so the prompt's extent cannot be known: everything from the prompt key on is
+    // dropped (the key as JSON spells it, or escaped inside a message string). Losing the tail
+    // of a broken record beats storing a prompt.
+    size_t cut = std::string_view::npos;
+    for (std::string_view key : {std::string_view("\"prompt\""), std::string_view("\\\"prompt\\\"")})
+      cut = std::min(cut, json_text.find(key));
+    if (cut == std::string_view::npos) return std::string(json_text);
+    return std::string(json_text.substr(0, cut)) + "<prompt text removed>";
   }
   // Walks every object: CloudWatch attributes objects and OTLP key/value lists alike.
   auto scrub = [](auto& self, nlohmann::json& node) -> void {
