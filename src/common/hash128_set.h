@@ -12,19 +12,24 @@ namespace cca {
 // growth, none per insert, which a node-based std::unordered_set cannot offer.
 class Hash128Set {
  public:
-  size_t size() const { return size_; }
+  size_t size() const { return size_ + (has_zero_ ? 1 : 0); }
 
   // True when the key was not present (and is now).
   bool insert(const Hash128& key) {
+    if (is_empty(key)) {
+      const bool added = !has_zero_;
+      has_zero_ = true;
+      return added;
+    }
     if ((size_ + 1) * 4 > slots_.size() * 3) grow();
     return insert_unchecked(key);
   }
 
   bool contains(const Hash128& key) const {
+    if (is_empty(key)) return has_zero_;
     if (slots_.empty()) return false;
-    const Hash128 stored = encode(key);
-    for (size_t i = stored.lo & mask_;; i = (i + 1) & mask_) {
-      if (slots_[i] == stored) return true;
+    for (size_t i = key.lo & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i] == key) return true;
       if (is_empty(slots_[i])) return false;
     }
   }
@@ -34,19 +39,14 @@ class Hash128Set {
   }
 
  private:
-  // All-zero marks an empty slot; the (astronomically unlikely) all-zero key is stored as lo=1.
-  static Hash128 encode(Hash128 key) {
-    if (key.hi == 0 && key.lo == 0) key.lo = 1;
-    return key;
-  }
+  // All-zero marks an empty slot; the all-zero key itself is kept aside in has_zero_.
   static bool is_empty(const Hash128& slot) { return slot.hi == 0 && slot.lo == 0; }
 
   bool insert_unchecked(const Hash128& key) {
-    const Hash128 stored = encode(key);
-    for (size_t i = stored.lo & mask_;; i = (i + 1) & mask_) {
-      if (slots_[i] == stored) return false;
+    for (size_t i = key.lo & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i] == key) return false;
       if (is_empty(slots_[i])) {
-        slots_[i] = stored;
+        slots_[i] = key;
         ++size_;
         return true;
       }
@@ -65,6 +65,7 @@ class Hash128Set {
   std::vector<Hash128> slots_;
   size_t mask_ = 0;
   size_t size_ = 0;
+  bool has_zero_ = false;
 };
 
 }  // namespace cca
