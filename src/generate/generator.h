@@ -20,6 +20,7 @@ struct GenerateSummary {
   uint64_t batches = 0;
   uint64_t users = 0;
   uint64_t sessions = 0;
+  uint64_t telemetry_bytes = 0;  // size of telemetry_logs.jsonl
   std::string telemetry_path;
   std::string employees_path;
 };

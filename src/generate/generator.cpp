@@ -1,0 +1,157 @@
+#include "generate/generator.h"
+
+#include <filesystem>
+#include <queue>
+#include <stdexcept>
+#include <vector>
+
+#include "common/time_util.h"
+#include "generate/employees_csv.h"
+#include "generate/random.h"
+#include "generate/session.h"
+#include "generate/session_plan.h"
+#include "generate/telemetry_writer.h"
+#include "generate/users.h"
+
+namespace cca::generate {
+namespace {
+
+// Limits that keep memory and timestamps sane: a user costs ~300 bytes, a planned session 16.
+constexpr int kMaxUsers = 1'000'000;
+constexpr int kMaxSessions = 100'000'000;
+constexpr int kMaxDays = 36'500;
+
+// Separate random streams, so that for instance more users do not change the batch sizes.
+enum Stream : uint64_t {
+  kUsersStream = 0,
+  kPlanStream = 1,
+  kOutputStream = 2,
+  kFirstSessionStream = 16
+};
+
+void check_range(const char* flag, int value, int max) {
+  if (value < 1 || value > max) {
+    throw std::runtime_error(std::string(flag) + " must be between 1 and " + std::to_string(max) +
+                             " (got " + std::to_string(value) + ")");
+  }
+}
+
+// Returns the window start in epoch ms.
+int64_t validate(const GenerateOptions& options) {
+  if (options.output_dir.empty()) throw std::runtime_error("--output-dir is required");
+  check_range("--num-users", options.num_users, kMaxUsers);
+  check_range("--num-sessions", options.num_sessions, kMaxSessions);
+  check_range("--days", options.days, kMaxDays);
+  const auto end_ms = parse_date_ms(options.end_date);
+  if (!end_ms) {
+    throw std::runtime_error("--end-date must be a valid date YYYY-MM-DD (got '" +
+                             options.end_date + "')");
+  }
+  const int64_t start_ms = *end_ms - int64_t{options.days} * kMsPerDay;
+  if (start_ms < 0) {
+    throw std::runtime_error("--days " + std::to_string(options.days) + " before --end-date " +
+                             options.end_date + " starts before 1970-01-01");
+  }
+  return start_ms;
+}
+
+// A session between its first and its last event.
+struct ActiveSession {
+  Session session;
+  TelemetryWriter::SessionText text;
+  size_t next_event = 0;
+};
+
+struct NextEvent {
+  int64_t time_ms;
+  uint32_t start_rank;  // ties go to the session that started first
+  uint32_t slot;
+
+  bool operator>(const NextEvent& other) const {
+    return time_ms != other.time_ms ? time_ms > other.time_ms : start_rank > other.start_rank;
+  }
+};
+
+// Merges the sessions into one time-ordered stream: each session is simulated when its start
+// comes up and its events are drawn from a heap keyed by their time. Memory holds only the
+// sessions in progress, however many sessions there are in all.
+void write_telemetry(const GenerateOptions& options, const std::vector<User>& users,
+                     const std::vector<PlannedSession>& plan, TelemetryWriter& writer) {
+  std::vector<ActiveSession> slots;
+  std::vector<uint32_t> free_slots;
+  std::priority_queue<NextEvent, std::vector<NextEvent>, std::greater<>> heap;
+
+  size_t next_start = 0;
+  while (next_start < plan.size() || !heap.empty()) {
+    if (next_start < plan.size() &&
+        (heap.empty() || plan[next_start].start_ms <= heap.top().time_ms)) {
+      const PlannedSession& planned = plan[next_start];
+      uint32_t slot;
+      if (free_slots.empty()) {
+        slot = static_cast<uint32_t>(slots.size());
+        slots.emplace_back();
+      } else {
+        slot = free_slots.back();
+        free_slots.pop_back();
+      }
+      ActiveSession& active = slots[slot];
+      Random random(derive_seed(options.seed, kFirstSessionStream + planned.ordinal));
+      simulate_session(random, planned.start_ms, active.session);
+      active.text = TelemetryWriter::session_text(users[planned.user], active.session.id);
+      active.next_event = 0;
+      heap.push({active.session.events.front().time_ms, static_cast<uint32_t>(next_start), slot});
+      ++next_start;
+      continue;
+    }
+
+    const NextEvent next = heap.top();
+    heap.pop();
+    ActiveSession& active = slots[next.slot];
+    writer.write(active.session.events[active.next_event], active.text);
+    if (++active.next_event < active.session.events.size()) {
+      heap.push({active.session.events[active.next_event].time_ms, next.start_rank, next.slot});
+    } else {
+      free_slots.push_back(next.slot);
+    }
+  }
+}
+
+}  // namespace
+
+GenerateSummary generate_dataset(const GenerateOptions& options) {
+  const int64_t window_start_ms = validate(options);
+
+  const std::filesystem::path dir(options.output_dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    throw std::runtime_error("cannot create output directory " + options.output_dir + ": " +
+                             error.message());
+  }
+
+  GenerateSummary summary;
+  summary.telemetry_path = (dir / "telemetry_logs.jsonl").string();
+  summary.employees_path = (dir / "employees.csv").string();
+
+  Random user_random(derive_seed(options.seed, kUsersStream));
+  const std::vector<User> users = make_users(options.num_users, user_random);
+  write_employees_csv(users, summary.employees_path);
+
+  Random plan_random(derive_seed(options.seed, kPlanStream));
+  const std::vector<PlannedSession> plan = plan_sessions(
+      options.num_sessions, options.num_users, window_start_ms, options.days, plan_random);
+
+  Random output_random(derive_seed(options.seed, kOutputStream));
+  TelemetryWriter writer(summary.telemetry_path, output_random);
+  write_telemetry(options, users, plan, writer);
+  writer.commit();
+
+  summary.events = writer.events();
+  summary.batches = writer.batches();
+  summary.telemetry_bytes = writer.bytes();
+  summary.users = users.size();
+  summary.sessions = plan.size();
+  return summary;
+}
+
+}  // namespace cca::generate

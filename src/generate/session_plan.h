@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "generate/random.h"
+
+namespace cca::generate {
+
+// When a session starts and whose it is, drawn before any session is simulated so that the
+// sessions can be started in time order. 16 bytes a session, against ~100 kB of output.
+struct PlannedSession {
+  int64_t start_ms = 0;
+  uint32_t user = 0;
+  uint32_t ordinal = 0;  // draw order: names the session's own random stream
+};
+
+// Sessions of uniformly chosen users, starting on a uniform day of the window [window_start,
+// window_start + days), in business hours (9-17 UTC) with probability 0.7 and at any hour
+// otherwise, on a whole minute. Sorted by start, then ordinal.
+std::vector<PlannedSession> plan_sessions(int num_sessions, int num_users, int64_t window_start_ms,
+                                          int days, Random& random);
+
+}  // namespace cca::generate
