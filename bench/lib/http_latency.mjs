@@ -18,6 +18,13 @@ import { median } from './stats.mjs';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
+// The server's own account of a request: `Server-Timing: app;dur=<ms>, cache;desc=hit|miss`.
+function serverTiming(header) {
+  const duration = /app;dur=([0-9.]+)/.exec(header ?? '');
+  const cache = /cache;desc=(\w+)/.exec(header ?? '');
+  return { ms: duration ? Number(duration[1]) : null, cache: cache ? cache[1] : null };
+}
+
 function get(base, path) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -28,6 +35,7 @@ function get(base, path) {
         status: response.statusCode,
         body: Buffer.concat(chunks),
         ms: performance.now() - started,
+        timing: serverTiming(response.headers['server-timing']),
       }));
       response.on('error', reject);
     });
@@ -45,15 +53,24 @@ function uncachedQuery(variant, lastEventMs, k) {
   return `from=${variant.window.fromDay}&to=${iso(variant.window.toMs - k)}`;
 }
 
+// Medians of `count` requests: round trip as the client saw it, and the server's own time
+// when it reports one; `hits` counts the answers the server says came from its cache.
 async function measure(base, path, count) {
   const timings = [];
+  const serverTimings = [];
+  let hits = 0;
   let last = null;
   for (let i = 0; i < count; i++) {
     last = await get(base, typeof path === 'function' ? path(i) : path);
     if (last.status !== 200) break;
     timings.push(last.ms);
+    if (last.timing.ms != null) serverTimings.push(last.timing.ms);
+    if (last.timing.cache === 'hit') hits++;
   }
-  return { status: last.status, bytes: last.body.length, median_ms: median(timings), count: timings.length };
+  return {
+    status: last.status, bytes: last.body.length, count: timings.length, hits,
+    median_ms: median(timings), server_median_ms: median(serverTimings),
+  };
 }
 
 async function main() {
@@ -86,9 +103,7 @@ async function main() {
         const cached = await measure(values.base, path, repetitions);
         const uncached = await measure(values.base,
           (k) => withQuery(question.path, uncachedQuery(variant, lastEventMs, k)), uncachedCount);
-        Object.assign(row, { bytes: cached.bytes, cached_ms: cached.median_ms,
-          uncached_ms: uncached.status === 200 ? uncached.median_ms : null,
-          uncached_status: uncached.status });
+        Object.assign(row, { bytes: cached.bytes, cached, uncached });
       }
       results.push(row);
     }
