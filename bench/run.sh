@@ -11,6 +11,7 @@
 #   BENCH_UNCACHED        requests per endpoint for the uncached HTTP median (default 30)
 #   BENCH_SQL_REPETITIONS runs of each DuckDB / SQLite query after a warm-up (default 10 / 5)
 #   BENCH_10M=1           also measure at ~10 M generated events (takes many minutes, ~13 GB disk)
+#   BENCH_10M_SESSIONS    sessions generated for that stage (default 115000: ~87 events each)
 #   TMPDIR                where the scratch folder goes (about 2 GB, 15 GB more with BENCH_10M)
 set -euo pipefail
 
@@ -157,11 +158,12 @@ rm -f "$duckdb_file"*
 
 if [[ "${BENCH_10M:-0}" == 1 ]]; then
   generated=$work/generated-10m
-  log "10M: generating ~10 M events (110,000 sessions, 1,000 users, 90 days)"
-  timed "$work/generate.out" "$bin" generate --output-dir "$generated" --num-sessions 110000 \
+  sessions=${BENCH_10M_SESSIONS:-115000}
+  log "10M: generating $sessions sessions of 1,000 users over 90 days"
+  timed "$work/generate.out" "$bin" generate --output-dir "$generated" --num-sessions "$sessions" \
     --num-users 1000 --days 90
-  record '{"kind":"generate","dataset":"generated-10m","seconds":%s,"bytes":%d}' "$timed_seconds" \
-    "$(stat -c %s "$generated/telemetry_logs.jsonl")"
+  record '{"kind":"generate","dataset":"generated-10m","sessions":%d,"seconds":%s,"bytes":%d}' \
+    "$sessions" "$timed_seconds" "$(stat -c %s "$generated/telemetry_logs.jsonl")"
   log "10M: ingest"
   timed "$work/ingest.out" "$bin" ingest --db "$work/10m.db" --telemetry "$generated/telemetry_logs.jsonl" \
     --employees "$generated/employees.csv" --json
