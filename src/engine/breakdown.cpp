@@ -33,9 +33,9 @@ std::vector<BreakdownRow> breakdown(const Snapshot& snapshot, const Filter& filt
   const Dictionary& dictionary = dimension_dictionary(snapshot, by);
   GroupedMetrics groups(dictionary.size(), snapshot);
   with_dimension_key(snapshot, by, [&](auto key_of) {
-    scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
-      const uint32_t key = key_of(s, row);
-      if (key != Dictionary::kAbsent) groups.add(key, s, row, api_index);
+    scan_cells(snapshot, rows, choose_cells(rows, dimension_needs(by)), [&](const Cell& cell) {
+      const uint32_t key = key_of(cell);
+      if (key != Dictionary::kAbsent) groups.add(key, cell);
     });
   });
   std::vector<BreakdownRow> result;

@@ -29,6 +29,20 @@ std::optional<Dimension> parse_dimension(std::string_view name) {
   return std::nullopt;
 }
 
+Needs dimension_needs(Dimension dimension) {
+  switch (dimension) {
+    case Dimension::kModel:
+      return Needs::kModel;
+    case Dimension::kTool:
+      return Needs::kTool;
+    case Dimension::kEventType:
+    case Dimension::kStatusCode:
+      return Needs::kEventDetail;
+    default:
+      return Needs::kNothing;
+  }
+}
+
 const Dictionary& dimension_dictionary(const Snapshot& snapshot, Dimension dimension) {
   const Dictionaries& d = snapshot.dict();
   switch (dimension) {

@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "engine/scan.h"
 #include "engine/snapshot.h"
 
 namespace cca::engine {
@@ -31,36 +32,39 @@ std::optional<Dimension> parse_dimension(std::string_view name);
 // The dictionary a dimension's codes belong to.
 const Dictionary& dimension_dictionary(const Snapshot& snapshot, Dimension dimension);
 
-// Calls f with a key function (const Segment&, size_t row) -> code, where code 0 means the event
-// lacks the attribute. One instantiation per dimension keeps the per-row call inlined.
+// What grouping by the dimension reads beyond the attributes every cell carries.
+Needs dimension_needs(Dimension dimension);
+
+// Calls f with a key function (const Cell&) -> code, where code 0 means the events lack the
+// attribute. One instantiation per dimension keeps the per-cell call inlined.
 template <class F>
 decltype(auto) with_dimension_key(const Snapshot& snapshot, Dimension dimension, F&& f) {
   const Snapshot* snap = &snapshot;
   switch (dimension) {
     case Dimension::kPractice:
-      return f([snap](const Segment& s, size_t i) { return snap->practice_of(s, i); });
+      return f([snap](const Cell& c) { return snap->practice_of(c); });
     case Dimension::kLevel:
-      return f([snap](const Segment& s, size_t i) { return snap->users[s.user[i]].level; });
+      return f([snap](const Cell& c) { return snap->users[c.user].level; });
     case Dimension::kLocation:
-      return f([snap](const Segment& s, size_t i) { return snap->users[s.user[i]].location; });
+      return f([snap](const Cell& c) { return snap->users[c.user].location; });
     case Dimension::kModel:
-      return f([](const Segment& s, size_t i) { return s.model[i]; });
+      return f([](const Cell& c) { return c.model; });
     case Dimension::kTool:
-      return f([](const Segment& s, size_t i) { return s.tool[i]; });
+      return f([](const Cell& c) { return c.tool; });
     case Dimension::kEmail:
-      return f([](const Segment& s, size_t i) { return s.user[i]; });
+      return f([](const Cell& c) { return c.user; });
     case Dimension::kTerminal:
-      return f([](const Segment& s, size_t i) { return s.terminal[i]; });
+      return f([](const Cell& c) { return c.terminal; });
     case Dimension::kEventType:
-      return f([](const Segment& s, size_t i) { return s.event_name[i]; });
+      return f([](const Cell& c) { return c.event_name; });
     case Dimension::kVersion:
-      return f([](const Segment& s, size_t i) { return s.version[i]; });
+      return f([](const Cell& c) { return c.version; });
     case Dimension::kOs:
-      return f([](const Segment& s, size_t i) { return s.os[i]; });
+      return f([](const Cell& c) { return c.os; });
     case Dimension::kStatusCode:
-      return f([](const Segment& s, size_t i) { return s.status_code[i]; });
+      return f([](const Cell& c) { return c.status_code; });
   }
-  return f([](const Segment&, size_t) { return uint32_t{0}; });
+  return f([](const Cell&) { return uint32_t{0}; });
 }
 
 }  // namespace cca::engine

@@ -30,17 +30,17 @@ Distribution session_distribution(const Snapshot& snapshot, const Filter& filter
     double prompts = 0, cost_usd = 0;
   };
   std::vector<Session> sessions(snapshot.session_codes());
-  scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
-    Session& session = sessions[s.session[row]];
-    const int64_t t = s.time_ms[row];
+  scan_cells(snapshot, rows, choose_cells(rows, Needs::kNothing), [&](const Cell& cell) {
+    Session& session = sessions[cell.session];
     if (!session.seen) {
       session.seen = true;
-      session.start_ms = t;
+      session.start_ms = cell.first_ms;
+      session.end_ms = cell.last_ms;
     }
-    session.end_ms = t;
-    const auto kind = static_cast<EventKind>(s.kind[row]);
-    if (kind == EventKind::kUserPrompt) session.prompts += 1;
-    if (kind == EventKind::kApiRequest) session.cost_usd += s.api.cost_usd[api_index];
+    session.start_ms = std::min(session.start_ms, cell.first_ms);
+    session.end_ms = std::max(session.end_ms, cell.last_ms);
+    session.prompts += cell.by_kind[static_cast<size_t>(EventKind::kUserPrompt)];
+    session.cost_usd += cell.cost_usd;
   });
 
   std::vector<double> values;

@@ -21,39 +21,30 @@ std::vector<std::string> values_of(const Dictionary& dictionary, const std::vect
 
 Facets facets(const Snapshot& snapshot, const Filter& filter) {
   const Dictionaries& d = snapshot.dict();
-  // One RowFilter per facet, each without that facet's own filter; a row adds its value to facet
-  // f when the filter built without f accepts it.
-  std::vector<RowFilter> without;
-  without.reserve(kFacets);
+  const Dictionary* dictionaries[kFacets] = {&d.practice, &d.level, &d.location,
+                                             &d.model,    &d.user,  &d.terminal};
+  std::vector<uint8_t> seen[kFacets];
   for (int facet = 0; facet < kFacets; ++facet) {
+    // Each facet under every filter but its own.
     Filter relaxed = filter;
     std::vector<std::string>* lists[kFacets] = {&relaxed.practice, &relaxed.level,
                                                 &relaxed.location, &relaxed.model,
                                                 &relaxed.email,    &relaxed.terminal};
     lists[facet]->clear();
-    without.emplace_back(snapshot, relaxed);
-  }
-  std::vector<uint8_t> seen[kFacets] = {
-      std::vector<uint8_t>(d.practice.size()), std::vector<uint8_t>(d.level.size()),
-      std::vector<uint8_t>(d.location.size()), std::vector<uint8_t>(d.model.size()),
-      std::vector<uint8_t>(d.user.size()),     std::vector<uint8_t>(d.terminal.size())};
-  for (const auto& segment_ptr : snapshot.segments) {
-    const Segment& s = *segment_ptr;
-    const auto [begin, end] = without[0].row_range(s);
-    for (size_t row = begin; row < end; ++row) {
-      const uint32_t user = s.user[row];
-      const UserAttributes& attributes = snapshot.users[user];
-      const uint32_t codes[kFacets] = {snapshot.practice_of(s, row),
-                                       attributes.level,
-                                       attributes.location,
-                                       s.model[row],
-                                       user,
-                                       s.terminal[row]};
-      for (int facet = 0; facet < kFacets; ++facet)
-        if (!seen[facet][codes[facet]] && without[facet].accepts_some_user() &&
-            without[facet].accepts(s, row))
-          seen[facet][codes[facet]] = 1;
-    }
+    const RowFilter rows(snapshot, relaxed);
+    std::vector<uint8_t>& values = seen[facet];
+    values.assign(dictionaries[facet]->size(), 0);
+    const Needs needs = facet == kModel ? Needs::kModel : Needs::kNothing;
+    scan_cells(snapshot, rows, choose_cells(rows, needs), [&](const Cell& cell) {
+      const UserAttributes& user = snapshot.users[cell.user];
+      const uint32_t codes[kFacets] = {snapshot.practice_of(cell),
+                                       user.level,
+                                       user.location,
+                                       cell.model,
+                                       cell.user,
+                                       cell.terminal};
+      values[codes[facet]] = 1;
+    });
   }
   Facets result;
   result.practice = values_of(d.practice, seen[kPractice]);

@@ -64,9 +64,17 @@ RowFilter::RowFilter(const Snapshot& snapshot, const Filter& filter)
 }
 
 std::pair<size_t, size_t> RowFilter::row_range(const Segment& segment) const {
+  return rows_between(segment, from_ms_, to_ms_);
+}
+
+std::pair<size_t, size_t> RowFilter::rows_between(const Segment& segment, int64_t from,
+                                                  int64_t to) const {
+  from = std::max(from, from_ms_);
+  to = std::min(to, to_ms_);
   const auto& time = segment.time_ms;
-  const auto begin = std::lower_bound(time.begin(), time.end(), from_ms_);
-  const auto end = std::lower_bound(begin, time.end(), to_ms_);
+  if (from >= to) return {0, 0};
+  const auto begin = std::lower_bound(time.begin(), time.end(), from);
+  const auto end = std::lower_bound(begin, time.end(), to);
   return {static_cast<size_t>(begin - time.begin()), static_cast<size_t>(end - time.begin())};
 }
 

@@ -28,18 +28,32 @@ class RowFilter {
   std::pair<size_t, size_t> row_range(const Segment& segment) const;
 
   bool accepts(const Segment& s, size_t row) const {
-    const uint8_t user = user_verdict_[s.user[row]];
-    if (user == kReject) return false;
-    if (user == kCheckHint && !hint_accepted_[s.practice_hint[row]]) return false;
-    if (!terminal_accepted_.empty() && !terminal_accepted_[s.terminal[row]]) return false;
-    if (!model_accepted_.empty() && !model_accepted_[s.model[row]]) return false;
-    return true;
+    return accepts(s.user[row], s.practice_hint[row], s.terminal[row], s.model[row]);
   }
+  // For a cell of an index whose cells carry every filtered attribute (see choose_cells()).
+  bool accepts(const Cell& cell) const {
+    return accepts(cell.user, cell.practice_hint, cell.terminal, cell.model);
+  }
+
+  int64_t from_ms() const { return from_ms_; }
+  int64_t to_ms() const { return to_ms_; }
+  // The rows of a segment in [from, to) (clipped to the filter's range).
+  std::pair<size_t, size_t> rows_between(const Segment& segment, int64_t from, int64_t to) const;
 
   // Whether the filter accepts any user at all (when not, queries can skip scanning).
   bool accepts_some_user() const { return accepts_some_user_; }
+  bool filters_model() const { return !model_accepted_.empty(); }
 
  private:
+  bool accepts(uint32_t user_code, uint32_t hint, uint32_t terminal, uint32_t model) const {
+    const uint8_t user = user_verdict_[user_code];
+    if (user == kReject) return false;
+    if (user == kCheckHint && !hint_accepted_[hint]) return false;
+    if (!terminal_accepted_.empty() && !terminal_accepted_[terminal]) return false;
+    if (!model_accepted_.empty() && !model_accepted_[model]) return false;
+    return true;
+  }
+
   // Per user: the user-level filters decide outright, except practice for users the directory
   // does not list, whose events each carry their own practice hint.
   static constexpr uint8_t kReject = 0, kAccept = 1, kCheckHint = 2;

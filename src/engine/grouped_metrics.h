@@ -16,11 +16,11 @@ class GroupedMetrics {
         sessions_(groups, snapshot.session_codes()),
         users_(groups, snapshot.user_codes()) {}
 
-  void add(uint32_t group, const Segment& s, size_t row, uint32_t api_index) {
+  void add(uint32_t group, const Cell& cell) {
     MetricSet& set = sets_[group];
-    set.add(s, row, api_index);
-    set.sessions += sessions_.mark(group, s.session[row]);
-    set.users += users_.mark(group, s.user[row]);
+    set.add(cell);
+    set.sessions += sessions_.mark(group, cell.session);
+    set.users += users_.mark(group, cell.user);
   }
 
   const MetricSet& operator[](size_t group) const { return sets_[group]; }

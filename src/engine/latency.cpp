@@ -2,10 +2,79 @@
 
 #include <algorithm>
 #include <cmath>
-
-#include "engine/scan.h"
+#include <limits>
+#include <span>
 
 namespace cca::engine {
+namespace {
+
+bool filters_only_time(const Filter& filter) {
+  return filter.practice.empty() && filter.level.empty() && filter.location.empty() &&
+         filter.model.empty() && filter.email.empty() && filter.terminal.empty();
+}
+
+// The durations of one key: whole segments (sorted already) and values picked one by one.
+struct Sample {
+  std::vector<const KeyDurations*> whole;
+  std::vector<double> loose;
+};
+
+// The value of 0-based rank k in the union of sorted runs: the smallest run element with more
+// than k values at or below it. Runs are few (one per segment), so this costs a few binary searches
+// where merging would touch every value.
+double rank_in_runs(const std::vector<std::span<const double>>& runs, size_t k) {
+  const auto at_or_below = [&](double x) {
+    size_t count = 0;
+    for (const auto& run : runs)
+      count += static_cast<size_t>(std::upper_bound(run.begin(), run.end(), x) - run.begin());
+    return count;
+  };
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& run : runs) {
+    size_t lo = 0, hi = run.size();  // first index whose value has more than k at or below it
+    while (lo < hi) {
+      const size_t mid = (lo + hi) / 2;
+      if (at_or_below(run[mid]) > k) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    if (lo < run.size()) best = std::min(best, run[lo]);
+  }
+  return best;
+}
+
+Percentiles summarise(Sample& sample) {
+  if (sample.whole.empty()) return percentiles(sample.loose);
+  std::sort(sample.loose.begin(), sample.loose.end());
+  std::vector<std::span<const double>> runs;
+  Percentiles p;
+  double sum = 0;
+  for (const KeyDurations* durations : sample.whole) {
+    runs.emplace_back(durations->sorted);
+    sum += durations->sum;
+  }
+  for (const double v : sample.loose) sum += v;
+  if (!sample.loose.empty()) runs.emplace_back(sample.loose);
+  for (const auto& run : runs) p.count += run.size();
+  p.mean = sum / static_cast<double>(p.count);
+  // Nearest rank: the smallest value with at least p% of the sample at or below it.
+  const auto rank = [&](double percent) {
+    const auto n = static_cast<double>(p.count);
+    return rank_in_runs(runs,
+                        static_cast<size_t>(std::max(1.0, std::ceil(percent / 100.0 * n))) - 1);
+  };
+  p.p50 = rank(50);
+  p.p90 = rank(90);
+  p.p95 = rank(95);
+  p.p99 = rank(99);
+  p.min = rank_in_runs(runs, 0);
+  p.max = rank_in_runs(runs, p.count - 1);
+  return p;
+}
+
+}  // namespace
 
 std::optional<LatencyBy> parse_latency_by(std::string_view name) {
   if (name == "model") return LatencyBy::kModel;
@@ -17,19 +86,41 @@ std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, 
   const RowFilter rows(snapshot, filter);
   const bool by_model = by == LatencyBy::kModel;
   const Dictionary& dictionary = by_model ? snapshot.dict().model : snapshot.dict().tool;
-  const auto kind =
-      static_cast<uint8_t>(by_model ? EventKind::kApiRequest : EventKind::kToolResult);
-  std::vector<std::vector<double>> samples(dictionary.size());
-  scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t) {
-    if (s.kind[row] != kind) return;
-    const uint32_t key = by_model ? s.model[row] : s.tool[row];
-    const double duration = s.duration_ms[row];
-    if (key != Dictionary::kAbsent && !std::isnan(duration)) samples[key].push_back(duration);
-  });
+  const bool only_time = filters_only_time(filter);
+  const auto keys_of = [&](const Segment& s) -> const std::vector<KeyDurations>& {
+    return by_model ? s.latency.by_model : s.latency.by_tool;
+  };
+  size_t key_count = 0;
+  for (const auto& segment : snapshot.segments)
+    key_count = std::max(key_count, keys_of(*segment).size());
+
   std::vector<LatencyRow> result;
-  for (uint32_t code = 1; code < samples.size(); ++code)
-    if (!samples[code].empty())
-      result.push_back({std::string(dictionary.value(code)), percentiles(samples[code])});
+  for (uint32_t key = 1; key < key_count && rows.accepts_some_user(); ++key) {
+    Sample sample;
+    for (const auto& segment : snapshot.segments) {
+      const std::vector<KeyDurations>& keys = keys_of(*segment);
+      if (key >= keys.size() || keys[key].time_ms.empty()) continue;
+      const KeyDurations& durations = keys[key];
+      const auto& time = durations.time_ms;
+      const auto lo = static_cast<size_t>(
+          std::lower_bound(time.begin(), time.end(), rows.from_ms()) - time.begin());
+      const auto hi = static_cast<size_t>(
+          std::lower_bound(time.begin() + lo, time.end(), rows.to_ms()) - time.begin());
+      if (lo == hi) continue;
+      if (only_time && lo == 0 && hi == time.size()) {
+        sample.whole.push_back(&durations);
+      } else if (only_time) {
+        sample.loose.insert(sample.loose.end(), durations.duration_ms.begin() + lo,
+                            durations.duration_ms.begin() + hi);
+      } else {
+        for (size_t i = lo; i < hi; ++i)
+          if (rows.accepts(*segment, durations.row[i]))
+            sample.loose.push_back(durations.duration_ms[i]);
+      }
+    }
+    if (!sample.whole.empty() || !sample.loose.empty())
+      result.push_back({std::string(dictionary.value(key)), summarise(sample)});
+  }
   std::sort(result.begin(), result.end(), [](const LatencyRow& a, const LatencyRow& b) {
     if (a.duration_ms.count != b.duration_ms.count)
       return a.duration_ms.count > b.duration_ms.count;

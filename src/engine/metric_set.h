@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "engine/segment.h"
+#include "engine/cell.h"
 
 namespace cca::engine {
 
@@ -24,20 +24,16 @@ struct MetricSet {
   uint64_t count(EventKind kind) const { return by_kind[static_cast<size_t>(kind)]; }
 
   // Everything but the distinct counts, which need to know the rest of the group.
-  void add(const Segment& s, size_t row, uint32_t api_index) {
-    ++events;
-    const uint8_t kind = s.kind[row];
-    ++by_kind[kind];
-    const uint8_t flags = s.flags[row];
-    accepted_decisions += flags & kAcceptedDecision;
-    successful_results += (flags & kSuccessfulResult) >> 1;
-    if (kind == static_cast<uint8_t>(EventKind::kApiRequest)) {
-      input_tokens += s.api.input_tokens[api_index];
-      output_tokens += s.api.output_tokens[api_index];
-      cache_read_tokens += s.api.cache_read_tokens[api_index];
-      cache_creation_tokens += s.api.cache_creation_tokens[api_index];
-      cost_usd += s.api.cost_usd[api_index];
-    }
+  void add(const Cell& cell) {
+    events += cell.events;
+    for (int kind = 0; kind < kEventKinds; ++kind) by_kind[kind] += cell.by_kind[kind];
+    accepted_decisions += cell.accepted_decisions;
+    successful_results += cell.successful_results;
+    input_tokens += cell.input_tokens;
+    output_tokens += cell.output_tokens;
+    cache_read_tokens += cell.cache_read_tokens;
+    cache_creation_tokens += cell.cache_creation_tokens;
+    cost_usd += cell.cost_usd;
   }
 };
 

@@ -33,6 +33,31 @@ double present_or_zero(double value) {
   return std::isnan(value) ? 0.0 : value;
 }
 
+LatencyIndex build_latency_index(const Segment& s) {
+  LatencyIndex index;
+  const auto add = [&](std::vector<KeyDurations>& by_key, uint32_t key, size_t row) {
+    if (key >= by_key.size()) by_key.resize(key + 1);
+    KeyDurations& durations = by_key[key];
+    durations.time_ms.push_back(s.time_ms[row]);
+    durations.row.push_back(static_cast<uint32_t>(row));
+    durations.duration_ms.push_back(s.duration_ms[row]);
+    durations.sum += s.duration_ms[row];
+  };
+  for (size_t row = 0; row < s.size(); ++row) {
+    if (std::isnan(s.duration_ms[row])) continue;
+    const auto kind = static_cast<EventKind>(s.kind[row]);
+    if (kind == EventKind::kApiRequest && s.model[row] != 0) add(index.by_model, s.model[row], row);
+    if (kind == EventKind::kToolResult && s.tool[row] != 0) add(index.by_tool, s.tool[row], row);
+  }
+  for (auto* by_key : {&index.by_model, &index.by_tool}) {
+    for (KeyDurations& durations : *by_key) {
+      durations.sorted = durations.duration_ms;
+      std::sort(durations.sorted.begin(), durations.sorted.end());
+    }
+  }
+  return index;
+}
+
 }  // namespace
 
 uint32_t Segment::api_rank(size_t row) const {
@@ -172,6 +197,9 @@ Segment SegmentBuilder::build() {
   s.prompt_length = std::move(c.prompt_length);
   s.attempt = std::move(c.attempt);
   s.tool_result_size_bytes = std::move(c.tool_result_size_bytes);
+  for (int index = 0; index < kCellIndexes; ++index)
+    s.cells[index] = build_cells(s, static_cast<CellIndex>(index));
+  s.latency = build_latency_index(s);
   return s;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
+#include "engine/cell.h"
 #include "engine/dictionaries.h"
 
 namespace cca::engine {
@@ -38,6 +40,20 @@ struct ApiRequestFigures {
   std::vector<uint8_t> present;
 };
 
+// Durations of one model's api_request events or one tool's tool_result events, in row order, so
+// that exact percentiles read only those events.
+struct KeyDurations {
+  std::vector<int64_t> time_ms;
+  std::vector<uint32_t> row;
+  std::vector<double> duration_ms;
+  std::vector<double> sorted;  // duration_ms sorted: a question over the whole segment reads ranks
+  double sum = 0;
+};
+
+struct LatencyIndex {
+  std::vector<KeyDurations> by_model, by_tool;  // by dictionary code
+};
+
 // A run of events sorted by time (ties in store order), in columns. Immutable once built;
 // snapshots share segments, so a refresh copies only what it merges.
 struct Segment {
@@ -61,6 +77,8 @@ struct Segment {
   std::vector<double> duration_ms, prompt_length, attempt, tool_result_size_bytes;
   ApiRequestFigures api;
   std::vector<uint32_t> api_before_block;  // api_request rows before each block of kBlockRows
+  std::array<std::vector<Cell>, kCellIndexes> cells;  // by CellIndex
+  LatencyIndex latency;
 };
 
 // Collects rows in any order, then builds a time-sorted Segment.

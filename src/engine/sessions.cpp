@@ -9,20 +9,20 @@ namespace cca::engine {
 namespace {
 
 struct SessionSpan {
-  const Segment* first_segment = nullptr;
-  size_t first_row = 0;
+  bool seen = false;
+  Cell first;  // identity: user, practice hint, terminal
   int64_t start_ms = 0, end_ms = 0;
 };
 
-SessionRow make_row(const Snapshot& snapshot, uint32_t session, const Segment& first_segment,
-                    size_t first_row, const MetricSet& metrics) {
+SessionRow make_row(const Snapshot& snapshot, uint32_t session, const Cell& first,
+                    const MetricSet& metrics) {
   const Dictionaries& d = snapshot.dict();
-  const uint32_t user = first_segment.user[first_row];
-  const uint32_t terminal = first_segment.terminal[first_row];
+  const uint32_t user = first.user;
+  const uint32_t terminal = first.terminal;
   SessionRow row;
   row.session_id = d.session.value(session);
   row.email = d.user.value(user);
-  row.practice = d.practice.value(snapshot.practice_of(first_segment, first_row));
+  row.practice = d.practice.value(snapshot.practice_of(first));
   row.level = d.level.value(snapshot.users[user].level);
   row.location = d.location.value(snapshot.users[user].location);
   if (terminal != Dictionary::kAbsent) row.terminal = std::string(d.terminal.value(terminal));
@@ -63,16 +63,17 @@ SessionsPage list_sessions(const Snapshot& snapshot, const Filter& filter,
   const size_t session_count = snapshot.session_codes();
   GroupedMetrics metrics(session_count, snapshot);
   std::vector<SessionSpan> spans(session_count);
-  scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
-    const uint32_t session = s.session[row];
-    metrics.add(session, s, row, api_index);
-    SessionSpan& span = spans[session];
-    if (span.first_segment == nullptr) {
-      span.first_segment = &s;
-      span.first_row = row;
-      span.start_ms = s.time_ms[row];
+  scan_cells(snapshot, rows, choose_cells(rows, Needs::kNothing), [&](const Cell& cell) {
+    metrics.add(cell.session, cell);
+    SessionSpan& span = spans[cell.session];
+    if (!span.seen) {
+      span.seen = true;
+      span.first = cell;
+      span.start_ms = cell.first_ms;
+      span.end_ms = cell.last_ms;
     }
-    span.end_ms = s.time_ms[row];
+    // Cells come ordered by their first event, not their last.
+    span.end_ms = std::max(span.end_ms, cell.last_ms);
   });
 
   struct Candidate {
@@ -81,7 +82,7 @@ SessionsPage list_sessions(const Snapshot& snapshot, const Filter& filter,
   };
   std::vector<Candidate> candidates;
   for (uint32_t session = 0; session < session_count; ++session)
-    if (spans[session].first_segment != nullptr)
+    if (spans[session].seen)
       candidates.push_back({session, order_value(order, spans[session], metrics[session])});
 
   SessionsPage page;
@@ -97,8 +98,7 @@ SessionsPage list_sessions(const Snapshot& snapshot, const Filter& filter,
   for (size_t i = offset; i < page_end; ++i) {
     const uint32_t session = candidates[i].session;
     const SessionSpan& span = spans[session];
-    SessionRow row =
-        make_row(snapshot, session, *span.first_segment, span.first_row, metrics[session]);
+    SessionRow row = make_row(snapshot, session, span.first, metrics[session]);
     row.start_ms = span.start_ms;
     row.end_ms = span.end_ms;
     page.rows.push_back(std::move(row));
@@ -113,8 +113,7 @@ std::optional<SessionDetail> session_detail(const Snapshot& snapshot, const Filt
   const RowFilter rows(snapshot, filter);
   GroupedMetrics metrics(1, snapshot);
   SessionDetail detail;
-  const Segment* identity_segment = nullptr;  // first matching event, else first event
-  size_t identity_row = 0;
+  std::optional<Cell> identity;  // first matching event, else first event
   bool identity_matches = false;
   for (const auto& segment_ptr : snapshot.segments) {
     const Segment& s = *segment_ptr;
@@ -123,19 +122,19 @@ std::optional<SessionDetail> session_detail(const Snapshot& snapshot, const Filt
       if (s.session[row] != *code) continue;
       const bool matches =
           row >= begin && row < end && rows.accepts_some_user() && rows.accepts(s, row);
-      if (identity_segment == nullptr || (matches && !identity_matches)) {
-        identity_segment = &s;
-        identity_row = row;
+      const uint32_t api_index = s.api_rank(row);
+      const Cell event = event_cell(s, row, api_index);
+      if (!identity || (matches && !identity_matches)) {
+        identity = event;
         identity_matches = matches;
       }
       if (!matches) continue;
-      const uint32_t api_index = s.api_rank(row);
-      metrics.add(0, s, row, api_index);
+      metrics.add(0, event);
       detail.events.push_back(s.row(row, api_index));
     }
   }
-  if (identity_segment == nullptr) return std::nullopt;
-  detail.row = make_row(snapshot, *code, *identity_segment, identity_row, metrics[0]);
+  if (!identity) return std::nullopt;
+  detail.row = make_row(snapshot, *code, *identity, metrics[0]);
   if (!detail.events.empty()) {
     detail.row.start_ms = detail.events.front().time_ms;
     detail.row.end_ms = detail.events.back().time_ms;

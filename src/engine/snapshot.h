@@ -30,11 +30,16 @@ struct Snapshot {
   std::optional<int64_t> last_time() const;
 
   // Practice of an event: the directory's for its user, else its own hint, else "Unknown".
-  uint32_t practice_of(const Segment& segment, size_t row) const {
-    const uint32_t listed = users[segment.user[row]].directory_practice;
+  uint32_t practice_of(uint32_t user, uint32_t practice_hint) const {
+    const uint32_t listed = users[user].directory_practice;
     if (listed != 0) return listed;
-    const uint32_t hint = segment.practice_hint[row];
-    return hint != 0 ? hint : dictionaries->unknown_practice;
+    return practice_hint != 0 ? practice_hint : dictionaries->unknown_practice;
+  }
+  uint32_t practice_of(const Segment& segment, size_t row) const {
+    return practice_of(segment.user[row], segment.practice_hint[row]);
+  }
+  uint32_t practice_of(const Cell& cell) const {
+    return practice_of(cell.user, cell.practice_hint);
   }
   // Sizes for per-query tables indexed by code.
   size_t session_codes() const { return dictionaries->session.size(); }

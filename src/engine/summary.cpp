@@ -1,5 +1,7 @@
 #include "engine/summary.h"
 
+#include <algorithm>
+
 #include "engine/grouped_metrics.h"
 #include "engine/scan.h"
 
@@ -8,23 +10,17 @@ namespace cca::engine {
 Summary summarize(const Snapshot& snapshot, const Filter& filter) {
   const RowFilter rows(snapshot, filter);
   GroupedMetrics metrics(1, snapshot);
-  const Segment* first_segment = nullptr;
-  const Segment* last_segment = nullptr;
-  size_t first_row = 0, last_row = 0;
-  scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
-    metrics.add(0, s, row, api_index);
-    if (first_segment == nullptr) {
-      first_segment = &s;
-      first_row = row;
-    }
-    last_segment = &s;
-    last_row = row;
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  scan_cells(snapshot, rows, choose_cells(rows, Needs::kNothing), [&](const Cell& cell) {
+    metrics.add(0, cell);
+    first = std::min(first, cell.first_ms);
+    last = std::max(last, cell.last_ms);
   });
   Summary summary;
   summary.metrics = metrics[0];
-  if (first_segment != nullptr) {
-    summary.first_event_ms = first_segment->time_ms[first_row];
-    summary.last_event_ms = last_segment->time_ms[last_row];
+  if (summary.metrics.events > 0) {
+    summary.first_event_ms = first;
+    summary.last_event_ms = last;
   }
   return summary;
 }

@@ -38,7 +38,8 @@ std::vector<uint32_t> top_values(const Snapshot& snapshot, const RowFilter& rows
   const Dictionary& dictionary = dimension_dictionary(snapshot, split);
   std::vector<uint64_t> events(dictionary.size(), 0);
   with_dimension_key(snapshot, split, [&](auto key_of) {
-    scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t) { ++events[key_of(s, row)]; });
+    scan_cells(snapshot, rows, choose_cells(rows, dimension_needs(split)),
+               [&](const Cell& cell) { events[key_of(cell)] += cell.events; });
   });
   std::vector<uint32_t> codes;
   for (uint32_t code = 1; code < events.size(); ++code)
@@ -116,14 +117,13 @@ Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket buc
   const auto bucket_count = static_cast<size_t>(buckets);
 
   GroupedMetrics total(bucket_count, snapshot);
-  if (!split) {
+  {
     BucketCursor cursor(bucket, origin);
-    scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
-      total.add(cursor.index_of(s.time_ms[row]), s, row, api_index);
-    });
+    scan_cells(snapshot, rows, choose_cells(rows, Needs::kNothing),
+               [&](const Cell& cell) { total.add(cursor.index_of(cell.first_ms), cell); });
     result.points = total.take();
-    return result;
   }
+  if (!split) return result;
 
   const std::vector<uint32_t> top = top_values(snapshot, rows, *split, split_limit);
   const Dictionary& dictionary = dimension_dictionary(snapshot, *split);
@@ -133,15 +133,13 @@ Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket buc
   GroupedMetrics by_series(bucket_count * series_count, snapshot);
   BucketCursor cursor(bucket, origin);
   with_dimension_key(snapshot, *split, [&](auto key_of) {
-    scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
-      const uint32_t index = cursor.index_of(s.time_ms[row]);
-      total.add(index, s, row, api_index);
-      const uint32_t series = series_of[key_of(s, row)];
+    scan_cells(snapshot, rows, choose_cells(rows, dimension_needs(*split)), [&](const Cell& cell) {
+      const uint32_t index = cursor.index_of(cell.first_ms);
+      const uint32_t series = series_of[key_of(cell)];
       if (series != UINT32_MAX)
-        by_series.add(static_cast<uint32_t>(series * bucket_count + index), s, row, api_index);
+        by_series.add(static_cast<uint32_t>(series * bucket_count + index), cell);
     });
   });
-  result.points = total.take();
   std::vector<MetricSet> flat = by_series.take();
   for (uint32_t i = 0; i < top.size(); ++i) {
     TimeSeries series{std::string(dictionary.value(top[i])), {}};

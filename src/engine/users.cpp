@@ -11,15 +11,16 @@ namespace cca::engine {
 namespace {
 
 struct Activity {
-  int64_t first_ms = 0, last_ms = 0;
+  int64_t first_ms = INT64_MAX, last_ms = INT64_MIN;
   int64_t last_day = INT64_MIN;
   uint64_t active_days = 0;
 
-  void add(int64_t t) {
-    const int64_t day = floor_div(t, kMsPerDay);
-    if (active_days == 0) first_ms = t;
-    last_ms = t;
-    if (day != last_day) {  // rows arrive in time order, so a day never comes back
+  void add(const Cell& cell) {
+    first_ms = std::min(first_ms, cell.first_ms);
+    last_ms = std::max(last_ms, cell.last_ms);
+    // A cell lies within one hour, and cells come in time order, so a day never comes back.
+    const int64_t day = floor_div(cell.first_ms, kMsPerDay);
+    if (day != last_day) {
       last_day = day;
       ++active_days;
     }
@@ -82,10 +83,9 @@ UsersPage list_users(const Snapshot& snapshot, const Filter& filter, const UserO
   const size_t user_count = snapshot.user_codes();
   GroupedMetrics metrics(user_count, snapshot);
   std::vector<Activity> activity(user_count);
-  scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
-    const uint32_t user = s.user[row];
-    metrics.add(user, s, row, api_index);
-    activity[user].add(s.time_ms[row]);
+  scan_cells(snapshot, rows, choose_cells(rows, Needs::kNothing), [&](const Cell& cell) {
+    metrics.add(cell.user, cell);
+    activity[cell.user].add(cell);
   });
 
   struct Candidate {
@@ -145,23 +145,21 @@ std::optional<UserProfile> user_profile(const Snapshot& snapshot, const Filter& 
   GroupedMetrics metrics(1, snapshot);
   Activity activity;
   std::vector<uint32_t> session_day(snapshot.session_codes(), 0);  // day + 1 a session was counted
-  scan(snapshot, rows, [&](const Segment& s, size_t row, uint32_t api_index) {
-    metrics.add(0, s, row, api_index);
-    const int64_t t = s.time_ms[row];
-    activity.add(t);
-    const int64_t day_ms = floor_div(t, kMsPerDay) * kMsPerDay;
+  scan_cells(snapshot, rows, choose_cells(rows, Needs::kNothing), [&](const Cell& cell) {
+    metrics.add(0, cell);
+    activity.add(cell);
+    const int64_t day_ms = floor_div(cell.first_ms, kMsPerDay) * kMsPerDay;
     if (profile.calendar.empty() || profile.calendar.back().day_ms != day_ms) {
       profile.calendar.push_back({day_ms, 0, 0, 0});
     }
     CalendarDay& day = profile.calendar.back();
-    ++day.events;
+    day.events += cell.events;
     const auto day_tag = static_cast<uint32_t>(profile.calendar.size());
-    if (session_day[s.session[row]] != day_tag) {
-      session_day[s.session[row]] = day_tag;
+    if (session_day[cell.session] != day_tag) {
+      session_day[cell.session] = day_tag;
       ++day.sessions;
     }
-    if (s.kind[row] == static_cast<uint8_t>(EventKind::kApiRequest))
-      day.cost_usd += s.api.cost_usd[api_index];
+    day.cost_usd += cell.cost_usd;
   });
   profile.row.metrics = metrics[0];
   if (activity.active_days > 0) {

@@ -1,0 +1,561 @@
+// Every query of the engine against plain SQL over the same store, under seeded random filter
+// combinations: counts must be equal and sums equal to 1e-9 relative.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <random>
+#include <set>
+
+#include "common/time_util.h"
+#include "engine/breakdown.h"
+#include "engine/distribution.h"
+#include "engine/engine.h"
+#include "engine/facets.h"
+#include "engine/heatmap.h"
+#include "engine/latency.h"
+#include "engine/metric_check.h"
+#include "engine/random_store.h"
+#include "engine/sessions.h"
+#include "engine/sql_oracle.h"
+#include "engine/summary.h"
+#include "engine/temp_store.h"
+#include "engine/timeseries.h"
+#include "engine/users.h"
+
+namespace cca::engine {
+namespace {
+
+using testing::RandomHistory;
+using testing::SqlMetrics;
+
+std::string describe(const Filter& f) {
+  std::string text = "filter";
+  if (f.from_ms) text += " from=" + format_rfc3339_ms(*f.from_ms);
+  if (f.to_ms) text += " to=" + format_rfc3339_ms(*f.to_ms);
+  const auto list = [&](const char* name, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    text += std::string(" ") + name + "=";
+    for (const auto& v : values) text += v + ",";
+  };
+  list("practice", f.practice);
+  list("level", f.level);
+  list("location", f.location);
+  list("model", f.model);
+  list("email", f.email);
+  list("terminal", f.terminal);
+  return text;
+}
+
+class DifferentialTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    store_ = std::make_unique<testing::TempStore>();
+    db_ = std::make_unique<store::Database>(store_->path());
+    history_ = testing::make_random_history(20260105);
+    testing::StoreWriter writer(*db_);
+    // A partial directory first; the full one arrives after the events, and must re-label them.
+    std::vector<testing::StoredEmployee> partial(history_.directory.begin(),
+                                                 history_.directory.begin() + 3);
+    writer.replace_directory(partial);
+    // Several refreshes: late arrivals merged into the first segment, then appended batches.
+    const auto& events = history_.events;  // in time order
+    const size_t n = events.size();
+    std::vector<testing::StoredEvent> first, late;
+    for (size_t i = 0; i < n * 2 / 5; ++i) (i % 17 == 5 ? late : first).push_back(events[i]);
+    writer.insert(first);
+    engine_ = std::make_unique<Engine>(store_->path());
+    writer.insert(late);
+    engine_->refresh();
+    writer.insert({events.begin() + n * 2 / 5, events.begin() + n * 3 / 5});
+    engine_->refresh();
+    writer.insert({events.begin() + n * 3 / 5, events.begin() + n * 4 / 5});
+    engine_->refresh();
+    writer.insert({events.begin() + n * 4 / 5, events.end()});
+    engine_->refresh();
+    writer.replace_directory(history_.directory);
+    engine_->refresh();
+    oracle_ = std::make_unique<testing::SqlOracle>(*db_);
+  }
+
+  static void TearDownTestSuite() {
+    oracle_.reset();
+    engine_.reset();
+    db_.reset();
+    store_.reset();
+  }
+
+  // A random combination of the filters, each present about a third of the time, values drawn
+  // from ones that exist and some that do not.
+  static Filter random_filter(std::mt19937_64& random) {
+    const auto chance = [&](double p) { return std::bernoulli_distribution(p)(random); };
+    const auto some = [&](const std::vector<std::string>& options) {
+      std::vector<std::string> values;
+      const size_t count = 1 + random() % 2;
+      for (size_t i = 0; i < count; ++i) values.push_back(options[random() % options.size()]);
+      return values;
+    };
+    Filter f;
+    const int64_t first = *oracle_->data_first_time(), last = *oracle_->data_last_time();
+    const auto instant = [&] {
+      return first - kMsPerDay + static_cast<int64_t>(random() % (last - first + 2 * kMsPerDay));
+    };
+    switch (random() % 6) {
+      case 0:
+      case 1:
+        break;
+      case 2: {  // whole days, as YYYY-MM-DD gives them
+        const int64_t day = floor_div(instant(), kMsPerDay) * kMsPerDay;
+        f.from_ms = day;
+        f.to_ms = day + static_cast<int64_t>(1 + random() % 10) * kMsPerDay;
+        break;
+      }
+      case 3: {  // whole hours
+        const int64_t hour = floor_div(instant(), kMsPerHour) * kMsPerHour;
+        f.from_ms = hour;
+        f.to_ms = hour + static_cast<int64_t>(1 + random() % 200) * kMsPerHour;
+        break;
+      }
+      case 4: {  // any instants, in order
+        int64_t a = instant(), b = instant();
+        if (a > b) std::swap(a, b);
+        f.from_ms = a;
+        f.to_ms = b;
+        break;
+      }
+      default:
+        if (chance(0.5)) {
+          f.from_ms = instant();
+        } else {
+          f.to_ms = instant();
+        }
+    }
+    if (chance(0.3)) f.practice = some(history_.practices);
+    if (chance(0.25)) f.level = some(history_.levels);
+    if (chance(0.25)) f.location = some(history_.locations);
+    if (chance(0.25)) f.model = some(history_.models);
+    if (chance(0.25)) f.email = some(history_.emails);
+    if (chance(0.25)) f.terminal = some(history_.terminals);
+    return f;
+  }
+
+  static std::unique_ptr<testing::TempStore> store_;
+  static std::unique_ptr<store::Database> db_;
+  static RandomHistory history_;
+  static std::unique_ptr<Engine> engine_;
+  static std::unique_ptr<testing::SqlOracle> oracle_;
+};
+
+std::unique_ptr<testing::TempStore> DifferentialTest::store_;
+std::unique_ptr<store::Database> DifferentialTest::db_;
+RandomHistory DifferentialTest::history_;
+std::unique_ptr<Engine> DifferentialTest::engine_;
+std::unique_ptr<testing::SqlOracle> DifferentialTest::oracle_;
+
+TEST_F(DifferentialTest, StoreHasSeveralSegmentsAndEveryEvent) {
+  const auto snapshot = engine_->snapshot();
+  EXPECT_GT(snapshot->segments.size(), 1u);
+  EXPECT_EQ(static_cast<int64_t>(snapshot->events), oracle_->summary({}).events);
+  for (size_t i = 1; i < snapshot->segments.size(); ++i)
+    EXPECT_LE(snapshot->segments[i - 1]->last_time(), snapshot->segments[i]->first_time());
+}
+
+TEST_F(DifferentialTest, Summary) {
+  std::mt19937_64 random(1);
+  const auto snapshot = engine_->snapshot();
+  for (int i = 0; i < 150; ++i) {
+    const Filter filter = random_filter(random);
+    const Summary summary = summarize(*snapshot, filter);
+    testing::expect_same_metrics(oracle_->summary(filter), summary.metrics, describe(filter));
+    EXPECT_EQ(oracle_->first_time(filter), summary.first_event_ms) << describe(filter);
+    EXPECT_EQ(oracle_->last_time(filter), summary.last_event_ms) << describe(filter);
+  }
+}
+
+TEST_F(DifferentialTest, BreakdownByEveryDimension) {
+  std::mt19937_64 random(2);
+  const auto snapshot = engine_->snapshot();
+  for (const Dimension dimension : all_dimensions()) {
+    const std::string name(dimension_name(dimension));
+    for (int i = 0; i < 25; ++i) {
+      const Filter filter = random_filter(random);
+      const std::string context = name + " " + describe(filter);
+      const auto expected = oracle_->grouped(filter, testing::SqlOracle::dimension_sql(name));
+      const std::vector<BreakdownRow> rows = breakdown(*snapshot, filter, dimension);
+      ASSERT_EQ(expected.size(), rows.size()) << context;
+      for (const BreakdownRow& row : rows) {
+        const auto it = expected.find(row.key);
+        ASSERT_NE(it, expected.end()) << context << " key " << row.key;
+        testing::expect_same_metrics(it->second, row.metrics, context + " key " + row.key);
+      }
+      // Sorted by events descending, ties by key.
+      for (size_t r = 1; r < rows.size(); ++r) {
+        const auto& a = rows[r - 1];
+        const auto& b = rows[r];
+        EXPECT_TRUE(a.metrics.events > b.metrics.events ||
+                    (a.metrics.events == b.metrics.events && a.key < b.key))
+            << context;
+      }
+    }
+  }
+}
+
+TEST_F(DifferentialTest, BreakdownSortedByAnotherMetric) {
+  const auto snapshot = engine_->snapshot();
+  const std::vector<BreakdownRow> rows =
+      breakdown(*snapshot, {}, Dimension::kEmail, Metric::kCostPerSession);
+  ASSERT_GT(rows.size(), 2u);
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const double a = rows[r - 1].metrics.cost_usd / rows[r - 1].metrics.sessions;
+    const double b = rows[r].metrics.cost_usd / rows[r].metrics.sessions;
+    EXPECT_GE(a, b);
+  }
+}
+
+TEST_F(DifferentialTest, TimeseriesEveryBucket) {
+  std::mt19937_64 random(3);
+  const auto snapshot = engine_->snapshot();
+  const std::string day = "(e.time_ms / 86400000) * 86400000";
+  const std::pair<Bucket, std::string> buckets[] = {
+      {Bucket::kHour, "(e.time_ms / 3600000) * 3600000"},
+      {Bucket::kDay, day},
+      {Bucket::kWeek, day + " - ((e.time_ms / 86400000 + 3) % 7) * 86400000"},
+  };
+  for (const auto& [bucket, key_sql] : buckets) {
+    for (int i = 0; i < 25; ++i) {
+      const Filter filter = random_filter(random);
+      const std::string context = std::string(bucket_name(bucket)) + " " + describe(filter);
+      const Timeseries series = timeseries(*snapshot, filter, bucket);
+      const auto expected = oracle_->grouped_int(filter, key_sql);
+      // Dense over the filter's range, else the data's.
+      const int64_t start = filter.from_ms.value_or(*oracle_->data_first_time());
+      const int64_t end = filter.to_ms.value_or(*oracle_->data_last_time() + 1);
+      if (end <= start) {
+        EXPECT_TRUE(series.points.empty()) << context;
+        continue;
+      }
+      ASSERT_FALSE(series.starts.empty()) << context;
+      EXPECT_EQ(bucket_start(bucket, start), series.starts.front()) << context;
+      EXPECT_EQ(bucket_start(bucket, end - 1), series.starts.back()) << context;
+      ASSERT_EQ(series.starts.size(), series.points.size());
+      uint64_t events = 0;
+      for (size_t p = 0; p < series.points.size(); ++p) {
+        if (p > 0) {
+          EXPECT_EQ(series.starts[p - 1] + bucket_width_ms(bucket), series.starts[p]) << context;
+        }
+        const auto it = expected.find(series.starts[p]);
+        testing::expect_same_metrics(it == expected.end() ? SqlMetrics{} : it->second,
+                                     series.points[p],
+                                     context + " bucket " + format_rfc3339_s(series.starts[p]));
+        events += series.points[p].events;
+      }
+      EXPECT_EQ(oracle_->summary(filter).events, static_cast<int64_t>(events)) << context;
+    }
+  }
+}
+
+TEST_F(DifferentialTest, TimeseriesSplitSeries) {
+  std::mt19937_64 random(4);
+  const auto snapshot = engine_->snapshot();
+  for (const Dimension split : {Dimension::kModel, Dimension::kPractice, Dimension::kTool}) {
+    for (int i = 0; i < 15; ++i) {
+      const Filter filter = random_filter(random);
+      const std::string name(dimension_name(split));
+      const std::string context = name + " " + describe(filter);
+      const Timeseries series = timeseries(*snapshot, filter, Bucket::kDay, split, 2);
+      const auto totals = oracle_->grouped(filter, testing::SqlOracle::dimension_sql(name));
+      // The two largest values by events, ties by value.
+      std::vector<std::pair<int64_t, std::string>> ranked;
+      for (const auto& [key, metrics] : totals) ranked.push_back({-metrics.events, key});
+      std::sort(ranked.begin(), ranked.end());
+      ASSERT_EQ(std::min<size_t>(2, ranked.size()), series.series.size()) << context;
+      for (size_t s = 0; s < series.series.size(); ++s) {
+        const TimeSeries& one = series.series[s];
+        EXPECT_EQ(ranked[s].second, one.key) << context;
+        Filter only = filter;
+        const std::string key_sql = testing::SqlOracle::dimension_sql(name);
+        const auto by_day =
+            oracle_->grouped_int(only, "CASE WHEN " + key_sql + " = '" + one.key +
+                                           "' THEN (e.time_ms / 86400000) * 86400000 ELSE -1 END");
+        ASSERT_EQ(series.starts.size(), one.points.size());
+        for (size_t p = 0; p < one.points.size(); ++p) {
+          const auto it = by_day.find(series.starts[p]);
+          testing::expect_same_metrics(it == by_day.end() ? SqlMetrics{} : it->second,
+                                       one.points[p], context + " series " + one.key);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(DifferentialTest, Heatmap) {
+  std::mt19937_64 random(5);
+  const auto snapshot = engine_->snapshot();
+  for (int i = 0; i < 40; ++i) {
+    const Filter filter = random_filter(random);
+    const auto expected = oracle_->grouped_int(
+        filter, "((e.time_ms / 86400000 + 3) % 7) * 24 + (e.time_ms % 86400000) / 3600000");
+    const std::vector<MetricSet> cells = heatmap(*snapshot, filter);
+    ASSERT_EQ(168u, cells.size());
+    for (int cell = 0; cell < 168; ++cell) {
+      const auto it = expected.find(cell);
+      testing::expect_same_metrics(it == expected.end() ? SqlMetrics{} : it->second, cells[cell],
+                                   describe(filter) + " cell " + std::to_string(cell));
+    }
+  }
+}
+
+TEST_F(DifferentialTest, SessionsEveryRowAndTheirOrder) {
+  std::mt19937_64 random(6);
+  const auto snapshot = engine_->snapshot();
+  for (int i = 0; i < 40; ++i) {
+    const Filter filter = random_filter(random);
+    const std::string context = describe(filter);
+    const auto expected = oracle_->sessions(filter);
+    const SessionsPage page = list_sessions(*snapshot, filter, {SessionField::kStart}, 1000, 0);
+    ASSERT_EQ(expected.size(), page.total) << context;
+    ASSERT_EQ(expected.size(), page.rows.size()) << context;
+    for (size_t r = 0; r < page.rows.size(); ++r) {
+      const SessionRow& row = page.rows[r];
+      const auto it = expected.find(row.session_id);
+      ASSERT_NE(it, expected.end()) << context;
+      const auto& want = it->second;
+      testing::expect_same_metrics(want.metrics, row.metrics, context + " " + row.session_id);
+      EXPECT_EQ(want.start_ms, row.start_ms) << context;
+      EXPECT_EQ(want.end_ms, row.end_ms) << context;
+      EXPECT_EQ(want.email, row.email) << context;
+      EXPECT_EQ(want.practice, row.practice) << context;
+      EXPECT_EQ(want.level, row.level) << context;
+      EXPECT_EQ(want.location, row.location) << context;
+      EXPECT_EQ(want.terminal, row.terminal) << context;
+      if (r > 0) {
+        const SessionRow& before = page.rows[r - 1];
+        EXPECT_TRUE(*before.start_ms > *row.start_ms ||
+                    (*before.start_ms == *row.start_ms && before.session_id < row.session_id))
+            << context;
+      }
+    }
+  }
+}
+
+TEST_F(DifferentialTest, SessionsPagesSortedByAMetricAscending) {
+  const auto snapshot = engine_->snapshot();
+  const auto expected = oracle_->sessions({});
+  std::vector<std::pair<int64_t, std::string>> by_cost;  // cost in micro-dollars is not exact,
+  std::vector<std::string> ids;                          // so order by prompts, an exact count
+  for (const auto& [id, session] : expected) by_cost.push_back({session.metrics.user_prompts, id});
+  std::sort(by_cost.begin(), by_cost.end());
+  for (const auto& [prompts, id] : by_cost) ids.push_back(id);
+  const SessionOrder order{SessionField::kMetric, Metric::kUserPrompts, true};
+  std::vector<std::string> paged;
+  for (size_t offset = 0; offset < ids.size(); offset += 7) {
+    const SessionsPage page = list_sessions(*snapshot, {}, order, 7, offset);
+    EXPECT_EQ(ids.size(), page.total);
+    for (const SessionRow& row : page.rows) paged.push_back(row.session_id);
+  }
+  EXPECT_EQ(ids, paged);
+}
+
+TEST_F(DifferentialTest, SessionDetailEvents) {
+  std::mt19937_64 random(7);
+  const auto snapshot = engine_->snapshot();
+  const auto all = oracle_->sessions({});
+  int checked = 0;
+  for (const auto& [id, session] : all) {
+    if (checked++ % 5 != 0) continue;
+    const Filter filter = random_filter(random);
+    Filter by_session = filter;
+    const auto detail = session_detail(*snapshot, filter, id);
+    ASSERT_TRUE(detail.has_value()) << id;
+    const auto expected = oracle_->sessions(filter);
+    const auto it = expected.find(id);
+    if (it == expected.end()) {
+      EXPECT_TRUE(detail->events.empty()) << id << " " << describe(filter);
+      EXPECT_EQ(0u, detail->row.metrics.events);
+      continue;
+    }
+    testing::expect_same_metrics(it->second.metrics, detail->row.metrics, id);
+    ASSERT_EQ(static_cast<size_t>(it->second.metrics.events), detail->events.size());
+    for (size_t e = 1; e < detail->events.size(); ++e)
+      EXPECT_LE(detail->events[e - 1].time_ms, detail->events[e].time_ms);
+    EXPECT_EQ(it->second.start_ms, detail->events.front().time_ms);
+  }
+  EXPECT_FALSE(session_detail(*snapshot, {}, "no-such-session").has_value());
+}
+
+TEST_F(DifferentialTest, UsersEveryRow) {
+  std::mt19937_64 random(8);
+  const auto snapshot = engine_->snapshot();
+  for (int i = 0; i < 40; ++i) {
+    const Filter filter = random_filter(random);
+    const std::string context = describe(filter);
+    const auto expected = oracle_->users(filter);
+    const UsersPage page =
+        list_users(*snapshot, filter, {UserField::kMetric, Metric::kCostUsd}, 1000, 0);
+    ASSERT_EQ(expected.size(), page.total) << context;
+    for (size_t r = 0; r < page.rows.size(); ++r) {
+      const UserRow& row = page.rows[r];
+      const auto it = expected.find(row.email);
+      ASSERT_NE(it, expected.end()) << context;
+      const auto& want = it->second;
+      testing::expect_same_metrics(want.metrics, row.metrics, context + " " + row.email);
+      EXPECT_EQ(want.first_ms, row.first_seen_ms) << context;
+      EXPECT_EQ(want.last_ms, row.last_seen_ms) << context;
+      EXPECT_EQ(want.active_days, static_cast<int64_t>(row.active_days)) << context;
+      EXPECT_EQ(want.full_name, row.full_name) << context;
+      EXPECT_EQ(want.practice, row.practice) << context << " " << row.email;
+      EXPECT_EQ(want.level, row.level) << context;
+      EXPECT_EQ(want.location, row.location) << context;
+      if (r > 0) {
+        EXPECT_GE(page.rows[r - 1].metrics.cost_usd, row.metrics.cost_usd);
+      }
+    }
+  }
+}
+
+TEST_F(DifferentialTest, UserProfileCalendar) {
+  std::mt19937_64 random(9);
+  const auto snapshot = engine_->snapshot();
+  for (const std::string& email : history_.emails) {
+    const Filter filter = random_filter(random);
+    const auto profile = user_profile(*snapshot, filter, email);
+    if (!profile) {
+      EXPECT_EQ("nobody@example.com", email);
+      continue;
+    }
+    // The user's own events under the filter; none when the filter names other users only.
+    Filter own = filter;
+    const auto lowered = [](std::string text) {
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return text;
+    };
+    const bool excluded =
+        !filter.email.empty() &&
+        std::none_of(filter.email.begin(), filter.email.end(),
+                     [&](const std::string& value) { return lowered(value) == lowered(email); });
+    if (excluded) {
+      EXPECT_TRUE(profile->calendar.empty()) << email;
+      EXPECT_EQ(0u, profile->row.metrics.events) << email;
+      continue;
+    }
+    own.email = {email};
+    const auto users = oracle_->users(own);
+    const auto days = oracle_->grouped_int(own, "(e.time_ms / 86400000) * 86400000");
+    ASSERT_EQ(days.size(), profile->calendar.size()) << email;
+    for (const CalendarDay& day : profile->calendar) {
+      const auto it = days.find(day.day_ms);
+      ASSERT_NE(it, days.end());
+      EXPECT_EQ(it->second.events, static_cast<int64_t>(day.events));
+      EXPECT_EQ(it->second.sessions, static_cast<int64_t>(day.sessions));
+      EXPECT_TRUE(testing::near_relative(it->second.cost_usd, day.cost_usd));
+    }
+    if (!users.empty())
+      testing::expect_same_metrics(users.begin()->second.metrics, profile->row.metrics, email);
+  }
+}
+
+TEST_F(DifferentialTest, LatencyPercentilesExact) {
+  std::mt19937_64 random(10);
+  const auto snapshot = engine_->snapshot();
+  for (int i = 0; i < 60; ++i) {
+    const Filter filter = i < 2 ? Filter{} : random_filter(random);
+    for (const bool by_model : {true, false}) {
+      const std::string context = describe(filter) + (by_model ? " by model" : " by tool");
+      const auto expected = oracle_->durations(filter, by_model);
+      const std::vector<LatencyRow> rows =
+          latency(*snapshot, filter, by_model ? LatencyBy::kModel : LatencyBy::kTool);
+      ASSERT_EQ(expected.size(), rows.size()) << context;
+      for (const LatencyRow& row : rows) {
+        const auto it = expected.find(row.key);
+        ASSERT_NE(it, expected.end()) << context;
+        const std::vector<double>& sorted = it->second;
+        double sum = 0;
+        for (const double v : sorted) sum += v;
+        EXPECT_EQ(sorted.size(), row.duration_ms.count) << context;
+        EXPECT_TRUE(testing::near_relative(sum / sorted.size(), row.duration_ms.mean)) << context;
+        EXPECT_EQ(testing::nearest_rank(sorted, 50), row.duration_ms.p50) << context;
+        EXPECT_EQ(testing::nearest_rank(sorted, 90), row.duration_ms.p90) << context;
+        EXPECT_EQ(testing::nearest_rank(sorted, 95), row.duration_ms.p95) << context;
+        EXPECT_EQ(testing::nearest_rank(sorted, 99), row.duration_ms.p99) << context;
+        EXPECT_EQ(sorted.back(), row.duration_ms.max) << context;
+      }
+    }
+  }
+}
+
+TEST_F(DifferentialTest, SessionDistributions) {
+  std::mt19937_64 random(11);
+  const auto snapshot = engine_->snapshot();
+  for (int i = 0; i < 30; ++i) {
+    const Filter filter = random_filter(random);
+    const auto sessions = oracle_->sessions(filter);
+    for (const SessionQuantity of :
+         {SessionQuantity::kDurationS, SessionQuantity::kPrompts, SessionQuantity::kCostUsd}) {
+      std::vector<double> values;
+      for (const auto& [id, s] : sessions) {
+        values.push_back(of == SessionQuantity::kDurationS ? (s.end_ms - s.start_ms) / 1000.0
+                         : of == SessionQuantity::kPrompts
+                             ? static_cast<double>(s.metrics.user_prompts)
+                             : s.metrics.cost_usd);
+      }
+      std::sort(values.begin(), values.end());
+      const std::string context = describe(filter) + " " + std::string(session_quantity_name(of));
+      const Distribution d = session_distribution(*snapshot, filter, of, 7);
+      ASSERT_EQ(values.size(), d.stats.count) << context;
+      if (values.empty()) continue;
+      EXPECT_TRUE(testing::near_relative(testing::nearest_rank(values, 50), d.stats.p50));
+      EXPECT_TRUE(testing::near_relative(testing::nearest_rank(values, 90), d.stats.p90));
+      EXPECT_TRUE(testing::near_relative(testing::nearest_rank(values, 99), d.stats.p99));
+      EXPECT_TRUE(testing::near_relative(values.front(), d.stats.min));
+      EXPECT_TRUE(testing::near_relative(values.back(), d.stats.max));
+      size_t binned = 0;
+      // Bin membership is exact for durations and prompt counts; a session's cost is a sum whose
+      // last bit depends on the order of addition, which would move values across an edge.
+      const bool exact = of != SessionQuantity::kCostUsd;
+      for (size_t b = 0; b < d.bins.size(); ++b) {
+        const bool last = b + 1 == d.bins.size();
+        const size_t inside =
+            static_cast<size_t>(std::count_if(values.begin(), values.end(), [&](double v) {
+              return v >= d.bins[b].lo && (last ? v <= d.bins[b].hi : v < d.bins[b].hi);
+            }));
+        if (exact) {
+          EXPECT_EQ(inside, d.bins[b].count) << context << " bin " << b;
+        }
+        binned += d.bins[b].count;
+      }
+      EXPECT_EQ(values.size(), binned) << context;
+    }
+  }
+}
+
+TEST_F(DifferentialTest, FacetsLeaveOutTheirOwnFilter) {
+  std::mt19937_64 random(12);
+  const auto snapshot = engine_->snapshot();
+  for (int i = 0; i < 30; ++i) {
+    const Filter filter = random_filter(random);
+    const Facets facets_answer = facets(*snapshot, filter);
+    const auto relaxed = [&](auto member) {
+      Filter f = filter;
+      (f.*member).clear();
+      return f;
+    };
+    const std::string context = describe(filter);
+    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::practice), testing::SqlOracle::practice_sql()),
+              facets_answer.practice)
+        << context;
+    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::level), testing::SqlOracle::level_sql()),
+              facets_answer.level)
+        << context;
+    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::location), testing::SqlOracle::location_sql()),
+              facets_answer.location)
+        << context;
+    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::model), "e.model"), facets_answer.model)
+        << context;
+    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::email), "e.user"), facets_answer.email) << context;
+    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::terminal), "e.terminal"), facets_answer.terminal)
+        << context;
+  }
+}
+
+}  // namespace
+}  // namespace cca::engine
