@@ -1,5 +1,6 @@
 #include "generate/buffered_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>

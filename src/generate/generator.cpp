@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/time_util.h"
+#include "generate/buffered_file.h"
 #include "generate/employees_csv.h"
 #include "generate/random.h"
 #include "generate/session.h"
@@ -16,9 +17,10 @@
 namespace cca::generate {
 namespace {
 
-// Limits that keep memory and timestamps sane: a user costs ~300 bytes, a planned session 16.
-constexpr int kMaxUsers = 1'000'000;
-constexpr int kMaxSessions = 100'000'000;
+// Limits that keep memory and timestamps sane: a user holds ~500 bytes, a planned session 16
+// (10 million sessions are about 900 million events, a terabyte of JSONL).
+constexpr int kMaxUsers = 100'000;
+constexpr int kMaxSessions = 10'000'000;
 constexpr int kMaxDays = 36'500;
 
 // Separate random streams, so that for instance more users do not change the batch sizes.
@@ -135,7 +137,8 @@ GenerateSummary generate_dataset(const GenerateOptions& options) {
 
   Random user_random(derive_seed(options.seed, kUsersStream));
   const std::vector<User> users = make_users(options.num_users, user_random);
-  write_employees_csv(users, summary.employees_path);
+  BufferedFile employees(summary.employees_path);
+  write_employees_csv(users, employees);
 
   Random plan_random(derive_seed(options.seed, kPlanStream));
   const std::vector<PlannedSession> plan = plan_sessions(
@@ -144,7 +147,9 @@ GenerateSummary generate_dataset(const GenerateOptions& options) {
   Random output_random(derive_seed(options.seed, kOutputStream));
   TelemetryWriter writer(summary.telemetry_path, output_random);
   write_telemetry(options, users, plan, writer);
+  // Both files appear together at the end: a failed run leaves the previous pair in place.
   writer.commit();
+  employees.commit();
 
   summary.events = writer.events();
   summary.batches = writer.batches();

@@ -1,6 +1,7 @@
 #include "generate/users.h"
 
 #include <cctype>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "generate/sha256.h"
@@ -83,21 +84,22 @@ std::vector<User> make_users(int count, Random& random) {
 
   std::vector<User> users;
   users.reserve(static_cast<size_t>(count));
-  std::unordered_set<std::string> emails;
+  std::unordered_set<std::string> used_names;
+  std::unordered_map<std::string, int> numbered_so_far;  // by first.last
   for (int i = 0; i < count; ++i) {
     std::string_view first, last;
-    std::string local_part;
-    for (int draw = 0; draw < kEmailDraws; ++draw) {
+    std::string name;
+    bool unused = false;
+    for (int draw = 0; draw < kEmailDraws && !unused; ++draw) {
       first = pick_uniform(catalog::kFirstNames, random);
       last = pick_uniform(catalog::kLastNames, random);
-      local_part = std::string(first) + "." + std::string(last);
-      if (!emails.contains(local_part + "@example.com")) break;
+      name = std::string(first) + "." + std::string(last);
+      unused = used_names.insert(name).second;
     }
-    std::string email = local_part + "@example.com";
-    for (int number = 2; emails.contains(email); ++number) {
-      email = local_part + std::to_string(number) + "@example.com";
-    }
-    emails.insert(email);
+    // Numbers start at 2: jamie.smith, jamie.smith2, jamie.smith3...
+    const std::string email =
+        unused ? name + "@example.com"
+               : name + std::to_string(++numbered_so_far[name] + 1) + "@example.com";
 
     User user;
     user.email = email;

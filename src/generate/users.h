@@ -29,8 +29,8 @@ struct User {
   std::string serial;
 };
 
-// Draws count users. Emails repeat no combination while unused ones remain likely to be found;
-// past that a number keeps them unique (jamie.smith2@example.com).
+// Draws count users. Emails are unique: a name pair already taken is redrawn a few times, and
+// past that numbered (jamie.smith2@example.com), which only large directories need.
 std::vector<User> make_users(int count, Random& random);
 
 }  // namespace cca::generate

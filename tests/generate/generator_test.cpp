@@ -61,9 +61,12 @@ TEST(GenerateOptions, BadOptionsThrowAndWriteNothing) {
   };
   expect_rejected(with([](auto& o) { o.num_users = 0; }), "--num-users");
   expect_rejected(with([](auto& o) { o.num_users = -3; }), "--num-users");
+  expect_rejected(with([](auto& o) { o.num_users = 100'001; }), "--num-users");
   expect_rejected(with([](auto& o) { o.num_sessions = 0; }), "--num-sessions");
+  expect_rejected(with([](auto& o) { o.num_sessions = 10'000'001; }), "--num-sessions");
   expect_rejected(with([](auto& o) { o.num_sessions = -1; }), "--num-sessions");
   expect_rejected(with([](auto& o) { o.days = 0; }), "--days");
+  expect_rejected(with([](auto& o) { o.days = 36'501; }), "--days");
   expect_rejected(with([](auto& o) { o.end_date = "2026-02-30"; }), "--end-date");
   expect_rejected(with([](auto& o) { o.end_date = "2026-2-1"; }), "--end-date");
   expect_rejected(with([](auto& o) { o.end_date = "tomorrow"; }), "--end-date");
