@@ -56,13 +56,16 @@ class ProgressBar {
 
 void print_report(const std::string& path, const ingest::IngestReport& r) {
   const double mb_per_s = r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0;
-  std::cout << path << ": " << with_thousands(r.accepted) << " events accepted, "
-            << with_thousands(r.duplicates) << " duplicates, " << with_thousands(r.rejected_events)
-            << " events and " << with_thousands(r.rejected_lines) << " lines rejected; "
-            << with_thousands(r.lines) << " lines, " << r.bytes / 1e6 << " MB in " << r.seconds
-            << " s (" << static_cast<int64_t>(mb_per_s) << " MB/s)\n";
+  std::printf("%s\n  accepted   %s events\n  duplicates %s\n  rejected   %s events, %s lines\n"
+              "  read       %s lines, %.1f MB in %.2f s (%.0f MB/s, %.0f events/s)\n",
+              path.c_str(), with_thousands(r.accepted).c_str(),
+              with_thousands(r.duplicates).c_str(), with_thousands(r.rejected_events).c_str(),
+              with_thousands(r.rejected_lines).c_str(), with_thousands(r.lines).c_str(),
+              r.bytes / 1e6, r.seconds, mb_per_s,
+              r.seconds > 0 ? (r.accepted + r.duplicates) / r.seconds : 0.0);
   for (const auto& [reason, count] : r.rejected_by_reason)
-    std::cout << "  rejected " << reason << ": " << with_thousands(count) << "\n";
+    std::printf("    %-22s %s\n", reason.c_str(), with_thousands(count).c_str());
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -73,6 +76,8 @@ int run_ingest(const IngestCommandOptions& options) {
     ingestor = std::make_unique<ingest::Ingestor>(options.db_path);
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << "\n";
+    if (options.json)
+      std::cout << nlohmann::json{{"ok", false}, {"error", error.what()}}.dump() << std::endl;
     return 2;
   }
 
