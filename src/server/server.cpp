@@ -172,12 +172,14 @@ void Server::run() {
   {
     std::lock_guard lock(poll_mutex_);
     if (stopping_) return;
+    listening_ = true;
   }
   poller_ = std::thread([this] { poll_store(); });
   http_.listen_after_bind();
   {
     std::lock_guard lock(poll_mutex_);
     stopping_ = true;
+    listening_ = false;
   }
   poll_wake_.notify_all();
   poller_.join();
@@ -189,6 +191,14 @@ void Server::stop() {
     stopping_ = true;
   }
   poll_wake_.notify_all();
+  // httplib ignores stop() until its accept loop runs: wait for it when run() is on its way.
+  while (true) {
+    {
+      std::lock_guard lock(poll_mutex_);
+      if (!listening_ || http_.is_running()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   http_.stop();
 }
 

@@ -77,6 +77,7 @@ class Server {
   std::mutex poll_mutex_;
   std::condition_variable poll_wake_;
   bool stopping_ = false;
+  bool listening_ = false;  // run() is in or about to enter the accept loop
   std::thread poller_;
 };
 

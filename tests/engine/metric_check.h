@@ -17,6 +17,10 @@ inline ::testing::AssertionResult near_relative(double expected, double actual) 
   return ::testing::AssertionFailure() << "expected " << expected << ", got " << actual;
 }
 
+inline bool near_relative_value(double expected, double actual) {
+  return static_cast<bool>(near_relative(expected, actual));
+}
+
 // Counts exactly, sums to 1e-9 relative.
 inline void expect_same_metrics(const SqlMetrics& expected, const engine::MetricSet& actual,
                                 const std::string& context) {

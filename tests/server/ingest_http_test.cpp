@@ -1,0 +1,299 @@
+// The write endpoints: CloudWatch JSONL (plain and gzip), the employee directory, OTLP/HTTP JSON,
+// the ingest token and the body limit; and rows another process commits appearing while serving.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "common/time_util.h"
+#include "engine/temp_store.h"
+#include "ingest/ingestor.h"
+#include "server/running_server.h"
+#include "server/telemetry_text.h"
+
+namespace cca::server {
+namespace {
+
+using nlohmann::json;
+using testing::TelemetryEvent;
+
+const int64_t kStart = days_from_civil(2026, 3, 2) * kMsPerDay;
+
+std::string jsonl(const std::vector<TelemetryEvent>& events, size_t per_line = 7) {
+  std::string text;
+  for (size_t i = 0; i < events.size(); i += per_line) {
+    const std::vector<TelemetryEvent> batch(events.begin() + i,
+                                            events.begin() + std::min(events.size(), i + per_line));
+    text += testing::cloudwatch_line(batch) + "\n";
+  }
+  return text;
+}
+
+json get_json(httplib::Client& client, const std::string& target) {
+  const auto response = client.Get(target);
+  if (!response) return json();
+  EXPECT_EQ(200, response->status) << target << " " << response->body;
+  return json::parse(response->body);
+}
+
+double total_cost(const std::vector<TelemetryEvent>& events) {
+  double cost = 0;
+  for (const auto& e : events)
+    if (e.attributes.contains("cost_usd")) cost += e.attributes["cost_usd"].get<double>();
+  return cost;
+}
+
+TEST(IngestHttpTest, JsonlPlainAndGzipAndDuplicates) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  const auto events = testing::telemetry_events(1, 12, kStart);
+  const std::string body = jsonl(events);
+
+  const auto first = client->Post("/api/v1/ingest", body, "application/x-ndjson");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(200, first->status) << first->body;
+  const json report = json::parse(first->body);
+  EXPECT_EQ(events.size(), report["accepted"].get<size_t>());
+  EXPECT_EQ(0, report["duplicates"]);
+  // Visible to the very next query.
+  const json summary = get_json(*client, "/api/v1/summary");
+  EXPECT_EQ(events.size(), summary["events"].get<size_t>());
+  EXPECT_NEAR(total_cost(events), summary["cost_usd"].get<double>(), 1e-9);
+
+  httplib::Headers gzip{{"Content-Encoding", "gzip"}};
+  const auto again =
+      client->Post("/api/v1/ingest", gzip, testing::gzip(body), "application/x-ndjson");
+  ASSERT_TRUE(again);
+  ASSERT_EQ(200, again->status) << again->body;
+  EXPECT_EQ(0, json::parse(again->body)["accepted"]);
+  EXPECT_EQ(events.size(), json::parse(again->body)["duplicates"].get<size_t>());
+  EXPECT_EQ(summary, get_json(*client, "/api/v1/summary"));
+
+  const auto more = testing::telemetry_events(2, 5, kStart);
+  const auto zipped = client->Post(
+      "/api/v1/ingest", gzip, testing::gzip(jsonl(more) + "not json\n\n"), "application/x-ndjson");
+  ASSERT_TRUE(zipped);
+  const json zipped_report = json::parse(zipped->body);
+  EXPECT_EQ(more.size(), zipped_report["accepted"].get<size_t>());
+  EXPECT_EQ(1, zipped_report["rejected_lines"]);
+  EXPECT_EQ(events.size() + more.size(),
+            get_json(*client, "/api/v1/summary")["events"].get<size_t>());
+}
+
+TEST(IngestHttpTest, DirectoryLoadRelabelsEventsAlreadyStored) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  const auto events = testing::telemetry_events(3, 10, kStart);
+  ASSERT_EQ(200, client->Post("/api/v1/ingest", jsonl(events), "application/x-ndjson")->status);
+  json practices = get_json(*client, "/api/v1/breakdown?by=practice");
+  ASSERT_EQ(1u, practices["rows"].size());
+  EXPECT_EQ("Data Engineering", practices["rows"][0]["key"]) << "the resource hint";
+
+  const std::string csv =
+      "email,full_name,practice,level,location\r\n"
+      "DEV0@example.com,\"Doe, Jo\",Platform Engineering,L5,Poland\r\n"
+      "dev1@example.com,Sam Roe,ML Engineering,L3,Canada\r\n";
+  const auto put = client->Put("/api/v1/employees", csv, "text/csv");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(200, put->status) << put->body;
+  EXPECT_EQ(2, json::parse(put->body)["employees"]);
+  practices = get_json(*client, "/api/v1/breakdown?by=practice");
+  std::set<std::string> keys;
+  for (const json& row : practices["rows"]) keys.insert(row["key"]);
+  EXPECT_TRUE(keys.count("Platform Engineering"));
+  EXPECT_TRUE(keys.count("ML Engineering"));
+  const json employees = get_json(*client, "/api/v1/employees");
+  EXPECT_EQ(2, employees["total"]);
+  EXPECT_EQ("Doe, Jo", employees["rows"][0]["full_name"]);
+  const json user = get_json(*client, "/api/v1/users/dev0@example.com");
+  EXPECT_EQ("L5", user["level"]);
+}
+
+TEST(IngestHttpTest, OtlpTypedValuesAndPartialSuccess) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  TelemetryEvent e;
+  e.time_ms = kStart + 5000;
+  e.name = "api_request";
+  e.session_id = "otlp-session";
+  e.email = "Otlp.User@Example.com";
+  e.attributes = {{"model", "claude-opus-4-6"},
+                  {"input_tokens", int64_t{1234}},  // intValue
+                  {"output_tokens", "56"},          // stringValue
+                  {"cache_read_tokens", 789.0},     // doubleValue
+                  {"cache_creation_tokens", int64_t{0}},
+                  {"cost_usd", 0.125},
+                  {"duration_ms", int64_t{4321}}};
+  TelemetryEvent no_session = e;
+  no_session.session_id = "";
+  const auto response =
+      client->Post("/v1/logs", testing::otlp_request({e, no_session}), "application/json");
+  ASSERT_TRUE(response);
+  ASSERT_EQ(200, response->status) << response->body;
+  const json answer = json::parse(response->body);
+  ASSERT_TRUE(answer.contains("partialSuccess")) << answer;
+  EXPECT_EQ(1, answer["partialSuccess"]["rejectedLogRecords"]);
+
+  const json summary = get_json(*client, "/api/v1/summary?email=otlp.user@example.com");
+  EXPECT_EQ(1, summary["events"]);
+  EXPECT_EQ(1234, summary["input_tokens"]);
+  EXPECT_EQ(56, summary["output_tokens"]);
+  EXPECT_EQ(789, summary["cache_read_tokens"]);
+  EXPECT_DOUBLE_EQ(0.125, summary["cost_usd"].get<double>());
+  const json latency = get_json(*client, "/api/v1/latency?by=model");
+  EXPECT_EQ(4321, latency["rows"][0]["p50"]);
+
+  const auto clean = client->Post("/v1/logs", testing::otlp_request({}), "application/json");
+  ASSERT_TRUE(clean);
+  EXPECT_EQ(200, clean->status);
+  EXPECT_EQ(json::object(), json::parse(clean->body));
+
+  for (const std::string& bad :
+       {std::string("not json"), std::string("[1, 2]"), std::string(R"({"resourceLogs": 5})")}) {
+    const auto refused = client->Post("/v1/logs", bad, "application/json");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(400, refused->status) << bad;
+    EXPECT_TRUE(json::parse(refused->body).contains("error"));
+  }
+  EXPECT_EQ(1, get_json(*client, "/api/v1/summary")["events"]) << "refused bodies store nothing";
+}
+
+TEST(IngestHttpTest, TokenGuardsEveryIngestEndpoint) {
+  testing::TempStore store;
+  server::ServeOptions options = testing::test_options(store.path());
+  options.ingest_token = "s3cret-token";
+  testing::RunningServer server(options);
+  auto client = server.client();
+  const std::string body = jsonl(testing::telemetry_events(4, 2, kStart));
+  const std::pair<const char*, const char*> endpoints[] = {
+      {"/api/v1/ingest", "POST"}, {"/v1/logs", "POST"}, {"/api/v1/employees", "PUT"}};
+  for (const auto& [path, method] : endpoints) {
+    for (const httplib::Headers& headers :
+         {httplib::Headers{}, httplib::Headers{{"Authorization", "Bearer wrong"}},
+          httplib::Headers{{"Authorization", "s3cret-token"}}}) {
+      const auto response = std::string(method) == "PUT"
+                                ? client->Put(path, headers, body, "text/csv")
+                                : client->Post(path, headers, body, "text/plain");
+      ASSERT_TRUE(response);
+      EXPECT_EQ(401, response->status) << path;
+      EXPECT_TRUE(json::parse(response->body).contains("error"));
+    }
+  }
+  const auto allowed = client->Post("/api/v1/ingest", {{"Authorization", "Bearer s3cret-token"}},
+                                    body, "application/x-ndjson");
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(200, allowed->status);
+  EXPECT_GT(get_json(*client, "/api/v1/summary")["events"].get<int>(), 0) << "reads need no token";
+}
+
+TEST(IngestHttpTest, BodiesOverTheLimitAre413EvenWhenCompressed) {
+  testing::TempStore store;
+  server::ServeOptions options = testing::test_options(store.path());
+  options.max_body_mb = 1;
+  testing::RunningServer server(options);
+  auto client = server.client();
+  const std::string big(3 << 20, '\n');
+  const auto plain = client->Post("/api/v1/ingest", big, "application/x-ndjson");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(413, plain->status);
+  EXPECT_TRUE(json::parse(plain->body).contains("error"));
+
+  // 1.2 MB of real lines, a few kB once compressed: the limit applies to what it expands to.
+  std::string lines;
+  const std::string line = jsonl(testing::telemetry_events(5, 1, kStart), 100);
+  while (lines.size() < (1 << 20) + 200'000) lines += line;
+  auto fresh = server.client();
+  const auto bomb = fresh->Post("/api/v1/ingest", {{"Content-Encoding", "gzip"}},
+                                testing::gzip(lines), "application/x-ndjson");
+  ASSERT_TRUE(bomb);
+  EXPECT_EQ(413, bomb->status);
+  auto after = server.client();
+  EXPECT_EQ(0, get_json(*after, "/api/v1/summary")["events"]);
+}
+
+TEST(IngestHttpTest, RowsAnotherProcessCommitsAppearWithinSeconds) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  EXPECT_EQ(0, get_json(*client, "/api/v1/summary")["events"]);
+  // What `ccanalytics ingest` does, on its own connection.
+  const auto events = testing::telemetry_events(6, 8, kStart);
+  ingest::Ingestor other_writer(store.path());
+  other_writer.ingest_jsonl(jsonl(events), "cli");
+  other_writer.load_employees_csv(
+      "email,full_name,practice,level,location\ndev2@example.com,A B,Data,L2,Poland\n", "cli");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  json summary;
+  while (std::chrono::steady_clock::now() < deadline) {
+    summary = get_json(*client, "/api/v1/summary");
+    if (summary["events"].get<size_t>() == events.size()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(events.size(), summary["events"].get<size_t>());
+  while (std::chrono::steady_clock::now() < deadline &&
+         get_json(*client, "/api/v1/employees")["total"] != 1)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(1, get_json(*client, "/api/v1/employees")["total"]);
+}
+
+TEST(IngestHttpTest, QueriesDuringIngestSeeWholeBatchesOnly) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  // Each batch commits atomically; a query must see a prefix of whole batches, never part of one.
+  std::vector<std::string> batches;
+  std::set<int64_t> prefix_totals = {0};
+  int64_t total = 0;
+  for (int b = 0; b < 12; ++b) {
+    const auto events = testing::telemetry_events(100 + b, 6, kStart + b * kMsPerDay);
+    batches.push_back(jsonl(events));
+    total += static_cast<int64_t>(events.size());
+    prefix_totals.insert(total);
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> violations{0}, reads{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&, r] {
+      auto client = server.client();
+      int64_t last_seen = 0;
+      while (!done.load()) {
+        const char* target = r == 0   ? "/api/v1/summary"
+                             : r == 1 ? "/api/v1/breakdown?by=event_type"
+                                      : "/api/v1/timeseries?bucket=hour";
+        const auto response = client->Get(target);
+        if (!response || response->status != 200) {
+          ++violations;
+          continue;
+        }
+        const json body = json::parse(response->body);
+        int64_t events = 0;
+        if (r == 0) events = body["events"];
+        if (r == 1)
+          for (const json& row : body["rows"]) events += row["events"].get<int64_t>();
+        if (r == 2)
+          for (const json& point : body["points"]) events += point["events"].get<int64_t>();
+        if (!prefix_totals.count(events) || events < last_seen) ++violations;
+        last_seen = events;
+        ++reads;
+      }
+    });
+  }
+  auto writer = server.client();
+  for (const std::string& batch : batches)
+    ASSERT_EQ(200, writer->Post("/api/v1/ingest", batch, "application/x-ndjson")->status);
+  done = true;
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(0, violations.load());
+  EXPECT_GT(reads.load(), 10);
+  EXPECT_EQ(total, get_json(*writer, "/api/v1/summary")["events"].get<int64_t>());
+}
+
+}  // namespace
+}  // namespace cca::server

@@ -1,0 +1,35 @@
+#include "server/running_server.h"
+
+namespace cca::testing {
+
+server::ServeOptions test_options(const std::string& db_path) {
+  server::ServeOptions options;
+  options.db_path = db_path;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.threads = 16;
+  options.poll_ms = 100;
+  return options;
+}
+
+RunningServer::RunningServer(server::ServeOptions options) : server_(std::move(options)) {
+  port_ = server_.bind();
+  server_.load();
+  thread_ = std::thread([this] { server_.run(); });
+}
+
+RunningServer::~RunningServer() {
+  server_.stop();
+  thread_.join();
+}
+
+std::unique_ptr<httplib::Client> RunningServer::client() const {
+  auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  client->set_read_timeout(30, 0);
+  client->set_write_timeout(30, 0);
+  // Bodies are compared byte for byte; the server never compresses answers anyway.
+  client->set_decompress(false);
+  return client;
+}
+
+}  // namespace cca::testing
