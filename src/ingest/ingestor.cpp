@@ -51,6 +51,7 @@ struct Ingestor::Impl {
         ++report.duplicates;
       }
     }
+    w.flush();  // the batch's strings are reused once this returns
     const int64_t received = store::now_ms();
     for (const Rejected& r : batch.rejected) {
       (r.kind == RejectKind::kLine ? report.rejected_lines : report.rejected_events)++;

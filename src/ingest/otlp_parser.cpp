@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <vector>
 
 #include "ingest/ingestor.h"
 #include "ingest/rejection.h"
@@ -18,14 +19,14 @@ using simdjson::dom::object;
   throw IngestError("not a valid OTLP logs request: " + where + " " + why);
 }
 
-// The optional array `key` of `parent`; invalid() when present but not an array.
-array optional_array(object parent, std::string_view key, const std::string& where) {
+// The elements of the optional array `key` of `parent` (none when absent or null);
+// invalid() when present but not an array.
+std::vector<element> optional_array(object parent, std::string_view key, const std::string& where) {
   element value;
-  if (parent[key].get(value)) return array();
-  if (value.type() == element_type::NULL_VALUE) return array();
+  if (parent[key].get(value) || value.type() == element_type::NULL_VALUE) return {};
   array result;
   if (value.get_array().get(result)) invalid(where + "." + std::string(key), "is not an array");
-  return result;
+  return {result.begin(), result.end()};
 }
 
 object required_object(element value, const std::string& where) {

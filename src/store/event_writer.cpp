@@ -5,7 +5,11 @@
 namespace cca::store {
 namespace {
 
-constexpr std::string_view kInsertEvent = R"sql(
+constexpr int kColumns = 40;
+constexpr int kRowsPerInsert = 32;
+
+std::string insert_sql(int rows) {
+  std::string sql = R"sql(
 INSERT INTO events (
   key_hi, key_lo, log_event_id, ingest_id, time_ms, event_name_id, session_id, user_id,
   user_email_id, user_uid_id, account_uuid_id, organization_id, terminal_id, model_id, tool_id,
@@ -13,19 +17,52 @@ INSERT INTO events (
   input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, duration_ms,
   prompt_length, tool_result_size_bytes, practice_hint_id, os_type_id, os_version_id,
   host_arch_id, host_name_id, version_id, resource_id, scope_id, envelope_id, extra)
-VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?))sql";
+VALUES )sql";
+  for (int row = 0; row < rows; ++row) {
+    sql += row == 0 ? "(" : ",(";
+    for (int column = 0; column < kColumns; ++column) sql += column == 0 ? "?" : ",?";
+    sql += ')';
+  }
+  return sql;
+}
+
+void bind_id(Statement& s, int index, int64_t id) {
+  if (id == 0) {  // SQLite's rowids start at 1: 0 is "no string"
+    s.bind_null(index);
+  } else {
+    s.bind_int(index, id);
+  }
+}
+
+void bind_number(Statement& s, int index, const OptionalNumber& number) {
+  if (number.present) {
+    s.bind_double(index, number.value);
+  } else {
+    s.bind_null(index);
+  }
+}
+
+void bind_text_or_null(Statement& s, int index, std::string_view text) {
+  if (text.empty()) {
+    s.bind_null(index);
+  } else {
+    s.bind_text(index, text);
+  }
+}
 
 }  // namespace
 
 EventWriter::EventWriter(Database& db)
     : db_(db),
       strings_(db),
-      insert_event_(db, kInsertEvent),
+      insert_many_(db, insert_sql(kRowsPerInsert)),
+      insert_one_(db, insert_sql(1)),
       insert_quarantine_(db,
                          "INSERT OR IGNORE INTO quarantine (key_hi, key_lo, ingest_id, source, line, "
                          "kind, reason, field, detail, raw, received_ms) "
                          "VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
       keys_since_(db, "SELECT seq, key_hi, key_lo FROM events WHERE seq > ?") {
+  pending_.reserve(kRowsPerInsert);
   catch_up();
 }
 
@@ -44,17 +81,6 @@ int64_t EventWriter::id_or_null(std::string_view value) {
   return value.empty() ? 0 : strings_.id_of(value);
 }
 
-void EventWriter::bind_string(int index, std::string_view value) { bind_id(index, id_or_null(value)); }
-
-// 0 is no id: SQLite's rowids start at 1.
-void EventWriter::bind_id(int index, int64_t id) {
-  if (id == 0) {
-    insert_event_.bind_null(index);
-  } else {
-    insert_event_.bind_int(index, id);
-  }
-}
-
 const EventWriter::ClientIds& EventWriter::client_ids(const EventRecord& e) {
   auto found = clients_.find(e.client_key);
   if (found != clients_.end()) return found->second;
@@ -68,74 +94,78 @@ const EventWriter::ClientIds& EventWriter::client_ids(const EventRecord& e) {
   return clients_.emplace(e.client_key, ids).first->second;
 }
 
-void EventWriter::bind_number(int index, const OptionalNumber& number) {
-  if (number.present) {
-    insert_event_.bind_double(index, number.value);
-  } else {
-    insert_event_.bind_null(index);
-  }
+bool EventWriter::insert(const EventRecord& event, int64_t ingest_id) {
+  if (!keys_.insert(event.key)) return false;
+  pending_.emplace_back(&event, ingest_id);
+  if (pending_.size() == kRowsPerInsert) flush();
+  return true;
 }
 
-bool EventWriter::insert(const EventRecord& e, int64_t ingest_id) {
-  if (!keys_.insert(e.key)) return false;
-  Statement& s = insert_event_;
-  s.bind_int(1, static_cast<int64_t>(e.key.hi));
-  s.bind_int(2, static_cast<int64_t>(e.key.lo));
-  if (e.log_event_id.empty()) {
-    s.bind_null(3);
+void EventWriter::flush() {
+  if (pending_.size() == kRowsPerInsert) {
+    for (int row = 0; row < kRowsPerInsert; ++row)
+      bind_event(insert_many_, row * kColumns, *pending_[row].first, pending_[row].second);
+    insert_many_.step();
+    sqlite3_reset(insert_many_.get());
   } else {
-    s.bind_text(3, e.log_event_id);
+    for (const auto& [event, ingest_id] : pending_) {
+      bind_event(insert_one_, 0, *event, ingest_id);
+      insert_one_.step();
+      sqlite3_reset(insert_one_.get());
+    }
   }
-  s.bind_int(4, ingest_id);
-  s.bind_int(5, e.time_ms);
-  s.bind_int(6, id_or_null(e.event_name));
-  s.bind_int(7, id_or_null(e.session_id));
-  s.bind_int(8, id_or_null(e.user));
+  if (!pending_.empty()) max_seq_ = std::max<int64_t>(max_seq_, sqlite3_last_insert_rowid(db_.handle()));
+  pending_.clear();
+}
+
+// Binds one event's columns as parameters first + 1 .. first + kColumns.
+void EventWriter::bind_event(Statement& s, int first, const EventRecord& e, int64_t ingest_id) {
   const ClientIds& client = client_ids(e);
-  bind_id(9, client.user_email);
-  bind_id(10, client.user_uid);
-  bind_id(11, client.account_uuid);
-  bind_id(12, client.organization);
-  bind_id(13, client.terminal);
-  bind_string(14, e.model);
-  bind_string(15, e.tool_name);
-  bind_string(16, e.decision);
-  bind_string(17, e.decision_source);
-  bind_string(18, e.decision_type);
+  int i = first;
+  s.bind_int(++i, static_cast<int64_t>(e.key.hi));
+  s.bind_int(++i, static_cast<int64_t>(e.key.lo));
+  bind_text_or_null(s, ++i, e.log_event_id);
+  s.bind_int(++i, ingest_id);
+  s.bind_int(++i, e.time_ms);
+  bind_id(s, ++i, id_or_null(e.event_name));
+  bind_id(s, ++i, id_or_null(e.session_id));
+  bind_id(s, ++i, id_or_null(e.user));
+  bind_id(s, ++i, client.user_email);
+  bind_id(s, ++i, client.user_uid);
+  bind_id(s, ++i, client.account_uuid);
+  bind_id(s, ++i, client.organization);
+  bind_id(s, ++i, client.terminal);
+  bind_id(s, ++i, id_or_null(e.model));
+  bind_id(s, ++i, id_or_null(e.tool_name));
+  bind_id(s, ++i, id_or_null(e.decision));
+  bind_id(s, ++i, id_or_null(e.decision_source));
+  bind_id(s, ++i, id_or_null(e.decision_type));
   if (e.success < 0) {
-    s.bind_null(19);
+    s.bind_null(++i);
   } else {
-    s.bind_int(19, e.success);
+    s.bind_int(++i, e.success);
   }
-  bind_string(20, e.error);
-  bind_string(21, e.status_code);
-  bind_number(22, e.attempt);
-  bind_number(23, e.input_tokens);
-  bind_number(24, e.output_tokens);
-  bind_number(25, e.cache_read_tokens);
-  bind_number(26, e.cache_creation_tokens);
-  bind_number(27, e.cost_usd);
-  bind_number(28, e.duration_ms);
-  bind_number(29, e.prompt_length);
-  bind_number(30, e.tool_result_size_bytes);
-  bind_id(31, client.practice_hint);
-  bind_id(32, client.os_type);
-  bind_id(33, client.os_version);
-  bind_id(34, client.host_arch);
-  bind_id(35, client.host_name);
-  bind_id(36, client.version);
-  bind_id(37, client.resource);
-  bind_id(38, client.scope);
-  bind_id(39, client.envelope);
-  if (e.extra_json.empty()) {
-    s.bind_null(40);
-  } else {
-    s.bind_text(40, e.extra_json);
-  }
-  s.step();
-  sqlite3_reset(s.get());
-  max_seq_ = std::max<int64_t>(max_seq_, sqlite3_last_insert_rowid(db_.handle()));
-  return true;
+  bind_id(s, ++i, id_or_null(e.error));
+  bind_id(s, ++i, id_or_null(e.status_code));
+  bind_number(s, ++i, e.attempt);
+  bind_number(s, ++i, e.input_tokens);
+  bind_number(s, ++i, e.output_tokens);
+  bind_number(s, ++i, e.cache_read_tokens);
+  bind_number(s, ++i, e.cache_creation_tokens);
+  bind_number(s, ++i, e.cost_usd);
+  bind_number(s, ++i, e.duration_ms);
+  bind_number(s, ++i, e.prompt_length);
+  bind_number(s, ++i, e.tool_result_size_bytes);
+  bind_id(s, ++i, client.practice_hint);
+  bind_id(s, ++i, client.os_type);
+  bind_id(s, ++i, client.os_version);
+  bind_id(s, ++i, client.host_arch);
+  bind_id(s, ++i, client.host_name);
+  bind_id(s, ++i, client.version);
+  bind_id(s, ++i, client.resource);
+  bind_id(s, ++i, client.scope);
+  bind_id(s, ++i, client.envelope);
+  bind_text_or_null(s, ++i, e.extra_json);
 }
 
 bool EventWriter::quarantine(const QuarantineEntry& q, int64_t ingest_id, int64_t received_ms) {
@@ -156,11 +186,7 @@ bool EventWriter::quarantine(const QuarantineEntry& q, int64_t ingest_id, int64_
   }
   s.bind_text(6, q.kind);
   s.bind_text(7, q.reason);
-  if (q.field.empty()) {
-    s.bind_null(8);
-  } else {
-    s.bind_text(8, q.field);
-  }
+  bind_text_or_null(s, 8, q.field);
   s.bind_text(9, q.detail);
   s.bind_text(10, q.raw);
   s.bind_int(11, received_ms);

@@ -51,7 +51,11 @@ TEST(InterruptedIngest, KilledAtAnyMomentThenRerunGivesExactTotals) {
     EXPECT_EQ(test::sql_text(db, "PRAGMA integrity_check"), "ok");
     EXPECT_EQ(test::sql_int(db, "SELECT count(*) FROM events"), 49'379) << delay_ms << " ms";
     EXPECT_EQ(test::sql_int(db, "SELECT count(DISTINCT key_lo) FROM events"), 49'379);
-    EXPECT_EQ(test::sql_int(db, "SELECT count(*) FROM ingests WHERE status = 'complete'"), 1);
+    // Whether or not the kill landed before the first run committed, the completed runs
+    // together accepted every event exactly once, and the last run completed.
+    EXPECT_EQ(test::sql_int(db, "SELECT sum(accepted) FROM ingests WHERE status = 'complete'"),
+              49'379);
+    EXPECT_EQ(test::sql_text(db, "SELECT status FROM ingests ORDER BY id DESC LIMIT 1"), "complete");
   }
 }
 

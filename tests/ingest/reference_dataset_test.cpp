@@ -29,7 +29,8 @@ IndependentTotals read_independently(const std::string& gz_path) {
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
-    for (const json& log_event : json::parse(line).at("logEvents")) {
+    const json batch = json::parse(line);
+    for (const json& log_event : batch.at("logEvents")) {
       const json message = json::parse(log_event.at("message").get<std::string>());
       const json& a = message.at("attributes");
       const std::string name = a.at("event.name");

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "store/ingest_log.h"
 #include "support/test_support.h"
 
@@ -29,9 +32,12 @@ TEST(EventWriter, StoresStringsOnceAndDeduplicatesByKey) {
     Database db(path);
     EventWriter writer(db);
     Transaction transaction(db);
-    EXPECT_TRUE(writer.insert(event("1", "s1"), 1));
-    EXPECT_TRUE(writer.insert(event("2", "s1"), 1));
-    EXPECT_FALSE(writer.insert(event("1", "s2"), 1));  // same key, other content: a duplicate
+    const EventRecord one = event("1", "s1"), two = event("2", "s1");
+    EXPECT_TRUE(writer.insert(one, 1));
+    EXPECT_TRUE(writer.insert(two, 1));
+    const EventRecord same_key = event("1", "s2");  // same key, other content: a duplicate
+    EXPECT_FALSE(writer.insert(same_key, 1));
+    writer.flush();
     transaction.commit();
   }
   EXPECT_EQ(test::sql_int(path, "SELECT count(*) FROM events"), 2);
@@ -49,15 +55,40 @@ TEST(EventWriter, CatchUpSeesRowsOtherConnectionsCommitted) {
   EventWriter second(second_db);
   {
     Transaction transaction(first_db);
-    EXPECT_TRUE(first.insert(event("x", "s"), 1));
+    const EventRecord x = event("x", "s");
+    EXPECT_TRUE(first.insert(x, 1));
+    first.flush();
     transaction.commit();
   }
   Transaction transaction(second_db);
   second.catch_up();
-  EXPECT_FALSE(second.insert(event("x", "s"), 1));
-  EXPECT_TRUE(second.insert(event("y", "s"), 1));  // reuses the string ids the first one made
+  const EventRecord x = event("x", "s"), y = event("y", "s");
+  EXPECT_FALSE(second.insert(x, 1));
+  EXPECT_TRUE(second.insert(y, 1));  // reuses the string ids the first one made
+  second.flush();
   transaction.commit();
   EXPECT_EQ(test::sql_int(path, "SELECT count(*) FROM strings WHERE value = 's'"), 1);
+}
+
+TEST(EventWriter, WritesFullGroupsAndRemaindersAlike) {
+  test::TempDir dir;
+  const std::string path = dir.file("store.db");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) ids.push_back("id" + std::to_string(i));
+  std::vector<EventRecord> events;
+  for (const std::string& id : ids) events.push_back(event(id, "s"));
+  {
+    Database db(path);
+    EventWriter writer(db);
+    Transaction transaction(db);
+    for (const EventRecord& e : events) EXPECT_TRUE(writer.insert(e, 7));
+    writer.flush();
+    transaction.commit();
+  }
+  EXPECT_EQ(test::sql_int(path, "SELECT count(*) FROM events"), 100);
+  EXPECT_EQ(test::sql_int(path, "SELECT count(DISTINCT log_event_id) FROM events"), 100);
+  EXPECT_EQ(test::sql_text(path, "SELECT log_event_id FROM events WHERE seq = 100"), "id99");
+  EXPECT_EQ(test::sql_int(path, "SELECT count(*) FROM events WHERE ingest_id = 7"), 100);
 }
 
 TEST(IngestLog, MarksStaleRunningIngestsInterrupted) {
