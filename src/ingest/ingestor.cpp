@@ -11,7 +11,6 @@
 #include "ingest/input_reader.h"
 #include "ingest/otlp_parser.h"
 #include "ingest/pipeline.h"
-#include "store/bulk_load.h"
 #include "store/employee_directory.h"
 #include "store/event_writer.h"
 #include "store/ingest_log.h"
@@ -107,7 +106,6 @@ struct Ingestor::Impl {
   IngestReport ingest_stream(ByteSource& source, std::string_view source_name, std::string_view path,
                              int64_t size, const ProgressCallback& progress) {
     std::lock_guard lock(mutex);
-    store::BulkLoadScope bulk_load(db);
     return logged(source_name, path, size, [&](IngestReport& report, auto& begin, auto& commit) {
       ChunkReader reader(source, 1 << 20);
       PipelineOptions options;
