@@ -1,8 +1,9 @@
-import { Component, type ReactNode, Suspense, useEffect } from 'react';
+import { Component, type ReactNode, useEffect } from 'react';
 
 import { FilterBar } from './components/FilterBar';
 import { Link } from './components/Link';
-import { LoadingMessage } from './components/Panel';
+import { ErrorMessage, LoadingMessage } from './components/Panel';
+import { type LazyComponent, useLazyComponent } from './lazyComponent';
 import { matchPath, useLocation } from './router';
 import { DETAIL_PAGES, NAV_PAGES } from './routes';
 import { setTheme, useTheme } from './state/theme';
@@ -54,24 +55,32 @@ function NotFound() {
   );
 }
 
-function resolvePage(pathname: string) {
+type PageParams = { params: Record<string, string> };
+
+function resolvePage(pathname: string): { section: string | null; title: string; page?: LazyComponent<PageParams>; params: Record<string, string> } {
   const normalised = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   const nav = NAV_PAGES.find((p) => p.path === normalised);
-  if (nav) return { section: nav.path, title: nav.title, element: <nav.page /> };
+  if (nav) return { section: nav.path, title: nav.title, page: nav.page as LazyComponent<PageParams>, params: {} };
   for (const detail of DETAIL_PAGES) {
     const params = matchPath(detail.path, normalised);
     if (params) {
       const section = NAV_PAGES.find((p) => p.path === detail.section);
-      return { section: detail.section, title: section?.title ?? '', element: <detail.page params={params} /> };
+      return { section: detail.section, title: section?.title ?? '', page: detail.page, params };
     }
   }
-  return { section: null, title: 'Not found', element: <NotFound /> };
+  return { section: null, title: 'Not found', params: {} };
+}
+
+function PageSlot({ page, params }: { page: LazyComponent<PageParams>; params: Record<string, string> }) {
+  const { Component: Page, error } = useLazyComponent(page);
+  if (error) return <ErrorMessage error={error} onRetry={() => window.location.reload()} />;
+  return Page ? <Page params={params} /> : <LoadingMessage />;
 }
 
 export function App() {
   const { pathname } = useLocation();
   const filterQuery = useFilterQuery();
-  const { section, title, element } = resolvePage(pathname);
+  const { section, title, page, params } = resolvePage(pathname);
 
   useEffect(() => {
     document.title = `${title} · ccanalytics`;
@@ -116,9 +125,7 @@ export function App() {
           <FilterBar />
         </header>
         <main id="main" tabIndex={-1}>
-          <PageErrorBoundary key={pathname}>
-            <Suspense fallback={<LoadingMessage />}>{element}</Suspense>
-          </PageErrorBoundary>
+          <PageErrorBoundary key={pathname}>{page ? <PageSlot page={page} params={params} /> : <NotFound />}</PageErrorBoundary>
         </main>
       </div>
     </div>

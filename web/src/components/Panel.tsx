@@ -1,4 +1,6 @@
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useEffect, useId } from 'react';
+
+import { preloadCharts } from '../charts/Chart';
 
 import type { QueryState } from './queryState';
 
@@ -28,6 +30,9 @@ export function Panel<T>({
 }: PanelProps<T>) {
   const headingId = useId();
   const { data, error } = query;
+  // Panels mount in the same commit as their page's requests go out: loading the chart library
+  // from here compiles it while the answers are on their way, not before the requests leave.
+  useEffect(preloadCharts, []);
   let status: 'loading' | 'error' | 'empty' | 'ready';
   let body: ReactNode;
   if (error) {

@@ -7,7 +7,7 @@ import { mockApi } from '../test/mockApi';
 import { renderWithQueries, setUrl } from '../test/render';
 import OverviewPage from './OverviewPage';
 
-vi.mock('../charts/Chart', () => ({ Chart: ChartStub }));
+vi.mock('../charts/Chart', () => ({ Chart: ChartStub, preloadCharts: () => undefined }));
 
 const NBSP = '\u00a0';
 const ALL = summary({

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 
-import { exportCsvUrl, useBreakdown, useSummary, useTimeseries } from '../api/queries';
+import { exportCsvUrl, useBreakdown, useOptionalBreakdown, useSummary, useTimeseries } from '../api/queries';
 import { Chart } from '../charts/Chart';
 import { barOption, timeOption } from '../charts/options';
 import { colourFor, SEMANTIC } from '../charts/palette';
@@ -20,7 +20,7 @@ export default function ReliabilityPage() {
   const overTime = useTimeseries(bucket, filters, 'status_code', 8);
   const byModel = useBreakdown('model', filters, 'api_errors');
   const byStatus = useBreakdown('status_code', filters, 'api_errors');
-  const byAttempt = useBreakdown('attempt', filters, 'api_errors');
+  const byAttempt = useOptionalBreakdown('attempt', filters, 'api_errors');
   const statusKeys = useMemo(() => (overTime.data?.series ?? []).map((s) => s.key).sort(), [overTime.data]);
   const isEmpty = (d: { rows: unknown[] }) => d.rows.length === 0;
 
@@ -83,7 +83,14 @@ export default function ReliabilityPage() {
           )}
         </Panel>
 
-        <Panel title="Attempts" subtitle="API errors by retry attempt" query={byAttempt} isEmpty={isEmpty} span={6}>
+        <Panel
+          title="Attempts"
+          subtitle="API errors by retry attempt"
+          query={byAttempt}
+          isEmpty={isEmpty}
+          emptyText={byAttempt.unsupported ? 'This server cannot break API errors down by attempt.' : undefined}
+          span={6}
+        >
           {(data) => {
             const rows = [...data.rows].sort((a, b) => compareNatural(a.key, b.key));
             return (

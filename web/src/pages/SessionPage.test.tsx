@@ -7,7 +7,7 @@ import { mockApi } from '../test/mockApi';
 import { renderWithQueries } from '../test/render';
 import SessionPage from './SessionPage';
 
-vi.mock('../charts/Chart', () => ({ Chart: ChartStub }));
+vi.mock('../charts/Chart', () => ({ Chart: ChartStub, preloadCharts: () => undefined }));
 
 const SESSION = {
   session_id: 's-1',

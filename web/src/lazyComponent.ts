@@ -1,0 +1,39 @@
+// Code splitting without Suspense. React reveals content that replaces a Suspense fallback no
+// sooner than 300 ms after the fallback appeared (to avoid flicker); for a dashboard whose pages
+// and charts arrive in well under that, the throttle would be most of the load time.
+
+import { type ComponentType, useEffect, useState } from 'react';
+
+export interface LazyComponent<P> {
+  load: () => Promise<ComponentType<P>>;
+  loaded?: ComponentType<P>;
+}
+
+export function lazyComponent<P>(importer: () => Promise<{ default: ComponentType<P> }>): LazyComponent<P> {
+  const lazy: LazyComponent<P> = {
+    load: () =>
+      importer().then((module) => {
+        lazy.loaded = module.default;
+        return module.default;
+      }),
+  };
+  return lazy;
+}
+
+// The component once its code has arrived (undefined until then), or the error that stopped it.
+export function useLazyComponent<P>(lazy: LazyComponent<P>): { Component?: ComponentType<P>; error?: Error } {
+  const [, setArrivals] = useState(0);
+  const [error, setError] = useState<Error>();
+  useEffect(() => {
+    if (lazy.loaded) return undefined;
+    let current = true;
+    lazy.load().then(
+      () => current && setArrivals((n) => n + 1),
+      (e: unknown) => current && setError(e instanceof Error ? e : new Error(String(e))),
+    );
+    return () => {
+      current = false;
+    };
+  }, [lazy]);
+  return { Component: lazy.loaded, error };
+}
