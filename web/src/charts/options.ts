@@ -216,9 +216,9 @@ export function calendarOption(options: {
 }): ChartOption {
   const { days, from, to, valueFormatter, metricLabel, theme } = options;
   const max = days.reduce((m, d) => Math.max(m, d.value), 0);
-  // Cells as large as the weeks of the range allow in a full-width panel.
+  // Cells as large as the weeks of the range allow in a half-width panel.
   const weeks = Math.ceil((Date.parse(to) - Date.parse(from)) / (7 * 86_400_000)) + 2;
-  const cell = Math.max(11, Math.min(30, Math.floor(1000 / weeks)));
+  const cell = Math.max(8, Math.min(30, Math.floor(540 / weeks)));
   const empty = theme === 'dark' ? '#1a2330' : '#eef2f6';
   return {
     tooltip: {

@@ -192,7 +192,8 @@ export default function ActivityPage() {
   const peaks = useMemo(() => {
     const cells = heatmap.data?.cells ?? [];
     const total = cells.reduce((sum, c) => sum + c[metric], 0);
-    return [...cells]
+    return cells
+      .filter((c) => c[metric] > 0)
       .sort((a, b) => b[metric] - a[metric])
       .slice(0, 6)
       .map((c) => ({ ...c, value: c[metric], share: total > 0 ? c[metric] / total : null }));
@@ -224,7 +225,13 @@ export default function ActivityPage() {
           )}
         </Panel>
 
-        <Panel title="Peak hours" subtitle={`busiest weekday hours by ${info.label.toLowerCase()}`} query={heatmap} span={4}>
+        <Panel
+          title="Peak hours"
+          subtitle={`busiest weekday hours by ${info.label.toLowerCase()}`}
+          query={heatmap}
+          isEmpty={() => peaks.length === 0}
+          span={4}
+        >
           {() => (
             <ol className="peaks">
               {peaks.map((p) => (

@@ -82,7 +82,7 @@ export default function UserPage({ params }: { params: Record<string, string> })
               subtitle="days with activity, UTC"
               query={user}
               isEmpty={(u) => u.calendar.length === 0}
-              span={12}
+              span={6}
               actions={
                 <Segmented
                   label="Calendar metric"
@@ -138,7 +138,7 @@ export default function UserPage({ params }: { params: Record<string, string> })
               )}
             </Panel>
 
-            <Panel title="Recent sessions" query={sessions} isEmpty={(d) => d.total === 0} span={12}>
+            <Panel title="Recent sessions" query={sessions} isEmpty={(d) => d.total === 0} span={6}>
               {(data) => (
                 <DataTable
                   caption="Recent sessions"
