@@ -122,7 +122,7 @@ void write_event(JsonWriter& json, const Snapshot& snapshot, const engine::Event
     if (!std::isnan(value)) json.key(name).value(value);
   };
   json.begin_object();
-  json.key("t").value(format_rfc3339_ms(event.time_ms));
+  json.key("t").time_value(event.time_ms);
   json.key("event").value(d.event_name.value(event.event_name));
   text("model", d.model, event.model);
   text("tool", d.tool, event.tool);
@@ -189,7 +189,7 @@ void write_points(JsonWriter& json, const std::vector<int64_t>& starts,
                   const std::vector<engine::MetricSet>& points) {
   json.begin_array();
   for (size_t i = 0; i < points.size(); ++i) {
-    json.begin_object().key("t").value(format_rfc3339_s(starts[i]));
+    json.begin_object().encoded_key("\"t\":").time_value(starts[i], false);
     write_metrics(json, points[i]);
     json.end_object();
   }

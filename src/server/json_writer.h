@@ -16,6 +16,8 @@ class JsonWriter {
   JsonWriter& begin_array();
   JsonWriter& end_array();
   JsonWriter& key(std::string_view name);
+  // A key already in JSON form with its colon, such as "\"events\":" (hot loops precompute them).
+  JsonWriter& encoded_key(std::string_view quoted_with_colon);
 
   JsonWriter& value(std::string_view text);
   JsonWriter& value(const char* text) { return value(std::string_view(text)); }
@@ -30,6 +32,8 @@ class JsonWriter {
     return maybe ? value(*maybe) : null();
   }
   JsonWriter& null();
+  // An instant as an RFC 3339 UTC string: with milliseconds, or whole seconds.
+  JsonWriter& time_value(int64_t epoch_ms, bool milliseconds = true);
   // Inserts already serialised JSON as one value.
   JsonWriter& raw(std::string_view json);
 

@@ -48,6 +48,23 @@ void check_path(std::string_view path) {
     throw ApiError(400, "invalid_path", "the request path is not acceptable");
 }
 
+// Large answers are written to the socket straight from the cached copy rather than copied into
+// the response first: an hourly timeseries is most of a megabyte.
+void send_shared(httplib::Response& response, std::shared_ptr<const CachedResponse> answer) {
+  constexpr size_t kCopyBelow = 64 << 10;
+  if (answer->body.size() < kCopyBelow) {
+    response.set_content(answer->body, answer->content_type);
+    return;
+  }
+  const size_t length = answer->body.size();
+  const std::string content_type = answer->content_type;
+  response.set_content_provider(
+      length, content_type,
+      [answer = std::move(answer)](size_t offset, size_t size, httplib::DataSink& sink) {
+        return sink.write(answer->body.data() + offset, size);
+      });
+}
+
 void send_error(httplib::Response& response, int status, std::string_view code,
                 std::string_view message) {
   response.status = status;
@@ -253,7 +270,7 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
   if (spec.cached) {
     // Only answers that succeeded are cached, so a hit needs no validation.
     if (auto hit = cache_.find(request.target, engine_->version())) {
-      response.set_content(hit->body, hit->content_type);
+      send_shared(response, std::move(hit));
       return true;
     }
     const QueryParams params(request, spec);
@@ -262,8 +279,9 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
     auto cached = std::make_shared<CachedResponse>(
         CachedResponse{std::move(answer.body), std::string(answer.content_type)});
     if (cached->content_type == "application/json") cached->content_type = kJsonType;
-    response.set_content(cached->body, cached->content_type);
-    cache_.store(request.target, snapshot->version, std::move(cached));
+    std::shared_ptr<const CachedResponse> shared = std::move(cached);
+    cache_.store(request.target, snapshot->version, shared);
+    send_shared(response, std::move(shared));
     return false;
   }
   const QueryParams params(request, spec);
