@@ -1,0 +1,248 @@
+// The engine's own behaviour: incremental refreshes, directory reloads, concurrency, edge cases.
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "engine/breakdown.h"
+#include "engine/distinct_counter.h"
+#include "engine/facets.h"
+#include "engine/heatmap.h"
+#include "engine/latency.h"
+#include "engine/metric_check.h"
+#include "engine/random_store.h"
+#include "engine/sessions.h"
+#include "engine/summary.h"
+#include "engine/temp_store.h"
+#include "engine/timeseries.h"
+#include "engine/users.h"
+
+namespace cca::engine {
+namespace {
+
+using testing::StoredEvent;
+
+StoredEvent event(int64_t time_ms, const std::string& session, const std::string& user,
+                  const std::string& name = "user_prompt") {
+  StoredEvent e;
+  e.time_ms = time_ms;
+  e.event_name = name;
+  e.session_id = session;
+  e.user = user;
+  return e;
+}
+
+// Two answers of the engine agree: counts exactly, sums to 1e-9 relative.
+void expect_same(const MetricSet& a, const MetricSet& b, const std::string& context) {
+  testing::SqlMetrics as_sql;
+  as_sql.events = static_cast<int64_t>(a.events);
+  as_sql.sessions = static_cast<int64_t>(a.sessions);
+  as_sql.users = static_cast<int64_t>(a.users);
+  as_sql.user_prompts = static_cast<int64_t>(a.count(EventKind::kUserPrompt));
+  as_sql.api_requests = static_cast<int64_t>(a.count(EventKind::kApiRequest));
+  as_sql.api_errors = static_cast<int64_t>(a.count(EventKind::kApiError));
+  as_sql.tool_decisions = static_cast<int64_t>(a.count(EventKind::kToolDecision));
+  as_sql.tool_results = static_cast<int64_t>(a.count(EventKind::kToolResult));
+  as_sql.accepted_decisions = static_cast<int64_t>(a.accepted_decisions);
+  as_sql.successful_results = static_cast<int64_t>(a.successful_results);
+  as_sql.input_tokens = a.input_tokens;
+  as_sql.output_tokens = a.output_tokens;
+  as_sql.cache_read_tokens = a.cache_read_tokens;
+  as_sql.cache_creation_tokens = a.cache_creation_tokens;
+  as_sql.cost_usd = a.cost_usd;
+  testing::expect_same_metrics(as_sql, b, context);
+}
+
+TEST(EngineTest, EmptyStoreAnswersEmpty) {
+  testing::TempStore store;
+  Engine engine(store.path());
+  const auto snapshot = engine.snapshot();
+  EXPECT_EQ(0u, snapshot->events);
+  const Summary summary = summarize(*snapshot, {});
+  EXPECT_EQ(0u, summary.metrics.events);
+  EXPECT_FALSE(summary.first_event_ms.has_value());
+  EXPECT_TRUE(breakdown(*snapshot, {}, Dimension::kModel).empty());
+  EXPECT_TRUE(timeseries(*snapshot, {}, Bucket::kDay).points.empty());
+  EXPECT_EQ(168u, heatmap(*snapshot, {}).size());
+  EXPECT_EQ(0u, list_sessions(*snapshot, {}, {SessionField::kStart}, 10, 0).total);
+  EXPECT_EQ(0u, list_users(*snapshot, {}, {UserField::kEmail}, 10, 0).total);
+  EXPECT_TRUE(latency(*snapshot, {}, LatencyBy::kTool).empty());
+  EXPECT_TRUE(facets(*snapshot, {}).email.empty());
+  EXPECT_FALSE(engine.refresh()) << "nothing changed";
+}
+
+TEST(EngineTest, RefreshesAddUpToWhatAFreshLoadSees) {
+  testing::TempStore store;
+  store::Database db(store.path());
+  testing::StoreWriter writer(db);
+  const testing::RandomHistory history = testing::make_random_history(99, 30);
+  const auto& events = history.events;
+  writer.replace_directory(history.directory);
+  writer.insert({events.begin(), events.begin() + events.size() / 2});
+  Engine live(store.path());
+  const uint64_t first_version = live.version();
+  // In-order appends, then rows older than everything loaded.
+  writer.insert({events.begin() + events.size() * 3 / 4, events.end()});
+  EXPECT_TRUE(live.refresh());
+  writer.insert({events.begin() + events.size() / 2, events.begin() + events.size() * 3 / 4});
+  EXPECT_TRUE(live.refresh());
+  EXPECT_FALSE(live.refresh());
+  EXPECT_EQ(first_version + 2, live.version());
+
+  Engine fresh(store.path());
+  const auto a = live.snapshot();
+  const auto b = fresh.snapshot();
+  EXPECT_EQ(a->events, b->events);
+  EXPECT_EQ(events.size(), a->events);
+  std::mt19937_64 random(5);
+  for (int i = 0; i < 30; ++i) {
+    Filter filter;
+    filter.from_ms = events.front().time_ms + static_cast<int64_t>(random() % (10 * kMsPerDay));
+    filter.to_ms = *filter.from_ms + static_cast<int64_t>(random() % (5 * kMsPerDay));
+    if (i % 3 == 0) filter.model = {"claude-opus-4-6"};
+    const std::string context = "filter " + std::to_string(i);
+    expect_same(summarize(*b, filter).metrics, summarize(*a, filter).metrics, context);
+    const auto rows_a = breakdown(*a, filter, Dimension::kTool);
+    const auto rows_b = breakdown(*b, filter, Dimension::kTool);
+    ASSERT_EQ(rows_b.size(), rows_a.size());
+    for (size_t r = 0; r < rows_a.size(); ++r) {
+      EXPECT_EQ(rows_b[r].key, rows_a[r].key);
+      expect_same(rows_b[r].metrics, rows_a[r].metrics, context + " " + rows_a[r].key);
+    }
+  }
+}
+
+TEST(EngineTest, DirectoryLoadsRelabelEventsAlreadyLoaded) {
+  testing::TempStore store;
+  store::Database db(store.path());
+  testing::StoreWriter writer(db);
+  StoredEvent hinted = event(1'700'000'000'000, "s1", "ana@example.com");
+  hinted.practice_hint = "Data Engineering";
+  writer.insert({hinted, event(1'700'000'100'000, "s1", "ana@example.com"),
+                 event(1'700'000'200'000, "s2", "bo@example.com")});
+  Engine engine(store.path());
+  auto practices = breakdown(*engine.snapshot(), {}, Dimension::kPractice);
+  ASSERT_EQ(2u, practices.size());
+  EXPECT_EQ("Unknown", practices[0].key) << "an event without a hint";
+  EXPECT_EQ(2u, practices[0].metrics.events);
+  EXPECT_EQ("Data Engineering", practices[1].key);
+
+  writer.replace_directory({{"ANA@example.com", "Ana", "ML Engineering", "L4", "Poland"}});
+  EXPECT_TRUE(engine.refresh());
+  practices = breakdown(*engine.snapshot(), {}, Dimension::kPractice);
+  ASSERT_EQ(2u, practices.size());
+  EXPECT_EQ("ML Engineering", practices[0].key);
+  EXPECT_EQ(2u, practices[0].metrics.events);
+  EXPECT_EQ("Unknown", practices[1].key);
+  const auto levels = breakdown(*engine.snapshot(), {}, Dimension::kLevel);
+  ASSERT_EQ(2u, levels.size());
+  const auto profile = user_profile(*engine.snapshot(), {}, "Ana@Example.com");
+  ASSERT_TRUE(profile.has_value());
+  EXPECT_EQ("Ana", profile->row.full_name);
+  EXPECT_EQ("Poland", profile->row.location);
+
+  writer.replace_directory({});
+  EXPECT_TRUE(engine.refresh());
+  EXPECT_EQ("Data Engineering",
+            list_users(*engine.snapshot(), {}, {UserField::kEmail, Metric::kEvents, true}, 10, 0)
+                .rows[0]
+                .practice)
+      << "without a directory row, a user shows the hint of their newest event that has one";
+}
+
+TEST(EngineTest, QueriesDuringRefreshesSeeWholeSnapshots) {
+  testing::TempStore store;
+  store::Database db(store.path());
+  testing::StoreWriter writer(db);
+  const testing::RandomHistory history = testing::make_random_history(3, 60);
+  const auto& events = history.events;
+  const size_t batches = 20;
+  std::set<uint64_t> prefix_totals = {0};
+  for (size_t b = 1; b <= batches; ++b) prefix_totals.insert(events.size() * b / batches);
+  Engine engine(store.path());
+
+  std::atomic<bool> done{false};
+  std::atomic<int> violations{0}, queries{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      uint64_t last = 0;
+      while (!done.load()) {
+        const auto snapshot = engine.snapshot();
+        const Summary summary = summarize(*snapshot, {});
+        uint64_t by_type = 0;
+        for (const auto& row : breakdown(*snapshot, {}, Dimension::kEventType))
+          by_type += row.metrics.events;
+        uint64_t by_hour = 0;
+        for (const auto& point : timeseries(*snapshot, {}, Bucket::kHour).points)
+          by_hour += point.events;
+        const uint64_t events_seen = summary.metrics.events;
+        if (events_seen != snapshot->events || by_type != events_seen || by_hour != events_seen ||
+            !prefix_totals.count(events_seen) || events_seen < last)
+          ++violations;
+        last = events_seen;
+        ++queries;
+      }
+    });
+  }
+  for (size_t b = 0; b < batches; ++b) {
+    writer.insert({events.begin() + events.size() * b / batches,
+                   events.begin() + events.size() * (b + 1) / batches});
+    engine.refresh();
+  }
+  done = true;
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(0, violations.load());
+  EXPECT_GT(queries.load(), 0);
+  EXPECT_EQ(events.size(), engine.snapshot()->events);
+}
+
+std::string label(uint32_t i) {
+  return std::string("v").append(std::to_string(i));
+}
+
+TEST(EngineTest, DictionaryReadsWhileAWriterInterns) {
+  Dictionary dictionary;
+  constexpr uint32_t kValues = 200'000;  // past several block boundaries
+  std::atomic<bool> done{false};
+  std::atomic<int> wrong{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      const uint32_t size = dictionary.size();
+      for (uint32_t code = 1; code < size; code += 997)
+        if (dictionary.value(code) != label(code)) ++wrong;
+      if (const auto found = dictionary.find(label(size / 2)); size > 2 && !found) ++wrong;
+    }
+  });
+  for (uint32_t i = 1; i < kValues; ++i) ASSERT_EQ(i, dictionary.intern(label(i)));
+  done = true;
+  reader.join();
+  EXPECT_EQ(0, wrong.load());
+  EXPECT_EQ(kValues, dictionary.size());
+  EXPECT_EQ(17u, dictionary.intern("v17"));
+  EXPECT_EQ(Dictionary::kAbsent, dictionary.intern(""));
+}
+
+TEST(EngineTest, DistinctCounterCountsPairsOnceInEveryMode) {
+  std::mt19937_64 random(11);
+  // Small spaces use a bitset, large ones the per-entity last group and a hash set of pairs.
+  for (const auto& [groups, entities] :
+       {std::pair<size_t, size_t>{16, 1000}, std::pair<size_t, size_t>{50'000, 2'000}}) {
+    DistinctCounter counter(groups, entities);
+    std::set<std::pair<uint32_t, uint32_t>> seen;
+    for (int i = 0; i < 200'000; ++i) {
+      // Mostly an entity stays in its group for a while; sometimes it moves and comes back.
+      const auto entity = static_cast<uint32_t>(random() % entities);
+      const auto group =
+          static_cast<uint32_t>((entity * 7 + (random() % 3 == 0 ? random() : 0)) % groups);
+      EXPECT_EQ(seen.insert({group, entity}).second, counter.mark(group, entity));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cca::engine
