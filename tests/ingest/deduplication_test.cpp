@@ -32,9 +32,10 @@ TEST_F(Deduplication, TheSameIdTwiceInOneFileIsStoredOnce) {
 TEST_F(Deduplication, ReingestingAFileChangesNothing) {
   std::string jsonl;
   for (int i = 0; i < 50; ++i) {
-    json attributes = base_attributes("api_request", "s" + std::to_string(i % 7));
+    json attributes = base_attributes("api_request", std::string("s") + std::to_string(i % 7));
     attributes["cost_usd"] = std::to_string(0.01 * i);
-    jsonl += batch_line({log_event("id" + std::to_string(i), 1000 + i, message(attributes))}) + "\n";
+    const std::string id = std::string("id") + std::to_string(i);
+    jsonl += batch_line({log_event(id, 1000 + i, message(attributes))}) + "\n";
   }
   test::write_file(dir_.file("a.jsonl"), jsonl);
   {
