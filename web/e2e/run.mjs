@@ -212,6 +212,28 @@ async function timedFilterChange(page, baseUrl, change, practice) {
   redraws.push(performance.now() - started);
 }
 
+// CSV exports: the API's for a view it has, the rows on screen for one it has not.
+async function testExports(page, baseUrl) {
+  await page.goto(`${baseUrl}/models`);
+  await waitForData(page);
+  const href = await page.getByRole('region', { name: 'All models' }).getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+  const csv = await fetch(`${baseUrl}${href}`).then((r) => r.text());
+  const models = await api(baseUrl, '/api/v1/breakdown?by=model');
+  equal(csv.trim().split('\n').length, models.rows.length + 1, 'models CSV export has a header and a row per model');
+
+  await page.goto(`${baseUrl}/teams`);
+  await waitForData(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('region', { name: 'Practice × level' }).getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const matrix = await readFile(await download.path(), 'utf8');
+  const practices = await api(baseUrl, '/api/v1/breakdown?by=practice');
+  const lines = matrix.trim().split('\r\n');
+  equal(lines.length, practices.rows.length + 1, 'practice × level CSV has a header and a row per practice');
+  check(lines[0].startsWith('Practice,L1,'), `practice × level CSV header (${lines[0]})`);
+}
+
 async function testSessionDrillDown(page, baseUrl) {
   await openPage(page, baseUrl, 'sessions', '/sessions');
   await screenshot(page, 'sessions');
@@ -286,7 +308,7 @@ async function main() {
       ],
     });
     await mkdir(screenshotsDir, { recursive: true });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', acceptDownloads: true });
     const page = await context.newPage();
     const consoleErrors = [];
     page.on('console', (message) => {
@@ -304,15 +326,18 @@ async function main() {
         await screenshot(page, name);
       });
     }
+    await step('CSV exports', () => testExports(page, baseUrl));
     await step('session drill-down', () => testSessionDrillDown(page, baseUrl));
     await step('user page', () => testUserPage(page, baseUrl));
 
     await step('keyboard', async () => {
       // The first Tab reaches the skip link, which leads to the content.
       await page.goto(`${baseUrl}/`);
+      await waitForData(page);
       await page.keyboard.press('Tab');
       equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content', 'first Tab stop');
-      await waitForData(page);
+      await page.keyboard.press('Enter');
+      equal(await page.evaluate(() => document.activeElement?.id), 'main', 'the skip link moves focus to the content');
     });
     await step('dark theme', async () => {
       await page.getByRole('button', { name: 'Switch to dark theme' }).click();

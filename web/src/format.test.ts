@@ -61,6 +61,8 @@ describe('formatUsdFine', () => {
     expect(formatUsdFine(0.071)).toBe('$0.0710');
     expect(formatUsdFine(0.0033)).toBe('$0.0033');
     expect(formatUsdFine(2.5)).toBe('$2.50');
+    expect(formatUsdFine(0.000012)).toBe('$0.000012');
+    expect(formatUsdFine(0)).toBe('$0.00');
   });
 });
 

@@ -45,10 +45,11 @@ export function formatUsd(value: number | null | undefined): string {
   return usdWhole.format(value);
 }
 
-// One request's cost, where cents are too coarse: $0.0710.
+// One request's cost, where cents are too coarse: $0.0710 (and $0.000012 below a hundredth of a cent).
 export function formatUsdFine(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
-  return Math.abs(value) < 1 ? `$${value.toFixed(4)}` : formatUsd(value);
+  if (value === 0 || Math.abs(value) < 0.0001 || Math.abs(value) >= 1) return formatUsd(value);
+  return `$${value.toFixed(4)}`;
 }
 
 // $1.2M for chart axes, where width is scarce.
