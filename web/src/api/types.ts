@@ -77,16 +77,18 @@ export interface Heatmap {
   cells: HeatmapCell[];
 }
 
+// A row covers the session's events that match the filters: with none matching (a detail asked
+// for under filters) the times are null, and attributes the first event lacks are null.
 export interface SessionRow extends Metrics {
   session_id: string;
-  email: string;
-  practice: string;
-  level: string;
-  location: string;
-  terminal: string;
-  start: string;
-  end: string;
-  duration_s: number;
+  email: string | null;
+  practice: string | null;
+  level: string | null;
+  location: string | null;
+  terminal: string | null;
+  start: string | null;
+  end: string | null;
+  duration_s: number | null;
 }
 
 export interface SessionList {

@@ -62,8 +62,13 @@ function describe(e: SessionEvent): string {
   }
 }
 
+// Offsets count from the first event shown (the session's first matching event).
+function startOf(session: SessionDetail): number {
+  return Date.parse(session.start ?? session.events[0]?.t ?? '');
+}
+
 function timelineOption(session: SessionDetail): ChartOption {
-  const start = Date.parse(session.start);
+  const start = startOf(session);
   const lanes = KINDS.map((k) => k.label);
   return {
     grid: { left: 8, right: 16, top: 28, bottom: 8 },
@@ -95,7 +100,7 @@ function timelineOption(session: SessionDetail): ChartOption {
 
 function Timeline({ session }: { session: SessionDetail }) {
   const [hidden, setHidden] = useState<Set<string>>(new Set());
-  const start = Date.parse(session.start);
+  const start = startOf(session);
   const counts = useMemo(() => {
     const map = new Map<string, number>();
     for (const e of session.events) map.set(e.event, (map.get(e.event) ?? 0) + 1);
@@ -162,9 +167,13 @@ export default function SessionPage({ params }: { params: Record<string, string>
       <PageHeader title="Session">
         {session.data ? (
           <>
-            <Link href={`/users/${encodeURIComponent(session.data.email)}${filterQuery}`}>{session.data.email}</Link> ·{' '}
-            {session.data.practice} · {session.data.terminal} · {formatDateTime(session.data.start)} to{' '}
-            {formatDateTime(session.data.end)}
+            {session.data.email ? (
+              <Link href={`/users/${encodeURIComponent(session.data.email)}${filterQuery}`}>{session.data.email}</Link>
+            ) : (
+              'unknown user'
+            )}
+            {[session.data.practice, session.data.terminal].filter(Boolean).map((part) => ` · ${part}`)} ·{' '}
+            {formatDateTime(session.data.start)} to {formatDateTime(session.data.end)}
           </>
         ) : null}
       </PageHeader>

@@ -43,7 +43,7 @@ export default function SessionsPage() {
       label: 'User',
       value: (r) => r.email,
       sortable: false,
-      render: (r) => <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`}>{r.email}</Link>,
+      render: (r) => (r.email ? <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`}>{r.email}</Link> : '–'),
     },
     { key: 'practice', label: 'Practice', value: (r) => r.practice, sortable: false },
     { key: 'terminal', label: 'Terminal', value: (r) => r.terminal, sortable: false },

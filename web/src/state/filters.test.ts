@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { activeFilterCount, filterParams, filtersFromSearch, NO_FILTERS, selectValue, withFilters } from './filters';
+import { filterParams, filtersFromSearch, NO_FILTERS, selectValue, withFilters } from './filters';
 
 describe('filters in the URL', () => {
   it('reads dates and comma-separated lists', () => {
@@ -49,11 +49,6 @@ describe('filters in the URL', () => {
     expect(next.get('level')).toBe('L3');
     expect(next.get('split')).toBe('practice');
     expect(next.get('offset')).toBeNull();
-  });
-
-  it('counts active filters, the date range as one', () => {
-    expect(activeFilterCount(NO_FILTERS)).toBe(0);
-    expect(activeFilterCount({ ...NO_FILTERS, from: '2026-01-01', to: '2026-01-02', model: ['m'] })).toBe(2);
   });
 });
 

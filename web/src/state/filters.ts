@@ -82,11 +82,6 @@ export function withFilters(search: URLSearchParams, filters: Filters, reset: st
   return next;
 }
 
-export function activeFilterCount(filters: Filters): number {
-  const dates = filters.from || filters.to ? 1 : 0;
-  return dates + LIST_FILTER_KEYS.filter((key) => filters[key].length > 0).length;
-}
-
 export function toggleValue(values: string[], value: string): string[] {
   return values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
 }
