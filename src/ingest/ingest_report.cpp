@@ -11,6 +11,7 @@ void IngestReport::merge(const IngestReport& other) {
   duplicates += other.duplicates;
   rejected_events += other.rejected_events;
   rejected_lines += other.rejected_lines;
+  employees += other.employees;
   for (const auto& [reason, count] : other.rejected_by_reason) rejected_by_reason[reason] += count;
   seconds += other.seconds;
 }

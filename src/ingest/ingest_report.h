@@ -15,6 +15,7 @@ struct IngestReport {
   uint64_t duplicates = 0;
   uint64_t rejected_events = 0;
   uint64_t rejected_lines = 0;
+  uint64_t employees = 0;  // directory rows loaded (employee CSV ingests)
   std::map<std::string, uint64_t> rejected_by_reason;  // reason code -> count
   double seconds = 0;
 

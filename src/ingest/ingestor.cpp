@@ -64,8 +64,8 @@ struct Ingestor::Impl {
   }
 
   store::IngestCounts counts_of(const IngestReport& report) const {
-    return {report.lines, report.accepted, report.duplicates, report.rejected_events,
-            report.rejected_lines, 0};
+    return {report.lines,           report.accepted,       report.duplicates,
+            report.rejected_events, report.rejected_lines, report.employees};
   }
 
   // Runs `body` (which writes inside transactions it opens with begin()) and records the ingest
@@ -178,6 +178,7 @@ size_t Ingestor::load_employees_csv(std::string_view csv, std::string_view sourc
                                         }
                                         commit();
                                         r.bytes = csv.size();
+                                        r.employees = parsed.employees.size();
                                         return std::string();
                                       });
   (void)report;

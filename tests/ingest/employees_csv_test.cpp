@@ -64,6 +64,7 @@ TEST(EmployeesCsv, LoadingReplacesTheDirectoryAndBumpsItsVersion) {
                                         "test"),
             2u);
   EXPECT_EQ(test::sql_int(db, "SELECT value FROM meta WHERE key = 'directory_version'"), 1);
+  EXPECT_EQ(test::sql_int(db, "SELECT employees FROM ingests ORDER BY id DESC LIMIT 1"), 2);
   EXPECT_EQ(ingestor.load_employees_csv("email,full_name,practice,level,location\n"
                                         "a@x.com,A,Backend,L3,Canada\n",
                                         "test"),
