@@ -18,6 +18,7 @@ DistinctCounter::DistinctCounter(size_t groups, size_t entities) : entities_(ent
     bits_.assign((groups * entities + 63) / 64 + 1, 0);
   } else {
     last_group_.assign(entities, kNone);
+    last_entity_.assign(groups, kNone);
     moved_.assign(entities, 0);
     pairs_.assign(1024, kEmpty);
   }

@@ -9,10 +9,10 @@ namespace cca::engine {
 // Counts distinct entities (sessions, users) per group in one pass over rows: mark(group, entity)
 // is true the first time a pair is seen.
 //
-// Small group x entity spaces use a bitset. Large ones track each entity's last group: consecutive
-// rows of an entity in the same group (the common case: a session stays in one time bucket, one
-// user, one practice) cost one array read, and only entities that move between groups go through
-// a hash set of pairs.
+// Small group x entity spaces use a bitset. Large ones track each group's last entity and each
+// entity's last group: an entity seen again in the group it was last in (a session in its user's
+// group) or a group seeing its last entity again (a user in a session's group) costs an array
+// read, and only the rest goes through a hash set of pairs.
 class DistinctCounter {
  public:
   DistinctCounter(size_t groups, size_t entities);
@@ -26,6 +26,9 @@ class DistinctCounter {
       word |= mask;
       return true;
     }
+    uint32_t& last_entity = last_entity_[group];
+    if (last_entity == entity) return false;
+    last_entity = entity;
     uint32_t& last = last_group_[entity];
     if (last == group) return false;
     return mark_moved(group, entity, last);
@@ -45,6 +48,7 @@ class DistinctCounter {
   // Pair mode. An entity seen in a single group so far lives only in last_group_; on its first
   // move its first pair joins the set, which from then on answers for it.
   std::vector<uint32_t> last_group_;
+  std::vector<uint32_t> last_entity_;  // by group
   std::vector<uint8_t> moved_;
   std::vector<uint64_t> pairs_;  // open addressing, kEmpty marks a free slot
   size_t pair_count_ = 0;

@@ -8,21 +8,28 @@
 namespace cca::engine {
 namespace {
 
+// Who and where a session is: the attributes of its first matching event.
+struct Identity {
+  uint32_t user = 0, practice_hint = 0, terminal = 0;
+
+  static Identity of(const Cell& cell) { return {cell.user, cell.practice_hint, cell.terminal}; }
+};
+
 struct SessionSpan {
   bool seen = false;
-  Cell first;  // identity: user, practice hint, terminal
+  Identity identity;
   int64_t start_ms = 0, end_ms = 0;
 };
 
-SessionRow make_row(const Snapshot& snapshot, uint32_t session, const Cell& first,
+SessionRow make_row(const Snapshot& snapshot, uint32_t session, const Identity& identity,
                     const MetricSet& metrics) {
   const Dictionaries& d = snapshot.dict();
-  const uint32_t user = first.user;
-  const uint32_t terminal = first.terminal;
+  const uint32_t user = identity.user;
+  const uint32_t terminal = identity.terminal;
   SessionRow row;
   row.session_id = d.session.value(session);
   row.email = d.user.value(user);
-  row.practice = d.practice.value(snapshot.practice_of(first));
+  row.practice = d.practice.value(snapshot.practice_of(user, identity.practice_hint));
   row.level = d.level.value(snapshot.users[user].level);
   row.location = d.location.value(snapshot.users[user].location);
   if (terminal != Dictionary::kAbsent) row.terminal = std::string(d.terminal.value(terminal));
@@ -68,7 +75,7 @@ SessionsPage list_sessions(const Snapshot& snapshot, const Filter& filter,
     SessionSpan& span = spans[cell.session];
     if (!span.seen) {
       span.seen = true;
-      span.first = cell;
+      span.identity = Identity::of(cell);
       span.start_ms = cell.first_ms;
       span.end_ms = cell.last_ms;
     }
@@ -98,7 +105,7 @@ SessionsPage list_sessions(const Snapshot& snapshot, const Filter& filter,
   for (size_t i = offset; i < page_end; ++i) {
     const uint32_t session = candidates[i].session;
     const SessionSpan& span = spans[session];
-    SessionRow row = make_row(snapshot, session, span.first, metrics[session]);
+    SessionRow row = make_row(snapshot, session, span.identity, metrics[session]);
     row.start_ms = span.start_ms;
     row.end_ms = span.end_ms;
     page.rows.push_back(std::move(row));
@@ -134,7 +141,7 @@ std::optional<SessionDetail> session_detail(const Snapshot& snapshot, const Filt
     }
   }
   if (!identity) return std::nullopt;
-  detail.row = make_row(snapshot, *code, *identity, metrics[0]);
+  detail.row = make_row(snapshot, *code, Identity::of(*identity), metrics[0]);
   if (!detail.events.empty()) {
     detail.row.start_ms = detail.events.front().time_ms;
     detail.row.end_ms = detail.events.back().time_ms;

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "common/time_util.h"
-#include "engine/grouped_metrics.h"
 #include "engine/query_error.h"
 #include "engine/scan.h"
 
@@ -30,6 +29,42 @@ class BucketCursor {
   int64_t width_;
   int64_t end_;
   uint32_t index_ = 0;
+};
+
+// Metric sets per (series, bucket), filled in bucket order. A cell's bucket never goes back, so
+// "already counted in this bucket" is a stamp per series and entity rather than a set of pairs.
+class BucketedMetrics {
+ public:
+  BucketedMetrics(size_t series, size_t buckets, const Snapshot& snapshot)
+      : buckets_(buckets),
+        sessions_(snapshot.session_codes()),
+        users_(snapshot.user_codes()),
+        sets_(series * buckets),
+        session_stamp_(series * sessions_, 0),
+        user_stamp_(series * users_, 0) {}
+
+  void add(uint32_t series, uint32_t bucket, const Cell& cell) {
+    MetricSet& set = sets_[series * buckets_ + bucket];
+    set.add(cell);
+    const uint32_t stamp = bucket + 1;
+    uint32_t& session = session_stamp_[series * sessions_ + cell.session];
+    if (session != stamp) {
+      session = stamp;
+      ++set.sessions;
+    }
+    uint32_t& user = user_stamp_[series * users_ + cell.user];
+    if (user != stamp) {
+      user = stamp;
+      ++set.users;
+    }
+  }
+
+  std::vector<MetricSet> take() { return std::move(sets_); }
+
+ private:
+  size_t buckets_, sessions_, users_;
+  std::vector<MetricSet> sets_;
+  std::vector<uint32_t> session_stamp_, user_stamp_;
 };
 
 // The values of `split` with the most matching events, most first, ties by value.
@@ -116,11 +151,11 @@ Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket buc
   const RowFilter rows(snapshot, bounded);
   const auto bucket_count = static_cast<size_t>(buckets);
 
-  GroupedMetrics total(bucket_count, snapshot);
   {
+    BucketedMetrics total(1, bucket_count, snapshot);
     BucketCursor cursor(bucket, origin);
     scan_cells(snapshot, rows, choose_cells(rows, Needs::kNothing),
-               [&](const Cell& cell) { total.add(cursor.index_of(cell.first_ms), cell); });
+               [&](const Cell& cell) { total.add(0, cursor.index_of(cell.first_ms), cell); });
     result.points = total.take();
   }
   if (!split) return result;
@@ -130,14 +165,13 @@ Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket buc
   std::vector<uint32_t> series_of(dictionary.size(), UINT32_MAX);
   for (uint32_t i = 0; i < top.size(); ++i) series_of[top[i]] = i;
   const size_t series_count = std::max<size_t>(top.size(), 1);
-  GroupedMetrics by_series(bucket_count * series_count, snapshot);
+  BucketedMetrics by_series(series_count, bucket_count, snapshot);
   BucketCursor cursor(bucket, origin);
   with_dimension_key(snapshot, *split, [&](auto key_of) {
     scan_cells(snapshot, rows, choose_cells(rows, dimension_needs(*split)), [&](const Cell& cell) {
       const uint32_t index = cursor.index_of(cell.first_ms);
       const uint32_t series = series_of[key_of(cell)];
-      if (series != UINT32_MAX)
-        by_series.add(static_cast<uint32_t>(series * bucket_count + index), cell);
+      if (series != UINT32_MAX) by_series.add(series, index, cell);
     });
   });
   std::vector<MetricSet> flat = by_series.take();

@@ -431,6 +431,18 @@ std::string Server::metrics_text() {
       static_cast<unsigned long long>(cache_.hits()),
       static_cast<unsigned long long>(cache_.misses()));
   out += text;
+  size_t cells[engine::kCellIndexes] = {};
+  for (const auto& segment : snapshot->segments)
+    for (int index = 0; index < engine::kCellIndexes; ++index)
+      cells[index] += segment->cells[index].size();
+  std::snprintf(text, sizeof text,
+                "# HELP ccanalytics_cells Hourly pre-aggregated cells, by index.\n"
+                "# TYPE ccanalytics_cells gauge\n"
+                "ccanalytics_cells{index=\"all\"} %zu\n"
+                "ccanalytics_cells{index=\"model\"} %zu\n"
+                "ccanalytics_cells{index=\"tool\"} %zu\n",
+                cells[0], cells[1], cells[2]);
+  out += text;
   return out;
 }
 
