@@ -16,24 +16,26 @@ size_t slot_of(uint64_t pair, size_t mask) {
 DistinctCounter::DistinctCounter(size_t groups, size_t entities) : entities_(entities) {
   if (groups * entities <= kBitsetLimit) {
     bits_.assign((groups * entities + 63) / 64 + 1, 0);
-  } else {
-    last_group_.assign(entities, kNone);
-    last_entity_.assign(groups, kNone);
-    moved_.assign(entities, 0);
-    pairs_.assign(1024, kEmpty);
+    return;
   }
+  by_group_ = groups > entities;
+  const size_t sides = by_group_ ? groups : entities;
+  last_partner_.assign(sides, kNone);
+  spilled_.assign(sides, 0);
+  pairs_.assign(1024, kEmpty);
 }
 
-bool DistinctCounter::mark_moved(uint32_t group, uint32_t entity, uint32_t& last) {
+bool DistinctCounter::mark_new_partner(uint32_t group, uint32_t entity, uint32_t side,
+                                       uint32_t partner, uint32_t& last) {
   if (last == kNone) {
-    last = group;
+    last = partner;
     return true;
   }
-  if (!moved_[entity]) {
-    insert_pair(pack(last, entity));
-    moved_[entity] = 1;
+  if (!spilled_[side]) {
+    insert_pair(by_group_ ? pack(group, last) : pack(last, entity));
+    spilled_[side] = 1;
   }
-  last = group;
+  last = partner;
   return insert_pair(pack(group, entity));
 }
 

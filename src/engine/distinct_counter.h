@@ -6,13 +6,14 @@
 
 namespace cca::engine {
 
-// Counts distinct entities (sessions, users) per group in one pass over rows: mark(group, entity)
+// Counts distinct entities (sessions, users) per group in one pass over cells: mark(group, entity)
 // is true the first time a pair is seen.
 //
-// Small group x entity spaces use a bitset. Large ones track each group's last entity and each
-// entity's last group: an entity seen again in the group it was last in (a session in its user's
-// group) or a group seeing its last entity again (a user in a session's group) costs an array
-// read, and only the rest goes through a hash set of pairs.
+// Small group x entity spaces use a bitset. Large ones remember one side's last partner: with more
+// groups than entities (sessions counting their users) each group's last entity, otherwise (users
+// counting their sessions) each entity's last group. A pair met again while it is still the last
+// one costs an array read; a side that changes partner moves its pairs into a hash set, so the
+// set only holds what the common one-partner case does not.
 class DistinctCounter {
  public:
   DistinctCounter(size_t groups, size_t entities);
@@ -26,12 +27,11 @@ class DistinctCounter {
       word |= mask;
       return true;
     }
-    uint32_t& last_entity = last_entity_[group];
-    if (last_entity == entity) return false;
-    last_entity = entity;
-    uint32_t& last = last_group_[entity];
-    if (last == group) return false;
-    return mark_moved(group, entity, last);
+    const uint32_t side = by_group_ ? group : entity;
+    const uint32_t partner = by_group_ ? entity : group;
+    uint32_t& last = last_partner_[side];
+    if (last == partner) return false;
+    return mark_new_partner(group, entity, side, partner, last);
   }
 
  private:
@@ -39,17 +39,18 @@ class DistinctCounter {
   static constexpr uint64_t kEmpty = UINT64_MAX;
   static constexpr size_t kBitsetLimit = size_t{1} << 24;  // 2 MiB of bits
 
-  bool mark_moved(uint32_t group, uint32_t entity, uint32_t& last);
+  bool mark_new_partner(uint32_t group, uint32_t entity, uint32_t side, uint32_t partner,
+                        uint32_t& last);
   bool insert_pair(uint64_t pair);
   void grow();
 
   size_t entities_;
   std::vector<uint64_t> bits_;
-  // Pair mode. An entity seen in a single group so far lives only in last_group_; on its first
-  // move its first pair joins the set, which from then on answers for it.
-  std::vector<uint32_t> last_group_;
-  std::vector<uint32_t> last_entity_;  // by group
-  std::vector<uint8_t> moved_;
+  bool by_group_ = false;
+  // A side met with a single partner so far is known only from last_partner_; when it first
+  // changes partner its first pair joins the set, which from then on answers for it.
+  std::vector<uint32_t> last_partner_;
+  std::vector<uint8_t> spilled_;
   std::vector<uint64_t> pairs_;  // open addressing, kEmpty marks a free slot
   size_t pair_count_ = 0;
 };
