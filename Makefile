@@ -39,7 +39,7 @@ web: web-deps
 test-cpp: binary
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
-test-web: web-deps binary
+test-web: web binary
 	cd web && npm test
 
 bench: deps
