@@ -37,6 +37,12 @@ class JsonWriter {
   // Inserts already serialised JSON as one value.
   JsonWriter& raw(std::string_view json);
 
+  // For hot loops that format many fields at once: room for at most `bytes` more characters,
+  // written through the returned pointer, then end_raw() with the pointer past the last one.
+  // A comma is placed first when the next value needs one.
+  char* begin_raw(size_t bytes);
+  void end_raw(char* end);
+
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
   void reserve(size_t bytes) { out_.reserve(bytes); }
