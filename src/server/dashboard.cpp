@@ -37,9 +37,10 @@ void serve_dashboard(const httplib::Request& request, httplib::Response& respons
     send_asset(request, response, *asset);
     return;
   }
-  const std::string_view last_segment = path.substr(path.rfind('/') + 1);
+  // A missing built file is a 404; any other path is a client-side route (they may hold dots:
+  // /users/ann.lee@example.com), answered with the app, which routes it.
   const EmbeddedAsset* index = find_embedded_asset("/index.html");
-  if (last_segment.find('.') != std::string_view::npos || index == nullptr)
+  if (path.substr(0, 8) == "/assets/" || index == nullptr)
     throw ApiError(404, "not_found", "no such file: " + std::string(path));
   send_asset(request, response, *index);
 }
