@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 // JSON answers carry a charset so that httplib leaves them uncompressed: with brotli compiled in
 // it would spend milliseconds compressing every answer a browser asks for, cached ones included.
 constexpr const char* kJsonType = "application/json; charset=utf-8";
-constexpr size_t kCacheBytes = size_t{32} << 20;
+constexpr size_t kCacheBytes = size_t{16} << 20;
 
 struct DetailPrefix {
   std::string_view prefix;
