@@ -54,6 +54,11 @@ record() {
 }
 
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+# stage NAME: notes the 1-minute load average as a stage begins, so that the report shows
+# which figures others' work on the machine may have distorted.
+stage() {
+  record '{"kind":"stage","name":"%s","load":%s}' "$1" "$(cut -d' ' -f1 /proc/loadavg)"
+}
 record '{"kind":"meta","load_start":"%s","commit":"%s","started":"%s"}' "$(load_average)" \
   "$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 if awk '{ exit !($1 > 0.5) }' /proc/loadavg; then
@@ -74,6 +79,7 @@ record '{"kind":"dataset","dataset":"%s","bytes":%d}' "$dataset" "$(stat -c %s "
 # --- Ingest: each system in turn within a run, so that drift in the machine spreads evenly.
 store=$work/ccanalytics.db
 duckdb_file=$work/peer.duckdb
+stage "ingest"
 for ((run = 1; run <= runs; run++)); do
   log "ingest run $run/$runs: ccanalytics (fresh store, then again into it)"
   rm -f "$store" "$store-wal" "$store-shm"
@@ -112,6 +118,7 @@ record '{"kind":"meta","duckdb_version":"%s","python_version":"%s","wrk_version"
 # measure_server DATASET STORE: start-up, endpoint latencies, memory and throughput.
 measure_server() {
   local name=$1 db=$2
+  stage "server, $name"
   for ((run = 1; run <= runs; run++)); do
     log "$name: server start-up $run/$runs"
     start_server "$db"
@@ -149,9 +156,11 @@ measure_server() {
 measure_server "$dataset" "$store"
 
 log "DuckDB: the same questions in SQL ($duckdb_repetitions runs each)"
+stage "DuckDB queries"
 record '{"kind":"duckdb_queries","dataset":"%s","data":%s}' "$dataset" "$(node "$peers/duckdb_peer.mjs" \
   queries --db "$duckdb_file" --window "$window" --repetitions "$duckdb_repetitions" --threads 2)"
 log "SQLite: the same questions in SQL over the ccanalytics store ($sqlite_repetitions runs each)"
+stage "SQLite queries"
 record '{"kind":"sqlite_queries","dataset":"%s","data":%s}' "$dataset" "$(node "$bench_dir/lib/sqlite_queries.mjs" \
   --db "$store" --window "$window" --repetitions "$sqlite_repetitions")"
 rm -f "$duckdb_file"*
@@ -160,11 +169,13 @@ if [[ "${BENCH_10M:-0}" == 1 ]]; then
   generated=$work/generated-10m
   sessions=${BENCH_10M_SESSIONS:-115000}
   log "10M: generating $sessions sessions of 1,000 users over 90 days"
+  stage "10M generate"
   timed "$work/generate.out" "$bin" generate --output-dir "$generated" --num-sessions "$sessions" \
     --num-users 1000 --days 90
   record '{"kind":"generate","dataset":"generated-10m","sessions":%d,"seconds":%s,"bytes":%d}' \
     "$sessions" "$timed_seconds" "$(stat -c %s "$generated/telemetry_logs.jsonl")"
   log "10M: ingest"
+  stage "10M ingest"
   timed "$work/ingest.out" "$bin" ingest --db "$work/10m.db" --telemetry "$generated/telemetry_logs.jsonl" \
     --employees "$generated/employees.csv" --json
   record '{"kind":"ingest","dataset":"generated-10m","system":"ccanalytics","mode":"fresh","run":1,"seconds":%s,"peak_rss_kb":%s,"report":%s}' \
