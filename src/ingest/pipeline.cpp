@@ -1,5 +1,8 @@
 #include "ingest/pipeline.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -122,6 +125,9 @@ void run_cloudwatch_pipeline(ChunkReader& reader, const PipelineOptions& options
   std::vector<std::thread> parsers;
   for (unsigned i = 0; i < parse_threads; ++i) {
     parsers.emplace_back([&stages] {
+      // The single writer is the critical path; parsers run ahead (the queue is bounded) and
+      // should only take the CPU it leaves. A lower priority gives it a core whenever it has work.
+      setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);
       std::unique_ptr<CloudWatchParser> parser = make_cloudwatch_parser();
       try {
         while (WorkItem* item = stages.take_to_parse()) {
