@@ -47,6 +47,9 @@ Cell event_cell(const Segment& s, size_t row, uint32_t api_index) {
   cell.tool = s.tool[row];
   cell.event_name = s.event_name[row];
   cell.status_code = s.status_code[row];
+  cell.decision_source = s.decision_source[row];
+  cell.error = s.error[row];
+  cell.attempt = s.attempt_code[row];
   accumulate(cell, s, row, api_index);
   return cell;
 }

@@ -6,11 +6,13 @@ namespace {
 constexpr Dimension kAllDimensions[] = {
     Dimension::kPractice, Dimension::kLevel, Dimension::kLocation,   Dimension::kModel,
     Dimension::kTool,     Dimension::kEmail, Dimension::kTerminal,   Dimension::kEventType,
-    Dimension::kVersion,  Dimension::kOs,    Dimension::kStatusCode,
+    Dimension::kVersion,  Dimension::kOs,    Dimension::kStatusCode, Dimension::kDecisionSource,
+    Dimension::kAttempt,  Dimension::kError,
 };
-constexpr std::string_view kNames[] = {"practice", "level", "location",   "model",
-                                       "tool",     "email", "terminal",   "event_type",
-                                       "version",  "os",    "status_code"};
+constexpr std::string_view kNames[] = {"practice", "level", "location",    "model",
+                                       "tool",     "email", "terminal",    "event_type",
+                                       "version",  "os",    "status_code", "decision_source",
+                                       "attempt",  "error"};
 static_assert(std::size(kNames) == std::size(kAllDimensions));
 
 }  // namespace
@@ -37,6 +39,9 @@ Needs dimension_needs(Dimension dimension) {
       return Needs::kTool;
     case Dimension::kEventType:
     case Dimension::kStatusCode:
+    case Dimension::kDecisionSource:
+    case Dimension::kAttempt:
+    case Dimension::kError:
       return Needs::kEventDetail;
     default:
       return Needs::kNothing;
@@ -68,6 +73,12 @@ const Dictionary& dimension_dictionary(const Snapshot& snapshot, Dimension dimen
       return d.os;
     case Dimension::kStatusCode:
       return d.status_code;
+    case Dimension::kDecisionSource:
+      return d.decision_source;
+    case Dimension::kAttempt:
+      return d.attempt;
+    case Dimension::kError:
+      return d.error;
   }
   return d.event_name;
 }

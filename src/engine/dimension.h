@@ -23,6 +23,9 @@ enum class Dimension {
   kVersion,
   kOs,
   kStatusCode,
+  kDecisionSource,
+  kAttempt,
+  kError,
 };
 
 std::span<const Dimension> all_dimensions();
@@ -63,6 +66,12 @@ decltype(auto) with_dimension_key(const Snapshot& snapshot, Dimension dimension,
       return f([](const Cell& c) { return c.os; });
     case Dimension::kStatusCode:
       return f([](const Cell& c) { return c.status_code; });
+    case Dimension::kDecisionSource:
+      return f([](const Cell& c) { return c.decision_source; });
+    case Dimension::kAttempt:
+      return f([](const Cell& c) { return c.attempt; });
+    case Dimension::kError:
+      return f([](const Cell& c) { return c.error; });
   }
   return f([](const Cell&) { return uint32_t{0}; });
 }

@@ -12,9 +12,9 @@ template <class Columns, class F>
 void for_each_column(Columns& c, F&& f) {
   f(c.time_ms);
   f(c.success);
-  for (auto* column :
-       {&c.event_name, &c.session, &c.user, &c.terminal, &c.model, &c.tool, &c.decision,
-        &c.decision_source, &c.error, &c.status_code, &c.version, &c.os, &c.practice_hint})
+  for (auto* column : {&c.event_name, &c.session, &c.user, &c.terminal, &c.model, &c.tool,
+                       &c.decision, &c.decision_source, &c.error, &c.status_code, &c.version, &c.os,
+                       &c.practice_hint, &c.attempt_code})
     f(*column);
   for (auto* column :
        {&c.input_tokens, &c.output_tokens, &c.cache_read_tokens, &c.cache_creation_tokens,
@@ -84,6 +84,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
   r.version = version[i];
   r.os = os[i];
   r.practice_hint = practice_hint[i];
+  r.attempt_code = attempt_code[i];
   r.success = success[i];
   r.duration_ms = duration_ms[i];
   r.prompt_length = prompt_length[i];
@@ -124,6 +125,7 @@ void SegmentBuilder::append(const EventRow& r) {
   c.version.push_back(r.version);
   c.os.push_back(r.os);
   c.practice_hint.push_back(r.practice_hint);
+  c.attempt_code.push_back(r.attempt_code);
   c.input_tokens.push_back(r.input_tokens);
   c.output_tokens.push_back(r.output_tokens);
   c.cache_read_tokens.push_back(r.cache_read_tokens);
@@ -193,6 +195,7 @@ Segment SegmentBuilder::build() {
   s.version = std::move(c.version);
   s.os = std::move(c.os);
   s.practice_hint = std::move(c.practice_hint);
+  s.attempt_code = std::move(c.attempt_code);
   s.duration_ms = std::move(c.duration_ms);
   s.prompt_length = std::move(c.prompt_length);
   s.attempt = std::move(c.attempt);

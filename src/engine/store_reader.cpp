@@ -1,8 +1,11 @@
 #include "engine/store_reader.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <exception>
 #include <thread>
+#include <unordered_map>
 
 namespace cca::engine {
 namespace {
@@ -61,6 +64,7 @@ void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, Strin
     return value < 0 ? kAbsentNumber : value;
   };
   uint32_t codes[kStringColumns];
+  std::unordered_map<double, uint32_t> attempt_codes;  // a handful of values: 1, 2, 3
   while (select.step()) {
     for (int column = 0; column < kStringColumns; ++column)
       codes[column] = code_for(column, sqlite3_column_int64(statement, column + 1));
@@ -86,6 +90,11 @@ void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, Strin
                           &row.cache_creation_tokens, &row.cost_usd, &row.duration_ms,
                           &row.prompt_length, &row.attempt, &row.tool_result_size_bytes})
       *field = number(column++);
+    if (!std::isnan(row.attempt)) {
+      auto [it, fresh] = attempt_codes.try_emplace(row.attempt, 0);
+      if (fresh) it->second = shared.attempt_code(row.attempt);
+      row.attempt_code = it->second;
+    }
     out.append(row);
   }
 }
@@ -99,6 +108,16 @@ Dictionary& StringCodes::dictionary(StringColumn column) {
       &d.decision,   &d.decision_source, &d.error, &d.status_code, &d.version, &d.os,
       &d.practice};
   return *by_column[column];
+}
+
+uint32_t StringCodes::attempt_code(double attempt) {
+  // Whole numbers as integers ("2", not "2.0"), anything else in its shortest exact form.
+  char text[32];
+  const auto end = attempt == std::trunc(attempt) && std::abs(attempt) < 1e15
+                       ? std::to_chars(text, text + sizeof text, static_cast<int64_t>(attempt)).ptr
+                       : std::to_chars(text, text + sizeof text, attempt).ptr;
+  std::lock_guard lock(mutex_);
+  return dictionaries_.attempt.intern(std::string_view(text, static_cast<size_t>(end - text)));
 }
 
 uint32_t StringCodes::resolve(StringColumn column, int64_t string_id,

@@ -49,6 +49,8 @@ class StringCodes {
   // The code for a string id of a column; string_by_id is "SELECT value FROM strings WHERE id=?1"
   // on the calling thread's connection.
   uint32_t resolve(StringColumn column, int64_t string_id, store::Statement& string_by_id);
+  // The attempt dictionary's code for an attempt number.
+  uint32_t attempt_code(double attempt);
 
  private:
   Dictionary& dictionary(StringColumn column);

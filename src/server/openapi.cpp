@@ -362,7 +362,7 @@ constexpr std::string_view kDocument = R"json({
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}}}}},
       "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}}},
-      "Dimension": {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code"]},
+      "Dimension": {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code", "decision_source", "attempt", "error"]},
       "MetricName": {"type": "string", "enum": ["events", "sessions", "users", "user_prompts", "api_requests", "api_errors", "tool_decisions", "tool_results", "input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "cost_usd", "tool_accept_rate", "tool_success_rate", "api_error_rate", "cost_per_session", "cost_per_1k_output_tokens", "cache_hit_ratio", "tokens_per_prompt"]},
       "MetricSet": {"type": "object", "properties": {
         "events": {"type": "integer"}, "sessions": {"type": "integer"}, "users": {"type": "integer"},

@@ -45,6 +45,11 @@ std::string SqlOracle::dimension_sql(const std::string& dimension) {
   if (dimension == "version") return "e.version";
   if (dimension == "os") return "e.os_type";
   if (dimension == "status_code") return "e.status_code";
+  if (dimension == "decision_source") return "e.decision_source";
+  if (dimension == "error") return "e.error";
+  if (dimension == "attempt")
+    return "CASE WHEN e.attempt = CAST(e.attempt AS INTEGER) THEN CAST(CAST(e.attempt AS INTEGER) "
+           "AS TEXT) ELSE CAST(e.attempt AS TEXT) END";
   return "NULL";
 }
 

@@ -170,8 +170,9 @@ TEST_F(ApiTest, FiltersCombineAndListsMeanAnyOf) {
 }
 
 TEST_F(ApiTest, BreakdownEveryDimension) {
-  for (const char* by : {"practice", "level", "location", "model", "tool", "email", "terminal",
-                         "event_type", "version", "os", "status_code"}) {
+  for (const char* by :
+       {"practice", "level", "location", "model", "tool", "email", "terminal", "event_type",
+        "version", "os", "status_code", "decision_source", "attempt", "error"}) {
     const json answer = get(std::string("/api/v1/breakdown?by=") + by);
     EXPECT_EQ(by, answer["by"]);
     const auto expected = oracle_->grouped({}, testing::SqlOracle::dimension_sql(by));

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "engine/dimension.h"
+#include "engine/metric_set.h"
 #include "server/routes.h"
 
 namespace cca::server {
@@ -61,6 +63,16 @@ TEST(OpenApiTest, EveryRouteIsDocumentedWithItsParameters) {
       in_path.insert(path.substr(open + 1, path.find('}', open) - open - 1));
     EXPECT_EQ(in_path, documented_params(document, operation, "path")) << path;
   }
+}
+
+TEST(OpenApiTest, DimensionsAndMetricsAreTheEnginesOwn) {
+  const json schemas = json::parse(openapi_document())["components"]["schemas"];
+  std::vector<std::string> dimensions, metrics;
+  for (const engine::Dimension d : engine::all_dimensions())
+    dimensions.emplace_back(engine::dimension_name(d));
+  for (const engine::Metric m : engine::all_metrics()) metrics.emplace_back(engine::metric_name(m));
+  EXPECT_EQ(dimensions, schemas["Dimension"]["enum"].get<std::vector<std::string>>());
+  EXPECT_EQ(metrics, schemas["MetricName"]["enum"].get<std::vector<std::string>>());
 }
 
 TEST(OpenApiTest, EveryDocumentedOperationIsARoute) {
