@@ -7,6 +7,9 @@
 
 namespace cca::engine {
 
+namespace {
+
+// A table by code with 1 for the codes of the listed values that the dictionary knows.
 std::vector<uint8_t> accepted_codes(const Dictionary& dictionary,
                                     const std::vector<std::string>& values) {
   std::vector<uint8_t> accepted(dictionary.size(), 0);
@@ -17,6 +20,8 @@ std::vector<uint8_t> accepted_codes(const Dictionary& dictionary,
   }
   return accepted;
 }
+
+}  // namespace
 
 RowFilter::RowFilter(const Snapshot& snapshot, const Filter& filter)
     : from_ms_(filter.from_ms.value_or(std::numeric_limits<int64_t>::min())),

@@ -66,8 +66,4 @@ class RowFilter {
   bool accepts_some_user_ = false;
 };
 
-// Builds a table by code with 1 for the codes of the listed values that the dictionary knows.
-std::vector<uint8_t> accepted_codes(const Dictionary& dictionary,
-                                    const std::vector<std::string>& values);
-
 }  // namespace cca::engine

@@ -35,9 +35,7 @@ struct Snapshot {
     if (listed != 0) return listed;
     return practice_hint != 0 ? practice_hint : dictionaries->unknown_practice;
   }
-  uint32_t practice_of(const Segment& segment, size_t row) const {
-    return practice_of(segment.user[row], segment.practice_hint[row]);
-  }
+
   uint32_t practice_of(const Cell& cell) const {
     return practice_of(cell.user, cell.practice_hint);
   }

@@ -17,8 +17,6 @@ namespace cca::engine {
 struct StoreState {
   int64_t max_seq = 0;
   int64_t directory_version = 0;
-
-  friend bool operator==(const StoreState&, const StoreState&) = default;
 };
 
 // The event columns that hold ids into the store's `strings` table.

@@ -63,8 +63,4 @@ std::string_view route_label(RouteId id) {
   return route_spec(id).path;
 }
 
-std::span<const std::string_view> filter_params() {
-  return kFilterParams;
-}
-
 }  // namespace cca::server

@@ -53,7 +53,4 @@ const RouteSpec& route_spec(RouteId id);
 // Label for metrics: the path template, or "dashboard" / "unknown".
 std::string_view route_label(RouteId id);
 
-// The filter parameters every analytics route takes.
-std::span<const std::string_view> filter_params();
-
 }  // namespace cca::server
