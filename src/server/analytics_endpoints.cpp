@@ -22,7 +22,7 @@ namespace {
 
 using engine::Snapshot;
 
-constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kJson = "application/json; charset=utf-8";
 constexpr std::string_view kCsv = "text/csv; charset=utf-8";
 
 constexpr size_t kMaxPage = 1000;

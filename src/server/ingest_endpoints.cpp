@@ -6,7 +6,7 @@
 namespace cca::server {
 namespace {
 
-constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kJson = "application/json; charset=utf-8";
 
 // Equal-time comparison, so that response timing does not reveal how much of a guess was right.
 bool same_secret(std::string_view a, std::string_view b) {

@@ -20,8 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// JSON answers carry a charset so that httplib leaves them uncompressed: with brotli compiled in
-// it would spend milliseconds compressing every answer a browser asks for, cached ones included.
 constexpr const char* kJsonType = "application/json; charset=utf-8";
 constexpr size_t kCacheBytes = size_t{16} << 20;
 
@@ -276,12 +274,10 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
     const QueryParams params(request, spec);
     const std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
     Answer answer = answer_read_only(match.route, *snapshot, params, match.path_argument);
-    auto cached = std::make_shared<CachedResponse>(
+    std::shared_ptr<const CachedResponse> cached = std::make_shared<CachedResponse>(
         CachedResponse{std::move(answer.body), std::string(answer.content_type)});
-    if (cached->content_type == "application/json") cached->content_type = kJsonType;
-    std::shared_ptr<const CachedResponse> shared = std::move(cached);
-    cache_.store(request.target, snapshot->version, shared);
-    send_shared(response, std::move(shared));
+    cache_.store(request.target, snapshot->version, cached);
+    send_shared(response, std::move(cached));
     return false;
   }
   const QueryParams params(request, spec);
