@@ -115,6 +115,18 @@ record '{"kind":"meta","duckdb_version":"%s","python_version":"%s","wrk_version"
   "$(json_field version <<<"$window_answer")" "$(python3 -c 'import platform; print(platform.python_version())')" \
   "$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
 
+# The peers answer before the server is measured: wrk, last, drives the load average to ~10,
+# and the load noted as each stage begins should tell of others' work, not of this run's.
+log "DuckDB: the same questions in SQL ($duckdb_repetitions runs each)"
+stage "DuckDB queries"
+record '{"kind":"duckdb_queries","dataset":"%s","data":%s}' "$dataset" "$(node "$peers/duckdb_peer.mjs" \
+  queries --db "$duckdb_file" --window "$window" --repetitions "$duckdb_repetitions" --threads 2)"
+log "SQLite: the same questions in SQL over the ccanalytics store ($sqlite_repetitions runs each)"
+stage "SQLite queries"
+record '{"kind":"sqlite_queries","dataset":"%s","data":%s}' "$dataset" "$(node "$bench_dir/lib/sqlite_queries.mjs" \
+  --db "$store" --window "$window" --repetitions "$sqlite_repetitions")"
+rm -f "$duckdb_file"*
+
 # measure_server DATASET STORE: start-up, endpoint latencies, memory and throughput.
 measure_server() {
   local name=$1 db=$2
@@ -154,16 +166,6 @@ measure_server() {
 }
 
 measure_server "$dataset" "$store"
-
-log "DuckDB: the same questions in SQL ($duckdb_repetitions runs each)"
-stage "DuckDB queries"
-record '{"kind":"duckdb_queries","dataset":"%s","data":%s}' "$dataset" "$(node "$peers/duckdb_peer.mjs" \
-  queries --db "$duckdb_file" --window "$window" --repetitions "$duckdb_repetitions" --threads 2)"
-log "SQLite: the same questions in SQL over the ccanalytics store ($sqlite_repetitions runs each)"
-stage "SQLite queries"
-record '{"kind":"sqlite_queries","dataset":"%s","data":%s}' "$dataset" "$(node "$bench_dir/lib/sqlite_queries.mjs" \
-  --db "$store" --window "$window" --repetitions "$sqlite_repetitions")"
-rm -f "$duckdb_file"*
 
 if [[ "${BENCH_10M:-0}" == 1 ]]; then
   generated=$work/generated-10m

@@ -203,7 +203,7 @@ const sections = [
     ? '**The machine was busy when this run started (load average above 0.5): the figures are distorted.**'
     : 'The machine was quiet when this run started (load average at most 0.5).',
   '',
-  of('stage').length ? 'Load average (1 min) as each stage began, this run included: ' +
+  of('stage').length ? 'Load average (1 min) as each stage began (this run\'s own processes count too; wrk drives it to ~10): ' +
     `${of('stage').map((s) => `${s.name} ${fixed(s.load, 2)}`).join(', ')}.` : '',
   '',
   ingestSection(dataset),
