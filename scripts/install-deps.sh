@@ -11,7 +11,7 @@ packages=(
   chromium
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(libbenchmark-dev wrk python3 sqlite3 hyperfine)
+  packages+=(wrk python3 sqlite3 curl time)
 fi
 
 missing=()
