@@ -147,6 +147,24 @@ Answer json_answer(JsonWriter& json) {
   return {json.take(), kJson};
 }
 
+// {"total", "limit", "offset", "rows": [...]}: the shape of every paginated answer.
+template <typename Page, typename WriteRow>
+Answer page_answer(const Page& page, size_t limit, size_t offset, WriteRow write_row) {
+  JsonWriter json;
+  json.begin_object();
+  json.key("total").value(static_cast<uint64_t>(page.total));
+  json.key("limit").value(static_cast<uint64_t>(limit));
+  json.key("offset").value(static_cast<uint64_t>(offset));
+  json.key("rows").begin_array();
+  for (const auto& row : page.rows) {
+    json.begin_object();
+    write_row(json, row);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
 Answer summary(const Snapshot& snapshot, const QueryParams& params) {
   const engine::Summary summary = engine::summarize(snapshot, params.filter());
   JsonWriter json;
@@ -248,21 +266,8 @@ Answer sessions(const Snapshot& snapshot, const QueryParams& params) {
   const engine::SessionOrder order = session_order(params);
   const size_t limit = params.get_count("limit", 50, 1, kMaxPage);
   const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
-  const engine::SessionsPage page =
-      engine::list_sessions(snapshot, params.filter(), order, limit, offset);
-  JsonWriter json;
-  json.begin_object();
-  json.key("total").value(static_cast<uint64_t>(page.total));
-  json.key("limit").value(static_cast<uint64_t>(limit));
-  json.key("offset").value(static_cast<uint64_t>(offset));
-  json.key("rows").begin_array();
-  for (const engine::SessionRow& row : page.rows) {
-    json.begin_object();
-    write_session_row(json, row);
-    json.end_object();
-  }
-  json.end_array().end_object();
-  return json_answer(json);
+  return page_answer(engine::list_sessions(snapshot, params.filter(), order, limit, offset), limit,
+                     offset, write_session_row);
 }
 
 Answer session_detail(const Snapshot& snapshot, const QueryParams& params, std::string_view id) {
@@ -306,21 +311,8 @@ Answer users(const Snapshot& snapshot, const QueryParams& params) {
   const engine::UserOrder order = user_order(params);
   const size_t limit = params.get_count("limit", 50, 1, kMaxPage);
   const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
-  const engine::UsersPage page =
-      engine::list_users(snapshot, params.filter(), order, limit, offset);
-  JsonWriter json;
-  json.begin_object();
-  json.key("total").value(static_cast<uint64_t>(page.total));
-  json.key("limit").value(static_cast<uint64_t>(limit));
-  json.key("offset").value(static_cast<uint64_t>(offset));
-  json.key("rows").begin_array();
-  for (const engine::UserRow& row : page.rows) {
-    json.begin_object();
-    write_user_row(json, row);
-    json.end_object();
-  }
-  json.end_array().end_object();
-  return json_answer(json);
+  return page_answer(engine::list_users(snapshot, params.filter(), order, limit, offset), limit,
+                     offset, write_user_row);
 }
 
 Answer user_profile(const Snapshot& snapshot, const QueryParams& params, std::string_view email) {
