@@ -11,10 +11,9 @@ namespace {
 
 }  // namespace
 
-Database::Database(const std::string& path, Mode mode) : path_(path) {
-  const int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
-                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+Database::Database(const std::string& path) : path_(path) {
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = "cannot open store " + path + ": " +
                           (db_ ? sqlite3_errmsg(db_) : "out of memory");
     sqlite3_close(db_);
@@ -23,14 +22,8 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
   }
   sqlite3_busy_timeout(db_, 30'000);
   try {
-    if (mode == Mode::kReadWrite) {
-      exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
-      migrate();
-    } else if (query_int("PRAGMA user_version") != kSchemaVersion) {
-      throw StoreError("store " + path + " has schema version " +
-                       std::to_string(query_int("PRAGMA user_version")) + ", expected " +
-                       std::to_string(kSchemaVersion));
-    }
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
+    migrate();
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;

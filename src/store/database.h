@@ -18,9 +18,7 @@ class StoreError : public std::runtime_error {
 // brings the schema to kSchemaVersion. WAL mode lets the server read while an ingest writes.
 class Database {
  public:
-  enum class Mode { kReadWrite, kReadOnly };
-
-  explicit Database(const std::string& path, Mode mode = Mode::kReadWrite);
+  explicit Database(const std::string& path);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
