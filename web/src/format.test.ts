@@ -51,8 +51,22 @@ describe('formatUsd', () => {
     [0.0033, '$0.0033'],
     [0.00012345, '$0.00012'],
     [0.5, '$0.50'],
+    [1.005, '$1.01'],
+    [-1234567.891, '-$1,234,567.89'],
+    [999.995, '$1,000.00'],
   ])('%d reads %s', (value, text) => {
     expect(formatUsd(value)).toBe(text);
+  });
+
+  it('writes what Intl writes for amounts of a cent and more', () => {
+    const intl = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (let i = 0; i < 5000; i++) {
+      const value = (random() < 0.2 ? -1 : 1) * (0.01 + random() * 10 ** Math.floor(random() * 9));
+      const rounded = Math.round(value * 1000) / 1000;
+      for (const v of [value, rounded]) expect(formatUsd(v), String(v)).toBe(intl.format(v));
+    }
   });
 });
 
@@ -147,6 +161,11 @@ describe('other formats', () => {
   it('writes exact figures with grouping', () => {
     expect(formatExact(1234567)).toBe('1,234,567');
     expect(formatExact(0.125)).toBe('0.13');
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+    for (const value of [0, 0.5, 0.05, 0.1, 1.005, -2.345, 999.999, 12345.6789, 1e9 + 0.25]) {
+      expect(formatExact(value), String(value)).toBe(intl.format(value));
+    }
+    expect(formatExact(-0.004)).toBe('0');
   });
 
   it('writes sizes in binary units', () => {
@@ -156,5 +175,13 @@ describe('other formats', () => {
 
   it('orders levels naturally', () => {
     expect(['L10', 'L2', 'L1'].sort(compareNatural)).toEqual(['L1', 'L2', 'L10']);
+    expect(['b', 'A', 'a10', 'a9b', 'a9', '10', '9', ''].sort(compareNatural)).toEqual(['', '9', '10', 'A', 'a9', 'a9b', 'a10', 'b']);
+    expect(compareNatural('Senior', 'senior')).toBe(0);
+  });
+
+  it('orders as localeCompare with numeric collation does, for ASCII names and levels', () => {
+    const words = ['L1', 'L10', 'L2', 'l3', 'Staff', 'staff 2', 'Staff 10', 'ML Engineering', 'ml-ops', 'x1y2', 'x1y10', 'x01', 'a', 'B'];
+    const expected = [...words].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }) || (a < b ? -1 : 1));
+    expect([...words].sort((a, b) => compareNatural(a, b) || (a < b ? -1 : 1))).toEqual(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { type ReactNode, useMemo, useState } from 'react';
 
-import { compareNatural } from '../format';
+import { compareNatural, formatExact } from '../format';
 import { downloadText, toCsv } from './csv';
 
 type CellValue = string | number | boolean | null | undefined;
@@ -98,7 +98,7 @@ export function DataTable<R>({
     <div className="table">
       <div className="table__toolbar">
         <span className="table__count">
-          {rows.length.toLocaleString('en-US')} {rows.length === 1 ? 'row' : 'rows'}
+          {formatExact(rows.length)} {rows.length === 1 ? 'row' : 'rows'}
         </span>
         {csvHref ? (
           <a className="button button--small" href={csvHref} download={`${csvName}.csv`}>
@@ -167,7 +167,7 @@ export function Pagination({ offset, limit, total, onChange }: PaginationProps) 
   return (
     <nav className="pagination" aria-label="Pages">
       <span>
-        {first.toLocaleString('en-US')}–{last.toLocaleString('en-US')} of {total.toLocaleString('en-US')}
+        {formatExact(first)}–{formatExact(last)} of {formatExact(total)}
       </span>
       <button type="button" className="button button--small" disabled={offset === 0} onClick={() => onChange(0)}>
         First
