@@ -71,6 +71,12 @@ function resolvePage(pathname: string): { section: string | null; title: string;
   return { section: null, title: 'Not found', params: {} };
 }
 
+// Starts loading the code of the page at `pathname` before React first renders, so that it arrives
+// alongside the app's own instead of after it. A failure is left for the page slot to report.
+export function preloadPage(pathname: string): void {
+  resolvePage(pathname).page?.load().catch(() => undefined);
+}
+
 function PageSlot({ page, params }: { page: LazyComponent<PageParams>; params: Record<string, string> }) {
   const { Component: Page, error } = useLazyComponent(page);
   if (error) return <ErrorMessage error={error} onRetry={() => window.location.reload()} />;

@@ -1,4 +1,5 @@
 import { render, screen } from '@testing-library/react';
+import { useLayoutEffect } from 'react';
 import { describe, expect, it } from 'vitest';
 
 import { type LazyComponent, lazyComponent, useLazyComponent } from './lazyComponent';
@@ -24,9 +25,41 @@ describe('lazyComponent', () => {
     expect(screen.getByText('ready')).toBeInTheDocument();
   });
 
+  it('renders code that arrives between its render and its effect', async () => {
+    const Ready = () => <p>ready</p>;
+    const lazy: LazyComponent<{ name: string }> = { load: () => Promise.resolve(Ready) };
+    // Layout effects run before passive ones: this one plays the chunk arriving in between.
+    function Arrive() {
+      useLayoutEffect(() => {
+        lazy.loaded = Ready;
+      }, []);
+      return null;
+    }
+    render(
+      <>
+        <Slot lazy={lazy} />
+        <Arrive />
+      </>,
+    );
+    expect(await screen.findByText('ready')).toBeInTheDocument();
+  });
+
   it('reports a chunk that fails to load', async () => {
     const lazy = lazyComponent<{ name: string }>(() => Promise.reject(new Error('chunk missing')));
     render(<Slot lazy={lazy} />);
     expect(await screen.findByText('failed: chunk missing')).toBeInTheDocument();
+  });
+
+  it('imports once however often it is asked, and again after a failure', async () => {
+    let calls = 0;
+    const lazy = lazyComponent<{ name: string }>(() => {
+      calls += 1;
+      return calls === 1 ? Promise.reject(new Error('offline')) : Promise.resolve({ default: () => <p>ready</p> });
+    });
+    await expect(lazy.load()).rejects.toThrow('offline');
+    const [first, second] = [lazy.load(), lazy.load()];
+    expect(first).toBe(second);
+    await first;
+    expect(calls).toBe(2);
   });
 });

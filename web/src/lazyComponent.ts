@@ -10,12 +10,20 @@ export interface LazyComponent<P> {
 }
 
 export function lazyComponent<P>(importer: () => Promise<{ default: ComponentType<P> }>): LazyComponent<P> {
+  // One request however many callers ask; a failed one is forgotten so that a later call retries.
+  let pending: Promise<ComponentType<P>> | undefined;
   const lazy: LazyComponent<P> = {
     load: () =>
-      importer().then((module) => {
-        lazy.loaded = module.default;
-        return module.default;
-      }),
+      (pending ??= importer().then(
+        (module) => {
+          lazy.loaded = module.default;
+          return module.default;
+        },
+        (error: unknown) => {
+          pending = undefined;
+          throw error;
+        },
+      )),
   };
   return lazy;
 }
@@ -24,8 +32,11 @@ export function lazyComponent<P>(importer: () => Promise<{ default: ComponentTyp
 export function useLazyComponent<P>(lazy: LazyComponent<P>): { Component?: ComponentType<P>; error?: Error } {
   const [, setArrivals] = useState(0);
   const [error, setError] = useState<Error>();
+  const Component = lazy.loaded;
   useEffect(() => {
-    if (lazy.loaded) return undefined;
+    // Keyed on what this render saw, not on `lazy.loaded` now: code that arrived between the render
+    // and this effect still needs the re-render that shows it.
+    if (Component) return undefined;
     let current = true;
     lazy.load().then(
       () => current && setArrivals((n) => n + 1),
@@ -34,6 +45,6 @@ export function useLazyComponent<P>(lazy: LazyComponent<P>): { Component?: Compo
     return () => {
       current = false;
     };
-  }, [lazy]);
-  return { Component: lazy.loaded, error };
+  }, [lazy, Component]);
+  return { Component, error };
 }

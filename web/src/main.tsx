@@ -5,10 +5,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { ApiError } from './api/client';
-import { App } from './App';
+import { App, preloadPage } from './App';
 import { applyTheme, currentTheme } from './state/theme';
 
 applyTheme(currentTheme());
+preloadPage(window.location.pathname);
 
 const queryClient = new QueryClient({
   defaultOptions: {
