@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
+import { type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { type Theme, useTheme } from '../state/theme';
 import { type ChartOption, echarts, type ECElementEvent } from './echarts';
@@ -13,6 +13,9 @@ export interface ChartProps {
   onSelect?: (event: ECElementEvent) => void;
 }
 
+// The page's own font stack (styles.css). Canvas text cannot `inherit` it: an invalid font is
+// ignored, and ECharts would then measure labels in one font and draw them in another.
+const CHART_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 const TEXT = { light: '#1f2933', dark: '#d7dde4' };
 const SURFACE = { light: '#ffffff', dark: '#161b22' };
 
@@ -30,7 +33,7 @@ function withDefaults(option: ChartOption, label: string, theme: Theme): ChartOp
     // Figures, not motion: without animation a filter change redraws at once and costs less CPU.
     animation: false,
     aria: { enabled: true },
-    textStyle: { fontFamily: 'inherit', color: TEXT[theme] },
+    textStyle: { fontFamily: CHART_FONT, color: TEXT[theme] },
     toolbox: {
       right: 0,
       top: 0,
@@ -49,16 +52,25 @@ function withDefaults(option: ChartOption, label: string, theme: Theme): ChartOp
   };
 }
 
+const NEAR_VIEWPORT_PX = 200;
+
 // Whether the element has come near the viewport yet. Charts further down a page are drawn when
 // they are scrolled to: drawing is most of a page's work, and the charts in view come first.
 function useSeen(element: RefObject<HTMLElement | null>): boolean {
   const [seen, setSeen] = useState(() => typeof IntersectionObserver === 'undefined');
-  useEffect(() => {
+  // A layout effect, so that a chart already in view is drawn before the first paint rather than a
+  // frame later, when an observer would first report.
+  useLayoutEffect(() => {
     const target = element.current;
     if (seen || !target) return undefined;
+    const box = target.getBoundingClientRect();
+    if (box.bottom > -NEAR_VIEWPORT_PX && box.top < window.innerHeight + NEAR_VIEWPORT_PX) {
+      setSeen(true);
+      return undefined;
+    }
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((entry) => entry.isIntersecting)) setSeen(true);
-    }, { rootMargin: '200px 0px' });
+    }, { rootMargin: `${NEAR_VIEWPORT_PX}px 0px` });
     observer.observe(target);
     return () => observer.disconnect();
   }, [element, seen]);
