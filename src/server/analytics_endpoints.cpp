@@ -1,6 +1,8 @@
 #include "server/analytics_endpoints.h"
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "common/time_util.h"
 #include "engine/breakdown.h"
@@ -59,6 +61,29 @@ engine::Dimension dimension_param(const QueryParams& params, std::string_view na
   return *dimension;
 }
 
+// The `metrics` parameter: comma-separated metric names, the only fields the answer's metric sets
+// carry (a chart that draws one metric need not receive twenty).
+MetricFields metric_fields(const QueryParams& params) {
+  const auto text = params.get("metrics");
+  if (!text) return all_metric_fields();
+  const std::span<const engine::Metric> metrics = engine::all_metrics();
+  MetricFields fields;
+  std::string_view rest = *text;
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::string_view name = rest.substr(0, comma);
+    const auto metric = engine::parse_metric(name);
+    if (!metric) {
+      invalid("metrics", "must list metric names separated by commas, such as cost_usd,events");
+    }
+    fields.set(
+        static_cast<size_t>(std::find(metrics.begin(), metrics.end(), *metric) - metrics.begin()));
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  return fields;
+}
+
 engine::Metric metric_param(const QueryParams& params, std::string_view name,
                             engine::Metric fallback) {
   const auto text = params.get(name);
@@ -97,7 +122,7 @@ void write_session_row(JsonWriter& json, const engine::SessionRow& row) {
   json.key("start").value(time_text(row.start_ms));
   json.key("end").value(time_text(row.end_ms));
   json.key("duration_s").value(row.duration_s());
-  write_metrics(json, row.metrics);
+  write_metrics(json, row.metrics, all_metric_fields());
 }
 
 void write_user_row(JsonWriter& json, const engine::UserRow& row) {
@@ -109,7 +134,7 @@ void write_user_row(JsonWriter& json, const engine::UserRow& row) {
   json.key("first_seen").value(time_text(row.first_seen_ms));
   json.key("last_seen").value(time_text(row.last_seen_ms));
   json.key("active_days").value(row.active_days);
-  write_metrics(json, row.metrics);
+  write_metrics(json, row.metrics, all_metric_fields());
 }
 
 void write_event(JsonWriter& json, const Snapshot& snapshot, const engine::EventRow& event) {
@@ -169,7 +194,7 @@ Answer summary(const Snapshot& snapshot, const QueryParams& params) {
   const engine::Summary summary = engine::summarize(snapshot, params.filter());
   JsonWriter json;
   json.begin_object();
-  write_metrics(json, summary.metrics);
+  write_metrics(json, summary.metrics, metric_fields(params));
   json.key("first_event").value(time_text(summary.first_event_ms));
   json.key("last_event").value(time_text(summary.last_event_ms));
   json.end_object();
@@ -189,6 +214,7 @@ Answer breakdown(const Snapshot& snapshot, const QueryParams& params) {
   const engine::Dimension by = dimension_param(params, "by");
   const engine::Metric sort = metric_param(params, "sort", engine::Metric::kEvents);
   const std::vector<engine::BreakdownRow> rows = breakdown_rows(snapshot, params, by, sort);
+  const MetricFields fields = metric_fields(params);
   JsonWriter json;
   json.begin_object();
   json.key("by").value(engine::dimension_name(by));
@@ -196,7 +222,7 @@ Answer breakdown(const Snapshot& snapshot, const QueryParams& params) {
   json.key("rows").begin_array();
   for (const engine::BreakdownRow& row : rows) {
     json.begin_object().key("key").value(row.key);
-    write_metrics(json, row.metrics);
+    write_metrics(json, row.metrics, fields);
     json.end_object();
   }
   json.end_array().end_object();
@@ -204,11 +230,11 @@ Answer breakdown(const Snapshot& snapshot, const QueryParams& params) {
 }
 
 void write_points(JsonWriter& json, const std::vector<int64_t>& starts,
-                  const std::vector<engine::MetricSet>& points) {
+                  const std::vector<engine::MetricSet>& points, const MetricFields& fields) {
   json.begin_array();
   for (size_t i = 0; i < points.size(); ++i) {
     json.begin_object().encoded_key("\"t\":").time_value(starts[i], false);
-    write_metrics(json, points[i]);
+    write_metrics(json, points[i], fields);
     json.end_object();
   }
   json.end_array();
@@ -220,6 +246,7 @@ Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
   std::optional<engine::Dimension> split;
   if (params.get("split")) split = dimension_param(params, "split");
   const size_t split_limit = params.get_count("split_limit", 12, 1, kMaxSplitSeries);
+  const MetricFields fields = metric_fields(params);
   if (!split && params.get("split_limit")) invalid("split_limit", "needs split");
   engine::Timeseries series;
   try {
@@ -232,13 +259,13 @@ Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
   json.begin_object();
   json.key("bucket").value(engine::bucket_name(*bucket));
   json.key("points");
-  write_points(json, series.starts, series.points);
+  write_points(json, series.starts, series.points, fields);
   if (split) {
     json.key("split").value(engine::dimension_name(*split));
     json.key("series").begin_array();
     for (const engine::TimeSeries& one : series.series) {
       json.begin_object().key("key").value(one.key).key("points");
-      write_points(json, series.starts, one.points);
+      write_points(json, series.starts, one.points, fields);
       json.end_object();
     }
     json.end_array();
@@ -249,13 +276,14 @@ Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
 
 Answer heatmap(const Snapshot& snapshot, const QueryParams& params) {
   const std::vector<engine::MetricSet> cells = engine::heatmap(snapshot, params.filter());
+  const MetricFields fields = metric_fields(params);
   JsonWriter json;
   json.begin_object().key("cells").begin_array();
   for (size_t cell = 0; cell < cells.size(); ++cell) {
     json.begin_object();
     json.key("weekday").value(static_cast<int>(cell / 24));
     json.key("hour").value(static_cast<int>(cell % 24));
-    write_metrics(json, cells[cell]);
+    write_metrics(json, cells[cell], fields);
     json.end_object();
   }
   json.end_array().end_object();

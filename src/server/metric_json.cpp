@@ -9,7 +9,7 @@
 namespace cca::server {
 namespace {
 
-constexpr size_t kFields = 20;
+constexpr size_t kFields = kMetricFieldCount;
 // Longest key ("cost_per_1k_output_tokens") with quotes, colon and comma, plus the longest number.
 constexpr size_t kFieldBytes = 32 + 32;
 
@@ -35,14 +35,41 @@ const std::array<std::string, kFields>& encoded_keys() {
 // bookkeeping of a writer call per field would cost more than the numbers.
 class FieldWriter {
  public:
-  explicit FieldWriter(char* out) : p_(out) {}
+  FieldWriter(char* out, const MetricFields& fields) : p_(out), fields_(fields) {}
 
   void count(uint64_t value) {
-    key();
+    if (!next()) return;
     p_ = std::to_chars(p_, p_ + 24, value).ptr;
   }
   void number(double value) {
-    key();
+    if (!next()) return;
+    write_number(value);
+  }
+  void ratio(double numerator, double denominator) {
+    if (!next()) return;
+    if (denominator == 0) {
+      null_value();
+    } else {
+      write_number(numerator / denominator);
+    }
+  }
+  void null_field() {
+    if (next()) null_value();
+  }
+  char* end() const { return p_; }
+
+ private:
+  // Moves to the next field; writes its key and answers true when the answer carries it.
+  bool next() {
+    const size_t field = field_++;
+    if (!fields_[field]) return false;
+    if (written_++ > 0) *p_++ = ',';
+    const std::string& key = encoded_keys()[field];
+    std::memcpy(p_, key.data(), key.size());
+    p_ += key.size();
+    return true;
+  }
+  void write_number(double value) {
     // Token sums are whole numbers: integer text is the same below 1e15 and much faster.
     if (std::abs(value) < 1e15 && value == std::trunc(value)) {
       p_ = std::to_chars(p_, p_ + 24, static_cast<int64_t>(value)).ptr;
@@ -52,42 +79,23 @@ class FieldWriter {
       null_value();
     }
   }
-  void ratio(double numerator, double denominator) {
-    if (denominator == 0) {
-      key();
-      null_value();
-    } else {
-      number(numerator / denominator);
-    }
-  }
-  void null_key() {
-    key();
-    null_value();
-  }
-  char* end() const { return p_; }
-
- private:
-  void key() {
-    if (field_ > 0) *p_++ = ',';
-    const std::string& key = encoded_keys()[field_++];
-    std::memcpy(p_, key.data(), key.size());
-    p_ += key.size();
-  }
   void null_value() {
     std::memcpy(p_, "null", 4);
     p_ += 4;
   }
 
   char* p_;
+  const MetricFields& fields_;
   size_t field_ = 0;
+  size_t written_ = 0;
 };
 
 }  // namespace
 
-void write_metrics(JsonWriter& json, const engine::MetricSet& m) {
+void write_metrics(JsonWriter& json, const engine::MetricSet& m, const MetricFields& fields) {
   // Field by field rather than through engine::metric_value(); a test holds the two together.
   using engine::EventKind;
-  FieldWriter out(json.begin_raw(kFields * kFieldBytes));
+  FieldWriter out(json.begin_raw(kFields * kFieldBytes), fields);
   const auto decisions = static_cast<double>(m.count(EventKind::kToolDecision));
   const auto results = static_cast<double>(m.count(EventKind::kToolResult));
   const auto requests = static_cast<double>(m.count(EventKind::kApiRequest));
@@ -110,7 +118,7 @@ void write_metrics(JsonWriter& json, const engine::MetricSet& m) {
   out.ratio(errors, requests + errors);
   out.ratio(m.cost_usd, static_cast<double>(m.sessions));
   if (m.output_tokens == 0) {
-    out.null_key();
+    out.null_field();
   } else {
     out.number(m.cost_usd / m.output_tokens * 1000);
   }

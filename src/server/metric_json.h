@@ -1,12 +1,25 @@
 #pragma once
 
+#include <bitset>
+#include <cstddef>
+
 #include "engine/metric_set.h"
 #include "server/json_writer.h"
 
 namespace cca::server {
 
-// Writes every field of the metric set as members of the object being written, in the order of
-// engine::all_metrics().
-void write_metrics(JsonWriter& json, const engine::MetricSet& metrics);
+inline constexpr size_t kMetricFieldCount = 20;
+
+// The fields of a metric set an answer carries, indexed by engine::all_metrics() order: every one
+// unless the request's `metrics` parameter names some.
+using MetricFields = std::bitset<kMetricFieldCount>;
+
+inline MetricFields all_metric_fields() {
+  return MetricFields().set();
+}
+
+// Writes the chosen fields of the metric set as members of the object being written, in the order
+// of engine::all_metrics().
+void write_metrics(JsonWriter& json, const engine::MetricSet& metrics, const MetricFields& fields);
 
 }  // namespace cca::server

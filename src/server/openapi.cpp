@@ -21,6 +21,7 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "summary": "The metric set over the matching events, with the first and last event time",
         "parameters": [
+          {"$ref": "#/components/parameters/metrics"},
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
@@ -44,6 +45,7 @@ constexpr std::string_view kDocument = R"json({
           {"name": "by", "in": "query", "required": true, "schema": {"$ref": "#/components/schemas/Dimension"}},
           {"name": "sort", "in": "query", "description": "Metric to sort by, descending; ties by key", "schema": {"$ref": "#/components/schemas/MetricName"}},
           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+          {"$ref": "#/components/parameters/metrics"},
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
@@ -65,6 +67,7 @@ constexpr std::string_view kDocument = R"json({
           {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["hour", "day", "week"], "default": "day"}},
           {"name": "split", "in": "query", "description": "Also one series per value of this dimension, largest first", "schema": {"$ref": "#/components/schemas/Dimension"}},
           {"name": "split_limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 12}},
+          {"$ref": "#/components/parameters/metrics"},
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
@@ -86,6 +89,7 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "summary": "The metric set per weekday (Monday 0) and hour, UTC: always 168 cells",
         "parameters": [
+          {"$ref": "#/components/parameters/metrics"},
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
@@ -343,6 +347,7 @@ constexpr std::string_view kDocument = R"json({
       "ingestToken": {"type": "http", "scheme": "bearer", "description": "Required by the ingest endpoints when the server runs with CCANALYTICS_INGEST_TOKEN set"}
     },
     "parameters": {
+      "metrics": {"name": "metrics", "in": "query", "description": "Comma-separated metric names: the answer's metric sets carry only these fields (every field when absent)", "schema": {"type": "string"}},
       "from": {"name": "from", "in": "query", "description": "YYYY-MM-DD (that UTC day's start) or an RFC 3339 instant, inclusive", "schema": {"type": "string"}},
       "to": {"name": "to", "in": "query", "description": "YYYY-MM-DD (inclusive: up to the end of that UTC day) or an RFC 3339 instant (exclusive)", "schema": {"type": "string"}},
       "practice": {"name": "practice", "in": "query", "description": "Comma-separated values, any of which matches", "schema": {"type": "string"}},

@@ -10,11 +10,11 @@ constexpr std::string_view kFilterParams[] = {"from",     "to",    "practice", "
 
 const RouteSpec kRoutes[] = {
     {RouteId::kHealth, "GET", "/health", false, "", false, false},
-    {RouteId::kSummary, "GET", "/api/v1/summary", true, "", true, false},
-    {RouteId::kBreakdown, "GET", "/api/v1/breakdown", true, "by sort limit", true, false},
-    {RouteId::kTimeseries, "GET", "/api/v1/timeseries", true, "bucket split split_limit", true,
-     false},
-    {RouteId::kHeatmap, "GET", "/api/v1/heatmap", true, "", true, false},
+    {RouteId::kSummary, "GET", "/api/v1/summary", true, "metrics", true, false},
+    {RouteId::kBreakdown, "GET", "/api/v1/breakdown", true, "by sort limit metrics", true, false},
+    {RouteId::kTimeseries, "GET", "/api/v1/timeseries", true, "bucket split split_limit metrics",
+     true, false},
+    {RouteId::kHeatmap, "GET", "/api/v1/heatmap", true, "metrics", true, false},
     {RouteId::kSessions, "GET", "/api/v1/sessions", true, "limit offset sort order", true, false},
     {RouteId::kSessionDetail, "GET", "/api/v1/sessions/{id}", true, "", true, false},
     {RouteId::kLatency, "GET", "/api/v1/latency", true, "by", true, false},

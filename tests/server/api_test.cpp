@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "common/time_util.h"
 #include "engine/metric_check.h"
@@ -212,6 +215,38 @@ TEST_F(ApiTest, TimeseriesIsDenseAndSplits) {
   EXPECT_EQ("model", split["split"]);
   ASSERT_EQ(2u, split["series"].size());
   EXPECT_EQ(split["points"].size(), split["series"][0]["points"].size());
+}
+
+TEST_F(ApiTest, MetricsParameterChoosesTheFieldsOfEveryMetricSet) {
+  const auto only = [](const json& object, std::vector<std::string> keys) {
+    std::vector<std::string> got;
+    for (const auto& [key, value] : object.items()) got.push_back(key);
+    std::sort(got.begin(), got.end());
+    std::sort(keys.begin(), keys.end());
+    EXPECT_EQ(keys, got);
+  };
+  const json series =
+      get("/api/v1/timeseries?bucket=week&split=model&split_limit=2&metrics=events,cost_usd");
+  const json full = get("/api/v1/timeseries?bucket=week&split=model&split_limit=2");
+  ASSERT_EQ(full["points"].size(), series["points"].size());
+  for (size_t i = 0; i < series["points"].size(); ++i) {
+    only(series["points"][i], {"t", "events", "cost_usd"});
+    EXPECT_EQ(full["points"][i]["events"], series["points"][i]["events"]);
+    EXPECT_EQ(full["points"][i]["cost_usd"], series["points"][i]["cost_usd"]);
+  }
+  ASSERT_EQ(2u, series["series"].size());
+  only(series["series"][1]["points"][0], {"t", "events", "cost_usd"});
+  const json heatmap = get("/api/v1/heatmap?metrics=cache_hit_ratio");
+  only(heatmap["cells"][0], {"weekday", "hour", "cache_hit_ratio"});
+  const json breakdown = get("/api/v1/breakdown?by=model&metrics=users");
+  only(breakdown["rows"][0], {"key", "users"});
+  const json summary = get("/api/v1/summary?metrics=tool_success_rate");
+  only(summary, {"first_event", "last_event", "tool_success_rate"});
+  EXPECT_EQ(get("/api/v1/summary")["tool_success_rate"], summary["tool_success_rate"]);
+  expect_error("/api/v1/heatmap?metrics=events,happiness", 400);
+  expect_error("/api/v1/heatmap?metrics=", 400);
+  expect_error("/api/v1/heatmap?metrics=events,", 400);
+  expect_error("/api/v1/users?metrics=events", 400);
 }
 
 TEST_F(ApiTest, HeatmapHasAllCells) {
