@@ -91,17 +91,24 @@ export function useBreakdownsPer(
   });
 }
 
-export function useTimeseries(bucket: Bucket, filters: Filters, split?: Dimension, splitLimit?: number) {
+// `metrics` asks for only those fields of each metric set (a panel drawing one or two of them
+// need not download twenty per point); the answer then carries no others, whatever its type says.
+function metricsParam(metrics?: MetricName[]): string | undefined {
+  return metrics ? [...metrics].sort().join(',') : undefined;
+}
+
+export function useTimeseries(bucket: Bucket, filters: Filters, split?: Dimension, splitLimit?: number, metrics?: MetricName[]) {
   return useApi<Timeseries>('/api/v1/timeseries', {
     ...filterParams(filters),
     bucket,
     split,
     split_limit: split ? splitLimit : undefined,
+    metrics: metricsParam(metrics),
   });
 }
 
-export function useHeatmap(filters: Filters) {
-  return useApi<Heatmap>('/api/v1/heatmap', filterParams(filters));
+export function useHeatmap(filters: Filters, metrics?: MetricName[]) {
+  return useApi<Heatmap>('/api/v1/heatmap', { ...filterParams(filters), metrics: metricsParam(metrics) });
 }
 
 export function useLatency(by: 'model' | 'tool', filters: Filters) {

@@ -132,4 +132,15 @@ describe('Overview', () => {
     expect(new URLSearchParams(window.location.search).get('split')).toBe('practice');
     expect(screen.getByRole('button', { name: 'By practice' })).toHaveAttribute('aria-pressed', 'true');
   });
+
+  it('asks for only the fields its trend and heatmap draw', async () => {
+    const api = serve();
+    setUrl('/');
+    renderWithQueries(<OverviewPage />);
+    await waitFor(() => expect(api.callsTo('/api/v1/heatmap')).toHaveLength(1));
+    expect(api.callsTo('/api/v1/heatmap')[0].get('metrics')).toBe('events');
+    await waitFor(() => expect(api.callsTo('/api/v1/timeseries').length).toBeGreaterThan(0));
+    const trend = api.callsTo('/api/v1/timeseries')[0].get('metrics')?.split(',');
+    expect(trend).toEqual(['cache_creation_tokens', 'cache_read_tokens', 'cost_usd', 'events', 'input_tokens', 'output_tokens']);
+  });
 });

@@ -9,7 +9,7 @@ import {
   useTimeseries,
   useUsers,
 } from '../api/queries';
-import type { Metrics, Summary } from '../api/types';
+import type { MetricName, Metrics, Summary } from '../api/types';
 import { Chart } from '../charts/Chart';
 import { barOption, donutOption, timeOption, weekHourOption } from '../charts/options';
 import { colourFor, SEMANTIC } from '../charts/palette';
@@ -97,13 +97,17 @@ function KpiRow({ current, previous, comparing }: { current: Summary; previous?:
 }
 
 type TrendMetric = 'cost' | 'tokens';
+
+// What the trend draws and its empty check reads, whichever metric is shown: switching between
+// cost and tokens then needs no new request.
+const TREND_METRICS: MetricName[] = ['events', 'cost_usd', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_creation_tokens'];
 type TrendSplit = 'model' | 'practice';
 
 function TrendPanel({ filters }: { filters: Filters }) {
   const [metric, setMetric] = useViewParam<TrendMetric>('trend', ['cost', 'tokens'], 'cost');
   const [split, setSplit] = useViewParam<TrendSplit>('split', ['model', 'practice'], 'model');
   const bucket = useBucket(filters);
-  const query = useTimeseries(bucket, filters, split, 8);
+  const query = useTimeseries(bucket, filters, split, 8, TREND_METRICS);
   const keys = useMemo(() => (query.data?.series ?? []).map((s) => s.key).sort(), [query.data]);
   const info = metric === 'cost' ? METRICS.cost_usd : { ...METRICS.input_tokens, exact: formatExact };
   const option = useMemo(() => {
@@ -173,7 +177,7 @@ export default function OverviewPage() {
   const byPractice = useBreakdown('practice', filters, 'cost_usd');
   const byModel = useBreakdown('model', filters, 'cost_usd');
   const topUsers = useUsers(filters, { sort: 'cost_usd', order: 'desc', limit: 10, offset: 0 });
-  const heatmap = useHeatmap(filters);
+  const heatmap = useHeatmap(filters, ['events']);
   const byStatus = useBreakdown('status_code', filters, 'api_errors');
   const byTool = useBreakdown('tool', filters, 'tool_results');
 
