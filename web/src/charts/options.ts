@@ -50,14 +50,15 @@ export function barOption(options: {
     data: categories,
     inverse: horizontal, // largest first, at the top
     axisTick: { alignWithLabel: true },
-    axisLabel: horizontal ? { width: 170, overflow: 'truncate' } : { hideOverlap: true },
+    // Horizontal bars: room for the longest model name (claude-sonnet-4-5-20250929) at 12 px.
+    axisLabel: horizontal ? { width: 190, overflow: 'truncate' } : { hideOverlap: true },
   };
   const valueAxis = {
     type: options.logScale ? 'log' : 'value',
     min: options.min,
     max: options.max,
     minInterval: onlyIntegers(series) ? 1 : undefined,
-    axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
+    axisLabel: { formatter: (value: number) => axisFormatter(value) },
     splitLine: { lineStyle: { opacity: 0.4 } },
   };
   return {
@@ -103,7 +104,7 @@ export function timeOption(options: {
     yAxis: {
       type: 'value',
       minInterval: onlyIntegers(series) ? 1 : undefined,
-      axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
+      axisLabel: { formatter: (value: number) => axisFormatter(value) },
       splitLine: { lineStyle: { opacity: 0.4 } },
     },
     series: series.map((s) => ({
