@@ -58,7 +58,7 @@ export function barOption(options: {
     min: options.min,
     max: options.max,
     minInterval: onlyIntegers(series) ? 1 : undefined,
-    axisLabel: { formatter: (value: number) => axisFormatter(value) },
+    axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
     splitLine: { lineStyle: { opacity: 0.4 } },
   };
   return {
@@ -104,7 +104,7 @@ export function timeOption(options: {
     yAxis: {
       type: 'value',
       minInterval: onlyIntegers(series) ? 1 : undefined,
-      axisLabel: { formatter: (value: number) => axisFormatter(value) },
+      axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
       splitLine: { lineStyle: { opacity: 0.4 } },
     },
     series: series.map((s) => ({
