@@ -51,7 +51,7 @@ export function barOption(options: {
     inverse: horizontal, // largest first, at the top
     axisTick: { alignWithLabel: true },
     // Horizontal bars: room for the longest model name (claude-sonnet-4-5-20250929) at 12 px.
-    axisLabel: horizontal ? { width: 190, overflow: 'truncate' } : { hideOverlap: true },
+    axisLabel: horizontal ? { width: 190, overflow: 'truncate' } : {},
   };
   const valueAxis = {
     type: options.logScale ? 'log' : 'value',
@@ -99,7 +99,7 @@ export function timeOption(options: {
       type: 'category',
       data: times.map((t) => formatBucket(t, bucket)),
       boundaryGap: kind === 'bar',
-      axisLabel: { hideOverlap: true },
+      axisLabel: {},
     },
     yAxis: {
       type: 'value',
