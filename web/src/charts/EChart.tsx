@@ -1,4 +1,6 @@
-import { type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+
+import { useNearViewport } from '../components/useNearViewport';
 
 import { type Theme, useTheme } from '../state/theme';
 import { type ChartOption, echarts, type ECElementEvent } from './echarts';
@@ -52,31 +54,6 @@ function withDefaults(option: ChartOption, label: string, theme: Theme): ChartOp
   };
 }
 
-const NEAR_VIEWPORT_PX = 200;
-
-// Whether the element has come near the viewport yet. Charts further down a page are drawn when
-// they are scrolled to: drawing is most of a page's work, and the charts in view come first.
-function useSeen(element: RefObject<HTMLElement | null>): boolean {
-  const [seen, setSeen] = useState(() => typeof IntersectionObserver === 'undefined');
-  // A layout effect, so that a chart already in view is drawn before the first paint rather than a
-  // frame later, when an observer would first report.
-  useLayoutEffect(() => {
-    const target = element.current;
-    if (seen || !target) return undefined;
-    const box = target.getBoundingClientRect();
-    if (box.bottom > -NEAR_VIEWPORT_PX && box.top < window.innerHeight + NEAR_VIEWPORT_PX) {
-      setSeen(true);
-      return undefined;
-    }
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) setSeen(true);
-    }, { rootMargin: `${NEAR_VIEWPORT_PX}px 0px` });
-    observer.observe(target);
-    return () => observer.disconnect();
-  }, [element, seen]);
-  return seen;
-}
-
 export default function EChart({ option, label, height = 280, onSelect }: ChartProps) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
@@ -90,7 +67,9 @@ export default function EChart({ option, label, height = 280, onSelect }: ChartP
   const optionRef = useRef(option);
   optionRef.current = option;
 
-  const visible = useSeen(element);
+  // Charts further down a page are drawn when they are scrolled to: drawing is most of a page's
+  // work, and the charts in view come first.
+  const visible = useNearViewport(element, true);
 
   useEffect(() => {
     onSelectRef.current = onSelect;
