@@ -120,9 +120,15 @@ async function screenshot(page, name) {
     }
     window.scrollTo(0, 0);
   });
-  await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.dataset.drawn === 'true'), null, {
-    timeout: 10_000,
-  });
+  // Panels below the fold fetch their figures when scrolled to: every one must have them now.
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('section.panel')].every(
+        (p) => p.getAttribute('aria-busy') === 'false' && !['loading', 'deferred'].includes(p.dataset.status),
+      ) && [...document.querySelectorAll('.chart')].every((c) => c.dataset.drawn === 'true'),
+    null,
+    { timeout: 10_000 },
+  );
   await page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
 }
 

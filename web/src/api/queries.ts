@@ -42,8 +42,8 @@ export function useSummary(filters: Filters, enabled = true) {
   return useApi<Summary>('/api/v1/summary', filterParams(filters), enabled);
 }
 
-export function useBreakdown(by: Dimension, filters: Filters, sort: MetricName = 'events', limit?: number) {
-  return useApi<Breakdown>('/api/v1/breakdown', { ...filterParams(filters), by, sort, limit });
+export function useBreakdown(by: Dimension, filters: Filters, sort: MetricName = 'events', limit?: number, enabled = true) {
+  return useApi<Breakdown>('/api/v1/breakdown', { ...filterParams(filters), by, sort, limit }, enabled);
 }
 
 interface OpenApiDescription {
@@ -66,7 +66,8 @@ export function useOptionalBreakdown(
   if (supported === false) {
     return { data: { by, rows: [] }, error: null, isPending: false, isFetching: false, refetch: () => undefined, unsupported: true };
   }
-  return { ...breakdown, unsupported: false };
+  // Until the description arrives the breakdown is not asked for, but the panel is still loading.
+  return { ...breakdown, isFetching: breakdown.isFetching || description.isFetching, unsupported: false };
 }
 
 // One breakdown per value of another filter (levels per practice, say), fetched in parallel; the
@@ -107,8 +108,8 @@ export function useTimeseries(bucket: Bucket, filters: Filters, split?: Dimensio
   });
 }
 
-export function useHeatmap(filters: Filters, metrics?: MetricName[]) {
-  return useApi<Heatmap>('/api/v1/heatmap', { ...filterParams(filters), metrics: metricsParam(metrics) });
+export function useHeatmap(filters: Filters, metrics?: MetricName[], enabled = true) {
+  return useApi<Heatmap>('/api/v1/heatmap', { ...filterParams(filters), metrics: metricsParam(metrics) }, enabled);
 }
 
 export function useLatency(by: 'model' | 'tool', filters: Filters) {
@@ -134,8 +135,8 @@ export function useSession(id: string) {
   return useApi<SessionDetail>(`/api/v1/sessions/${encodeURIComponent(id)}`);
 }
 
-export function useUsers(filters: Filters, page: PageRequest) {
-  return useApi<UserList>('/api/v1/users', { ...filterParams(filters), ...page });
+export function useUsers(filters: Filters, page: PageRequest, enabled = true) {
+  return useApi<UserList>('/api/v1/users', { ...filterParams(filters), ...page }, enabled);
 }
 
 export function useUser(email: string, filters: Filters) {

@@ -24,6 +24,14 @@ describe('Panel', () => {
     expect(screen.getByRole('status')).toHaveTextContent('Loading');
   });
 
+  it('waits without a busy state for figures not asked for yet', () => {
+    renderPanel(state({ isPending: true, isFetching: false }));
+    const panel = screen.getByRole('region', { name: 'Costs' });
+    expect(panel).toHaveAttribute('data-status', 'deferred');
+    expect(panel).toHaveAttribute('aria-busy', 'false');
+    expect(panel).toHaveTextContent('Loads when scrolled into view.');
+  });
+
   it('shows the error with a retry button', () => {
     const refetch = vi.fn();
     renderPanel(state({ error: new Error('unknown parameter "x"'), refetch }));

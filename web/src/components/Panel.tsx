@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId } from 'react';
+import { type ReactNode, type Ref, useEffect, useId } from 'react';
 
 import { preloadCharts } from '../charts/Chart';
 
@@ -13,6 +13,8 @@ interface PanelProps<T> {
   actions?: ReactNode;
   // Grid columns the panel spans (of 12).
   span?: 3 | 4 | 5 | 6 | 7 | 8 | 12;
+  // The section element, for pages that fetch a panel's figures only once it is near the viewport.
+  panelRef?: Ref<HTMLElement>;
   children: (data: T) => ReactNode;
 }
 
@@ -26,6 +28,7 @@ export function Panel<T>({
   emptyText = 'No data for these filters.',
   actions,
   span = 6,
+  panelRef,
   children,
 }: PanelProps<T>) {
   const headingId = useId();
@@ -33,11 +36,15 @@ export function Panel<T>({
   // Panels mount in the same commit as their page's requests go out: loading the chart library
   // from here compiles it while the answers are on their way, not before the requests leave.
   useEffect(preloadCharts, []);
-  let status: 'loading' | 'error' | 'empty' | 'ready';
+  let status: 'loading' | 'deferred' | 'error' | 'empty' | 'ready';
   let body: ReactNode;
   if (error) {
     status = 'error';
     body = <ErrorMessage error={error} onRetry={query.refetch} />;
+  } else if (data === undefined && !query.isFetching) {
+    // Not asked for yet: the page fetches it once the panel is near the viewport.
+    status = 'deferred';
+    body = <DeferredMessage />;
   } else if (data === undefined) {
     status = 'loading';
     body = <LoadingMessage />;
@@ -50,6 +57,7 @@ export function Panel<T>({
   }
   return (
     <section
+      ref={panelRef}
       className={`panel span-${span}`}
       aria-labelledby={headingId}
       aria-busy={query.isFetching || status === 'loading'}
@@ -74,6 +82,14 @@ export function LoadingMessage() {
     <div className="loading" role="status">
       <span className="loading__bar" />
       <span className="visually-hidden">Loading…</span>
+    </div>
+  );
+}
+
+function DeferredMessage() {
+  return (
+    <div className="loading">
+      <span className="visually-hidden">Loads when scrolled into view.</span>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 
 import { METRICS, totalTokens } from '../api/metrics';
 import {
@@ -19,6 +19,7 @@ import { Link } from '../components/Link';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { Segmented } from '../components/Segmented';
+import { useNearViewport } from '../components/useNearViewport';
 import {
   formatChange,
   formatCount,
@@ -42,6 +43,8 @@ interface KpiDefinition {
   kind: 'amount' | 'ratio';
   better: Better;
 }
+
+const TOP_USERS = { sort: 'cost_usd', order: 'desc', limit: 10, offset: 0 } as const;
 
 const KPIS: KpiDefinition[] = [
   { id: 'cost', label: 'Cost', value: (s) => s.cost_usd, format: formatUsd, kind: 'amount', better: 'neither' },
@@ -172,14 +175,22 @@ export default function OverviewPage() {
   const previous = previousPeriod(filters.from, filters.to, firstDay, lastDay);
   const previousFilters = previous ? { ...filters, ...previous } : filters;
 
+  // The panels below the fold ask for their figures only while near the viewport: a filter change
+  // then sends the requests of the panels in view alone, all at once (a browser opens six
+  // connections to a server), and the rest follow as they are scrolled to.
+  const topUsersPanel = useRef<HTMLElement>(null);
+  const heatmapPanel = useRef<HTMLElement>(null);
+  const statusPanel = useRef<HTMLElement>(null);
+  const toolPanel = useRef<HTMLElement>(null);
+
   const summary = useSummary(filters);
   const previousSummary = useSummary(previousFilters, previous !== null);
   const byPractice = useBreakdown('practice', filters, 'cost_usd');
   const byModel = useBreakdown('model', filters, 'cost_usd');
-  const topUsers = useUsers(filters, { sort: 'cost_usd', order: 'desc', limit: 10, offset: 0 });
-  const heatmap = useHeatmap(filters, ['events']);
-  const byStatus = useBreakdown('status_code', filters, 'api_errors');
-  const byTool = useBreakdown('tool', filters, 'tool_results');
+  const topUsers = useUsers(filters, TOP_USERS, useNearViewport(topUsersPanel, false));
+  const heatmap = useHeatmap(filters, ['events'], useNearViewport(heatmapPanel, false));
+  const byStatus = useBreakdown('status_code', filters, 'api_errors', undefined, useNearViewport(statusPanel, false));
+  const byTool = useBreakdown('tool', filters, 'tool_results', undefined, useNearViewport(toolPanel, false));
 
   const modelKeys = useMemo(() => (byModel.data?.rows ?? []).map((r) => r.key).sort(), [byModel.data]);
 
@@ -255,7 +266,7 @@ export default function OverviewPage() {
           )}
         </Panel>
 
-        <Panel title="Top users by cost" query={topUsers} isEmpty={(d) => d.rows.length === 0} span={6}>
+        <Panel title="Top users by cost" query={topUsers} isEmpty={(d) => d.rows.length === 0} span={6} panelRef={topUsersPanel}>
           {(data) => (
             <DataTable
               caption="Top users by cost"
@@ -291,6 +302,7 @@ export default function OverviewPage() {
           query={heatmap}
           isEmpty={(d) => d.cells.every((c) => c.events === 0)}
           span={6}
+          panelRef={heatmapPanel}
         >
           {(data) => (
             <Chart
@@ -318,6 +330,7 @@ export default function OverviewPage() {
           isEmpty={(d) => d.rows.length === 0}
           emptyText="No API errors for these filters."
           span={6}
+          panelRef={statusPanel}
         >
           {(data) => (
             <Chart
@@ -344,6 +357,7 @@ export default function OverviewPage() {
           query={byTool}
           isEmpty={(d) => d.rows.every((r) => r.tool_success_rate === null)}
           span={6}
+          panelRef={toolPanel}
         >
           {(data) => {
             const rows = data.rows
