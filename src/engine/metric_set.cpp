@@ -23,6 +23,7 @@ constexpr std::string_view kNames[] = {
     "cache_hit_ratio", "tokens_per_prompt",
 };
 static_assert(std::size(kNames) == std::size(kAllMetrics));
+static_assert(std::size(kAllMetrics) == kMetricCount);
 
 std::optional<double> ratio(double numerator, double denominator) {
   if (denominator == 0) return std::nullopt;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -60,6 +61,9 @@ enum class Metric {
   kCacheHitRatio,
   kTokensPerPrompt,
 };
+
+// A Metric's value is its position in all_metrics().
+inline constexpr size_t kMetricCount = static_cast<size_t>(Metric::kTokensPerPrompt) + 1;
 
 std::span<const Metric> all_metrics();
 std::string_view metric_name(Metric metric);

@@ -1,8 +1,6 @@
 #include "server/analytics_endpoints.h"
 
-#include <algorithm>
 #include <cmath>
-#include <span>
 
 #include "common/time_util.h"
 #include "engine/breakdown.h"
@@ -66,21 +64,14 @@ engine::Dimension dimension_param(const QueryParams& params, std::string_view na
 MetricFields metric_fields(const QueryParams& params) {
   const auto text = params.get("metrics");
   if (!text) return all_metric_fields();
-  const std::span<const engine::Metric> metrics = engine::all_metrics();
   MetricFields fields;
-  std::string_view rest = *text;
-  while (true) {
-    const size_t comma = rest.find(',');
-    const std::string_view name = rest.substr(0, comma);
+  for_each_comma_separated(*text, [&](std::string_view name) {
     const auto metric = engine::parse_metric(name);
     if (!metric) {
       invalid("metrics", "must list metric names separated by commas, such as cost_usd,events");
     }
-    fields.set(
-        static_cast<size_t>(std::find(metrics.begin(), metrics.end(), *metric) - metrics.begin()));
-    if (comma == std::string_view::npos) break;
-    rest = rest.substr(comma + 1);
-  }
+    fields.set(static_cast<size_t>(*metric));
+  });
   return fields;
 }
 

@@ -9,7 +9,7 @@
 namespace cca::server {
 namespace {
 
-constexpr size_t kFields = kMetricFieldCount;
+constexpr size_t kFields = engine::kMetricCount;
 // Longest key ("cost_per_1k_output_tokens") with quotes, colon and comma, plus the longest number.
 constexpr size_t kFieldBytes = 32 + 32;
 

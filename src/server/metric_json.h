@@ -1,18 +1,15 @@
 #pragma once
 
 #include <bitset>
-#include <cstddef>
 
 #include "engine/metric_set.h"
 #include "server/json_writer.h"
 
 namespace cca::server {
 
-inline constexpr size_t kMetricFieldCount = 20;
-
-// The fields of a metric set an answer carries, indexed by engine::all_metrics() order: every one
-// unless the request's `metrics` parameter names some.
-using MetricFields = std::bitset<kMetricFieldCount>;
+// The fields of a metric set an answer carries, indexed by engine::Metric: every one unless the
+// request's `metrics` parameter names some.
+using MetricFields = std::bitset<engine::kMetricCount>;
 
 inline MetricFields all_metric_fields() {
   return MetricFields().set();

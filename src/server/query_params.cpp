@@ -139,14 +139,10 @@ engine::Filter QueryParams::filter() const {
   const auto list = [&](std::string_view name, std::vector<std::string>& values) {
     const auto [first, last] = request_.params.equal_range(std::string(name));
     for (auto it = first; it != last; ++it) {
-      std::string_view rest = it->second;
-      while (true) {
-        const size_t comma = rest.find(',');
-        const std::string_view value = trim_spaces(rest.substr(0, comma));
+      for_each_comma_separated(it->second, [&](std::string_view item) {
+        const std::string_view value = trim_spaces(item);
         if (!value.empty()) values.emplace_back(value);
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
-      }
+      });
     }
   };
   list("practice", filter.practice);

@@ -32,6 +32,17 @@ class QueryParams {
   const httplib::Request& request_;
 };
 
+// Calls each(item) for every comma-separated item of text, in order, empty items included.
+template <typename Each>
+void for_each_comma_separated(std::string_view text, Each&& each) {
+  while (true) {
+    const size_t comma = text.find(',');
+    each(text.substr(0, comma));
+    if (comma == std::string_view::npos) return;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 // True when text is well-formed UTF-8 without NUL bytes.
 bool valid_utf8(std::string_view text);
 

@@ -13,7 +13,7 @@ namespace {
 // With `fields`, exactly the chosen ones, still in engine order.
 void expect_agreement(const engine::MetricSet& metrics,
                       const MetricFields& fields = all_metric_fields()) {
-  ASSERT_EQ(engine::all_metrics().size(), kMetricFieldCount);
+  ASSERT_EQ(engine::all_metrics().size(), engine::kMetricCount);
   JsonWriter json;
   json.begin_object();
   write_metrics(json, metrics, fields);
@@ -21,7 +21,7 @@ void expect_agreement(const engine::MetricSet& metrics,
   const nlohmann::ordered_json written = nlohmann::ordered_json::parse(json.str());
   ASSERT_EQ(fields.count(), written.size());
   std::vector<engine::Metric> chosen;
-  for (size_t f = 0; f < kMetricFieldCount; ++f)
+  for (size_t f = 0; f < engine::kMetricCount; ++f)
     if (fields[f]) chosen.push_back(engine::all_metrics()[f]);
   size_t i = 0;
   for (const auto& [name, value] : written.items()) {
@@ -69,10 +69,11 @@ TEST(MetricJsonTest, WritesOnlyTheChosenFields) {
   metrics.output_tokens = 0;
   metrics.cost_usd = 0.25;
   // Each field alone (the nulls of a zero denominator included), none, and every other one.
-  for (size_t f = 0; f < kMetricFieldCount; ++f) expect_agreement(metrics, MetricFields().set(f));
+  for (size_t f = 0; f < engine::kMetricCount; ++f)
+    expect_agreement(metrics, MetricFields().set(f));
   expect_agreement(metrics, MetricFields());
   MetricFields alternate;
-  for (size_t f = 1; f < kMetricFieldCount; f += 2) alternate.set(f);
+  for (size_t f = 1; f < engine::kMetricCount; f += 2) alternate.set(f);
   expect_agreement(metrics, alternate);
 }
 
