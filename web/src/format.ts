@@ -3,6 +3,11 @@
 const NBSP = '\u00a0';
 export const MISSING = '–';
 
+// 7 -> "07": clock fields, and minutes or seconds after a larger unit.
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
 function trimZeros(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
@@ -34,17 +39,17 @@ function groupThousands(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-// Hundredths (cents), rounded half up on the decimal figure a person sees (1.005 -> 101), as Intl does,
-// rather than on the binary double just below it.
-function roundToHundredths(abs: number): number {
+// The figure rounded to hundredths, half up on the decimal a person sees (1.005 -> 1.01) as Intl
+// does rather than on the binary double just below it: sign, grouped whole part, two decimals.
+function hundredthsParts(value: number): { sign: string; whole: string; decimals: string } {
+  const abs = Math.abs(value);
   const text = String(abs);
-  return Math.round(text.includes('e') ? abs * 100 : Number(`${text}e2`));
-}
-
-function formatUsdCents(value: number): string {
-  const cents = roundToHundredths(Math.abs(value));
-  const sign = value < 0 && cents > 0 ? '-' : '';
-  return `${sign}$${groupThousands(String(Math.floor(cents / 100)))}.${String(cents % 100).padStart(2, '0')}`;
+  const hundredths = Math.round(text.includes('e') ? abs * 100 : Number(`${text}e2`));
+  return {
+    sign: value < 0 && hundredths > 0 ? '-' : '',
+    whole: groupThousands(String(Math.floor(hundredths / 100))),
+    decimals: pad2(hundredths % 100),
+  };
 }
 
 // $652.18, $12,345.67; amounts under a cent keep two significant digits ($0.0033).
@@ -54,7 +59,8 @@ export function formatUsd(value: number | null | undefined): string {
     const sign = value < 0 ? '-' : '';
     return `${sign}$${trimZeros(Math.abs(value).toPrecision(2))}`;
   }
-  return formatUsdCents(value);
+  const { sign, whole, decimals } = hundredthsParts(value);
+  return `${sign}$${whole}.${decimals}`;
 }
 
 // One request's cost, where cents are too coarse: $0.0710 (and $0.000012 below a hundredth of a cent).
@@ -101,9 +107,9 @@ export function formatDurationMs(ms: number | null | undefined): string {
   if (seconds < 60) return `${trimZeros(seconds.toFixed(1))}${NBSP}s`;
   const totalSeconds = Math.round(seconds);
   const minutes = Math.floor(totalSeconds / 60);
-  if (minutes < 60) return `${minutes}${NBSP}m ${String(totalSeconds % 60).padStart(2, '0')}${NBSP}s`;
+  if (minutes < 60) return `${minutes}${NBSP}m ${pad2(totalSeconds % 60)}${NBSP}s`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}${NBSP}h ${String(minutes % 60).padStart(2, '0')}${NBSP}m`;
+  if (hours < 48) return `${hours}${NBSP}h ${pad2(minutes % 60)}${NBSP}m`;
   return `${Math.floor(hours / 24)}${NBSP}d ${hours % 24}${NBSP}h`;
 }
 
@@ -124,8 +130,6 @@ export function formatDurationS(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return MISSING;
   return formatDurationMs(seconds * 1000);
 }
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
 
 // "2026-01-02 02:41 UTC"
 export function formatDateTime(iso: string | null | undefined, withZone = true): string {
@@ -151,13 +155,13 @@ export function formatBucket(iso: string, bucket: 'hour' | 'day' | 'week'): stri
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return MISSING;
   const day = `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}`;
-  if (bucket === 'hour') return `${day} ${String(date.getUTCHours()).padStart(2, '0')}:00`;
+  if (bucket === 'hour') return `${day} ${pad2(date.getUTCHours())}:00`;
   if (bucket === 'week') return `wk of ${day}`;
   return day;
 }
 
 export function formatHour(hour: number): string {
-  return `${String(hour).padStart(2, '0')}:00`;
+  return `${pad2(hour)}:00`;
 }
 
 export function formatBytes(bytes: number | null | undefined): string {
@@ -195,8 +199,6 @@ export function compareNatural(a: string, b: string): number {
 // Exact figures for tooltips and tables: 1,234,567 and at most two decimals.
 export function formatExact(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
-  const hundredths = roundToHundredths(Math.abs(value));
-  const whole = groupThousands(String(Math.floor(hundredths / 100)));
-  const fraction = hundredths % 100 === 0 ? '' : `.${String(hundredths % 100).padStart(2, '0')}`.replace(/0$/, '');
-  return `${value < 0 && hundredths > 0 ? '-' : ''}${whole}${fraction}`;
+  const { sign, whole, decimals } = hundredthsParts(value);
+  return `${sign}${whole}${decimals === '00' ? '' : `.${decimals.replace(/0$/, '')}`}`;
 }
