@@ -15,9 +15,6 @@ export interface ChartProps {
   onSelect?: (event: ECElementEvent) => void;
 }
 
-// The page's own font stack (styles.css). Canvas text cannot `inherit` it: an invalid font is
-// ignored, and ECharts would then measure labels in one font and draw them in another.
-const CHART_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 const TEXT = { light: '#1f2933', dark: '#d7dde4' };
 const SURFACE = { light: '#ffffff', dark: '#161b22' };
 
@@ -27,7 +24,9 @@ function fileName(label: string): string {
 
 // Settings every chart shares: palette, no animation, accessible descriptions, a confined tooltip
 // and the PNG export button.
-function withDefaults(option: ChartOption, label: string, theme: Theme): ChartOption {
+// `font` is the page's own font stack: canvas text cannot `inherit` it (an invalid font is ignored,
+// and ECharts would then measure labels in one font and draw them in another).
+function withDefaults(option: ChartOption, label: string, theme: Theme, font: string): ChartOption {
   const tooltip = (option.tooltip ?? {}) as Record<string, unknown>;
   return {
     backgroundColor: 'transparent',
@@ -35,7 +34,7 @@ function withDefaults(option: ChartOption, label: string, theme: Theme): ChartOp
     // Figures, not motion: without animation a filter change redraws at once and costs less CPU.
     animation: false,
     aria: { enabled: true },
-    textStyle: { fontFamily: CHART_FONT, color: TEXT[theme] },
+    textStyle: { fontFamily: font, color: TEXT[theme] },
     toolbox: {
       right: 0,
       top: 0,
@@ -107,7 +106,9 @@ export default function EChart({ option, label, height = 280, onSelect }: ChartP
       container.dataset.drawn = 'false';
       return;
     }
-    chart.current.setOption(withDefaults(optionRef.current, label, theme), { notMerge: true });
+    chart.current.setOption(withDefaults(optionRef.current, label, theme, getComputedStyle(container).fontFamily), {
+      notMerge: true,
+    });
     container.dataset.drawn = 'true';
   }, [optionKey, label, theme, visible]);
 
