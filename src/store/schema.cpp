@@ -142,7 +142,19 @@ LEFT JOIN strings sco ON sco.id = e.scope_id
 LEFT JOIN strings env ON env.id = e.envelope_id;
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kVersion1}};
+// Version 2: what newer Claude Code releases send (docs/schema.md, "Version 2").
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE events ADD COLUMN attributes_id INTEGER;
+ALTER TABLE events ADD COLUMN query_source_id INTEGER;
+ALTER TABLE events ADD COLUMN speed_id INTEGER;
+ALTER TABLE events ADD COLUMN ttft_ms REAL;
+ALTER TABLE events ADD COLUMN cache_creation_5m_tokens REAL;
+ALTER TABLE events ADD COLUMN cache_creation_1h_tokens REAL;
+ALTER TABLE events ADD COLUMN cost_estimated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE employees ADD COLUMN user_id TEXT;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kVersion1}, {2, kVersion2}};
 
 }  // namespace
 
