@@ -44,7 +44,8 @@ Distribution session_distribution(const Snapshot& snapshot, const Filter& filter
   });
 
   std::vector<double> values;
-  for (const Session& session : sessions) {
+  for (size_t code = Dictionary::kAbsent + 1; code < sessions.size(); ++code) {
+    const Session& session = sessions[code];
     if (!session.seen) continue;
     switch (of) {
       case SessionQuantity::kDurationS:

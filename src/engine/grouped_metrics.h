@@ -19,7 +19,7 @@ class GroupedMetrics {
   void add(uint32_t group, const Cell& cell) {
     MetricSet& set = sets_[group];
     set.add(cell);
-    set.sessions += sessions_.mark(group, cell.session);
+    if (cell.session != Dictionary::kAbsent) set.sessions += sessions_.mark(group, cell.session);
     set.users += users_.mark(group, cell.user);
   }
 

@@ -88,7 +88,7 @@ SessionsPage list_sessions(const Snapshot& snapshot, const Filter& filter,
     std::optional<double> value;
   };
   std::vector<Candidate> candidates;
-  for (uint32_t session = 0; session < session_count; ++session)
+  for (uint32_t session = Dictionary::kAbsent + 1; session < session_count; ++session)
     if (spans[session].seen)
       candidates.push_back({session, order_value(order, spans[session], metrics[session])});
 

@@ -48,7 +48,7 @@ class BucketedMetrics {
     set.add(cell);
     const uint32_t stamp = bucket + 1;
     uint32_t& session = session_stamp_[series * sessions_ + cell.session];
-    if (session != stamp) {
+    if (session != stamp && cell.session != Dictionary::kAbsent) {
       session = stamp;
       ++set.sessions;
     }

@@ -155,7 +155,7 @@ std::optional<UserProfile> user_profile(const Snapshot& snapshot, const Filter& 
     CalendarDay& day = profile.calendar.back();
     day.events += cell.events;
     const auto day_tag = static_cast<uint32_t>(profile.calendar.size());
-    if (session_day[cell.session] != day_tag) {
+    if (session_day[cell.session] != day_tag && cell.session != Dictionary::kAbsent) {
       session_day[cell.session] = day_tag;
       ++day.sessions;
     }

@@ -163,7 +163,7 @@ void SimdjsonParser::parse_chunk(const char* data, size_t size, uint64_t first_l
 
 void SimdjsonParser::reject_line(std::string_view reason, std::string_view detail,
                                    std::string_view line, uint64_t line_number, EventBatch& out) {
-  const std::string redacted = redact_prompt(line);
+  const std::string redacted = redact_private_text(line);
   out.rejected.push_back(Rejected{RejectKind::kLine, reason, {}, out.arena.copy(detail),
                                   out.arena.copy(redacted), line_number});
 }

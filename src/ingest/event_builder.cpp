@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/time_util.h"
+#include "ingest/private_attributes.h"
 #include "ingest/rejection.h"
 
 namespace cca::ingest {
@@ -31,7 +32,7 @@ enum class Field {
   kError,
   kStatusCode,
   kSuccess,
-  kPrompt,
+  kPrivate,
   kPromptLength,
   kInputTokens,
   kOutputTokens,
@@ -52,18 +53,21 @@ struct KnownAttribute {
 constexpr KnownAttribute kKnownAttributes[] = {
     {"model", Field::kModel},
     {"error", Field::kError},
-    {"prompt", Field::kPrompt},
+    {"prompt", Field::kPrivate},
     {"source", Field::kSource},
     {"attempt", Field::kAttempt},
     {"user.id", Field::kUserId},
     {"success", Field::kSuccess},
     {"cost_usd", Field::kCostUsd},
     {"decision", Field::kDecision},
+    {"response", Field::kPrivate},
     {"tool_name", Field::kToolName},
+    {"tool_input", Field::kPrivate},
     {"session.id", Field::kSessionId},
     {"event.name", Field::kEventName},
     {"user.email", Field::kUserEmail},
     {"duration_ms", Field::kDurationMs},
+    {"prompt_text", Field::kPrivate},
     {"status_code", Field::kStatusCode},
     {"input_tokens", Field::kInputTokens},
     {"output_tokens", Field::kOutputTokens},
@@ -71,6 +75,7 @@ constexpr KnownAttribute kKnownAttributes[] = {
     {"terminal.type", Field::kTerminalType},
     {"decision_type", Field::kDecisionType},
     {"event.timestamp", Field::kEventTimestamp},
+    {"tool_parameters", Field::kPrivate},
     {"organization.id", Field::kOrganizationId},
     {"decision_source", Field::kDecisionSource},
     {"cache_read_tokens", Field::kCacheReadTokens},
@@ -104,6 +109,17 @@ bool parse_non_negative(std::string_view text, double& out) {
 void append_json_string(std::string& out, std::string_view s) {
   out += nlohmann::json(std::string(s)).dump(-1, ' ', false,
                                               nlohmann::json::error_handler_t::replace);
+}
+
+// Where `"key"`, or `\"key\"` (JSON inside a JSON string), first stands in text.
+size_t find_quoted(std::string_view text, std::string_view key) {
+  for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+    const std::string_view after = text.substr(at + key.size());
+    if (at == 0 || text[at - 1] != '"') continue;
+    if (after.substr(0, 1) == "\"") return at - 1;
+    if (after.substr(0, 2) == "\\\"" && at >= 2 && text[at - 2] == '\\') return at - 2;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace
@@ -144,6 +160,7 @@ bool EventBuilder::number_attribute(std::string_view key, const AttributeValue& 
 }
 
 void EventBuilder::extra(std::string_view key, const AttributeValue& value) {
+  if (is_private_attribute(key)) return;
   extra_ += extra_.empty() ? '{' : ',';
   append_json_string(extra_, key);
   extra_ += ':';
@@ -183,7 +200,7 @@ void EventBuilder::attribute(std::string_view key, const AttributeValue& value) 
         if (s == "false" || s == "False" || s == "FALSE") event_.success = 0;
       }
       break;
-    case Field::kPrompt: break;  // privacy: prompt text is never stored, its length is
+    case Field::kPrivate: break;  // never stored (private_attributes.h); sizes arrive apart
     case Field::kPromptLength: number_attribute(key, value, event_.prompt_length); break;
     case Field::kInputTokens: number_attribute(key, value, event_.input_tokens); break;
     case Field::kOutputTokens: number_attribute(key, value, event_.output_tokens); break;
@@ -231,7 +248,7 @@ void EventBuilder::envelope_json(std::string_view json) { event_.envelope_json =
 void EventBuilder::reject(std::string_view reason, std::string_view field, std::string_view detail,
                           std::string_view raw, uint64_t line) {
   StringArena& arena = batch_->arena;
-  const std::string redacted = redact_prompt(raw);
+  const std::string redacted = redact_private_text(raw);
   batch_->rejected.push_back(Rejected{RejectKind::kEvent, reason, arena.copy(field),
                                       arena.copy(detail), arena.copy(redacted), line});
 }
@@ -251,10 +268,9 @@ bool EventBuilder::finish(const Hash128& key, std::string_view raw_on_reject, ui
   }
   event_.event_name = name;
 
-  if (trim(event_.session_id).empty()) {
-    reject(reason::kNoSessionId, "session.id", "no attributes[\"session.id\"]", raw_on_reject, line);
-    return false;
-  }
+  // Claude Code omits session.id under OTEL_METRICS_INCLUDE_SESSION_ID=false: such an event is
+  // kept, in no session.
+  if (trim(event_.session_id).empty()) event_.session_id = {};
 
   const std::string_view email = trim(email_attr_);
   if (!email.empty()) {
@@ -302,28 +318,33 @@ bool EventBuilder::finish(const Hash128& key, std::string_view raw_on_reject, ui
   return true;
 }
 
-std::string redact_prompt(std::string_view json_text) {
+std::string redact_private_text(std::string_view json_text) {
   nlohmann::json document = nlohmann::json::parse(json_text, nullptr, false);
   if (document.is_discarded()) {
-    // Not JSON, so the prompt's extent cannot be known: everything from the prompt key on is
-    // dropped (the key as JSON spells it, or escaped inside a message string). Losing the tail
-    // of a broken record beats storing a prompt.
+    // Not JSON, so a private value's extent cannot be known: everything from the first private
+    // key on is dropped (the key as JSON spells it, or escaped inside a message string). Losing
+    // the tail of a broken record beats storing what a person typed.
     size_t cut = std::string_view::npos;
-    for (std::string_view key : {std::string_view("\"prompt\""), std::string_view("\\\"prompt\\\"")})
-      cut = std::min(cut, json_text.find(key));
+    for (std::string_view key : kPrivateAttributes) cut = std::min(cut, find_quoted(json_text, key));
     if (cut == std::string_view::npos) return std::string(json_text);
-    return std::string(json_text.substr(0, cut)) + "<prompt text removed>";
+    return std::string(json_text.substr(0, cut)) + "<private text removed>";
   }
   // Walks every object: CloudWatch attributes objects and OTLP key/value lists alike.
   auto scrub = [](auto& self, nlohmann::json& node) -> void {
     if (node.is_object()) {
-      if (node.contains("prompt")) node["prompt"] = "<removed>";
-      if (node.contains("key") && node["key"] == "prompt" && node.contains("value"))
+      for (std::string_view key : kPrivateAttributes) {
+        const auto found = node.find(key);
+        if (found != node.end()) *found = "<removed>";
+      }
+      const auto key = node.find("key");
+      if (key != node.end() && key->is_string() && is_private_attribute(key->get<std::string>()) &&
+          node.contains("value"))
         node["value"] = {{"stringValue", "<removed>"}};
       // A CloudWatch message holds the event as JSON inside a string.
-      if (node.contains("message") && node["message"].is_string())
-        node["message"] = redact_prompt(node["message"].get<std::string>());
-      for (auto& [key, child] : node.items()) self(self, child);
+      const auto message = node.find("message");
+      if (message != node.end() && message->is_string())
+        *message = redact_private_text(message->get<std::string>());
+      for (auto& [child_key, child] : node.items()) self(self, child);
     } else if (node.is_array()) {
       for (auto& child : node) self(self, child);
     }

@@ -51,7 +51,8 @@ class EventBuilder {
   std::string extra_;                  // {"key": value, ...} of attributes without a column
 };
 
-// Removes prompt text from a JSON document before it is kept in the quarantine.
-std::string redact_prompt(std::string_view json_text);
+// Removes the private attributes' values (private_attributes.h) from a JSON document before it is
+// kept in the quarantine.
+std::string redact_private_text(std::string_view json_text);
 
 }  // namespace cca::ingest

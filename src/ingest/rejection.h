@@ -16,7 +16,6 @@ inline constexpr std::string_view kNoLogEvents = "no_log_events_array";
 inline constexpr std::string_view kLogEventNotObject = "log_event_not_object";
 inline constexpr std::string_view kMessageNotObject = "message_not_object";
 inline constexpr std::string_view kNoEventName = "missing_event_name";
-inline constexpr std::string_view kNoSessionId = "missing_session_id";
 inline constexpr std::string_view kNoUser = "missing_user";
 inline constexpr std::string_view kNoTimestamp = "missing_timestamp";
 inline constexpr std::string_view kInvalidNumber = "invalid_number";

@@ -128,7 +128,7 @@ void EventWriter::bind_event(Statement& s, int first, const EventRecord& e, int6
   s.bind_int(++i, ingest_id);
   s.bind_int(++i, e.time_ms);
   bind_id(s, ++i, id_or_null(e.event_name));
-  bind_id(s, ++i, id_or_null(e.session_id));
+  s.bind_int(++i, id_or_null(e.session_id));  // 0: in no session (the column predates that)
   bind_id(s, ++i, id_or_null(e.user));
   bind_id(s, ++i, client.user_email);
   bind_id(s, ++i, client.user_uid);

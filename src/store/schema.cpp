@@ -152,6 +152,51 @@ ALTER TABLE events ADD COLUMN cache_creation_5m_tokens REAL;
 ALTER TABLE events ADD COLUMN cache_creation_1h_tokens REAL;
 ALTER TABLE events ADD COLUMN cost_estimated INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE employees ADD COLUMN user_id TEXT;
+-- Events without a session store session_id 0, which the view must not drop.
+DROP VIEW events_decoded;
+CREATE VIEW events_decoded AS
+SELECT e.seq, e.log_event_id, e.ingest_id, e.time_ms,
+       n.value AS event_name, s.value AS session_id, u.value AS user,
+       em.value AS user_email, uid.value AS user_uid, acc.value AS account_uuid,
+       org.value AS organization_id, term.value AS terminal, m.value AS model,
+       t.value AS tool_name, d.value AS decision, ds.value AS decision_source,
+       dt.value AS decision_type, e.success, err.value AS error, sc.value AS status_code,
+       e.attempt, e.input_tokens, e.output_tokens, e.cache_read_tokens,
+       e.cache_creation_tokens, e.cost_usd, e.duration_ms, e.prompt_length,
+       e.tool_result_size_bytes, ph.value AS practice_hint, os.value AS os_type,
+       osv.value AS os_version, arch.value AS host_arch, host.value AS host_name,
+       ver.value AS version, res.value AS resource, sco.value AS scope,
+       env.value AS envelope, e.extra, attrs.value AS attributes, qs.value AS query_source,
+       sp.value AS speed, e.ttft_ms, e.cache_creation_5m_tokens, e.cache_creation_1h_tokens,
+       e.cost_estimated
+FROM events e
+JOIN strings n ON n.id = e.event_name_id
+LEFT JOIN strings s ON s.id = e.session_id
+JOIN strings u ON u.id = e.user_id
+LEFT JOIN strings em ON em.id = e.user_email_id
+LEFT JOIN strings uid ON uid.id = e.user_uid_id
+LEFT JOIN strings acc ON acc.id = e.account_uuid_id
+LEFT JOIN strings org ON org.id = e.organization_id
+LEFT JOIN strings term ON term.id = e.terminal_id
+LEFT JOIN strings m ON m.id = e.model_id
+LEFT JOIN strings t ON t.id = e.tool_id
+LEFT JOIN strings d ON d.id = e.decision_id
+LEFT JOIN strings ds ON ds.id = e.decision_source_id
+LEFT JOIN strings dt ON dt.id = e.decision_type_id
+LEFT JOIN strings err ON err.id = e.error_id
+LEFT JOIN strings sc ON sc.id = e.status_code_id
+LEFT JOIN strings ph ON ph.id = e.practice_hint_id
+LEFT JOIN strings os ON os.id = e.os_type_id
+LEFT JOIN strings osv ON osv.id = e.os_version_id
+LEFT JOIN strings arch ON arch.id = e.host_arch_id
+LEFT JOIN strings host ON host.id = e.host_name_id
+LEFT JOIN strings ver ON ver.id = e.version_id
+LEFT JOIN strings res ON res.id = e.resource_id
+LEFT JOIN strings sco ON sco.id = e.scope_id
+LEFT JOIN strings env ON env.id = e.envelope_id
+LEFT JOIN strings attrs ON attrs.id = e.attributes_id
+LEFT JOIN strings qs ON qs.id = e.query_source_id
+LEFT JOIN strings sp ON sp.id = e.speed_id;
 )sql";
 
 constexpr Migration kMigrations[] = {{1, kVersion1}, {2, kVersion2}};

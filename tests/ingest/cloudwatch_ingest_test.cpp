@@ -135,12 +135,15 @@ TEST_F(CloudWatchIngest, RejectsAnEventWithoutAnyName) {
   EXPECT_EQ(sql_text(db_, "SELECT field FROM quarantine"), "event.name");
 }
 
-TEST_F(CloudWatchIngest, RejectsAnEventWithoutASessionId) {
-  json attributes = base_attributes("user_prompt");
-  attributes.erase("session.id");
-  const IngestReport report = ingest_event(attributes);
-  EXPECT_EQ(report.rejected_by_reason.at("missing_session_id"), 1u);
-  EXPECT_EQ(report.accepted, 0u);
+TEST_F(CloudWatchIngest, KeepsAnEventWithoutASessionIdInNoSession) {
+  json absent = base_attributes("user_prompt");
+  absent.erase("session.id");
+  json blank = base_attributes("api_request");
+  blank["session.id"] = "  ";
+  EXPECT_EQ(ingest_event(absent).accepted, 1u);
+  EXPECT_EQ(ingest_event(blank).accepted, 1u);
+  EXPECT_EQ(sql_int(db_, "SELECT count(*) FROM events WHERE session_id = 0"), 2);
+  EXPECT_EQ(sql_int(db_, "SELECT count(*) FROM events_decoded WHERE session_id IS NULL"), 2);
 }
 
 TEST_F(CloudWatchIngest, RejectsAnEventWithoutAUser) {

@@ -69,15 +69,15 @@ TEST_F(OtlpIngest, ReadsStringIntAndDoubleValues) {
 }
 
 TEST_F(OtlpIngest, RecordsThatBreakARuleAreRejectedAndTheRestStored) {
-  json no_session = record("user_prompt");
-  no_session["attributes"].erase(2);
+  json no_user = record("user_prompt");
+  no_user["attributes"].erase(3);
   const json request = otlp_request(
-      {record("user_prompt", {kv("prompt_length", {{"intValue", "42"}})}), no_session,
+      {record("user_prompt", {kv("prompt_length", {{"intValue", "42"}})}), no_user,
        record("api_request", {kv("cost_usd", {{"doubleValue", "NaN"}})})});
   const IngestReport report = Ingestor(db_).ingest_otlp_logs(request.dump());
   EXPECT_EQ(report.accepted, 1u);
   EXPECT_EQ(report.rejected_events, 2u);
-  EXPECT_EQ(report.rejected_by_reason.at("missing_session_id"), 1u);
+  EXPECT_EQ(report.rejected_by_reason.at("missing_user"), 1u);
   EXPECT_EQ(report.rejected_by_reason.at("invalid_number"), 1u);
 }
 

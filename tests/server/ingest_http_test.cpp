@@ -115,6 +115,55 @@ TEST(IngestHttpTest, DirectoryLoadRelabelsEventsAlreadyStored) {
   EXPECT_EQ("L5", user["level"]);
 }
 
+// Claude Code omits session.id under OTEL_METRICS_INCLUDE_SESSION_ID=false: the contract keeps
+// such events in no session.
+TEST(IngestHttpTest, OtlpEventsWithoutASessionCountEverywhereButInSessions) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  TelemetryEvent in_session;
+  in_session.time_ms = kStart;
+  in_session.name = "api_request";
+  in_session.session_id = "s-1";
+  in_session.email = "a@example.com";
+  in_session.attributes = {{"model", "claude-opus-4-6"}, {"cost_usd", 0.5}};
+  TelemetryEvent no_session = in_session;
+  no_session.time_ms = kStart + 1000;
+  no_session.session_id = "";
+  no_session.attributes = {{"model", "claude-opus-4-6"}, {"cost_usd", 0.25}};
+  TelemetryEvent other_user = no_session;
+  other_user.email = "b@example.com";
+  const auto response = client->Post(
+      "/v1/logs", testing::otlp_request({in_session, no_session, other_user}), "application/json");
+  ASSERT_TRUE(response);
+  ASSERT_EQ(200, response->status) << response->body;
+  EXPECT_EQ("{}", response->body);
+
+  const json summary = get_json(*client, "/api/v1/summary");
+  EXPECT_EQ(3, summary["events"]);
+  EXPECT_EQ(3, summary["api_requests"]);
+  EXPECT_EQ(2, summary["users"]);
+  EXPECT_EQ(1, summary["sessions"]);
+  EXPECT_DOUBLE_EQ(1.0, summary["cost_usd"].get<double>());
+  const json sessions = get_json(*client, "/api/v1/sessions");
+  EXPECT_EQ(1, sessions["total"]);
+  ASSERT_EQ(1u, sessions["rows"].size());
+  EXPECT_EQ("s-1", sessions["rows"][0]["session_id"]);
+  EXPECT_DOUBLE_EQ(0.5, sessions["rows"][0]["cost_usd"].get<double>());
+  const json by_user = get_json(*client, "/api/v1/breakdown?by=email");
+  ASSERT_EQ(2u, by_user["rows"].size());
+  for (const json& row : by_user["rows"])
+    EXPECT_EQ(row["key"] == "a@example.com" ? 1 : 0, row["sessions"]) << row;
+  const json daily = get_json(*client, "/api/v1/timeseries?bucket=day");
+  int64_t sessions_in_points = 0, events_in_points = 0;
+  for (const json& point : daily["points"]) {
+    sessions_in_points += point["sessions"].get<int64_t>();
+    events_in_points += point["events"].get<int64_t>();
+  }
+  EXPECT_EQ(1, sessions_in_points);
+  EXPECT_EQ(3, events_in_points);
+}
+
 TEST(IngestHttpTest, OtlpTypedValuesAndPartialSuccess) {
   testing::TempStore store;
   testing::RunningServer server(testing::test_options(store.path()));
@@ -131,10 +180,10 @@ TEST(IngestHttpTest, OtlpTypedValuesAndPartialSuccess) {
                   {"cache_creation_tokens", int64_t{0}},
                   {"cost_usd", 0.125},
                   {"duration_ms", int64_t{4321}}};
-  TelemetryEvent no_session = e;
-  no_session.session_id = "";
+  TelemetryEvent no_user = e;
+  no_user.email = "";
   const auto response =
-      client->Post("/v1/logs", testing::otlp_request({e, no_session}), "application/json");
+      client->Post("/v1/logs", testing::otlp_request({e, no_user}), "application/json");
   ASSERT_TRUE(response);
   ASSERT_EQ(200, response->status) << response->body;
   const json answer = json::parse(response->body);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -54,6 +55,26 @@ std::optional<std::filesystem::path> reference_dataset(const std::string& name) 
   const std::filesystem::path folder = root / name;
   if (!std::filesystem::exists(folder / "telemetry_logs.jsonl.gz")) return std::nullopt;
   return folder;
+}
+
+std::optional<std::filesystem::path> claude_code_otlp_fixtures() {
+  const char* env = std::getenv("CCANALYTICS_DATASETS");
+  const std::filesystem::path root = env && *env ? env : CCANALYTICS_DEFAULT_DATASETS;
+  const std::filesystem::path folder = root / "claude-code-2.1.328-otlp";
+  if (!std::filesystem::exists(folder / "logs.pb")) return std::nullopt;
+  return folder;
+}
+
+std::vector<std::filesystem::path> otlp_fixture_files(const std::filesystem::path& folder,
+                                                      std::string_view signal) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".json" && name.find(signal) != std::string::npos)
+      files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());  // folder, then arrival order
+  return files;
 }
 
 nlohmann::json base_attributes(const std::string& event_name, const std::string& session,

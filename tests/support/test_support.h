@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cca::test {
@@ -29,14 +30,22 @@ std::string read_gzip_file(const std::string& path);
 // when the named dataset is absent.
 std::optional<std::filesystem::path> reference_dataset(const std::string& name);
 
+// What the real Claude Code CLI sent over OTLP (datasets/claude-code-2.1.328-otlp), or nullopt
+// when absent; and its JSON bodies of one signal ("logs" or "metrics"), by folder in arrival order.
+std::optional<std::filesystem::path> claude_code_otlp_fixtures();
+std::vector<std::filesystem::path> otlp_fixture_files(const std::filesystem::path& folder,
+                                                      std::string_view signal);
+
 // Attributes every valid event carries, for building test events.
 nlohmann::json base_attributes(const std::string& event_name, const std::string& session = "s-1",
                                const std::string& email = "dev@example.com");
 
 // A CloudWatch log event whose message is the JSON of `message`.
-nlohmann::json log_event(const std::string& id, int64_t timestamp_ms, const nlohmann::json& message);
+nlohmann::json log_event(const std::string& id, int64_t timestamp_ms,
+                         const nlohmann::json& message);
 
-// An inner message: {"body": "claude_code.<name>", "attributes": ..., "scope": ..., "resource": ...}.
+// An inner message: {"body": "claude_code.<name>", "attributes": ..., "scope": ..., "resource":
+// ...}.
 nlohmann::json message(const nlohmann::json& attributes);
 
 // One JSONL line holding a batch of log events.
