@@ -51,6 +51,12 @@ struct EventRecord {
   OptionalNumber input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens;
   OptionalNumber cost_usd, duration_ms, prompt_length, attempt, tool_result_size_bytes;
 
+  // Newer api_request fields (Claude Code 2.1+).
+  std::string_view query_source;  // "sdk", "repl_main_thread", "generate_session_title", ...
+  std::string_view speed;
+  OptionalNumber ttft_ms, cache_creation_5m_tokens, cache_creation_1h_tokens;
+  bool cost_estimated = false;  // cost_usd was absent and computed by the price table
+
   // Resource and scope (who sent it, from where).
   std::string_view practice_hint;  // resource user.practice; the directory wins over it
   std::string_view os_type, os_version, host_arch, host_name, service_version;

@@ -24,6 +24,7 @@ void accumulate(Cell& cell, const Segment& s, size_t row, uint32_t api_index) {
     cell.cache_read_tokens += s.api.cache_read_tokens[api_index];
     cell.cache_creation_tokens += s.api.cache_creation_tokens[api_index];
     cell.cost_usd += s.api.cost_usd[api_index];
+    if (s.api.present[api_index] & kEstimatedCost) cell.cost_estimated_usd += s.api.cost_usd[api_index];
   }
 }
 

@@ -26,6 +26,7 @@ struct Cell {
   uint32_t accepted_decisions = 0, successful_results = 0;
   double input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_creation_tokens = 0,
          cost_usd = 0;
+  double cost_estimated_usd = 0;  // the part of cost_usd the price table computed
 };
 
 // Which events a segment's cells are cut from and what they key on besides the common attributes.

@@ -21,6 +21,7 @@ struct MetricSet {
   // Sums over api_request events.
   double input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_creation_tokens = 0,
          cost_usd = 0;
+  double cost_estimated_usd = 0;  // the part of cost_usd computed by the price table
 
   uint64_t count(EventKind kind) const { return by_kind[static_cast<size_t>(kind)]; }
 
@@ -35,6 +36,7 @@ struct MetricSet {
     cache_read_tokens += cell.cache_read_tokens;
     cache_creation_tokens += cell.cache_creation_tokens;
     cost_usd += cell.cost_usd;
+    cost_estimated_usd += cell.cost_estimated_usd;
   }
 };
 

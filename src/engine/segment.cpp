@@ -12,6 +12,7 @@ template <class Columns, class F>
 void for_each_column(Columns& c, F&& f) {
   f(c.time_ms);
   f(c.success);
+  f(c.cost_estimated);
   for (auto* column : {&c.event_name, &c.session, &c.user, &c.terminal, &c.model, &c.tool,
                        &c.decision, &c.decision_source, &c.error, &c.status_code, &c.version, &c.os,
                        &c.practice_hint, &c.attempt_code})
@@ -100,6 +101,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
     r.cache_read_tokens = figure(api.cache_read_tokens, 2);
     r.cache_creation_tokens = figure(api.cache_creation_tokens, 3);
     r.cost_usd = figure(api.cost_usd, 4);
+    r.cost_estimated = (present & kEstimatedCost) != 0;
   }
   return r;
 }
@@ -112,6 +114,7 @@ void SegmentBuilder::append(const EventRow& r) {
   Columns& c = rows_;
   c.time_ms.push_back(r.time_ms);
   c.success.push_back(r.success);
+  c.cost_estimated.push_back(r.cost_estimated);
   c.event_name.push_back(r.event_name);
   c.session.push_back(r.session);
   c.user.push_back(r.user);
@@ -170,6 +173,7 @@ Segment SegmentBuilder::build() {
                               c.cache_creation_tokens[i], c.cost_usd[i]};
     uint8_t present = 0;
     for (int bit = 0; bit < 5; ++bit) present |= std::isnan(figures[bit]) ? 0 : 1u << bit;
+    if (c.cost_estimated[i]) present |= kEstimatedCost;
     s.api.present.push_back(present);
     s.api.input_tokens.push_back(present_or_zero(figures[0]));
     s.api.output_tokens.push_back(present_or_zero(figures[1]));

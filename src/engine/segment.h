@@ -21,6 +21,7 @@ struct EventRow {
            decision_source = 0, error = 0, status_code = 0, version = 0, os = 0, practice_hint = 0,
            attempt_code = 0;
   int8_t success = -1;  // 1 true, 0 false, -1 absent
+  bool cost_estimated = false;  // cost_usd computed by the price table at ingest
   double input_tokens = kAbsentNumber, output_tokens = kAbsentNumber,
          cache_read_tokens = kAbsentNumber, cache_creation_tokens = kAbsentNumber,
          cost_usd = kAbsentNumber, duration_ms = kAbsentNumber, prompt_length = kAbsentNumber,
@@ -34,7 +35,9 @@ inline constexpr uint8_t kSuccessfulResult = 2;  // a tool_result whose success 
 // The token and cost figures of api_request rows: the only numbers the metric set sums. They are
 // kept apart, one entry per api_request row in row order, so that a scan reads them sequentially
 // instead of dragging five sparse columns through the cache. Absent figures are 0 here; `present`
-// says which were sent (bit i for the i-th figure in declaration order).
+// says which were sent (bit i for the i-th figure in declaration order), and kEstimatedCost whether
+// the cost was estimated.
+inline constexpr uint8_t kEstimatedCost = 1u << 5;
 struct ApiRequestFigures {
   std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
       cost_usd;
@@ -97,6 +100,7 @@ class SegmentBuilder {
   struct Columns {
     std::vector<int64_t> time_ms;
     std::vector<int8_t> success;
+    std::vector<uint8_t> cost_estimated;
     std::vector<uint32_t> event_name, session, user, terminal, model, tool, decision,
         decision_source, error, status_code, version, os, practice_hint, attempt_code;
     std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,

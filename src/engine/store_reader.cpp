@@ -19,10 +19,12 @@ SELECT time_ms, event_name_id, session_id, user_id, ifnull(terminal_id, 0), ifnu
        ifnull(os_type_id, 0), ifnull(practice_hint_id, 0), ifnull(success, -1),
        ifnull(input_tokens, -1), ifnull(output_tokens, -1), ifnull(cache_read_tokens, -1),
        ifnull(cache_creation_tokens, -1), ifnull(cost_usd, -1), ifnull(duration_ms, -1),
-       ifnull(prompt_length, -1), ifnull(attempt, -1), ifnull(tool_result_size_bytes, -1)
+       ifnull(prompt_length, -1), ifnull(attempt, -1), ifnull(tool_result_size_bytes, -1),
+       cost_estimated
 FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq)sql";
 constexpr int kSuccessColumn = 14;
 constexpr int kFirstNumberColumn = 15;
+constexpr int kCostEstimatedColumn = 24;
 constexpr std::string_view kStringById = "SELECT value FROM strings WHERE id = ?1";
 // Below this many rows a second connection costs more than it saves.
 constexpr int64_t kRowsPerThread = 50'000;
@@ -90,6 +92,7 @@ void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, Strin
                           &row.cache_creation_tokens, &row.cost_usd, &row.duration_ms,
                           &row.prompt_length, &row.attempt, &row.tool_result_size_bytes})
       *field = number(column++);
+    row.cost_estimated = sqlite3_column_int64(statement, kCostEstimatedColumn) != 0;
     if (!std::isnan(row.attempt)) {
       auto [it, fresh] = attempt_codes.try_emplace(row.attempt, 0);
       if (fresh) it->second = shared.attempt_code(row.attempt);

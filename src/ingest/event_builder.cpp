@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/time_util.h"
+#include "ingest/price_table.h"
 #include "ingest/private_attributes.h"
 #include "ingest/rejection.h"
 
@@ -42,6 +43,12 @@ enum class Field {
   kDurationMs,
   kAttempt,
   kToolResultSizeBytes,
+  kQuerySource,
+  kSpeed,
+  kTtftMs,
+  kCostUsdMicros,
+  kCacheCreation5mTokens,
+  kCacheCreation1hTokens,
 };
 
 struct KnownAttribute {
@@ -53,11 +60,13 @@ struct KnownAttribute {
 constexpr KnownAttribute kKnownAttributes[] = {
     {"model", Field::kModel},
     {"error", Field::kError},
+    {"speed", Field::kSpeed},
     {"prompt", Field::kPrivate},
     {"source", Field::kSource},
     {"attempt", Field::kAttempt},
     {"user.id", Field::kUserId},
     {"success", Field::kSuccess},
+    {"ttft_ms", Field::kTtftMs},
     {"cost_usd", Field::kCostUsd},
     {"decision", Field::kDecision},
     {"response", Field::kPrivate},
@@ -70,6 +79,7 @@ constexpr KnownAttribute kKnownAttributes[] = {
     {"prompt_text", Field::kPrivate},
     {"status_code", Field::kStatusCode},
     {"input_tokens", Field::kInputTokens},
+    {"query_source", Field::kQuerySource},
     {"output_tokens", Field::kOutputTokens},
     {"prompt_length", Field::kPromptLength},
     {"terminal.type", Field::kTerminalType},
@@ -78,10 +88,13 @@ constexpr KnownAttribute kKnownAttributes[] = {
     {"tool_parameters", Field::kPrivate},
     {"organization.id", Field::kOrganizationId},
     {"decision_source", Field::kDecisionSource},
+    {"cost_usd_micros", Field::kCostUsdMicros},
     {"cache_read_tokens", Field::kCacheReadTokens},
     {"user.account_uuid", Field::kAccountUuid},
     {"cache_creation_tokens", Field::kCacheCreationTokens},
     {"tool_result_size_bytes", Field::kToolResultSizeBytes},
+    {"cache_creation_5m_tokens", Field::kCacheCreation5mTokens},
+    {"cache_creation_1h_tokens", Field::kCacheCreation1hTokens},
 };
 
 Field classify(std::string_view key) {
@@ -128,8 +141,24 @@ void EventBuilder::begin(EventBatch& batch) {
   batch_ = &batch;
   event_ = EventRecord{};
   event_name_attr_ = body_ = email_attr_ = timestamp_text_ = bad_number_field_ = {};
+  cost_usd_micros_ = {};
   has_fallback_time_ = false;
   extra_.clear();
+}
+
+void EventBuilder::complete_cost() {
+  if (cost_usd_micros_.present) {
+    event_.cost_usd.set(cost_usd_micros_.value / 1e6);
+    return;
+  }
+  const auto value = [](const OptionalNumber& n) { return n.present ? n.value : 0.0; };
+  const std::optional<double> estimate = estimate_cost_usd(
+      event_.model, {value(event_.input_tokens), value(event_.output_tokens),
+                     value(event_.cache_read_tokens), value(event_.cache_creation_tokens),
+                     value(event_.cache_creation_5m_tokens), value(event_.cache_creation_1h_tokens)});
+  if (!estimate) return;
+  event_.cost_usd.set(*estimate);
+  event_.cost_estimated = true;
 }
 
 std::string_view EventBuilder::text_of(const AttributeValue& value) {
@@ -157,6 +186,22 @@ bool EventBuilder::number_attribute(std::string_view key, const AttributeValue& 
   }
   out.set(number);
   return true;
+}
+
+void EventBuilder::optional_number(std::string_view key, const AttributeValue& value,
+                                   OptionalNumber& out) {
+  double number = value.number;
+  bool valid = false;
+  if (value.type == AttributeValue::Type::kNumber) {
+    valid = std::isfinite(number) && number >= 0;
+  } else if (value.type == AttributeValue::Type::kString) {
+    valid = parse_non_negative(value.text, number);
+  }
+  if (valid) {
+    out.set(number);
+  } else if (value.type != AttributeValue::Type::kNull) {
+    extra(key, value);
+  }
 }
 
 void EventBuilder::extra(std::string_view key, const AttributeValue& value) {
@@ -213,6 +258,16 @@ void EventBuilder::attribute(std::string_view key, const AttributeValue& value) 
     case Field::kAttempt: number_attribute(key, value, event_.attempt); break;
     case Field::kToolResultSizeBytes:
       number_attribute(key, value, event_.tool_result_size_bytes);
+      break;
+    case Field::kQuerySource: event_.query_source = text_of(value); break;
+    case Field::kSpeed: event_.speed = text_of(value); break;
+    case Field::kTtftMs: optional_number(key, value, event_.ttft_ms); break;
+    case Field::kCostUsdMicros: optional_number(key, value, cost_usd_micros_); break;
+    case Field::kCacheCreation5mTokens:
+      optional_number(key, value, event_.cache_creation_5m_tokens);
+      break;
+    case Field::kCacheCreation1hTokens:
+      optional_number(key, value, event_.cache_creation_1h_tokens);
       break;
     case Field::kUnknown: extra(key, value); break;
   }
@@ -308,6 +363,8 @@ bool EventBuilder::finish(const Hash128& key, std::string_view raw_on_reject, ui
     reject(reason::kInvalidNumber, bad_number_field_, detail, raw_on_reject, line);
     return false;
   }
+
+  if (event_.event_name == "api_request" && !event_.cost_usd.present) complete_cost();
 
   if (!extra_.empty()) {
     extra_ += '}';

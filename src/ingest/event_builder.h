@@ -39,6 +39,10 @@ class EventBuilder {
 
  private:
   bool number_attribute(std::string_view key, const AttributeValue& value, OptionalNumber& out);
+  // A number outside the contract's validation rules: kept when valid, else kept as sent in extra.
+  void optional_number(std::string_view key, const AttributeValue& value, OptionalNumber& out);
+  // An api_request without cost_usd: from cost_usd_micros, else estimated by the price table.
+  void complete_cost();
   std::string_view text_of(const AttributeValue& value);
 
   EventBatch* batch_ = nullptr;
@@ -48,6 +52,7 @@ class EventBuilder {
   int64_t fallback_time_ms_ = 0;
   bool has_fallback_time_ = false;
   std::string_view bad_number_field_;  // first numeric attribute that broke the rule
+  OptionalNumber cost_usd_micros_;
   std::string extra_;                  // {"key": value, ...} of attributes without a column
 };
 

@@ -185,7 +185,11 @@ Answer summary(const Snapshot& snapshot, const QueryParams& params) {
   const engine::Summary summary = engine::summarize(snapshot, params.filter());
   JsonWriter json;
   json.begin_object();
-  write_metrics(json, summary.metrics, metric_fields(params));
+  const MetricFields fields = metric_fields(params);
+  write_metrics(json, summary.metrics, fields);
+  // Comes with cost_usd, whose part it is.
+  if (fields.test(static_cast<size_t>(engine::Metric::kCostUsd)))
+    json.key("cost_estimated_usd").value(summary.metrics.cost_estimated_usd);
   json.key("first_event").value(time_text(summary.first_event_ms));
   json.key("last_event").value(time_text(summary.last_event_ms));
   json.end_object();

@@ -31,6 +31,7 @@ constexpr std::string_view kDocument = R"json({
           "200": {"description": "Summary", "content": {"application/json": {"schema": {"allOf": [
             {"$ref": "#/components/schemas/MetricSet"},
             {"type": "object", "properties": {
+              "cost_estimated_usd": {"type": "number", "description": "The part of cost_usd computed from tokens by the price table, for api_request events sent without cost_usd"},
               "first_event": {"type": "string", "format": "date-time", "nullable": true},
               "last_event": {"type": "string", "format": "date-time", "nullable": true}}}
           ]}}}},

@@ -5,7 +5,7 @@
 namespace cca::store {
 namespace {
 
-constexpr int kColumns = 40;
+constexpr int kColumns = 46;
 constexpr int kRowsPerInsert = 32;
 
 std::string insert_sql(int rows) {
@@ -16,7 +16,9 @@ INSERT INTO events (
   decision_id, decision_source_id, decision_type_id, success, error_id, status_code_id, attempt,
   input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, duration_ms,
   prompt_length, tool_result_size_bytes, practice_hint_id, os_type_id, os_version_id,
-  host_arch_id, host_name_id, version_id, resource_id, scope_id, envelope_id, extra)
+  host_arch_id, host_name_id, version_id, resource_id, scope_id, envelope_id, extra,
+  query_source_id, speed_id, ttft_ms, cache_creation_5m_tokens, cache_creation_1h_tokens,
+  cost_estimated)
 VALUES )sql";
   for (int row = 0; row < rows; ++row) {
     sql += row == 0 ? "(" : ",(";
@@ -166,6 +168,12 @@ void EventWriter::bind_event(Statement& s, int first, const EventRecord& e, int6
   bind_id(s, ++i, client.scope);
   bind_id(s, ++i, client.envelope);
   bind_text_or_null(s, ++i, e.extra_json);
+  bind_id(s, ++i, id_or_null(e.query_source));
+  bind_id(s, ++i, id_or_null(e.speed));
+  bind_number(s, ++i, e.ttft_ms);
+  bind_number(s, ++i, e.cache_creation_5m_tokens);
+  bind_number(s, ++i, e.cache_creation_1h_tokens);
+  s.bind_int(++i, e.cost_estimated ? 1 : 0);
 }
 
 bool EventWriter::quarantine(const QuarantineEntry& q, int64_t ingest_id, int64_t received_ms) {

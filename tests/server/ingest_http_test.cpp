@@ -164,6 +164,45 @@ TEST(IngestHttpTest, OtlpEventsWithoutASessionCountEverywhereButInSessions) {
   EXPECT_EQ(3, events_in_points);
 }
 
+// An api_request without cost_usd gets its cost from the price table (contract v1.1), and the
+// summary says how much of the cost was estimated.
+TEST(IngestHttpTest, AMissingCostIsEstimatedAndReportedApart) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  TelemetryEvent charged;
+  charged.time_ms = kStart;
+  charged.name = "api_request";
+  charged.session_id = "s-1";
+  charged.email = "a@example.com";
+  charged.attributes = {{"model", "claude-sonnet-4-5-20250929"}, {"cost_usd", 0.5},
+                        {"input_tokens", int64_t{10}}, {"output_tokens", int64_t{10}}};
+  TelemetryEvent uncharged = charged;
+  uncharged.time_ms = kStart + 1000;
+  // Sonnet 4.5 at $3 / $15 / $0.30 / $3.75 per million input, output, cache-read, cache-write tokens.
+  uncharged.attributes = {{"model", "claude-sonnet-4-5-20250929"},
+                          {"input_tokens", int64_t{1000}},
+                          {"output_tokens", int64_t{200}},
+                          {"cache_read_tokens", int64_t{10000}},
+                          {"cache_creation_tokens", int64_t{400}}};
+  const double expected = (1000 * 3 + 200 * 15 + 10000 * 0.30 + 400 * 3.75) / 1e6;
+  TelemetryEvent unknown_model = uncharged;
+  unknown_model.time_ms = kStart + 2000;
+  unknown_model.attributes = {{"model", "some-other-model"}, {"input_tokens", int64_t{1000}}};
+  const auto response =
+      client->Post("/v1/logs", testing::otlp_request({charged, uncharged, unknown_model}),
+                   "application/json");
+  ASSERT_TRUE(response);
+  ASSERT_EQ(200, response->status) << response->body;
+
+  const json summary = get_json(*client, "/api/v1/summary");
+  EXPECT_EQ(3, summary["api_requests"]);
+  EXPECT_NEAR(0.5 + expected, summary["cost_usd"].get<double>(), 1e-12);
+  EXPECT_NEAR(expected, summary["cost_estimated_usd"].get<double>(), 1e-12);
+  const json charged_only = get_json(*client, "/api/v1/summary?to=" + format_rfc3339_s(kStart + 1000));
+  EXPECT_EQ(0, charged_only["cost_estimated_usd"]);
+}
+
 TEST(IngestHttpTest, OtlpTypedValuesAndPartialSuccess) {
   testing::TempStore store;
   testing::RunningServer server(testing::test_options(store.path()));
