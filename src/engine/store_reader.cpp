@@ -193,13 +193,13 @@ Directory StoreReader::read_directory() {
   directory.version =
       db_.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'directory_version'");
   store::Statement select(db_,
-                          "SELECT lower(trim(email)), full_name, practice, level, location "
-                          "FROM employees");
+                          "SELECT lower(trim(email)), full_name, practice, level, location, "
+                          "ifnull(trim(user_id), '') FROM employees");
   while (select.step()) {
     directory.employees.push_back(
         {std::string(select.column_text(0)), std::string(select.column_text(1)),
          std::string(select.column_text(2)), std::string(select.column_text(3)),
-         std::string(select.column_text(4))});
+         std::string(select.column_text(4)), std::string(select.column_text(5))});
   }
   std::sort(directory.employees.begin(), directory.employees.end(),
             [](const Employee& a, const Employee& b) { return a.email < b.email; });
@@ -208,6 +208,7 @@ Directory StoreReader::read_directory() {
       std::unique(directory.employees.begin(), directory.employees.end(),
                   [](const Employee& a, const Employee& b) { return a.email == b.email; }),
       directory.employees.end());
+  directory.index_user_ids();
   return directory;
 }
 

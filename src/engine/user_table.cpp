@@ -8,7 +8,7 @@ std::vector<UserAttributes> resolve_users(const Directory& directory, Dictionari
   std::vector<UserAttributes> users(user_count);
   for (uint32_t code = 0; code < user_count; ++code) {
     UserAttributes& user = users[code];
-    const Employee* employee = directory.find(dictionaries.user.value(code));
+    const Employee* employee = directory.find_user(dictionaries.user.value(code));
     const uint32_t hint = code < latest_hints.size() ? latest_hints[code].practice : 0;
     user.level = dictionaries.unknown_level;
     user.location = dictionaries.unknown_location;

@@ -44,7 +44,10 @@ UserRow identity(const Snapshot& snapshot, std::optional<uint32_t> user, const E
     row.level = employee->level.empty() ? "Unknown" : employee->level;
     row.location = employee->location.empty() ? "Unknown" : employee->location;
   }
-  if (employee != nullptr) row.full_name = employee->full_name;
+  if (employee != nullptr) {
+    row.full_name = employee->full_name;
+    if (employee->email != row.email) row.directory_email = employee->email;
+  }
   return row;
 }
 

@@ -17,6 +17,8 @@ namespace cca::engine {
 struct UserRow {
   std::string email;
   std::optional<std::string> full_name;
+  // The directory's email for a user known by `user.id` that the directory maps (user_id column).
+  std::optional<std::string> directory_email;
   std::string practice, level, location;
   std::optional<int64_t> first_seen_ms, last_seen_ms;
   uint64_t active_days = 0;  // distinct UTC days with a matching event

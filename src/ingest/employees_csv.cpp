@@ -23,9 +23,9 @@ std::string lowercase(std::string s) {
   return s;
 }
 
-enum Column { kEmail, kFullName, kPractice, kLevel, kLocation, kColumns };
+enum Column { kEmail, kFullName, kPractice, kLevel, kLocation, kUserId, kColumns };
 constexpr std::array<std::string_view, kColumns> kColumnNames = {"email", "full_name", "practice",
-                                                                 "level", "location"};
+                                                                 "level", "location",  "user_id"};
 
 struct Collector {
   std::vector<std::string> fields;
@@ -106,8 +106,8 @@ EmployeesParse parse_employees_csv(std::string_view csv) {
       return value.empty() ? std::string(fallback) : value;
     };
     store::Employee employee{lowercase(field(kEmail, "")), field(kFullName, ""),
-                             field(kPractice, "Unknown"), field(kLevel, "Unknown"),
-                             field(kLocation, "Unknown")};
+                             field(kPractice, "Unknown"),  field(kLevel, "Unknown"),
+                             field(kLocation, "Unknown"),  field(kUserId, "")};
     if (employee.email.empty()) {
       result.errors.push_back({row_number, "row " + std::to_string(row_number) + " has no email",
                                join_row(fields)});

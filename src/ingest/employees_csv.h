@@ -22,7 +22,8 @@ struct EmployeesParse {
 
 // Parses the employee directory: RFC 4180 CSV (quoted fields, commas and line breaks inside
 // quotes, doubled quotes, CRLF or LF, an optional UTF-8 BOM) with a header naming the columns
-// email, full_name, practice, level, location in any order (case-insensitive). Rows that cannot
+// email, full_name, practice, level, location and, optionally, user_id (the `user.id` Claude Code
+// sends for the person when it has no email) in any order (case-insensitive). Rows that cannot
 // be used are returned as errors with their row number; the rest load.
 // Throws IngestError when the text is not CSV at all or the header lacks `email`.
 EmployeesParse parse_employees_csv(std::string_view csv);

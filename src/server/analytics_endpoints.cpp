@@ -119,6 +119,7 @@ void write_session_row(JsonWriter& json, const engine::SessionRow& row) {
 void write_user_row(JsonWriter& json, const engine::UserRow& row) {
   json.key("email").value(row.email);
   json.key("full_name").value(row.full_name);
+  if (row.directory_email) json.key("directory_email").value(*row.directory_email);
   json.key("practice").value(row.practice);
   json.key("level").value(row.level);
   json.key("location").value(row.location);
@@ -427,6 +428,9 @@ Answer employees(const Snapshot& snapshot) {
     json.key("practice").value(employee.practice);
     json.key("level").value(employee.level);
     json.key("location").value(employee.location);
+    json.key("user_id").value(employee.user_id.empty()
+                                  ? std::optional<std::string>()
+                                  : std::optional<std::string>(employee.user_id));
     json.end_object();
   }
   json.end_array().end_object();

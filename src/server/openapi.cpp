@@ -271,7 +271,7 @@ constexpr std::string_view kDocument = R"json({
         }
       },
       "put": {
-        "summary": "Load an employees CSV (email,full_name,practice,level,location); rows replace rows of the same email",
+        "summary": "Load an employees CSV (email,full_name,practice,level,location[,user_id]); rows replace rows of the same email",
         "security": [{}, {"ingestToken": []}],
         "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}},
         "responses": {
@@ -387,8 +387,9 @@ constexpr std::string_view kDocument = R"json({
         "start": {"type": "string", "format": "date-time", "nullable": true}, "end": {"type": "string", "format": "date-time", "nullable": true},
         "duration_s": {"type": "number", "nullable": true}}}, {"$ref": "#/components/schemas/MetricSet"}]},
       "UserRow": {"allOf": [{"type": "object", "properties": {
-        "email": {"type": "string"}, "full_name": {"type": "string", "nullable": true}, "practice": {"type": "string"},
-        "level": {"type": "string"}, "location": {"type": "string"},
+        "email": {"type": "string"}, "full_name": {"type": "string", "nullable": true},
+        "directory_email": {"type": "string", "description": "The directory's email of a user known by user.id, mapped by the employees CSV's user_id column"},
+        "practice": {"type": "string"}, "level": {"type": "string"}, "location": {"type": "string"},
         "first_seen": {"type": "string", "format": "date-time", "nullable": true}, "last_seen": {"type": "string", "format": "date-time", "nullable": true},
         "active_days": {"type": "integer"}}}, {"$ref": "#/components/schemas/MetricSet"}]},
       "Event": {"type": "object", "description": "Attributes the event lacks are left out", "properties": {
@@ -401,7 +402,8 @@ constexpr std::string_view kDocument = R"json({
         "tool_result_size_bytes": {"type": "number"}}},
       "Employee": {"type": "object", "properties": {
         "email": {"type": "string"}, "full_name": {"type": "string"}, "practice": {"type": "string"},
-        "level": {"type": "string"}, "location": {"type": "string"}}},
+        "level": {"type": "string"}, "location": {"type": "string"},
+        "user_id": {"type": "string", "nullable": true, "description": "The user.id this person's telemetry carries, when the CSV gives it"}}},
       "IngestReport": {"type": "object", "properties": {
         "accepted": {"type": "integer"}, "duplicates": {"type": "integer"},
         "rejected_events": {"type": "integer"}, "rejected_lines": {"type": "integer"}}},

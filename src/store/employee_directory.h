@@ -13,6 +13,8 @@ struct Employee {
   std::string practice;
   std::string level;
   std::string location;
+  std::string
+      user_id;  // the `user.id` Claude Code sends for this person (API-key sign-in); optional
 };
 
 // Replaces the employee directory with `employees` and bumps meta.directory_version, which

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -201,6 +202,49 @@ TEST(IngestHttpTest, AMissingCostIsEstimatedAndReportedApart) {
   EXPECT_NEAR(expected, summary["cost_estimated_usd"].get<double>(), 1e-12);
   const json charged_only = get_json(*client, "/api/v1/summary?to=" + format_rfc3339_s(kStart + 1000));
   EXPECT_EQ(0, charged_only["cost_estimated_usd"]);
+}
+
+// With API-key sign-in Claude Code sends no email, only a user.id hash: the employees CSV's
+// user_id column maps it to the person of that row.
+TEST(IngestHttpTest, TheDirectoryMapsAUserIdToItsPerson) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  const std::string hash = "aa0265e62a6b8bb53d768b86df362165f7628e601c258cf24a10488bd10cdc06";
+  TelemetryEvent e;
+  e.time_ms = kStart;
+  e.name = "user_prompt";
+  e.session_id = "s-1";
+  e.email = "";
+  e.attributes = {{"user.id", hash}};
+  const auto posted = client->Post("/v1/logs", testing::otlp_request({e}), "application/json");
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(200, posted->status) << posted->body;
+  EXPECT_NE("Platform Engineering",
+            get_json(*client, "/api/v1/breakdown?by=practice")["rows"][0]["key"]);
+
+  const std::string csv =
+      "email,full_name,practice,level,location,user_id\n"
+      "jo@example.com,Jo Doe,Platform Engineering,L5,Poland, " +
+      hash +
+      " \n"
+      "sam@example.com,Sam Roe,ML Engineering,L3,Canada,\n";
+  const auto put = client->Put("/api/v1/employees", csv, "text/csv");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(200, put->status) << put->body;
+  const json practices = get_json(*client, "/api/v1/breakdown?by=practice");
+  ASSERT_EQ(1u, practices["rows"].size());
+  EXPECT_EQ("Platform Engineering", practices["rows"][0]["key"]);
+  const json user = get_json(*client, "/api/v1/users/" + hash);
+  EXPECT_EQ(hash, user["email"]);
+  EXPECT_EQ("Jo Doe", user["full_name"]);
+  EXPECT_EQ("jo@example.com", user["directory_email"]);
+  EXPECT_EQ("L5", user["level"]);
+  const json employees = get_json(*client, "/api/v1/employees");
+  std::map<std::string, json> by_email;
+  for (const json& row : employees["rows"]) by_email[row["email"]] = row["user_id"];
+  EXPECT_EQ(hash, by_email["jo@example.com"]);
+  EXPECT_TRUE(by_email["sam@example.com"].is_null());
 }
 
 TEST(IngestHttpTest, OtlpTypedValuesAndPartialSuccess) {
