@@ -201,7 +201,8 @@ IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding e
     throw IngestError("OTLP metrics are taken in the JSON encoding only");
   impl_->otlp_metrics.parse(body, batch);  // throws, storing nothing, when the request is malformed
   return impl_->logged(
-      "otlp", {}, static_cast<int64_t>(body.size()), [&](IngestReport& report, auto& begin, auto&) {
+      store::kOtlpMetricsSource, {}, static_cast<int64_t>(body.size()),
+      [&](IngestReport& report, auto& begin, auto&) {
         begin();
         store::MetricWriter writer(impl_->db, impl_->event_writer().strings());
         for (const MetricPoint& p : batch.points) {
@@ -214,9 +215,9 @@ IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding e
         for (const RejectedPoint& r : batch.rejected) {
           ++report.rejected_events;
           ++report.rejected_by_reason[r.reason];
-          impl_->event_writer().quarantine(
-              {"otlp", kDataPointKind, r.reason, r.field, r.detail, r.raw, r.number},
-              report.ingest_id, received);
+          impl_->event_writer().quarantine({store::kOtlpMetricsSource, kDataPointKind, r.reason,
+                                            r.field, r.detail, r.raw, r.number},
+                                           report.ingest_id, received);
         }
         report.bytes = body.size();
         return std::string();

@@ -158,8 +158,10 @@ TEST_F(OtlpMetricsIngest, PointsThatBreakARuleAreQuarantinedWithTheirReason) {
   EXPECT_EQ(1u, report.rejected_by_reason.at("negative_counter"));
   EXPECT_EQ(1, points());
   EXPECT_EQ(
-      5, test::sql_int(
-             db_, "SELECT count(*) FROM quarantine WHERE kind = 'data_point' AND source = 'otlp'"));
+      5,
+      test::sql_int(
+          db_,
+          "SELECT count(*) FROM quarantine WHERE kind = 'data_point' AND source = 'otlp-metrics'"));
   EXPECT_EQ(1,
             test::sql_int(db_,
                           "SELECT count(*) FROM quarantine WHERE reason = 'negative_counter' AND "

@@ -179,6 +179,12 @@ TEST(CodeApiTest, PartialSuccessMalformedAndParameters) {
     EXPECT_EQ(400, response->status) << target;
   }
 
+  // The ingest log lists metric ingests by their source; event totals do not count data points.
+  const json quality = get_json(*client, "/api/v1/quality");
+  EXPECT_EQ(0, quality["totals"]["accepted"]);
+  EXPECT_EQ("otlp-metrics", quality["ingests"][0]["source"]);
+  EXPECT_EQ(1, quality["ingests"][0]["accepted"]);
+
   const json metrics = get_json(*client, "/api/v1/code/metrics");
   ASSERT_EQ(1u, metrics["metrics"].size());
   EXPECT_EQ("claude_code.lines_of_code.count", metrics["metrics"][0]["name"]);
