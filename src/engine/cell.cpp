@@ -48,6 +48,7 @@ Cell event_cell(const Segment& s, size_t row, uint32_t api_index) {
   cell.tool = s.tool[row];
   cell.event_name = s.event_name[row];
   cell.status_code = s.status_code[row];
+  cell.query_source = s.query_source[row];
   cell.decision_source = s.decision_source[row];
   cell.error = s.error[row];
   cell.attempt = s.attempt_code[row];

@@ -20,7 +20,8 @@ struct Cell {
   uint32_t session = 0, user = 0, practice_hint = 0, terminal = 0, version = 0, os = 0;
   uint32_t model = 0, tool = 0;  // 0 in the index that does not key on them
   // Single events only.
-  uint32_t event_name = 0, status_code = 0, decision_source = 0, error = 0, attempt = 0;
+  uint32_t event_name = 0, status_code = 0, decision_source = 0, error = 0, attempt = 0,
+           query_source = 0;
   uint32_t events = 0;
   std::array<uint32_t, kEventKinds> by_kind{};
   uint32_t accepted_decisions = 0, successful_results = 0;

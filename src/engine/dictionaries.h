@@ -30,7 +30,7 @@ struct Dictionaries {
   }
 
   Dictionary event_name, session, user, terminal, model, tool, decision, decision_source, error,
-      status_code, version, os;
+      status_code, version, os, query_source;
   // api_error attempt numbers as text ("1", "2"), so that they group like the other attributes.
   Dictionary attempt;
   // Practice holds directory practices and resource hints alike, so that both compare as codes.

@@ -7,12 +7,12 @@ constexpr Dimension kAllDimensions[] = {
     Dimension::kPractice, Dimension::kLevel, Dimension::kLocation,   Dimension::kModel,
     Dimension::kTool,     Dimension::kEmail, Dimension::kTerminal,   Dimension::kEventType,
     Dimension::kVersion,  Dimension::kOs,    Dimension::kStatusCode, Dimension::kDecisionSource,
-    Dimension::kAttempt,  Dimension::kError,
+    Dimension::kAttempt,  Dimension::kError, Dimension::kQuerySource,
 };
 constexpr std::string_view kNames[] = {"practice", "level", "location",    "model",
                                        "tool",     "email", "terminal",    "event_type",
                                        "version",  "os",    "status_code", "decision_source",
-                                       "attempt",  "error"};
+                                       "attempt",  "error", "query_source"};
 static_assert(std::size(kNames) == std::size(kAllDimensions));
 
 }  // namespace
@@ -42,6 +42,7 @@ Needs dimension_needs(Dimension dimension) {
     case Dimension::kDecisionSource:
     case Dimension::kAttempt:
     case Dimension::kError:
+    case Dimension::kQuerySource:
       return Needs::kEventDetail;
     default:
       return Needs::kNothing;
@@ -79,6 +80,8 @@ const Dictionary& dimension_dictionary(const Snapshot& snapshot, Dimension dimen
       return d.attempt;
     case Dimension::kError:
       return d.error;
+    case Dimension::kQuerySource:
+      return d.query_source;
   }
   return d.event_name;
 }

@@ -26,6 +26,7 @@ enum class Dimension {
   kDecisionSource,
   kAttempt,
   kError,
+  kQuerySource,
 };
 
 std::span<const Dimension> all_dimensions();
@@ -72,6 +73,8 @@ decltype(auto) with_dimension_key(const Snapshot& snapshot, Dimension dimension,
       return f([](const Cell& c) { return c.attempt; });
     case Dimension::kError:
       return f([](const Cell& c) { return c.error; });
+    case Dimension::kQuerySource:
+      return f([](const Cell& c) { return c.query_source; });
   }
   return f([](const Cell&) { return uint32_t{0}; });
 }

@@ -82,13 +82,21 @@ std::optional<LatencyBy> parse_latency_by(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, LatencyBy by) {
+std::optional<LatencyMeasure> parse_latency_measure(std::string_view name) {
+  if (name == "duration_ms") return LatencyMeasure::kDurationMs;
+  if (name == "ttft_ms") return LatencyMeasure::kTtftMs;
+  return std::nullopt;
+}
+
+std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, LatencyBy by,
+                                LatencyMeasure measure) {
   const RowFilter rows(snapshot, filter);
   const bool by_model = by == LatencyBy::kModel;
   const Dictionary& dictionary = by_model ? snapshot.dict().model : snapshot.dict().tool;
   const bool only_time = filters_only_time(filter);
   const auto keys_of = [&](const Segment& s) -> const std::vector<KeyDurations>& {
-    return by_model ? s.latency.by_model : s.latency.by_tool;
+    if (!by_model) return s.latency.by_tool;
+    return measure == LatencyMeasure::kTtftMs ? s.latency.ttft_by_model : s.latency.by_model;
   };
   size_t key_count = 0;
   for (const auto& segment : snapshot.segments)

@@ -13,13 +13,19 @@ namespace cca::engine {
 enum class LatencyBy { kModel, kTool };
 std::optional<LatencyBy> parse_latency_by(std::string_view name);
 
+// What is measured: duration_ms, or (api_request per model only) ttft_ms, the time to first token.
+enum class LatencyMeasure { kDurationMs, kTtftMs };
+std::optional<LatencyMeasure> parse_latency_measure(std::string_view name);
+
 struct LatencyRow {
   std::string key;
   Percentiles duration_ms;
 };
 
-// duration_ms of api_request events per model, or of tool_result events per tool; events without
-// a duration are left out. Rows by count descending, ties by key.
-std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, LatencyBy by);
+// duration_ms (or ttft_ms) of api_request events per model, or duration_ms of tool_result events
+// per tool; events without the measure are left out. Rows by count descending, ties by key.
+// ttft_ms by tool has no meaning: the caller refuses it.
+std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, LatencyBy by,
+                                LatencyMeasure measure = LatencyMeasure::kDurationMs);
 
 }  // namespace cca::engine

@@ -15,11 +15,12 @@ void for_each_column(Columns& c, F&& f) {
   f(c.cost_estimated);
   for (auto* column : {&c.event_name, &c.session, &c.user, &c.terminal, &c.model, &c.tool,
                        &c.decision, &c.decision_source, &c.error, &c.status_code, &c.version, &c.os,
-                       &c.practice_hint, &c.attempt_code})
+                       &c.practice_hint, &c.attempt_code, &c.query_source})
     f(*column);
   for (auto* column :
        {&c.input_tokens, &c.output_tokens, &c.cache_read_tokens, &c.cache_creation_tokens,
-        &c.cost_usd, &c.duration_ms, &c.prompt_length, &c.attempt, &c.tool_result_size_bytes})
+        &c.cost_usd, &c.duration_ms, &c.prompt_length, &c.attempt, &c.tool_result_size_bytes,
+        &c.ttft_ms})
     f(*column);
 }
 
@@ -50,7 +51,21 @@ LatencyIndex build_latency_index(const Segment& s) {
     if (kind == EventKind::kApiRequest && s.model[row] != 0) add(index.by_model, s.model[row], row);
     if (kind == EventKind::kToolResult && s.tool[row] != 0) add(index.by_tool, s.tool[row], row);
   }
-  for (auto* by_key : {&index.by_model, &index.by_tool}) {
+  uint32_t api_index = 0;
+  for (size_t row = 0; row < s.size(); ++row) {
+    if (s.kind[row] != static_cast<uint8_t>(EventKind::kApiRequest)) continue;
+    const uint32_t api = api_index++;
+    if (s.model[row] == 0 || !(s.api.present[api] & kTtftPresent)) continue;
+    KeyDurations& ttft = [&]() -> KeyDurations& {
+      if (s.model[row] >= index.ttft_by_model.size()) index.ttft_by_model.resize(s.model[row] + 1);
+      return index.ttft_by_model[s.model[row]];
+    }();
+    ttft.time_ms.push_back(s.time_ms[row]);
+    ttft.row.push_back(static_cast<uint32_t>(row));
+    ttft.duration_ms.push_back(s.api.ttft_ms[api]);
+    ttft.sum += s.api.ttft_ms[api];
+  }
+  for (auto* by_key : {&index.by_model, &index.by_tool, &index.ttft_by_model}) {
     for (KeyDurations& durations : *by_key) {
       durations.sorted = durations.duration_ms;
       std::sort(durations.sorted.begin(), durations.sorted.end());
@@ -86,6 +101,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
   r.os = os[i];
   r.practice_hint = practice_hint[i];
   r.attempt_code = attempt_code[i];
+  r.query_source = query_source[i];
   r.success = success[i];
   r.duration_ms = duration_ms[i];
   r.prompt_length = prompt_length[i];
@@ -102,6 +118,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
     r.cache_creation_tokens = figure(api.cache_creation_tokens, 3);
     r.cost_usd = figure(api.cost_usd, 4);
     r.cost_estimated = (present & kEstimatedCost) != 0;
+    if (present & kTtftPresent) r.ttft_ms = api.ttft_ms[api_index];
   }
   return r;
 }
@@ -129,6 +146,7 @@ void SegmentBuilder::append(const EventRow& r) {
   c.os.push_back(r.os);
   c.practice_hint.push_back(r.practice_hint);
   c.attempt_code.push_back(r.attempt_code);
+  c.query_source.push_back(r.query_source);
   c.input_tokens.push_back(r.input_tokens);
   c.output_tokens.push_back(r.output_tokens);
   c.cache_read_tokens.push_back(r.cache_read_tokens);
@@ -138,6 +156,7 @@ void SegmentBuilder::append(const EventRow& r) {
   c.prompt_length.push_back(r.prompt_length);
   c.attempt.push_back(r.attempt);
   c.tool_result_size_bytes.push_back(r.tool_result_size_bytes);
+  c.ttft_ms.push_back(r.ttft_ms);
 }
 
 void SegmentBuilder::sort_by_time() {
@@ -174,12 +193,14 @@ Segment SegmentBuilder::build() {
     uint8_t present = 0;
     for (int bit = 0; bit < 5; ++bit) present |= std::isnan(figures[bit]) ? 0 : 1u << bit;
     if (c.cost_estimated[i]) present |= kEstimatedCost;
+    if (!std::isnan(c.ttft_ms[i])) present |= kTtftPresent;
     s.api.present.push_back(present);
     s.api.input_tokens.push_back(present_or_zero(figures[0]));
     s.api.output_tokens.push_back(present_or_zero(figures[1]));
     s.api.cache_read_tokens.push_back(present_or_zero(figures[2]));
     s.api.cache_creation_tokens.push_back(present_or_zero(figures[3]));
     s.api.cost_usd.push_back(present_or_zero(figures[4]));
+    s.api.ttft_ms.push_back(present_or_zero(c.ttft_ms[i]));
   }
   if (n % Segment::kBlockRows == 0)
     s.api_before_block.push_back(s.api.present.size());  // for row n
@@ -200,6 +221,7 @@ Segment SegmentBuilder::build() {
   s.os = std::move(c.os);
   s.practice_hint = std::move(c.practice_hint);
   s.attempt_code = std::move(c.attempt_code);
+  s.query_source = std::move(c.query_source);
   s.duration_ms = std::move(c.duration_ms);
   s.prompt_length = std::move(c.prompt_length);
   s.attempt = std::move(c.attempt);

@@ -19,13 +19,13 @@ struct EventRow {
   int64_t time_ms = 0;
   uint32_t event_name = 0, session = 0, user = 0, terminal = 0, model = 0, tool = 0, decision = 0,
            decision_source = 0, error = 0, status_code = 0, version = 0, os = 0, practice_hint = 0,
-           attempt_code = 0;
+           attempt_code = 0, query_source = 0;
   int8_t success = -1;  // 1 true, 0 false, -1 absent
   bool cost_estimated = false;  // cost_usd computed by the price table at ingest
   double input_tokens = kAbsentNumber, output_tokens = kAbsentNumber,
          cache_read_tokens = kAbsentNumber, cache_creation_tokens = kAbsentNumber,
          cost_usd = kAbsentNumber, duration_ms = kAbsentNumber, prompt_length = kAbsentNumber,
-         attempt = kAbsentNumber, tool_result_size_bytes = kAbsentNumber;
+         attempt = kAbsentNumber, tool_result_size_bytes = kAbsentNumber, ttft_ms = kAbsentNumber;
 };
 
 // Row flags, precomputed so that the metric loop needs no dictionary look-ups.
@@ -38,9 +38,11 @@ inline constexpr uint8_t kSuccessfulResult = 2;  // a tool_result whose success 
 // says which were sent (bit i for the i-th figure in declaration order), and kEstimatedCost whether
 // the cost was estimated.
 inline constexpr uint8_t kEstimatedCost = 1u << 5;
+inline constexpr uint8_t kTtftPresent = 1u << 6;  // ttft_ms was sent
 struct ApiRequestFigures {
   std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
       cost_usd;
+  std::vector<double> ttft_ms;  // 0 where absent (kTtftPresent)
   std::vector<uint8_t> present;
 };
 
@@ -56,6 +58,7 @@ struct KeyDurations {
 
 struct LatencyIndex {
   std::vector<KeyDurations> by_model, by_tool;  // by dictionary code
+  std::vector<KeyDurations> ttft_by_model;      // api_request time to first token
 };
 
 // A run of events sorted by time (ties in store order), in columns. Immutable once built;
@@ -77,7 +80,7 @@ struct Segment {
   std::vector<uint8_t> flags;
   std::vector<int8_t> success;
   std::vector<uint32_t> event_name, session, user, terminal, model, tool, decision, decision_source,
-      error, status_code, version, os, practice_hint, attempt_code;
+      error, status_code, version, os, practice_hint, attempt_code, query_source;
   std::vector<double> duration_ms, prompt_length, attempt, tool_result_size_bytes;
   ApiRequestFigures api;
   std::vector<uint32_t> api_before_block;  // api_request rows before each block of kBlockRows
@@ -102,9 +105,9 @@ class SegmentBuilder {
     std::vector<int8_t> success;
     std::vector<uint8_t> cost_estimated;
     std::vector<uint32_t> event_name, session, user, terminal, model, tool, decision,
-        decision_source, error, status_code, version, os, practice_hint, attempt_code;
+        decision_source, error, status_code, version, os, practice_hint, attempt_code, query_source;
     std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
-        cost_usd, duration_ms, prompt_length, attempt, tool_result_size_bytes;
+        cost_usd, duration_ms, prompt_length, attempt, tool_result_size_bytes, ttft_ms;
   };
 
   void sort_by_time();

@@ -16,15 +16,16 @@ constexpr std::string_view kSelectEvents = R"sql(
 SELECT time_ms, event_name_id, session_id, user_id, ifnull(terminal_id, 0), ifnull(model_id, 0),
        ifnull(tool_id, 0), ifnull(decision_id, 0), ifnull(decision_source_id, 0),
        ifnull(error_id, 0), ifnull(status_code_id, 0), ifnull(version_id, 0),
-       ifnull(os_type_id, 0), ifnull(practice_hint_id, 0), ifnull(success, -1),
+       ifnull(os_type_id, 0), ifnull(practice_hint_id, 0), ifnull(query_source_id, 0),
+       ifnull(success, -1),
        ifnull(input_tokens, -1), ifnull(output_tokens, -1), ifnull(cache_read_tokens, -1),
        ifnull(cache_creation_tokens, -1), ifnull(cost_usd, -1), ifnull(duration_ms, -1),
        ifnull(prompt_length, -1), ifnull(attempt, -1), ifnull(tool_result_size_bytes, -1),
-       cost_estimated
+       ifnull(ttft_ms, -1), cost_estimated
 FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq)sql";
-constexpr int kSuccessColumn = 14;
-constexpr int kFirstNumberColumn = 15;
-constexpr int kCostEstimatedColumn = 24;
+constexpr int kSuccessColumn = 15;
+constexpr int kFirstNumberColumn = 16;
+constexpr int kCostEstimatedColumn = 26;
 constexpr std::string_view kStringById = "SELECT value FROM strings WHERE id = ?1";
 // Below this many rows a second connection costs more than it saves.
 constexpr int64_t kRowsPerThread = 50'000;
@@ -85,12 +86,14 @@ void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, Strin
     row.version = codes[kVersionColumn];
     row.os = codes[kOsColumn];
     row.practice_hint = codes[kPracticeHintColumn];
+    row.query_source = codes[kQuerySourceColumn];
     const int64_t success = sqlite3_column_int64(statement, kSuccessColumn);
     row.success = success < 0 ? -1 : static_cast<int8_t>(success != 0);
     int column = kFirstNumberColumn;
     for (double* field : {&row.input_tokens, &row.output_tokens, &row.cache_read_tokens,
                           &row.cache_creation_tokens, &row.cost_usd, &row.duration_ms,
-                          &row.prompt_length, &row.attempt, &row.tool_result_size_bytes})
+                          &row.prompt_length, &row.attempt, &row.tool_result_size_bytes,
+                          &row.ttft_ms})
       *field = number(column++);
     row.cost_estimated = sqlite3_column_int64(statement, kCostEstimatedColumn) != 0;
     if (!std::isnan(row.attempt)) {
@@ -109,7 +112,7 @@ Dictionary& StringCodes::dictionary(StringColumn column) {
   Dictionary* const by_column[kStringColumns] = {
       &d.event_name, &d.session,         &d.user,  &d.terminal,    &d.model,   &d.tool,
       &d.decision,   &d.decision_source, &d.error, &d.status_code, &d.version, &d.os,
-      &d.practice};
+      &d.practice,   &d.query_source};
   return *by_column[column];
 }
 

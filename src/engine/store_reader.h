@@ -34,6 +34,7 @@ enum StringColumn {
   kVersionColumn,
   kOsColumn,
   kPracticeHintColumn,
+  kQuerySourceColumn,
   kStringColumns
 };
 

@@ -310,10 +310,17 @@ Answer session_detail(const Snapshot& snapshot, const QueryParams& params, std::
 Answer latency(const Snapshot& snapshot, const QueryParams& params) {
   const auto by = engine::parse_latency_by(params.get_or("by", "model"));
   if (!by) invalid("by", "must be model or tool");
-  const std::vector<engine::LatencyRow> rows = engine::latency(snapshot, params.filter(), *by);
+  const std::string_view measure_name = params.get_or("measure", "duration_ms");
+  const auto measure = engine::parse_latency_measure(measure_name);
+  if (!measure) invalid("measure", "must be duration_ms or ttft_ms");
+  if (*measure == engine::LatencyMeasure::kTtftMs && *by != engine::LatencyBy::kModel)
+    invalid("measure", "ttft_ms (time to first token) is measured per model only");
+  const std::vector<engine::LatencyRow> rows =
+      engine::latency(snapshot, params.filter(), *by, *measure);
   JsonWriter json;
   json.begin_object();
   json.key("by").value(*by == engine::LatencyBy::kModel ? "model" : "tool");
+  json.key("measure").value(measure_name);
   json.key("rows").begin_array();
   for (const engine::LatencyRow& row : rows) {
     const engine::Percentiles& p = row.duration_ms;

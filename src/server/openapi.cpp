@@ -147,9 +147,10 @@ constexpr std::string_view kDocument = R"json({
     },
     "/api/v1/latency": {
       "get": {
-        "summary": "Exact percentiles (nearest rank) of duration_ms: api_request per model or tool_result per tool",
+        "summary": "Exact percentiles (nearest rank) of duration_ms: api_request per model or tool_result per tool; or of ttft_ms (time to first token) per model",
         "parameters": [
           {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["model", "tool"], "default": "model"}},
+          {"name": "measure", "in": "query", "schema": {"type": "string", "enum": ["duration_ms", "ttft_ms"], "default": "duration_ms"}},
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
@@ -157,7 +158,7 @@ constexpr std::string_view kDocument = R"json({
         ],
         "responses": {
           "200": {"description": "Rows by count", "content": {"application/json": {"schema": {"type": "object", "properties": {
-            "by": {"type": "string"},
+            "by": {"type": "string"}, "measure": {"type": "string"},
             "rows": {"type": "array", "items": {"type": "object", "properties": {
               "key": {"type": "string"}, "count": {"type": "integer"}, "mean": {"type": "number"},
               "p50": {"type": "number"}, "p90": {"type": "number"}, "p95": {"type": "number"},
@@ -426,7 +427,7 @@ constexpr std::string_view kDocument = R"json({
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}}}}},
       "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}}},
-      "Dimension": {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code", "decision_source", "attempt", "error"]},
+      "Dimension": {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code", "decision_source", "attempt", "error", "query_source"]},
       "MetricName": {"type": "string", "enum": ["events", "sessions", "users", "user_prompts", "api_requests", "api_errors", "tool_decisions", "tool_results", "input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "cost_usd", "tool_accept_rate", "tool_success_rate", "api_error_rate", "cost_per_session", "cost_per_1k_output_tokens", "cache_hit_ratio", "tokens_per_prompt"]},
       "MetricSet": {"type": "object", "properties": {
         "events": {"type": "integer"}, "sessions": {"type": "integer"}, "users": {"type": "integer"},

@@ -17,7 +17,7 @@ const RouteSpec kRoutes[] = {
     {RouteId::kHeatmap, "GET", "/api/v1/heatmap", true, "metrics", true, false},
     {RouteId::kSessions, "GET", "/api/v1/sessions", true, "limit offset sort order", true, false},
     {RouteId::kSessionDetail, "GET", "/api/v1/sessions/{id}", true, "", true, false},
-    {RouteId::kLatency, "GET", "/api/v1/latency", true, "by", true, false},
+    {RouteId::kLatency, "GET", "/api/v1/latency", true, "by measure", true, false},
     {RouteId::kUsers, "GET", "/api/v1/users", true, "limit offset sort order", true, false},
     {RouteId::kUserProfile, "GET", "/api/v1/users/{email}", true, "", true, false},
     {RouteId::kDistribution, "GET", "/api/v1/distribution", true, "of bins", true, false},

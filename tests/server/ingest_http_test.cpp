@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -245,6 +247,60 @@ TEST(IngestHttpTest, TheDirectoryMapsAUserIdToItsPerson) {
   for (const json& row : employees["rows"]) by_email[row["email"]] = row["user_id"];
   EXPECT_EQ(hash, by_email["jo@example.com"]);
   EXPECT_TRUE(by_email["sam@example.com"].is_null());
+}
+
+// query_source and ttft_ms (Claude Code 2.1+) are answered: cost and requests by query source,
+// and time-to-first-token percentiles beside the latency ones. The second request arrives earlier
+// in time than the first, so the engine merges segments and must keep both fields through it.
+TEST(IngestHttpTest, QuerySourceAndTimeToFirstTokenAreAnswered) {
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  std::vector<TelemetryEvent> late, early;
+  std::vector<double> ttft;
+  for (int i = 0; i < 40; ++i) {
+    TelemetryEvent e;
+    e.time_ms = kStart + 3'600'000 - i * 60'000;
+    e.name = "api_request";
+    e.session_id = "s-" + std::to_string(i % 3);
+    e.email = "a@example.com";
+    const bool main_thread = i % 4 != 0;
+    const double first_token = 100 + (i * 37) % 900;
+    if (main_thread) ttft.push_back(first_token);
+    e.attributes = {{"model", "claude-sonnet-4-5"},
+                    {"cost_usd", main_thread ? 0.25 : 0.01},
+                    {"query_source", main_thread ? "repl_main_thread" : "generate_session_title"}};
+    if (main_thread) e.attributes["ttft_ms"] = static_cast<int64_t>(first_token);
+    (i < 20 ? late : early).push_back(e);
+  }
+  for (const auto* batch : {&late, &early}) {
+    const auto posted = client->Post("/v1/logs", testing::otlp_request(*batch), "application/json");
+    ASSERT_TRUE(posted);
+    ASSERT_EQ(200, posted->status) << posted->body;
+  }
+
+  const json by_source = get_json(*client, "/api/v1/breakdown?by=query_source&sort=cost_usd");
+  ASSERT_EQ(2u, by_source["rows"].size()) << by_source;
+  EXPECT_EQ("repl_main_thread", by_source["rows"][0]["key"]);
+  EXPECT_EQ(30, by_source["rows"][0]["api_requests"]);
+  EXPECT_NEAR(7.5, by_source["rows"][0]["cost_usd"].get<double>(), 1e-9);
+  EXPECT_EQ("generate_session_title", by_source["rows"][1]["key"]);
+  EXPECT_EQ(10, by_source["rows"][1]["api_requests"]);
+
+  std::sort(ttft.begin(), ttft.end());
+  const auto nearest_rank = [&](double p) {
+    return ttft[static_cast<size_t>(std::ceil(p / 100 * static_cast<double>(ttft.size()))) - 1];
+  };
+  const json first_token = get_json(*client, "/api/v1/latency?by=model&measure=ttft_ms");
+  EXPECT_EQ("ttft_ms", first_token["measure"]);
+  ASSERT_EQ(1u, first_token["rows"].size()) << first_token;
+  const json& row = first_token["rows"][0];
+  EXPECT_EQ(30, row["count"]);
+  EXPECT_EQ(nearest_rank(50), row["p50"]);
+  EXPECT_EQ(nearest_rank(95), row["p95"]);
+  EXPECT_EQ(ttft.back(), row["max"]);
+  EXPECT_EQ(400, client->Get("/api/v1/latency?by=tool&measure=ttft_ms")->status);
+  EXPECT_EQ(400, client->Get("/api/v1/latency?measure=speed")->status);
 }
 
 TEST(IngestHttpTest, OtlpTypedValuesAndPartialSuccess) {
