@@ -28,6 +28,9 @@ std::string read_gzip_file(const std::string& path);
 // The reference datasets folder (CCANALYTICS_DATASETS, else the build's default), or nullopt
 // when the named dataset is absent.
 std::optional<std::filesystem::path> reference_dataset(const std::string& name);
+// A file under the reference datasets folder ("claude-code-2.1.328-otlp/logs.pb"), or nullopt
+// when it is absent.
+std::optional<std::filesystem::path> reference_file(const std::string& relative_path);
 
 // Attributes every valid event carries, for building test events.
 nlohmann::json base_attributes(const std::string& event_name, const std::string& session = "s-1",
