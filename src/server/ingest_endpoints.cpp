@@ -29,20 +29,6 @@ auto run_ingest(Ingest&& ingest) {
   }
 }
 
-// An OTLP export: refused with 503 when the in-flight limit is reached, else ingested and made
-// visible to the next query.
-template <class Ingest>
-ingest::IngestReport run_export(InFlightLimit& slots, engine::Engine& engine, Ingest&& ingest) {
-  const InFlightLimit::Slot slot(slots);
-  if (!slot.held())
-    throw ApiError(503, "overloaded",
-                   "the server is taking " + std::to_string(slots.limit()) +
-                       " OTLP exports already; retry later");
-  const ingest::IngestReport report = run_ingest(ingest);
-  engine.refresh();
-  return report;
-}
-
 }  // namespace
 
 IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& engine,
@@ -69,16 +55,30 @@ Answer IngestEndpoints::ingest_jsonl(std::string_view body) {
   return {report.to_json(), kJson};
 }
 
-ingest::IngestReport IngestEndpoints::otlp_logs(std::string_view body,
-                                                ingest::OtlpEncoding encoding) {
-  return run_export(otlp_slots_, engine_,
-                    [&] { return ingestor_.ingest_otlp_logs(body, encoding); });
+InFlightLimit::Slot IngestEndpoints::reserve_otlp_export() {
+  InFlightLimit::Slot slot(otlp_slots_);
+  if (!slot.held())
+    throw ApiError(503, "overloaded",
+                   "the server is taking " + std::to_string(otlp_slots_.limit()) +
+                       " OTLP exports already; retry later");
+  return slot;
 }
 
-ingest::IngestReport IngestEndpoints::otlp_metrics(std::string_view body,
+ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std::string_view body,
+                                                ingest::OtlpEncoding encoding) {
+  const ingest::IngestReport report =
+      run_ingest([&] { return ingestor_.ingest_otlp_logs(body, encoding); });
+  engine_.refresh();
+  return report;
+}
+
+ingest::IngestReport IngestEndpoints::otlp_metrics(const InFlightLimit::Slot&,
+                                                   std::string_view body,
                                                    ingest::OtlpEncoding encoding) {
-  return run_export(otlp_slots_, engine_,
-                    [&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
+  const ingest::IngestReport report =
+      run_ingest([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
+  engine_.refresh();
+  return report;
 }
 
 Answer IngestEndpoints::put_employees(std::string_view csv) {
