@@ -49,18 +49,27 @@ std::string read_gzip_file(const std::string& path) {
   return content;
 }
 
-std::optional<std::filesystem::path> reference_dataset(const std::string& name) {
+namespace {
+std::filesystem::path datasets_root() {
   const char* env = std::getenv("CCANALYTICS_DATASETS");
-  const std::filesystem::path root = env && *env ? env : CCANALYTICS_DEFAULT_DATASETS;
-  const std::filesystem::path folder = root / name;
+  return env && *env ? env : CCANALYTICS_DEFAULT_DATASETS;
+}
+}  // namespace
+
+std::optional<std::filesystem::path> reference_dataset(const std::string& name) {
+  const std::filesystem::path folder = datasets_root() / name;
   if (!std::filesystem::exists(folder / "telemetry_logs.jsonl.gz")) return std::nullopt;
   return folder;
 }
 
+std::optional<std::filesystem::path> reference_file(const std::string& relative_path) {
+  const std::filesystem::path file = datasets_root() / relative_path;
+  if (!std::filesystem::exists(file)) return std::nullopt;
+  return file;
+}
+
 std::optional<std::filesystem::path> claude_code_otlp_fixtures() {
-  const char* env = std::getenv("CCANALYTICS_DATASETS");
-  const std::filesystem::path root = env && *env ? env : CCANALYTICS_DEFAULT_DATASETS;
-  const std::filesystem::path folder = root / "claude-code-2.1.328-otlp";
+  const std::filesystem::path folder = datasets_root() / "claude-code-2.1.328-otlp";
   if (!std::filesystem::exists(folder / "logs.pb")) return std::nullopt;
   return folder;
 }
