@@ -41,10 +41,11 @@ class Ingestor {
   IngestReport ingest_file(const std::string& path, const ProgressCallback& progress = {});
   // The same format from memory (an HTTP body); source names it in the ingest log.
   IngestReport ingest_jsonl(std::string_view body, std::string_view source);
-  // An OTLP/HTTP JSON ExportLogsServiceRequest. Throws IngestError (nothing stored) when the
-  // body is not a valid request. Records that break a rule are quarantined and reported.
-  IngestReport ingest_otlp_logs(std::string_view body);
-  // An OTLP/HTTP ExportMetricsServiceRequest. Throws IngestError (nothing stored) when the body
+  // An OTLP ExportLogsServiceRequest, OTLP/JSON or protobuf. Throws IngestError (nothing
+  // stored) when the body is not a valid request. Records that break a rule are quarantined and
+  // reported. Both encodings store a record alike.
+  IngestReport ingest_otlp_logs(std::string_view body, OtlpEncoding encoding = OtlpEncoding::kJson);
+  // An OTLP ExportMetricsServiceRequest. Throws IngestError (nothing stored) when the body
   // is not a valid request. The report counts data points: accepted, duplicates (already stored)
   // and rejected_events (quarantined, by reason).
   IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding);

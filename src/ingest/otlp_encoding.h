@@ -2,7 +2,8 @@
 
 namespace cca::ingest {
 
-// How an OTLP/HTTP body is encoded (its Content-Type).
+// How an OTLP export request is encoded on the wire: OTLP/HTTP JSON, or the protobuf binary
+// format that OTLP/HTTP (application/x-protobuf) and OTLP/gRPC share.
 enum class OtlpEncoding { kJson, kProtobuf };
 
 }  // namespace cca::ingest
