@@ -13,6 +13,7 @@
 #include "ingest/otlp_metrics_parser.h"
 #include "ingest/otlp_parser.h"
 #include "ingest/otlp_protobuf_logs.h"
+#include "ingest/otlp_protobuf_metrics.h"
 #include "ingest/pipeline.h"
 #include "store/employee_directory.h"
 #include "store/event_writer.h"
@@ -72,6 +73,7 @@ struct Ingestor::Impl {
   OtlpParser otlp;
   OtlpMetricsParser otlp_metrics;
   OtlpProtobufLogs otlp_protobuf;
+  OtlpProtobufMetrics otlp_protobuf_metrics;
 
   store::EventWriter& event_writer() {
     if (!writer) writer = std::make_unique<store::EventWriter>(db);
@@ -204,9 +206,12 @@ IngestReport Ingestor::ingest_otlp_logs(std::string_view body, OtlpEncoding enco
 IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) {
   std::lock_guard lock(impl_->mutex);
   MetricBatch batch;
-  if (encoding != OtlpEncoding::kJson)
-    throw IngestError("OTLP metrics are taken in the JSON encoding only");
-  impl_->otlp_metrics.parse(body, batch);  // throws, storing nothing, when the request is malformed
+  // Both throw, storing nothing, when the request is malformed.
+  if (encoding == OtlpEncoding::kProtobuf) {
+    impl_->otlp_protobuf_metrics.parse(body, batch);
+  } else {
+    impl_->otlp_metrics.parse(body, batch);
+  }
   return impl_->logged(
       store::kOtlpMetricsSource, {}, static_cast<int64_t>(body.size()),
       [&](IngestReport& report, auto& begin, auto&) {

@@ -11,7 +11,7 @@ class InFlightLimit {
  public:
   explicit InFlightLimit(int limit) : limit_(limit) {}
 
-  // A slot held for the lifetime of the object; check held() first.
+  // A slot held for the lifetime of the object (or of the one it moves to); check held() first.
   class Slot {
    public:
     explicit Slot(InFlightLimit& owner) : owner_(&owner) {
@@ -24,8 +24,10 @@ class InFlightLimit {
     ~Slot() {
       if (owner_) owner_->in_flight_.fetch_sub(1, std::memory_order_release);
     }
+    Slot(Slot&& other) noexcept : owner_(other.owner_) { other.owner_ = nullptr; }
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
+    Slot& operator=(Slot&&) = delete;
 
     bool held() const { return owner_ != nullptr; }
 

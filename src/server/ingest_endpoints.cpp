@@ -55,26 +55,26 @@ Answer IngestEndpoints::ingest_jsonl(std::string_view body) {
   return {report.to_json(), kJson};
 }
 
-ingest::IngestReport IngestEndpoints::otlp_logs(std::string_view body,
-                                                ingest::OtlpEncoding encoding) {
-  const InFlightLimit::Slot slot(otlp_slots_);
+InFlightLimit::Slot IngestEndpoints::reserve_otlp_export() {
+  InFlightLimit::Slot slot(otlp_slots_);
   if (!slot.held())
     throw ApiError(503, "overloaded",
                    "the server is taking " + std::to_string(otlp_slots_.limit()) +
                        " OTLP exports already; retry later");
+  return slot;
+}
+
+ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std::string_view body,
+                                                ingest::OtlpEncoding encoding) {
   const ingest::IngestReport report =
       run_ingest([&] { return ingestor_.ingest_otlp_logs(body, encoding); });
   engine_.refresh();
   return report;
 }
 
-ingest::IngestReport IngestEndpoints::otlp_metrics(std::string_view body,
+ingest::IngestReport IngestEndpoints::otlp_metrics(const InFlightLimit::Slot&,
+                                                   std::string_view body,
                                                    ingest::OtlpEncoding encoding) {
-  const InFlightLimit::Slot slot(otlp_slots_);
-  if (!slot.held())
-    throw ApiError(503, "overloaded",
-                   "the server is taking " + std::to_string(otlp_slots_.limit()) +
-                       " OTLP exports already; retry later");
   const ingest::IngestReport report =
       run_ingest([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
   engine_.refresh();

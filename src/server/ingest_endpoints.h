@@ -26,11 +26,16 @@ class IngestEndpoints {
   void authorize(std::string_view authorization_header) const;
 
   Answer ingest_jsonl(std::string_view body);
-  // An OTLP logs export in either encoding. Throws ApiError 400 when the request is malformed,
-  // 503 (overloaded) when otlp_max_in_flight exports are already running.
-  ingest::IngestReport otlp_logs(std::string_view body, ingest::OtlpEncoding encoding);
-  // An OTLP metrics export, with the same errors as otlp_logs.
-  ingest::IngestReport otlp_metrics(std::string_view body, ingest::OtlpEncoding encoding);
+  // A place among the OTLP exports ingested at once, whatever their transport, to hold while
+  // one is ingested. Throws ApiError 503 (overloaded) when otlp_max_in_flight are taken.
+  InFlightLimit::Slot reserve_otlp_export();
+  // An OTLP logs export in either encoding, ingested under `slot`. Throws ApiError 400 when the
+  // request is malformed.
+  ingest::IngestReport otlp_logs(const InFlightLimit::Slot& slot, std::string_view body,
+                                 ingest::OtlpEncoding encoding);
+  // An OTLP metrics export in either encoding, ingested under `slot`; the same errors.
+  ingest::IngestReport otlp_metrics(const InFlightLimit::Slot& slot, std::string_view body,
+                                    ingest::OtlpEncoding encoding);
   Answer put_employees(std::string_view csv);
 
   int otlp_in_flight() const { return otlp_slots_.in_flight(); }

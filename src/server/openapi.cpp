@@ -321,15 +321,25 @@ constexpr std::string_view kDocument = R"json({
     },
     "/v1/metrics": {
       "post": {
-        "summary": "OTLP/HTTP metrics in the JSON encoding (ExportMetricsServiceRequest); each data point counted once, cumulative values turned into deltas",
+        "summary": "OTLP/HTTP metrics (ExportMetricsServiceRequest), JSON or protobuf, plain or with Content-Encoding: gzip; answered in the request's encoding. Each data point counted once; cumulative values turned into deltas",
         "security": [{}, {"ingestToken": []}],
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"resourceMetrics": {"type": "array", "items": {"type": "object"}}}}}}},
+        "requestBody": {"required": true, "content": {
+          "application/json": {"schema": {"type": "object", "properties": {"resourceMetrics": {"type": "array", "items": {"type": "object"}}}}},
+          "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest"}}}},
         "responses": {
-          "200": {"description": "Accepted: {} or a partialSuccess naming the rejected data points", "content": {"application/json": {"schema": {"type": "object", "properties": {
-            "partialSuccess": {"type": "object", "properties": {"rejectedDataPoints": {"type": "integer"}, "errorMessage": {"type": "string"}}}}}}}},
-          "400": {"$ref": "#/components/responses/BadRequest"},
+          "200": {"description": "Accepted: {} or a partialSuccess naming the rejected data points (protobuf: an ExportMetricsServiceResponse)", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+              "partialSuccess": {"type": "object", "properties": {"rejectedDataPoints": {"type": "integer"}, "errorMessage": {"type": "string"}}}}}},
+            "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse"}}}},
+          "400": {"description": "Not a valid request; nothing stored. A protobuf request gets a google.rpc.Status (code 3)", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+            "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "google.rpc.Status"}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
-          "413": {"$ref": "#/components/responses/TooLarge"}
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"description": "A Content-Type other than application/json or application/x-protobuf", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "503": {"description": "--otlp-max-in-flight exports already running: retry after the Retry-After seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+            "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "google.rpc.Status (code 14)"}}}}
         }
       }
     },

@@ -3,16 +3,18 @@
 #include <cctype>
 #include <string>
 
-#include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "server/json_writer.h"
+#include "server/rpc_status.h"
 
 namespace cca::server {
 namespace {
 
 constexpr std::string_view kJsonType = "application/json; charset=utf-8";
 constexpr std::string_view kProtobufType = "application/x-protobuf";
+// An overloaded server's advice: exporters back off exponentially from there anyway.
+constexpr int kRetryAfterSeconds = 1;
 
 // The media type alone, lower case: "Application/JSON; charset=utf-8" is "application/json".
 std::string media_type(std::string_view content_type) {
@@ -22,26 +24,6 @@ std::string media_type(std::string_view content_type) {
     if (!std::isspace(static_cast<unsigned char>(c)))
       type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type;
-}
-
-// google.rpc.Code for an HTTP status, as gRPC-HTTP gateways pair them.
-int rpc_code(int http_status) {
-  switch (http_status) {
-    case 400:
-    case 413:
-    case 415:
-      return 3;  // INVALID_ARGUMENT
-    case 401:
-      return 16;  // UNAUTHENTICATED
-    case 404:
-      return 5;  // NOT_FOUND
-    case 405:
-      return 12;  // UNIMPLEMENTED
-    case 503:
-      return 14;  // UNAVAILABLE
-    default:
-      return 13;  // INTERNAL
-  }
 }
 
 std::string rejection_message(OtlpSignal signal, const ingest::IngestReport& report) {
@@ -62,7 +44,7 @@ Answer protobuf_answer(const Response& message) {
 }  // namespace
 
 bool is_otlp_export(RouteId route) {
-  return route == RouteId::kOtlpLogs;
+  return route == RouteId::kOtlpLogs || route == RouteId::kOtlpMetrics;
 }
 
 ingest::OtlpEncoding otlp_request_encoding(std::string_view content_type) {
@@ -107,12 +89,9 @@ Answer otlp_export_answer(OtlpSignal signal, ingest::OtlpEncoding encoding,
 void send_otlp_error(const httplib::Request& request, httplib::Response& response,
                      const ApiError& error) {
   response.status = error.status();
-  if (error.status() == 503) response.set_header("Retry-After", "1");
+  if (error.status() == 503) response.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
   if (media_type(request.get_header_value("Content-Type")) == "application/x-protobuf") {
-    google::rpc::Status status;
-    status.set_code(rpc_code(error.status()));
-    status.set_message(error.what());
-    response.set_content(status.SerializeAsString(), std::string(kProtobufType));
+    response.set_content(rpc_status_bytes(error, kRetryAfterSeconds), std::string(kProtobufType));
     return;
   }
   response.set_content(error_body(error.code(), error.what()), std::string(kJsonType));

@@ -32,8 +32,8 @@ Answer otlp_export_answer(OtlpSignal signal, ingest::OtlpEncoding encoding,
                           const ingest::IngestReport& report);
 
 // Answers a refused OTLP export: a protobuf request gets a google.rpc.Status (the OTLP/HTTP
-// specification's error body for protobuf), any other the API's JSON error body. A 503 carries
-// Retry-After, which OTLP exporters honour.
+// specification's error body for protobuf; with RetryInfo for a 503), any other the API's JSON
+// error body. A 503 carries Retry-After, which OTLP exporters honour.
 void send_otlp_error(const httplib::Request& request, httplib::Response& response,
                      const ApiError& error);
 

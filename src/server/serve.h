@@ -18,6 +18,8 @@ struct ServeOptions {
   int otlp_max_in_flight = 4;
   // How often the store is polled for rows written by other processes (--poll-ms).
   int poll_ms = 1000;
+  // OTLP/gRPC port on `host` (--otlp-grpc-port); 0 turns it off, -1 picks a free one (tests).
+  int otlp_grpc_port = 4317;
   // Bearer token every ingest endpoint requires; when empty, CCANALYTICS_INGEST_TOKEN is read,
   // and when that is unset too the ingest endpoints are open.
   std::string ingest_token;

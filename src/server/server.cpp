@@ -183,6 +183,12 @@ void Server::load() {
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
   ingest_ = std::make_unique<IngestEndpoints>(options_.db_path, *engine_, ingest_token_,
                                               options_.otlp_max_in_flight);
+  if (options_.otlp_grpc_port != 0) {
+    otlp_grpc_ = std::make_unique<OtlpGrpcServer>(*ingest_, max_body_bytes_,
+                                                  std::max(options_.otlp_max_in_flight, 1));
+    otlp_grpc_port_ =
+        otlp_grpc_->start(options_.host, options_.otlp_grpc_port < 0 ? 0 : options_.otlp_grpc_port);
+  }
 }
 
 void Server::run() {
@@ -217,6 +223,7 @@ void Server::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   http_.stop();
+  if (otlp_grpc_) otlp_grpc_->stop();
 }
 
 void Server::poll_store() {
@@ -355,14 +362,16 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
         break;
       case RouteId::kOtlpLogs: {
         const auto encoding = otlp_request_encoding(request.get_header_value("Content-Type"));
-        answer =
-            otlp_export_answer(OtlpSignal::kLogs, encoding, ingest_->otlp_logs(body, encoding));
+        const InFlightLimit::Slot slot = ingest_->reserve_otlp_export();
+        answer = otlp_export_answer(OtlpSignal::kLogs, encoding,
+                                    ingest_->otlp_logs(slot, body, encoding));
         break;
       }
       case RouteId::kOtlpMetrics: {
         const auto encoding = otlp_request_encoding(request.get_header_value("Content-Type"));
+        const InFlightLimit::Slot slot = ingest_->reserve_otlp_export();
         answer = otlp_export_answer(OtlpSignal::kMetrics, encoding,
-                                    ingest_->otlp_metrics(body, encoding));
+                                    ingest_->otlp_metrics(slot, body, encoding));
         break;
       }
       case RouteId::kEmployeesPut:

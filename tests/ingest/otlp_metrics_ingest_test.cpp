@@ -96,6 +96,38 @@ TEST_F(OtlpMetricsIngest, StoresTypedFieldsAndEveryAttribute) {
   EXPECT_DOUBLE_EQ(42.5, test::sql_double(db_, "SELECT value" + histogram));
 }
 
+TEST_F(OtlpMetricsIngest, EveryKindIsKept) {
+  const json user = {kv("user.id", str("uid-2"))};
+  const auto points = [&](json fields) {
+    fields["attributes"] = user;
+    fields["timeUnixNano"] = "1796280531852000000";
+    return json::array({fields});
+  };
+  const IngestReport report = ingest(request(
+      {{{"name", "g.int"}, {"gauge", {{"dataPoints", points({{"asInt", "-7"}})}}}},
+       {{"name", "e.hist"},
+        {"exponentialHistogram",
+         {{"aggregationTemporality", 2},
+          {"dataPoints", points({{"count", 4}, {"sum", 2.5}, {"scale", 3}})}}}},
+       {{"name", "s.summary"}, {"summary", {{"dataPoints", points({{"count", "2"}, {"sum", 9}})}}}},
+       {{"name", "empty"}, {"sum", {{"dataPoints", json::array()}}}},
+       {{"name", "no.data"}, {"description", "a metric without a data field"}}}));
+  EXPECT_EQ(3u, report.accepted);
+  const auto of = [&](const std::string& column, const std::string& name) {
+    return "SELECT " + column + " FROM metric_points_decoded WHERE name = '" + name + "'";
+  };
+  EXPECT_EQ("gauge", test::sql_text(db_, of("kind", "g.int")));
+  EXPECT_EQ(-7, test::sql_int(db_, of("value", "g.int")));
+  EXPECT_EQ(0, test::sql_int(db_, of("temporality", "g.int")));
+  EXPECT_EQ("exponential_histogram", test::sql_text(db_, of("kind", "e.hist")));
+  EXPECT_EQ(2, test::sql_int(db_, of("temporality", "e.hist")));
+  EXPECT_EQ(4, test::sql_int(db_, of("delta_count", "e.hist")));
+  EXPECT_DOUBLE_EQ(2.5, test::sql_double(db_, of("delta", "e.hist")));
+  EXPECT_EQ("summary", test::sql_text(db_, of("kind", "s.summary")));
+  EXPECT_EQ(2, test::sql_int(db_, of("count", "s.summary")));
+  EXPECT_EQ(9, test::sql_int(db_, of("value", "s.summary")));
+}
+
 TEST_F(OtlpMetricsIngest, AttributeOrderDoesNotMakeANewSeries) {
   json first = point(2, {kv("type", str("added")), kv("model", str("m"))});
   json reordered = first;

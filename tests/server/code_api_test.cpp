@@ -1,14 +1,19 @@
 // POST /v1/metrics and the code-activity API over HTTP: the real Claude Code captures against
 // figures computed from the request bodies, repeats, partial success, malformed requests, the
 // directory's practices, parameters and the list of stored metrics.
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "engine/otlp_metrics_fixture.h"
 #include "engine/temp_store.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "server/running_server.h"
+#include "server/telemetry_text.h"
 
 namespace cca::server {
 namespace {
@@ -190,6 +195,50 @@ TEST(CodeApiTest, PartialSuccessMalformedAndParameters) {
   EXPECT_EQ("claude_code.lines_of_code.count", metrics["metrics"][0]["name"]);
   EXPECT_EQ("sum", metrics["metrics"][0]["kind"]);
   EXPECT_EQ(1, metrics["metrics"][0]["points"]);
+}
+
+TEST(CodeApiTest, ProtobufPlainOrGzippedLikeJson) {
+  const auto dataset = testing::otlp_dataset();
+  if (!dataset) GTEST_SKIP() << "claude-code-2.1.328-otlp dataset not found";
+  std::ifstream file(*dataset / "metrics.pb", std::ios::binary);
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  const std::string body = bytes.str();
+  // The independent figures read the same request through protobuf's own JSON printer.
+  opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest request;
+  ASSERT_TRUE(request.ParseFromString(body));
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_enums_as_ints = true;
+  std::string as_json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(request, &as_json, options).ok());
+
+  testing::TempStore store;
+  testing::RunningServer server(testing::test_options(store.path()));
+  auto client = server.client();
+  const httplib::Headers gzip{{"Content-Encoding", "gzip"}};
+  const auto plain = client->Post("/v1/metrics", body, "application/x-protobuf");
+  const auto zipped =
+      client->Post("/v1/metrics", gzip, testing::gzip(body), "application/x-protobuf");
+  for (const auto* response : {&plain, &zipped}) {
+    ASSERT_TRUE(*response);
+    ASSERT_EQ(200, (*response)->status);
+    EXPECT_EQ("application/x-protobuf", (*response)->get_header_value("Content-Type"));
+    opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceResponse answer;
+    EXPECT_TRUE(answer.ParseFromString((*response)->body));
+    EXPECT_FALSE(answer.has_partial_success());
+  }
+  const ExpectedCode expected = testing::expected_total({as_json});
+  EXPECT_GT(expected.lines_added, 0);
+  expect_same(expected, get_json(*client, "/api/v1/code"), "protobuf, sent twice");
+  EXPECT_EQ(json::object(), post_metrics(*client, as_json));
+  expect_same(expected, get_json(*client, "/api/v1/code"), "the same points as JSON");
+
+  const auto refused = client->Post("/v1/metrics", "not protobuf at all", "application/x-protobuf");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(400, refused->status);
+  const auto wrong_type = client->Post("/v1/metrics", as_json, "text/plain");
+  ASSERT_TRUE(wrong_type);
+  EXPECT_EQ(415, wrong_type->status);
 }
 
 }  // namespace
