@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { attrDimensionsTaken, metricProtocols } from './lib/capabilities.mjs';
 import { hasGrpc, startCcanalytics } from './lib/ccanalytics.mjs';
 import { model, prepareClaude } from './lib/claude.mjs';
 import { scriptedSteps, startMessagesApi } from './lib/messages-api.mjs';
@@ -77,17 +78,6 @@ function sent(requests, metricsTaken) {
   };
 }
 
-async function protobufMetricsTaken(baseUrl) {
-  // An empty ExportMetricsServiceRequest is zero bytes of protobuf.
-  const response = await fetch(`${baseUrl}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: new Uint8Array(0) });
-  return response.ok;
-}
-
-async function attrDimensionsTaken(cca) {
-  const response = await fetch(`${cca.baseUrl}/api/v1/breakdown?by=attr.team.id`);
-  return response.ok;
-}
-
 const costs = new Map();
 
 async function claudeSession(t, protocol, { compression } = {}) {
@@ -149,8 +139,8 @@ async function claudeSession(t, protocol, { compression } = {}) {
     assert.equal(sessions.rows[0].terminal, 'non-interactive');
   });
 
-  const metricsTaken = protocol !== 'http/protobuf' || (await protobufMetricsTaken(cca.baseUrl));
-  const noMetrics = !metricsTaken && 'this build takes OTLP logs but not metrics in protobuf';
+  const metricsTaken = (await metricProtocols(cca)).includes(protocol);
+  const noMetrics = !metricsTaken && `this build takes no OTLP metrics over ${protocol}`;
   const code = metricsTaken ? await cca.get('/api/v1/code') : null;
 
   await t.test('code activity from the metrics', { skip: noMetrics }, async () => {

@@ -14,23 +14,25 @@ import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/export
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { attrDimensionsTaken, metricProtocols } from './lib/capabilities.mjs';
 import { hasGrpc, startCcanalytics } from './lib/ccanalytics.mjs';
 
 const RECORDS_PER_CLIENT = 60;
 const ROUNDS = 6;
 const protocols = ['http/json', 'http/protobuf', ...(hasGrpc ? ['grpc'] : [])];
 
-// Eight clients, every protocol with and without gzip, delta and cumulative in turn.
+// Twelve clients at once: every protocol, with and without gzip, with delta and with cumulative
+// temporality.
 function clients() {
   const list = [];
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 12; i++) {
     list.push({
       index: i,
       protocol: protocols[i % protocols.length],
       compression: Math.floor(i / protocols.length) % 2 === 0 ? 'none' : 'gzip',
-      temporality: i % 2 === 0 ? 'delta' : 'cumulative',
+      temporality: Math.floor(i / (2 * protocols.length)) % 2 === 0 ? 'delta' : 'cumulative',
       email: `dev${i}@example.com`,
-      team: i < 4 ? 'platform' : 'mobile',
+      team: i % 2 === 0 ? 'platform' : 'mobile',
     });
   }
   return list;
@@ -126,18 +128,12 @@ async function runClient(client, cca, metricsProtocols) {
   return { records, sent };
 }
 
-async function protobufMetricsTaken(baseUrl) {
-  const response = await fetch(`${baseUrl}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: new Uint8Array(0) });
-  return response.ok;
-}
-
 const sum = (values) => values.reduce((a, b) => a + b, 0);
 
-test('OpenTelemetry JS exporters: eight at once, every protocol, gzip, delta and cumulative', async (t) => {
+test('OpenTelemetry JS exporters: twelve at once, every protocol, gzip, delta and cumulative', async (t) => {
   const cca = await startCcanalytics();
   t.after(cca.stop);
-  const metricsProtocols = protocols.filter((p) => p !== 'http/protobuf');
-  if (await protobufMetricsTaken(cca.baseUrl)) metricsProtocols.push('http/protobuf');
+  const metricsProtocols = await metricProtocols(cca);
   const list = clients();
   const results = await Promise.all(list.map((client) => runClient(client, cca, metricsProtocols)));
   const records = results.flatMap((r) => r.records.map((record) => record.attributes));
@@ -167,7 +163,7 @@ test('OpenTelemetry JS exporters: eight at once, every protocol, gzip, delta and
     assert.deepEqual(new Map(byModel.rows.map((row) => [row.key, row.api_requests])), models);
   });
 
-  const attrs = (await fetch(`${cca.baseUrl}/api/v1/breakdown?by=attr.team.id`)).ok;
+  const attrs = await attrDimensionsTaken(cca);
   await t.test('the team from the resource', { skip: !attrs && 'this build has no attr.<key> dimensions' }, async () => {
     const byTeam = await cca.get('/api/v1/breakdown?by=attr.team.id');
     const expected = new Map();
@@ -177,20 +173,23 @@ test('OpenTelemetry JS exporters: eight at once, every protocol, gzip, delta and
   });
 
   const metricClients = list.map((client, i) => ({ client, sent: results[i].sent })).filter(({ client }) => metricsProtocols.includes(client.protocol));
-  const missing = protocols.filter((p) => !metricsProtocols.includes(p));
   await t.test('every metric point once, delta and cumulative', async () => {
     const code = await cca.get('/api/v1/code');
     assert.equal(code.lines_added, sum(metricClients.map(({ sent }) => sent.added)));
     assert.equal(code.lines_removed, sum(metricClients.map(({ sent }) => sent.removed)));
     assert.equal(code.commits, sum(metricClients.map(({ sent }) => sent.commits)));
-    const byEmail = await cca.get('/api/v1/code/breakdown?by=email');
-    assert.deepEqual(
-      new Map(byEmail.rows.map((row) => [row.key, row.lines_added])),
-      new Map(metricClients.map(({ client, sent }) => [client.email, sent.added])),
-    );
   });
-  if (missing.length) t.diagnostic(`metrics not checked over ${missing.join(', ')}: this build does not take them`);
-  await t.test('metric points over protobuf', { skip: missing.length > 0 && `this build takes no metrics over ${missing.join(', ')}` }, () => {
-    assert.ok(metricClients.some(({ client }) => client.protocol === 'http/protobuf'));
-  });
+  const byEmail = new Map((await cca.get('/api/v1/code/breakdown?by=email')).rows.map((row) => [row.key, row]));
+  for (const protocol of protocols) {
+    const skip = !metricsProtocols.includes(protocol) && `this build takes no OTLP metrics over ${protocol}`;
+    await t.test(`metric points over ${protocol}, per exporter`, { skip }, () => {
+      const mine = metricClients.filter(({ client }) => client.protocol === protocol);
+      assert.ok(mine.some(({ client }) => client.temporality === 'delta') && mine.some(({ client }) => client.temporality === 'cumulative'));
+      for (const { client, sent } of mine) {
+        const row = byEmail.get(client.email);
+        assert.ok(row, `no row for ${client.email} (${client.temporality}, ${client.compression})`);
+        assert.deepEqual([row.lines_added, row.lines_removed, row.commits], [sent.added, sent.removed, sent.commits], `${client.email} (${client.temporality}, ${client.compression})`);
+      }
+    });
+  }
 });
