@@ -9,7 +9,7 @@ import { attrDimensionsTaken, metricProtocols } from './lib/capabilities.mjs';
 import { hasGrpc, startCcanalytics } from './lib/ccanalytics.mjs';
 import { model, prepareClaude } from './lib/claude.mjs';
 import { scriptedSteps, startMessagesApi } from './lib/messages-api.mjs';
-import { decodeRequest, logRecords, sumPoints } from './lib/otlp.mjs';
+import { decodeRequest, logRecords, seriesTotals, sumPoints } from './lib/otlp.mjs';
 import { startRecorder } from './lib/recorder.mjs';
 
 // Anthropic's published price of claude-sonnet-4-5 in USD per million tokens (cache writes:
@@ -59,13 +59,8 @@ function sent(requests, metricsTaken) {
   const events = new Map();
   for (const { attrs } of records) tally(events, attrs['event.name']);
   const apiRequests = records.filter((r) => r.attrs['event.name'] === 'api_request').map((r) => r.attrs);
-  const lines = new Map();
-  const decisionsByLanguage = new Map();
-  for (const p of points) {
-    assert.equal(p.temporality, 1, 'Claude Code sends delta sums by default');
-    if (p.name === 'claude_code.lines_of_code.count') tally(lines, p.attrs.type, p.value);
-    if (p.name === 'claude_code.code_edit_tool.decision') tally(decisionsByLanguage, p.attrs.language, p.value);
-  }
+  const of = (name, keyOf) => seriesTotals(points.filter((p) => p.name === name), keyOf);
+  const lines = of('claude_code.lines_of_code.count', (p) => p.attrs.type);
   return {
     events,
     sessions: new Set(records.map((r) => r.attrs['session.id'])),
@@ -73,14 +68,15 @@ function sent(requests, metricsTaken) {
     cost: sum(apiRequests.map((a) => Number(a.cost_usd))),
     linesAdded: lines.get('added') ?? 0,
     linesRemoved: lines.get('removed') ?? 0,
-    decisionsByLanguage,
-    sessionsStarted: sum(points.filter((p) => p.name === 'claude_code.session.count').map((p) => p.value)),
+    temporalities: new Set(points.map((p) => p.temporality)),
+    decisionsByLanguage: of('claude_code.code_edit_tool.decision', (p) => p.attrs.language),
+    sessionsStarted: of('claude_code.session.count', () => 'all').get('all') ?? 0,
   };
 }
 
 const costs = new Map();
 
-async function claudeSession(t, protocol, { compression } = {}) {
+async function claudeSession(t, protocol, { compression, temporality = 'delta' } = {}) {
   const cca = await startCcanalytics();
   t.after(cca.stop);
   const recorder = protocol === 'grpc' ? null : await startRecorder(cca.baseUrl);
@@ -91,7 +87,7 @@ async function claudeSession(t, protocol, { compression } = {}) {
   t.after(api.close);
 
   const endpoint = protocol === 'grpc' ? `http://127.0.0.1:${cca.grpcPort}` : recorder.url;
-  const run = await claude.run({ apiUrl: api.url, protocol, endpoint, compression });
+  const run = await claude.run({ apiUrl: api.url, protocol, endpoint, compression, temporality });
   assert.equal(run.code, 0, `claude exited with ${run.code ?? run.signal}: ${run.stderr}`);
   if (api.unexpected.length) t.diagnostic(`calls outside the script: ${api.unexpected.join(', ')}`);
 
@@ -167,6 +163,7 @@ async function claudeSession(t, protocol, { compression } = {}) {
       assert.deepEqual(new Map(byEvent.rows.map((r) => [r.key, r.events])), client.events, 'every event the client sent, once');
       if (compression) assert.ok(recorder.requests.every((r) => r.contentEncoding === compression), 'compressed as asked');
       if (code) {
+        assert.deepEqual(client.temporalities, new Set([temporality === 'delta' ? 1 : 2]), 'the temporality asked for');
         assert.equal(code.lines_added, client.linesAdded);
         assert.equal(code.lines_removed, client.linesRemoved);
         assert.equal(code.sessions_started, client.sessionsStarted);
@@ -190,12 +187,12 @@ test('Claude Code over OTLP/HTTP JSON', async (t) => {
   await claudeSession(t, 'http/json');
 });
 
-test('Claude Code over OTLP/HTTP protobuf, gzip', async (t) => {
-  await claudeSession(t, 'http/protobuf', { compression: 'gzip' });
+test('Claude Code over OTLP/HTTP protobuf, gzip, cumulative metrics', async (t) => {
+  await claudeSession(t, 'http/protobuf', { compression: 'gzip', temporality: 'cumulative' });
 });
 
-test('Claude Code over OTLP/gRPC', { skip: !hasGrpc && 'this build of ccanalytics has no OTLP/gRPC (serve --otlp-grpc-port)' }, async (t) => {
-  await claudeSession(t, 'grpc');
+test('Claude Code over OTLP/gRPC, gzip', { skip: !hasGrpc && 'this build of ccanalytics has no OTLP/gRPC (serve --otlp-grpc-port)' }, async (t) => {
+  await claudeSession(t, 'grpc', { compression: 'gzip' });
 });
 
 test('the same script costs the same over every protocol', (t) => {

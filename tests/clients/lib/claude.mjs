@@ -27,7 +27,7 @@ export async function prepareClaude() {
   await mkdir(home);
   await mkdir(projectDir);
   await writeFile(path.join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }));
-  const run = ({ apiUrl, protocol, endpoint, compression }) =>
+  const run = ({ apiUrl, protocol, endpoint, compression, temporality = 'delta' }) =>
     new Promise((resolve, reject) => {
       const env = {
         PATH: process.env.PATH,
@@ -47,6 +47,7 @@ export async function prepareClaude() {
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       };
       if (compression) env.OTEL_EXPORTER_OTLP_COMPRESSION = compression;
+      if (temporality !== 'delta') env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE = temporality;
       const child = spawn(claudeBinary(), ['-p', prompt, '--allowedTools', 'Write Bash Edit Read', '--model', model], {
         cwd: projectDir,
         env,
