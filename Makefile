@@ -7,7 +7,7 @@ DB ?= data/ccanalytics.db
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test build deps binary web web-deps test-cpp test-web bench format clean
+.PHONY: run test build deps binary web web-deps test-cpp test-web clients-deps test-clients bench format clean
 
 run: deps build
 	@if [ ! -f $(DATA_DIR)/telemetry_logs.jsonl ]; then \
@@ -18,7 +18,7 @@ run: deps build
 	@echo "make run: serving the dashboard and API on http://$(HOST):$(PORT)"
 	$(BUILD_DIR)/ccanalytics serve --db $(DB) --host $(HOST) --port $(PORT)
 
-test: deps build test-cpp test-web
+test: deps build test-cpp test-web test-clients
 
 deps:
 	@bash scripts/install-deps.sh
@@ -41,6 +41,14 @@ test-cpp: binary
 
 test-web: web binary
 	cd web && npm test
+
+# The real clients (Claude Code CLI, OpenTelemetry JS exporters); npm ci fails the target if the
+# pinned packages cannot be installed.
+clients-deps:
+	@cd tests/clients && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+
+test-clients: binary clients-deps
+	cd tests/clients && npm test
 
 bench: deps
 	@bash scripts/install-deps.sh --bench

@@ -145,8 +145,9 @@ TEST_F(OtlpProtobufIngest, EveryValueKindIsReadAsTheJsonPathReadsIt) {
       record("api_request", {kv("cost_usd", {{"doubleValue", "NaN"}})}),
       record("api_request", {kv("cost_usd", {{"doubleValue", "-Infinity"}})})};
   expect_both_encodings_store_alike(request(resource, records).dump());
-  EXPECT_EQ(test::sql_int(protobuf_db_, "SELECT count(*) FROM events"), 2);
-  EXPECT_EQ(test::sql_int(protobuf_db_, "SELECT count(*) FROM quarantine"), 3);
+  // The user_prompt without a session is kept in no session; the two non-finite costs are not.
+  EXPECT_EQ(test::sql_int(protobuf_db_, "SELECT count(*) FROM events"), 3);
+  EXPECT_EQ(test::sql_int(protobuf_db_, "SELECT count(*) FROM quarantine"), 2);
   // Spot checks against the request itself, beyond agreeing with the JSON path.
   EXPECT_EQ(test::sql_int(protobuf_db_, "SELECT input_tokens FROM events WHERE input_tokens > 0"),
             1200);
@@ -168,14 +169,16 @@ TEST_F(OtlpProtobufIngest, EveryValueKindIsReadAsTheJsonPathReadsIt) {
 }
 
 TEST_F(OtlpProtobufIngest, ARejectedRecordIsQuarantinedAsOtlpJsonWithoutItsPrompt) {
-  const std::vector<ordered_json> records = {record(
+  ordered_json without_user = record(
       "user_prompt",
-      {kv("prompt", str("the private prompt")), kv("prompt_length", {{"intValue", 18}})}, "")};
+      {kv("prompt", str("the private prompt")), kv("prompt_length", {{"intValue", 18}})}, "");
+  without_user["attributes"].erase(without_user["attributes"].begin());  // user.id
+  const std::vector<ordered_json> records = {without_user};
   const IngestReport report =
       Ingestor(protobuf_db_)
           .ingest_otlp_logs(to_protobuf(request({}, records).dump()), OtlpEncoding::kProtobuf);
   EXPECT_EQ(report.rejected_events, 1u);
-  EXPECT_EQ(report.rejected_by_reason.at("missing_session_id"), 1u);
+  EXPECT_EQ(report.rejected_by_reason.at("missing_user"), 1u);
   const std::string raw = test::sql_text(protobuf_db_, "SELECT raw FROM quarantine");
   EXPECT_EQ(raw.find("the private prompt"), std::string::npos) << raw;
   const nlohmann::json quarantined_record = nlohmann::json::parse(raw);

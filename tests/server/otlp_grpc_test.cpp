@@ -168,7 +168,7 @@ TEST_F(OtlpGrpc, RejectedRecordsAreAPartialSuccess) {
   ExportLogsServiceRequest request = request_;
   auto* record = request.mutable_resource_logs(0)->mutable_scope_logs(0)->mutable_log_records(0);
   for (int i = 0; i < record->attributes_size(); ++i)
-    if (record->attributes(i).key() == "session.id")
+    if (record->attributes(i).key() == "user.id")
       record->mutable_attributes()->DeleteSubrange(i, 1);
   testing::TempStore store;
   testing::RunningServer server(grpc_options(store.path()));
@@ -177,8 +177,7 @@ TEST_F(OtlpGrpc, RejectedRecordsAreAPartialSuccess) {
   ExportLogsServiceResponse response;
   ASSERT_TRUE(stub->Export(&context, request, &response).ok());
   EXPECT_EQ(response.partial_success().rejected_log_records(), 1);
-  EXPECT_NE(response.partial_success().error_message().find("missing_session_id (1)"),
-            std::string::npos);
+  EXPECT_NE(response.partial_success().error_message().find("missing_user (1)"), std::string::npos);
   EXPECT_EQ(stored_events(server), records_in(request_) - 1);
 }
 

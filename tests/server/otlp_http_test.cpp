@@ -213,7 +213,7 @@ TEST_F(OtlpHttp, RejectedRecordsAreAPartialSuccessInProtobuf) {
   for (int i : {0, 1}) {
     json& attributes = records[i]["attributes"];
     for (auto it = attributes.begin(); it != attributes.end(); ++it)
-      if ((*it)["key"] == "session.id") {
+      if ((*it)["key"] == "user.id") {
         attributes.erase(it);
         break;
       }
@@ -227,8 +227,7 @@ TEST_F(OtlpHttp, RejectedRecordsAreAPartialSuccessInProtobuf) {
   ExportLogsServiceResponse answer;
   ASSERT_TRUE(answer.ParseFromString(response->body));
   EXPECT_EQ(answer.partial_success().rejected_log_records(), 2);
-  EXPECT_NE(answer.partial_success().error_message().find("missing_session_id (2)"),
-            std::string::npos)
+  EXPECT_NE(answer.partial_success().error_message().find("missing_user (2)"), std::string::npos)
       << answer.partial_success().error_message();
   EXPECT_EQ(get_json(*client, "/api/v1/summary")["events"], total - 2);
 }
