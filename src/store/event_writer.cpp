@@ -5,7 +5,7 @@
 namespace cca::store {
 namespace {
 
-constexpr int kColumns = 40;
+constexpr int kColumns = 41;
 constexpr int kRowsPerInsert = 32;
 
 std::string insert_sql(int rows) {
@@ -16,7 +16,8 @@ INSERT INTO events (
   decision_id, decision_source_id, decision_type_id, success, error_id, status_code_id, attempt,
   input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, duration_ms,
   prompt_length, tool_result_size_bytes, practice_hint_id, os_type_id, os_version_id,
-  host_arch_id, host_name_id, version_id, resource_id, scope_id, envelope_id, extra)
+  host_arch_id, host_name_id, version_id, resource_id, scope_id, envelope_id, extra,
+  attributes_id)
 VALUES )sql";
   for (int row = 0; row < rows; ++row) {
     sql += row == 0 ? "(" : ",(";
@@ -166,6 +167,7 @@ void EventWriter::bind_event(Statement& s, int first, const EventRecord& e, int6
   bind_id(s, ++i, client.scope);
   bind_id(s, ++i, client.envelope);
   bind_text_or_null(s, ++i, e.extra_json);
+  bind_id(s, ++i, id_or_null(e.attributes_json));
 }
 
 bool EventWriter::quarantine(const QuarantineEntry& q, int64_t ingest_id, int64_t received_ms) {
