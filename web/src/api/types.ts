@@ -176,6 +176,8 @@ export interface Facets {
   model: string[];
   email: string[];
   terminal: string[];
+  // One member per custom attribute key: `attr.team.id` and its values.
+  [attribute: `attr.${string}`]: string[];
 }
 
 export interface IngestRun {
