@@ -44,7 +44,8 @@ export type Dimension =
   | 'status_code'
   | 'decision_source'
   | 'attempt'
-  | 'error';
+  | 'error'
+  | `attr.${string}`;
 
 export interface BreakdownRow extends Metrics {
   key: string;
