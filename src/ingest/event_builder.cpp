@@ -254,10 +254,11 @@ void EventBuilder::custom_attribute(std::string_view key, const AttributeValue& 
   if (value.text.empty() || !is_custom_key(key)) return;
   if (!from_record && classify(key) != Field::kUnknown) return;  // a record's field, misplaced
   custom_ += from_record ? 'c' : 'r';
-  custom_.append(key);
-  custom_ += '\0';
-  custom_.append(value.text);
-  custom_ += '\0';
+  for (const std::string_view text : {key, value.text}) {
+    const auto size = static_cast<uint32_t>(text.size());
+    custom_.append(reinterpret_cast<const char*>(&size), sizeof size);
+    custom_.append(text);
+  }
 }
 
 std::string_view EventBuilder::custom_attributes_json() {
@@ -268,13 +269,19 @@ std::string_view EventBuilder::custom_attributes_json() {
     nlohmann::json object = nlohmann::json::object();
     for (const char origin : {'r', 'c'}) {
       std::string_view rest = custom_;
+      const auto take = [&rest] {
+        uint32_t size = 0;
+        std::memcpy(&size, rest.data(), sizeof size);
+        const std::string_view text = rest.substr(sizeof size, size);
+        rest.remove_prefix(sizeof size + size);
+        return std::string(text);
+      };
       while (!rest.empty()) {
-        const size_t key_end = rest.find('\0');
-        const size_t value_end = rest.find('\0', key_end + 1);
-        if (rest[0] == origin)
-          object[std::string(rest.substr(1, key_end - 1))] =
-              std::string(rest.substr(key_end + 1, value_end - key_end - 1));
-        rest.remove_prefix(value_end + 1);
+        const char from = rest[0];
+        rest.remove_prefix(1);
+        std::string key = take();
+        std::string value = take();
+        if (from == origin) object[std::move(key)] = std::move(value);
       }
     }
     last_custom_json_ = object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

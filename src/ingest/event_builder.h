@@ -53,8 +53,9 @@ class EventBuilder {
   std::string_view bad_number_field_;  // first numeric attribute that broke the rule
   std::string extra_;                  // {"key": value, ...} of attributes without a column
   // This event's custom attributes as they came: per attribute its origin ('r'esource or
-  // re'c'ord), key and value, each ended by a NUL. Consecutive events mostly repeat the previous
-  // one's, so the canonical JSON is rebuilt only when this differs from the last event's.
+  // re'c'ord), then key and value, each after its 32-bit length. Consecutive events mostly repeat
+  // the previous one's, so the canonical JSON is rebuilt only when this differs from the last
+  // event's.
   std::string custom_;
   std::string last_custom_;
   std::string last_custom_json_;

@@ -118,6 +118,7 @@ TEST(CustomAttributes, CloudWatchRecordOverridesResourceAndKeysAreSorted) {
   attributes["zone"] = "z1";
   attributes["has_mcp"] = true;
   attributes["agent_path_count"] = 3;  // a number on a record: a measurement, not a dimension
+  attributes["nul"] = std::string("a\0b", 3);
   attributes["prompt"] = "private";
   json message = test::message(attributes);
   message["resource"] = {{"team.id", "resource-team"},
@@ -132,8 +133,9 @@ TEST(CustomAttributes, CloudWatchRecordOverridesResourceAndKeysAreSorted) {
     Ingestor ingestor(db);
     EXPECT_EQ(ingestor.ingest_file(dir.file("a.jsonl")).accepted, 1u);
   }
-  EXPECT_EQ(test::sql_text(db, "SELECT attributes FROM events_decoded"),
-            R"({"cost_center":"cc-42","has_mcp":"true","team.id":"record-team","zone":"z1"})");
+  EXPECT_EQ(
+      test::sql_text(db, "SELECT attributes FROM events_decoded"),
+      R"({"cost_center":"cc-42","has_mcp":"true","nul":"a\u0000b","team.id":"record-team","zone":"z1"})");
   EXPECT_EQ(test::sql_text(db, "SELECT practice_hint FROM events_decoded"), "Platform");
 }
 
