@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--poll-ms", serve.poll_ms, "How often to look for new rows in the store")
       ->capture_default_str();
   serve_cmd->add_flag("--access-log", serve.access_log, "Log every request to stderr");
+  serve_cmd->add_option("--practice-attribute", serve.practice_attribute,
+                        "Custom attribute whose value is the practice of events whose user the "
+                        "directory does not list");
 
   CLI11_PARSE(app, argc, argv);
 

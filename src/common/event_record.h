@@ -66,6 +66,7 @@ struct EventRecord {
   std::string_view scope_json;     // the scope object
   std::string_view envelope_json;  // batch envelope: owner, logGroup, logStream, filters
   std::string_view extra_json;     // attributes without a typed column (never the prompt text)
+  std::string_view attributes_json;  // the custom attributes: {"key": "value", ...}, keys sorted
 
   // Hash of the per-client fields (who sent the event and from where: everything from
   // user_email to envelope_json that is not event-specific). Computed on the parse threads by

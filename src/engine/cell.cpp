@@ -31,7 +31,8 @@ void accumulate(Cell& cell, const Segment& s, size_t row, uint32_t api_index) {
 bool same_key(const Cell& cell, const Segment& s, size_t row, uint32_t model, uint32_t tool) {
   return cell.user == s.user[row] && cell.practice_hint == s.practice_hint[row] &&
          cell.terminal == s.terminal[row] && cell.version == s.version[row] &&
-         cell.os == s.os[row] && cell.model == model && cell.tool == tool;
+         cell.os == s.os[row] && cell.attributes == s.attributes[row] && cell.model == model &&
+         cell.tool == tool;
 }
 
 }  // namespace
@@ -44,6 +45,7 @@ Cell event_cell(const Segment& s, size_t row, uint32_t api_index) {
   cell.terminal = s.terminal[row];
   cell.version = s.version[row];
   cell.os = s.os[row];
+  cell.attributes = s.attributes[row];
   cell.model = s.model[row];
   cell.tool = s.tool[row];
   cell.event_name = s.event_name[row];
@@ -92,6 +94,7 @@ std::vector<Cell> build_cells(const Segment& s, CellIndex index) {
       cell.terminal = s.terminal[row];
       cell.version = s.version[row];
       cell.os = s.os[row];
+      cell.attributes = s.attributes[row];
       cell.model = model;
       cell.tool = tool;
       next_in_session.push_back(head[session]);

@@ -11,13 +11,14 @@ namespace cca::engine {
 struct Segment;
 
 // The events of one hour that share everything most queries group or filter by (session, user,
-// practice hint, terminal, version, os, and in the model and tool indexes the model or tool),
-// summed. An hour holds a few cells per session where it holds dozens of events, so queries that
-// need nothing finer read cells instead of rows. A single event is a cell too, which lets every
-// query be written once, over cells.
+// practice hint, terminal, version, os, custom attributes, and in the model and tool indexes the
+// model or tool), summed. An hour holds a few cells per session where it holds dozens of events, so
+// queries that need nothing finer read cells instead of rows. A single event is a cell too, which
+// lets every query be written once, over cells.
 struct Cell {
   int64_t first_ms = 0, last_ms = 0;  // of its events; both in the same UTC hour
   uint32_t session = 0, user = 0, practice_hint = 0, terminal = 0, version = 0, os = 0;
+  uint32_t attributes = 0;       // the custom attribute set: events of different sets never share
   uint32_t model = 0, tool = 0;  // 0 in the index that does not key on them
   // Single events only.
   uint32_t event_name = 0, status_code = 0, decision_source = 0, error = 0, attempt = 0,

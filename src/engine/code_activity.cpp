@@ -66,7 +66,23 @@ void add(CodeActivity& a, const SeriesRole& role, double delta) {
   }
 }
 
-std::vector<SeriesRole> series_roles(const Snapshot& snapshot, const RowFilter& rows) {
+// Whether the series' own attributes satisfy every attr.<key> filter: a series lacking the key, or
+// carrying another value, does not match.
+bool series_matches_attributes(const MetricSeries& s, const MetricDictionaries& m,
+                               const Filter& filter) {
+  for (const auto& [key, values] : filter.attributes) {
+    const std::optional<uint32_t> key_code = m.attribute_key.find(key);
+    if (!key_code) return false;
+    const uint32_t value = s.attribute(*key_code);
+    if (value == 0) return false;
+    const std::string_view text = m.attribute_value.value(value);
+    if (std::find(values.begin(), values.end(), text) == values.end()) return false;
+  }
+  return true;
+}
+
+std::vector<SeriesRole> series_roles(const Snapshot& snapshot, const RowFilter& rows,
+                                     const Filter& filter) {
   const MetricData& data = *snapshot.metrics;
   const MetricDictionaries& m = *data.dictionaries;
   const auto code = [](const Dictionary& d, std::string_view value) {
@@ -89,7 +105,8 @@ std::vector<SeriesRole> series_roles(const Snapshot& snapshot, const RowFilter& 
     role.removed = s.type == removed;
     role.accepted = s.decision == snapshot.dict().accept_decision;
     role.accepted_by_filter = role.metric != CodeMetric::kNone && s.user < snapshot.user_codes() &&
-                              rows.accepts(s.user, s.practice_hint, s.terminal, s.model);
+                              rows.accepts(s.user, s.practice_hint, s.terminal, s.model) &&
+                              series_matches_attributes(s, m, filter);
   }
   return roles;
 }
@@ -98,7 +115,7 @@ std::vector<SeriesRole> series_roles(const Snapshot& snapshot, const RowFilter& 
 template <class Each>
 void scan_points(const Snapshot& snapshot, const Filter& filter, Each&& each) {
   const RowFilter rows(snapshot, filter);
-  const std::vector<SeriesRole> roles = series_roles(snapshot, rows);
+  const std::vector<SeriesRole> roles = series_roles(snapshot, rows, filter);
   for (const auto& chunk : snapshot.metrics->chunks) {
     for (size_t i = 0; i < chunk->size(); ++i) {
       const uint32_t series = chunk->series[i];

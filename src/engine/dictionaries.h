@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "engine/attribute_sets.h"
 #include "engine/dictionary.h"
 
 namespace cca::engine {
@@ -35,6 +36,8 @@ struct Dictionaries {
   Dictionary attempt;
   // Practice holds directory practices and resource hints alike, so that both compare as codes.
   Dictionary practice, level, location;
+  // Custom attributes: set codes per row, keys and values for the `attr.<key>` dimensions.
+  AttributeSets attributes;
 
   uint32_t accept_decision = 0;                                            // code of "accept"
   uint32_t unknown_practice = 0, unknown_level = 0, unknown_location = 0;  // code of "Unknown"

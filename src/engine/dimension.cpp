@@ -22,17 +22,34 @@ std::span<const Dimension> all_dimensions() {
 }
 
 std::string_view dimension_name(Dimension dimension) {
-  return kNames[static_cast<size_t>(dimension)];
+  if (dimension.kind == Dimension::kAttribute) return dimension.name;
+  return kNames[static_cast<size_t>(dimension.kind)];
+}
+
+bool is_attribute_key(std::string_view text) {
+  if (text.empty() || text.size() > 256) return false;
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  return true;
 }
 
 std::optional<Dimension> parse_dimension(std::string_view name) {
   for (size_t i = 0; i < std::size(kNames); ++i)
     if (kNames[i] == name) return kAllDimensions[i];
+  if (name.starts_with(Dimension::kAttributePrefix) &&
+      is_attribute_key(name.substr(Dimension::kAttributePrefix.size())))
+    return Dimension::attribute(name);
   return std::nullopt;
 }
 
+std::vector<uint32_t> attribute_value_table(const Snapshot& snapshot, Dimension dimension) {
+  const AttributeSets& sets = snapshot.dict().attributes;
+  const auto key = sets.keys.find(dimension.attribute_key());
+  return sets.values_of(key ? *key : Dictionary::kAbsent);
+}
+
 Needs dimension_needs(Dimension dimension) {
-  switch (dimension) {
+  switch (dimension.kind) {
     case Dimension::kModel:
       return Needs::kModel;
     case Dimension::kTool:
@@ -51,7 +68,7 @@ Needs dimension_needs(Dimension dimension) {
 
 const Dictionary& dimension_dictionary(const Snapshot& snapshot, Dimension dimension) {
   const Dictionaries& d = snapshot.dict();
-  switch (dimension) {
+  switch (dimension.kind) {
     case Dimension::kPractice:
       return d.practice;
     case Dimension::kLevel:
@@ -82,6 +99,8 @@ const Dictionary& dimension_dictionary(const Snapshot& snapshot, Dimension dimen
       return d.error;
     case Dimension::kQuerySource:
       return d.query_source;
+    case Dimension::kAttribute:
+      return d.attributes.values;
   }
   return d.event_name;
 }

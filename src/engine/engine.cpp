@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <thread>
+#include <utility>
 
 namespace cca::engine {
 namespace {
@@ -63,9 +64,9 @@ std::vector<Segment> build_parts(std::vector<SegmentBuilder>& parts) {
 
 }  // namespace
 
-Engine::Engine(const std::string& db_path)
+Engine::Engine(const std::string& db_path, std::string practice_attribute)
     : dictionaries_(std::make_shared<Dictionaries>()),
-      reader_(db_path, *dictionaries_),
+      reader_(db_path, *dictionaries_, std::move(practice_attribute)),
       metric_loader_(db_path, *dictionaries_) {
   auto empty = std::make_shared<Snapshot>();
   empty->dictionaries = dictionaries_;

@@ -23,8 +23,10 @@ namespace cca::engine {
 // they grow, so the count stays logarithmic in the number of rows.
 class Engine {
  public:
-  // Opens the store and loads it. Throws store::StoreError.
-  explicit Engine(const std::string& db_path);
+  // Opens the store and loads it. Throws store::StoreError. practice_attribute: a custom
+  // attribute whose value, when an event carries it, is that event's practice unless the
+  // directory lists its user (before the resource's user.practice); empty for none.
+  explicit Engine(const std::string& db_path, std::string practice_attribute = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

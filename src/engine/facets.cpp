@@ -1,6 +1,9 @@
 #include "engine/facets.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
 
 #include "engine/scan.h"
 
@@ -15,6 +18,51 @@ std::vector<std::string> values_of(const Dictionary& dictionary, const std::vect
     if (seen[code]) values.emplace_back(dictionary.value(code));
   std::sort(values.begin(), values.end());
   return values;
+}
+
+// The attribute sets among the events the filter accepts.
+std::vector<uint8_t> sets_seen(const Snapshot& snapshot, const Filter& filter) {
+  const RowFilter rows(snapshot, filter);
+  std::vector<uint8_t> seen(snapshot.dict().attributes.size(), 0);
+  scan_cells(snapshot, rows, choose_cells(rows, Needs::kNothing),
+             [&](const Cell& cell) { seen[cell.attributes] = 1; });
+  return seen;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> attribute_facets(
+    const Snapshot& snapshot, const Filter& filter) {
+  const AttributeSets& attributes = snapshot.dict().attributes;
+  const std::vector<AttributeSets::Pairs> sets = attributes.all();
+  // Every key but the filtered ones reads the sets under the whole filter: one scan for them all.
+  const std::vector<uint8_t> seen_under_filter = sets_seen(snapshot, filter);
+  std::map<std::string, std::set<std::string>> values_by_key;
+  const auto collect = [&](const std::vector<uint8_t>& seen, std::optional<uint32_t> only_key,
+                           const std::vector<uint32_t>& skip_keys) {
+    for (size_t set = 1; set < seen.size() && set < sets.size(); ++set) {
+      if (!seen[set]) continue;
+      for (const auto& [key, value] : sets[set]) {
+        if (only_key ? key != *only_key
+                     : std::find(skip_keys.begin(), skip_keys.end(), key) != skip_keys.end())
+          continue;
+        values_by_key[std::string(attributes.keys.value(key))].emplace(
+            attributes.values.value(value));
+      }
+    }
+  };
+  std::vector<uint32_t> filtered_keys;
+  for (size_t i = 0; i < filter.attributes.size(); ++i) {
+    const auto key = attributes.keys.find(filter.attributes[i].first);
+    if (!key) continue;
+    filtered_keys.push_back(*key);
+    Filter relaxed = filter;
+    relaxed.attributes.erase(relaxed.attributes.begin() + static_cast<std::ptrdiff_t>(i));
+    collect(sets_seen(snapshot, relaxed), *key, {});
+  }
+  collect(seen_under_filter, std::nullopt, filtered_keys);
+  std::vector<std::pair<std::string, std::vector<std::string>>> result;
+  for (auto& [key, values] : values_by_key)
+    result.emplace_back(key, std::vector<std::string>(values.begin(), values.end()));
+  return result;
 }
 
 }  // namespace
@@ -47,6 +95,7 @@ Facets facets(const Snapshot& snapshot, const Filter& filter) {
     });
   }
   Facets result;
+  result.attributes = attribute_facets(snapshot, filter);
   result.practice = values_of(d.practice, seen[kPractice]);
   result.level = values_of(d.level, seen[kLevel]);
   result.location = values_of(d.location, seen[kLocation]);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/filter.h"
@@ -12,6 +13,8 @@ namespace cca::engine {
 // the alternatives).
 struct Facets {
   std::vector<std::string> practice, level, location, model, email, terminal;
+  // Per custom attribute key (sorted; keys without a value left out): its values.
+  std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
 };
 
 Facets facets(const Snapshot& snapshot, const Filter& filter);

@@ -29,6 +29,20 @@ RowFilter::RowFilter(const Snapshot& snapshot, const Filter& filter)
   const Dictionaries& d = snapshot.dict();
   if (!filter.terminal.empty()) terminal_accepted_ = accepted_codes(d.terminal, filter.terminal);
   if (!filter.model.empty()) model_accepted_ = accepted_codes(d.model, filter.model);
+  if (!filter.attributes.empty()) {
+    // A set passes when, for every filtered key, it holds one of that key's values.
+    for (const auto& [key, values] : filter.attributes) {
+      const auto key_code = d.attributes.keys.find(key);
+      const std::vector<uint32_t> value_of =
+          d.attributes.values_of(key_code ? *key_code : Dictionary::kAbsent);
+      const std::vector<uint8_t> value_ok = accepted_codes(d.attributes.values, values);
+      if (attributes_accepted_.empty()) attributes_accepted_.assign(value_of.size(), 1);
+      for (size_t set = 0; set < attributes_accepted_.size(); ++set) {
+        const uint32_t value = set < value_of.size() ? value_of[set] : 0;
+        if (value >= value_ok.size() || !value_ok[value]) attributes_accepted_[set] = 0;
+      }
+    }
+  }
 
   const bool by_practice = !filter.practice.empty();
   if (by_practice) {

@@ -16,6 +16,8 @@ struct Filter {
   std::optional<int64_t> from_ms;  // inclusive
   std::optional<int64_t> to_ms;    // exclusive
   std::vector<std::string> practice, level, location, model, email, terminal;
+  // Custom attributes: (key, accepted values), the key without its "attr." prefix.
+  std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
 };
 
 // A Filter resolved against one snapshot into lookup tables indexed by dictionary code, so that
@@ -28,11 +30,12 @@ class RowFilter {
   std::pair<size_t, size_t> row_range(const Segment& segment) const;
 
   bool accepts(const Segment& s, size_t row) const {
-    return accepts(s.user[row], s.practice_hint[row], s.terminal[row], s.model[row]);
+    return accepts(s.user[row], s.practice_hint[row], s.terminal[row], s.model[row],
+                   s.attributes[row]);
   }
   // For a cell of an index whose cells carry every filtered attribute (see choose_cells()).
   bool accepts(const Cell& cell) const {
-    return accepts(cell.user, cell.practice_hint, cell.terminal, cell.model);
+    return accepts(cell.user, cell.practice_hint, cell.terminal, cell.model, cell.attributes);
   }
 
   int64_t from_ms() const { return from_ms_; }
@@ -44,7 +47,8 @@ class RowFilter {
   bool accepts_some_user() const { return accepts_some_user_; }
   bool filters_model() const { return !model_accepted_.empty(); }
 
-  // The same test on the codes of rows kept outside segments (metric series).
+  // The same test on the codes of rows kept outside segments (metric series), but for the custom
+  // attribute filters, which the caller applies to the series' own attributes.
   bool accepts(uint32_t user_code, uint32_t hint, uint32_t terminal, uint32_t model) const {
     const uint8_t user = user_verdict_[user_code];
     if (user == kReject) return false;
@@ -55,6 +59,12 @@ class RowFilter {
   }
 
  private:
+  bool accepts(uint32_t user_code, uint32_t hint, uint32_t terminal, uint32_t model,
+               uint32_t attributes) const {
+    if (!attributes_accepted_.empty() && !attributes_accepted_[attributes]) return false;
+    return accepts(user_code, hint, terminal, model);
+  }
+
   // Per user: the user-level filters decide outright, except practice for users the directory
   // does not list, whose events each carry their own practice hint.
   static constexpr uint8_t kReject = 0, kAccept = 1, kCheckHint = 2;
@@ -64,6 +74,7 @@ class RowFilter {
   std::vector<uint8_t> hint_accepted_;      // by practice code; [0] is "no hint" (Unknown)
   std::vector<uint8_t> terminal_accepted_;  // empty: no terminal filter
   std::vector<uint8_t> model_accepted_;     // empty: no model filter
+  std::vector<uint8_t> attributes_accepted_;  // by attribute set code; empty: no such filter
   bool accepts_some_user_ = false;
 };
 

@@ -10,7 +10,8 @@ namespace {
 
 bool filters_only_time(const Filter& filter) {
   return filter.practice.empty() && filter.level.empty() && filter.location.empty() &&
-         filter.model.empty() && filter.email.empty() && filter.terminal.empty();
+         filter.model.empty() && filter.email.empty() && filter.terminal.empty() &&
+         filter.attributes.empty();
 }
 
 // The durations of one key: whole segments (sorted already) and values picked one by one.

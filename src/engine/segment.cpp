@@ -15,7 +15,8 @@ void for_each_column(Columns& c, F&& f) {
   f(c.cost_estimated);
   for (auto* column : {&c.event_name, &c.session, &c.user, &c.terminal, &c.model, &c.tool,
                        &c.decision, &c.decision_source, &c.error, &c.status_code, &c.version, &c.os,
-                       &c.practice_hint, &c.attempt_code, &c.query_source})
+                       &c.practice_hint, &c.attempt_code, &c.query_source,
+                       &c.attributes})
     f(*column);
   for (auto* column :
        {&c.input_tokens, &c.output_tokens, &c.cache_read_tokens, &c.cache_creation_tokens,
@@ -102,6 +103,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
   r.practice_hint = practice_hint[i];
   r.attempt_code = attempt_code[i];
   r.query_source = query_source[i];
+  r.attributes = attributes[i];
   r.success = success[i];
   r.duration_ms = duration_ms[i];
   r.prompt_length = prompt_length[i];
@@ -147,6 +149,7 @@ void SegmentBuilder::append(const EventRow& r) {
   c.practice_hint.push_back(r.practice_hint);
   c.attempt_code.push_back(r.attempt_code);
   c.query_source.push_back(r.query_source);
+  c.attributes.push_back(r.attributes);
   c.input_tokens.push_back(r.input_tokens);
   c.output_tokens.push_back(r.output_tokens);
   c.cache_read_tokens.push_back(r.cache_read_tokens);
@@ -222,6 +225,7 @@ Segment SegmentBuilder::build() {
   s.practice_hint = std::move(c.practice_hint);
   s.attempt_code = std::move(c.attempt_code);
   s.query_source = std::move(c.query_source);
+  s.attributes = std::move(c.attributes);
   s.duration_ms = std::move(c.duration_ms);
   s.prompt_length = std::move(c.prompt_length);
   s.attempt = std::move(c.attempt);

@@ -20,6 +20,7 @@ struct EventRow {
   uint32_t event_name = 0, session = 0, user = 0, terminal = 0, model = 0, tool = 0, decision = 0,
            decision_source = 0, error = 0, status_code = 0, version = 0, os = 0, practice_hint = 0,
            attempt_code = 0, query_source = 0;
+  uint32_t attributes = 0;  // custom attribute set (Dictionaries::attributes)
   int8_t success = -1;  // 1 true, 0 false, -1 absent
   bool cost_estimated = false;  // cost_usd computed by the price table at ingest
   double input_tokens = kAbsentNumber, output_tokens = kAbsentNumber,
@@ -80,7 +81,7 @@ struct Segment {
   std::vector<uint8_t> flags;
   std::vector<int8_t> success;
   std::vector<uint32_t> event_name, session, user, terminal, model, tool, decision, decision_source,
-      error, status_code, version, os, practice_hint, attempt_code, query_source;
+      error, status_code, version, os, practice_hint, attempt_code, query_source, attributes;
   std::vector<double> duration_ms, prompt_length, attempt, tool_result_size_bytes;
   ApiRequestFigures api;
   std::vector<uint32_t> api_before_block;  // api_request rows before each block of kBlockRows
@@ -105,7 +106,7 @@ class SegmentBuilder {
     std::vector<int8_t> success;
     std::vector<uint8_t> cost_estimated;
     std::vector<uint32_t> event_name, session, user, terminal, model, tool, decision,
-        decision_source, error, status_code, version, os, practice_hint, attempt_code, query_source;
+        decision_source, error, status_code, version, os, practice_hint, attempt_code, query_source, attributes;
     std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
         cost_usd, duration_ms, prompt_length, attempt, tool_result_size_bytes, ttft_ms;
   };

@@ -6,6 +6,7 @@
 #include <exception>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 namespace cca::engine {
 namespace {
@@ -17,15 +18,16 @@ SELECT time_ms, event_name_id, session_id, user_id, ifnull(terminal_id, 0), ifnu
        ifnull(tool_id, 0), ifnull(decision_id, 0), ifnull(decision_source_id, 0),
        ifnull(error_id, 0), ifnull(status_code_id, 0), ifnull(version_id, 0),
        ifnull(os_type_id, 0), ifnull(practice_hint_id, 0), ifnull(query_source_id, 0),
+       ifnull(attributes_id, 0),
        ifnull(success, -1),
        ifnull(input_tokens, -1), ifnull(output_tokens, -1), ifnull(cache_read_tokens, -1),
        ifnull(cache_creation_tokens, -1), ifnull(cost_usd, -1), ifnull(duration_ms, -1),
        ifnull(prompt_length, -1), ifnull(attempt, -1), ifnull(tool_result_size_bytes, -1),
        ifnull(ttft_ms, -1), cost_estimated
 FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq)sql";
-constexpr int kSuccessColumn = 15;
-constexpr int kFirstNumberColumn = 16;
-constexpr int kCostEstimatedColumn = 26;
+constexpr int kSuccessColumn = 16;
+constexpr int kFirstNumberColumn = 17;
+constexpr int kCostEstimatedColumn = 27;
 constexpr std::string_view kStringById = "SELECT value FROM strings WHERE id = ?1";
 // Below this many rows a second connection costs more than it saves.
 constexpr int64_t kRowsPerThread = 50'000;
@@ -43,7 +45,7 @@ class ReadTransaction {
 };
 
 void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, StringCodes& shared,
-                SegmentBuilder& out) {
+                std::string_view practice_attribute, SegmentBuilder& out) {
   ReadTransaction transaction(db);
   store::Statement string_by_id(db, kStringById);
   store::Statement select(db, kSelectEvents);
@@ -68,6 +70,7 @@ void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, Strin
   };
   uint32_t codes[kStringColumns];
   std::unordered_map<double, uint32_t> attempt_codes;  // a handful of values: 1, 2, 3
+  std::vector<uint32_t> set_practice;                  // by set code: practice code + 1, 0: not yet
   while (select.step()) {
     for (int column = 0; column < kStringColumns; ++column)
       codes[column] = code_for(column, sqlite3_column_int64(statement, column + 1));
@@ -87,6 +90,14 @@ void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, Strin
     row.os = codes[kOsColumn];
     row.practice_hint = codes[kPracticeHintColumn];
     row.query_source = codes[kQuerySourceColumn];
+    row.attributes = codes[kAttributesColumn];
+    if (!practice_attribute.empty() && row.attributes != 0) {
+      if (row.attributes >= set_practice.size()) set_practice.resize(row.attributes + 1, 0);
+      uint32_t& practice = set_practice[row.attributes];
+      if (practice == 0)
+        practice = shared.attribute_practice(row.attributes, practice_attribute) + 1;
+      if (practice > 1) row.practice_hint = practice - 1;
+    }
     const int64_t success = sqlite3_column_int64(statement, kSuccessColumn);
     row.success = success < 0 ? -1 : static_cast<int8_t>(success != 0);
     int column = kFirstNumberColumn;
@@ -126,6 +137,12 @@ uint32_t StringCodes::attempt_code(double attempt) {
   return dictionaries_.attempt.intern(std::string_view(text, static_cast<size_t>(end - text)));
 }
 
+uint32_t StringCodes::attribute_practice(uint32_t set, std::string_view practice_key) {
+  std::lock_guard lock(mutex_);
+  const std::string_view value = dictionaries_.attributes.value_in(set, practice_key);
+  return value.empty() ? 0 : dictionaries_.practice.intern(value);
+}
+
 uint32_t StringCodes::resolve(StringColumn column, int64_t string_id,
                               store::Statement& string_by_id) {
   std::lock_guard lock(mutex_);
@@ -135,14 +152,18 @@ uint32_t StringCodes::resolve(StringColumn column, int64_t string_id,
   if (codes[index] == 0) {
     string_by_id.bind_int(1, string_id);
     const std::string_view value = string_by_id.step() ? string_by_id.column_text(0) : "";
-    codes[index] = dictionary(column).intern(value) + 1;
+    codes[index] = (column == kAttributesColumn ? dictionaries_.attributes.intern(value)
+                                                : dictionary(column).intern(value)) +
+                   1;
     string_by_id.reset();  // a statement left mid-step would pin the WAL
   }
   return codes[index] - 1;
 }
 
-StoreReader::StoreReader(const std::string& db_path, Dictionaries& dictionaries)
+StoreReader::StoreReader(const std::string& db_path, Dictionaries& dictionaries,
+                         std::string practice_attribute)
     : db_path_(db_path),
+      practice_attribute_(std::move(practice_attribute)),
       dictionaries_(dictionaries),
       db_(db_path),  // read-write only so that a missing -shm file cannot stop WAL reads
       codes_(dictionaries) {}
@@ -164,7 +185,7 @@ std::vector<SegmentBuilder> StoreReader::read_events(int64_t after_seq, int64_t 
   for (int64_t part = 0; part < parts; ++part) builders.emplace_back(dictionaries_);
   const auto bound = [&](int64_t part) { return after_seq + span * part / parts; };
   if (parts == 1) {
-    read_range(db_, after_seq, up_to_seq, codes_, builders[0]);
+    read_range(db_, after_seq, up_to_seq, codes_, practice_attribute_, builders[0]);
     return builders;
   }
   std::vector<std::exception_ptr> failures(parts);
@@ -173,14 +194,15 @@ std::vector<SegmentBuilder> StoreReader::read_events(int64_t after_seq, int64_t 
     workers.emplace_back([&, part] {
       try {
         store::Database connection(db_path_);
-        read_range(connection, bound(part), bound(part + 1), codes_, builders[part]);
+        read_range(connection, bound(part), bound(part + 1), codes_, practice_attribute_,
+                   builders[part]);
       } catch (...) {
         failures[part] = std::current_exception();
       }
     });
   }
   try {
-    read_range(db_, bound(0), bound(1), codes_, builders[0]);
+    read_range(db_, bound(0), bound(1), codes_, practice_attribute_, builders[0]);
   } catch (...) {
     failures[0] = std::current_exception();
   }

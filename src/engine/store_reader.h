@@ -35,6 +35,7 @@ enum StringColumn {
   kOsColumn,
   kPracticeHintColumn,
   kQuerySourceColumn,
+  kAttributesColumn,  // set codes of Dictionaries::attributes
   kStringColumns
 };
 
@@ -50,6 +51,9 @@ class StringCodes {
   uint32_t resolve(StringColumn column, int64_t string_id, store::Statement& string_by_id);
   // The attempt dictionary's code for an attempt number.
   uint32_t attempt_code(double attempt);
+  // The practice code of the value of custom attribute practice_key in the set, 0 when the set
+  // lacks it.
+  uint32_t attribute_practice(uint32_t set, std::string_view practice_key);
 
  private:
   Dictionary& dictionary(StringColumn column);
@@ -62,7 +66,10 @@ class StringCodes {
 // Reads the store for the engine. Not thread-safe: the engine's refresh owns it.
 class StoreReader {
  public:
-  StoreReader(const std::string& db_path, Dictionaries& dictionaries);
+  // practice_attribute: a custom attribute whose value is the practice hint of the events that
+  // carry it (serve --practice-attribute), or empty.
+  StoreReader(const std::string& db_path, Dictionaries& dictionaries,
+              std::string practice_attribute = {});
 
   StoreState state();
   // Appends the events with after_seq < seq <= up_to_seq, in seq order. Large ranges are read by
@@ -72,6 +79,7 @@ class StoreReader {
 
  private:
   std::string db_path_;
+  std::string practice_attribute_;
   Dictionaries& dictionaries_;
   store::Database db_;
   StringCodes codes_;

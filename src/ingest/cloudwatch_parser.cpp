@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "ingest/attribute_value.h"
 #include "ingest/event_builder.h"
@@ -28,6 +30,7 @@ class SimdjsonParser final : public CloudWatchParser {
   // Every event of a user repeats the same resource object: its fields are extracted once.
   struct ResourceFields {
     std::string os_type, os_version, host_arch, host_name, service_version, practice;
+    std::vector<std::pair<std::string, std::string>> others;  // as text: the builder sorts them
   };
 
   void parse_line(const char* line, size_t length, size_t capacity, uint64_t line_number,
@@ -381,6 +384,8 @@ bool SimdjsonParser::parse_message(std::string_view message) {
       builder_.resource_attribute("host.name", AttributeValue::string(fields->host_name));
       builder_.resource_attribute("service.version", AttributeValue::string(fields->service_version));
       builder_.resource_attribute("user.practice", AttributeValue::string(fields->practice));
+      for (const auto& [name, text] : fields->others)
+        builder_.resource_attribute(name, AttributeValue::string(text));
     } else if (key == "scope") {
       std::string_view raw;
       if (!raw_json_of(value, raw)) return false;
@@ -413,7 +418,8 @@ const SimdjsonParser::ResourceFields* SimdjsonParser::resource_fields(std::strin
       if (std::move(field_result).get(field) || field.unescaped_key().get(key) ||
           !read_attribute_value(field.value(), value))
         return nullptr;
-      if (value.type != AttributeValue::Type::kString && value.type != AttributeValue::Type::kNumber)
+      if (value.type != AttributeValue::Type::kString &&
+          value.type != AttributeValue::Type::kNumber && value.type != AttributeValue::Type::kBool)
         continue;
       std::string text(value.text);
       if (key == "os.type") fields.os_type = text;
@@ -422,6 +428,8 @@ const SimdjsonParser::ResourceFields* SimdjsonParser::resource_fields(std::strin
       else if (key == "host.name") fields.host_name = text;
       else if (key == "service.version") fields.service_version = text;
       else if (key == "user.practice") fields.practice = text;
+      else
+        fields.others.emplace_back(key, std::move(text));
     }
     if (resource_cache_.size() >= kMaxCachedResources) {
       resource_cache_.clear();

@@ -106,6 +106,30 @@ Field classify(std::string_view key) {
   return Field::kUnknown;
 }
 
+// Attributes that are neither columns nor custom dimensions: what describes the client (kept in
+// columns or the resource), per-event identifiers and measurements, whose values would make
+// nearly every event's attribute set distinct. docs/schema.md lists the rule.
+constexpr std::string_view kNotCustom[] = {
+    "event.sequence", "prompt.id",      "tool_use_id",     "request_id",
+    "message.uuid",   "plugin_id_hash", "service.name",    "host.id",
+    "query_source",   "speed",          "cost_usd_micros", "os.type",
+    "os.version",     "host.arch",      "host.name",       "service.version",
+};
+constexpr std::string_view kNotCustomPrefixes[] = {"user.", "telemetry."};
+constexpr std::string_view kMeasurementSuffixes[] = {"_ms", "_bytes", "_tokens", "_length",
+                                                     "_micros"};
+
+bool is_custom_key(std::string_view key) {
+  if (key.empty() || is_private_attribute(key)) return false;
+  for (std::string_view name : kNotCustom)
+    if (key == name) return false;
+  for (std::string_view prefix : kNotCustomPrefixes)
+    if (key.starts_with(prefix)) return false;
+  for (std::string_view suffix : kMeasurementSuffixes)
+    if (key.ends_with(suffix)) return false;
+  return true;
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -144,6 +168,7 @@ void EventBuilder::begin(EventBatch& batch) {
   cost_usd_micros_ = {};
   has_fallback_time_ = false;
   extra_.clear();
+  custom_.clear();
 }
 
 void EventBuilder::complete_cost() {
@@ -269,8 +294,55 @@ void EventBuilder::attribute(std::string_view key, const AttributeValue& value) 
     case Field::kCacheCreation1hTokens:
       optional_number(key, value, event_.cache_creation_1h_tokens);
       break;
-    case Field::kUnknown: extra(key, value); break;
+    case Field::kUnknown:
+      extra(key, value);
+      // Numbers on records are measurements (agent_path_count, total_attempts), not dimensions.
+      if (value.type != AttributeValue::Type::kNumber) custom_attribute(key, value, true);
+      break;
   }
+}
+
+void EventBuilder::custom_attribute(std::string_view key, const AttributeValue& value,
+                                    bool from_record) {
+  if (value.type == AttributeValue::Type::kNull || value.type == AttributeValue::Type::kComposite)
+    return;
+  if (value.text.empty() || !is_custom_key(key)) return;
+  if (!from_record && classify(key) != Field::kUnknown) return;  // a record's field, misplaced
+  custom_ += from_record ? 'c' : 'r';
+  for (const std::string_view text : {key, value.text}) {
+    const auto size = static_cast<uint32_t>(text.size());
+    custom_.append(reinterpret_cast<const char*>(&size), sizeof size);
+    custom_.append(text);
+  }
+}
+
+std::string_view EventBuilder::custom_attributes_json() {
+  if (custom_.empty()) return {};
+  if (custom_ != last_custom_) {
+    // Resource attributes first, so that a record attribute of the same key overrides them; the
+    // object's keys come out sorted, which makes equal sets equal texts.
+    nlohmann::json object = nlohmann::json::object();
+    for (const char origin : {'r', 'c'}) {
+      std::string_view rest = custom_;
+      const auto take = [&rest] {
+        uint32_t size = 0;
+        std::memcpy(&size, rest.data(), sizeof size);
+        const std::string_view text = rest.substr(sizeof size, size);
+        rest.remove_prefix(sizeof size + size);
+        return std::string(text);
+      };
+      while (!rest.empty()) {
+        const char from = rest[0];
+        rest.remove_prefix(1);
+        std::string key = take();
+        std::string value = take();
+        if (from == origin) object[std::move(key)] = std::move(value);
+      }
+    }
+    last_custom_json_ = object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    last_custom_ = custom_;
+  }
+  return batch_->arena.copy(last_custom_json_);
 }
 
 void EventBuilder::resource_attribute(std::string_view key, const AttributeValue& value) {
@@ -287,6 +359,8 @@ void EventBuilder::resource_attribute(std::string_view key, const AttributeValue
     event_.service_version = text_of(value);
   } else if (key == "user.practice") {
     event_.practice_hint = text_of(value);
+  } else {
+    custom_attribute(key, value, false);
   }
 }
 
@@ -370,6 +444,7 @@ bool EventBuilder::finish(const Hash128& key, std::string_view raw_on_reject, ui
     extra_ += '}';
     event_.extra_json = batch_->arena.copy(extra_);
   }
+  event_.attributes_json = custom_attributes_json();
   event_.key = key;
   batch_->events.push_back(event_);
   return true;

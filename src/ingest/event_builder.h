@@ -44,6 +44,9 @@ class EventBuilder {
   // An api_request without cost_usd: from cost_usd_micros, else estimated by the price table.
   void complete_cost();
   std::string_view text_of(const AttributeValue& value);
+  // Keeps the attribute as a custom one (docs/schema.md, "Custom attributes") when it is one.
+  void custom_attribute(std::string_view key, const AttributeValue& value, bool from_record);
+  std::string_view custom_attributes_json();
 
   EventBatch* batch_ = nullptr;
   EventRecord event_;
@@ -54,6 +57,13 @@ class EventBuilder {
   std::string_view bad_number_field_;  // first numeric attribute that broke the rule
   OptionalNumber cost_usd_micros_;
   std::string extra_;                  // {"key": value, ...} of attributes without a column
+  // This event's custom attributes as they came: per attribute its origin ('r'esource or
+  // re'c'ord), then key and value, each after its 32-bit length. Consecutive events mostly repeat
+  // the previous one's, so the canonical JSON is rebuilt only when this differs from the last
+  // event's.
+  std::string custom_;
+  std::string last_custom_;
+  std::string last_custom_json_;
 };
 
 // Removes the private attributes' values (private_attributes.h) from a JSON document before it is

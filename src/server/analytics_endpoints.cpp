@@ -49,7 +49,7 @@ std::string dimension_names() {
   std::vector<std::string_view> names;
   for (const engine::Dimension d : engine::all_dimensions())
     names.push_back(engine::dimension_name(d));
-  return list_of(names);
+  return list_of(names) + ", or attr.<key> for a custom attribute";
 }
 
 engine::Dimension dimension_param(const QueryParams& params, std::string_view name) {
@@ -419,6 +419,8 @@ Answer facets(const Snapshot& snapshot, const QueryParams& params) {
   list("model", result.model);
   list("email", result.email);
   list("terminal", result.terminal);
+  for (const auto& [key, values] : result.attributes)
+    list(std::string(engine::Dimension::kAttributePrefix) + key, values);
   json.end_object();
   return json_answer(json);
 }

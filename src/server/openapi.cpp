@@ -25,7 +25,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Summary", "content": {"application/json": {"schema": {"allOf": [
@@ -50,7 +51,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Rows", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -72,7 +74,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Points", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -94,7 +97,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Cells", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -116,7 +120,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "A page", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -134,7 +139,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "The session", "content": {"application/json": {"schema": {"allOf": [
@@ -154,7 +160,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Rows by count", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -178,7 +185,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "A page", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -196,7 +204,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "The user", "content": {"application/json": {"schema": {"allOf": [
@@ -218,7 +227,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Statistics and equal-width bins from the smallest value to the largest", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -239,13 +249,15 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Values per filter", "content": {"application/json": {"schema": {"type": "object", "properties": {
             "practice": {"type": "array", "items": {"type": "string"}}, "level": {"type": "array", "items": {"type": "string"}},
             "location": {"type": "array", "items": {"type": "string"}}, "model": {"type": "array", "items": {"type": "string"}},
-            "email": {"type": "array", "items": {"type": "string"}}, "terminal": {"type": "array", "items": {"type": "string"}}}}}}},
+            "email": {"type": "array", "items": {"type": "string"}}, "terminal": {"type": "array", "items": {"type": "string"}}},
+            "additionalProperties": {"type": "array", "items": {"type": "string"}, "description": "attr.<key>: the values of each custom attribute"}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"}
         }
       }
@@ -351,7 +363,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Code activity", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeActivity"}}}},
@@ -367,7 +380,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Rows", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -401,7 +415,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
@@ -435,7 +450,8 @@ constexpr std::string_view kDocument = R"json({
       "location": {"name": "location", "in": "query", "description": "Comma-separated values, any of which matches", "schema": {"type": "string"}},
       "model": {"name": "model", "in": "query", "description": "Comma-separated values; events without a model never match", "schema": {"type": "string"}},
       "email": {"name": "email", "in": "query", "description": "Comma-separated user emails (case-insensitive)", "schema": {"type": "string"}},
-      "terminal": {"name": "terminal", "in": "query", "description": "Comma-separated terminal.type values", "schema": {"type": "string"}}
+      "terminal": {"name": "terminal", "in": "query", "description": "Comma-separated terminal.type values", "schema": {"type": "string"}},
+      "attr": {"name": "attr.{key}", "in": "query", "description": "A custom attribute filter, one parameter per key: attr.team.id=platform,infra matches events whose custom attribute team.id is one of the comma-separated values; events without the attribute never match. GET /api/v1/facets lists the keys and values. A key that is empty, longer than 256 bytes or holds control characters is a 400", "schema": {"type": "string"}}
     },
     "responses": {
       "BadRequest": {"description": "A parameter or body the endpoint refuses", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -447,7 +463,9 @@ constexpr std::string_view kDocument = R"json({
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}}}}},
       "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}}},
-      "Dimension": {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code", "decision_source", "attempt", "error", "query_source"]},
+      "Dimension": {"anyOf": [
+        {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code", "decision_source", "attempt", "error", "query_source"]},
+        {"type": "string", "pattern": "^attr\\..+", "description": "A custom attribute, attr.<key>"}]},
       "MetricName": {"type": "string", "enum": ["events", "sessions", "users", "user_prompts", "api_requests", "api_errors", "tool_decisions", "tool_results", "input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "cost_usd", "tool_accept_rate", "tool_success_rate", "api_error_rate", "cost_per_session", "cost_per_1k_output_tokens", "cache_hit_ratio", "tokens_per_prompt"]},
       "MetricSet": {"type": "object", "properties": {
         "events": {"type": "integer"}, "sessions": {"type": "integer"}, "users": {"type": "integer"},

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/time_util.h"
+#include "engine/dimension.h"
 #include "server/api_error.h"
 
 namespace cca::server {
@@ -13,8 +14,13 @@ namespace {
 constexpr std::string_view kListParams[] = {"practice", "level", "location",
                                             "model",    "email", "terminal"};
 
+bool is_attribute_param(std::string_view name) {
+  return name.starts_with(engine::Dimension::kAttributePrefix);
+}
+
 bool is_list_param(std::string_view name) {
-  return std::find(std::begin(kListParams), std::end(kListParams), name) != std::end(kListParams);
+  return is_attribute_param(name) ||
+         std::find(std::begin(kListParams), std::end(kListParams), name) != std::end(kListParams);
 }
 
 [[noreturn]] void bad_parameter(std::string_view name, std::string_view why) {
@@ -77,7 +83,14 @@ QueryParams::QueryParams(const httplib::Request& request, const RouteSpec& route
   const std::vector<std::string_view> accepted = accepted_params(route);
   for (auto it = request.params.begin(); it != request.params.end(); ++it) {
     const std::string& name = it->first;
-    if (std::find(accepted.begin(), accepted.end(), name) == accepted.end()) {
+    const bool attribute = is_attribute_param(name) && std::find(accepted.begin(), accepted.end(),
+                                                                 kAttributeParam) != accepted.end();
+    if (attribute && !engine::is_attribute_key(
+                         std::string_view(name).substr(engine::Dimension::kAttributePrefix.size())))
+      bad_parameter(valid_utf8(name) ? name : "attr.",
+                    "must name a custom attribute: attr.<key>, the key 1 to 256 characters "
+                    "without control characters");
+    if (!attribute && std::find(accepted.begin(), accepted.end(), name) == accepted.end()) {
       const std::string shown = valid_utf8(name) ? name : "(not UTF-8)";
       throw ApiError(400, "unknown_parameter",
                      "unknown query parameter '" + shown + "' for " + std::string(route.path));
@@ -151,6 +164,16 @@ engine::Filter QueryParams::filter() const {
   list("model", filter.model);
   list("email", filter.email);
   list("terminal", filter.terminal);
+  // The parameters are sorted by name, so each attribute's repeats are adjacent.
+  for (const auto& [name, value] : request_.params) {
+    if (!is_attribute_param(name)) continue;
+    const std::string key = name.substr(engine::Dimension::kAttributePrefix.size());
+    if (filter.attributes.empty() || filter.attributes.back().first != key)
+      filter.attributes.emplace_back(key, std::vector<std::string>());
+  }
+  for (auto& [key, values] : filter.attributes)
+    list(std::string(engine::Dimension::kAttributePrefix) + key, values);
+  std::erase_if(filter.attributes, [](const auto& entry) { return entry.second.empty(); });
   return filter;
 }
 

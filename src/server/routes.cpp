@@ -5,8 +5,8 @@
 namespace cca::server {
 namespace {
 
-constexpr std::string_view kFilterParams[] = {"from",     "to",    "practice", "level",
-                                              "location", "model", "email",    "terminal"};
+constexpr std::string_view kFilterParams[] = {
+    "from", "to", "practice", "level", "location", "model", "email", "terminal", kAttributeParam};
 
 const RouteSpec kRoutes[] = {
     {RouteId::kHealth, "GET", "/health", false, "", false, false},

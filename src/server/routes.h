@@ -42,11 +42,14 @@ struct RouteSpec {
   RouteId id;
   std::string_view method;
   std::string_view path;    // OpenAPI template, e.g. "/api/v1/sessions/{id}"
-  bool takes_filters;       // from, to, practice, level, location, model, email, terminal
+  bool takes_filters;       // from, to, practice, level, location, model, email, terminal, attr.*
   std::string_view params;  // its own query parameters, separated by spaces
   bool cached;              // answers depend only on the query and the data version
   bool needs_token;         // an ingest endpoint: CCANALYTICS_INGEST_TOKEN applies
 };
+
+// The custom attribute filters' parameters, `attr.<key>`, as the route table and OpenAPI name them.
+inline constexpr std::string_view kAttributeParam = "attr.{key}";
 
 // Every query parameter a route accepts: its own and, when it takes them, the filters.
 std::vector<std::string_view> accepted_params(const RouteSpec& route);

@@ -25,6 +25,9 @@ struct ServeOptions {
   std::string ingest_token;
   // One line per request on stderr (--access-log).
   bool access_log = false;
+  // A custom attribute that gives the practice of events whose user the directory does not list,
+  // before the resource's user.practice (--practice-attribute); empty for none.
+  std::string practice_attribute;
 };
 
 // Loads the store, serves the API and the dashboard, and blocks until SIGINT or SIGTERM; then

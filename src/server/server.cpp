@@ -179,7 +179,7 @@ int Server::bind() {
 }
 
 void Server::load() {
-  engine_ = std::make_unique<engine::Engine>(options_.db_path);
+  engine_ = std::make_unique<engine::Engine>(options_.db_path, options_.practice_attribute);
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
   ingest_ = std::make_unique<IngestEndpoints>(options_.db_path, *engine_, ingest_token_,
                                               options_.otlp_max_in_flight);

@@ -5,7 +5,7 @@
 namespace cca::store {
 namespace {
 
-constexpr int kColumns = 46;
+constexpr int kColumns = 47;
 constexpr int kRowsPerInsert = 32;
 
 std::string insert_sql(int rows) {
@@ -18,7 +18,7 @@ INSERT INTO events (
   prompt_length, tool_result_size_bytes, practice_hint_id, os_type_id, os_version_id,
   host_arch_id, host_name_id, version_id, resource_id, scope_id, envelope_id, extra,
   query_source_id, speed_id, ttft_ms, cache_creation_5m_tokens, cache_creation_1h_tokens,
-  cost_estimated)
+  cost_estimated, attributes_id)
 VALUES )sql";
   for (int row = 0; row < rows; ++row) {
     sql += row == 0 ? "(" : ",(";
@@ -174,6 +174,7 @@ void EventWriter::bind_event(Statement& s, int first, const EventRecord& e, int6
   bind_number(s, ++i, e.cache_creation_5m_tokens);
   bind_number(s, ++i, e.cache_creation_1h_tokens);
   s.bind_int(++i, e.cost_estimated ? 1 : 0);
+  bind_id(s, ++i, id_or_null(e.attributes_json));
 }
 
 bool EventWriter::quarantine(const QuarantineEntry& q, int64_t ingest_id, int64_t received_ms) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "common/time_util.h"
@@ -14,9 +15,9 @@ INSERT INTO events (key_hi, key_lo, ingest_id, time_ms, event_name_id, session_i
   terminal_id, model_id, tool_id, decision_id, decision_source_id, success, error_id,
   status_code_id, attempt, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
   cost_usd, duration_ms, prompt_length, tool_result_size_bytes, practice_hint_id, os_type_id,
-  version_id)
+  version_id, attributes_id)
 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-  ?20, ?21, ?22, ?23, ?24, ?25, ?26))sql";
+  ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27))sql";
 
 }  // namespace
 
@@ -90,6 +91,7 @@ void StoreWriter::insert(const std::vector<StoredEvent>& events) {
     text(e.practice_hint);
     text(e.os);
     text(e.version);
+    text(e.attributes);
     insert.step();
   }
   transaction.commit();
@@ -123,6 +125,15 @@ RandomHistory make_random_history(uint64_t seed, size_t session_count) {
   const auto between = [&](double lo, double hi) {
     return std::uniform_real_distribution<double>(lo, hi)(random);
   };
+  // Custom attributes draw from a stream of their own, so that the rest of the history is the
+  // same as without them.
+  std::mt19937_64 attribute_random(seed ^ 0x5eedULL);
+  const auto attribute_chance = [&](double p) {
+    return std::bernoulli_distribution(p)(attribute_random);
+  };
+  const auto attribute_pick = [&](const std::vector<std::string>& options) {
+    return options[std::uniform_int_distribution<size_t>(0, options.size() - 1)(attribute_random)];
+  };
 
   RandomHistory h;
   h.practices = {"Platform Engineering", "Data Engineering", "ML Engineering", "Unknown",
@@ -141,7 +152,13 @@ RandomHistory make_random_history(uint64_t seed, size_t session_count) {
     std::string key;  // lowercase email, or a user.id when the email was empty
     std::string terminal, version, os;
     std::optional<std::string> hint;
+    nlohmann::json attributes = nlohmann::json::object();
   };
+  h.attributes = {{"team.id", {"platform", "infra", "ml", "no-such-team"}},
+                  {"cost_center", {"cc-42", "cc-7", "cc-0"}},
+                  {"vcs.repository.name", {"demo-repo", "api", "web"}},
+                  {"department", {"engineering", "research"}},
+                  {"never.sent", {"x"}}};
   std::vector<User> users;
   for (int i = 0; i < 14; ++i) {
     User user;
@@ -151,6 +168,12 @@ RandomHistory make_random_history(uint64_t seed, size_t session_count) {
     user.version = pick(versions);
     user.os = pick(oses);
     if (chance(0.7)) user.hint = pick(hints);
+    // Resource attributes: most users carry a team, some a cost centre, a department.
+    if (attribute_chance(0.8))
+      user.attributes["team.id"] = attribute_pick({"platform", "infra", "ml"});
+    if (attribute_chance(0.5)) user.attributes["cost_center"] = attribute_pick({"cc-42", "cc-7"});
+    if (attribute_chance(0.6))
+      user.attributes["department"] = attribute_pick({"engineering", "research"});
     users.push_back(user);
     h.emails.push_back(user.key);
     // Directory for two thirds of them; emails in mixed case and one row with empty fields.
@@ -186,6 +209,12 @@ RandomHistory make_random_history(uint64_t seed, size_t session_count) {
       e.os = chance(0.02) ? std::optional<std::string>() : user.os;
       e.practice_hint = user.hint;
       if (chance(0.05)) e.practice_hint = pick(hints);  // the hint changes between events
+      // Record attributes on some events: a repository, now and then another team.
+      nlohmann::json attributes = user.attributes;
+      if (attribute_chance(0.3))
+        attributes["vcs.repository.name"] = attribute_pick({"demo-repo", "api", "web"});
+      if (attribute_chance(0.03)) attributes["team.id"] = "ml";
+      if (!attributes.empty()) e.attributes = attributes.dump();  // keys sorted, as ingest stores
       const double kind = between(0, 1);
       if (kind < 0.12) {
         e.event_name = "user_prompt";

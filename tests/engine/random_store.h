@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/database.h"
@@ -16,6 +17,7 @@ struct StoredEvent {
   std::string event_name, session_id, user;
   std::optional<std::string> terminal, model, tool, decision, decision_source, error, status_code,
       version, os, practice_hint;
+  std::optional<std::string> attributes;  // canonical JSON of the custom attributes
   std::optional<int> success;
   std::optional<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
       cost_usd, duration_ms, prompt_length, attempt, tool_result_size_bytes;
@@ -49,6 +51,9 @@ struct RandomHistory {
   std::vector<StoredEvent> events;  // in time order
   std::vector<StoredEmployee> directory;
   std::vector<std::string> practices, levels, locations, models, emails, terminals;  // to pick from
+  // Custom attribute keys (one the events never carry) and values to pick from per key (some
+  // that no event carries).
+  std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
 };
 
 RandomHistory make_random_history(uint64_t seed, size_t sessions = 80);

@@ -26,6 +26,14 @@ std::string lower(std::string text) {
 std::string SqlOracle::practice_sql() {
   return "coalesce(nullif(emp.practice, ''), nullif(e.practice_hint, ''), 'Unknown')";
 }
+std::string SqlOracle::practice_sql(const std::string& practice_attribute) {
+  return "coalesce(nullif(emp.practice, ''), nullif(" + attribute_sql(practice_attribute) +
+         ", ''), nullif(e.practice_hint, ''), 'Unknown')";
+}
+std::string SqlOracle::attribute_sql(const std::string& key) {
+  // SQLite's JSON1 over the stored canonical text: independent of the engine's own reading.
+  return "json_extract(e.attributes, '$.\"" + key + "\"')";
+}
 std::string SqlOracle::level_sql() {
   return "coalesce(nullif(emp.level, ''), 'Unknown')";
 }
@@ -35,6 +43,7 @@ std::string SqlOracle::location_sql() {
 
 std::string SqlOracle::dimension_sql(const std::string& dimension) {
   if (dimension == "practice") return practice_sql();
+  if (dimension.starts_with("attr.")) return attribute_sql(dimension.substr(5));
   if (dimension == "level") return level_sql();
   if (dimension == "location") return location_sql();
   if (dimension == "model") return "e.model";
@@ -70,6 +79,7 @@ SqlOracle::Where SqlOracle::where(const engine::Filter& filter) {
   list(filter.model, "e.model", false);
   list(filter.email, "e.user", true);
   list(filter.terminal, "e.terminal", false);
+  for (const auto& [key, values] : filter.attributes) list(values, attribute_sql(key), false);
   return w;
 }
 

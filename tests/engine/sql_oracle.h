@@ -29,6 +29,10 @@ class SqlOracle {
 
   // The practice/level/location SQL expressions of an event (alias e, employee alias emp).
   static std::string practice_sql();
+  // practice_sql() under serve --practice-attribute key.
+  static std::string practice_sql(const std::string& practice_attribute);
+  // SQL expression of a custom attribute's value (NULL when absent).
+  static std::string attribute_sql(const std::string& key);
   static std::string level_sql();
   static std::string location_sql();
   // SQL expression of a breakdown dimension, by its API name.

@@ -91,6 +91,19 @@ TEST(CodeApiTest, CapturesTwiceCountOnce) {
   });
   expect_same(opus.at(""), get_json(*client, "/api/v1/code?model=claude-opus-5-5"), "model filter");
   expect_same({}, get_json(*client, "/api/v1/code?to=2020-01-01"), "before the data");
+
+  // attr.<key> keeps the points whose series carries that value.
+  const auto by_repository =
+      testing::expected_code(all, [](const json& a) -> std::optional<std::string> {
+        if (!a.contains("vcs.repository.name")) return std::nullopt;
+        return a["vcs.repository.name"].get<std::string>();
+      });
+  ASSERT_FALSE(by_repository.empty());
+  for (const auto& [repository, figures] : by_repository)
+    expect_same(figures, get_json(*client, "/api/v1/code?attr.vcs.repository.name=" + repository),
+                "attr filter");
+  expect_same({}, get_json(*client, "/api/v1/code?attr.vcs.repository.name=elsewhere"),
+              "attr filter without a match");
 }
 
 // One delta lines_of_code point for a user, at a given time (seconds).

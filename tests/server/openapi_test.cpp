@@ -71,7 +71,7 @@ TEST(OpenApiTest, DimensionsAndMetricsAreTheEnginesOwn) {
   for (const engine::Dimension d : engine::all_dimensions())
     dimensions.emplace_back(engine::dimension_name(d));
   for (const engine::Metric m : engine::all_metrics()) metrics.emplace_back(engine::metric_name(m));
-  EXPECT_EQ(dimensions, schemas["Dimension"]["enum"].get<std::vector<std::string>>());
+  EXPECT_EQ(dimensions, schemas["Dimension"]["anyOf"][0]["enum"].get<std::vector<std::string>>());
   EXPECT_EQ(metrics, schemas["MetricName"]["enum"].get<std::vector<std::string>>());
 }
 

@@ -44,7 +44,8 @@ export type Dimension =
   | 'status_code'
   | 'decision_source'
   | 'attempt'
-  | 'error';
+  | 'error'
+  | `attr.${string}`;
 
 export interface BreakdownRow extends Metrics {
   key: string;
@@ -176,6 +177,8 @@ export interface Facets {
   model: string[];
   email: string[];
   terminal: string[];
+  // One member per custom attribute key: `attr.team.id` and its values.
+  [attribute: `attr.${string}`]: string[];
 }
 
 export interface IngestRun {

@@ -83,4 +83,24 @@ describe('FilterBar', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect(window.location.search).toBe('?trend=tokens');
   });
+
+  it('offers the custom attributes the facets list, as attr.<key> parameters', async () => {
+    mockApi({
+      '/api/v1/facets': () => ({ ...FACETS, 'attr.team.id': ['infra', 'platform'], 'attr.cost_center': ['cc-42'] }),
+      '/api/v1/summary': () => summary({ events: 10 }, '2026-01-03T08:00:00Z', '2026-02-01T17:30:00Z'),
+    });
+    setUrl('/sessions?offset=100');
+    renderWithQueries(<FilterBar />);
+    const team = await screen.findByRole('button', { name: /team\.id/ });
+    fireEvent.click(team);
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'platform' }));
+    expect(search().get('attr.team.id')).toBe('platform');
+    expect(search().get('offset')).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'infra' }));
+    expect(search().get('attr.team.id')).toBe('platform,infra');
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'platform' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'infra' }));
+    expect(search().has('attr.team.id')).toBe(false);
+  });
 });

@@ -1,6 +1,13 @@
 import { useFacets } from '../api/queries';
 import { compareNatural, formatDateTime } from '../format';
-import { type Filters, isDay, type ListFilterKey, NO_FILTERS } from '../state/filters';
+import {
+  ATTRIBUTE_PREFIX,
+  type Filters,
+  isDay,
+  type ListFilterKey,
+  NO_FILTERS,
+  withAttribute,
+} from '../state/filters';
 import { matchPreset, type PresetId, PRESETS, presetRange } from '../state/periods';
 import { useDataExtent, useFilters } from '../state/useFilters';
 import { MultiSelect } from './MultiSelect';
@@ -30,6 +37,15 @@ export function FilterBar() {
   const anyFilter = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
 
   const update = (patch: Partial<Filters>) => setFilters({ ...filters, ...patch });
+  // Custom attributes the data carries, and any the URL filters on.
+  const attributeKeys = [
+    ...new Set([
+      ...Object.keys(facets.data ?? {})
+        .filter((name) => name.startsWith(ATTRIBUTE_PREFIX))
+        .map((name) => name.slice(ATTRIBUTE_PREFIX.length)),
+      ...Object.keys(filters.attributes),
+    ]),
+  ].sort();
 
   const choosePreset = (id: PresetId) => {
     if (id === 'all') update({ from: null, to: null });
@@ -95,6 +111,15 @@ export function FilterBar() {
             />
           );
         })}
+        {attributeKeys.map((key) => (
+          <MultiSelect
+            key={ATTRIBUTE_PREFIX + key}
+            label={key}
+            options={facets.data?.[`attr.${key}`] ?? []}
+            selected={filters.attributes[key] ?? []}
+            onChange={(values) => update({ attributes: withAttribute(filters.attributes, key, values) })}
+          />
+        ))}
         <button
           type="button"
           className="button button--quiet"

@@ -10,7 +10,7 @@ import {
   useSummary,
   useTimeseries,
 } from '../api/queries';
-import type { Breakdown, BreakdownRow } from '../api/types';
+import type { Breakdown, BreakdownRow, Dimension } from '../api/types';
 import { Chart } from '../charts/Chart';
 import { barOption, timeOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
@@ -21,7 +21,7 @@ import { Panel } from '../components/Panel';
 import { combineQueries } from '../components/queryState';
 import { Segmented } from '../components/Segmented';
 import { compareNatural, formatCount, formatExact, formatPercent, formatUsd } from '../format';
-import { filterParams, type Filters } from '../state/filters';
+import { ATTRIBUTE_PREFIX, filterParams, type Filters, withAttribute } from '../state/filters';
 import { useFilters, useSelectFilter } from '../state/useFilters';
 import { useViewParam } from '../state/useViewParam';
 
@@ -146,21 +146,54 @@ function MatrixTable({
   );
 }
 
-function LocationPanel({ filters }: { filters: Filters }) {
-  const query = useBreakdown('location', filters, 'cost_usd');
+// Locations, or the groups of a custom attribute (team.id, cost_center, ...) the data carries.
+function GroupPanel({ filters }: { filters: Filters }) {
+  const facets = useFacets();
+  const attributeKeys = Object.keys(facets.data ?? {})
+    .filter((name) => name.startsWith(ATTRIBUTE_PREFIX))
+    .map((name) => name.slice(ATTRIBUTE_PREFIX.length))
+    .sort();
+  const groups = ['location', ...attributeKeys.map((key) => `${ATTRIBUTE_PREFIX}${key}`)] as Dimension[];
+  const [by, setBy] = useViewParam<Dimension>('group', groups, 'location');
+  const attribute = by.startsWith(ATTRIBUTE_PREFIX) ? by.slice(ATTRIBUTE_PREFIX.length) : null;
+  const label = attribute ?? 'Location';
+  const query = useBreakdown(by, filters, 'cost_usd');
   const select = useSelectFilter();
+  const [, setFilters] = useFilters();
+  const selectGroup = (value: string) => {
+    if (attribute === null) {
+      select('location', value);
+      return;
+    }
+    const only = filters.attributes[attribute]?.length === 1 && filters.attributes[attribute][0] === value;
+    setFilters({ ...filters, attributes: withAttribute(filters.attributes, attribute, only ? [] : [value]) });
+  };
   return (
     <Panel
-      title="Locations"
-      subtitle="cost by location · click a bar to filter by it"
+      title={attribute === null ? 'Locations' : `By ${attribute}`}
+      subtitle={`cost by ${attribute ?? 'location'} · click a bar to filter by it`}
       query={query}
       isEmpty={(d) => d.rows.length === 0}
       span={6}
+      actions={
+        attributeKeys.length > 0 ? (
+          <label className="field">
+            <span className="field__label">Group by</span>
+            <select value={by} onChange={(event) => setBy(event.target.value as Dimension)} aria-label="Group by">
+              {groups.map((group) => (
+                <option key={group} value={group}>
+                  {group === 'location' ? 'Location' : group.slice(ATTRIBUTE_PREFIX.length)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : undefined
+      }
     >
       {(data) => (
         <>
           <Chart
-            label="Cost by location"
+            label={`Cost by ${attribute ?? 'location'}`}
             height={220}
             option={barOption({
               categories: data.rows.map((r) => r.key),
@@ -168,16 +201,16 @@ function LocationPanel({ filters }: { filters: Filters }) {
               valueFormatter: formatUsd,
               horizontal: true,
             })}
-            onSelect={(event) => select('location', String(event.name))}
+            onSelect={(event) => selectGroup(String(event.name))}
           />
           <DataTable
-            caption="Locations"
+            caption={attribute === null ? 'Locations' : `By ${attribute}`}
             rows={data.rows}
             rowKey={(r) => r.key}
-            csvName="locations"
-            csvHref={exportCsvUrl('breakdown', { ...filterParams(filters), by: 'location', sort: 'cost_usd' })}
+            csvName={attribute === null ? 'locations' : `by-${attribute}`}
+            csvHref={exportCsvUrl('breakdown', { ...filterParams(filters), by, sort: 'cost_usd' })}
             columns={[
-              { key: 'location', label: 'Location', value: (r) => r.key },
+              { key: attribute === null ? 'location' : 'group', label, value: (r) => r.key },
               { key: 'users', label: 'Users', value: (r) => r.users, numeric: true },
               { key: 'sessions', label: 'Sessions', value: (r) => r.sessions, numeric: true, render: (r) => formatCount(r.sessions) },
               { key: 'cost', label: 'Cost', value: (r) => r.cost_usd, numeric: true, render: (r) => formatUsd(r.cost_usd) },
@@ -253,7 +286,7 @@ export default function TeamsPage() {
       <PageHeader title="Teams">Where spend and usage sit across practices, levels and locations, and how many people use it.</PageHeader>
       <div className="grid">
         <PracticeLevelMatrix filters={filters} />
-        <LocationPanel filters={filters} />
+        <GroupPanel filters={filters} />
         <AdoptionPanel filters={filters} />
       </div>
     </div>

@@ -52,6 +52,23 @@ describe('filters in the URL', () => {
   });
 });
 
+describe('custom attribute filters', () => {
+  it('reads attr.<key> parameters, skipping empty keys and values', () => {
+    const filters = filtersFromSearch(new URLSearchParams('attr.team.id=platform,infra&attr.=x&attr.cost_center=&model=m'));
+    expect(filters.attributes).toEqual({ 'team.id': ['platform', 'infra'] });
+    expect(filters.model).toEqual(['m']);
+  });
+
+  it('writes them as attr.<key> and replaces them in the URL', () => {
+    const filters = { ...NO_FILTERS, attributes: { 'team.id': ['platform'], cost_center: ['cc-42', 'cc-7'] } };
+    expect(filterParams(filters)).toEqual({ 'attr.cost_center': 'cc-42,cc-7', 'attr.team.id': 'platform' });
+    const next = withFilters(new URLSearchParams('attr.old=x&split=practice'), filters);
+    expect(next.get('attr.old')).toBeNull();
+    expect(next.get('split')).toBe('practice');
+    expect(filtersFromSearch(next)).toEqual(filters);
+  });
+});
+
 describe('selecting a value from a chart', () => {
   it('narrows to the value, and a second click widens again', () => {
     const narrowed = selectValue({ ...NO_FILTERS, practice: ['A', 'B'] }, 'practice', 'B');

@@ -13,7 +13,11 @@ export interface Filters {
   model: string[];
   email: string[];
   terminal: string[];
+  // Custom attributes (`attr.<key>` in the URL and the API), by key; no empty lists.
+  attributes: Record<string, string[]>;
 }
+
+export const ATTRIBUTE_PREFIX = 'attr.';
 
 export const NO_FILTERS: Filters = {
   from: null,
@@ -24,6 +28,7 @@ export const NO_FILTERS: Filters = {
   model: [],
   email: [],
   terminal: [],
+  attributes: {},
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -59,6 +64,14 @@ function parseList(value: string | null): string[] {
 export function filtersFromSearch(search: URLSearchParams): Filters {
   const filters: Filters = { ...NO_FILTERS, from: parseBound(search.get('from')), to: parseBound(search.get('to')) };
   for (const key of LIST_FILTER_KEYS) filters[key] = parseList(search.get(key));
+  const attributes: Record<string, string[]> = {};
+  for (const name of [...new Set(search.keys())].sort()) {
+    const key = name.slice(ATTRIBUTE_PREFIX.length);
+    if (!name.startsWith(ATTRIBUTE_PREFIX) || key.length === 0) continue;
+    const values = parseList(search.get(name));
+    if (values.length > 0) attributes[key] = values;
+  }
+  filters.attributes = attributes;
   return filters;
 }
 
@@ -70,6 +83,10 @@ export function filterParams(filters: Filters): Record<string, string> {
   for (const key of LIST_FILTER_KEYS) {
     if (filters[key].length > 0) params[key] = filters[key].join(',');
   }
+  for (const key of Object.keys(filters.attributes).sort()) {
+    const values = filters.attributes[key];
+    if (values.length > 0) params[ATTRIBUTE_PREFIX + key] = values.join(',');
+  }
   return params;
 }
 
@@ -78,12 +95,21 @@ export function filterParams(filters: Filters): Record<string, string> {
 export function withFilters(search: URLSearchParams, filters: Filters, reset: string[] = []): URLSearchParams {
   const next = new URLSearchParams(search);
   for (const key of ['from', 'to', ...LIST_FILTER_KEYS, ...reset]) next.delete(key);
+  for (const key of [...search.keys()]) if (key.startsWith(ATTRIBUTE_PREFIX)) next.delete(key);
   for (const [key, value] of Object.entries(filterParams(filters))) next.set(key, value);
   return next;
 }
 
 export function toggleValue(values: string[], value: string): string[] {
   return values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
+}
+
+// The attribute filters with key's values replaced; a key without values is dropped.
+export function withAttribute(attributes: Record<string, string[]>, key: string, values: string[]): Record<string, string[]> {
+  const next = { ...attributes };
+  if (values.length > 0) next[key] = values;
+  else delete next[key];
+  return next;
 }
 
 // A click on a chart element narrows the view to that value; a second click on it widens it again.
