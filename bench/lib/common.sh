@@ -50,7 +50,7 @@ start_server() {
   port=$(free_port)
   server_url="http://127.0.0.1:$port"
   started=$(now_ms)
-  "$bin" serve --db "$db" --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
+  "$bin" serve --db "$db" --host 127.0.0.1 --port "$port" --otlp-grpc-port 0 >"$work/server.log" 2>&1 &
   server_pid=$!
   until curl -sf -o /dev/null "$server_url/health"; do
     if ! kill -0 "$server_pid" 2>/dev/null; then

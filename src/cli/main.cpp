@@ -52,9 +52,18 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--db", serve.db_path, "Store")->required();
   serve_cmd->add_option("--host", serve.host, "Address to listen on")->capture_default_str();
   serve_cmd->add_option("--port", serve.port, "Port")->capture_default_str();
+  serve_cmd
+      ->add_option("--otlp-grpc-port", serve.otlp_grpc_port,
+                   "OTLP/gRPC port on --host (0 turns it off)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   serve_cmd->add_option("--max-body-mb", serve.max_body_mb, "Largest request body (MiB)")
       ->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads, "Worker threads")->capture_default_str();
+  serve_cmd
+      ->add_option("--otlp-max-in-flight", serve.otlp_max_in_flight,
+                   "OTLP exports ingested at once; more are answered 503, to be retried")
+      ->capture_default_str();
   serve_cmd->add_option("--poll-ms", serve.poll_ms, "How often to look for new rows in the store")
       ->capture_default_str();
   serve_cmd->add_flag("--access-log", serve.access_log, "Log every request to stderr");

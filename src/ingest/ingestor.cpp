@@ -10,6 +10,7 @@
 #include "ingest/event_batch.h"
 #include "ingest/input_reader.h"
 #include "ingest/otlp_parser.h"
+#include "ingest/otlp_protobuf_logs.h"
 #include "ingest/pipeline.h"
 #include "store/employee_directory.h"
 #include "store/event_writer.h"
@@ -35,6 +36,7 @@ struct Ingestor::Impl {
   std::unique_ptr<store::EventWriter> writer;
   std::mutex mutex;
   OtlpParser otlp;
+  OtlpProtobufLogs otlp_protobuf;
 
   store::EventWriter& event_writer() {
     if (!writer) writer = std::make_unique<store::EventWriter>(db);
@@ -145,10 +147,15 @@ IngestReport Ingestor::ingest_jsonl(std::string_view body, std::string_view sour
   return impl_->ingest_stream(*bytes, source, {}, static_cast<int64_t>(body.size()), {});
 }
 
-IngestReport Ingestor::ingest_otlp_logs(std::string_view body) {
+IngestReport Ingestor::ingest_otlp_logs(std::string_view body, OtlpEncoding encoding) {
   std::lock_guard lock(impl_->mutex);
   EventBatch batch;
-  impl_->otlp.parse(body, batch);  // throws, storing nothing, when the request is malformed
+  // Both throw, storing nothing, when the request is malformed.
+  if (encoding == OtlpEncoding::kProtobuf) {
+    impl_->otlp_protobuf.parse(body, batch);
+  } else {
+    impl_->otlp.parse(body, batch);
+  }
   for (EventRecord& event : batch.events) compute_client_key(event);
   return impl_->logged("otlp", {}, static_cast<int64_t>(body.size()),
                        [&](IngestReport& report, auto& begin, auto&) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "ingest/ingest_report.h"
+#include "ingest/otlp_encoding.h"
 #include "store/database.h"
 
 namespace cca::ingest {
@@ -40,9 +41,10 @@ class Ingestor {
   IngestReport ingest_file(const std::string& path, const ProgressCallback& progress = {});
   // The same format from memory (an HTTP body); source names it in the ingest log.
   IngestReport ingest_jsonl(std::string_view body, std::string_view source);
-  // An OTLP/HTTP JSON ExportLogsServiceRequest. Throws IngestError (nothing stored) when the
-  // body is not a valid request. Records that break a rule are quarantined and reported.
-  IngestReport ingest_otlp_logs(std::string_view body);
+  // An OTLP ExportLogsServiceRequest, OTLP/JSON or protobuf. Throws IngestError (nothing
+  // stored) when the body is not a valid request. Records that break a rule are quarantined and
+  // reported. Both encodings store a record alike.
+  IngestReport ingest_otlp_logs(std::string_view body, OtlpEncoding encoding = OtlpEncoding::kJson);
 
   // Employee directory CSV (RFC 4180). Replaces rows by email; returns the rows loaded.
   // Throws IngestError with the line and reason when the CSV is malformed.

@@ -1,5 +1,7 @@
 #include "server/ingest_endpoints.h"
 
+#include <algorithm>
+
 #include "server/api_error.h"
 #include "server/json_writer.h"
 
@@ -30,8 +32,11 @@ auto run_ingest(Ingest&& ingest) {
 }  // namespace
 
 IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& engine,
-                                 std::string token)
-    : ingestor_(db_path), engine_(engine), token_(std::move(token)) {}
+                                 std::string token, int otlp_max_in_flight)
+    : ingestor_(db_path),
+      engine_(engine),
+      token_(std::move(token)),
+      otlp_slots_(std::max(otlp_max_in_flight, 1)) {}
 
 void IngestEndpoints::authorize(std::string_view authorization_header) const {
   if (token_.empty()) return;
@@ -50,21 +55,21 @@ Answer IngestEndpoints::ingest_jsonl(std::string_view body) {
   return {report.to_json(), kJson};
 }
 
-Answer IngestEndpoints::otlp_logs(std::string_view body) {
-  const ingest::IngestReport report = run_ingest([&] { return ingestor_.ingest_otlp_logs(body); });
+InFlightLimit::Slot IngestEndpoints::reserve_otlp_export() {
+  InFlightLimit::Slot slot(otlp_slots_);
+  if (!slot.held())
+    throw ApiError(503, "overloaded",
+                   "the server is taking " + std::to_string(otlp_slots_.limit()) +
+                       " OTLP exports already; retry later");
+  return slot;
+}
+
+ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std::string_view body,
+                                                ingest::OtlpEncoding encoding) {
+  const ingest::IngestReport report =
+      run_ingest([&] { return ingestor_.ingest_otlp_logs(body, encoding); });
   engine_.refresh();
-  if (report.rejected_events == 0) return {"{}", kJson};
-  std::string reasons;
-  for (const auto& [reason, count] : report.rejected_by_reason) {
-    if (!reasons.empty()) reasons += ", ";
-    reasons += reason + " (" + std::to_string(count) + ")";
-  }
-  JsonWriter json;
-  json.begin_object().key("partialSuccess").begin_object();
-  json.key("rejectedLogRecords").value(report.rejected_events);
-  json.key("errorMessage").value("log records rejected: " + reasons);
-  json.end_object().end_object();
-  return {json.take(), kJson};
+  return report;
 }
 
 Answer IngestEndpoints::put_employees(std::string_view csv) {

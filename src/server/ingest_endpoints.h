@@ -5,7 +5,9 @@
 
 #include "engine/engine.h"
 #include "ingest/ingestor.h"
+#include "ingest/otlp_encoding.h"
 #include "server/analytics_endpoints.h"
+#include "server/in_flight_limit.h"
 
 namespace cca::server {
 
@@ -14,20 +16,31 @@ namespace cca::server {
 // client that saw its ingest succeed sees its data in the next query.
 class IngestEndpoints {
  public:
-  // token: the bearer token the endpoints require; empty for none.
-  IngestEndpoints(const std::string& db_path, engine::Engine& engine, std::string token);
+  // token: the bearer token the endpoints require; empty for none. otlp_max_in_flight: OTLP
+  // exports taken at once, whatever their transport; more are refused with 503.
+  IngestEndpoints(const std::string& db_path, engine::Engine& engine, std::string token,
+                  int otlp_max_in_flight);
 
   // Throws ApiError 401 unless the request carries the token (when there is one).
   void authorize(std::string_view authorization_header) const;
 
   Answer ingest_jsonl(std::string_view body);
-  Answer otlp_logs(std::string_view body);
+  // A place among the OTLP exports ingested at once, whatever their transport, to hold while
+  // one is ingested. Throws ApiError 503 (overloaded) when otlp_max_in_flight are taken.
+  InFlightLimit::Slot reserve_otlp_export();
+  // An OTLP logs export in either encoding, ingested under `slot`. Throws ApiError 400 when the
+  // request is malformed.
+  ingest::IngestReport otlp_logs(const InFlightLimit::Slot& slot, std::string_view body,
+                                 ingest::OtlpEncoding encoding);
   Answer put_employees(std::string_view csv);
+
+  int otlp_in_flight() const { return otlp_slots_.in_flight(); }
 
  private:
   ingest::Ingestor ingestor_;
   engine::Engine& engine_;
   std::string token_;
+  InFlightLimit otlp_slots_;
 };
 
 }  // namespace cca::server

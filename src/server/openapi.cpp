@@ -297,15 +297,25 @@ constexpr std::string_view kDocument = R"json({
     },
     "/v1/logs": {
       "post": {
-        "summary": "OTLP/HTTP logs in the JSON encoding (ExportLogsServiceRequest)",
+        "summary": "OTLP/HTTP logs (ExportLogsServiceRequest), JSON or protobuf, plain or with Content-Encoding: gzip; answered in the request's encoding",
         "security": [{}, {"ingestToken": []}],
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"resourceLogs": {"type": "array", "items": {"type": "object"}}}}}}},
+        "requestBody": {"required": true, "content": {
+          "application/json": {"schema": {"type": "object", "properties": {"resourceLogs": {"type": "array", "items": {"type": "object"}}}}},
+          "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest"}}}},
         "responses": {
-          "200": {"description": "Accepted: {} or a partialSuccess naming the rejected records", "content": {"application/json": {"schema": {"type": "object", "properties": {
-            "partialSuccess": {"type": "object", "properties": {"rejectedLogRecords": {"type": "integer"}, "errorMessage": {"type": "string"}}}}}}}},
-          "400": {"$ref": "#/components/responses/BadRequest"},
+          "200": {"description": "Accepted: {} or a partialSuccess naming the rejected records (protobuf: an ExportLogsServiceResponse)", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+              "partialSuccess": {"type": "object", "properties": {"rejectedLogRecords": {"type": "integer"}, "errorMessage": {"type": "string"}}}}}},
+            "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse"}}}},
+          "400": {"description": "Not a valid request; nothing stored. A protobuf request gets a google.rpc.Status (code 3)", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+            "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "google.rpc.Status"}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
-          "413": {"$ref": "#/components/responses/TooLarge"}
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"description": "A Content-Type other than application/json or application/x-protobuf", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "503": {"description": "--otlp-max-in-flight exports already running: retry after the Retry-After seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+            "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "google.rpc.Status (code 14)"}}}}
         }
       }
     },

@@ -13,8 +13,13 @@ struct ServeOptions {
   int max_body_mb = 256;
   // Worker threads; each keep-alive connection holds one while it is open (--threads).
   int threads = 64;
+  // OTLP exports ingested at once; one more is answered 503 / UNAVAILABLE, to be retried
+  // (--otlp-max-in-flight). Ingests are serialised anyway: waiters would only hold threads.
+  int otlp_max_in_flight = 4;
   // How often the store is polled for rows written by other processes (--poll-ms).
   int poll_ms = 1000;
+  // OTLP/gRPC port on `host` (--otlp-grpc-port); 0 turns it off, -1 picks a free one (tests).
+  int otlp_grpc_port = 4317;
   // Bearer token every ingest endpoint requires; when empty, CCANALYTICS_INGEST_TOKEN is read,
   // and when that is unset too the ingest endpoints are open.
   std::string ingest_token;

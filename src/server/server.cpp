@@ -9,6 +9,7 @@
 #include "server/dashboard.h"
 #include "server/json_writer.h"
 #include "server/openapi.h"
+#include "server/otlp_http.h"
 #include "server/query_params.h"
 
 #ifndef CCANALYTICS_VERSION
@@ -180,7 +181,14 @@ int Server::bind() {
 void Server::load() {
   engine_ = std::make_unique<engine::Engine>(options_.db_path);
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
-  ingest_ = std::make_unique<IngestEndpoints>(options_.db_path, *engine_, ingest_token_);
+  ingest_ = std::make_unique<IngestEndpoints>(options_.db_path, *engine_, ingest_token_,
+                                              options_.otlp_max_in_flight);
+  if (options_.otlp_grpc_port != 0) {
+    otlp_grpc_ = std::make_unique<OtlpGrpcServer>(*ingest_, max_body_bytes_,
+                                                  std::max(options_.otlp_max_in_flight, 1));
+    otlp_grpc_port_ =
+        otlp_grpc_->start(options_.host, options_.otlp_grpc_port < 0 ? 0 : options_.otlp_grpc_port);
+  }
 }
 
 void Server::run() {
@@ -215,6 +223,7 @@ void Server::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   http_.stop();
+  if (otlp_grpc_) otlp_grpc_->stop();
 }
 
 void Server::poll_store() {
@@ -351,9 +360,13 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
       case RouteId::kIngest:
         answer = ingest_->ingest_jsonl(body);
         break;
-      case RouteId::kOtlpLogs:
-        answer = ingest_->otlp_logs(body);
+      case RouteId::kOtlpLogs: {
+        const auto encoding = otlp_request_encoding(request.get_header_value("Content-Type"));
+        const InFlightLimit::Slot slot = ingest_->reserve_otlp_export();
+        answer = otlp_export_answer(OtlpSignal::kLogs, encoding,
+                                    ingest_->otlp_logs(slot, body, encoding));
         break;
+      }
       case RouteId::kEmployeesPut:
         answer = ingest_->put_employees(body);
         break;
@@ -361,9 +374,13 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
         throw ApiError(405, "method_not_allowed", request.path + " does not take a body");
     }
     response.status = 200;
-    response.set_content(answer.body, kJsonType);
+    response.set_content(answer.body, std::string(answer.content_type));
   } catch (const ApiError& error) {
-    send_error(response, error.status(), error.code(), error.what());
+    if (is_otlp_export(match.route)) {
+      send_otlp_error(request, response, error);
+    } else {
+      send_error(response, error.status(), error.code(), error.what());
+    }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ccanalytics serve: %s %s failed: %s\n", request.method.c_str(),
                  request.target.c_str(), error.what());
@@ -439,6 +456,12 @@ std::string Server::metrics_text() {
                 "ccanalytics_cells{index=\"model\"} %zu\n"
                 "ccanalytics_cells{index=\"tool\"} %zu\n",
                 cells[0], cells[1], cells[2]);
+  out += text;
+  std::snprintf(text, sizeof text,
+                "# HELP ccanalytics_otlp_exports_in_flight OTLP exports being ingested now.\n"
+                "# TYPE ccanalytics_otlp_exports_in_flight gauge\n"
+                "ccanalytics_otlp_exports_in_flight %d\n",
+                ingest_->otlp_in_flight());
   out += text;
   return out;
 }

@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "server/http_metrics.h"
 #include "server/ingest_endpoints.h"
+#include "server/otlp_grpc.h"
 #include "server/response_cache.h"
 #include "server/routes.h"
 #include "server/serve.h"
@@ -40,7 +41,8 @@ class Server {
   // Binds the listening socket; returns the port (the chosen one when options.port is 0).
   // Connections made from now on wait until run() serves them. Throws std::runtime_error.
   int bind();
-  // Opens the store, creating it when missing, and loads it. Throws store::StoreError.
+  // Opens the store, creating it when missing, and loads it; then serves OTLP/gRPC when its port
+  // is on. Throws store::StoreError, or std::runtime_error when the gRPC port cannot be bound.
   void load();
   // Serves until stop(). Polls the store for rows other processes commit meanwhile.
   void run();
@@ -48,6 +50,8 @@ class Server {
   void stop();
 
   engine::Engine& engine() { return *engine_; }
+  // The OTLP/gRPC port being served after load(); 0 when off.
+  int otlp_grpc_port() const { return otlp_grpc_port_; }
 
  private:
   void handle_read(const httplib::Request& request, httplib::Response& response);
@@ -70,6 +74,8 @@ class Server {
   httplib::Server http_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<IngestEndpoints> ingest_;
+  std::unique_ptr<OtlpGrpcServer> otlp_grpc_;  // after ingest_: stopped and destroyed first
+  int otlp_grpc_port_ = 0;
   std::unique_ptr<StoreReport> store_report_;
   ResponseCache cache_;
   HttpMetrics metrics_;

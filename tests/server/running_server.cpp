@@ -9,6 +9,7 @@ server::ServeOptions test_options(const std::string& db_path) {
   options.port = 0;
   options.threads = 16;
   options.poll_ms = 100;
+  options.otlp_grpc_port = 0;  // tests that serve gRPC ask for a free port
   return options;
 }
 

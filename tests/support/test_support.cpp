@@ -49,10 +49,15 @@ std::string read_gzip_file(const std::string& path) {
   return content;
 }
 
-std::optional<std::filesystem::path> reference_dataset(const std::string& name) {
+namespace {
+std::filesystem::path datasets_root() {
   const char* env = std::getenv("CCANALYTICS_DATASETS");
-  const std::filesystem::path root = env && *env ? env : CCANALYTICS_DEFAULT_DATASETS;
-  const std::filesystem::path folder = root / name;
+  return env && *env ? env : CCANALYTICS_DEFAULT_DATASETS;
+}
+}  // namespace
+
+std::optional<std::filesystem::path> reference_dataset(const std::string& name) {
+  const std::filesystem::path folder = datasets_root() / name;
   if (!std::filesystem::exists(folder / "telemetry_logs.jsonl.gz")) return std::nullopt;
   return folder;
 }
@@ -75,6 +80,12 @@ std::vector<std::filesystem::path> otlp_fixture_files(const std::filesystem::pat
   }
   std::sort(files.begin(), files.end());  // folder, then arrival order
   return files;
+}
+
+std::optional<std::filesystem::path> reference_file(const std::string& relative_path) {
+  const std::filesystem::path file = datasets_root() / relative_path;
+  if (!std::filesystem::exists(file)) return std::nullopt;
+  return file;
 }
 
 nlohmann::json base_attributes(const std::string& event_name, const std::string& session,

@@ -29,6 +29,9 @@ std::string read_gzip_file(const std::string& path);
 // The reference datasets folder (CCANALYTICS_DATASETS, else the build's default), or nullopt
 // when the named dataset is absent.
 std::optional<std::filesystem::path> reference_dataset(const std::string& name);
+// A file under the reference datasets folder ("claude-code-2.1.328-otlp/logs.pb"), or nullopt
+// when it is absent.
+std::optional<std::filesystem::path> reference_file(const std::string& relative_path);
 
 // What the real Claude Code CLI sent over OTLP (datasets/claude-code-2.1.328-otlp), or nullopt
 // when absent; and its JSON bodies of one signal ("logs" or "metrics"), by folder in arrival order.

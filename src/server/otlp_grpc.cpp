@@ -1,0 +1,129 @@
+#include "server/otlp_grpc.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+
+#include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
+#include "server/otlp_http.h"
+#include "server/rpc_status.h"
+
+namespace cca::server {
+namespace {
+
+constexpr int kRetryAfterSeconds = 1;
+
+grpc::Status grpc_status(const ApiError& error) {
+  return grpc::Status(static_cast<grpc::StatusCode>(rpc_code(error.status())), error.what(),
+                      rpc_status_bytes(error, kRetryAfterSeconds));
+}
+
+std::string bytes_of(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (!buffer.Dump(&slices).ok()) return bytes;
+  bytes.reserve(buffer.Length());
+  for (const grpc::Slice& slice : slices)
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return bytes;
+}
+
+grpc::ByteBuffer buffer_of(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string authorization_of(const grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  const auto found = metadata.find("authorization");
+  return found == metadata.end() ? std::string()
+                                 : std::string(found->second.data(), found->second.size());
+}
+
+}  // namespace
+
+// Takes the request as bytes, so that it is parsed once, by the ingest path, and a malformed one
+// is that path's INVALID_ARGUMENT rather than gRPC's own deserialization error.
+class OtlpGrpcServer::LogsService final
+    : public opentelemetry::proto::collector::logs::v1::LogsService::WithRawCallbackMethod_Export<
+          opentelemetry::proto::collector::logs::v1::LogsService::Service> {
+ public:
+  LogsService(IngestEndpoints& ingest, httplib::ThreadPool& workers)
+      : ingest_(ingest), workers_(workers) {}
+
+  grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    try {
+      ingest_.authorize(authorization_of(*context));
+      auto slot = std::make_shared<InFlightLimit::Slot>(ingest_.reserve_otlp_export());
+      workers_.enqueue([this, reactor, response, slot, body = bytes_of(*request)]() mutable {
+        grpc::Status status;
+        try {
+          constexpr auto kProtobuf = ingest::OtlpEncoding::kProtobuf;
+          *response = buffer_of(otlp_export_answer(OtlpSignal::kLogs, kProtobuf,
+                                                   ingest_.otlp_logs(*slot, body, kProtobuf))
+                                    .body);
+        } catch (const ApiError& error) {
+          status = grpc_status(error);
+        } catch (const std::exception& error) {
+          std::fprintf(stderr, "ccanalytics serve: OTLP/gRPC export failed: %s\n", error.what());
+          status = grpc::Status(grpc::StatusCode::INTERNAL, "the server failed to ingest");
+        }
+        slot.reset();  // before Finish: once finished, the server may be shut down
+        reactor->Finish(status);
+      });
+    } catch (const ApiError& error) {
+      reactor->Finish(grpc_status(error));
+    }
+    return reactor;
+  }
+
+ private:
+  IngestEndpoints& ingest_;
+  httplib::ThreadPool& workers_;
+};
+
+OtlpGrpcServer::OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes, int workers)
+    : ingest_(ingest),
+      max_message_bytes_(max_message_bytes),
+      workers_(static_cast<size_t>(std::max(workers, 1))),
+      logs_service_(std::make_unique<LogsService>(ingest, workers_)) {}
+
+OtlpGrpcServer::~OtlpGrpcServer() {
+  stop();
+  workers_.shutdown();
+}
+
+int OtlpGrpcServer::start(const std::string& host, int port) {
+  const std::string address =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  // Without this a second server on the same port would share it silently (SO_REUSEPORT).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(
+      std::min(max_message_bytes_, static_cast<size_t>(std::numeric_limits<int>::max()))));
+  builder.RegisterService(logs_service_.get());
+  server_ = builder.BuildAndStart();
+  if (!server_ || bound_port == 0) {
+    server_.reset();
+    throw std::runtime_error("cannot listen for OTLP/gRPC on " + address +
+                             " (--otlp-grpc-port; in use?)");
+  }
+  return bound_port;
+}
+
+void OtlpGrpcServer::stop() {
+  if (server_) {
+    server_->Shutdown();
+    server_.reset();
+  }
+}
+
+}  // namespace cca::server

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include "server/ingest_endpoints.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace cca::server {
+
+// OTLP/gRPC: opentelemetry.proto.collector.logs.v1.LogsService/Export on its own port, into the
+// same ingest path, token and in-flight bound as POST /v1/logs. Requests compressed with
+// grpc-encoding gzip are inflated by gRPC; their inflated size is bounded like an HTTP body.
+// Status codes: INVALID_ARGUMENT for a malformed request, UNAUTHENTICATED without the token,
+// UNAVAILABLE with RetryInfo when the in-flight bound is reached (the code OTLP exporters retry).
+class OtlpGrpcServer {
+ public:
+  // max_message_bytes: the largest request accepted, inflated. workers: exports ingested at once.
+  OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes, int workers);
+  ~OtlpGrpcServer();
+  OtlpGrpcServer(const OtlpGrpcServer&) = delete;
+  OtlpGrpcServer& operator=(const OtlpGrpcServer&) = delete;
+
+  // Listens on host:port (0: a port the system picks) and serves on gRPC's threads; returns
+  // the port. Throws std::runtime_error naming the address when it cannot listen there.
+  int start(const std::string& host, int port);
+  // Finishes the exports in flight, then stops listening.
+  void stop();
+
+ private:
+  class LogsService;
+
+  IngestEndpoints& ingest_;
+  size_t max_message_bytes_;
+  // Ingests block (on the store), which gRPC's callback threads must not: they run here.
+  httplib::ThreadPool workers_;
+  std::unique_ptr<LogsService> logs_service_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace cca::server

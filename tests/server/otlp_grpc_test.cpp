@@ -1,0 +1,232 @@
+// OTLP/gRPC LogsService/Export: Claude Code's request plain and gzip-compressed, redelivery, the
+// ingest token, malformed and oversized requests, partial success, and the shared in-flight bound.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "engine/temp_store.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
+#include "server/running_server.h"
+#include "support/test_support.h"
+
+namespace cca::server {
+namespace {
+
+using nlohmann::json;
+using opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest;
+using opentelemetry::proto::collector::logs::v1::ExportLogsServiceResponse;
+using opentelemetry::proto::collector::logs::v1::LogsService;
+
+constexpr const char* kFixtures = "claude-code-2.1.328-otlp";
+constexpr const char* kExportMethod = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+ServeOptions grpc_options(const std::string& db_path) {
+  ServeOptions options = testing::test_options(db_path);
+  options.otlp_grpc_port = -1;  // a free port
+  return options;
+}
+
+std::shared_ptr<grpc::Channel> channel_to(testing::RunningServer& server) {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(server.server().otlp_grpc_port()),
+                             grpc::InsecureChannelCredentials());
+}
+
+// Records in the request, counted without the server's code.
+int64_t records_in(const ExportLogsServiceRequest& request) {
+  int64_t records = 0;
+  for (const auto& resource_logs : request.resource_logs())
+    for (const auto& scope_logs : resource_logs.scope_logs())
+      records += scope_logs.log_records_size();
+  return records;
+}
+
+int64_t stored_events(testing::RunningServer& server) {
+  auto client = server.client();
+  const auto response = client->Get("/api/v1/summary");
+  return response ? json::parse(response->body)["events"].get<int64_t>() : -1;
+}
+
+// Sends raw bytes as the request, as a client with a broken encoder would.
+grpc::Status export_bytes(const std::shared_ptr<grpc::Channel>& channel, const std::string& bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  grpc::Slice slice(bytes);
+  const grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, kExportMethod, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status status) { done.set_value(std::move(status)); });
+  return done.get_future().get();
+}
+
+class OtlpGrpc : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto fixture = test::reference_file(std::string(kFixtures) + "/logs.pb");
+    if (!fixture) GTEST_SKIP() << "reference dataset " << kFixtures << " absent";
+    ASSERT_TRUE(request_.ParseFromString(read_file(*fixture)));
+    ASSERT_GT(records_in(request_), 0);
+  }
+  ExportLogsServiceRequest request_;
+};
+
+TEST_F(OtlpGrpc, ExportsPlainOrGzippedAreStoredOnce) {
+  testing::TempStore store;
+  testing::RunningServer server(grpc_options(store.path()));
+  ASSERT_GT(server.server().otlp_grpc_port(), 0);
+  auto stub = LogsService::NewStub(channel_to(server));
+  for (const bool gzip : {true, false}) {
+    SCOPED_TRACE(gzip ? "gzip" : "plain");
+    grpc::ClientContext context;
+    if (gzip) context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+    ExportLogsServiceResponse response;
+    const grpc::Status status = stub->Export(&context, request_, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_FALSE(response.has_partial_success());
+    // The second export is the first redelivered: nothing new.
+    EXPECT_EQ(stored_events(server), records_in(request_));
+  }
+}
+
+TEST_F(OtlpGrpc, TheIngestTokenIsRequiredAsBearerMetadata) {
+  testing::TempStore store;
+  ServeOptions options = grpc_options(store.path());
+  options.ingest_token = "fleet-token";
+  testing::RunningServer server(options);
+  auto stub = LogsService::NewStub(channel_to(server));
+  for (const char* authorization : {"", "Bearer wrong", "fleet-token", "Bearer fleet-token"}) {
+    SCOPED_TRACE(authorization);
+    grpc::ClientContext context;
+    if (*authorization) context.AddMetadata("authorization", authorization);
+    ExportLogsServiceResponse response;
+    const grpc::Status status = stub->Export(&context, request_, &response);
+    if (std::string(authorization) == "Bearer fleet-token") {
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(stored_events(server), records_in(request_));
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+      EXPECT_EQ(stored_events(server), 0);
+    }
+  }
+}
+
+TEST_F(OtlpGrpc, MalformedRequestsAreInvalidArgumentAndStoreNothing) {
+  testing::TempStore store;
+  testing::RunningServer server(grpc_options(store.path()));
+  const auto channel = channel_to(server);
+  const std::string valid = request_.SerializeAsString();
+  for (const std::string& bytes :
+       {valid.substr(0, valid.size() - 9), std::string("\x0d\x01\x02\x03\x04", 5),
+        std::string("\xff\xff\xff\xff", 4)}) {
+    const grpc::Status status = export_bytes(channel, bytes);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_FALSE(status.error_message().empty());
+  }
+  EXPECT_EQ(stored_events(server), 0);
+  EXPECT_TRUE(export_bytes(channel, valid).ok());
+  EXPECT_EQ(stored_events(server), records_in(request_));
+}
+
+TEST_F(OtlpGrpc, ARequestOverTheLimitIsRefusedEvenWhenItsCompressedFormIsSmall) {
+  testing::TempStore store;
+  ServeOptions options = grpc_options(store.path());
+  options.max_body_mb = 1;
+  testing::RunningServer server(options);
+  ExportLogsServiceRequest big = request_;
+  auto* attribute =
+      big.mutable_resource_logs(0)->mutable_scope_logs(0)->mutable_log_records(0)->add_attributes();
+  attribute->set_key("padding");
+  attribute->mutable_value()->set_string_value(std::string(3 << 20, 'a'));
+  auto stub = LogsService::NewStub(channel_to(server));
+  grpc::ClientContext context;
+  context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+  ExportLogsServiceResponse response;
+  const grpc::Status status = stub->Export(&context, big, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_EQ(stored_events(server), 0);
+  grpc::ClientContext again;
+  EXPECT_TRUE(stub->Export(&again, request_, &response).ok());
+}
+
+TEST_F(OtlpGrpc, RejectedRecordsAreAPartialSuccess) {
+  ExportLogsServiceRequest request = request_;
+  auto* record = request.mutable_resource_logs(0)->mutable_scope_logs(0)->mutable_log_records(0);
+  for (int i = 0; i < record->attributes_size(); ++i)
+    if (record->attributes(i).key() == "session.id")
+      record->mutable_attributes()->DeleteSubrange(i, 1);
+  testing::TempStore store;
+  testing::RunningServer server(grpc_options(store.path()));
+  auto stub = LogsService::NewStub(channel_to(server));
+  grpc::ClientContext context;
+  ExportLogsServiceResponse response;
+  ASSERT_TRUE(stub->Export(&context, request, &response).ok());
+  EXPECT_EQ(response.partial_success().rejected_log_records(), 1);
+  EXPECT_NE(response.partial_success().error_message().find("missing_session_id (1)"),
+            std::string::npos);
+  EXPECT_EQ(stored_events(server), records_in(request_) - 1);
+}
+
+// HTTP and gRPC exports share one bound: one blocked HTTP export makes gRPC answer UNAVAILABLE,
+// with the RetryInfo OTLP exporters wait for.
+TEST_F(OtlpGrpc, ExportsPastTheSharedInFlightBoundAreUnavailableWithRetryInfo) {
+  testing::TempStore store;
+  ServeOptions options = grpc_options(store.path());
+  options.otlp_max_in_flight = 1;
+  testing::RunningServer server(options);
+  const std::string body = request_.SerializeAsString();
+
+  sqlite3* writer = nullptr;
+  ASSERT_EQ(SQLITE_OK, sqlite3_open(store.path().c_str(), &writer));
+  ASSERT_EQ(SQLITE_OK, sqlite3_exec(writer, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
+  int http_status = 0;
+  std::thread blocked([&] {
+    auto client = server.client();
+    const auto response = client->Post("/v1/logs", body, "application/x-protobuf");
+    http_status = response ? response->status : -1;
+  });
+  auto client = server.client();
+  for (;;) {
+    const auto metrics = client->Get("/metrics");
+    ASSERT_TRUE(metrics);
+    if (metrics->body.find("ccanalytics_otlp_exports_in_flight 1\n") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto stub = LogsService::NewStub(channel_to(server));
+  grpc::ClientContext context;
+  ExportLogsServiceResponse response;
+  const grpc::Status shed = stub->Export(&context, request_, &response);
+  EXPECT_EQ(shed.error_code(), grpc::StatusCode::UNAVAILABLE);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(shed.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  google::rpc::RetryInfo retry;
+  ASSERT_TRUE(details.details(0).UnpackTo(&retry));
+  EXPECT_GT(retry.retry_delay().seconds(), 0);
+
+  ASSERT_EQ(SQLITE_OK, sqlite3_exec(writer, "COMMIT", nullptr, nullptr, nullptr));
+  sqlite3_close(writer);
+  blocked.join();
+  EXPECT_EQ(200, http_status);
+  grpc::ClientContext retried;
+  EXPECT_TRUE(stub->Export(&retried, request_, &response).ok());
+  EXPECT_EQ(stored_events(server), records_in(request_));
+}
+
+}  // namespace
+}  // namespace cca::server
