@@ -45,6 +45,10 @@ class Ingestor {
   // stored) when the body is not a valid request. Records that break a rule are quarantined and
   // reported. Both encodings store a record alike.
   IngestReport ingest_otlp_logs(std::string_view body, OtlpEncoding encoding = OtlpEncoding::kJson);
+  // An OTLP/HTTP ExportMetricsServiceRequest. Throws IngestError (nothing stored) when the body
+  // is not a valid request. The report counts data points: accepted, duplicates (already stored)
+  // and rejected_events (quarantined, by reason).
+  IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding);
 
   // Employee directory CSV (RFC 4180). Replaces rows by email; returns the rows loaded.
   // Throws IngestError with the line and reason when the CSV is malformed.

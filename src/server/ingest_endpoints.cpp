@@ -72,6 +72,15 @@ ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std:
   return report;
 }
 
+ingest::IngestReport IngestEndpoints::otlp_metrics(const InFlightLimit::Slot&,
+                                                   std::string_view body,
+                                                   ingest::OtlpEncoding encoding) {
+  const ingest::IngestReport report =
+      run_ingest([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
+  engine_.refresh();
+  return report;
+}
+
 Answer IngestEndpoints::put_employees(std::string_view csv) {
   const size_t rows = run_ingest([&] { return ingestor_.load_employees_csv(csv, "http"); });
   engine_.refresh();

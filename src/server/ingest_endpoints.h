@@ -11,7 +11,8 @@
 
 namespace cca::server {
 
-// The endpoints that write: POST /api/v1/ingest, POST /v1/logs and PUT /api/v1/employees. Each
+// The endpoints that write: POST /api/v1/ingest, POST /v1/logs, POST /v1/metrics and
+// PUT /api/v1/employees. Each
 // hands the body to the shared Ingestor, then refreshes the engine before answering, so that a
 // client that saw its ingest succeed sees its data in the next query.
 class IngestEndpoints {
@@ -32,6 +33,9 @@ class IngestEndpoints {
   // request is malformed.
   ingest::IngestReport otlp_logs(const InFlightLimit::Slot& slot, std::string_view body,
                                  ingest::OtlpEncoding encoding);
+  // An OTLP metrics export in either encoding, ingested under `slot`; the same errors.
+  ingest::IngestReport otlp_metrics(const InFlightLimit::Slot& slot, std::string_view body,
+                                    ingest::OtlpEncoding encoding);
   Answer put_employees(std::string_view csv);
 
   int otlp_in_flight() const { return otlp_slots_.in_flight(); }

@@ -44,7 +44,7 @@ Answer protobuf_answer(const Response& message) {
 }  // namespace
 
 bool is_otlp_export(RouteId route) {
-  return route == RouteId::kOtlpLogs;
+  return route == RouteId::kOtlpLogs || route == RouteId::kOtlpMetrics;
 }
 
 ingest::OtlpEncoding otlp_request_encoding(std::string_view content_type) {

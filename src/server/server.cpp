@@ -367,6 +367,13 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
                                     ingest_->otlp_logs(slot, body, encoding));
         break;
       }
+      case RouteId::kOtlpMetrics: {
+        const auto encoding = otlp_request_encoding(request.get_header_value("Content-Type"));
+        const InFlightLimit::Slot slot = ingest_->reserve_otlp_export();
+        answer = otlp_export_answer(OtlpSignal::kMetrics, encoding,
+                                    ingest_->otlp_metrics(slot, body, encoding));
+        break;
+      }
       case RouteId::kEmployeesPut:
         answer = ingest_->put_employees(body);
         break;
