@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "replay/replay_options.h"
+
 // The subcommands, each a plain function of its parsed options. Only main.cpp sees CLI11:
 // it is slow to compile, so it stays in one translation unit.
 namespace cca::cli {
@@ -16,5 +18,14 @@ struct IngestCommandOptions {
 
 // Returns the process exit code.
 int run_ingest(const IngestCommandOptions& options);
+
+struct ReplayCommandOptions {
+  replay::ReplayOptions replay;
+  std::string protocol = "http/json";
+  bool as_fast_as_possible = false;
+};
+
+// Prints the replay's report as one JSON line; non-zero when a request was given up on.
+int run_replay(ReplayCommandOptions options);
 
 }  // namespace cca::cli

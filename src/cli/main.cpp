@@ -1,4 +1,4 @@
-// ccanalytics: one binary, three subcommands (generate, ingest, serve).
+// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -68,10 +68,41 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_flag("--access-log", serve.access_log, "Log every request to stderr");
 
+  cca::cli::ReplayCommandOptions replay;
+  CLI::App* replay_cmd =
+      app.add_subcommand("replay", "Send telemetry files to a server as live OTLP traffic");
+  replay_cmd->add_option("--telemetry", replay.replay.telemetry_files,
+                         "CloudWatch-batch JSONL, plain or .gz (repeatable)");
+  replay_cmd->add_option("--metrics", replay.replay.metrics_files,
+                         "OTLP/JSON metrics exports, one a line (repeatable)");
+  replay_cmd->add_option("--endpoint", replay.replay.endpoint, "Server (gRPC: its OTLP port)")
+      ->capture_default_str();
+  replay_cmd->add_option("--protocol", replay.protocol, "http/json, http/protobuf or grpc")
+      ->capture_default_str();
+  replay_cmd->add_option("--exporters", replay.replay.exporters, "Parallel senders")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  replay_cmd->add_option("--batch", replay.replay.batch, "Log records per request at most")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  auto* speed = replay_cmd->add_option("--speed", replay.replay.speed, "Times real time")
+                    ->capture_default_str()
+                    ->check(CLI::PositiveNumber);
+  replay_cmd->add_flag("--as-fast-as-possible", replay.as_fast_as_possible, "No pacing")
+      ->excludes(speed);
+  replay_cmd->add_flag("--gzip", replay.replay.gzip, "Compress the requests");
+  replay_cmd->add_option("--token", replay.replay.token, "Bearer token");
+  replay_cmd
+      ->add_option("--max-attempts", replay.replay.max_attempts,
+                   "Attempts per request before it counts as failed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
   CLI11_PARSE(app, argc, argv);
 
   if (generate_cmd->parsed()) return run_generate(generate);
   if (ingest_cmd->parsed()) return cca::cli::run_ingest(ingest);
   if (serve_cmd->parsed()) return cca::server::serve(serve);
+  if (replay_cmd->parsed()) return cca::cli::run_replay(replay);
   return 1;
 }
