@@ -76,7 +76,8 @@ ExportLogsServiceRequest logs_request(const std::vector<ReplayEvent>& events) {
   std::map<std::string_view, logs::ResourceLogs*> by_resource;
   std::map<std::pair<logs::ResourceLogs*, std::string>, logs::ScopeLogs*> by_scope;
   for (const ReplayEvent& event : events) {
-    const std::string_view identity = event.resource ? event.resource->identity : "";
+    const std::string_view identity =
+        event.resource ? std::string_view(event.resource->identity) : std::string_view();
     logs::ResourceLogs*& resource_logs = by_resource[identity];
     if (!resource_logs) {
       resource_logs = request.add_resource_logs();
