@@ -12,6 +12,7 @@ namespace cca::cli {
 struct IngestCommandOptions {
   std::string db_path;
   std::vector<std::string> telemetry_files;
+  std::vector<std::string> metrics_files;
   std::string employees_file;
   bool json = false;
 };

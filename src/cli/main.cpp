@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   ingest_cmd->add_option("--db", ingest.db_path, "Store (created if missing)")->required();
   ingest_cmd->add_option("--telemetry", ingest.telemetry_files,
                          "CloudWatch-batch JSONL, plain or .gz (repeatable)");
+  ingest_cmd->add_option("--metrics", ingest.metrics_files,
+                         "OTLP/JSON metrics exports, one a line, plain or .gz (repeatable)");
   ingest_cmd->add_option("--employees", ingest.employees_file, "Employee directory CSV");
   ingest_cmd->add_flag("--json", ingest.json, "Print one JSON report as the last line of stdout");
 
