@@ -14,7 +14,8 @@ int run_generate(const cca::generate::GenerateOptions& options) {
     const cca::generate::GenerateSummary summary = cca::generate::generate_dataset(options);
     std::cout << "wrote " << summary.events << " events in " << summary.batches << " batches ("
               << summary.users << " users, " << summary.sessions << " sessions) to "
-              << summary.telemetry_path << " and " << summary.employees_path << "\n";
+              << summary.telemetry_path << " and " << summary.employees_path << "; "
+              << summary.metric_points << " metric data points to " << summary.metrics_path << "\n";
     return 0;
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << "\n";
