@@ -1,6 +1,7 @@
 // ccanalytics replay against running servers: what a replay stores equals an `ingest` of the
-// same file (an independent path), over every protocol and with parallel exporters; a server
-// that sheds load loses nothing; one that never answers is reported, not silently dropped.
+// same files, logs and metrics (an independent path), over every protocol and with parallel
+// exporters; a server that sheds load loses nothing; one that never answers is reported, not
+// silently dropped.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -33,8 +34,13 @@ class ReplayTest : public ::testing::Test {
     options.seed = 11;
     generate::generate_dataset(options);
     telemetry_ = options.output_dir + "/telemetry_logs.jsonl";
+    metrics_ = options.output_dir + "/otlp_metrics.jsonl";
     const std::string db = (dir_->path() / "ingested.db").string();
-    ingest::Ingestor(db).ingest_file(telemetry_);
+    ingest::Ingestor ingestor(db);
+    ingestor.ingest_file(telemetry_);
+    std::ifstream metrics(metrics_);
+    for (std::string line; std::getline(metrics, line);)
+      ingestor.ingest_otlp_metrics(line, ingest::OtlpEncoding::kJson);
     ingested_ = new testing::RunningServer(testing::test_options(db));
   }
   static void TearDownTestSuite() {
@@ -90,6 +96,7 @@ class ReplayTest : public ::testing::Test {
 
   static inline test::TempDir* dir_ = nullptr;
   static inline std::string telemetry_;
+  static inline std::string metrics_;
   static inline testing::RunningServer* ingested_ = nullptr;
 };
 
@@ -110,6 +117,8 @@ TEST_P(ReplayProtocolTest, StoresWhatIngestStores) {
 
   ReplayOptions options;
   options.telemetry_files = {telemetry_};
+  // The server takes OTLP metrics over HTTP only.
+  if (c.protocol != Protocol::kGrpc) options.metrics_files = {metrics_};
   options.protocol = c.protocol;
   options.exporters = c.exporters;
   options.gzip = c.gzip;
@@ -126,6 +135,13 @@ TEST_P(ReplayProtocolTest, StoresWhatIngestStores) {
   EXPECT_EQ(0u, report.records_rejected);
   EXPECT_GE(report.requests, (events + 63) / 64);
   expect_same_analytics(replayed);
+  if (c.protocol != Protocol::kGrpc) {
+    EXPECT_EQ(40u, report.metric_requests);  // one export per session
+    EXPECT_GT(get(*ingested_, "/api/v1/code")["lines_added"].get<double>(), 0);
+    for (const std::string path : {"/api/v1/code", "/api/v1/code/breakdown?by=language",
+                                   "/api/v1/code/breakdown?by=attr.team.id"})
+      expect_same(get(*ingested_, path), get(replayed, path), path);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, ReplayProtocolTest,
