@@ -14,7 +14,8 @@ run: deps build
 	  echo "make run: no demo data in $(DATA_DIR); generating it"; \
 	  $(BUILD_DIR)/ccanalytics generate --output-dir $(DATA_DIR); \
 	fi
-	$(BUILD_DIR)/ccanalytics ingest --db $(DB) --telemetry $(DATA_DIR)/telemetry_logs.jsonl --employees $(DATA_DIR)/employees.csv
+	$(BUILD_DIR)/ccanalytics ingest --db $(DB) --telemetry $(DATA_DIR)/telemetry_logs.jsonl --employees $(DATA_DIR)/employees.csv \
+	  $(if $(wildcard $(DATA_DIR)/otlp_metrics.jsonl),--metrics $(DATA_DIR)/otlp_metrics.jsonl)
 	@echo "make run: serving the dashboard and API on http://$(HOST):$(PORT)"
 	$(BUILD_DIR)/ccanalytics serve --db $(DB) --host $(HOST) --port $(PORT)
 

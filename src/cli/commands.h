@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "replay/replay_options.h"
+
 // The subcommands, each a plain function of its parsed options. Only main.cpp sees CLI11:
 // it is slow to compile, so it stays in one translation unit.
 namespace cca::cli {
@@ -10,11 +12,21 @@ namespace cca::cli {
 struct IngestCommandOptions {
   std::string db_path;
   std::vector<std::string> telemetry_files;
+  std::vector<std::string> metrics_files;
   std::string employees_file;
   bool json = false;
 };
 
 // Returns the process exit code.
 int run_ingest(const IngestCommandOptions& options);
+
+struct ReplayCommandOptions {
+  replay::ReplayOptions replay;
+  std::string protocol = "http/json";
+  bool as_fast_as_possible = false;
+};
+
+// Prints the replay's report as one JSON line; non-zero when a request was given up on.
+int run_replay(ReplayCommandOptions options);
 
 }  // namespace cca::cli

@@ -1,4 +1,4 @@
-// ccanalytics: one binary, three subcommands (generate, ingest, serve).
+// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -14,7 +14,8 @@ int run_generate(const cca::generate::GenerateOptions& options) {
     const cca::generate::GenerateSummary summary = cca::generate::generate_dataset(options);
     std::cout << "wrote " << summary.events << " events in " << summary.batches << " batches ("
               << summary.users << " users, " << summary.sessions << " sessions) to "
-              << summary.telemetry_path << " and " << summary.employees_path << "\n";
+              << summary.telemetry_path << " and " << summary.employees_path << "; "
+              << summary.metric_points << " metric data points to " << summary.metrics_path << "\n";
     return 0;
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << "\n";
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
   ingest_cmd->add_option("--db", ingest.db_path, "Store (created if missing)")->required();
   ingest_cmd->add_option("--telemetry", ingest.telemetry_files,
                          "CloudWatch-batch JSONL, plain or .gz (repeatable)");
+  ingest_cmd->add_option("--metrics", ingest.metrics_files,
+                         "OTLP/JSON metrics exports, one a line, plain or .gz (repeatable)");
   ingest_cmd->add_option("--employees", ingest.employees_file, "Employee directory CSV");
   ingest_cmd->add_flag("--json", ingest.json, "Print one JSON report as the last line of stdout");
 
@@ -71,10 +74,41 @@ int main(int argc, char** argv) {
                         "Custom attribute whose value is the practice of events whose user the "
                         "directory does not list");
 
+  cca::cli::ReplayCommandOptions replay;
+  CLI::App* replay_cmd =
+      app.add_subcommand("replay", "Send telemetry files to a server as live OTLP traffic");
+  replay_cmd->add_option("--telemetry", replay.replay.telemetry_files,
+                         "CloudWatch-batch JSONL, plain or .gz (repeatable)");
+  replay_cmd->add_option("--metrics", replay.replay.metrics_files,
+                         "OTLP/JSON metrics exports, one a line (repeatable)");
+  replay_cmd->add_option("--endpoint", replay.replay.endpoint, "Server (gRPC: its OTLP port)")
+      ->capture_default_str();
+  replay_cmd->add_option("--protocol", replay.protocol, "http/json, http/protobuf or grpc")
+      ->capture_default_str();
+  replay_cmd->add_option("--exporters", replay.replay.exporters, "Parallel senders")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  replay_cmd->add_option("--batch", replay.replay.batch, "Log records per request at most")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  auto* speed = replay_cmd->add_option("--speed", replay.replay.speed, "Times real time")
+                    ->capture_default_str()
+                    ->check(CLI::PositiveNumber);
+  replay_cmd->add_flag("--as-fast-as-possible", replay.as_fast_as_possible, "No pacing")
+      ->excludes(speed);
+  replay_cmd->add_flag("--gzip", replay.replay.gzip, "Compress the requests");
+  replay_cmd->add_option("--token", replay.replay.token, "Bearer token");
+  replay_cmd
+      ->add_option("--max-attempts", replay.replay.max_attempts,
+                   "Attempts per request before it counts as failed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
   CLI11_PARSE(app, argc, argv);
 
   if (generate_cmd->parsed()) return run_generate(generate);
   if (ingest_cmd->parsed()) return cca::cli::run_ingest(ingest);
   if (serve_cmd->parsed()) return cca::server::serve(serve);
+  if (replay_cmd->parsed()) return cca::cli::run_replay(replay);
   return 1;
 }

@@ -8,6 +8,7 @@
 #include "common/time_util.h"
 #include "generate/buffered_file.h"
 #include "generate/employees_csv.h"
+#include "generate/metrics_writer.h"
 #include "generate/random.h"
 #include "generate/session.h"
 #include "generate/session_plan.h"
@@ -27,8 +28,7 @@ constexpr int kMaxDays = 36'500;
 enum Stream : uint64_t {
   kUsersStream = 0,
   kPlanStream = 1,
-  kOutputStream = 2,
-  kFirstSessionStream = 16
+  kOutputStream = 2,  // 16 and above: the sessions' streams (session_seed)
 };
 
 void check_range(const char* flag, int value, int max) {
@@ -97,7 +97,7 @@ void write_telemetry(const GenerateOptions& options, const std::vector<User>& us
         free_slots.pop_back();
       }
       ActiveSession& active = slots[slot];
-      Random random(derive_seed(options.seed, kFirstSessionStream + planned.ordinal));
+      Random random(session_seed(options.seed, planned.ordinal));
       simulate_session(random, planned.start_ms, active.session);
       active.text = TelemetryWriter::session_text(users[planned.user], active.session.id);
       active.next_event = 0;
@@ -150,6 +150,8 @@ GenerateSummary generate_dataset(const GenerateOptions& options) {
   // Both files appear together at the end: a failed run leaves the previous pair in place.
   writer.commit();
   employees.commit();
+  summary.metrics_path = (dir / "otlp_metrics.jsonl").string();
+  summary.metric_points = write_otlp_metrics(options, users, plan, summary.metrics_path);
 
   summary.events = writer.events();
   summary.batches = writer.batches();

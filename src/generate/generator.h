@@ -16,6 +16,8 @@ struct GenerateOptions {
 };
 
 struct GenerateSummary {
+  std::string metrics_path;  // OTLP/JSON metrics, one export per session
+  uint64_t metric_points = 0;
   uint64_t events = 0;
   uint64_t batches = 0;
   uint64_t users = 0;

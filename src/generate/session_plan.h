@@ -21,4 +21,9 @@ struct PlannedSession {
 std::vector<PlannedSession> plan_sessions(int num_sessions, int num_users, int64_t window_start_ms,
                                           int days, Random& random);
 
+// The seed of a session's own random stream: every output that follows the session draws it.
+inline uint64_t session_seed(uint64_t seed, uint32_t ordinal) {
+  return derive_seed(seed, 16 + static_cast<uint64_t>(ordinal));
+}
+
 }  // namespace cca::generate
