@@ -64,9 +64,12 @@ std::vector<Segment> build_parts(std::vector<SegmentBuilder>& parts) {
 }  // namespace
 
 Engine::Engine(const std::string& db_path)
-    : dictionaries_(std::make_shared<Dictionaries>()), reader_(db_path, *dictionaries_) {
+    : dictionaries_(std::make_shared<Dictionaries>()),
+      reader_(db_path, *dictionaries_),
+      metric_loader_(db_path, *dictionaries_) {
   auto empty = std::make_shared<Snapshot>();
   empty->dictionaries = dictionaries_;
+  empty->metrics = metric_loader_.empty();
   auto no_directory = std::make_shared<Directory>();
   no_directory->version = -1;  // differs from any store's, so the first refresh reads it
   empty->directory = std::move(no_directory);
@@ -116,7 +119,8 @@ bool Engine::refresh() {
   const StoreState state = reader_.state();
   const bool new_events = state.max_seq > current->last_seq;
   const bool new_directory = state.directory_version != current->directory->version;
-  if (!new_events && !new_directory) return false;
+  const bool new_metrics = metric_loader_.max_seq() > current->metrics->last_seq;
+  if (!new_events && !new_directory && !new_metrics) return false;
 
   auto next = std::make_shared<Snapshot>(*current);
   next->version = current->version + 1;
@@ -133,6 +137,7 @@ bool Engine::refresh() {
       next->segments = add_segment(std::move(next->segments), std::move(fresh), one_part);
     }
   }
+  if (new_metrics) next->metrics = metric_loader_.load_after(*current->metrics);
   next->users = resolve_users(*next->directory, *dictionaries_, latest_hints_);
   const uint64_t version = next->version;
   current_.store(std::move(next), std::memory_order_release);

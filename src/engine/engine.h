@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/dictionaries.h"
+#include "engine/metric_points.h"
 #include "engine/snapshot.h"
 #include "engine/store_reader.h"
 #include "engine/user_table.h"
@@ -28,8 +29,8 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Loads the events and directory changes committed since the last call. Any thread; calls are
-  // serialised. Returns true when a new snapshot was published.
+  // Loads the events, metric points and directory changes committed since the last call. Any
+  // thread; calls are serialised. Returns true when a new snapshot was published.
   bool refresh();
 
   std::shared_ptr<const Snapshot> snapshot() const {
@@ -48,6 +49,7 @@ class Engine {
   std::mutex refresh_mutex_;
   std::shared_ptr<Dictionaries> dictionaries_;
   StoreReader reader_;
+  MetricLoader metric_loader_;
   std::vector<LatestHint> latest_hints_;  // by user code
   std::atomic<std::shared_ptr<const Snapshot>> current_;
   std::atomic<uint64_t> version_{0};

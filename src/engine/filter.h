@@ -44,7 +44,7 @@ class RowFilter {
   bool accepts_some_user() const { return accepts_some_user_; }
   bool filters_model() const { return !model_accepted_.empty(); }
 
- private:
+  // The same test on the codes of rows kept outside segments (metric series).
   bool accepts(uint32_t user_code, uint32_t hint, uint32_t terminal, uint32_t model) const {
     const uint8_t user = user_verdict_[user_code];
     if (user == kReject) return false;
@@ -54,6 +54,7 @@ class RowFilter {
     return true;
   }
 
+ private:
   // Per user: the user-level filters decide outright, except practice for users the directory
   // does not list, whose events each carry their own practice hint.
   static constexpr uint8_t kReject = 0, kAccept = 1, kCheckHint = 2;

@@ -7,6 +7,7 @@
 
 #include "engine/dictionaries.h"
 #include "engine/directory.h"
+#include "engine/metric_points.h"
 #include "engine/segment.h"
 #include "engine/user_table.h"
 
@@ -24,6 +25,7 @@ struct Snapshot {
   std::vector<std::shared_ptr<const Segment>> segments;
   std::shared_ptr<const Directory> directory;
   std::vector<UserAttributes> users;  // by user code: every user code in the segments is covered
+  std::shared_ptr<const MetricData> metrics;  // OTLP metric data points
 
   const Dictionaries& dict() const { return *dictionaries; }
   std::optional<int64_t> first_time() const;

@@ -9,11 +9,14 @@
 #include "ingest/employees_csv.h"
 #include "ingest/event_batch.h"
 #include "ingest/input_reader.h"
+#include "ingest/metric_point.h"
+#include "ingest/otlp_metrics_parser.h"
 #include "ingest/otlp_parser.h"
 #include "ingest/pipeline.h"
 #include "store/employee_directory.h"
 #include "store/event_writer.h"
 #include "store/ingest_log.h"
+#include "store/metric_writer.h"
 
 namespace cca::ingest {
 namespace {
@@ -23,6 +26,37 @@ namespace {
 constexpr uint64_t kEventsPerCommit = 1'000'000;
 
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
+
+// A point as the store writer takes it; resource and attributes are its JSON texts.
+store::MetricPointRow row_of(const MetricPoint& p, const std::string& resource,
+                             const std::string& attributes) {
+  store::MetricPointRow row;
+  // A series is what a point measures, whatever its times: resource, metric and attributes.
+  row.series_key = hash128(resource + '\n' + p.name + '\n' + attributes);
+  row.name = p.name;
+  row.unit = p.unit;
+  row.kind = metric_kind_name(p.kind);
+  row.monotonic = p.monotonic;
+  row.temporality = p.temporality;
+  row.start_ns = p.start_ns;
+  row.time_ns = p.time_ns;
+  row.value = p.value;
+  if (p.count) row.count = static_cast<double>(*p.count);
+  row.user = p.user;
+  row.session = p.session;
+  row.terminal = p.terminal;
+  row.model = p.model;
+  row.type = p.type;
+  row.language = p.language;
+  row.tool = p.tool;
+  row.decision = p.decision;
+  row.source = p.source;
+  row.query_source = p.query_source;
+  row.practice_hint = p.practice_hint;
+  row.resource_json = resource;
+  row.attributes_json = attributes;
+  return row;
+}
 
 }  // namespace
 
@@ -35,6 +69,7 @@ struct Ingestor::Impl {
   std::unique_ptr<store::EventWriter> writer;
   std::mutex mutex;
   OtlpParser otlp;
+  OtlpMetricsParser otlp_metrics;
 
   store::EventWriter& event_writer() {
     if (!writer) writer = std::make_unique<store::EventWriter>(db);
@@ -157,6 +192,36 @@ IngestReport Ingestor::ingest_otlp_logs(std::string_view body) {
                          report.bytes = body.size();
                          return std::string();
                        });
+}
+
+IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) {
+  std::lock_guard lock(impl_->mutex);
+  MetricBatch batch;
+  if (encoding != OtlpEncoding::kJson)
+    throw IngestError("OTLP metrics are taken in the JSON encoding only");
+  impl_->otlp_metrics.parse(body, batch);  // throws, storing nothing, when the request is malformed
+  return impl_->logged(
+      store::kOtlpMetricsSource, {}, static_cast<int64_t>(body.size()),
+      [&](IngestReport& report, auto& begin, auto&) {
+        begin();
+        store::MetricWriter writer(impl_->db, impl_->event_writer().strings());
+        for (const MetricPoint& p : batch.points) {
+          const std::string resource = p.resource.dump();
+          const std::string attributes = p.attributes.dump();
+          const store::MetricPointRow row = row_of(p, resource, attributes);
+          (writer.insert(row, report.ingest_id) ? report.accepted : report.duplicates)++;
+        }
+        const int64_t received = store::now_ms();
+        for (const RejectedPoint& r : batch.rejected) {
+          ++report.rejected_events;
+          ++report.rejected_by_reason[r.reason];
+          impl_->event_writer().quarantine({store::kOtlpMetricsSource, kDataPointKind, r.reason,
+                                            r.field, r.detail, r.raw, r.number},
+                                           report.ingest_id, received);
+        }
+        report.bytes = body.size();
+        return std::string();
+      });
 }
 
 size_t Ingestor::load_employees_csv(std::string_view csv, std::string_view source) {

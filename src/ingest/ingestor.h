@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "ingest/ingest_report.h"
+#include "ingest/otlp_encoding.h"
 #include "store/database.h"
 
 namespace cca::ingest {
@@ -43,6 +44,10 @@ class Ingestor {
   // An OTLP/HTTP JSON ExportLogsServiceRequest. Throws IngestError (nothing stored) when the
   // body is not a valid request. Records that break a rule are quarantined and reported.
   IngestReport ingest_otlp_logs(std::string_view body);
+  // An OTLP/HTTP ExportMetricsServiceRequest. Throws IngestError (nothing stored) when the body
+  // is not a valid request. The report counts data points: accepted, duplicates (already stored)
+  // and rejected_events (quarantined, by reason).
+  IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding);
 
   // Employee directory CSV (RFC 4180). Replaces rows by email; returns the rows loaded.
   // Throws IngestError with the line and reason when the CSV is malformed.

@@ -14,6 +14,7 @@
 #include "engine/timeseries.h"
 #include "engine/users.h"
 #include "server/api_error.h"
+#include "server/code_endpoints.h"
 #include "server/csv_writer.h"
 #include "server/metric_json.h"
 
@@ -541,6 +542,12 @@ Answer answer_read_only(RouteId route, const Snapshot& snapshot, const QueryPara
       return employees(snapshot);
     case RouteId::kExportCsv:
       return export_csv(snapshot, params);
+    case RouteId::kCode:
+      return code_summary(snapshot, params);
+    case RouteId::kCodeBreakdown:
+      return code_breakdown(snapshot, params);
+    case RouteId::kCodeMetrics:
+      return metric_names(snapshot);
     default:
       break;
   }

@@ -27,6 +27,16 @@ auto run_ingest(Ingest&& ingest) {
   }
 }
 
+// "reason (count), ..." for an OTLP partialSuccess errorMessage.
+std::string reasons_of(const ingest::IngestReport& report) {
+  std::string reasons;
+  for (const auto& [reason, count] : report.rejected_by_reason) {
+    if (!reasons.empty()) reasons += ", ";
+    reasons += reason + " (" + std::to_string(count) + ")";
+  }
+  return reasons;
+}
+
 }  // namespace
 
 IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& engine,
@@ -54,15 +64,23 @@ Answer IngestEndpoints::otlp_logs(std::string_view body) {
   const ingest::IngestReport report = run_ingest([&] { return ingestor_.ingest_otlp_logs(body); });
   engine_.refresh();
   if (report.rejected_events == 0) return {"{}", kJson};
-  std::string reasons;
-  for (const auto& [reason, count] : report.rejected_by_reason) {
-    if (!reasons.empty()) reasons += ", ";
-    reasons += reason + " (" + std::to_string(count) + ")";
-  }
   JsonWriter json;
   json.begin_object().key("partialSuccess").begin_object();
   json.key("rejectedLogRecords").value(report.rejected_events);
-  json.key("errorMessage").value("log records rejected: " + reasons);
+  json.key("errorMessage").value("log records rejected: " + reasons_of(report));
+  json.end_object().end_object();
+  return {json.take(), kJson};
+}
+
+Answer IngestEndpoints::otlp_metrics(std::string_view body) {
+  const ingest::IngestReport report =
+      run_ingest([&] { return ingestor_.ingest_otlp_metrics(body, ingest::OtlpEncoding::kJson); });
+  engine_.refresh();
+  if (report.rejected_events == 0) return {"{}", kJson};
+  JsonWriter json;
+  json.begin_object().key("partialSuccess").begin_object();
+  json.key("rejectedDataPoints").value(report.rejected_events);
+  json.key("errorMessage").value("data points rejected: " + reasons_of(report));
   json.end_object().end_object();
   return {json.take(), kJson};
 }

@@ -9,7 +9,8 @@
 
 namespace cca::server {
 
-// The endpoints that write: POST /api/v1/ingest, POST /v1/logs and PUT /api/v1/employees. Each
+// The endpoints that write: POST /api/v1/ingest, POST /v1/logs, POST /v1/metrics and
+// PUT /api/v1/employees. Each
 // hands the body to the shared Ingestor, then refreshes the engine before answering, so that a
 // client that saw its ingest succeed sees its data in the next query.
 class IngestEndpoints {
@@ -22,6 +23,7 @@ class IngestEndpoints {
 
   Answer ingest_jsonl(std::string_view body);
   Answer otlp_logs(std::string_view body);
+  Answer otlp_metrics(std::string_view body);
   Answer put_employees(std::string_view csv);
 
  private:

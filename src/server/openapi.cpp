@@ -309,6 +309,64 @@ constexpr std::string_view kDocument = R"json({
         }
       }
     },
+    "/v1/metrics": {
+      "post": {
+        "summary": "OTLP/HTTP metrics in the JSON encoding (ExportMetricsServiceRequest); each data point counted once, cumulative values turned into deltas",
+        "security": [{}, {"ingestToken": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"resourceMetrics": {"type": "array", "items": {"type": "object"}}}}}}},
+        "responses": {
+          "200": {"description": "Accepted: {} or a partialSuccess naming the rejected data points", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "partialSuccess": {"type": "object", "properties": {"rejectedDataPoints": {"type": "integer"}, "errorMessage": {"type": "string"}}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"}
+        }
+      }
+    },
+    "/api/v1/code": {
+      "get": {
+        "summary": "Code activity from Claude Code's metrics over the matching data points (placed in time by timeUnixNano, the end of their interval)",
+        "parameters": [
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Code activity", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeActivity"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/code/breakdown": {
+      "get": {
+        "summary": "Code activity per value of a dimension, sorted by key; data points without the value are in no row",
+        "parameters": [
+          {"name": "by", "in": "query", "required": true, "description": "language, model, tool, email, practice, or attr.<key> for any string attribute of the data point or its resource", "schema": {"type": "string"}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Rows", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "by": {"type": "string"},
+            "rows": {"type": "array", "items": {"allOf": [{"type": "object", "properties": {"key": {"type": "string"}}}, {"$ref": "#/components/schemas/CodeActivity"}]}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/code/metrics": {
+      "get": {
+        "summary": "Every stored OTLP metric, named by the API or not, with its kind, unit, series and data points",
+        "responses": {
+          "200": {"description": "Metrics by name", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "metrics": {"type": "array", "items": {"type": "object", "properties": {
+              "name": {"type": "string"}, "kind": {"type": "string", "enum": ["gauge", "sum", "histogram", "exponential_histogram", "summary"]},
+              "unit": {"type": "string"}, "series": {"type": "integer"}, "points": {"type": "integer"}}}}}}}}}
+        }
+      }
+    },
     "/api/v1/export.csv": {
       "get": {
         "summary": "The rows of a breakdown, the sessions or the users as CSV, header first",
@@ -399,6 +457,10 @@ constexpr std::string_view kDocument = R"json({
         "cache_read_tokens": {"type": "number"}, "cache_creation_tokens": {"type": "number"},
         "cost_usd": {"type": "number"}, "duration_ms": {"type": "number"}, "prompt_length": {"type": "number"},
         "tool_result_size_bytes": {"type": "number"}}},
+      "CodeActivity": {"type": "object", "properties": {
+        "lines_added": {"type": "number"}, "lines_removed": {"type": "number"}, "commits": {"type": "number"},
+        "pull_requests": {"type": "number"}, "active_time_s": {"type": "number"}, "sessions_started": {"type": "number"},
+        "edit_decisions": {"type": "number"}, "edit_accept_rate": {"type": "number", "nullable": true}}},
       "Employee": {"type": "object", "properties": {
         "email": {"type": "string"}, "full_name": {"type": "string"}, "practice": {"type": "string"},
         "level": {"type": "string"}, "location": {"type": "string"}}},

@@ -354,6 +354,9 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
       case RouteId::kOtlpLogs:
         answer = ingest_->otlp_logs(body);
         break;
+      case RouteId::kOtlpMetrics:
+        answer = ingest_->otlp_metrics(body);
+        break;
       case RouteId::kEmployeesPut:
         answer = ingest_->put_employees(body);
         break;

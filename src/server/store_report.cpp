@@ -5,6 +5,7 @@
 
 #include "common/time_util.h"
 #include "server/json_writer.h"
+#include "store/ingest_log.h"
 
 namespace cca::server {
 namespace {
@@ -43,7 +44,8 @@ std::string StoreReport::quality_json(size_t sample) {
 
   store::Statement totals(db_,
                           "SELECT total(accepted), total(duplicates), total(rejected_events), "
-                          "total(rejected_lines) FROM ingests");
+                          "total(rejected_lines) FROM ingests WHERE source <> ?1");
+  totals.bind_text(1, store::kOtlpMetricsSource);  // data points are not events
   totals.step();
   json.key("totals").begin_object();
   const char* names[] = {"accepted", "duplicates", "rejected_events", "rejected_lines"};
@@ -136,7 +138,8 @@ void StoreReport::render_metrics(std::string& out) {
     std::lock_guard lock(mutex_);
     store::Statement s(db_,
                        "SELECT total(accepted), total(duplicates), total(rejected_events), "
-                       "total(rejected_lines) FROM ingests");
+                       "total(rejected_lines) FROM ingests WHERE source <> ?1");
+    s.bind_text(1, store::kOtlpMetricsSource);  // data points are not events
     if (s.step())
       for (int i = 0; i < 4; ++i) totals[i] = s.column_double(i);
   }

@@ -38,6 +38,8 @@ class EventWriter {
   void flush();
   // False when the same record (same raw text and reason) is already quarantined.
   bool quarantine(const QuarantineEntry& entry, int64_t ingest_id, int64_t received_ms);
+  // The store's dictionary as this writer knows it, for other writers in the same transactions.
+  StringDictionary& strings() { return strings_; }
 
  private:
   // Dictionary ids of the per-client fields, by EventRecord::client_key.

@@ -8,6 +8,9 @@
 
 namespace cca::store {
 
+// The source of OTLP metrics ingests: their counts are data points, not events.
+inline constexpr std::string_view kOtlpMetricsSource = "otlp-metrics";
+
 // Counts of one ingest, as the ingests table keeps them.
 struct IngestCounts {
   uint64_t lines = 0;

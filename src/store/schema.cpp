@@ -199,7 +199,77 @@ LEFT JOIN strings qs ON qs.id = e.query_source_id
 LEFT JOIN strings sp ON sp.id = e.speed_id;
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kVersion1}, {2, kVersion2}};
+// Version 3: OTLP metric data points (docs/schema.md, "Version 3").
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE metric_series (
+  id               INTEGER PRIMARY KEY,
+  key_hi           INTEGER NOT NULL,
+  key_lo           INTEGER NOT NULL,
+  name_id          INTEGER NOT NULL,
+  unit_id          INTEGER,
+  kind             TEXT NOT NULL,
+  monotonic        INTEGER NOT NULL,
+  user_id          INTEGER NOT NULL,
+  session_id       INTEGER,
+  terminal_id      INTEGER,
+  model_id         INTEGER,
+  type_id          INTEGER,
+  language_id      INTEGER,
+  tool_id          INTEGER,
+  decision_id      INTEGER,
+  source_id        INTEGER,
+  query_source_id  INTEGER,
+  practice_hint_id INTEGER,
+  resource_id      INTEGER,
+  attributes_id    INTEGER,
+  last_start_ns    INTEGER,
+  last_time_ns     INTEGER,
+  last_value       REAL,
+  last_count       REAL,
+  UNIQUE (key_hi, key_lo)
+);
+
+CREATE TABLE metric_points (
+  seq         INTEGER PRIMARY KEY,
+  series_id   INTEGER NOT NULL,
+  ingest_id   INTEGER NOT NULL,
+  temporality INTEGER NOT NULL,
+  start_ns    INTEGER NOT NULL,
+  time_ns     INTEGER NOT NULL,
+  value       REAL,
+  count       REAL,
+  delta       REAL,
+  delta_count REAL,
+  UNIQUE (series_id, start_ns, time_ns)
+);
+
+CREATE VIEW metric_points_decoded AS
+SELECT p.seq, p.ingest_id, p.temporality, p.start_ns, p.time_ns, p.value, p.count, p.delta,
+       p.delta_count, s.id AS series_id, n.value AS name, un.value AS unit, s.kind, s.monotonic,
+       u.value AS user, ses.value AS session_id, term.value AS terminal, m.value AS model,
+       ty.value AS type, lang.value AS language, t.value AS tool_name, d.value AS decision,
+       src.value AS source, qs.value AS query_source, ph.value AS practice_hint,
+       res.value AS resource, att.value AS attributes
+FROM metric_points p
+JOIN metric_series s ON s.id = p.series_id
+JOIN strings n ON n.id = s.name_id
+JOIN strings u ON u.id = s.user_id
+LEFT JOIN strings un ON un.id = s.unit_id
+LEFT JOIN strings ses ON ses.id = s.session_id
+LEFT JOIN strings term ON term.id = s.terminal_id
+LEFT JOIN strings m ON m.id = s.model_id
+LEFT JOIN strings ty ON ty.id = s.type_id
+LEFT JOIN strings lang ON lang.id = s.language_id
+LEFT JOIN strings t ON t.id = s.tool_id
+LEFT JOIN strings d ON d.id = s.decision_id
+LEFT JOIN strings src ON src.id = s.source_id
+LEFT JOIN strings qs ON qs.id = s.query_source_id
+LEFT JOIN strings ph ON ph.id = s.practice_hint_id
+LEFT JOIN strings res ON res.id = s.resource_id
+LEFT JOIN strings att ON att.id = s.attributes_id;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kVersion1}, {2, kVersion2}, {3, kVersion3}};
 
 }  // namespace
 

@@ -260,8 +260,10 @@ TEST(IngestHttpTest, TokenGuardsEveryIngestEndpoint) {
   testing::RunningServer server(options);
   auto client = server.client();
   const std::string body = jsonl(testing::telemetry_events(4, 2, kStart));
-  const std::pair<const char*, const char*> endpoints[] = {
-      {"/api/v1/ingest", "POST"}, {"/v1/logs", "POST"}, {"/api/v1/employees", "PUT"}};
+  const std::pair<const char*, const char*> endpoints[] = {{"/api/v1/ingest", "POST"},
+                                                           {"/v1/logs", "POST"},
+                                                           {"/v1/metrics", "POST"},
+                                                           {"/api/v1/employees", "PUT"}};
   for (const auto& [path, method] : endpoints) {
     for (const httplib::Headers& headers :
          {httplib::Headers{}, httplib::Headers{{"Authorization", "Bearer wrong"}},
