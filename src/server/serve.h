@@ -20,6 +20,11 @@ struct ServeOptions {
   std::string ingest_token;
   // One line per request on stderr (--access-log).
   bool access_log = false;
+  // Open GET /api/v1/stream connections at most (--max-streams); never more than half the
+  // threads, so that streams cannot starve the API.
+  int max_streams = 16;
+  // Quiet streams send a comment this often, so that proxies and clients see them alive.
+  int stream_keep_alive_ms = 15000;
 };
 
 // Loads the store, serves the API and the dashboard, and blocks until SIGINT or SIGTERM; then

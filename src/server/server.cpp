@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -103,7 +104,9 @@ RouteMatch match_route(std::string_view method, std::string_view path) {
 Server::Server(ServeOptions options)
     : options_(std::move(options)),
       max_body_bytes_(static_cast<size_t>(std::max(options_.max_body_mb, 1)) << 20),
-      cache_(kCacheBytes) {
+      cache_(kCacheBytes),
+      updates_(std::clamp(options_.max_streams, 0, std::max(options_.threads, 2) / 2),
+               std::chrono::milliseconds(std::max(options_.stream_keep_alive_ms, 10))) {
   ingest_token_ = options_.ingest_token;
   if (ingest_token_.empty()) {
     if (const char* token = std::getenv("CCANALYTICS_INGEST_TOKEN")) ingest_token_ = token;
@@ -181,6 +184,12 @@ void Server::load() {
   engine_ = std::make_unique<engine::Engine>(options_.db_path);
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
   ingest_ = std::make_unique<IngestEndpoints>(options_.db_path, *engine_, ingest_token_);
+  publish_update();
+}
+
+void Server::publish_update() {
+  const auto snapshot = engine_->snapshot();
+  updates_.publish(snapshot->version, snapshot->events);
 }
 
 void Server::run() {
@@ -206,6 +215,8 @@ void Server::stop() {
     stopping_ = true;
   }
   poll_wake_.notify_all();
+  // Open streams hold pool threads that the library waits for when it stops.
+  updates_.stop();
   // httplib ignores stop() until its accept loop runs: wait for it when run() is on its way.
   while (true) {
     {
@@ -224,7 +235,7 @@ void Server::poll_store() {
     if (stopping_) break;
     lock.unlock();
     try {
-      engine_->refresh();
+      if (engine_->refresh()) publish_update();
     } catch (const std::exception& error) {
       std::fprintf(stderr, "ccanalytics serve: reading the store failed: %s\n", error.what());
     }
@@ -290,6 +301,11 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
       break;
     case RouteId::kOpenApi:
       response.set_content(openapi_document().data(), openapi_document().size(), kJsonType);
+      break;
+    case RouteId::kStream:
+      if (!updates_.open(request.get_header_value("Last-Event-ID"), response))
+        throw ApiError(503, "too_many_streams",
+                       "the server has as many open streams as it allows (--max-streams)");
       break;
     case RouteId::kQuality:
       response.set_content(store_report_->quality_json(params.get_count("sample", 20, 0, 1000)),
@@ -363,6 +379,7 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
       default:
         throw ApiError(405, "method_not_allowed", request.path + " does not take a body");
     }
+    publish_update();
     response.status = 200;
     response.set_content(answer.body, kJsonType);
   } catch (const ApiError& error) {
