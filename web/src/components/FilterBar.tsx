@@ -3,6 +3,7 @@ import { compareNatural, formatDateTime } from '../format';
 import { type Filters, isDay, type ListFilterKey, NO_FILTERS } from '../state/filters';
 import { matchPreset, type PresetId, PRESETS, presetRange } from '../state/periods';
 import { useDataExtent, useFilters } from '../state/useFilters';
+import { userLabel } from '../userLabel';
 import { MultiSelect } from './MultiSelect';
 
 const LIST_FILTERS: { key: ListFilterKey; label: string }[] = [
@@ -91,6 +92,7 @@ export function FilterBar() {
               label={label}
               options={key === 'level' ? [...options].sort(compareNatural) : options}
               selected={filters[key]}
+              optionLabel={key === 'email' ? userLabel : undefined}
               onChange={(values) => update({ [key]: values })}
             />
           );
