@@ -115,23 +115,48 @@ async function kpiValues(page) {
 }
 
 async function screenshot(page, name) {
-  // Charts below the fold are drawn once scrolled to: scroll through the page first.
+  // Charts below the fold are drawn once scrolled to: scroll through the page first, staying at
+  // each position until what is in view has its figures, as a person reading it would.
   await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const inView = (e) => {
+      const box = e.getBoundingClientRect();
+      return box.bottom > 0 && box.top < window.innerHeight;
+    };
+    const settled = () =>
+      [...document.querySelectorAll('section.panel')]
+        .filter(inView)
+        .every((p) => p.getAttribute('aria-busy') === 'false' && !['loading', 'deferred'].includes(p.dataset.status)) &&
+      [...document.querySelectorAll('.chart')].filter(inView).every((c) => c.dataset.drawn === 'true');
     for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
       window.scrollTo(0, y);
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      await frame();
+      await frame();
+      for (const until = performance.now() + 5000; !settled() && performance.now() < until; ) await frame();
     }
     window.scrollTo(0, 0);
   });
   // Panels below the fold fetch their figures when scrolled to: every one must have them now.
-  await page.waitForFunction(
-    () =>
-      [...document.querySelectorAll('section.panel')].every(
-        (p) => p.getAttribute('aria-busy') === 'false' && !['loading', 'deferred'].includes(p.dataset.status),
-      ) && [...document.querySelectorAll('.chart')].every((c) => c.dataset.drawn === 'true'),
-    null,
-    { timeout: 10_000 },
-  );
+  try {
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('section.panel')].every(
+          (p) => p.getAttribute('aria-busy') === 'false' && !['loading', 'deferred'].includes(p.dataset.status),
+        ) && [...document.querySelectorAll('.chart')].every((c) => c.dataset.drawn === 'true'),
+      null,
+      { timeout: 10_000 },
+    );
+  } catch (error) {
+    const state = await page.evaluate(() => [
+      ...[...document.querySelectorAll('section.panel')]
+        .filter((p) => p.getAttribute('aria-busy') !== 'false' || ['loading', 'deferred'].includes(p.dataset.status))
+        .map((p) => `"${p.querySelector('h2')?.textContent}" ${p.dataset.status}, busy ${p.getAttribute('aria-busy')}`),
+      ...[...document.querySelectorAll('.chart')]
+        .filter((c) => c.dataset.drawn !== 'true')
+        .map((c) => `chart "${c.closest('section')?.querySelector('h2')?.textContent}" not drawn`),
+    ]);
+    throw new Error(`${page.url()} was not complete for its screenshot: ${state.join('; ')} (${error.message.split('\n')[0]})`);
+  }
   await page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
 }
 

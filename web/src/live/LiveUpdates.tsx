@@ -6,6 +6,7 @@ import { connectLive, type LiveStatus } from './liveUpdates';
 const LABELS: Record<LiveStatus, { text: string; title: string }> = {
   connecting: { text: 'Connecting', title: 'Connecting to the live update stream' },
   live: { text: 'Live', title: 'Figures refresh by themselves when new data arrives' },
+  paused: { text: 'Paused', title: 'Live updates pause while this tab is hidden' },
   reconnecting: { text: 'Reconnecting', title: 'The live update stream was lost; figures refresh again once it is back' },
   unavailable: { text: 'Not live', title: 'This browser cannot follow live updates; reload to see new data' },
 };

@@ -121,15 +121,21 @@ describe('connectLive', () => {
     stop();
   });
 
-  it('holds the refresh of a hidden page until it is shown', () => {
-    const { onUpdate, latest, stop } = connect();
-    latest().open();
+  it('closes the stream while the tab is hidden and refreshes once when it is shown', () => {
+    const { statuses, onUpdate, latest, stop } = connect();
+    const first = latest();
+    first.open();
+    first.update(2);
     setVisibility('hidden');
-    latest().update(2);
-    latest().update(3);
+    expect(first.closed).toBe(true);
+    expect(statuses.at(-1)).toBe('paused');
     vi.advanceTimersByTime(REFRESH_DEBOUNCE_MS * 5);
     expect(onUpdate).not.toHaveBeenCalled();
     setVisibility('visible');
+    expect(FakeEventSource.instances).toHaveLength(2);
+    latest().open();
+    expect(statuses.at(-1)).toBe('live');
+    vi.advanceTimersByTime(REFRESH_DEBOUNCE_MS);
     expect(onUpdate).toHaveBeenCalledTimes(1);
     stop();
   });

@@ -1,7 +1,7 @@
 // One Server-Sent Events connection to GET /api/v1/stream for the whole app. The server sends an
 // `update` event whenever new data becomes visible; the app then refreshes what it shows.
 
-export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'unavailable';
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'paused' | 'unavailable';
 
 export const STREAM_URL = '/api/v1/stream';
 // Updates arriving within this long of the first one of a burst (an ingest in several batches, a
@@ -29,8 +29,10 @@ export interface LiveOptions {
 const CLOSED = 2;
 
 // Connects and keeps connected until the returned function is called. `onUpdate` runs at most
-// once per REFRESH_DEBOUNCE_MS, and not while the page is hidden: a hidden tab refreshes once when
-// it is shown again.
+// once per REFRESH_DEBOUNCE_MS. A hidden tab closes its stream: a browser opens at most six
+// connections to a server across all of its tabs, and each open stream holds one, so background
+// tabs would leave the visible one none to fetch with. Shown again, the tab reconnects and, not
+// knowing what changed meanwhile, refreshes once.
 export function connectLive({ onUpdate, onStatus, createEventSource }: LiveOptions): () => void {
   const create =
     createEventSource ?? (typeof EventSource === 'undefined' ? undefined : (url: string) => new EventSource(url));
@@ -41,21 +43,29 @@ export function connectLive({ onUpdate, onStatus, createEventSource }: LiveOptio
   let source: EventSourceLike | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  let pendingWhileHidden = false;
   let missedUpdates = false;
 
   const refresh = () => {
     refreshTimer = undefined;
-    if (document.visibilityState === 'hidden') pendingWhileHidden = true;
-    else onUpdate();
+    onUpdate();
   };
   const scheduleRefresh = () => {
     refreshTimer ??= setTimeout(refresh, REFRESH_DEBOUNCE_MS);
   };
+  const close = () => {
+    clearTimeout(retryTimer);
+    clearTimeout(refreshTimer);
+    refreshTimer = undefined;
+    source?.close();
+    source = null;
+  };
   const onVisibility = () => {
-    if (document.visibilityState !== 'hidden' && pendingWhileHidden) {
-      pendingWhileHidden = false;
-      onUpdate();
+    if (document.visibilityState === 'hidden') {
+      close();
+      missedUpdates = true;
+      onStatus('paused');
+    } else if (!source) {
+      open();
     }
   };
   const open = () => {
@@ -82,9 +92,7 @@ export function connectLive({ onUpdate, onStatus, createEventSource }: LiveOptio
   document.addEventListener('visibilitychange', onVisibility);
   open();
   return () => {
-    clearTimeout(retryTimer);
-    clearTimeout(refreshTimer);
+    close();
     document.removeEventListener('visibilitychange', onVisibility);
-    source?.close();
   };
 }
