@@ -70,6 +70,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--poll-ms", serve.poll_ms, "How often to look for new rows in the store")
       ->capture_default_str();
   serve_cmd->add_flag("--access-log", serve.access_log, "Log every request to stderr");
+  serve_cmd
+      ->add_option("--max-streams", serve.max_streams,
+                   "Open /api/v1/stream connections at most (at most half the threads)")
+      ->capture_default_str();
   serve_cmd->add_option("--practice-attribute", serve.practice_attribute,
                         "Custom attribute whose value is the practice of events whose user the "
                         "directory does not list");

@@ -6,6 +6,8 @@
 #include <map>
 #include <tuple>
 
+#include "engine/query_error.h"
+
 namespace cca::engine {
 namespace {
 
@@ -111,7 +113,7 @@ std::vector<SeriesRole> series_roles(const Snapshot& snapshot, const RowFilter& 
   return roles;
 }
 
-// Calls each(series index, delta) for every matching point of a code-activity series.
+// Calls each(role, series index, delta, time) for every matching point of a code-activity series.
 template <class Each>
 void scan_points(const Snapshot& snapshot, const Filter& filter, Each&& each) {
   const RowFilter rows(snapshot, filter);
@@ -123,7 +125,7 @@ void scan_points(const Snapshot& snapshot, const Filter& filter, Each&& each) {
       if (!roles[series].accepted_by_filter || time < rows.from_ms() || time >= rows.to_ms() ||
           std::isnan(chunk->delta[i]))
         continue;
-      each(roles[series], series, chunk->delta[i]);
+      each(roles[series], series, chunk->delta[i], time);
     }
   }
 }
@@ -137,9 +139,40 @@ std::optional<double> CodeActivity::edit_accept_rate() const {
 
 CodeActivity code_activity(const Snapshot& snapshot, const Filter& filter) {
   CodeActivity total;
-  scan_points(snapshot, filter,
-              [&](const SeriesRole& role, uint32_t, double delta) { add(total, role, delta); });
+  scan_points(snapshot, filter, [&](const SeriesRole& role, uint32_t, double delta, int64_t) {
+    add(total, role, delta);
+  });
   return total;
+}
+
+CodeTimeline code_timeline(const Snapshot& snapshot, const Filter& filter, Bucket bucket) {
+  std::optional<int64_t> first, last;
+  for (const auto& chunk : snapshot.metrics->chunks)
+    for (const int64_t time : chunk->time_ms) {
+      first = std::min(first.value_or(time), time);
+      last = std::max(last.value_or(time), time);
+    }
+  CodeTimeline result;
+  const std::optional<int64_t> start = filter.from_ms ? filter.from_ms : first;
+  const std::optional<int64_t> end =
+      filter.to_ms ? filter.to_ms : (last ? std::optional<int64_t>(*last + 1) : std::nullopt);
+  if (!start || !end || *end <= *start) return result;
+  const int64_t origin = bucket_start(bucket, *start);
+  const int64_t width = bucket_width_ms(bucket);
+  const int64_t buckets = (bucket_start(bucket, *end - 1) - origin) / width + 1;
+  if (buckets > static_cast<int64_t>(kMaxBuckets))
+    throw QueryError("the range spans " + std::to_string(buckets) + " " +
+                     std::string(bucket_name(bucket)) + " buckets; at most " +
+                     std::to_string(kMaxBuckets) + " fit in one answer: choose a wider bucket");
+  for (int64_t i = 0; i < buckets; ++i) result.starts.push_back(origin + i * width);
+  result.points.resize(buckets);
+  Filter bounded = filter;
+  bounded.from_ms = *start;
+  bounded.to_ms = *end;
+  scan_points(snapshot, bounded, [&](const SeriesRole& role, uint32_t, double delta, int64_t time) {
+    add(result.points[(bucket_start(bucket, time) - origin) / width], role, delta);
+  });
+  return result;
 }
 
 std::optional<CodeGrouping> parse_code_grouping(std::string_view name) {
@@ -187,12 +220,13 @@ std::vector<CodeRow> code_breakdown(const Snapshot& snapshot, const Filter& filt
 
   const Dictionary* dictionary = nullptr;
   std::map<uint32_t, CodeActivity> groups;
-  scan_points(snapshot, filter, [&](const SeriesRole& role, uint32_t series, double delta) {
-    const auto [dict, code] = group_of((*data.series)[series]);
-    if (code == Dictionary::kAbsent) return;
-    dictionary = dict;
-    add(groups[code], role, delta);
-  });
+  scan_points(snapshot, filter,
+              [&](const SeriesRole& role, uint32_t series, double delta, int64_t) {
+                const auto [dict, code] = group_of((*data.series)[series]);
+                if (code == Dictionary::kAbsent) return;
+                dictionary = dict;
+                add(groups[code], role, delta);
+              });
   std::vector<CodeRow> rows;
   for (const auto& [code, activity] : groups)
     rows.push_back({std::string(dictionary->value(code)), activity});

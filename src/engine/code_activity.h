@@ -8,6 +8,7 @@
 
 #include "engine/filter.h"
 #include "engine/snapshot.h"
+#include "engine/timeseries.h"
 
 namespace cca::engine {
 
@@ -25,6 +26,15 @@ struct CodeActivity {
 // from inclusive, to exclusive), the other filters as for events (a model filter keeps only
 // points that carry a model).
 CodeActivity code_activity(const Snapshot& snapshot, const Filter& filter);
+
+// The figures per time bucket of the points' times, dense like timeseries(): every bucket of the
+// filter's range or, where it leaves an end open, of the stored metric points' times. Throws
+// QueryError when that needs more than kMaxBuckets buckets.
+struct CodeTimeline {
+  std::vector<int64_t> starts;
+  std::vector<CodeActivity> points;  // one per bucket
+};
+CodeTimeline code_timeline(const Snapshot& snapshot, const Filter& filter, Bucket bucket);
 
 // What a code breakdown groups by: language, model, tool, email, practice, or attr.<key> (any
 // string attribute of the point or its resource).

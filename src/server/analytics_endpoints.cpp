@@ -559,6 +559,8 @@ Answer answer_read_only(RouteId route, const Snapshot& snapshot, const QueryPara
       return code_summary(snapshot, params);
     case RouteId::kCodeBreakdown:
       return code_breakdown(snapshot, params);
+    case RouteId::kCodeTimeseries:
+      return code_timeseries(snapshot, params);
     case RouteId::kCodeMetrics:
       return metric_names(snapshot);
     default:

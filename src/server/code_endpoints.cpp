@@ -1,6 +1,7 @@
 #include "server/code_endpoints.h"
 
 #include "engine/code_activity.h"
+#include "engine/query_error.h"
 #include "server/api_error.h"
 #include "server/json_writer.h"
 
@@ -47,6 +48,29 @@ Answer code_breakdown(const engine::Snapshot& snapshot, const QueryParams& param
   for (const engine::CodeRow& row : engine::code_breakdown(snapshot, params.filter(), *by)) {
     json.begin_object().key("key").value(row.key);
     write_activity(json, row.activity);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return {json.take(), kJson};
+}
+
+Answer code_timeseries(const engine::Snapshot& snapshot, const QueryParams& params) {
+  const auto bucket = engine::parse_bucket(params.get_or("bucket", "day"));
+  if (!bucket)
+    throw ApiError(400, "invalid_parameter", "query parameter 'bucket' must be hour, day or week");
+  engine::CodeTimeline timeline;
+  try {
+    timeline = engine::code_timeline(snapshot, params.filter(), *bucket);
+  } catch (const engine::QueryError& error) {
+    throw ApiError(400, "range_too_long", error.what());
+  }
+  JsonWriter json;
+  json.begin_object();
+  json.key("bucket").value(engine::bucket_name(*bucket));
+  json.key("points").begin_array();
+  for (size_t i = 0; i < timeline.points.size(); ++i) {
+    json.begin_object().key("t").time_value(timeline.starts[i], false);
+    write_activity(json, timeline.points[i]);
     json.end_object();
   }
   json.end_array().end_object();

@@ -10,6 +10,8 @@ namespace cca::server {
 Answer code_summary(const engine::Snapshot& snapshot, const QueryParams& params);
 // GET /api/v1/code/breakdown?by=D: the same figures per value of D.
 Answer code_breakdown(const engine::Snapshot& snapshot, const QueryParams& params);
+// GET /api/v1/code/timeseries?bucket=B: the same figures per time bucket, dense.
+Answer code_timeseries(const engine::Snapshot& snapshot, const QueryParams& params);
 // GET /api/v1/code/metrics: every stored metric name with its kind, unit, series and points.
 Answer metric_names(const engine::Snapshot& snapshot);
 

@@ -32,11 +32,18 @@ auto run_ingest(Ingest&& ingest) {
 }  // namespace
 
 IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& engine,
-                                 std::string token, int otlp_max_in_flight)
+                                 std::string token, int otlp_max_in_flight,
+                                 std::function<void()> refreshed)
     : ingestor_(db_path),
       engine_(engine),
       token_(std::move(token)),
-      otlp_slots_(std::max(otlp_max_in_flight, 1)) {}
+      otlp_slots_(std::max(otlp_max_in_flight, 1)),
+      refreshed_(std::move(refreshed)) {}
+
+void IngestEndpoints::refresh() {
+  engine_.refresh();
+  if (refreshed_) refreshed_();
+}
 
 void IngestEndpoints::authorize(std::string_view authorization_header) const {
   if (token_.empty()) return;
@@ -51,7 +58,7 @@ void IngestEndpoints::authorize(std::string_view authorization_header) const {
 Answer IngestEndpoints::ingest_jsonl(std::string_view body) {
   const ingest::IngestReport report =
       run_ingest([&] { return ingestor_.ingest_jsonl(body, "http"); });
-  engine_.refresh();
+  refresh();
   return {report.to_json(), kJson};
 }
 
@@ -68,7 +75,7 @@ ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std:
                                                 ingest::OtlpEncoding encoding) {
   const ingest::IngestReport report =
       run_ingest([&] { return ingestor_.ingest_otlp_logs(body, encoding); });
-  engine_.refresh();
+  refresh();
   return report;
 }
 
@@ -77,13 +84,13 @@ ingest::IngestReport IngestEndpoints::otlp_metrics(const InFlightLimit::Slot&,
                                                    ingest::OtlpEncoding encoding) {
   const ingest::IngestReport report =
       run_ingest([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
-  engine_.refresh();
+  refresh();
   return report;
 }
 
 Answer IngestEndpoints::put_employees(std::string_view csv) {
   const size_t rows = run_ingest([&] { return ingestor_.load_employees_csv(csv, "http"); });
-  engine_.refresh();
+  refresh();
   JsonWriter json;
   json.begin_object().key("employees").value(static_cast<uint64_t>(rows)).end_object();
   return {json.take(), kJson};

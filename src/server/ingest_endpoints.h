@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -18,9 +19,10 @@ namespace cca::server {
 class IngestEndpoints {
  public:
   // token: the bearer token the endpoints require; empty for none. otlp_max_in_flight: OTLP
-  // exports taken at once, whatever their transport; more are refused with 503.
+  // exports taken at once, whatever their transport; more are refused with 503. refreshed: called
+  // after every ingest has refreshed the engine, whatever the transport (the live update stream).
   IngestEndpoints(const std::string& db_path, engine::Engine& engine, std::string token,
-                  int otlp_max_in_flight);
+                  int otlp_max_in_flight, std::function<void()> refreshed);
 
   // Throws ApiError 401 unless the request carries the token (when there is one).
   void authorize(std::string_view authorization_header) const;
@@ -41,10 +43,13 @@ class IngestEndpoints {
   int otlp_in_flight() const { return otlp_slots_.in_flight(); }
 
  private:
+  void refresh();
+
   ingest::Ingestor ingestor_;
   engine::Engine& engine_;
   std::string token_;
   InFlightLimit otlp_slots_;
+  std::function<void()> refreshed_;
 };
 
 }  // namespace cca::server

@@ -391,6 +391,24 @@ constexpr std::string_view kDocument = R"json({
         }
       }
     },
+    "/api/v1/code/timeseries": {
+      "get": {
+        "summary": "Code activity per time bucket of the data points' times; dense: every bucket of the range, empty ones with zeros",
+        "parameters": [
+          {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["hour", "day", "week"], "default": "day"}},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
+          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+        ],
+        "responses": {
+          "200": {"description": "Points", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "bucket": {"type": "string"},
+            "points": {"type": "array", "items": {"allOf": [{"type": "object", "properties": {"t": {"type": "string", "format": "date-time"}}}, {"$ref": "#/components/schemas/CodeActivity"}]}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
     "/api/v1/code/metrics": {
       "get": {
         "summary": "Every stored OTLP metric, named by the API or not, with its kind, unit, series and data points",
@@ -399,6 +417,18 @@ constexpr std::string_view kDocument = R"json({
             "metrics": {"type": "array", "items": {"type": "object", "properties": {
               "name": {"type": "string"}, "kind": {"type": "string", "enum": ["gauge", "sum", "histogram", "exponential_histogram", "summary"]},
               "unit": {"type": "string"}, "series": {"type": "integer"}, "points": {"type": "integer"}}}}}}}}}
+        }
+      }
+    },
+    "/api/v1/stream": {
+      "get": {
+        "summary": "Server-Sent Events: an update event (id: the data version; data: {data_version, events}) within a second of new data becoming visible, a keep-alive comment at least every 15 s",
+        "parameters": [
+          {"name": "Last-Event-ID", "in": "header", "description": "The last id the client saw: when it differs from the current data version, an update is sent at once", "schema": {"type": "string"}}
+        ],
+        "responses": {
+          "200": {"description": "The event stream; it stays open", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+          "503": {"description": "As many streams are open as the server allows (--max-streams)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         }
       }
     },

@@ -28,6 +28,8 @@ enum class RouteId {
   kCode,
   kCodeBreakdown,
   kCodeMetrics,
+  kCodeTimeseries,
+  kStream,
   kExportCsv,
   kOpenApi,
   kMetrics,

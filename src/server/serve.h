@@ -28,6 +28,11 @@ struct ServeOptions {
   // A custom attribute that gives the practice of events whose user the directory does not list,
   // before the resource's user.practice (--practice-attribute); empty for none.
   std::string practice_attribute;
+  // Open GET /api/v1/stream connections at most (--max-streams); never more than half the
+  // threads, so that streams cannot starve the API.
+  int max_streams = 16;
+  // Quiet streams send a comment this often, so that proxies and clients see them alive.
+  int stream_keep_alive_ms = 15000;
 };
 
 // Loads the store, serves the API and the dashboard, and blocks until SIGINT or SIGTERM; then

@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -104,7 +105,9 @@ RouteMatch match_route(std::string_view method, std::string_view path) {
 Server::Server(ServeOptions options)
     : options_(std::move(options)),
       max_body_bytes_(static_cast<size_t>(std::max(options_.max_body_mb, 1)) << 20),
-      cache_(kCacheBytes) {
+      cache_(kCacheBytes),
+      updates_(std::clamp(options_.max_streams, 0, std::max(options_.threads, 2) / 2),
+               std::chrono::milliseconds(std::max(options_.stream_keep_alive_ms, 10))) {
   ingest_token_ = options_.ingest_token;
   if (ingest_token_.empty()) {
     if (const char* token = std::getenv("CCANALYTICS_INGEST_TOKEN")) ingest_token_ = token;
@@ -182,13 +185,20 @@ void Server::load() {
   engine_ = std::make_unique<engine::Engine>(options_.db_path, options_.practice_attribute);
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
   ingest_ = std::make_unique<IngestEndpoints>(options_.db_path, *engine_, ingest_token_,
-                                              options_.otlp_max_in_flight);
+                                              options_.otlp_max_in_flight,
+                                              [this] { publish_update(); });
   if (options_.otlp_grpc_port != 0) {
     otlp_grpc_ = std::make_unique<OtlpGrpcServer>(*ingest_, max_body_bytes_,
                                                   std::max(options_.otlp_max_in_flight, 1));
     otlp_grpc_port_ =
         otlp_grpc_->start(options_.host, options_.otlp_grpc_port < 0 ? 0 : options_.otlp_grpc_port);
   }
+  publish_update();
+}
+
+void Server::publish_update() {
+  const auto snapshot = engine_->snapshot();
+  updates_.publish(snapshot->version, snapshot->events);
 }
 
 void Server::run() {
@@ -214,6 +224,8 @@ void Server::stop() {
     stopping_ = true;
   }
   poll_wake_.notify_all();
+  // Open streams hold pool threads that the library waits for when it stops.
+  updates_.stop();
   // httplib ignores stop() until its accept loop runs: wait for it when run() is on its way.
   while (true) {
     {
@@ -233,7 +245,7 @@ void Server::poll_store() {
     if (stopping_) break;
     lock.unlock();
     try {
-      engine_->refresh();
+      if (engine_->refresh()) publish_update();
     } catch (const std::exception& error) {
       std::fprintf(stderr, "ccanalytics serve: reading the store failed: %s\n", error.what());
     }
@@ -299,6 +311,11 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
       break;
     case RouteId::kOpenApi:
       response.set_content(openapi_document().data(), openapi_document().size(), kJsonType);
+      break;
+    case RouteId::kStream:
+      if (!updates_.open(request.get_header_value("Last-Event-ID"), response))
+        throw ApiError(503, "too_many_streams",
+                       "the server has as many open streams as it allows (--max-streams)");
       break;
     case RouteId::kQuality:
       response.set_content(store_report_->quality_json(params.get_count("sample", 20, 0, 1000)),

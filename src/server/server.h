@@ -17,6 +17,7 @@
 #include "server/routes.h"
 #include "server/serve.h"
 #include "server/store_report.h"
+#include "server/update_stream.h"
 
 namespace cca::server {
 
@@ -67,6 +68,7 @@ class Server {
   std::string health_json() const;
   std::string metrics_text();
   void poll_store();
+  void publish_update();
 
   ServeOptions options_;
   std::string ingest_token_;
@@ -79,6 +81,7 @@ class Server {
   std::unique_ptr<StoreReport> store_report_;
   ResponseCache cache_;
   HttpMetrics metrics_;
+  UpdateStream updates_;
 
   std::mutex poll_mutex_;
   std::condition_variable poll_wake_;

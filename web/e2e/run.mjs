@@ -8,13 +8,13 @@
 // (default /usr/bin/chromium), CCANALYTICS_SCREENSHOTS (default ../docs/screenshots).
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { money, overviewKpis } from './expected.mjs';
+import { count, money, overviewKpis, percent } from './expected.mjs';
 import { startServer } from './server.mjs';
 
 const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -23,6 +23,9 @@ const datasetName = process.env.CCANALYTICS_E2E_DATASET ?? 'reference-30u-500s';
 const datasetDir = path.resolve(WEB, process.env.CCANALYTICS_DATASETS ?? '../../shared/datasets', datasetName);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotsDir = path.resolve(WEB, process.env.CCANALYTICS_SCREENSHOTS ?? '../docs/screenshots');
+// Real Claude Code OTLP bodies (logs with events beyond the original five and a user known only
+// by user.id; metrics with code activity), posted while the dashboard is open.
+const otlpDir = path.resolve(datasetDir, '..', 'claude-code-2.1.328-otlp');
 // The reference generator's documented total for the small dataset (telemetry-format.md).
 const DOCUMENTED_TOTAL_COST = { 'reference-30u-500s': 652.18 };
 
@@ -112,23 +115,48 @@ async function kpiValues(page) {
 }
 
 async function screenshot(page, name) {
-  // Charts below the fold are drawn once scrolled to: scroll through the page first.
+  // Charts below the fold are drawn once scrolled to: scroll through the page first, staying at
+  // each position until what is in view has its figures, as a person reading it would.
   await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const inView = (e) => {
+      const box = e.getBoundingClientRect();
+      return box.bottom > 0 && box.top < window.innerHeight;
+    };
+    const settled = () =>
+      [...document.querySelectorAll('section.panel')]
+        .filter(inView)
+        .every((p) => p.getAttribute('aria-busy') === 'false' && !['loading', 'deferred'].includes(p.dataset.status)) &&
+      [...document.querySelectorAll('.chart')].filter(inView).every((c) => c.dataset.drawn === 'true');
     for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
       window.scrollTo(0, y);
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      await frame();
+      await frame();
+      for (const until = performance.now() + 5000; !settled() && performance.now() < until; ) await frame();
     }
     window.scrollTo(0, 0);
   });
   // Panels below the fold fetch their figures when scrolled to: every one must have them now.
-  await page.waitForFunction(
-    () =>
-      [...document.querySelectorAll('section.panel')].every(
-        (p) => p.getAttribute('aria-busy') === 'false' && !['loading', 'deferred'].includes(p.dataset.status),
-      ) && [...document.querySelectorAll('.chart')].every((c) => c.dataset.drawn === 'true'),
-    null,
-    { timeout: 10_000 },
-  );
+  try {
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('section.panel')].every(
+          (p) => p.getAttribute('aria-busy') === 'false' && !['loading', 'deferred'].includes(p.dataset.status),
+        ) && [...document.querySelectorAll('.chart')].every((c) => c.dataset.drawn === 'true'),
+      null,
+      { timeout: 10_000 },
+    );
+  } catch (error) {
+    const state = await page.evaluate(() => [
+      ...[...document.querySelectorAll('section.panel')]
+        .filter((p) => p.getAttribute('aria-busy') !== 'false' || ['loading', 'deferred'].includes(p.dataset.status))
+        .map((p) => `"${p.querySelector('h2')?.textContent}" ${p.dataset.status}, busy ${p.getAttribute('aria-busy')}`),
+      ...[...document.querySelectorAll('.chart')]
+        .filter((c) => c.dataset.drawn !== 'true')
+        .map((c) => `chart "${c.closest('section')?.querySelector('h2')?.textContent}" not drawn`),
+    ]);
+    throw new Error(`${page.url()} was not complete for its screenshot: ${state.join('; ')} (${error.message.split('\n')[0]})`);
+  }
   await page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
 }
 
@@ -322,6 +350,110 @@ async function testUserPage(page, baseUrl) {
   equal((await kpiValues(page)).cost, money(top.cost_usd), 'user page cost after a reload');
 }
 
+async function postOtlp(baseUrl, pathname, file) {
+  const body = await readFile(path.join(otlpDir, file));
+  const response = await fetch(`${baseUrl}${pathname}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  if (!response.ok) throw new Error(`POST ${pathname} ${file}: ${response.status} ${await response.text()}`);
+}
+
+// Events ingested while the Overview is open appear on it without a reload.
+async function testLiveOverview(page, baseUrl) {
+  await page.goto(`${baseUrl}/`);
+  await waitForData(page);
+  // The dark theme step before left the dark theme on; the screenshots that follow are light.
+  const light = page.getByRole('button', { name: 'Switch to light theme' });
+  if (await light.count()) await light.click();
+  await page.waitForFunction(() => document.querySelector('[data-live]')?.getAttribute('data-live') === 'live', null, { timeout: 10_000 });
+  equal(await page.textContent('[data-live]'), 'Live', 'the header shows the live indicator');
+  const before = await kpiValues(page);
+  await page.evaluate(() => (window.__sameDocument = true));
+  await postOtlp(baseUrl, '/v1/logs', 'logs-1.json');
+  await postOtlp(baseUrl, '/v1/logs', 'logs-2.json');
+  const expected = overviewKpis(await api(baseUrl, '/api/v1/summary'));
+  check(expected.sessions !== before.sessions, `the ingest adds a session (${before.sessions} before)`);
+  try {
+    await page.waitForFunction(
+      (sessions) => document.querySelector('[data-kpi="sessions"] .kpi__value')?.textContent === sessions,
+      expected.sessions,
+      { timeout: 10_000 },
+    );
+  } catch {
+    failures.push(`the Overview did not show the ingested session within 10 s (shows ${(await kpiValues(page)).sessions}, expected ${expected.sessions})`);
+    return;
+  }
+  await waitForData(page);
+  const shown = await kpiValues(page);
+  for (const [id, value] of Object.entries(expected)) equal(shown[id], value, `Overview KPI ${id} after a live update`);
+  check(await page.evaluate(() => window.__sameDocument === true), 'the Overview updated without a reload');
+}
+
+// Newer Claude Code data: a user known only by user.id, events beyond the original five.
+async function testNewerData(page, baseUrl) {
+  await page.goto(`${baseUrl}/sessions`);
+  await waitForData(page);
+  const newest = (await api(baseUrl, '/api/v1/sessions?limit=1')).rows[0];
+  const link = page.locator('table tbody tr').first().locator('a[href^="/users/"]');
+  equal(await link.textContent(), `user ${newest.email.slice(0, 8)}`, 'a user known by user.id is shown by a short label');
+  equal(await link.getAttribute('title'), newest.email, 'the full user id is in the tooltip');
+
+  await page.goto(`${baseUrl}/quality`);
+  await waitForData(page);
+  const core = new Set(['user_prompt', 'api_request', 'api_error', 'tool_decision', 'tool_result']);
+  const others = (await api(baseUrl, '/api/v1/breakdown?by=event_type')).rows.filter((r) => !core.has(r.key));
+  check(others.length > 0, 'the Claude Code logs hold events beyond the original five');
+  const rows = await page
+    .getByRole('table', { name: 'Other events by name' })
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)));
+  equal(
+    JSON.stringify([...rows].sort()),
+    JSON.stringify(others.map((r) => [r.key, new Intl.NumberFormat('en-US').format(r.events)]).sort()),
+    'the Quality page lists the other events with their counts',
+  );
+  await screenshot(page, 'quality');
+}
+
+// The Code page, empty, then over the real Claude Code metrics.
+async function testCodePage(page, baseUrl) {
+  await openPage(page, baseUrl, 'code', '/code');
+  if ((await api(baseUrl, '/api/v1/code')).lines_added === 0) {
+    check((await page.textContent('main')).includes('No code metrics.'), 'the Code page explains an empty store');
+    await screenshot(page, 'code-empty');
+  }
+  await postOtlp(baseUrl, '/v1/metrics', 'metrics-1.json');
+  await postOtlp(baseUrl, '/v1/metrics', 'metrics-2.json');
+  for (const folder of ['full-run', 'session-id-off-repository-on']) {
+    const files = (await readdir(path.join(otlpDir, folder))).filter((f) => f.endsWith('_metrics.json')).sort();
+    for (const file of files) await postOtlp(baseUrl, '/v1/metrics', path.join(folder, file));
+  }
+  const code = await api(baseUrl, '/api/v1/code');
+  check(code.lines_added > 0, 'the Claude Code metrics add lines of code');
+  try {
+    await page.waitForFunction(
+      (lines) => document.querySelector('[data-kpi="lines_added"] .kpi__value')?.textContent === lines,
+      count(code.lines_added),
+      { timeout: 10_000 },
+    );
+  } catch {
+    const state = await page.evaluate(() => ({
+      live: document.querySelector('[data-live]')?.getAttribute('data-live'),
+      lines: document.querySelector('[data-kpi="lines_added"] .kpi__value')?.textContent ?? null,
+      visibility: document.visibilityState,
+    }));
+    throw new Error(`the Code page did not show ${count(code.lines_added)} lines added within 10 s: ${JSON.stringify(state)}`);
+  }
+  await waitForData(page);
+  const shown = await kpiValues(page);
+  equal(shown.lines_added, count(code.lines_added), 'Code KPI lines added');
+  equal(shown.lines_removed, count(code.lines_removed), 'Code KPI lines removed');
+  equal(shown.commits, count(code.commits), 'Code KPI commits');
+  equal(shown.edit_accept_rate, percent(code.edit_accept_rate), 'Code KPI edit accept rate');
+  const languages = (await api(baseUrl, '/api/v1/code/breakdown?by=language')).rows.map((r) => r.key).sort();
+  const listed = await page.getByRole('table', { name: 'Lines and edit accept rate by language' }).locator('tbody tr td:first-child').allTextContents();
+  equal(JSON.stringify([...listed].sort()), JSON.stringify(languages), 'the Code page lists the languages of the metrics');
+  await screenshot(page, 'code');
+}
+
 async function main() {
   if (!existsSync(path.join(datasetDir, 'telemetry_logs.jsonl.gz'))) {
     console.log(`e2e: SKIPPED: the reference dataset is not at ${datasetDir} (set CCANALYTICS_DATASETS).`);
@@ -407,6 +539,15 @@ async function main() {
       check(overflow <= 0, `the tablet layout scrolls sideways by ${overflow} px`);
       await screenshot(tablet, 'overview-tablet');
     });
+
+    // Last: these post data, which the figures checked above must not include.
+    if (existsSync(otlpDir)) {
+      await step('live overview', () => testLiveOverview(page, baseUrl));
+      await step('newer Claude Code data', () => testNewerData(page, baseUrl));
+      await step('code page', () => testCodePage(page, baseUrl));
+    } else {
+      console.log(`e2e: live update and Code page checks SKIPPED: no Claude Code captures at ${otlpDir}`);
+    }
 
     for (const error of consoleErrors) failures.push(`console or network error: ${error}`);
   } finally {

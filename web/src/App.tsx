@@ -4,6 +4,7 @@ import { FilterBar } from './components/FilterBar';
 import { Link } from './components/Link';
 import { ErrorMessage, LoadingMessage } from './components/Panel';
 import { type LazyComponent, useLazyComponent } from './lazyComponent';
+import { LiveUpdates } from './live/LiveUpdates';
 import { matchPath, useLocation } from './router';
 import { DETAIL_PAGES, NAV_PAGES } from './routes';
 import { setTheme, useTheme } from './state/theme';
@@ -129,6 +130,7 @@ export function App() {
       <div className="main">
         <header className="topbar">
           <FilterBar />
+          <LiveUpdates />
         </header>
         <main id="main" tabIndex={-1}>
           <PageErrorBoundary key={pathname}>{page ? <PageSlot page={page} params={params} /> : <NotFound />}</PageErrorBoundary>

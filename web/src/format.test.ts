@@ -16,6 +16,7 @@ import {
   formatUsd,
   formatUsdFine,
   MISSING,
+  statusCodeLabel,
 } from './format';
 
 const NBSP = '\u00a0';
@@ -183,5 +184,15 @@ describe('other formats', () => {
     const words = ['L1', 'L10', 'L2', 'l3', 'Staff', 'staff 2', 'Staff 10', 'ML Engineering', 'ml-ops', 'x1y2', 'x1y10', 'x01', 'a', 'B'];
     const expected = [...words].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }) || (a < b ? -1 : 1));
     expect([...words].sort((a, b) => compareNatural(a, b) || (a < b ? -1 : 1))).toEqual(expected);
+  });
+});
+
+describe('statusCodeLabel', () => {
+  it('reads a missing or "undefined" status code as no response', () => {
+    expect(statusCodeLabel('undefined')).toBe('no response');
+    expect(statusCodeLabel(undefined)).toBe('no response');
+    expect(statusCodeLabel(null)).toBe('no response');
+    expect(statusCodeLabel('')).toBe('no response');
+    expect(statusCodeLabel('429')).toBe('429');
   });
 });

@@ -131,6 +131,12 @@ export function formatDurationS(seconds: number | null | undefined): string {
   return formatDurationMs(seconds * 1000);
 }
 
+// An api_error's status code as stored: Claude Code sends the text "undefined" (or nothing) when the
+// request got no HTTP response at all (a network failure, a timeout).
+export function statusCodeLabel(code: string | null | undefined): string {
+  return code === undefined || code === null || code === '' || code === 'undefined' ? 'no response' : code;
+}
+
 // "2026-01-02 02:41 UTC"
 export function formatDateTime(iso: string | null | undefined, withZone = true): string {
   if (!iso) return MISSING;

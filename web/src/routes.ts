@@ -6,6 +6,7 @@ export const NAV_PAGES = [
   { path: '/teams', title: 'Teams', page: lazyComponent(() => import('./pages/TeamsPage')) },
   { path: '/models', title: 'Models', page: lazyComponent(() => import('./pages/ModelsPage')) },
   { path: '/tools', title: 'Tools', page: lazyComponent(() => import('./pages/ToolsPage')) },
+  { path: '/code', title: 'Code', page: lazyComponent(() => import('./pages/CodePage')) },
   { path: '/reliability', title: 'Reliability', page: lazyComponent(() => import('./pages/ReliabilityPage')) },
   { path: '/activity', title: 'Activity', page: lazyComponent(() => import('./pages/ActivityPage')) },
   { path: '/sessions', title: 'Sessions', page: lazyComponent(() => import('./pages/SessionsPage')) },

@@ -9,6 +9,10 @@ import { apiUrl, fetchJson, type QueryParams } from './client';
 import type {
   Breakdown,
   Bucket,
+  CodeActivity,
+  CodeBreakdown,
+  CodeDimension,
+  CodeTimeseries,
   Dimension,
   Distribution,
   DistributionOf,
@@ -141,6 +145,18 @@ export function useUsers(filters: Filters, page: PageRequest, enabled = true) {
 
 export function useUser(email: string, filters: Filters) {
   return useApi<UserDetail>(`/api/v1/users/${encodeURIComponent(email)}`, filterParams(filters));
+}
+
+export function useCode(filters: Filters) {
+  return useApi<CodeActivity>('/api/v1/code', filterParams(filters));
+}
+
+export function useCodeBreakdown(by: CodeDimension, filters: Filters, enabled = true) {
+  return useApi<CodeBreakdown>('/api/v1/code/breakdown', { ...filterParams(filters), by }, enabled);
+}
+
+export function useCodeTimeseries(bucket: Bucket, filters: Filters, enabled = true) {
+  return useApi<CodeTimeseries>('/api/v1/code/timeseries', { ...filterParams(filters), bucket }, enabled);
 }
 
 // The endpoints below describe the whole store and take no filters (an unknown parameter is a 400).

@@ -221,3 +221,27 @@ export interface Employees {
   total: number;
   rows: { email: string; full_name: string; practice: string; level: string; location: string }[];
 }
+
+// Code activity, from Claude Code's OTLP metrics (GET /api/v1/code and /api/v1/code/breakdown).
+export interface CodeActivity {
+  lines_added: number;
+  lines_removed: number;
+  commits: number;
+  pull_requests: number;
+  active_time_s: number;
+  sessions_started: number;
+  edit_decisions: number;
+  edit_accept_rate: number | null;
+}
+
+export type CodeDimension = 'language' | 'model' | 'tool' | 'email' | 'practice';
+
+export interface CodeBreakdown {
+  by: CodeDimension;
+  rows: (CodeActivity & { key: string })[];
+}
+
+export interface CodeTimeseries {
+  bucket: Bucket;
+  points: (CodeActivity & { t: string })[];
+}

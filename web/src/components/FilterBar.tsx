@@ -10,6 +10,7 @@ import {
 } from '../state/filters';
 import { matchPreset, type PresetId, PRESETS, presetRange } from '../state/periods';
 import { useDataExtent, useFilters } from '../state/useFilters';
+import { userLabel } from '../userLabel';
 import { MultiSelect } from './MultiSelect';
 
 const LIST_FILTERS: { key: ListFilterKey; label: string }[] = [
@@ -107,6 +108,7 @@ export function FilterBar() {
               label={label}
               options={key === 'level' ? [...options].sort(compareNatural) : options}
               selected={filters[key]}
+              optionLabel={key === 'email' ? userLabel : undefined}
               onChange={(values) => update({ [key]: values })}
             />
           );

@@ -28,12 +28,14 @@ import {
   formatPercent,
   formatPointChange,
   formatUsd,
+  statusCodeLabel,
 } from '../format';
 import { filterParams, type Filters } from '../state/filters';
 import { previousPeriod } from '../state/periods';
 import { useTheme } from '../state/theme';
 import { useBucket, useDataExtent, useFilterQuery, useFilters, useSelectFilter } from '../state/useFilters';
 import { useViewParam } from '../state/useViewParam';
+import { userLabel } from '../userLabel';
 
 interface KpiDefinition {
   id: string;
@@ -281,7 +283,9 @@ export default function OverviewPage() {
                   value: (r) => r.email,
                   sortable: false,
                   render: (r) => (
-                    <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`}>{r.full_name || r.email}</Link>
+                    <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`} title={r.email}>
+                      {r.full_name || userLabel(r.email)}
+                    </Link>
                   ),
                 },
                 { key: 'practice', label: 'Practice', value: (r) => r.practice, sortable: false },
@@ -337,7 +341,7 @@ export default function OverviewPage() {
               label="API errors by status code"
               height={240}
               option={barOption({
-                categories: data.rows.map((r) => r.key),
+                categories: data.rows.map((r) => statusCodeLabel(r.key)),
                 series: [{ name: 'API errors', values: data.rows.map((r) => r.api_errors), colour: SEMANTIC.bad }],
                 valueFormatter: formatExact,
                 axisFormatter: formatCount,

@@ -1,4 +1,5 @@
-import { useQuality } from '../api/queries';
+import { useBreakdown, useQuality } from '../api/queries';
+import type { BreakdownRow } from '../api/types';
 import { Chart } from '../charts/Chart';
 import { barOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
@@ -6,12 +7,24 @@ import { DataTable } from '../components/DataTable';
 import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
+import type { QueryState } from '../components/queryState';
+import { NO_FILTERS } from '../state/filters';
 import { formatBytes, formatCount, formatDateTime, formatDurationMs, formatExact, formatPercent } from '../format';
 
 const RAW_PREVIEW = 160; // characters of a rejected record shown before it is expanded
+// The events the analytics are built on; newer Claude Code releases send others, which are kept.
+const CORE_EVENTS = new Set(['user_prompt', 'api_request', 'api_error', 'tool_decision', 'tool_result']);
 
 export default function QualityPage() {
   const quality = useQuality();
+  const byEventType = useBreakdown('event_type', NO_FILTERS);
+  const otherEvents: QueryState<BreakdownRow[]> = {
+    data: byEventType.data?.rows.filter((r) => !CORE_EVENTS.has(r.key)),
+    error: byEventType.error,
+    isPending: byEventType.isPending,
+    isFetching: byEventType.isFetching,
+    refetch: byEventType.refetch,
+  };
   return (
     <div className="page">
       <PageHeader title="Data quality">
@@ -36,6 +49,30 @@ export default function QualityPage() {
         }}
       </Panel>
       <div className="grid">
+        <Panel
+          title="Other events"
+          subtitle="stored events beyond user_prompt, api_request, api_error, tool_decision and tool_result"
+          query={otherEvents}
+          isEmpty={(rows) => rows.length === 0}
+          emptyText="Every stored event is one of the five the analytics are built on."
+          span={12}
+        >
+          {(rows) => (
+            <DataTable
+              caption="Other events by name"
+              rows={rows}
+              rowKey={(r) => r.key}
+              csvName="other-events"
+              initialSort={{ key: 'events', order: 'desc' }}
+              columns={[
+                { key: 'event', label: 'Event', value: (r) => r.key },
+                { key: 'events', label: 'Events', value: (r) => r.events, numeric: true, render: (r) => formatExact(r.events) },
+                { key: 'sessions', label: 'Sessions', value: (r) => r.sessions, numeric: true, render: (r) => formatExact(r.sessions) },
+                { key: 'users', label: 'Users', value: (r) => r.users, numeric: true, render: (r) => formatExact(r.users) },
+              ]}
+            />
+          )}
+        </Panel>
         <Panel
           title="Rejected by reason"
           query={quality}

@@ -8,7 +8,7 @@ import { DataTable } from '../components/DataTable';
 import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
-import { compareNatural, formatCount, formatExact, formatPercent } from '../format';
+import { compareNatural, formatCount, formatExact, formatPercent, statusCodeLabel } from '../format';
 import { filterParams } from '../state/filters';
 import { useBucket, useFilters, useSelectFilter } from '../state/useFilters';
 
@@ -55,7 +55,7 @@ export default function ReliabilityPage() {
                 kind: 'bar',
                 stack: true,
                 series: (data.series ?? []).map((s) => ({
-                  name: s.key,
+                  name: statusCodeLabel(s.key),
                   colour: colourFor(s.key, statusKeys),
                   values: s.points.map((p) => p.api_errors),
                 })),
@@ -118,7 +118,7 @@ export default function ReliabilityPage() {
               csvHref={exportCsvUrl('breakdown', { ...filterParams(filters), by: 'status_code', sort: 'api_errors' })}
               initialSort={{ key: 'errors', order: 'desc' }}
               columns={[
-                { key: 'status', label: 'Status code', value: (r) => r.key },
+                { key: 'status', label: 'Status code', value: (r) => r.key, render: (r) => statusCodeLabel(r.key) },
                 { key: 'errors', label: 'API errors', value: (r) => r.api_errors, numeric: true, render: (r) => formatExact(r.api_errors) },
                 { key: 'sessions', label: 'Sessions hit', value: (r) => r.sessions, numeric: true, render: (r) => formatExact(r.sessions) },
                 { key: 'users', label: 'Users hit', value: (r) => r.users, numeric: true },

@@ -21,8 +21,10 @@ import {
   formatPercent,
   formatUsd,
   formatUsdFine,
+  statusCodeLabel,
 } from '../format';
 import { useFilterQuery } from '../state/useFilters';
+import { userLabel } from '../userLabel';
 
 const KINDS: { event: string; label: string; colour: string }[] = [
   { event: 'user_prompt', label: 'Prompt', colour: CATEGORICAL[0] },
@@ -52,7 +54,7 @@ function describe(e: SessionEvent): string {
       return `${e.model ?? 'unknown model'} — ${tokens}`;
     }
     case 'api_error':
-      return `${e.status_code ?? '?'}: ${e.error ?? 'error'}${e.attempt !== undefined ? ` (attempt ${e.attempt})` : ''}${e.model ? ` — ${e.model}` : ''}`;
+      return `${statusCodeLabel(e.status_code)}: ${e.error ?? 'error'}${e.attempt !== undefined ? ` (attempt ${e.attempt})` : ''}${e.model ? ` — ${e.model}` : ''}`;
     case 'tool_decision':
       return `${e.tool ?? 'tool'} ${e.decision === 'reject' ? 'rejected' : 'accepted'}${e.decision_source ? ` by ${e.decision_source}` : ''}`;
     case 'tool_result':
@@ -168,7 +170,9 @@ export default function SessionPage({ params }: { params: Record<string, string>
         {session.data ? (
           <>
             {session.data.email ? (
-              <Link href={`/users/${encodeURIComponent(session.data.email)}${filterQuery}`}>{session.data.email}</Link>
+              <Link href={`/users/${encodeURIComponent(session.data.email)}${filterQuery}`} title={session.data.email}>
+                {userLabel(session.data.email)}
+              </Link>
             ) : (
               'unknown user'
             )}

@@ -8,6 +8,7 @@ import { formatCount, formatDateTime, formatDurationS, formatExact, formatUsd } 
 import { filterParams } from '../state/filters';
 import { useFilterQuery, useFilters } from '../state/useFilters';
 import { useOffsetParam, useViewParam } from '../state/useViewParam';
+import { userLabel } from '../userLabel';
 
 const PAGE_SIZE = 50;
 // Column keys are the API's sort fields.
@@ -43,7 +44,14 @@ export default function SessionsPage() {
       label: 'User',
       value: (r) => r.email,
       sortable: false,
-      render: (r) => (r.email ? <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`}>{r.email}</Link> : '–'),
+      render: (r) =>
+        r.email ? (
+          <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`} title={r.email}>
+            {userLabel(r.email)}
+          </Link>
+        ) : (
+          '–'
+        ),
     },
     { key: 'practice', label: 'Practice', value: (r) => r.practice, sortable: false },
     { key: 'terminal', label: 'Terminal', value: (r) => r.terminal, sortable: false },

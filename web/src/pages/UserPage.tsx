@@ -20,6 +20,7 @@ import {
 import { useTheme } from '../state/theme';
 import { useFilterQuery, useFilters } from '../state/useFilters';
 import { useViewParam } from '../state/useViewParam';
+import { userLabel } from '../userLabel';
 
 type CalendarMetric = 'events' | 'sessions' | 'cost_usd';
 
@@ -41,12 +42,12 @@ export default function UserPage({ params }: { params: Record<string, string> })
   return (
     <div className="page">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link href={`/users${filterQuery}`}>Users</Link> / {email}
+        <Link href={`/users${filterQuery}`}>Users</Link> / <span title={email}>{userLabel(email)}</span>
       </nav>
-      <PageHeader title={user.data?.full_name || email}>
+      <PageHeader title={user.data?.full_name || userLabel(email)}>
         {user.data ? (
           <>
-            {email} · {user.data.practice} · {user.data.level} · {user.data.location}
+            <span title={email}>{userLabel(email)}</span> · {user.data.practice} · {user.data.level} · {user.data.location}
           </>
         ) : null}
       </PageHeader>

@@ -8,6 +8,7 @@ import { formatCount, formatDateTime, formatPercent, formatUsd } from '../format
 import { filterParams } from '../state/filters';
 import { useFilterQuery, useFilters } from '../state/useFilters';
 import { useOffsetParam, useViewParam } from '../state/useViewParam';
+import { userLabel } from '../userLabel';
 
 const PAGE_SIZE = 50;
 const SORTABLE = [
@@ -48,13 +49,13 @@ export default function UsersPage() {
       label: 'User',
       value: (r) => r.email,
       render: (r) => (
-        <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`}>
+        <Link href={`/users/${encodeURIComponent(r.email)}${filterQuery}`} title={r.email}>
           {r.full_name ? (
             <>
-              {r.full_name} <span className="muted">{r.email}</span>
+              {r.full_name} <span className="muted">{userLabel(r.email)}</span>
             </>
           ) : (
-            r.email
+            userLabel(r.email)
           )}
         </Link>
       ),
