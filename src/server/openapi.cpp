@@ -399,7 +399,8 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
           {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
           {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"}
+          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
+          {"$ref": "#/components/parameters/attr"}
         ],
         "responses": {
           "200": {"description": "Points", "content": {"application/json": {"schema": {"type": "object", "properties": {

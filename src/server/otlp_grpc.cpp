@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "server/otlp_http.h"
 #include "server/rpc_status.h"
 
@@ -45,13 +46,13 @@ std::string authorization_of(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
-// Takes the request as bytes, so that it is parsed once, by the ingest path, and a malformed one
-// is that path's INVALID_ARGUMENT rather than gRPC's own deserialization error.
-class OtlpGrpcServer::LogsService final
-    : public opentelemetry::proto::collector::logs::v1::LogsService::WithRawCallbackMethod_Export<
-          opentelemetry::proto::collector::logs::v1::LogsService::Service> {
+// One OTLP service's Export. Takes the request as bytes, so that it is parsed once, by the ingest
+// path, and a malformed one is that path's INVALID_ARGUMENT rather than gRPC's own
+// deserialization error.
+template <typename RawExportService, OtlpSignal kSignal>
+class RawExport : public RawExportService {
  public:
-  LogsService(IngestEndpoints& ingest, httplib::ThreadPool& workers)
+  RawExport(IngestEndpoints& ingest, httplib::ThreadPool& workers)
       : ingest_(ingest), workers_(workers) {}
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
@@ -65,9 +66,10 @@ class OtlpGrpcServer::LogsService final
         grpc::Status status;
         try {
           constexpr auto kProtobuf = ingest::OtlpEncoding::kProtobuf;
-          *response = buffer_of(otlp_export_answer(OtlpSignal::kLogs, kProtobuf,
-                                                   ingest_.otlp_logs(*slot, body, kProtobuf))
-                                    .body);
+          const ingest::IngestReport report = kSignal == OtlpSignal::kLogs
+                                                  ? ingest_.otlp_logs(*slot, body, kProtobuf)
+                                                  : ingest_.otlp_metrics(*slot, body, kProtobuf);
+          *response = buffer_of(otlp_export_answer(kSignal, kProtobuf, report).body);
         } catch (const ApiError& error) {
           status = grpc_status(error);
         } catch (const std::exception& error) {
@@ -88,11 +90,29 @@ class OtlpGrpcServer::LogsService final
   httplib::ThreadPool& workers_;
 };
 
+namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
+namespace metrics_v1 = opentelemetry::proto::collector::metrics::v1;
+
+class OtlpGrpcServer::LogsService final
+    : public RawExport<
+          logs_v1::LogsService::WithRawCallbackMethod_Export<logs_v1::LogsService::Service>,
+          OtlpSignal::kLogs> {
+  using RawExport::RawExport;
+};
+
+class OtlpGrpcServer::MetricsService final
+    : public RawExport<metrics_v1::MetricsService::WithRawCallbackMethod_Export<
+                           metrics_v1::MetricsService::Service>,
+                       OtlpSignal::kMetrics> {
+  using RawExport::RawExport;
+};
+
 OtlpGrpcServer::OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes, int workers)
     : ingest_(ingest),
       max_message_bytes_(max_message_bytes),
       workers_(static_cast<size_t>(std::max(workers, 1))),
-      logs_service_(std::make_unique<LogsService>(ingest, workers_)) {}
+      logs_service_(std::make_unique<LogsService>(ingest, workers_)),
+      metrics_service_(std::make_unique<MetricsService>(ingest, workers_)) {}
 
 OtlpGrpcServer::~OtlpGrpcServer() {
   stop();
@@ -110,6 +130,7 @@ int OtlpGrpcServer::start(const std::string& host, int port) {
   builder.SetMaxReceiveMessageSize(static_cast<int>(
       std::min(max_message_bytes_, static_cast<size_t>(std::numeric_limits<int>::max()))));
   builder.RegisterService(logs_service_.get());
+  builder.RegisterService(metrics_service_.get());
   server_ = builder.BuildAndStart();
   if (!server_ || bound_port == 0) {
     server_.reset();

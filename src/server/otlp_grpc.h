@@ -13,11 +13,13 @@ class Server;
 
 namespace cca::server {
 
-// OTLP/gRPC: opentelemetry.proto.collector.logs.v1.LogsService/Export on its own port, into the
-// same ingest path, token and in-flight bound as POST /v1/logs. Requests compressed with
-// grpc-encoding gzip are inflated by gRPC; their inflated size is bounded like an HTTP body.
-// Status codes: INVALID_ARGUMENT for a malformed request, UNAUTHENTICATED without the token,
-// UNAVAILABLE with RetryInfo when the in-flight bound is reached (the code OTLP exporters retry).
+// OTLP/gRPC: opentelemetry.proto.collector.logs.v1.LogsService/Export and
+// opentelemetry.proto.collector.metrics.v1.MetricsService/Export on their own port, into the same
+// ingest paths, token and in-flight bound as POST /v1/logs and POST /v1/metrics. Requests
+// compressed with grpc-encoding gzip are inflated by gRPC; their inflated size is bounded like an
+// HTTP body. Status codes: INVALID_ARGUMENT for a malformed request, UNAUTHENTICATED without the
+// token, UNAVAILABLE with RetryInfo when the in-flight bound is reached (the code OTLP exporters
+// retry).
 class OtlpGrpcServer {
  public:
   // max_message_bytes: the largest request accepted, inflated. workers: exports ingested at once.
@@ -34,12 +36,14 @@ class OtlpGrpcServer {
 
  private:
   class LogsService;
+  class MetricsService;
 
   IngestEndpoints& ingest_;
   size_t max_message_bytes_;
   // Ingests block (on the store), which gRPC's callback threads must not: they run here.
   httplib::ThreadPool workers_;
   std::unique_ptr<LogsService> logs_service_;
+  std::unique_ptr<MetricsService> metrics_service_;
   std::unique_ptr<grpc::Server> server_;
 };
 

@@ -5,8 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attrDimensionsTaken, metricProtocols } from './lib/capabilities.mjs';
-import { hasGrpc, startCcanalytics } from './lib/ccanalytics.mjs';
+import { startCcanalytics } from './lib/ccanalytics.mjs';
 import { model, prepareClaude } from './lib/claude.mjs';
 import { scriptedSteps, startMessagesApi } from './lib/messages-api.mjs';
 import { decodeRequest, logRecords, seriesTotals, sumPoints } from './lib/otlp.mjs';
@@ -47,11 +46,10 @@ function tally(map, key, n = 1) {
 }
 
 // What the client sent, read from the recorded bodies.
-function sent(requests, metricsTaken) {
+function sent(requests) {
   const records = [];
   const points = [];
   for (const r of requests) {
-    if (r.path === '/v1/metrics' && !metricsTaken) continue;
     assert.equal(r.status, 200, `${r.path} answered ${r.status}: ${r.answer}`);
     if (r.path === '/v1/logs') records.push(...logRecords(decodeRequest('logs', r)));
     if (r.path === '/v1/metrics') points.push(...sumPoints(decodeRequest('metrics', r)));
@@ -135,11 +133,9 @@ async function claudeSession(t, protocol, { compression, temporality = 'delta' }
     assert.equal(sessions.rows[0].terminal, 'non-interactive');
   });
 
-  const metricsTaken = (await metricProtocols(cca)).includes(protocol);
-  const noMetrics = !metricsTaken && `this build takes no OTLP metrics over ${protocol}`;
-  const code = metricsTaken ? await cca.get('/api/v1/code') : null;
+  const code = await cca.get('/api/v1/code');
 
-  await t.test('code activity from the metrics', { skip: noMetrics }, async () => {
+  await t.test('code activity from the metrics', async () => {
     assert.equal(code.sessions_started, 1);
     assert.equal(code.lines_removed, 1, 'the Edit replaced one line');
     assert.ok(code.lines_added >= 4, 'Write added two lines, Edit two');
@@ -151,7 +147,7 @@ async function claudeSession(t, protocol, { compression, temporality = 'delta' }
 
   if (recorder) {
     await t.test('equals what the client sent', async () => {
-      const client = sent(recorder.requests, metricsTaken);
+      const client = sent(recorder.requests);
       assert.deepEqual(client.sessions, new Set([sessions.rows[0].session_id]));
       assert.equal(client.apiRequests.length, summary.api_requests);
       assert.equal(sum(client.apiRequests.map((a) => Number(a.input_tokens))), summary.input_tokens);
@@ -162,24 +158,19 @@ async function claudeSession(t, protocol, { compression, temporality = 'delta' }
       const byEvent = await cca.get('/api/v1/breakdown?by=event_type');
       assert.deepEqual(new Map(byEvent.rows.map((r) => [r.key, r.events])), client.events, 'every event the client sent, once');
       if (compression) assert.ok(recorder.requests.every((r) => r.contentEncoding === compression), 'compressed as asked');
-      if (code) {
-        assert.deepEqual(client.temporalities, new Set([temporality === 'delta' ? 1 : 2]), 'the temporality asked for');
-        assert.equal(code.lines_added, client.linesAdded);
-        assert.equal(code.lines_removed, client.linesRemoved);
-        assert.equal(code.sessions_started, client.sessionsStarted);
-        assert.deepEqual(client.decisionsByLanguage, new Map([['Python', 2]]));
-      }
+      assert.deepEqual(client.temporalities, new Set([temporality === 'delta' ? 1 : 2]), 'the temporality asked for');
+      assert.equal(code.lines_added, client.linesAdded);
+      assert.equal(code.lines_removed, client.linesRemoved);
+      assert.equal(code.sessions_started, client.sessionsStarted);
+      assert.deepEqual(client.decisionsByLanguage, new Map([['Python', 2]]));
     });
   }
 
-  const attrs = await attrDimensionsTaken(cca);
-  await t.test('the team from OTEL_RESOURCE_ATTRIBUTES', { skip: !attrs && 'this build has no attr.<key> dimensions' }, async () => {
+  await t.test('the team from OTEL_RESOURCE_ATTRIBUTES', async () => {
     const byTeam = await cca.get('/api/v1/breakdown?by=attr.team.id');
     assert.deepEqual(byTeam.rows.map((r) => [r.key, r.events]), [['platform', summary.events]]);
-    if (code) {
-      const byCostCenter = await cca.get('/api/v1/code/breakdown?by=attr.cost_center');
-      assert.deepEqual(byCostCenter.rows.map((r) => [r.key, r.lines_added]), [['cc-42', code.lines_added]]);
-    }
+    const byCostCenter = await cca.get('/api/v1/code/breakdown?by=attr.cost_center');
+    assert.deepEqual(byCostCenter.rows.map((r) => [r.key, r.lines_added]), [['cc-42', code.lines_added]]);
   });
 }
 
@@ -191,12 +182,12 @@ test('Claude Code over OTLP/HTTP protobuf, gzip, cumulative metrics', async (t) 
   await claudeSession(t, 'http/protobuf', { compression: 'gzip', temporality: 'cumulative' });
 });
 
-test('Claude Code over OTLP/gRPC, gzip', { skip: !hasGrpc && 'this build of ccanalytics has no OTLP/gRPC (serve --otlp-grpc-port)' }, async (t) => {
+test('Claude Code over OTLP/gRPC, gzip', async (t) => {
   await claudeSession(t, 'grpc', { compression: 'gzip' });
 });
 
 test('the same script costs the same over every protocol', (t) => {
-  if (costs.size < 2) return t.skip('fewer than two protocols ran');
+  assert.equal(costs.size, 3, 'a session ran over every protocol');
   const [first, ...rest] = [...costs.values()];
   for (const cost of rest) close(cost, first, 'cost across protocols');
 });

@@ -14,12 +14,11 @@ import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/export
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { attrDimensionsTaken, metricProtocols } from './lib/capabilities.mjs';
-import { hasGrpc, startCcanalytics } from './lib/ccanalytics.mjs';
+import { startCcanalytics } from './lib/ccanalytics.mjs';
 
 const RECORDS_PER_CLIENT = 60;
 const ROUNDS = 6;
-const protocols = ['http/json', 'http/protobuf', ...(hasGrpc ? ['grpc'] : [])];
+const protocols = ['http/json', 'http/protobuf', 'grpc'];
 
 // Twelve clients at once: every protocol, with and without gzip, with delta and with cumulative
 // temporality.
@@ -85,20 +84,17 @@ function recordsOf(client) {
   });
 }
 
-async function runClient(client, cca, metricsProtocols) {
+async function runClient(client, cca) {
   const resource = resourceOf(client);
   const loggerProvider = new LoggerProvider({
     resource,
     processors: [new BatchLogRecordProcessor(logExporter(client, cca), { scheduledDelayMillis: 20, maxExportBatchSize: 16 })],
   });
   const logger = loggerProvider.getLogger('com.anthropic.claude_code.events', '2.1.328');
-  const withMetrics = metricsProtocols.includes(client.protocol);
-  const meterProvider = withMetrics
-    ? new MeterProvider({ resource, readers: [new PeriodicExportingMetricReader({ exporter: metricExporter(client, cca), exportIntervalMillis: 100 })] })
-    : null;
-  const meter = meterProvider?.getMeter('com.anthropic.claude_code', '2.1.328');
-  const lines = meter?.createCounter('claude_code.lines_of_code.count');
-  const commits = meter?.createCounter('claude_code.commit.count');
+  const meterProvider = new MeterProvider({ resource, readers: [new PeriodicExportingMetricReader({ exporter: metricExporter(client, cca), exportIntervalMillis: 100 })] });
+  const meter = meterProvider.getMeter('com.anthropic.claude_code', '2.1.328');
+  const lines = meter.createCounter('claude_code.lines_of_code.count');
+  const commits = meter.createCounter('claude_code.commit.count');
   const sent = { added: 0, removed: 0, commits: 0 };
   const pointAttributes = { 'user.email': client.email, 'session.id': `session-${client.index}-0`, model: 'claude-sonnet-4-5' };
 
@@ -106,25 +102,21 @@ async function runClient(client, cca, metricsProtocols) {
   const perRound = Math.ceil(records.length / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     for (const record of records.slice(round * perRound, (round + 1) * perRound)) logger.emit(record);
-    if (lines) {
-      const added = 3 + client.index + round;
-      const removed = round % 3;
-      lines.add(added, { ...pointAttributes, type: 'added' });
-      lines.add(removed, { ...pointAttributes, type: 'removed' });
-      commits.add(1, pointAttributes);
-      sent.added += added;
-      sent.removed += removed;
-      sent.commits += 1;
-    }
+    const added = 3 + client.index + round;
+    const removed = round % 3;
+    lines.add(added, { ...pointAttributes, type: 'added' });
+    lines.add(removed, { ...pointAttributes, type: 'removed' });
+    commits.add(1, pointAttributes);
+    sent.added += added;
+    sent.removed += removed;
+    sent.commits += 1;
     // Long enough for a metric export in between, so cumulative series are sent several times.
     await new Promise((r) => setTimeout(r, 150));
   }
   await loggerProvider.forceFlush();
   await loggerProvider.shutdown();
-  if (meterProvider) {
-    await meterProvider.forceFlush();
-    await meterProvider.shutdown();
-  }
+  await meterProvider.forceFlush();
+  await meterProvider.shutdown();
   return { records, sent };
 }
 
@@ -133,9 +125,8 @@ const sum = (values) => values.reduce((a, b) => a + b, 0);
 test('OpenTelemetry JS exporters: twelve at once, every protocol, gzip, delta and cumulative', async (t) => {
   const cca = await startCcanalytics();
   t.after(cca.stop);
-  const metricsProtocols = await metricProtocols(cca);
   const list = clients();
-  const results = await Promise.all(list.map((client) => runClient(client, cca, metricsProtocols)));
+  const results = await Promise.all(list.map((client) => runClient(client, cca)));
   const records = results.flatMap((r) => r.records.map((record) => record.attributes));
 
   await t.test('every log record once', async () => {
@@ -163,8 +154,7 @@ test('OpenTelemetry JS exporters: twelve at once, every protocol, gzip, delta an
     assert.deepEqual(new Map(byModel.rows.map((row) => [row.key, row.api_requests])), models);
   });
 
-  const attrs = await attrDimensionsTaken(cca);
-  await t.test('the team from the resource', { skip: !attrs && 'this build has no attr.<key> dimensions' }, async () => {
+  await t.test('the team from the resource', async () => {
     const byTeam = await cca.get('/api/v1/breakdown?by=attr.team.id');
     const expected = new Map();
     for (const [i, { records: sentRecords }] of results.entries())
@@ -172,7 +162,7 @@ test('OpenTelemetry JS exporters: twelve at once, every protocol, gzip, delta an
     assert.deepEqual(new Map(byTeam.rows.map((row) => [row.key, row.events])), expected);
   });
 
-  const metricClients = list.map((client, i) => ({ client, sent: results[i].sent })).filter(({ client }) => metricsProtocols.includes(client.protocol));
+  const metricClients = list.map((client, i) => ({ client, sent: results[i].sent }));
   await t.test('every metric point once, delta and cumulative', async () => {
     const code = await cca.get('/api/v1/code');
     assert.equal(code.lines_added, sum(metricClients.map(({ sent }) => sent.added)));
@@ -181,8 +171,7 @@ test('OpenTelemetry JS exporters: twelve at once, every protocol, gzip, delta an
   });
   const byEmail = new Map((await cca.get('/api/v1/code/breakdown?by=email')).rows.map((row) => [row.key, row]));
   for (const protocol of protocols) {
-    const skip = !metricsProtocols.includes(protocol) && `this build takes no OTLP metrics over ${protocol}`;
-    await t.test(`metric points over ${protocol}, per exporter`, { skip }, () => {
+    await t.test(`metric points over ${protocol}, per exporter`, () => {
       const mine = metricClients.filter(({ client }) => client.protocol === protocol);
       assert.ok(mine.some(({ client }) => client.temporality === 'delta') && mine.some(({ client }) => client.temporality === 'cumulative'));
       for (const { client, sent } of mine) {

@@ -1,5 +1,7 @@
-// OTLP/gRPC LogsService/Export: Claude Code's request plain and gzip-compressed, redelivery, the
-// ingest token, malformed and oversized requests, partial success, and the shared in-flight bound.
+// OTLP/gRPC LogsService/Export and MetricsService/Export: Claude Code's requests plain and
+// gzip-compressed, redelivery, the ingest token, malformed and oversized requests, partial success,
+// and the shared in-flight bound.
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -11,10 +13,12 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/otlp_metrics_fixture.h"
 #include "engine/temp_store.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "server/running_server.h"
 #include "support/test_support.h"
 
@@ -28,6 +32,8 @@ using opentelemetry::proto::collector::logs::v1::LogsService;
 
 constexpr const char* kFixtures = "claude-code-2.1.328-otlp";
 constexpr const char* kExportMethod = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+constexpr const char* kMetricsExportMethod =
+    "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
@@ -63,14 +69,15 @@ int64_t stored_events(testing::RunningServer& server) {
 }
 
 // Sends raw bytes as the request, as a client with a broken encoder would.
-grpc::Status export_bytes(const std::shared_ptr<grpc::Channel>& channel, const std::string& bytes) {
+grpc::Status export_bytes(const std::shared_ptr<grpc::Channel>& channel, const std::string& bytes,
+                          const char* method = kExportMethod) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   grpc::Slice slice(bytes);
   const grpc::ByteBuffer request(&slice, 1);
   grpc::ByteBuffer response;
   std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, kExportMethod, grpc::StubOptions(), &request, &response,
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
                  [&](grpc::Status status) { done.set_value(std::move(status)); });
   return done.get_future().get();
 }
@@ -225,6 +232,55 @@ TEST_F(OtlpGrpc, ExportsPastTheSharedInFlightBoundAreUnavailableWithRetryInfo) {
   grpc::ClientContext retried;
   EXPECT_TRUE(stub->Export(&retried, request_, &response).ok());
   EXPECT_EQ(stored_events(server), records_in(request_));
+}
+
+// Claude Code's metrics export over MetricsService: plain, then gzip-compressed (a redelivery,
+// counted once), gives the code-activity figures read off the request by protobuf's own JSON
+// printer; a malformed request is INVALID_ARGUMENT and stores nothing.
+TEST(OtlpGrpcMetrics, ExportsAreCountedOnceAsTheirPointsSay) {
+  const auto fixture = test::reference_file(std::string(kFixtures) + "/metrics.pb");
+  if (!fixture) GTEST_SKIP() << "reference dataset " << kFixtures << " absent";
+  using opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
+  using opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceResponse;
+  using opentelemetry::proto::collector::metrics::v1::MetricsService;
+  ExportMetricsServiceRequest request;
+  ASSERT_TRUE(request.ParseFromString(read_file(*fixture)));
+  google::protobuf::util::JsonPrintOptions json_options;
+  json_options.always_print_enums_as_ints = true;
+  std::string as_json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(request, &as_json, json_options).ok());
+  const testing::ExpectedCode expected = testing::expected_total({as_json});
+  ASSERT_GT(expected.lines_added, 0);
+
+  testing::TempStore store;
+  testing::RunningServer server(grpc_options(store.path()));
+  const auto channel = channel_to(server);
+  const std::string valid = request.SerializeAsString();
+  const grpc::Status malformed =
+      export_bytes(channel, valid.substr(0, valid.size() - 7), kMetricsExportMethod);
+  EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << malformed.error_message();
+
+  auto stub = MetricsService::NewStub(channel);
+  auto client = server.client();
+  for (const bool gzip : {false, true}) {
+    SCOPED_TRACE(gzip ? "gzip" : "plain");
+    grpc::ClientContext context;
+    if (gzip) context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+    ExportMetricsServiceResponse response;
+    const grpc::Status status = stub->Export(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_FALSE(response.has_partial_success());
+    const auto answer = client->Get("/api/v1/code");
+    ASSERT_TRUE(answer);
+    const json code = json::parse(answer->body);
+    EXPECT_DOUBLE_EQ(expected.lines_added, code["lines_added"].get<double>());
+    EXPECT_DOUBLE_EQ(expected.lines_removed, code["lines_removed"].get<double>());
+    EXPECT_DOUBLE_EQ(expected.commits, code["commits"].get<double>());
+    EXPECT_DOUBLE_EQ(expected.edit_decisions, code["edit_decisions"].get<double>());
+    EXPECT_DOUBLE_EQ(expected.sessions_started, code["sessions_started"].get<double>());
+    EXPECT_NEAR(expected.active_time_s, code["active_time_s"].get<double>(), 1e-9);
+  }
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Starts `ccanalytics serve` on free loopback ports with an empty store in a temporary folder.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -22,13 +22,6 @@ export function freePort() {
   });
 }
 
-function serveHelp() {
-  if (!existsSync(binary)) throw new Error(`${binary} is missing: build it first (make binary)`);
-  return spawnSync(binary, ['serve', '--help'], { encoding: 'utf8' }).stdout;
-}
-
-// gRPC ingest is a serve option; a build without it has no such flag.
-export const hasGrpc = serveHelp().includes('--otlp-grpc-port');
 
 async function waitForHealth(baseUrl, child, log) {
   const deadline = Date.now() + 30_000;
@@ -46,11 +39,12 @@ async function waitForHealth(baseUrl, child, log) {
 
 // Returns { baseUrl, grpcPort, get(path), stop() }.
 export async function startCcanalytics({ extraArgs = [] } = {}) {
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: build it first (make binary)`);
   const workDir = await mkdtemp(path.join(tmpdir(), 'ccanalytics-clients-'));
   const port = await freePort();
-  const grpcPort = hasGrpc ? await freePort() : null;
-  const args = ['serve', '--db', path.join(workDir, 'store.db'), '--host', '127.0.0.1', '--port', String(port)];
-  if (hasGrpc) args.push('--otlp-grpc-port', String(grpcPort));
+  const grpcPort = await freePort();
+  const args = ['serve', '--db', path.join(workDir, 'store.db'), '--host', '127.0.0.1', '--port', String(port),
+    '--otlp-grpc-port', String(grpcPort)];
   // Exports come from many clients at once in these tests; none should be turned away.
   args.push('--otlp-max-in-flight', '64', '--poll-ms', '100', ...extraArgs);
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
