@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <thread>
 #include <utility>
 
@@ -12,20 +13,35 @@ namespace {
 // this runs on has two cores, and SQLite's row decoding is most of the load time.
 constexpr int kLoadThreads = 2;
 
-// Merges time-ordered runs of rows into one segment; on equal times earlier runs come first, which
-// keeps store order because later runs hold later seqs.
-Segment merge_runs(const std::vector<const Segment*>& older, const Segment& newer,
-                   const Dictionaries& dictionaries) {
-  SegmentBuilder builder(dictionaries);
+// Rows of the newest segment that compaction leaves alone, and that a refresh may merge again:
+// live exporters deliver out of order within a window (each sends its own batches), so a fresh
+// batch usually overlaps the newest rows. Keeping them in a segment of their own bounds what such
+// a batch costs to that segment, instead of the segment every older row was compacted into.
+constexpr size_t kNewestRows = 16'384;
+
+// Merges time-ordered runs of rows into segments; on equal times earlier runs come first, which
+// keeps store order because later runs hold later seqs. The first `split` rows become one
+// segment and the rest another, when both are non-empty.
+std::vector<Segment> merge_runs(const std::vector<const Segment*>& older, const Segment& newer,
+                                const Dictionaries& dictionaries,
+                                size_t split = std::numeric_limits<size_t>::max()) {
   size_t total = newer.size();
   for (const Segment* segment : older) total += segment->size();
-  builder.reserve(total);
+  if (split >= total) split = 0;
+  SegmentBuilder first(dictionaries), second(dictionaries);
+  first.reserve(split == 0 ? total : split);
+  if (split != 0) second.reserve(total - split);
+  size_t appended = 0;
+  const auto append = [&](const EventRow& row) {
+    (split != 0 && appended >= split ? second : first).append(row);
+    ++appended;
+  };
 
   size_t j = 0;
   uint32_t newer_api = 0;
   const auto api = static_cast<uint8_t>(EventKind::kApiRequest);
   const auto take_newer = [&] {
-    builder.append(newer.row(j, newer_api));
+    append(newer.row(j, newer_api));
     newer_api += newer.kind[j] == api;
     ++j;
   };
@@ -33,12 +49,15 @@ Segment merge_runs(const std::vector<const Segment*>& older, const Segment& newe
     uint32_t older_api = 0;
     for (size_t i = 0; i < segment->size(); ++i) {
       while (j < newer.size() && newer.time_ms[j] < segment->time_ms[i]) take_newer();
-      builder.append(segment->row(i, older_api));
+      append(segment->row(i, older_api));
       older_api += segment->kind[i] == api;
     }
   }
   while (j < newer.size()) take_newer();
-  return builder.build();
+  std::vector<Segment> built;
+  built.push_back(first.build());
+  if (split != 0) built.push_back(second.build());
+  return built;
 }
 
 // Builds each part's segment on its own thread: sorting, the api figures and the cell indexes
@@ -97,19 +116,37 @@ std::vector<std::shared_ptr<const Segment>> Engine::add_segment(
     --first_overlapping;
   if (first_overlapping < segments.size()) {
     std::vector<const Segment*> older;
-    for (size_t k = first_overlapping; k < segments.size(); ++k) older.push_back(segments[k].get());
-    fresh = merge_runs(older, fresh, *dictionaries_);
+    size_t total = fresh.size();
+    for (size_t k = first_overlapping; k < segments.size(); ++k) {
+      older.push_back(segments[k].get());
+      total += segments[k]->size();
+    }
+    // Everything but the newest rows goes to a segment of its own, which the next late batch
+    // is unlikely to overlap.
+    const size_t split = total > 2 * kNewestRows ? total - kNewestRows : 0;
     segments.resize(first_overlapping);
+    for (Segment& merged : merge_runs(older, fresh, *dictionaries_, split))
+      segments.push_back(std::make_shared<const Segment>(std::move(merged)));
+  } else {
+    segments.push_back(std::make_shared<const Segment>(std::move(fresh)));
   }
-  segments.push_back(std::make_shared<const Segment>(std::move(fresh)));
 
-  // Keep each segment more than twice the size of the next: few segments, amortised copying.
-  while (compact && segments.size() >= 2 &&
+  // Keep each segment more than twice the size of the next, but the newest: few segments,
+  // amortised copying, and the rows late batches overlap kept small.
+  while (compact && segments.size() >= 3 &&
+         segments[segments.size() - 3]->size() <= 2 * segments[segments.size() - 2]->size()) {
+    const size_t n = segments.size();
+    std::vector<Segment> merged = merge_runs({segments[n - 3].get()}, *segments[n - 2], *dictionaries_);
+    segments[n - 3] = std::make_shared<const Segment>(std::move(merged.front()));
+    segments.erase(segments.begin() + static_cast<std::ptrdiff_t>(n - 2));
+  }
+  // The newest segment joins the others once it is no longer small.
+  while (compact && segments.size() >= 2 && segments.back()->size() > kNewestRows &&
          segments[segments.size() - 2]->size() <= 2 * segments.back()->size()) {
-    const Segment merged =
+    std::vector<Segment> merged =
         merge_runs({segments[segments.size() - 2].get()}, *segments.back(), *dictionaries_);
     segments.pop_back();
-    segments.back() = std::make_shared<const Segment>(std::move(merged));
+    segments.back() = std::make_shared<const Segment>(std::move(merged.front()));
   }
   return segments;
 }

@@ -116,6 +116,72 @@ TEST(EngineTest, RefreshesAddUpToWhatAFreshLoadSees) {
   }
 }
 
+// Live exporters deliver batches out of time order: each sends its own sessions. Refreshed after
+// every batch, the engine keeps its segments sorted and apart, their number small, and answers
+// as a fresh load of the same rows does.
+TEST(EngineTest, SkewedLiveBatchesAnswerAsAFreshLoad) {
+  testing::TempStore store;
+  store::Database db(store.path());
+  testing::StoreWriter writer(db);
+  const testing::RandomHistory history = testing::make_random_history(7, 800);
+  ASSERT_GT(history.events.size(), 40'000u) << "enough rows to split the newest segment";
+  writer.replace_directory(history.directory);
+
+  // Eight exporters, each sending its sessions' events in time order, 200 at a time, taking
+  // turns at random: a batch may be older than the one before it.
+  constexpr size_t kExporters = 8, kBatch = 200;
+  std::vector<std::vector<testing::StoredEvent>> streams(kExporters);
+  const std::hash<std::string> hash;
+  for (const testing::StoredEvent& e : history.events)
+    streams[hash(e.session_id) % kExporters].push_back(e);
+  std::vector<size_t> sent(kExporters, 0);
+  std::mt19937_64 random(11);
+  Engine live(store.path());
+  size_t refreshes = 0;
+  while (true) {
+    std::vector<size_t> open;
+    for (size_t i = 0; i < kExporters; ++i)
+      if (sent[i] < streams[i].size()) open.push_back(i);
+    if (open.empty()) break;
+    const size_t i = open[random() % open.size()];
+    const size_t end = std::min(streams[i].size(), sent[i] + kBatch);
+    writer.insert({streams[i].begin() + static_cast<std::ptrdiff_t>(sent[i]),
+                   streams[i].begin() + static_cast<std::ptrdiff_t>(end)});
+    sent[i] = end;
+    EXPECT_TRUE(live.refresh());
+    ++refreshes;
+  }
+
+  const auto a = live.snapshot();
+  EXPECT_EQ(history.events.size(), a->events);
+  for (size_t k = 0; k < a->segments.size(); ++k) {
+    const Segment& segment = *a->segments[k];
+    EXPECT_TRUE(std::is_sorted(segment.time_ms.begin(), segment.time_ms.end())) << k;
+    if (k > 0) {
+      EXPECT_LE(a->segments[k - 1]->last_time(), segment.first_time()) << k;
+    }
+  }
+  // Logarithmic in the rows, not linear in the refreshes.
+  EXPECT_LT(a->segments.size(), 24u) << "after " << refreshes << " refreshes";
+
+  Engine fresh(store.path());
+  const auto b = fresh.snapshot();
+  expect_same(summarize(*b, {}).metrics, summarize(*a, {}).metrics, "all");
+  const auto by_model_a = breakdown(*a, {}, Dimension::kModel);
+  const auto by_model_b = breakdown(*b, {}, Dimension::kModel);
+  ASSERT_EQ(by_model_b.size(), by_model_a.size());
+  for (size_t r = 0; r < by_model_a.size(); ++r)
+    expect_same(by_model_b[r].metrics, by_model_a[r].metrics, by_model_a[r].key);
+  const SessionOrder newest{SessionField::kStart, Metric::kEvents, false};
+  const SessionsPage sessions_a = list_sessions(*a, {}, newest, 50, 0);
+  const SessionsPage sessions_b = list_sessions(*b, {}, newest, 50, 0);
+  ASSERT_EQ(sessions_b.total, sessions_a.total);
+  for (size_t r = 0; r < sessions_a.rows.size(); ++r) {
+    EXPECT_EQ(sessions_b.rows[r].start_ms, sessions_a.rows[r].start_ms) << r;
+    EXPECT_EQ(sessions_b.rows[r].end_ms, sessions_a.rows[r].end_ms) << r;
+  }
+}
+
 TEST(EngineTest, DirectoryLoadsRelabelEventsAlreadyLoaded) {
   testing::TempStore store;
   store::Database db(store.path());
