@@ -100,6 +100,9 @@ int main(int argc, char** argv) {
                     ->check(CLI::PositiveNumber);
   replay_cmd->add_flag("--as-fast-as-possible", replay.as_fast_as_possible, "No pacing")
       ->excludes(speed);
+  replay_cmd->add_flag(
+      "--preload", replay.replay.preload,
+      "Build every request before sending the first (load tests: the report times sending only)");
   replay_cmd->add_flag("--gzip", replay.replay.gzip, "Compress the requests");
   replay_cmd->add_option("--token", replay.replay.token, "Bearer token");
   replay_cmd

@@ -19,6 +19,9 @@ struct ReplayOptions {
   bool gzip = false;
   std::string token;
   int max_attempts = 20;  // per request, before it counts as failed
+  // Build every logs request (files read, events batched) before the first is sent, so the
+  // report times sending only; takes no pacing (speed 0), else replay() throws.
+  bool preload = false;
 };
 
 struct ReplayReport {

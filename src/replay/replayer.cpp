@@ -9,6 +9,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "replay/cloudwatch_events.h"
@@ -108,23 +109,85 @@ class Tally {
   ReplayReport report_;
 };
 
+// Gathers one exporter's events, in the order given, into batches of up to `limit` records, and
+// hands each to `send`: when it is full, and the rest on flush().
+class Batcher {
+ public:
+  using Send = std::function<void(const std::vector<ReplayEvent>&)>;
+
+  Batcher(size_t limit, Send send) : limit_(std::max<size_t>(limit, 1)), send_(std::move(send)) {}
+
+  void add(ReplayEvent&& event) {
+    batch_.push_back(std::move(event));
+    if (batch_.size() >= limit_) flush();
+  }
+
+  void flush() {
+    if (batch_.empty()) return;
+    send_(batch_);
+    batch_.clear();
+  }
+
+ private:
+  size_t limit_;
+  Send send_;
+  std::vector<ReplayEvent> batch_;
+};
+
+// Reads the telemetry files in order, handing each event to the exporter that takes its session.
+void read_events(const ReplayOptions& options, size_t exporters,
+                 const std::function<void(size_t exporter, ReplayEvent&&)>& take) {
+  const std::hash<std::string> hash;
+  for (const std::string& path : options.telemetry_files)
+    read_cloudwatch_events(path, [&](ReplayEvent&& event) {
+      const size_t exporter = hash(event.session) % exporters;
+      take(exporter, std::move(event));
+    });
+}
+
 void run_exporter(const ReplayOptions& options, const Pace& pace, EventQueue& queue, Tally& tally) {
   const auto sender = make_sender(options);
-  std::vector<ReplayEvent> batch;
-  const auto flush = [&] {
-    if (batch.empty()) return;
+  Batcher batcher(options.batch, [&](const std::vector<ReplayEvent>& batch) {
     tally.add(sender->export_logs(logs_request(batch)), batch.size(), false);
-    batch.clear();
-  };
+  });
   while (std::optional<ReplayEvent> event = queue.pop()) {
     if (const auto due = pace.due(event->time_ms); due && *due > Clock::now()) {
-      flush();  // what is due goes now, not when the next event is
+      batcher.flush();  // what is due goes now, not when the next event is
       std::this_thread::sleep_until(*due);
     }
-    batch.push_back(std::move(*event));
-    if (batch.size() >= options.batch) flush();
+    batcher.add(std::move(*event));
   }
-  flush();
+  batcher.flush();
+}
+
+// A logs request built before the clock starts (preload), and how many records it holds.
+struct BuiltRequest {
+  opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest request;
+  size_t records = 0;
+};
+
+// Every exporter's logs requests, the ones its run_exporter would send unpaced.
+std::vector<std::vector<BuiltRequest>> build_requests(const ReplayOptions& options,
+                                                      size_t exporters) {
+  std::vector<std::vector<BuiltRequest>> requests(exporters);
+  std::vector<Batcher> batchers;
+  batchers.reserve(exporters);
+  for (size_t i = 0; i < exporters; ++i)
+    batchers.emplace_back(options.batch, [&requests, i](const std::vector<ReplayEvent>& batch) {
+      requests[i].push_back({logs_request(batch), batch.size()});
+    });
+  read_events(options, exporters, [&](size_t exporter, ReplayEvent&& event) {
+    batchers[exporter].add(std::move(event));
+  });
+  for (Batcher& batcher : batchers) batcher.flush();
+  return requests;
+}
+
+void send_built(const ReplayOptions& options, const std::vector<BuiltRequest>& requests,
+                Tally& tally) {
+  const auto sender = make_sender(options);
+  for (const BuiltRequest& built : requests)
+    tally.add(sender->export_logs(built.request), built.records, false);
 }
 
 // The earliest point time of an OTLP/JSON metrics export, in ms; nullopt without points.
@@ -167,20 +230,35 @@ void run_metrics(const ReplayOptions& options, const Pace& pace, Tally& tally) {
 }  // namespace
 
 ReplayReport replay(const ReplayOptions& options) {
+  if (options.preload && options.speed > 0)
+    throw std::invalid_argument(
+        "preload sends without pacing: give --as-fast-as-possible (speed 0), not --speed");
+  const size_t exporters = static_cast<size_t>(std::max(options.exporters, 1));
+  // With preload the logs requests are all built before the clock starts; else a reader streams
+  // the events to the exporters through bounded queues while they send.
+  std::vector<std::vector<BuiltRequest>> built;
+  std::vector<std::unique_ptr<EventQueue>> queues;
+  if (options.preload)
+    built = build_requests(options, exporters);
+  else
+    for (size_t i = 0; i < exporters; ++i)
+      queues.push_back(std::make_unique<EventQueue>(std::max<size_t>(options.batch * 4, 1024)));
+
+  Tally tally;
   const auto started = Clock::now();
   Pace pace(options.speed, started);
-  Tally tally;
-  const size_t exporters = static_cast<size_t>(std::max(options.exporters, 1));
-  std::vector<std::unique_ptr<EventQueue>> queues;
-  for (size_t i = 0; i < exporters; ++i)
-    queues.push_back(std::make_unique<EventQueue>(std::max<size_t>(options.batch * 4, 1024)));
   std::vector<std::thread> threads;
   for (size_t i = 0; i < exporters; ++i)
-    threads.emplace_back([&, i] { run_exporter(options, pace, *queues[i], tally); });
+    threads.emplace_back([&, i] {
+      if (options.preload)
+        send_built(options, built[i], tally);
+      else
+        run_exporter(options, pace, *queues[i], tally);
+    });
 
   // Metrics are paced on the clock of the logs: the first log event anchors both, so a metrics
-  // sender waits until the logs have started.
-  bool anchored = options.telemetry_files.empty();
+  // sender waits until the logs have started (with preload, unpaced, they have).
+  bool anchored = options.preload || options.telemetry_files.empty();
   std::mutex anchor_mutex;
   std::condition_variable anchor_set;
   std::exception_ptr metrics_error;
@@ -199,20 +277,20 @@ ReplayReport replay(const ReplayOptions& options) {
     });
 
   std::exception_ptr read_error;
-  try {
-    const std::hash<std::string> hash;
-    for (const std::string& path : options.telemetry_files)
-      read_cloudwatch_events(path, [&](ReplayEvent&& event) {
+  if (!options.preload) {
+    try {
+      read_events(options, exporters, [&](size_t exporter, ReplayEvent&& event) {
         if (!anchored) {
           pace.anchor(event.time_ms);
           std::lock_guard lock(anchor_mutex);
           anchored = true;
           anchor_set.notify_all();
         }
-        queues[hash(event.session) % exporters]->push(std::move(event));
+        queues[exporter]->push(std::move(event));
       });
-  } catch (...) {
-    read_error = std::current_exception();
+    } catch (...) {
+      read_error = std::current_exception();
+    }
   }
   {
     std::lock_guard lock(anchor_mutex);

@@ -33,16 +33,22 @@ auto run_ingest(Ingest&& ingest) {
 
 IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& engine,
                                  std::string token, int otlp_max_in_flight,
-                                 std::function<void()> refreshed)
+                                 std::function<void()> refreshed, std::function<void()> committed)
     : ingestor_(db_path),
       engine_(engine),
       token_(std::move(token)),
       otlp_slots_(std::max(otlp_max_in_flight, 1)),
-      refreshed_(std::move(refreshed)) {}
+      refreshed_(std::move(refreshed)),
+      committed_(std::move(committed)) {}
 
 void IngestEndpoints::refresh() {
   engine_.refresh();
   if (refreshed_) refreshed_();
+}
+
+void IngestEndpoints::committed() {
+  exports_committed_.fetch_add(1);
+  if (committed_) committed_();
 }
 
 void IngestEndpoints::authorize(std::string_view authorization_header) const {
@@ -75,7 +81,7 @@ ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std:
                                                 ingest::OtlpEncoding encoding) {
   const ingest::IngestReport report =
       run_ingest([&] { return ingestor_.ingest_otlp_logs(body, encoding); });
-  refresh();
+  committed();
   return report;
 }
 
@@ -84,7 +90,7 @@ ingest::IngestReport IngestEndpoints::otlp_metrics(const InFlightLimit::Slot&,
                                                    ingest::OtlpEncoding encoding) {
   const ingest::IngestReport report =
       run_ingest([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
-  refresh();
+  committed();
   return report;
 }
 

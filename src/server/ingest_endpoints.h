@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -13,16 +14,22 @@
 namespace cca::server {
 
 // The endpoints that write: POST /api/v1/ingest, POST /v1/logs, POST /v1/metrics and
-// PUT /api/v1/employees. Each
-// hands the body to the shared Ingestor, then refreshes the engine before answering, so that a
-// client that saw its ingest succeed sees its data in the next query.
+// PUT /api/v1/employees. Each hands the body to the shared Ingestor.
+//
+// When their data becomes visible differs. A bulk ingest (POST /api/v1/ingest, the directory)
+// refreshes the engine before answering, so that its client sees its data in the next query. An
+// OTLP export answers once its data is committed, and the server's refresher makes it visible
+// shortly after (Server::poll_store): exporters never read, and one refresh for many exports,
+// instead of one each, is what lets live ingest keep up with a fleet.
 class IngestEndpoints {
  public:
   // token: the bearer token the endpoints require; empty for none. otlp_max_in_flight: OTLP
   // exports taken at once, whatever their transport; more are refused with 503. refreshed: called
-  // after every ingest has refreshed the engine, whatever the transport (the live update stream).
+  // after a bulk ingest has refreshed the engine (the live update stream). committed: called
+  // after an OTLP export has committed, to have the refresher make it visible.
   IngestEndpoints(const std::string& db_path, engine::Engine& engine, std::string token,
-                  int otlp_max_in_flight, std::function<void()> refreshed);
+                  int otlp_max_in_flight, std::function<void()> refreshed,
+                  std::function<void()> committed);
 
   // Throws ApiError 401 unless the request carries the token (when there is one).
   void authorize(std::string_view authorization_header) const;
@@ -42,14 +49,25 @@ class IngestEndpoints {
 
   int otlp_in_flight() const { return otlp_slots_.in_flight(); }
 
+  // OTLP exports answered so far; the refresher reads it before a refresh and, once the refresh
+  // is published, passes what it read to mark_visible().
+  uint64_t exports_committed() const { return exports_committed_.load(); }
+  void mark_visible(uint64_t exports) { exports_visible_.store(exports); }
+  // Whether an export that has been answered is not yet visible to queries.
+  bool refresh_pending() const { return exports_visible_.load() != exports_committed_.load(); }
+
  private:
   void refresh();
+  void committed();
 
   ingest::Ingestor ingestor_;
   engine::Engine& engine_;
   std::string token_;
   InFlightLimit otlp_slots_;
   std::function<void()> refreshed_;
+  std::function<void()> committed_;
+  std::atomic<uint64_t> exports_committed_{0};
+  std::atomic<uint64_t> exports_visible_{0};
 };
 
 }  // namespace cca::server

@@ -184,9 +184,9 @@ int Server::bind() {
 void Server::load() {
   engine_ = std::make_unique<engine::Engine>(options_.db_path, options_.practice_attribute);
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
-  ingest_ = std::make_unique<IngestEndpoints>(options_.db_path, *engine_, ingest_token_,
-                                              options_.otlp_max_in_flight,
-                                              [this] { publish_update(); });
+  ingest_ = std::make_unique<IngestEndpoints>(
+      options_.db_path, *engine_, ingest_token_, options_.otlp_max_in_flight,
+      [this] { publish_update(); }, [this] { request_refresh(); });
   if (options_.otlp_grpc_port != 0) {
     otlp_grpc_ = std::make_unique<OtlpGrpcServer>(*ingest_, max_body_bytes_,
                                                   std::max(options_.otlp_max_in_flight, 1));
@@ -238,18 +238,37 @@ void Server::stop() {
   if (otlp_grpc_) otlp_grpc_->stop();
 }
 
+void Server::request_refresh() {
+  {
+    std::lock_guard lock(poll_mutex_);
+    refresh_requested_ = true;
+  }
+  poll_wake_.notify_all();
+}
+
+// Refreshes when an OTLP export asks, else every --poll-ms for other processes' rows. Refreshes
+// start at most every kLiveRefreshInterval: under a fleet's load one refresh takes in the exports
+// of that interval, a quiet server makes an export visible at once.
 void Server::poll_store() {
+  constexpr auto kLiveRefreshInterval = std::chrono::milliseconds(100);
   std::unique_lock lock(poll_mutex_);
   while (!stopping_) {
-    poll_wake_.wait_for(lock, std::chrono::milliseconds(std::max(options_.poll_ms, 10)));
+    poll_wake_.wait_for(lock, std::chrono::milliseconds(std::max(options_.poll_ms, 10)),
+                        [&] { return stopping_ || refresh_requested_; });
     if (stopping_) break;
+    refresh_requested_ = false;
+    const auto started = Clock::now();
     lock.unlock();
+    // Read before the refresh: every export counted here committed before the store is read.
+    const uint64_t exports = ingest_->exports_committed();
     try {
       if (engine_->refresh()) publish_update();
+      ingest_->mark_visible(exports);
     } catch (const std::exception& error) {
       std::fprintf(stderr, "ccanalytics serve: reading the store failed: %s\n", error.what());
     }
     lock.lock();
+    poll_wake_.wait_until(lock, started + kLiveRefreshInterval, [&] { return stopping_; });
   }
 }
 
@@ -437,6 +456,7 @@ std::string Server::health_json() const {
   json.key("events").value(snapshot->events);
   json.key("version").value(CCANALYTICS_VERSION);
   json.key("data_version").value(snapshot->version);
+  json.key("refresh_pending").value(ingest_->refresh_pending());
   json.end_object();
   return json.take();
 }

@@ -53,6 +53,8 @@ class Server {
   engine::Engine& engine() { return *engine_; }
   // The OTLP/gRPC port being served after load(); 0 when off.
   int otlp_grpc_port() const { return otlp_grpc_port_; }
+  // Whether an OTLP export that has been answered is not yet visible to queries.
+  bool refresh_pending() const { return ingest_ && ingest_->refresh_pending(); }
 
  private:
   void handle_read(const httplib::Request& request, httplib::Response& response);
@@ -68,6 +70,7 @@ class Server {
   std::string health_json() const;
   std::string metrics_text();
   void poll_store();
+  void request_refresh();
   void publish_update();
 
   ServeOptions options_;
@@ -86,6 +89,7 @@ class Server {
   std::mutex poll_mutex_;
   std::condition_variable poll_wake_;
   bool stopping_ = false;
+  bool refresh_requested_ = false;  // an OTLP export committed since the last refresh began
   bool listening_ = false;  // run() is in or about to enter the accept loop
   std::thread poller_;
 };

@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -49,6 +50,7 @@ class ReplayTest : public ::testing::Test {
   }
 
   static json get(testing::RunningServer& server, const std::string& path) {
+    server.wait_until_visible();
     const auto result = server.client()->Get(path);
     EXPECT_TRUE(result && result->status == 200) << path;
     return result ? json::parse(result->body) : json();
@@ -170,6 +172,8 @@ class SheddingServer {
                  });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() before the listener runs would not stop it.
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~SheddingServer() {
     server_.stop();
@@ -219,6 +223,58 @@ TEST_F(ReplayTest, ReportsWhatItCouldNotDeliver) {
   EXPECT_EQ(events_in_file(), report.records_failed);
   EXPECT_EQ(report.requests, report.failures);
   EXPECT_EQ(report.requests, report.retries);  // one retry each
+}
+
+// --preload builds every request before the clock starts, and sends the same requests: a
+// preloaded replay stores what a streamed one stores, and both what `ingest` stores.
+TEST_F(ReplayTest, PreloadStoresWhatAStreamedReplayStores) {
+  ReplayOptions options;
+  options.telemetry_files = {telemetry_};
+  options.metrics_files = {metrics_};
+  options.exporters = 3;
+  options.batch = 64;
+  options.speed = 0;
+  std::vector<ReplayReport> reports;
+  std::vector<json> summaries, code;
+  for (const bool preload : {false, true}) {
+    test::TempDir store;
+    testing::RunningServer replayed(testing::test_options((store.path() / "live.db").string()));
+    options.endpoint = "http://127.0.0.1:" + std::to_string(replayed.port());
+    options.preload = preload;
+    reports.push_back(replay(options));
+    expect_same_analytics(replayed);
+    summaries.push_back(get(replayed, "/api/v1/summary"));
+    code.push_back(get(replayed, "/api/v1/code"));
+  }
+  const ReplayReport &streamed = reports[0], &preloaded = reports[1];
+  const uint64_t events = events_in_file();
+  EXPECT_EQ(events, preloaded.records_sent);
+  EXPECT_EQ(events, summaries[1]["events"].get<uint64_t>());
+  EXPECT_GT(summaries[1]["cost_usd"].get<double>(), 0);
+  EXPECT_GT(summaries[1]["output_tokens"].get<double>(), 0);
+  expect_same(summaries[0], summaries[1], "summary");
+  expect_same(code[0], code[1], "code");
+  EXPECT_EQ(0u, preloaded.failures);
+  EXPECT_EQ(0u, preloaded.retries);
+  EXPECT_EQ(40u, preloaded.metric_requests);
+  // The same batches: as many requests, each of at most --batch records.
+  EXPECT_EQ(streamed.requests, preloaded.requests);
+  EXPECT_GE(preloaded.requests, 40 + (events + 63) / 64);
+  EXPECT_GT(preloaded.seconds, 0);
+}
+
+TEST_F(ReplayTest, PreloadRefusesPacing) {
+  SheddingServer server(0, 503);
+  ReplayOptions options;
+  options.telemetry_files = {telemetry_};
+  options.endpoint = server.endpoint();
+  options.preload = true;
+  // Paced that fast, a replay that took the pacing would end in seconds, not throw.
+  for (const double speed : {1e9, 1e6}) {
+    options.speed = speed;
+    EXPECT_THROW(replay(options), std::invalid_argument) << speed;
+  }
+  EXPECT_EQ(0, server.requests());
 }
 
 TEST_F(ReplayTest, AnUnreadableFileIsAnError) {

@@ -65,9 +65,11 @@ TEST(CodeApiTest, CapturesTwiceCountOnce) {
     all.insert(all.end(), requests.begin(), requests.end());
   }
   for (const std::string& body : all) EXPECT_EQ(json::object(), post_metrics(*client, body));
+  server.wait_until_visible();
   const json first = get_json(*client, "/api/v1/code");
   expect_same(testing::expected_total(all), first, "total");
   for (const std::string& body : all) post_metrics(*client, body);
+  server.wait_until_visible();
   EXPECT_EQ(first, get_json(*client, "/api/v1/code")) << "a redelivered request changes nothing";
 
   for (const std::string by : {"language", "model", "tool", "email"}) {
@@ -143,6 +145,7 @@ TEST(CodeApiTest, DirectoryFiltersAndTimePlacement) {
   ASSERT_TRUE(put);
   ASSERT_EQ(200, put->status);
 
+  server.wait_until_visible();
   EXPECT_EQ(15, get_json(*client, "/api/v1/code")["lines_added"]);
   EXPECT_EQ(10, get_json(*client, "/api/v1/code?practice=Platform%20Engineering")["lines_added"]);
   EXPECT_EQ(5, get_json(*client, "/api/v1/code?level=L3")["lines_added"]);
@@ -178,6 +181,7 @@ TEST(CodeApiTest, PartialSuccessMalformedAndParameters) {
   EXPECT_EQ(1, answer["partialSuccess"]["rejectedDataPoints"]);
   EXPECT_NE(std::string::npos,
             answer["partialSuccess"]["errorMessage"].get<std::string>().find("negative_counter"));
+  server.wait_until_visible();
   EXPECT_EQ(3, get_json(*client, "/api/v1/code")["lines_added"]);
 
   for (const std::string bad :
@@ -188,6 +192,7 @@ TEST(CodeApiTest, PartialSuccessMalformedAndParameters) {
     EXPECT_EQ(400, refused->status) << bad;
     EXPECT_TRUE(json::parse(refused->body).contains("error"));
   }
+  server.wait_until_visible();
   EXPECT_EQ(3, get_json(*client, "/api/v1/code")["lines_added"]) << "refused bodies store nothing";
 
   for (const std::string target : {"/api/v1/code/breakdown", "/api/v1/code/breakdown?by=event_type",
@@ -242,8 +247,10 @@ TEST(CodeApiTest, ProtobufPlainOrGzippedLikeJson) {
   }
   const ExpectedCode expected = testing::expected_total({as_json});
   EXPECT_GT(expected.lines_added, 0);
+  server.wait_until_visible();
   expect_same(expected, get_json(*client, "/api/v1/code"), "protobuf, sent twice");
   EXPECT_EQ(json::object(), post_metrics(*client, as_json));
+  server.wait_until_visible();
   expect_same(expected, get_json(*client, "/api/v1/code"), "the same points as JSON");
 
   const auto refused = client->Post("/v1/metrics", "not protobuf at all", "application/x-protobuf");

@@ -72,6 +72,7 @@ class CodeTimeseriesTest : public ::testing::Test {
     const auto response = client_->Post("/v1/metrics", lines_request(kPoints), "application/json");
     ASSERT_TRUE(response);
     ASSERT_EQ(200, response->status) << response->body;
+    server_.wait_until_visible();
   }
   testing::TempStore store_;
   testing::RunningServer server_{testing::test_options(store_.path())};

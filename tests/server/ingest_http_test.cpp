@@ -141,6 +141,7 @@ TEST(IngestHttpTest, OtlpEventsWithoutASessionCountEverywhereButInSessions) {
   ASSERT_TRUE(response);
   ASSERT_EQ(200, response->status) << response->body;
   EXPECT_EQ("{}", response->body);
+  server.wait_until_visible();
 
   const json summary = get_json(*client, "/api/v1/summary");
   EXPECT_EQ(3, summary["events"]);
@@ -198,6 +199,7 @@ TEST(IngestHttpTest, AMissingCostIsEstimatedAndReportedApart) {
   ASSERT_TRUE(response);
   ASSERT_EQ(200, response->status) << response->body;
 
+  server.wait_until_visible();
   const json summary = get_json(*client, "/api/v1/summary");
   EXPECT_EQ(3, summary["api_requests"]);
   EXPECT_NEAR(0.5 + expected, summary["cost_usd"].get<double>(), 1e-12);
@@ -222,6 +224,7 @@ TEST(IngestHttpTest, TheDirectoryMapsAUserIdToItsPerson) {
   const auto posted = client->Post("/v1/logs", testing::otlp_request({e}), "application/json");
   ASSERT_TRUE(posted);
   ASSERT_EQ(200, posted->status) << posted->body;
+  server.wait_until_visible();
   EXPECT_NE("Platform Engineering",
             get_json(*client, "/api/v1/breakdown?by=practice")["rows"][0]["key"]);
 
@@ -278,6 +281,7 @@ TEST(IngestHttpTest, QuerySourceAndTimeToFirstTokenAreAnswered) {
     ASSERT_TRUE(posted);
     ASSERT_EQ(200, posted->status) << posted->body;
   }
+  server.wait_until_visible();
 
   const json by_source = get_json(*client, "/api/v1/breakdown?by=query_source&sort=cost_usd");
   ASSERT_EQ(2u, by_source["rows"].size()) << by_source;
@@ -329,6 +333,7 @@ TEST(IngestHttpTest, OtlpTypedValuesAndPartialSuccess) {
   ASSERT_TRUE(answer.contains("partialSuccess")) << answer;
   EXPECT_EQ(1, answer["partialSuccess"]["rejectedLogRecords"]);
 
+  server.wait_until_visible();
   const json summary = get_json(*client, "/api/v1/summary?email=otlp.user@example.com");
   EXPECT_EQ(1, summary["events"]);
   EXPECT_EQ(1234, summary["input_tokens"]);
@@ -350,6 +355,7 @@ TEST(IngestHttpTest, OtlpTypedValuesAndPartialSuccess) {
     EXPECT_EQ(400, refused->status) << bad;
     EXPECT_TRUE(json::parse(refused->body).contains("error"));
   }
+  server.wait_until_visible();
   EXPECT_EQ(1, get_json(*client, "/api/v1/summary")["events"]) << "refused bodies store nothing";
 }
 

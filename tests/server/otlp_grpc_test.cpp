@@ -63,6 +63,7 @@ int64_t records_in(const ExportLogsServiceRequest& request) {
 }
 
 int64_t stored_events(testing::RunningServer& server) {
+  server.wait_until_visible();
   auto client = server.client();
   const auto response = client->Get("/api/v1/summary");
   return response ? json::parse(response->body)["events"].get<int64_t>() : -1;
@@ -271,6 +272,7 @@ TEST(OtlpGrpcMetrics, ExportsAreCountedOnceAsTheirPointsSay) {
     const grpc::Status status = stub->Export(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_FALSE(response.has_partial_success());
+    server.wait_until_visible();
     const auto answer = client->Get("/api/v1/code");
     ASSERT_TRUE(answer);
     const json code = json::parse(answer->body);

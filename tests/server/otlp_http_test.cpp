@@ -137,6 +137,7 @@ TEST_F(OtlpHttp, ClaudeCodeProtobufExportIsCountedAsItsRecordsSay) {
   ASSERT_TRUE(answer.ParseFromString(response->body));
   EXPECT_FALSE(answer.has_partial_success());
 
+  server.wait_until_visible();
   const json summary = get_json(*client, "/api/v1/summary");
   EXPECT_EQ(summary["events"], expected.events);
   EXPECT_EQ(summary["sessions"], expected.sessions.size());
@@ -163,6 +164,7 @@ TEST_F(OtlpHttp, ClaudeCodeProtobufExportIsCountedAsItsRecordsSay) {
   const auto again = client->Post("/v1/logs", body, kProtobuf);
   ASSERT_TRUE(again);
   EXPECT_EQ(200, again->status);
+  server.wait_until_visible();
   EXPECT_EQ(get_json(*client, "/api/v1/summary")["events"], expected.events);
 }
 
@@ -191,6 +193,8 @@ TEST_F(OtlpHttp, JsonAndProtobufPlainOrGzippedGiveIdenticalAnswers) {
   ExportLogsServiceResponse answer;
   EXPECT_TRUE(answer.ParseFromString(protobuf_gzip->body));
   EXPECT_FALSE(answer.has_partial_success());
+  json_server.wait_until_visible();
+  protobuf_server.wait_until_visible();
 
   EXPECT_GT(get_json(*json_client, "/api/v1/summary")["events"].get<int>(), 10);
   for (const char* target :
@@ -229,6 +233,7 @@ TEST_F(OtlpHttp, RejectedRecordsAreAPartialSuccessInProtobuf) {
   EXPECT_EQ(answer.partial_success().rejected_log_records(), 2);
   EXPECT_NE(answer.partial_success().error_message().find("missing_user (2)"), std::string::npos)
       << answer.partial_success().error_message();
+  server.wait_until_visible();
   EXPECT_EQ(get_json(*client, "/api/v1/summary")["events"], total - 2);
 }
 
@@ -344,6 +349,7 @@ TEST_F(OtlpHttp, ExportsPastTheInFlightBoundAre503WithRetryAfter) {
   const auto retried = client->Post("/v1/logs", body, kProtobuf);
   ASSERT_TRUE(retried);
   EXPECT_EQ(200, retried->status);
+  server.wait_until_visible();
   EXPECT_EQ(get_json(*client, "/api/v1/summary")["events"], expected_from(body).events);
 }
 

@@ -1,5 +1,8 @@
 #include "server/running_server.h"
 
+#include <chrono>
+#include <stdexcept>
+
 namespace cca::testing {
 
 server::ServeOptions test_options(const std::string& db_path) {
@@ -22,6 +25,15 @@ RunningServer::RunningServer(server::ServeOptions options) : server_(std::move(o
 RunningServer::~RunningServer() {
   server_.stop();
   thread_.join();
+}
+
+void RunningServer::wait_until_visible() const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (server_.refresh_pending()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("answered OTLP exports are not visible after 30 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 std::unique_ptr<httplib::Client> RunningServer::client() const {

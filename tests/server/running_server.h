@@ -22,6 +22,9 @@ class RunningServer {
   // A fresh client (clients are not thread-safe; each test thread takes its own).
   std::unique_ptr<httplib::Client> client() const;
   server::Server& server() { return server_; }
+  // Returns once every OTLP export the server has answered is visible to queries: exports are
+  // answered when committed and made visible by the server's refresher shortly after.
+  void wait_until_visible() const;
 
  private:
   server::Server server_;

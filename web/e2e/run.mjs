@@ -356,6 +356,15 @@ async function postOtlp(baseUrl, pathname, file) {
   if (!response.ok) throw new Error(`POST ${pathname} ${file}: ${response.status} ${await response.text()}`);
 }
 
+// OTLP exports are answered once committed and become visible shortly after.
+async function waitUntilVisible(baseUrl) {
+  const deadline = Date.now() + 30_000;
+  while ((await api(baseUrl, '/health')).refresh_pending) {
+    if (Date.now() > deadline) throw new Error('answered OTLP exports are not visible after 30 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 // Events ingested while the Overview is open appear on it without a reload.
 async function testLiveOverview(page, baseUrl) {
   await page.goto(`${baseUrl}/`);
@@ -369,6 +378,7 @@ async function testLiveOverview(page, baseUrl) {
   await page.evaluate(() => (window.__sameDocument = true));
   await postOtlp(baseUrl, '/v1/logs', 'logs-1.json');
   await postOtlp(baseUrl, '/v1/logs', 'logs-2.json');
+  await waitUntilVisible(baseUrl);
   const expected = overviewKpis(await api(baseUrl, '/api/v1/summary'));
   check(expected.sessions !== before.sessions, `the ingest adds a session (${before.sessions} before)`);
   try {

@@ -37,6 +37,15 @@ async function waitForHealth(baseUrl, child, log) {
   throw new Error(`ccanalytics did not answer /health within 30 s: ${log()}`);
 }
 
+// Returns once every OTLP export the server has answered is visible to queries.
+export async function waitUntilVisible(baseUrl) {
+  const deadline = Date.now() + 30_000;
+  while ((await (await fetch(`${baseUrl}/health`)).json()).refresh_pending) {
+    if (Date.now() > deadline) throw new Error('answered OTLP exports are not visible after 30 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 // Returns { baseUrl, grpcPort, get(path), stop() }.
 export async function startCcanalytics({ extraArgs = [] } = {}) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: build it first (make binary)`);
@@ -67,7 +76,10 @@ export async function startCcanalytics({ extraArgs = [] } = {}) {
     await stop();
     throw error;
   }
+  // OTLP exports are answered once committed and become visible shortly after: every read waits
+  // until what the server has answered is visible.
   const get = async (route) => {
+    await waitUntilVisible(baseUrl);
     const response = await fetch(`${baseUrl}${route}`);
     if (!response.ok) throw new Error(`GET ${route}: ${response.status} ${await response.text()}`);
     return response.json();
