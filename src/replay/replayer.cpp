@@ -238,11 +238,16 @@ ReplayReport replay(const ReplayOptions& options) {
   // the events to the exporters through bounded queues while they send.
   std::vector<std::vector<BuiltRequest>> built;
   std::vector<std::unique_ptr<EventQueue>> queues;
-  if (options.preload)
+  if (options.preload) {
     built = build_requests(options, exporters);
-  else
+    size_t requests = 0;
+    for (const auto& mine : built) requests += mine.size();
+    // A load test starts its own clocks (server CPU time, concurrent queries) on this line.
+    std::cerr << "replay: " << requests << " requests built; sending" << std::endl;
+  } else {
     for (size_t i = 0; i < exporters; ++i)
       queues.push_back(std::make_unique<EventQueue>(std::max<size_t>(options.batch * 4, 1024)));
+  }
 
   Tally tally;
   const auto started = Clock::now();

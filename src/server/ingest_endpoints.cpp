@@ -1,8 +1,10 @@
 #include "server/ingest_endpoints.h"
 
 #include <algorithm>
+#include <future>
 
 #include "server/api_error.h"
+#include "server/background_priority.h"
 #include "server/json_writer.h"
 
 namespace cca::server {
@@ -38,8 +40,13 @@ IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& eng
       engine_(engine),
       token_(std::move(token)),
       otlp_slots_(std::max(otlp_max_in_flight, 1)),
+      export_workers_(static_cast<size_t>(std::max(otlp_max_in_flight, 1))),
       refreshed_(std::move(refreshed)),
       committed_(std::move(committed)) {}
+
+IngestEndpoints::~IngestEndpoints() {
+  export_workers_.shutdown();
+}
 
 void IngestEndpoints::refresh() {
   engine_.refresh();
@@ -77,21 +84,29 @@ InFlightLimit::Slot IngestEndpoints::reserve_otlp_export() {
   return slot;
 }
 
+ingest::IngestReport IngestEndpoints::run_export(
+    const std::function<ingest::IngestReport()>& ingest) {
+  std::packaged_task<ingest::IngestReport()> task([&] {
+    lower_this_threads_priority();
+    return run_ingest(ingest);
+  });
+  std::future<ingest::IngestReport> report = task.get_future();
+  export_workers_.enqueue([&task] { task(); });
+  // The caller holds an in-flight slot, so the pool never has more exports than threads.
+  ingest::IngestReport done = report.get();
+  committed();
+  return done;
+}
+
 ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std::string_view body,
                                                 ingest::OtlpEncoding encoding) {
-  const ingest::IngestReport report =
-      run_ingest([&] { return ingestor_.ingest_otlp_logs(body, encoding); });
-  committed();
-  return report;
+  return run_export([&] { return ingestor_.ingest_otlp_logs(body, encoding); });
 }
 
 ingest::IngestReport IngestEndpoints::otlp_metrics(const InFlightLimit::Slot&,
                                                    std::string_view body,
                                                    ingest::OtlpEncoding encoding) {
-  const ingest::IngestReport report =
-      run_ingest([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
-  committed();
-  return report;
+  return run_export([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
 }
 
 Answer IngestEndpoints::put_employees(std::string_view csv) {

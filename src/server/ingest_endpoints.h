@@ -1,5 +1,7 @@
 #pragma once
 
+#include <httplib.h>
+
 #include <atomic>
 #include <functional>
 #include <string>
@@ -30,6 +32,9 @@ class IngestEndpoints {
   IngestEndpoints(const std::string& db_path, engine::Engine& engine, std::string token,
                   int otlp_max_in_flight, std::function<void()> refreshed,
                   std::function<void()> committed);
+  ~IngestEndpoints();
+  IngestEndpoints(const IngestEndpoints&) = delete;
+  IngestEndpoints& operator=(const IngestEndpoints&) = delete;
 
   // Throws ApiError 401 unless the request carries the token (when there is one).
   void authorize(std::string_view authorization_header) const;
@@ -59,11 +64,17 @@ class IngestEndpoints {
  private:
   void refresh();
   void committed();
+  // Runs an OTLP export's ingest on export_workers_ and waits for it.
+  ingest::IngestReport run_export(const std::function<ingest::IngestReport()>& ingest);
 
   ingest::Ingestor ingestor_;
   engine::Engine& engine_;
   std::string token_;
   InFlightLimit otlp_slots_;
+  // Live exports run on these threads, at background priority (lower_this_threads_priority):
+  // when a fleet's exports take every core, dashboards are still answered at once, and the
+  // exporters, which wait anyway, wait a little longer. As many as exports may be in flight.
+  httplib::ThreadPool export_workers_;
   std::function<void()> refreshed_;
   std::function<void()> committed_;
   std::atomic<uint64_t> exports_committed_{0};

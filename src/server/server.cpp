@@ -7,6 +7,7 @@
 
 #include "server/analytics_endpoints.h"
 #include "server/api_error.h"
+#include "server/background_priority.h"
 #include "server/dashboard.h"
 #include "server/json_writer.h"
 #include "server/openapi.h"
@@ -250,7 +251,8 @@ void Server::request_refresh() {
 // start at most every kLiveRefreshInterval: under a fleet's load one refresh takes in the exports
 // of that interval, a quiet server makes an export visible at once.
 void Server::poll_store() {
-  constexpr auto kLiveRefreshInterval = std::chrono::milliseconds(100);
+  constexpr auto kLiveRefreshInterval = std::chrono::milliseconds(250);
+  lower_this_threads_priority();
   std::unique_lock lock(poll_mutex_);
   while (!stopping_) {
     poll_wake_.wait_for(lock, std::chrono::milliseconds(std::max(options_.poll_ms, 10)),
