@@ -34,7 +34,7 @@ employees=$datasets/$dataset/employees.csv
 [[ -x "$bin" ]] || die "no ccanalytics binary at $bin: build it (make binary) or set CCANALYTICS_BIN"
 [[ -f "$telemetry_gz" && -f "$employees" ]] ||
   die "reference dataset missing: $telemetry_gz and $employees (set CCANALYTICS_DATASETS)"
-for tool in node npm python3 sqlite3 wrk curl /usr/bin/time; do require_command "$tool"; done
+for tool in node npm python3 sqlite3 wrk curl bc /usr/bin/time; do require_command "$tool"; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ccanalytics-bench.XXXXXX")
 server_pid=""
@@ -102,11 +102,56 @@ for ((run = 1; run <= runs; run++)); do
   record '{"kind":"ingest","dataset":"%s","system":"python","mode":"parse","run":%d,"seconds":%s,"peak_rss_kb":%s,"report":%s}' \
     "$dataset" "$run" "$timed_seconds" "$timed_rss_kb" "$(cat "$work/python.out")"
 done
-rm -f "$telemetry"
 record '{"kind":"store","dataset":"%s","system":"ccanalytics","bytes":%d}' "$dataset" \
   "$(du -cb "$store"* | tail -n 1 | cut -f1)"
 record '{"kind":"store","dataset":"%s","system":"duckdb","bytes":%d}' "$dataset" \
   "$(du -cb "$duckdb_file"* | tail -n 1 | cut -f1)"
+
+# --- Live ingest: the same events as OTLP exports from 8 concurrent exporters, 512 records each,
+# into a fresh server while a dashboard asks its questions; ClickHouse's HTTP insert of the same
+# events beside it. Requests (and ClickHouse's rows) are built before the clock starts.
+live_ingest() {
+  local protocol=$1 run=$2 grpc_port endpoint replay_pid questions_pid cpu_before cpu_after
+  rm -f "$work/live.db" "$work/live.db-wal" "$work/live.db-shm"
+  grpc_port=$(free_port)
+  start_server "$work/live.db" --otlp-grpc-port "$grpc_port" --otlp-max-in-flight 16
+  endpoint=$server_url
+  [[ "$protocol" == grpc ]] && endpoint=http://127.0.0.1:$grpc_port
+  "$bin" replay --telemetry "$telemetry" --protocol "$protocol" --exporters 8 --batch 512 \
+    --as-fast-as-possible --preload --endpoint "$endpoint" >"$work/replay.json" 2>"$work/replay.err" &
+  replay_pid=$!
+  until grep -q 'sending$' "$work/replay.err"; do
+    kill -0 "$replay_pid" 2>/dev/null || { cat "$work/replay.err" >&2; die "replay exited early"; }
+    sleep 0.01
+  done
+  cpu_before=$(server_cpu_seconds)
+  node "$bench_dir/lib/live_questions.mjs" --base "$server_url" >"$work/questions.json" &
+  questions_pid=$!
+  wait "$replay_pid" || { cat "$work/replay.err" >&2; die "replay over $protocol failed"; }
+  cpu_after=$(server_cpu_seconds)
+  kill -TERM "$questions_pid"
+  wait "$questions_pid"
+  # Every event visible, once: what the server answers is checked against the file's count.
+  until [[ $(curl -sf "$server_url/health" | json_field refresh_pending) == false ]]; do
+    kill -0 "$server_pid" 2>/dev/null || die "ccanalytics serve exited during live ingest"
+    sleep 0.01
+  done
+  record '{"kind":"live","system":"ccanalytics","protocol":"%s","run":%d,"replay":%s,"cpu_seconds":%s,"questions":%s,"stored_events":%s}' \
+    "$protocol" "$run" "$(cat "$work/replay.json")" "$(echo "$cpu_after - $cpu_before" | bc)" \
+    "$(cat "$work/questions.json")" "$(curl -sf "$server_url/api/v1/summary" | json_field events)"
+  stop_server
+}
+stage "live ingest"
+for ((run = 1; run <= runs; run++)); do
+  for protocol in http/protobuf grpc; do
+    log "live ingest run $run/$runs: ccanalytics, OTLP $protocol, 8 exporters"
+    live_ingest "$protocol" "$run"
+  done
+  log "live ingest run $run/$runs: ClickHouse, HTTP INSERT JSONEachRow, 8 inserters"
+  record '{"kind":"live","system":"clickhouse","protocol":"http JSONEachRow","run":%d,"data":%s}' "$run" \
+    "$(node "$peers/clickhouse_insert_peer.mjs" --telemetry "$telemetry" --concurrency 8 --batch 512 --work "$work")"
+done
+rm -f "$telemetry" "$work/live.db"*
 
 # The 14-day filter ends on the data's last day; every system is asked about the same days.
 window_answer=$(node "$peers/duckdb_peer.mjs" window --db "$duckdb_file")

@@ -12,7 +12,7 @@ packages=(
   chromium
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk python3 sqlite3 curl time clickhouse-server clickhouse-client)
+  packages+=(wrk python3 sqlite3 curl time bc clickhouse-server clickhouse-client)
 fi
 
 missing=()

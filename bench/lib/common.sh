@@ -42,15 +42,19 @@ free_port() {
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# start_server DB: starts `ccanalytics serve` on a free loopback port and waits until /health
-# answers 200. Sets server_pid, server_url, startup_health_ms and startup_summary_ms (start to
-# the first answer of /health, and of /api/v1/summary, polled every 10 ms).
+# start_server DB [SERVE_OPTIONS...]: starts `ccanalytics serve` on a free loopback port (no
+# gRPC unless the options give --otlp-grpc-port) and waits until /health answers 200. Sets
+# server_pid, server_url, startup_health_ms and startup_summary_ms (start to the first answer of
+# /health, and of /api/v1/summary, polled every 10 ms).
 start_server() {
   local db=$1 port started
+  shift
+  local options=("$@")
+  ((${#options[@]})) || options=(--otlp-grpc-port 0)
   port=$(free_port)
   server_url="http://127.0.0.1:$port"
   started=$(now_ms)
-  "$bin" serve --db "$db" --host 127.0.0.1 --port "$port" --otlp-grpc-port 0 >"$work/server.log" 2>&1 &
+  "$bin" serve --db "$db" --host 127.0.0.1 --port "$port" "${options[@]}" >"$work/server.log" 2>&1 &
   server_pid=$!
   until curl -sf -o /dev/null "$server_url/health"; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
@@ -75,6 +79,11 @@ stop_server() {
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
   fi
+}
+
+# CPU time (user + system) the server has used so far, in seconds.
+server_cpu_seconds() {
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / tck }' "/proc/$server_pid/stat"
 }
 
 # Resident set size of the server now, in kB.

@@ -102,6 +102,55 @@ function serverSection(dataset) {
   return [`## Server: ${dataset} (median of ${startups.length} starts)`, '', table(['what', 'figure'], rows)].join('\n');
 }
 
+function liveSection() {
+  const ours = (protocol) => of('live', { system: 'ccanalytics', protocol });
+  const house = of('live', { system: 'clickhouse' });
+  if (!ours('http/protobuf').length) return '';
+  const summarise = (rows, pick) => {
+    const events = rows.map((r) => pick(r).events);
+    const seconds = median(rows.map((r) => pick(r).seconds));
+    const cpu = median(rows.map((r) => pick(r).cpu));
+    return { events: events[0], seconds, cpu, perSecond: events[0] / seconds, perCpu: events[0] / cpu, rows };
+  };
+  const ourFigures = (r) => ({ events: r.replay.records_sent, seconds: r.replay.seconds, cpu: r.cpu_seconds });
+  const baseline = summarise(ours('http/protobuf'), ourFigures);
+  const line = (system, what, s, questions) => [system, what, fixed(s.seconds, 2), thousands(s.perSecond),
+    fixed(s.cpu, 2), thousands(s.perCpu), ratio(s.seconds, baseline.seconds), questions];
+  const questionsCell = (rows) => {
+    const q = rows.map((r) => r.questions);
+    const bad = q.reduce((a, x) => a + x.non_200, 0);
+    return `p50 ${ms(median(q.map((x) => x.p50_ms)))}, p99 ${ms(median(q.map((x) => x.p99_ms)))}, ` +
+      `max ${ms(Math.max(...q.map((x) => x.max_ms)))} ms over ${thousands(median(q.map((x) => x.requests)))} ` +
+      `requests${bad ? `, **${bad} not 200**` : ''}`;
+  };
+  const rows = [line('ccanalytics', 'OTLP/HTTP protobuf `POST /v1/logs`', baseline, questionsCell(baseline.rows))];
+  if (ours('grpc').length) {
+    const grpc = summarise(ours('grpc'), ourFigures);
+    rows.push(line('ccanalytics', 'OTLP/gRPC `LogsService/Export`', grpc, questionsCell(grpc.rows)));
+  }
+  if (house.length) {
+    const ch = summarise(house, (r) => ({ events: r.data.events, seconds: r.data.seconds, cpu: r.data.cpu_seconds }));
+    rows.push(line(`ClickHouse ${house[0].data.version}`, 'HTTP `INSERT ... FORMAT JSONEachRow`, MergeTree', ch, '–'));
+  }
+  const stored = of('live', { system: 'ccanalytics' }).map((r) => r.stored_events);
+  const sent = of('live', { system: 'ccanalytics' }).map((r) => r.replay.records_sent);
+  const failures = of('live', { system: 'ccanalytics' }).reduce((a, r) => a + r.replay.failures + r.replay.retries, 0);
+  return [
+    `## Live ingest: ${thousands(baseline.events)} events, 8 concurrent exporters, 512 records a request, median of ${baseline.rows.length} runs`,
+    '',
+    'Each run starts a fresh server; `ccanalytics replay --preload` builds every request before its clock ' +
+      'starts. CPU = the server\'s user + system seconds while the requests are sent (ClickHouse: its ' +
+      'server\'s, background merges included). Dashboard questions: the Overview\'s and other pages\' ' +
+      'unfiltered questions asked one at a time, 10 ms apart, while the ingest runs (round trip, ms).',
+    '',
+    table(['system', 'what', 'wall s', 'events/s', 'CPU s', 'events per CPU-second', 'time ÷ OTLP/HTTP protobuf',
+      'dashboard questions meanwhile'], rows),
+    '',
+    `Counts: sent ${[...new Set(sent)].map(thousands).join(', ')}, answered by \`/api/v1/summary\` afterwards ` +
+      `${[...new Set(stored)].map(thousands).join(', ')}; ${failures} retries or failed requests.`,
+  ].join('\n');
+}
+
 const digestText = (d) => (d ? `${d.rows} rows/${thousands(d.events)} ev` : '–');
 const sameDigest = (a, b) => a && b && a.rows === b.rows && a.events === b.events;
 
@@ -207,6 +256,8 @@ const sections = [
     `${of('stage').map((s) => `${s.name} ${fixed(s.load, 2)}`).join(', ')}.` : '',
   '',
   ingestSection(dataset),
+  '',
+  liveSection(),
   '',
   serverSection(dataset),
   '',
