@@ -5,7 +5,9 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
+#include "common/time_util.h"
 #include "ingest/employees_csv.h"
 #include "ingest/event_batch.h"
 #include "ingest/input_reader.h"
@@ -74,6 +76,12 @@ struct Ingestor::Impl {
   OtlpMetricsParser otlp_metrics;
   OtlpProtobufLogs otlp_protobuf;
   OtlpProtobufMetrics otlp_protobuf_metrics;
+  // The ingest log row each live source writes into this hour.
+  struct LiveRow {
+    int64_t hour_ms = -1;
+    int64_t id = 0;
+  };
+  std::unordered_map<std::string, LiveRow> live_rows;
 
   store::EventWriter& event_writer() {
     if (!writer) writer = std::make_unique<store::EventWriter>(db);
@@ -142,6 +150,37 @@ struct Ingestor::Impl {
     return report;
   }
 
+  // An export of live telemetry: written and counted into its source's row of the hour
+  // (IngestLog::live_row) in one transaction; a failed one rolls back and gets a failed row.
+  template <typename Body>
+  IngestReport live_export(std::string_view source, size_t size, Body&& body) {
+    const auto started = std::chrono::steady_clock::now();
+    IngestReport report;
+    bool in_transaction = false;
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      in_transaction = true;
+      event_writer().catch_up();  // what other processes committed counts as stored
+      const int64_t hour_ms = store::now_ms() / kMsPerHour * kMsPerHour;
+      LiveRow& row = live_rows[std::string(source)];
+      report.ingest_id = row.hour_ms == hour_ms ? row.id : log.live_row(source, hour_ms);
+      body(report);
+      report.bytes = size;
+      log.add_live(report.ingest_id, counts_of(report), static_cast<int64_t>(size));
+      db.exec("COMMIT");
+      in_transaction = false;
+      row = {hour_ms, report.ingest_id};  // known to exist once committed
+    } catch (const std::exception& error) {
+      if (in_transaction) db.exec("ROLLBACK");
+      writer.reset();
+      log.fail(log.begin(source, {}, static_cast<int64_t>(size)), error.what());
+      throw;
+    }
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+  }
+
   IngestReport ingest_stream(ByteSource& source, std::string_view source_name, std::string_view path,
                              int64_t size, const ProgressCallback& progress) {
     std::lock_guard lock(mutex);
@@ -194,13 +233,9 @@ IngestReport Ingestor::ingest_otlp_logs(std::string_view body, OtlpEncoding enco
     impl_->otlp.parse(body, batch);
   }
   for (EventRecord& event : batch.events) compute_client_key(event);
-  return impl_->logged("otlp", {}, static_cast<int64_t>(body.size()),
-                       [&](IngestReport& report, auto& begin, auto&) {
-                         begin();
-                         impl_->write_batch(batch, "otlp", report);
-                         report.bytes = body.size();
-                         return std::string();
-                       });
+  return impl_->live_export("otlp", body.size(), [&](IngestReport& report) {
+    impl_->write_batch(batch, "otlp", report);
+  });
 }
 
 IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) {
@@ -212,10 +247,8 @@ IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding e
   } else {
     impl_->otlp_metrics.parse(body, batch);
   }
-  return impl_->logged(
-      store::kOtlpMetricsSource, {}, static_cast<int64_t>(body.size()),
-      [&](IngestReport& report, auto& begin, auto&) {
-        begin();
+  return impl_->live_export(
+      store::kOtlpMetricsSource, body.size(), [&](IngestReport& report) {
         store::MetricWriter writer(impl_->db, impl_->event_writer().strings());
         for (const MetricPoint& p : batch.points) {
           const std::string resource = p.resource.dump();
@@ -231,8 +264,6 @@ IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding e
                                             r.field, r.detail, r.raw, r.number},
                                            report.ingest_id, received);
         }
-        report.bytes = body.size();
-        return std::string();
       });
 }
 

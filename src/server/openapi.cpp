@@ -493,7 +493,7 @@ constexpr std::string_view kDocument = R"json({
     "schemas": {
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}}}}},
-      "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}}},
+      "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}, "refresh_pending": {"type": "boolean", "description": "an answered OTLP export is not visible to queries yet"}}},
       "Dimension": {"anyOf": [
         {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code", "decision_source", "attempt", "error", "query_source"]},
         {"type": "string", "pattern": "^attr\\..+", "description": "A custom attribute, attr.<key>"}]},

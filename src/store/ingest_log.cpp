@@ -1,6 +1,9 @@
 #include "store/ingest_log.h"
 
 #include <chrono>
+#include <string>
+
+#include "common/time_util.h"
 
 namespace cca::store {
 
@@ -68,6 +71,41 @@ void IngestLog::fail(int64_t ingest_id, std::string_view message) {
   update.bind_int(3, ingest_id);
   update.step();
   transaction.commit();
+}
+
+int64_t IngestLog::live_row(std::string_view source, int64_t hour_ms) {
+  const std::string path = "exports of the hour from " + format_rfc3339_s(hour_ms);
+  Statement find(db_, "SELECT id FROM ingests WHERE source = ? AND path = ? LIMIT 1");
+  find.bind_text(1, source);
+  find.bind_text(2, path);
+  if (find.step()) return find.column_int(0);
+  Statement insert(db_,
+                   "INSERT INTO ingests (source, path, size_bytes, started_ms, finished_ms, "
+                   "status) VALUES (?, ?, 0, ?, ?, 'complete')");
+  const int64_t now = now_ms();
+  insert.bind_text(1, source);
+  insert.bind_text(2, path);
+  insert.bind_int(3, now);
+  insert.bind_int(4, now);
+  insert.step();
+  return sqlite3_last_insert_rowid(db_.handle());
+}
+
+void IngestLog::add_live(int64_t ingest_id, const IngestCounts& c, int64_t size_bytes) {
+  Statement update(db_,
+                   "UPDATE ingests SET finished_ms = ?, size_bytes = size_bytes + ?, "
+                   "lines = lines + ?, accepted = accepted + ?, duplicates = duplicates + ?, "
+                   "rejected_events = rejected_events + ?, rejected_lines = rejected_lines + ? "
+                   "WHERE id = ?");
+  update.bind_int(1, now_ms());
+  update.bind_int(2, size_bytes);
+  update.bind_int(3, static_cast<int64_t>(c.lines));
+  update.bind_int(4, static_cast<int64_t>(c.accepted));
+  update.bind_int(5, static_cast<int64_t>(c.duplicates));
+  update.bind_int(6, static_cast<int64_t>(c.rejected_events));
+  update.bind_int(7, static_cast<int64_t>(c.rejected_lines));
+  update.bind_int(8, ingest_id);
+  update.step();
 }
 
 }  // namespace cca::store

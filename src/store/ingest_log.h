@@ -33,6 +33,14 @@ class IngestLog {
   void complete(int64_t ingest_id, const IngestCounts& counts, std::string_view checksum);
   void fail(int64_t ingest_id, std::string_view message);
 
+  // Live exports (OTLP) are logged one row per source and UTC hour, each export's counts added to
+  // it in the export's own transaction: a fleet sends hundreds of exports a second, and a row
+  // each would grow the log without bound. Both run inside the caller's transaction.
+  // live_row: the row of `source` for the hour starting at hour_ms, created complete and empty
+  // when there is none; its path reads "exports of the hour from <hour, RFC 3339>".
+  int64_t live_row(std::string_view source, int64_t hour_ms);
+  void add_live(int64_t ingest_id, const IngestCounts& counts, int64_t size_bytes);
+
  private:
   Database& db_;
 };

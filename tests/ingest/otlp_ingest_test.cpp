@@ -1,6 +1,8 @@
 // OTLP/HTTP JSON logs: attribute values of every AnyValue kind, and malformed requests.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "ingest/ingestor.h"
 #include "support/test_support.h"
 
@@ -96,6 +98,46 @@ TEST_F(OtlpIngest, ResendingARequestStoresNothingNew) {
   const IngestReport again = ingestor.ingest_otlp_logs(body);
   EXPECT_EQ(again.accepted, 0u);
   EXPECT_EQ(again.duplicates, 2u);
+}
+
+// A fleet sends hundreds of exports a second: the ingest log keeps one row per source and hour,
+// the exports' counts summed into it, whichever process ingested them.
+TEST_F(OtlpIngest, ExportsAreLoggedInOneRowOfTheHour) {
+  json no_user = record("tool_decision");
+  no_user["attributes"].erase(3);
+  const std::string first = otlp_request({record("user_prompt"), record("api_request")}).dump();
+  const std::string partly_bad = otlp_request({record("api_error"), no_user}).dump();
+  const auto hour = [] {
+    return std::chrono::system_clock::now().time_since_epoch() / std::chrono::hours(1);
+  };
+  const auto hour_before = hour();
+  {
+    Ingestor ingestor(db_);
+    ingestor.ingest_otlp_logs(first);
+    ingestor.ingest_otlp_logs(first);
+    ingestor.ingest_otlp_logs(partly_bad);
+  }
+  Ingestor(db_).ingest_otlp_logs(first);        // another process, later
+  const auto hours = hour() - hour_before + 1;  // 2 when the hour turned meanwhile
+  EXPECT_LE(test::sql_int(db_, "SELECT count(*) FROM ingests"), hours);
+  EXPECT_EQ(test::sql_int(db_,
+                          "SELECT count(*) FROM ingests WHERE source <> 'otlp' OR "
+                          "status <> 'complete' OR path NOT LIKE 'exports of the hour from %'"),
+            0);
+  EXPECT_EQ(test::sql_int(db_, "SELECT sum(accepted) FROM ingests"), 3);
+  EXPECT_EQ(test::sql_int(db_, "SELECT sum(duplicates) FROM ingests"), 4);
+  EXPECT_EQ(test::sql_int(db_, "SELECT sum(rejected_events) FROM ingests"), 1);
+  EXPECT_EQ(test::sql_int(db_, "SELECT sum(size_bytes) FROM ingests"),
+            static_cast<int64_t>(3 * first.size() + partly_bad.size()));
+  // Every stored event and quarantined record points at its row.
+  EXPECT_EQ(test::sql_int(db_,
+                          "SELECT count(*) FROM events WHERE ingest_id NOT IN "
+                          "(SELECT id FROM ingests)"),
+            0);
+  EXPECT_EQ(test::sql_int(db_,
+                          "SELECT count(*) FROM quarantine WHERE ingest_id IN "
+                          "(SELECT id FROM ingests)"),
+            1);
 }
 
 TEST_F(OtlpIngest, AMalformedRequestIsAnErrorAndStoresNothing) {
