@@ -117,7 +117,7 @@ live_ingest() {
   start_server "$work/live.db" --otlp-grpc-port "$grpc_port" --otlp-max-in-flight 16
   endpoint=$server_url
   [[ "$protocol" == grpc ]] && endpoint=http://127.0.0.1:$grpc_port
-  "$bin" replay --telemetry "$telemetry" --protocol "$protocol" --exporters 8 --batch 512 \
+  nice -n 10 "$bin" replay --telemetry "$telemetry" --protocol "$protocol" --exporters 8 --batch 512 \
     --as-fast-as-possible --preload --endpoint "$endpoint" >"$work/replay.json" 2>"$work/replay.err" &
   replay_pid=$!
   until grep -q 'sending$' "$work/replay.err"; do

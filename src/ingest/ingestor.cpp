@@ -72,10 +72,6 @@ struct Ingestor::Impl {
   // Holds in-memory mirrors of the store (dedup keys, string ids): rebuilt after a rollback.
   std::unique_ptr<store::EventWriter> writer;
   std::mutex mutex;
-  OtlpParser otlp;
-  OtlpMetricsParser otlp_metrics;
-  OtlpProtobufLogs otlp_protobuf;
-  OtlpProtobufMetrics otlp_protobuf_metrics;
   // The ingest log row each live source writes into this hour.
   struct LiveRow {
     int64_t hour_ms = -1;
@@ -223,30 +219,37 @@ IngestReport Ingestor::ingest_jsonl(std::string_view body, std::string_view sour
   return impl_->ingest_stream(*bytes, source, {}, static_cast<int64_t>(body.size()), {});
 }
 
+// Exports are parsed before the store is locked, so that concurrent ones parse in parallel. Each
+// thread keeps its own parsers: their buffers are reused, and the batch points into them until it
+// is written.
 IngestReport Ingestor::ingest_otlp_logs(std::string_view body, OtlpEncoding encoding) {
-  std::lock_guard lock(impl_->mutex);
+  thread_local OtlpParser json_parser;
+  thread_local OtlpProtobufLogs protobuf_parser;
   EventBatch batch;
   // Both throw, storing nothing, when the request is malformed.
   if (encoding == OtlpEncoding::kProtobuf) {
-    impl_->otlp_protobuf.parse(body, batch);
+    protobuf_parser.parse(body, batch);
   } else {
-    impl_->otlp.parse(body, batch);
+    json_parser.parse(body, batch);
   }
   for (EventRecord& event : batch.events) compute_client_key(event);
+  std::lock_guard lock(impl_->mutex);
   return impl_->live_export("otlp", body.size(), [&](IngestReport& report) {
     impl_->write_batch(batch, "otlp", report);
   });
 }
 
 IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) {
-  std::lock_guard lock(impl_->mutex);
+  thread_local OtlpMetricsParser json_parser;
+  thread_local OtlpProtobufMetrics protobuf_parser;
   MetricBatch batch;
   // Both throw, storing nothing, when the request is malformed.
   if (encoding == OtlpEncoding::kProtobuf) {
-    impl_->otlp_protobuf_metrics.parse(body, batch);
+    protobuf_parser.parse(body, batch);
   } else {
-    impl_->otlp_metrics.parse(body, batch);
+    json_parser.parse(body, batch);
   }
+  std::lock_guard lock(impl_->mutex);
   return impl_->live_export(
       store::kOtlpMetricsSource, body.size(), [&](IngestReport& report) {
         store::MetricWriter writer(impl_->db, impl_->event_writer().strings());

@@ -29,8 +29,9 @@ using ProgressCallback = std::function<void(const Progress&)>;
 // PUT /api/v1/employees and POST /v1/logs. It validates, quarantines what is bad with the
 // reason, deduplicates against what the store already holds, and commits.
 //
-// Thread-safety: one ingest at a time per Ingestor (calls are serialised internally);
-// several processes may ingest into the same store, SQLite serialises their commits.
+// Thread-safety: any thread; writes are serialised internally (OTLP exports parse concurrently,
+// then write in turn); several processes may ingest into the same store, SQLite serialises their
+// commits.
 class Ingestor {
  public:
   explicit Ingestor(const std::string& db_path);
