@@ -10,14 +10,21 @@
 namespace cca::engine {
 namespace {
 
+// First and last seen count every event; active days only days with one of the five events of
+// work (a prompt, an API call or error, a tool decision or result): newer releases also send
+// start-up and configuration events (plugin_loaded, managed_settings_resolved, ...), and a day
+// with only those is a day Claude Code was started, not used.
 struct Activity {
   int64_t first_ms = INT64_MAX, last_ms = INT64_MIN;
   int64_t last_day = INT64_MIN;
   uint64_t active_days = 0;
 
+  bool seen() const { return first_ms != INT64_MAX; }
+
   void add(const Cell& cell) {
     first_ms = std::min(first_ms, cell.first_ms);
     last_ms = std::max(last_ms, cell.last_ms);
+    if (cell.by_kind[static_cast<int>(EventKind::kOther)] == cell.events) return;
     // A cell lies within one hour, and cells come in time order, so a day never comes back.
     const int64_t day = floor_div(cell.first_ms, kMsPerDay);
     if (day != last_day) {
@@ -97,7 +104,7 @@ UsersPage list_users(const Snapshot& snapshot, const Filter& filter, const UserO
   };
   std::vector<Candidate> candidates;
   for (uint32_t user = 0; user < user_count; ++user)
-    if (activity[user].active_days > 0)
+    if (activity[user].seen())
       candidates.push_back({user, order_value(order, activity[user], metrics[user])});
 
   UsersPage page;
@@ -165,7 +172,7 @@ std::optional<UserProfile> user_profile(const Snapshot& snapshot, const Filter& 
     day.cost_usd += cell.cost_usd;
   });
   profile.row.metrics = metrics[0];
-  if (activity.active_days > 0) {
+  if (activity.seen()) {
     profile.row.first_seen_ms = activity.first_ms;
     profile.row.last_seen_ms = activity.last_ms;
     profile.row.active_days = activity.active_days;

@@ -208,10 +208,12 @@ std::map<std::string, SqlOracle::Session> SqlOracle::sessions(const engine::Filt
 std::map<std::string, SqlOracle::User> SqlOracle::users(const engine::Filter& filter) {
   const Where w = where(filter);
   std::map<std::string, User> result;
-  store::Statement s(db_,
-                     "SELECT e.user, min(e.time_ms), max(e.time_ms), "
-                     "count(DISTINCT e.time_ms / 86400000)," +
-                         metrics_sql() + std::string(kFrom) + w.sql + " GROUP BY e.user");
+  store::Statement s(
+      db_,
+      "SELECT e.user, min(e.time_ms), max(e.time_ms), "
+      "count(DISTINCT CASE WHEN e.event_name IN ('user_prompt', 'api_request', "
+      "'api_error', 'tool_decision', 'tool_result') THEN e.time_ms / 86400000 END)," +
+          metrics_sql() + std::string(kFrom) + w.sql + " GROUP BY e.user");
   bind(s, w);
   while (s.step()) {
     User& user = result[std::string(s.column_text(0))];
