@@ -7,6 +7,17 @@
 
 namespace cca::store {
 
+namespace {
+
+// Binds the six counts, in IngestCounts' order, from parameter `first` on.
+void bind_counts(Statement& statement, int first, const IngestCounts& c) {
+  for (const uint64_t count :
+       {c.lines, c.accepted, c.duplicates, c.rejected_events, c.rejected_lines, c.employees})
+    statement.bind_int(first++, static_cast<int64_t>(count));
+}
+
+}  // namespace
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -52,12 +63,7 @@ void IngestLog::complete(int64_t ingest_id, const IngestCounts& c, std::string_v
   } else {
     update.bind_text(2, checksum);
   }
-  update.bind_int(3, static_cast<int64_t>(c.lines));
-  update.bind_int(4, static_cast<int64_t>(c.accepted));
-  update.bind_int(5, static_cast<int64_t>(c.duplicates));
-  update.bind_int(6, static_cast<int64_t>(c.rejected_events));
-  update.bind_int(7, static_cast<int64_t>(c.rejected_lines));
-  update.bind_int(8, static_cast<int64_t>(c.employees));
+  bind_counts(update, 3, c);
   update.bind_int(9, ingest_id);
   update.step();
 }
@@ -95,16 +101,12 @@ void IngestLog::add_live(int64_t ingest_id, const IngestCounts& c, int64_t size_
   Statement update(db_,
                    "UPDATE ingests SET finished_ms = ?, size_bytes = size_bytes + ?, "
                    "lines = lines + ?, accepted = accepted + ?, duplicates = duplicates + ?, "
-                   "rejected_events = rejected_events + ?, rejected_lines = rejected_lines + ? "
-                   "WHERE id = ?");
+                   "rejected_events = rejected_events + ?, rejected_lines = rejected_lines + ?, "
+                   "employees = employees + ? WHERE id = ?");
   update.bind_int(1, now_ms());
   update.bind_int(2, size_bytes);
-  update.bind_int(3, static_cast<int64_t>(c.lines));
-  update.bind_int(4, static_cast<int64_t>(c.accepted));
-  update.bind_int(5, static_cast<int64_t>(c.duplicates));
-  update.bind_int(6, static_cast<int64_t>(c.rejected_events));
-  update.bind_int(7, static_cast<int64_t>(c.rejected_lines));
-  update.bind_int(8, ingest_id);
+  bind_counts(update, 3, c);
+  update.bind_int(9, ingest_id);
   update.step();
 }
 
