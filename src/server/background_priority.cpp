@@ -6,7 +6,7 @@
 namespace cca::server {
 
 void lower_this_threads_priority() {
-  constexpr int kBackgroundNice = 10;
+  constexpr int kBackgroundNice = 19;
   thread_local bool lowered = false;
   if (lowered) return;
   lowered = true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <thread>
 
 #include "server/api_error.h"
 #include "server/background_priority.h"
@@ -40,7 +41,8 @@ IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& eng
       engine_(engine),
       token_(std::move(token)),
       otlp_slots_(std::max(otlp_max_in_flight, 1)),
-      export_workers_(static_cast<size_t>(std::max(otlp_max_in_flight, 1))),
+      export_workers_(std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
+                                         static_cast<size_t>(std::max(otlp_max_in_flight, 1)))),
       refreshed_(std::move(refreshed)),
       committed_(std::move(committed)) {}
 

@@ -73,7 +73,8 @@ class IngestEndpoints {
   InFlightLimit otlp_slots_;
   // Live exports run on these threads, at background priority (lower_this_threads_priority):
   // when a fleet's exports take every core, dashboards are still answered at once, and the
-  // exporters, which wait anyway, wait a little longer. As many as exports may be in flight.
+  // exporters, which wait anyway, wait a little longer. One per core (exports are CPU work; more
+  // threads would only compete), at most one per export in flight.
   httplib::ThreadPool export_workers_;
   std::function<void()> refreshed_;
   std::function<void()> committed_;

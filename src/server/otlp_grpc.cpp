@@ -9,6 +9,7 @@
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
+#include "server/background_priority.h"
 #include "server/otlp_http.h"
 #include "server/rpc_status.h"
 
@@ -58,11 +59,14 @@ class RawExport : public RawExportService {
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override {
+    // gRPC's threads serve nothing but exports: background work, like the exports themselves.
+    lower_this_threads_priority();
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     try {
       ingest_.authorize(authorization_of(*context));
       auto slot = std::make_shared<InFlightLimit::Slot>(ingest_.reserve_otlp_export());
       workers_.enqueue([this, reactor, response, slot, body = bytes_of(*request)]() mutable {
+        lower_this_threads_priority();
         grpc::Status status;
         try {
           constexpr auto kProtobuf = ingest::OtlpEncoding::kProtobuf;
