@@ -5,7 +5,8 @@
 //
 //   node live_questions.mjs --base http://127.0.0.1:PORT [--pause-ms 10]
 //
-// Prints {"requests", "non_200", "p50_ms", "p99_ms", "max_ms", "cache_hits"} as JSON.
+// Prints {"requests", "non_200", "p50_ms", "p99_ms", "max_ms", "cache_hits", "slowest": [{"path",
+// "ms"}]} as JSON.
 
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -44,11 +45,15 @@ process.on('SIGTERM', () => (stopping = true));
 process.on('SIGINT', () => (stopping = true));
 
 const timings = [];
+const slowest = [];  // the five slowest requests, which questions make the tail
 let non200 = 0;
 let hits = 0;
 for (let i = 0; !stopping; i++) {
-  const answer = await get(questions[i % questions.length].path);
+  const { path } = questions[i % questions.length];
+  const answer = await get(path);
   timings.push(answer.ms);
+  slowest.push({ path, ms: answer.ms });
+  slowest.sort((a, b) => b.ms - a.ms).splice(5);
   if (answer.status !== 200) non200++;
   if (answer.hit) hits++;
   await new Promise((resolve) => setTimeout(resolve, pauseMs));
@@ -58,4 +63,5 @@ timings.sort((a, b) => a - b);
 console.log(JSON.stringify({
   requests: timings.length, non_200: non200, cache_hits: hits,
   p50_ms: quantile(timings, 0.5), p99_ms: quantile(timings, 0.99), max_ms: timings.at(-1) ?? null,
+  slowest,
 }));
