@@ -378,6 +378,7 @@ async function testLiveOverview(page, baseUrl) {
   await page.evaluate(() => (window.__sameDocument = true));
   await postOtlp(baseUrl, '/v1/logs', 'logs-1.json');
   await postOtlp(baseUrl, '/v1/logs', 'logs-2.json');
+  const exported = Date.now();
   await waitUntilVisible(baseUrl);
   const expected = overviewKpis(await api(baseUrl, '/api/v1/summary'));
   check(expected.sessions !== before.sessions, `the ingest adds a session (${before.sessions} before)`);
@@ -391,6 +392,8 @@ async function testLiveOverview(page, baseUrl) {
     failures.push(`the Overview did not show the ingested session within 10 s (shows ${(await kpiValues(page)).sessions}, expected ${expected.sessions})`);
     return;
   }
+  const shownAfterMs = Date.now() - exported;
+  check(shownAfterMs <= 2000, `the Overview shows an exported event within 2 s of the export (took ${shownAfterMs} ms)`);
   await waitForData(page);
   const shown = await kpiValues(page);
   for (const [id, value] of Object.entries(expected)) equal(shown[id], value, `Overview KPI ${id} after a live update`);

@@ -12,6 +12,13 @@ import { compareNatural, formatCount, formatExact, formatPercent, statusCodeLabe
 import { filterParams } from '../state/filters';
 import { useBucket, useFilters, useSelectFilter } from '../state/useFilters';
 
+// Events newer Claude Code releases send when it gives up or fails on its own side. They carry no
+// metrics of their own, so they are counted by name from a breakdown by event type.
+const CLIENT_FAILURES = [
+  { event: 'api_retries_exhausted', label: 'API retries exhausted', hint: 'API calls given up after every retry' },
+  { event: 'internal_error', label: 'Internal errors', hint: 'errors inside Claude Code' },
+];
+
 export default function ReliabilityPage() {
   const [filters] = useFilters();
   const select = useSelectFilter();
@@ -21,6 +28,7 @@ export default function ReliabilityPage() {
   const byModel = useBreakdown('model', filters, 'api_errors');
   const byStatus = useBreakdown('status_code', filters, 'api_errors');
   const byAttempt = useOptionalBreakdown('attempt', filters, 'api_errors');
+  const byEventType = useBreakdown('event_type', filters);
   const statusKeys = useMemo(() => (overTime.data?.series ?? []).map((s) => s.key).sort(), [overTime.data]);
   const isEmpty = (d: { rows: unknown[] }) => d.rows.length === 0;
 
@@ -34,6 +42,21 @@ export default function ReliabilityPage() {
             <KpiCard id="api_errors" label="API errors" value={formatCount(s.api_errors)} />
             <KpiCard id="api_error_rate" label="API error rate" value={formatPercent(s.api_error_rate, 2)} />
             <KpiCard id="tool_success" label="Tool success" value={formatPercent(s.tool_success_rate)} />
+          </div>
+        )}
+      </Panel>
+      <Panel title="Client-side failures" subtitle="events sent by newer Claude Code releases" query={byEventType} span={12}>
+        {(data) => (
+          <div className="kpis">
+            {CLIENT_FAILURES.map((f) => (
+              <KpiCard
+                key={f.event}
+                id={f.event}
+                label={f.label}
+                value={formatExact(data.rows.find((r) => r.key === f.event)?.events ?? 0)}
+                hint={f.hint}
+              />
+            ))}
           </div>
         )}
       </Panel>
