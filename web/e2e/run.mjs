@@ -439,6 +439,7 @@ async function testCodePage(page, baseUrl) {
     const files = (await readdir(path.join(otlpDir, folder))).filter((f) => f.endsWith('_metrics.json')).sort();
     for (const file of files) await postOtlp(baseUrl, '/v1/metrics', path.join(folder, file));
   }
+  await waitUntilVisible(baseUrl);
   const code = await api(baseUrl, '/api/v1/code');
   check(code.lines_added > 0, 'the Claude Code metrics add lines of code');
   try {

@@ -79,8 +79,7 @@ export async function startServer({ bin, datasetDir }) {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     // OTLP/gRPC off: its fixed default port would collide between concurrent runs.
-    const args = ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port)];
-    child = spawn(bin, [...args, '--otlp-grpc-port', '0'], {
+    child = spawn(bin, ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--otlp-grpc-port', '0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let serverLog = '';
