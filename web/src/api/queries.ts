@@ -50,32 +50,6 @@ export function useBreakdown(by: Dimension, filters: Filters, sort: MetricName =
   return useApi<Breakdown>('/api/v1/breakdown', { ...filterParams(filters), by, sort, limit }, enabled);
 }
 
-interface OpenApiDescription {
-  components?: { schemas?: { Dimension?: { enum?: string[] } } };
-}
-
-// A breakdown by a dimension beyond the contract's (decision_source, attempt). The server lists
-// the dimensions it knows in its OpenAPI description; asking for another would be a 400, so an
-// unknown one answers no rows and says so through `unsupported`.
-export function useOptionalBreakdown(
-  by: Dimension,
-  filters: Filters,
-  sort: MetricName = 'events',
-): QueryState<Breakdown> & { unsupported: boolean } {
-  const description = useApi<OpenApiDescription>('/api/v1/openapi.json');
-  const known = description.data?.components?.schemas?.Dimension?.enum;
-  const supported = description.data === undefined ? undefined : (known?.includes(by) ?? false);
-  const breakdown = useApi<Breakdown>('/api/v1/breakdown', { ...filterParams(filters), by, sort }, supported === true);
-  if (description.error) return { ...description, data: undefined, unsupported: false };
-  if (supported === false) {
-    return { data: { by, rows: [] }, error: null, isPending: false, isFetching: false, refetch: () => undefined, unsupported: true };
-  }
-  // Until the description arrives the breakdown is not asked for, but the panel is still loading.
-  return { ...breakdown, isFetching: breakdown.isFetching || description.isFetching, unsupported: false };
-}
-
-// One breakdown per value of another filter (levels per practice, say), fetched in parallel; the
-// API has no two-dimensional breakdown, and a handful of small requests is as fast on loopback.
 export function useBreakdownsPer(
   by: Dimension,
   per: ListFilterKey,

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 
-import { exportCsvUrl, useBreakdown, useOptionalBreakdown, useSummary, useTimeseries } from '../api/queries';
+import { exportCsvUrl, useBreakdown, useSummary, useTimeseries } from '../api/queries';
 import { Chart } from '../charts/Chart';
 import { barOption, timeOption } from '../charts/options';
 import { colourFor, SEMANTIC } from '../charts/palette';
@@ -27,7 +27,7 @@ export default function ReliabilityPage() {
   const overTime = useTimeseries(bucket, filters, 'status_code', 8);
   const byModel = useBreakdown('model', filters, 'api_errors');
   const byStatus = useBreakdown('status_code', filters, 'api_errors');
-  const byAttempt = useOptionalBreakdown('attempt', filters, 'api_errors');
+  const byAttempt = useBreakdown('attempt', filters, 'api_errors');
   const byEventType = useBreakdown('event_type', filters);
   const statusKeys = useMemo(() => (overTime.data?.series ?? []).map((s) => s.key).sort(), [overTime.data]);
   const isEmpty = (d: { rows: unknown[] }) => d.rows.length === 0;
@@ -111,7 +111,6 @@ export default function ReliabilityPage() {
           subtitle="API errors by retry attempt"
           query={byAttempt}
           isEmpty={isEmpty}
-          emptyText={byAttempt.unsupported ? 'This server cannot break API errors down by attempt.' : undefined}
           span={6}
         >
           {(data) => {

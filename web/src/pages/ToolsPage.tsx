@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 
-import { exportCsvUrl, useBreakdown, useLatency, useOptionalBreakdown } from '../api/queries';
+import { exportCsvUrl, useBreakdown, useLatency } from '../api/queries';
 import { Chart } from '../charts/Chart';
 import { barOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
@@ -19,7 +19,7 @@ export default function ToolsPage() {
   const [filters] = useFilters();
   const byTool = useBreakdown('tool', filters, 'tool_decisions');
   const latency = useLatency('tool', filters);
-  const bySource = useOptionalBreakdown('decision_source', filters, 'tool_decisions');
+  const bySource = useBreakdown('decision_source', filters, 'tool_decisions');
   const toolsWithLatency = combineQueries(byTool, latency);
 
   const latencyByTool = useMemo(() => new Map((latency.data?.rows ?? []).map((r) => [r.key, r])), [latency.data]);
@@ -93,7 +93,6 @@ export default function ToolsPage() {
           subtitle="who or what turned a tool down"
           query={bySource}
           isEmpty={isEmpty}
-          emptyText={bySource.unsupported ? 'This server cannot break tool decisions down by their source.' : undefined}
           span={6}
         >
           {(data) => {
