@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "server/api_error.h"
@@ -86,18 +87,33 @@ InFlightLimit::Slot IngestEndpoints::reserve_otlp_export() {
   return slot;
 }
 
+void IngestEndpoints::submit_export(std::function<ingest::IngestReport()> ingest, ExportDone done) {
+  // The caller holds an in-flight slot, so the pool's queue is as bounded as the exports.
+  export_workers_.enqueue([this, ingest = std::move(ingest), done = std::move(done)] {
+    lower_this_threads_priority();
+    std::optional<ingest::IngestReport> report;
+    std::exception_ptr error;
+    try {
+      report = run_ingest(ingest);
+      committed();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    done(report ? &*report : nullptr, error);
+  });
+}
+
 ingest::IngestReport IngestEndpoints::run_export(
     const std::function<ingest::IngestReport()>& ingest) {
-  std::packaged_task<ingest::IngestReport()> task([&] {
-    lower_this_threads_priority();
-    return run_ingest(ingest);
+  std::promise<ingest::IngestReport> answer;
+  submit_export(ingest, [&answer](const ingest::IngestReport* report, std::exception_ptr error) {
+    if (error) {
+      answer.set_exception(error);
+    } else {
+      answer.set_value(*report);
+    }
   });
-  std::future<ingest::IngestReport> report = task.get_future();
-  export_workers_.enqueue([&task] { task(); });
-  // The caller holds an in-flight slot, so the pool never has more exports than threads.
-  ingest::IngestReport done = report.get();
-  committed();
-  return done;
+  return answer.get_future().get();
 }
 
 ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std::string_view body,
@@ -109,6 +125,16 @@ ingest::IngestReport IngestEndpoints::otlp_metrics(const InFlightLimit::Slot&,
                                                    std::string_view body,
                                                    ingest::OtlpEncoding encoding) {
   return run_export([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
+}
+
+void IngestEndpoints::submit_otlp(OtlpSignal signal, std::string body,
+                                  ingest::OtlpEncoding encoding, ExportDone done) {
+  submit_export(
+      [this, signal, encoding, body = std::move(body)] {
+        return signal == OtlpSignal::kLogs ? ingestor_.ingest_otlp_logs(body, encoding)
+                                           : ingestor_.ingest_otlp_metrics(body, encoding);
+      },
+      std::move(done));
 }
 
 Answer IngestEndpoints::put_employees(std::string_view csv) {

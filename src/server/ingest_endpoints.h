@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "ingest/otlp_encoding.h"
 #include "server/analytics_endpoints.h"
 #include "server/in_flight_limit.h"
+#include "server/otlp_http.h"
 
 namespace cca::server {
 
@@ -50,6 +52,13 @@ class IngestEndpoints {
   // An OTLP metrics export in either encoding, ingested under `slot`; the same errors.
   ingest::IngestReport otlp_metrics(const InFlightLimit::Slot& slot, std::string_view body,
                                     ingest::OtlpEncoding encoding);
+  // Either export without waiting, for callers whose threads must not block (gRPC's): `done` runs
+  // on an export worker once the export is over, with its report, or with the error the two
+  // above would throw (report null). The caller holds its slot until `done`.
+  using ExportDone =
+      std::function<void(const ingest::IngestReport* report, std::exception_ptr error)>;
+  void submit_otlp(OtlpSignal signal, std::string body, ingest::OtlpEncoding encoding,
+                   ExportDone done);
   Answer put_employees(std::string_view csv);
 
   int otlp_in_flight() const { return otlp_slots_.in_flight(); }
@@ -64,7 +73,9 @@ class IngestEndpoints {
  private:
   void refresh();
   void committed();
-  // Runs an OTLP export's ingest on export_workers_ and waits for it.
+  // Runs an OTLP export's ingest on export_workers_, then `done` there.
+  void submit_export(std::function<ingest::IngestReport()> ingest, ExportDone done);
+  // The same, waiting for it.
   ingest::IngestReport run_export(const std::function<ingest::IngestReport()>& ingest);
 
   ingest::Ingestor ingestor_;

@@ -53,8 +53,7 @@ std::string authorization_of(const grpc::CallbackServerContext& context) {
 template <typename RawExportService, OtlpSignal kSignal>
 class RawExport : public RawExportService {
  public:
-  RawExport(IngestEndpoints& ingest, httplib::ThreadPool& workers)
-      : ingest_(ingest), workers_(workers) {}
+  explicit RawExport(IngestEndpoints& ingest) : ingest_(ingest) {}
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -65,24 +64,27 @@ class RawExport : public RawExportService {
     try {
       ingest_.authorize(authorization_of(*context));
       auto slot = std::make_shared<InFlightLimit::Slot>(ingest_.reserve_otlp_export());
-      workers_.enqueue([this, reactor, response, slot, body = bytes_of(*request)]() mutable {
-        lower_this_threads_priority();
-        grpc::Status status;
-        try {
-          constexpr auto kProtobuf = ingest::OtlpEncoding::kProtobuf;
-          const ingest::IngestReport report = kSignal == OtlpSignal::kLogs
-                                                  ? ingest_.otlp_logs(*slot, body, kProtobuf)
-                                                  : ingest_.otlp_metrics(*slot, body, kProtobuf);
-          *response = buffer_of(otlp_export_answer(kSignal, kProtobuf, report).body);
-        } catch (const ApiError& error) {
-          status = grpc_status(error);
-        } catch (const std::exception& error) {
-          std::fprintf(stderr, "ccanalytics serve: OTLP/gRPC export failed: %s\n", error.what());
-          status = grpc::Status(grpc::StatusCode::INTERNAL, "the server failed to ingest");
-        }
-        slot.reset();  // before Finish: once finished, the server may be shut down
-        reactor->Finish(status);
-      });
+      // The export blocks (on the store), which gRPC's threads must not: it finishes the call
+      // from the export worker that ran it.
+      ingest_.submit_otlp(
+          kSignal, bytes_of(*request), ingest::OtlpEncoding::kProtobuf,
+          [reactor, response, slot](const ingest::IngestReport* report,
+                                    std::exception_ptr error) mutable {
+            grpc::Status status;
+            try {
+              if (error) std::rethrow_exception(error);
+              *response = buffer_of(
+                  otlp_export_answer(kSignal, ingest::OtlpEncoding::kProtobuf, *report).body);
+            } catch (const ApiError& failure) {
+              status = grpc_status(failure);
+            } catch (const std::exception& failure) {
+              std::fprintf(stderr, "ccanalytics serve: OTLP/gRPC export failed: %s\n",
+                           failure.what());
+              status = grpc::Status(grpc::StatusCode::INTERNAL, "the server failed to ingest");
+            }
+            slot.reset();  // before Finish: once finished, the server may be shut down
+            reactor->Finish(status);
+          });
     } catch (const ApiError& error) {
       reactor->Finish(grpc_status(error));
     }
@@ -91,7 +93,6 @@ class RawExport : public RawExportService {
 
  private:
   IngestEndpoints& ingest_;
-  httplib::ThreadPool& workers_;
 };
 
 namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
@@ -111,16 +112,13 @@ class OtlpGrpcServer::MetricsService final
   using RawExport::RawExport;
 };
 
-OtlpGrpcServer::OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes, int workers)
-    : ingest_(ingest),
-      max_message_bytes_(max_message_bytes),
-      workers_(static_cast<size_t>(std::max(workers, 1))),
-      logs_service_(std::make_unique<LogsService>(ingest, workers_)),
-      metrics_service_(std::make_unique<MetricsService>(ingest, workers_)) {}
+OtlpGrpcServer::OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes)
+    : max_message_bytes_(max_message_bytes),
+      logs_service_(std::make_unique<LogsService>(ingest)),
+      metrics_service_(std::make_unique<MetricsService>(ingest)) {}
 
 OtlpGrpcServer::~OtlpGrpcServer() {
   stop();
-  workers_.shutdown();
 }
 
 int OtlpGrpcServer::start(const std::string& host, int port) {

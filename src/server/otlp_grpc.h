@@ -1,7 +1,5 @@
 #pragma once
 
-#include <httplib.h>
-
 #include <memory>
 #include <string>
 
@@ -22,8 +20,9 @@ namespace cca::server {
 // retry).
 class OtlpGrpcServer {
  public:
-  // max_message_bytes: the largest request accepted, inflated. workers: exports ingested at once.
-  OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes, int workers);
+  // max_message_bytes: the largest request accepted, inflated. Exports run on the ingest
+  // endpoints' export workers, which finish the calls: gRPC's threads never block on the store.
+  OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes);
   ~OtlpGrpcServer();
   OtlpGrpcServer(const OtlpGrpcServer&) = delete;
   OtlpGrpcServer& operator=(const OtlpGrpcServer&) = delete;
@@ -38,10 +37,7 @@ class OtlpGrpcServer {
   class LogsService;
   class MetricsService;
 
-  IngestEndpoints& ingest_;
   size_t max_message_bytes_;
-  // Ingests block (on the store), which gRPC's callback threads must not: they run here.
-  httplib::ThreadPool workers_;
   std::unique_ptr<LogsService> logs_service_;
   std::unique_ptr<MetricsService> metrics_service_;
   std::unique_ptr<grpc::Server> server_;

@@ -189,8 +189,7 @@ void Server::load() {
       options_.db_path, *engine_, ingest_token_, options_.otlp_max_in_flight,
       [this] { publish_update(); }, [this] { request_refresh(); });
   if (options_.otlp_grpc_port != 0) {
-    otlp_grpc_ = std::make_unique<OtlpGrpcServer>(*ingest_, max_body_bytes_,
-                                                  std::max(options_.otlp_max_in_flight, 1));
+    otlp_grpc_ = std::make_unique<OtlpGrpcServer>(*ingest_, max_body_bytes_);
     otlp_grpc_port_ =
         otlp_grpc_->start(options_.host, options_.otlp_grpc_port < 0 ? 0 : options_.otlp_grpc_port);
   }
