@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { ApiError, apiUrl, fetchJson } from './client';
+import { mockApi } from '../test/mockApi';
+import { ApiError, apiUrl, CSRF_HEADER, fetchJson, isForbidden, onUnauthorized, request, setCsrfToken } from './client';
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setCsrfToken(null);
+});
 
 describe('apiUrl', () => {
   it('sorts parameters and leaves out empty ones, so equal requests share a URL', () => {
@@ -36,5 +40,86 @@ describe('fetchJson', () => {
   it('reports an unreachable server', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
     await expect(fetchJson('/x')).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it("reads a 429's Retry-After in seconds", async () => {
+    const body = JSON.stringify({ error: { code: 'rate_limited', message: 'too many failed sign-ins' } });
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { status: 429, headers: { 'Retry-After': '42' } })));
+    await expect(fetchJson('/x')).rejects.toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: 42 });
+    // An HTTP date is not a count of seconds: no figure rather than a wrong one.
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { status: 429, headers: { 'Retry-After': 'Wed, 21 Oct 2026 07:28:00 GMT' } })));
+    await expect(fetchJson('/x')).rejects.toMatchObject({ status: 429, retryAfterSeconds: null });
+  });
+});
+
+describe('the CSRF token', () => {
+  const routes = { '/api/v1/employees': () => ({ ok: true }), '/api/v1/summary': () => ({ events: 1 }) };
+
+  it('goes with every POST, PUT and DELETE of a session, and with no GET', async () => {
+    const api = mockApi(routes);
+    setCsrfToken('csrf-123');
+    await request('/api/v1/employees', { method: 'PUT', body: { rows: [] } });
+    await request('/api/v1/employees', { method: 'POST', body: {} });
+    await request('/api/v1/employees', { method: 'DELETE' });
+    await fetchJson('/api/v1/summary');
+    expect(api.requests.map((r) => [r.method, r.headers.get(CSRF_HEADER)])).toEqual([
+      ['PUT', 'csrf-123'],
+      ['POST', 'csrf-123'],
+      ['DELETE', 'csrf-123'],
+      ['GET', null],
+    ]);
+    expect(api.requests[0].headers.get('Content-Type')).toBe('application/json');
+    expect(api.requests[0].body).toEqual({ rows: [] });
+  });
+
+  it('is not sent when there is no session (open mode, signed out)', async () => {
+    const api = mockApi(routes);
+    setCsrfToken('old');
+    setCsrfToken(null);
+    await request('/api/v1/employees', { method: 'PUT', body: {} });
+    expect(api.requests[0].headers.has(CSRF_HEADER)).toBe(false);
+  });
+});
+
+describe('answers 401', () => {
+  const unauthorized = () => [401, { error: { code: 'unauthorized', message: 'sign in' } }];
+
+  it('are reported to the listeners, then raised', async () => {
+    mockApi({ '/api/v1/summary': unauthorized });
+    const heard: ApiError[] = [];
+    const stop = onUnauthorized((e) => heard.push(e));
+    await expect(fetchJson('/api/v1/summary')).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    stop();
+    await expect(fetchJson('/api/v1/summary')).rejects.toMatchObject({ status: 401 });
+    expect(heard.map((e) => e.message)).toEqual(['sign in']);
+  });
+
+  it('that the caller expects (a wrong token at sign-in) are not reported', async () => {
+    mockApi({ '/api/v1/session': unauthorized });
+    const listener = vi.fn();
+    const stop = onUnauthorized(listener);
+    await expect(request('/api/v1/session', { method: 'POST', body: { token: 'x' }, unauthorizedExpected: true })).rejects.toMatchObject({
+      status: 401,
+    });
+    stop();
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('are not reported for other failures', async () => {
+    mockApi({ '/api/v1/summary': () => [403, { error: { code: 'forbidden', message: 'not your practice' } }] });
+    const listener = vi.fn();
+    const stop = onUnauthorized(listener);
+    await expect(fetchJson('/api/v1/summary')).rejects.toMatchObject({ status: 403 });
+    stop();
+    expect(listener).not.toHaveBeenCalled();
+  });
+});
+
+describe('isForbidden', () => {
+  it("is a 403 about the token's rights, not a CSRF refusal", () => {
+    expect(isForbidden(new ApiError(403, 'forbidden', 'x'))).toBe(true);
+    expect(isForbidden(new ApiError(403, 'csrf', 'x'))).toBe(false);
+    expect(isForbidden(new ApiError(401, 'unauthorized', 'x'))).toBe(false);
+    expect(isForbidden(new Error('x'))).toBe(false);
   });
 });
