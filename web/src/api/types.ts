@@ -245,3 +245,19 @@ export interface CodeTimeseries {
   bucket: Bucket;
   points: (CodeActivity & { t: string })[];
 }
+
+// Who the browser is signed in as (GET, POST and DELETE /api/v1/session).
+export type Role = 'viewer' | 'ingest' | 'admin';
+
+export interface Session {
+  // The store holds access tokens: every endpoint but the session's needs credentials.
+  auth_required: boolean;
+  signed_in: boolean;
+  // The token's name.
+  name: string | null;
+  role: Role | null;
+  // The practices the token may see; empty means all of them.
+  practices: string[];
+  // Sent back as X-CSRF-Token with every POST, PUT and DELETE of this session.
+  csrf_token: string | null;
+}
