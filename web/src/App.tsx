@@ -1,5 +1,6 @@
 import { Component, type ReactNode, useEffect } from 'react';
 
+import { Brand } from './components/Brand';
 import { FilterBar } from './components/FilterBar';
 import { Link } from './components/Link';
 import { ErrorMessage, LoadingMessage } from './components/Panel';
@@ -7,6 +8,8 @@ import { type LazyComponent, useLazyComponent } from './lazyComponent';
 import { LiveUpdates } from './live/LiveUpdates';
 import { matchPath, useLocation } from './router';
 import { DETAIL_PAGES, NAV_PAGES } from './routes';
+import { ScopeNotice } from './session/ScopeNotice';
+import { SessionBadge } from './session/SessionBadge';
 import { setTheme, useTheme } from './state/theme';
 import { useFilterQuery } from './state/useFilters';
 
@@ -99,15 +102,7 @@ export function App() {
         Skip to content
       </a>
       <aside className="sidebar">
-        <div className="brand">
-          <svg viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
-            <rect width="32" height="32" rx="6" fill="#0072B2" />
-            <rect x="7" y="17" width="4" height="8" rx="1" fill="#fff" />
-            <rect x="14" y="11" width="4" height="14" rx="1" fill="#fff" />
-            <rect x="21" y="6" width="4" height="19" rx="1" fill="#E69F00" />
-          </svg>
-          <span>ccanalytics</span>
-        </div>
+        <Brand />
         <nav aria-label="Pages">
           <ul className="nav">
             {NAV_PAGES.map((page) => (
@@ -131,8 +126,10 @@ export function App() {
         <header className="topbar">
           <FilterBar />
           <LiveUpdates />
+          <SessionBadge />
         </header>
         <main id="main" tabIndex={-1}>
+          <ScopeNotice />
           <PageErrorBoundary key={pathname}>{page ? <PageSlot page={page} params={params} /> : <NotFound />}</PageErrorBoundary>
         </main>
       </div>

@@ -6,9 +6,15 @@ import { createRoot } from 'react-dom/client';
 
 import { ApiError } from './api/client';
 import { App, preloadPage } from './App';
+import { AuthGate } from './session/AuthGate';
+import { SessionProvider } from './session/SessionContext';
+import { createSessionStore } from './session/sessionStore';
 import { applyTheme, currentTheme } from './state/theme';
 
 applyTheme(currentTheme());
+// Who is signed in is asked before React first renders, alongside the current page's code.
+const session = createSessionStore();
+void session.load();
 preloadPage(window.location.pathname);
 
 const queryClient = new QueryClient({
@@ -26,7 +32,11 @@ const queryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <SessionProvider store={session}>
+        <AuthGate>
+          <App />
+        </AuthGate>
+      </SessionProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

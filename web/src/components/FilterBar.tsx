@@ -1,3 +1,4 @@
+import { isForbidden } from '../api/client';
 import { useFacets } from '../api/queries';
 import { compareNatural, formatDateTime } from '../format';
 import {
@@ -131,7 +132,7 @@ export function FilterBar() {
           Clear filters
         </button>
       </div>
-      {facets.error ? <p className="filterbar__error">Filter values could not be loaded: {facets.error.message}</p> : null}
+      {facets.error && !isForbidden(facets.error) ? <p className="filterbar__error">Filter values could not be loaded: {facets.error.message}</p> : null}
     </div>
   );
 }

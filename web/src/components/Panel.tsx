@@ -1,5 +1,6 @@
 import { type ReactNode, type Ref, useEffect, useId } from 'react';
 
+import { isForbidden } from '../api/client';
 import { preloadCharts } from '../charts/Chart';
 
 import type { QueryState } from './queryState';
@@ -36,9 +37,13 @@ export function Panel<T>({
   // Panels mount in the same commit as their page's requests go out: loading the chart library
   // from here compiles it while the answers are on their way, not before the requests leave.
   useEffect(preloadCharts, []);
-  let status: 'loading' | 'deferred' | 'error' | 'empty' | 'ready';
+  let status: 'loading' | 'deferred' | 'forbidden' | 'error' | 'empty' | 'ready';
   let body: ReactNode;
-  if (error) {
+  if (isForbidden(error)) {
+    // Outside the token's scope: the page says so once (ScopeNotice), not in every panel.
+    status = 'forbidden';
+    body = <p className="panel__empty">Outside your token's scope.</p>;
+  } else if (error) {
     status = 'error';
     body = <ErrorMessage error={error} onRetry={query.refetch} />;
   } else if (data === undefined && !query.isFetching) {

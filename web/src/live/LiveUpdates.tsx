@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 
+import { useSessionStore } from '../session/SessionContext';
 import { connectLive, type LiveStatus } from './liveUpdates';
 
 const LABELS: Record<LiveStatus, { text: string; title: string }> = {
@@ -16,14 +17,18 @@ const LABELS: Record<LiveStatus, { text: string; title: string }> = {
 // the ones a page defers until scrolled to, nor other pages' (they refetch when next shown).
 export function LiveUpdates() {
   const queryClient = useQueryClient();
+  const session = useSessionStore();
   const [status, setStatus] = useState<LiveStatus>('connecting');
   useEffect(
     () =>
       connectLive({
         onStatus: setStatus,
         onUpdate: () => void queryClient.invalidateQueries({ refetchType: 'active' }),
+        // A browser's stream says nothing of why it was refused: the session may have ended while
+        // the page sat idle, which the session endpoint tells.
+        onRefused: () => void session?.recheck(),
       }),
-    [queryClient],
+    [queryClient, session],
   );
   const { text, title } = LABELS[status];
   return (

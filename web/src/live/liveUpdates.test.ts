@@ -44,12 +44,14 @@ class FakeEventSource {
 function connect() {
   const statuses: LiveStatus[] = [];
   const onUpdate = vi.fn();
+  const onRefused = vi.fn();
   const stop = connectLive({
     onUpdate,
+    onRefused,
     onStatus: (status) => statuses.push(status),
     createEventSource: (url) => new FakeEventSource(url),
   });
-  return { statuses, onUpdate, stop, latest: () => FakeEventSource.instances.at(-1)! };
+  return { statuses, onUpdate, onRefused, stop, latest: () => FakeEventSource.instances.at(-1)! };
 }
 
 function setVisibility(state: 'visible' | 'hidden') {
@@ -118,6 +120,17 @@ describe('connectLive', () => {
     expect(statuses.at(-1)).toBe('live');
     vi.advanceTimersByTime(REFRESH_DEBOUNCE_MS);
     expect(onUpdate).toHaveBeenCalledTimes(1);
+    stop();
+  });
+
+  it('says when the server refused the stream, not when the connection merely dropped', () => {
+    // A refusal may mean the session ended; the app then asks the session endpoint.
+    const { onRefused, latest, stop } = connect();
+    latest().open();
+    latest().drop();
+    expect(onRefused).not.toHaveBeenCalled();
+    latest().refuse();
+    expect(onRefused).toHaveBeenCalledTimes(1);
     stop();
   });
 

@@ -22,6 +22,8 @@ export interface EventSourceLike {
 export interface LiveOptions {
   onUpdate: () => void;
   onStatus: (status: LiveStatus) => void;
+  // The server refused the stream (too many open, gone, or the session it was opened under ended).
+  onRefused?: () => void;
   // Tests pass a fake; browsers without EventSource get 'unavailable'.
   createEventSource?: (url: string) => EventSourceLike;
 }
@@ -33,7 +35,7 @@ const CLOSED = 2;
 // connections to a server across all of its tabs, and each open stream holds one, so background
 // tabs would leave the visible one none to fetch with. Shown again, the tab reconnects and, not
 // knowing what changed meanwhile, refreshes once.
-export function connectLive({ onUpdate, onStatus, createEventSource }: LiveOptions): () => void {
+export function connectLive({ onUpdate, onStatus, onRefused, createEventSource }: LiveOptions): () => void {
   const create =
     createEventSource ?? (typeof EventSource === 'undefined' ? undefined : (url: string) => new EventSource(url));
   if (!create) {
@@ -85,6 +87,7 @@ export function connectLive({ onUpdate, onStatus, createEventSource }: LiveOptio
       source = null;
       missedUpdates = true;
       retryTimer = setTimeout(open, RETRY_MS);
+      onRefused?.();
     };
     source.addEventListener('update', scheduleRefresh);
   };
