@@ -3,6 +3,10 @@
 // drill-down); reports page-load and redraw times without asserting them; saves a screenshot of
 // every page to docs/screenshots.
 //
+// Then, on a store of its own that holds access tokens, signing in, a scoped viewer, signing out
+// and a revoked token (accessControl.mjs). Every page must run under the server's
+// Content-Security-Policy without a violation (csp.mjs).
+//
 // Environment: CCANALYTICS_BIN (default ../build/ccanalytics), CCANALYTICS_DATASETS (default
 // ../../shared/datasets), CCANALYTICS_E2E_DATASET (default reference-30u-500s), CHROMIUM_PATH
 // (default /usr/bin/chromium), CCANALYTICS_SCREENSHOTS (default ../docs/screenshots).
@@ -14,7 +18,11 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
+import { testAccessControl } from './accessControl.mjs';
+import { CONTENT_SECURITY_POLICY, inlineCodeIn, watchCsp } from './csp.mjs';
 import { count, money, overviewKpis, percent } from './expected.mjs';
+import { kpiValues, waitForData } from './pageState.mjs';
+import { check, equal, failures, step } from './report.mjs';
 import { startServer } from './server.mjs';
 
 const WEB = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -41,77 +49,13 @@ const PAGES = [
   { name: 'quality', path: '/quality' },
 ];
 
-const failures = [];
 const loads = [];
 const redraws = [];
-
-// One scenario; its failure is recorded and the next still runs, so one report lists them all.
-async function step(name, scenario) {
-  try {
-    await scenario();
-  } catch (error) {
-    failures.push(`${name}: ${error.message}`);
-  }
-}
-
-function check(condition, message) {
-  if (!condition) failures.push(message);
-  return condition;
-}
-
-function equal(actual, expected, what) {
-  return check(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
 
 async function api(baseUrl, pathAndQuery) {
   const response = await fetch(`${baseUrl}${pathAndQuery}`);
   if (!response.ok) throw new Error(`GET ${pathAndQuery}: ${response.status} ${await response.text()}`);
   return response.json();
-}
-
-// Every panel on the page has settled (its figures are current, not loading) and every chart in
-// view shows them. Charts further down are drawn when scrolled to, as a person would see them.
-// Returns the page's clock (ms since its navigation started) at the first frame that showed it.
-async function waitForData(page, timeout = 20_000) {
-  try {
-    const settledAt = await page.waitForFunction(
-      () => {
-        const panels = [...document.querySelectorAll('section.panel')];
-        const chartsInView = [...document.querySelectorAll('.chart')].filter((c) => {
-          const box = c.getBoundingClientRect();
-          return box.bottom > 0 && box.top < window.innerHeight;
-        });
-        const settled =
-          panels.length > 0 &&
-          panels.every((p) => p.getAttribute('aria-busy') === 'false' && p.dataset.status !== 'loading') &&
-          chartsInView.every((c) => c.dataset.drawn === 'true');
-        return settled && performance.now();
-      },
-      null,
-      { timeout, polling: 'raf' },
-    );
-    return settledAt.jsonValue();
-  } catch (error) {
-    const state = await page.evaluate(() => {
-      const panels = [...document.querySelectorAll('section.panel')];
-      if (panels.length === 0) return `no panels; the page reads: ${document.body.innerText.slice(0, 200)}`;
-      return panels
-        .filter((p) => p.getAttribute('aria-busy') !== 'false' || p.dataset.status === 'loading')
-        .map((p) => `"${p.querySelector('h2')?.textContent}" still ${p.dataset.status}`)
-        .join(', ');
-    });
-    throw new Error(`${page.url()} did not settle: ${state} (${error.message.split('\n')[0]})`);
-  }
-  const failed = await page.$$eval('section.panel[data-status="error"]', (panels) =>
-    panels.map((p) => `${p.querySelector('h2')?.textContent}: ${p.querySelector('[role=alert]')?.textContent}`),
-  );
-  for (const f of failed) failures.push(`panel shows an error on ${page.url()}: ${f}`);
-}
-
-async function kpiValues(page) {
-  return page.$$eval('[data-kpi]', (cards) =>
-    Object.fromEntries(cards.map((c) => [c.dataset.kpi, c.querySelector('.kpi__value')?.textContent])),
-  );
 }
 
 async function screenshot(page, name) {
@@ -483,15 +427,20 @@ async function main() {
 
   console.log(`e2e: ingesting ${datasetName} and starting ${bin}`);
   const server = await startServer({ bin, datasetDir });
+  const cspViolations = [];
   let browser;
   try {
     const { baseUrl } = server;
     console.log(`e2e: ${server.ingestReport.accepted} events accepted; serving on ${baseUrl}`);
-    const index = await fetch(`${baseUrl}/`).then((r) => r.text());
+    const indexResponse = await fetch(`${baseUrl}/`);
+    const index = await indexResponse.text();
     const built = await readFile(path.join(WEB, 'dist/index.html'), 'utf8');
     if (index !== built) {
       throw new Error('the binary serves another build of the dashboard than web/dist: rebuild it after `npm run build` (`make build`)');
     }
+    // The dashboard must run under the server's policy, which refuses inline code.
+    for (const problem of inlineCodeIn(built)) failures.push(`dist/index.html holds ${problem}`);
+    equal(indexResponse.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY, 'the Content-Security-Policy the dashboard is served under');
 
     // Playwright gives the browser a fresh temporary profile of its own.
     browser = await chromium.launch({
@@ -509,6 +458,7 @@ async function main() {
     });
     await mkdir(screenshotsDir, { recursive: true });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', acceptDownloads: true });
+    await watchCsp(context, cspViolations);
     const page = await context.newPage();
     await browserIdle(browser);
     const consoleErrors = [];
@@ -564,6 +514,10 @@ async function main() {
     }
 
     for (const error of consoleErrors) failures.push(`console or network error: ${error}`);
+    for (const violation of cspViolations) failures.push(`Content-Security-Policy violation: ${violation}`);
+
+    // On a store of its own, with a server of its own: the scenarios above run in open mode.
+    await step('access control', () => testAccessControl({ bin, datasetDir, browser, screenshotsDir }));
   } finally {
     await browser?.close();
     await server.stop();

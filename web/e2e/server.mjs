@@ -21,7 +21,8 @@ function freePort() {
   });
 }
 
-function run(bin, args) {
+// Runs the binary to completion; resolves with its stdout.
+export function run(bin, args) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -51,8 +52,10 @@ async function waitForHealth(baseUrl, child, timeoutMs) {
   throw new Error(`the server did not answer /health within ${timeoutMs} ms`);
 }
 
-// Returns { baseUrl, ingestReport, stop }. The caller must call stop().
-export async function startServer({ bin, datasetDir }) {
+// Returns { baseUrl, db, ingestReport, tokens, stop }. The caller must call stop().
+// `tokens` ([{ name, role, practices }]) are created in the store before it is served, with the
+// binary's `token create`; `tokens` in the answer maps each name to the token it printed.
+export async function startServer({ bin, datasetDir, tokens = [] }) {
   const workDir = await mkdtemp(path.join(tmpdir(), 'ccanalytics-e2e-'));
   let child = null;
   const stop = async () => {
@@ -75,6 +78,12 @@ export async function startServer({ bin, datasetDir }) {
     const ingestOutput = await run(bin, args);
     const ingestReport = JSON.parse(ingestOutput.trim().split('\n').pop());
     await rm(telemetry);
+    const created = {};
+    for (const { name, role, practices = [] } of tokens) {
+      const args = ['token', 'create', '--db', db, '--name', name, '--role', role];
+      if (practices.length > 0) args.push('--practice', practices.join(','));
+      created[name] = (await run(bin, args)).trim();
+    }
 
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -89,7 +98,7 @@ export async function startServer({ bin, datasetDir }) {
     } catch (error) {
       throw new Error(`${error.message}\n${serverLog}`);
     }
-    return { baseUrl, ingestReport, stop };
+    return { baseUrl, db, ingestReport, tokens: created, stop };
   } catch (error) {
     await stop();
     throw error;
