@@ -87,7 +87,7 @@ function start(url: string) {
 const here = () => window.location.pathname + window.location.search;
 
 async function signIn(token: string) {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   await user.clear(await screen.findByLabelText('Access token'));
   await user.type(screen.getByLabelText('Access token'), token);
   await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -162,7 +162,7 @@ describe('signing in', () => {
     start('/');
     const field = await screen.findByLabelText('Access token');
     expect(field).toHaveFocus();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.keyboard(`${ADMIN}{Enter}`);
     expect(await screen.findByText('/api/v1/summary: 42 events')).toBeInTheDocument();
     expect(here()).toBe('/');
