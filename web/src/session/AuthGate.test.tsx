@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { CSRF_HEADER } from '../api/client';
+import { OPEN_SESSION } from '../api/session';
 import { useApi } from '../api/queries';
 import { Panel } from '../components/Panel';
 import { authServer, type TokenSpec } from '../test/authServer';
@@ -102,6 +103,23 @@ describe('open mode', () => {
     expect(screen.queryByLabelText('Access token')).toBeNull();
     expect(here()).toBe('/teams?practice=Data%20Engineering');
     expect(api.requests.every((r) => r.method === 'GET')).toBe(true);
+  });
+});
+
+describe('asking who is signed in', () => {
+  it('says when the server cannot tell, and asks again on Retry', async () => {
+    let fail = true;
+    mockApi({
+      '/api/v1/session': () => (fail ? [503, { error: { code: 'unavailable', message: 'starting up' } }] : OPEN_SESSION),
+      '/api/v1/summary': () => ({ events: 42 }),
+      '/api/v1/breakdown': () => ({ events: 42 }),
+      '/api/v1/heatmap': () => ({ events: 42 }),
+    });
+    start('/');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not ask the server who is signed in. starting up');
+    fail = false;
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('/api/v1/summary: 42 events')).toBeInTheDocument();
   });
 });
 
