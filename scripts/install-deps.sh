@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libsimdjson-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
-  libxxhash-dev zlib1g-dev libcsv-dev libgtest-dev libgmock-dev
+  libxxhash-dev zlib1g-dev libssl-dev openssl libcsv-dev libgtest-dev libgmock-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   nodejs npm
   chromium

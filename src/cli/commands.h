@@ -20,6 +20,19 @@ struct IngestCommandOptions {
 // Returns the process exit code.
 int run_ingest(const IngestCommandOptions& options);
 
+struct TokenCommandOptions {
+  std::string db_path;
+  std::string name;
+  std::string role;
+  std::vector<std::string> practices;
+};
+
+// `token create` prints the new token on stdout, once; `token list` a table; `token revoke`
+// ends a token. Each returns the process exit code.
+int run_token_create(const TokenCommandOptions& options);
+int run_token_list(const TokenCommandOptions& options);
+int run_token_revoke(const TokenCommandOptions& options);
+
 struct ReplayCommandOptions {
   replay::ReplayOptions replay;
   std::string protocol = "http/json";

@@ -1,4 +1,4 @@
-// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay).
+// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay, token).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -70,6 +70,22 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--poll-ms", serve.poll_ms, "How often to look for new rows in the store")
       ->capture_default_str();
   serve_cmd->add_flag("--access-log", serve.access_log, "Log every request to stderr");
+  auto* tls_cert = serve_cmd
+                       ->add_option("--tls-cert", serve.tls_cert_path,
+                                    "Serve HTTPS and OTLP/gRPC over TLS: PEM certificate chain")
+                       ->check(CLI::ExistingFile);
+  serve_cmd->add_option("--tls-key", serve.tls_key_path, "The certificate's PEM private key")
+      ->check(CLI::ExistingFile)
+      ->needs(tls_cert);
+  tls_cert->needs(serve_cmd->get_option("--tls-key"));
+  serve_cmd->add_flag("--insecure", serve.insecure,
+                      "Serve beyond loopback although no token guards the data");
+  serve_cmd
+      ->add_option("--max-auth-failures", serve.max_auth_failures,
+                   "Wrong tokens one address may send a minute before it is blocked (0: no limit)")
+      ->capture_default_str();
+  serve_cmd->add_flag("--metrics-public", serve.metrics_public,
+                      "Answer /metrics without a token even when the store holds tokens");
   serve_cmd
       ->add_option("--max-streams", serve.max_streams,
                    "Open /api/v1/stream connections at most (at most half the threads)")
@@ -77,6 +93,24 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--practice-attribute", serve.practice_attribute,
                         "Custom attribute whose value is the practice of events whose user the "
                         "directory does not list");
+
+  cca::cli::TokenCommandOptions token;
+  CLI::App* token_cmd = app.add_subcommand("token", "Create, list and revoke access tokens");
+  token_cmd->require_subcommand(1);
+  CLI::App* token_create = token_cmd->add_subcommand("create", "Create a token; prints it once");
+  CLI::App* token_list = token_cmd->add_subcommand("list", "List the tokens (never the secrets)");
+  CLI::App* token_revoke = token_cmd->add_subcommand("revoke", "Revoke a token by name");
+  for (CLI::App* command : {token_create, token_list, token_revoke})
+    command->add_option("--db", token.db_path, "Store")->required();
+  for (CLI::App* command : {token_create, token_revoke})
+    command->add_option("--name", token.name, "The token's name")->required();
+  token_create->add_option("--role", token.role, "viewer, ingest or admin")
+      ->required()
+      ->check(CLI::IsMember({"viewer", "ingest", "admin"}));
+  token_create
+      ->add_option("--practice", token.practices,
+                   "Practices a viewer sees, comma-separated (every practice when absent)")
+      ->delimiter(',');
 
   cca::cli::ReplayCommandOptions replay;
   CLI::App* replay_cmd =
@@ -117,5 +151,8 @@ int main(int argc, char** argv) {
   if (ingest_cmd->parsed()) return cca::cli::run_ingest(ingest);
   if (serve_cmd->parsed()) return cca::server::serve(serve);
   if (replay_cmd->parsed()) return cca::cli::run_replay(replay);
+  if (token_create->parsed()) return cca::cli::run_token_create(token);
+  if (token_list->parsed()) return cca::cli::run_token_list(token);
+  if (token_revoke->parsed()) return cca::cli::run_token_revoke(token);
   return 1;
 }

@@ -44,9 +44,15 @@ RowFilter::RowFilter(const Snapshot& snapshot, const Filter& filter)
     }
   }
 
-  const bool by_practice = !filter.practice.empty();
+  const bool by_practice = !filter.practice.empty() || !filter.scope_practices.empty();
   if (by_practice) {
-    hint_accepted_ = accepted_codes(d.practice, filter.practice);
+    hint_accepted_ = filter.practice.empty() ? std::vector<uint8_t>(d.practice.size(), 1)
+                                             : accepted_codes(d.practice, filter.practice);
+    if (!filter.scope_practices.empty()) {
+      const std::vector<uint8_t> in_scope = accepted_codes(d.practice, filter.scope_practices);
+      for (size_t code = 0; code < hint_accepted_.size(); ++code)
+        hint_accepted_[code] &= in_scope[code];
+    }
     hint_accepted_[Dictionary::kAbsent] = hint_accepted_[d.unknown_practice];
   }
   const std::vector<uint8_t> practice_ok = hint_accepted_;

@@ -18,6 +18,9 @@ struct Filter {
   std::vector<std::string> practice, level, location, model, email, terminal;
   // Custom attributes: (key, accepted values), the key without its "attr." prefix.
   std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
+  // The practices the asker may see (a scoped token); empty: all. Unlike `practice`, a question's
+  // own filter, it holds for every part of an answer, facets included.
+  std::vector<std::string> scope_practices;
 };
 
 // A Filter resolved against one snapshot into lookup tables indexed by dictionary code, so that

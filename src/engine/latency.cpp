@@ -11,7 +11,7 @@ namespace {
 bool filters_only_time(const Filter& filter) {
   return filter.practice.empty() && filter.level.empty() && filter.location.empty() &&
          filter.model.empty() && filter.email.empty() && filter.terminal.empty() &&
-         filter.attributes.empty();
+         filter.attributes.empty() && filter.scope_practices.empty();
 }
 
 // The durations of one key: whole segments (sorted already) and values picked one by one.

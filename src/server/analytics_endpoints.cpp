@@ -1,5 +1,6 @@
 #include "server/analytics_endpoints.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/time_util.h"
@@ -297,7 +298,9 @@ Answer sessions(const Snapshot& snapshot, const QueryParams& params) {
 
 Answer session_detail(const Snapshot& snapshot, const QueryParams& params, std::string_view id) {
   const auto detail = engine::session_detail(snapshot, params.filter(), id);
-  if (!detail) throw ApiError(404, "not_found", "no session with id '" + std::string(id) + "'");
+  // A scoped token learns nothing of sessions outside its practices, not even that they exist.
+  if (!detail || !params.in_scope(detail->row.practice))
+    throw ApiError(404, "not_found", "no session with id '" + std::string(id) + "'");
   JsonWriter json;
   json.begin_object();
   write_session_row(json, detail->row);
@@ -349,7 +352,9 @@ Answer users(const Snapshot& snapshot, const QueryParams& params) {
 
 Answer user_profile(const Snapshot& snapshot, const QueryParams& params, std::string_view email) {
   const auto profile = engine::user_profile(snapshot, params.filter(), email);
-  if (!profile) throw ApiError(404, "not_found", "no user '" + std::string(email) + "'");
+  // A scoped token sees the people of its practices and those with events in them.
+  if (!profile || !(params.in_scope(profile->row.practice) || profile->row.metrics.events > 0))
+    throw ApiError(404, "not_found", "no user '" + std::string(email) + "'");
   JsonWriter json;
   json.begin_object();
   write_user_row(json, profile->row);
@@ -425,13 +430,17 @@ Answer facets(const Snapshot& snapshot, const QueryParams& params) {
   return json_answer(json);
 }
 
-Answer employees(const Snapshot& snapshot) {
+Answer employees(const Snapshot& snapshot, const QueryParams& params) {
   JsonWriter json;
   const auto& rows = snapshot.directory->employees;
+  const auto shown = [&](const engine::Employee& employee) {
+    return params.in_scope(employee.practice);
+  };
   json.begin_object();
-  json.key("total").value(static_cast<uint64_t>(rows.size()));
+  json.key("total").value(static_cast<uint64_t>(std::count_if(rows.begin(), rows.end(), shown)));
   json.key("rows").begin_array();
   for (const engine::Employee& employee : rows) {
+    if (!shown(employee)) continue;
     json.begin_object();
     json.key("email").value(employee.email);
     json.key("full_name").value(employee.full_name);
@@ -552,7 +561,7 @@ Answer answer_read_only(RouteId route, const Snapshot& snapshot, const QueryPara
     case RouteId::kFacets:
       return facets(snapshot, params);
     case RouteId::kEmployeesGet:
-      return employees(snapshot);
+      return employees(snapshot, params);
     case RouteId::kExportCsv:
       return export_csv(snapshot, params);
     case RouteId::kCode:

@@ -18,7 +18,6 @@ void send_asset(const httplib::Request& request, httplib::Response& response,
   const bool hashed = asset.path.substr(0, 8) == "/assets/";
   response.set_header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
   response.set_header("Vary", "Accept-Encoding");
-  response.set_header("X-Content-Type-Options", "nosniff");
   const bool gzip = !asset.body_gzip.empty() && accepts_gzip(request);
   if (gzip) response.set_header("Content-Encoding", "gzip");
   const std::string_view body = gzip ? asset.body_gzip : asset.body;

@@ -14,14 +14,6 @@ namespace {
 
 constexpr std::string_view kJson = "application/json; charset=utf-8";
 
-// Equal-time comparison, so that response timing does not reveal how much of a guess was right.
-bool same_secret(std::string_view a, std::string_view b) {
-  unsigned char difference = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < a.size(); ++i)
-    difference |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  return difference == 0;
-}
-
 template <class Ingest>
 auto run_ingest(Ingest&& ingest) {
   try {
@@ -36,11 +28,11 @@ auto run_ingest(Ingest&& ingest) {
 }  // namespace
 
 IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& engine,
-                                 std::string token, int otlp_max_in_flight,
+                                 AccessControl& access, int otlp_max_in_flight,
                                  std::function<void()> refreshed, std::function<void()> committed)
     : ingestor_(db_path),
       engine_(engine),
-      token_(std::move(token)),
+      access_(access),
       otlp_slots_(std::max(otlp_max_in_flight, 1)),
       export_workers_(std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
                                          static_cast<size_t>(std::max(otlp_max_in_flight, 1)))),
@@ -61,14 +53,8 @@ void IngestEndpoints::committed() {
   if (committed_) committed_();
 }
 
-void IngestEndpoints::authorize(std::string_view authorization_header) const {
-  if (token_.empty()) return;
-  constexpr std::string_view kScheme = "Bearer ";
-  const bool bearer = authorization_header.substr(0, kScheme.size()) == kScheme;
-  if (!bearer || !same_secret(authorization_header.substr(kScheme.size()), token_))
-    throw ApiError(
-        401, "unauthorized",
-        "this endpoint needs the header 'Authorization: Bearer <CCANALYTICS_INGEST_TOKEN>'");
+void IngestEndpoints::authorize(std::string_view authorization_header, std::string_view client) {
+  access_.authorize(Access::kIngest, access_.identify({authorization_header, {}, client}));
 }
 
 Answer IngestEndpoints::ingest_jsonl(std::string_view body) {

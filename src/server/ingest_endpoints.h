@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "ingest/ingestor.h"
 #include "ingest/otlp_encoding.h"
+#include "server/access_control.h"
 #include "server/analytics_endpoints.h"
 #include "server/in_flight_limit.h"
 #include "server/otlp_http.h"
@@ -27,19 +28,21 @@ namespace cca::server {
 // instead of one each, is what lets live ingest keep up with a fleet.
 class IngestEndpoints {
  public:
-  // token: the bearer token the endpoints require; empty for none. otlp_max_in_flight: OTLP
+  // access: who may ingest (gRPC asks here; the HTTP server checks its routes itself).
+  // otlp_max_in_flight: OTLP
   // exports taken at once, whatever their transport; more are refused with 503. refreshed: called
   // after a bulk ingest has refreshed the engine (the live update stream). committed: called
   // after an OTLP export has committed, to have the refresher make it visible.
-  IngestEndpoints(const std::string& db_path, engine::Engine& engine, std::string token,
+  IngestEndpoints(const std::string& db_path, engine::Engine& engine, AccessControl& access,
                   int otlp_max_in_flight, std::function<void()> refreshed,
                   std::function<void()> committed);
   ~IngestEndpoints();
   IngestEndpoints(const IngestEndpoints&) = delete;
   IngestEndpoints& operator=(const IngestEndpoints&) = delete;
 
-  // Throws ApiError 401 unless the request carries the token (when there is one).
-  void authorize(std::string_view authorization_header) const;
+  // Throws ApiError 401, 403 or 429 unless a request with this Authorization header, from this
+  // client address, may ingest.
+  void authorize(std::string_view authorization_header, std::string_view client);
 
   Answer ingest_jsonl(std::string_view body);
   // A place among the OTLP exports ingested at once, whatever their transport, to hold while
@@ -80,7 +83,7 @@ class IngestEndpoints {
 
   ingest::Ingestor ingestor_;
   engine::Engine& engine_;
-  std::string token_;
+  AccessControl& access_;
   InFlightLimit otlp_slots_;
   // Live exports run on these threads, at background priority (lower_this_threads_priority):
   // when a fleet's exports take every core, dashboards are still answered at once, and the

@@ -1,9 +1,15 @@
 #include "server/openapi.h"
 
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "server/routes.h"
+
 namespace cca::server {
 namespace {
 
-constexpr std::string_view kDocument = R"json({
+constexpr std::string_view kHandWritten = R"json({
   "openapi": "3.0.3",
   "info": {
     "title": "ccanalytics",
@@ -285,12 +291,10 @@ constexpr std::string_view kDocument = R"json({
       },
       "put": {
         "summary": "Load an employees CSV (email,full_name,practice,level,location[,user_id]); rows replace rows of the same email",
-        "security": [{}, {"ingestToken": []}],
         "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}},
         "responses": {
           "200": {"description": "Rows loaded", "content": {"application/json": {"schema": {"type": "object", "properties": {"employees": {"type": "integer"}}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
           "413": {"$ref": "#/components/responses/TooLarge"}
         }
       }
@@ -298,12 +302,10 @@ constexpr std::string_view kDocument = R"json({
     "/api/v1/ingest": {
       "post": {
         "summary": "Ingest CloudWatch-batch JSONL (plain, or with Content-Encoding: gzip)",
-        "security": [{}, {"ingestToken": []}],
         "requestBody": {"required": true, "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
         "responses": {
           "200": {"description": "The ingest report", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestReport"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
           "413": {"$ref": "#/components/responses/TooLarge"}
         }
       }
@@ -311,7 +313,6 @@ constexpr std::string_view kDocument = R"json({
     "/v1/logs": {
       "post": {
         "summary": "OTLP/HTTP logs (ExportLogsServiceRequest), JSON or protobuf, plain or with Content-Encoding: gzip; answered in the request's encoding",
-        "security": [{}, {"ingestToken": []}],
         "requestBody": {"required": true, "content": {
           "application/json": {"schema": {"type": "object", "properties": {"resourceLogs": {"type": "array", "items": {"type": "object"}}}}},
           "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest"}}}},
@@ -323,7 +324,6 @@ constexpr std::string_view kDocument = R"json({
           "400": {"description": "Not a valid request; nothing stored. A protobuf request gets a google.rpc.Status (code 3)", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
             "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "google.rpc.Status"}}}},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "415": {"description": "A Content-Type other than application/json or application/x-protobuf", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "503": {"description": "--otlp-max-in-flight exports already running: retry after the Retry-After seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {
@@ -335,7 +335,6 @@ constexpr std::string_view kDocument = R"json({
     "/v1/metrics": {
       "post": {
         "summary": "OTLP/HTTP metrics (ExportMetricsServiceRequest), JSON or protobuf, plain or with Content-Encoding: gzip; answered in the request's encoding. Each data point counted once; cumulative values turned into deltas",
-        "security": [{}, {"ingestToken": []}],
         "requestBody": {"required": true, "content": {
           "application/json": {"schema": {"type": "object", "properties": {"resourceMetrics": {"type": "array", "items": {"type": "object"}}}}},
           "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest"}}}},
@@ -347,7 +346,6 @@ constexpr std::string_view kDocument = R"json({
           "400": {"description": "Not a valid request; nothing stored. A protobuf request gets a google.rpc.Status (code 3)", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
             "application/x-protobuf": {"schema": {"type": "string", "format": "binary", "description": "google.rpc.Status"}}}},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "415": {"description": "A Content-Type other than application/json or application/x-protobuf", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "503": {"description": "--otlp-max-in-flight exports already running: retry after the Retry-After seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {
@@ -461,6 +459,46 @@ constexpr std::string_view kDocument = R"json({
         "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {"schema": {"type": "object"}}}}}
       }
     },
+    "/api/v1/session": {
+      "get": {
+        "summary": "Whether the server needs a token, and who the caller is",
+        "responses": {"200": {"description": "The caller", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}}
+      },
+      "post": {
+        "summary": "Sign in to the dashboard: a token in, a session cookie (HttpOnly, SameSite=Strict) out",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}},
+        "responses": {
+          "200": {"description": "Signed in; Set-Cookie carries the session", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "409": {"description": "The store holds no tokens: the server is open", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "429": {"$ref": "#/components/responses/RateLimited"}
+        }
+      },
+      "delete": {
+        "summary": "Sign out: ends the session and clears its cookie",
+        "responses": {"200": {"description": "Signed out", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}}
+      }
+    },
+    "/api/v1/audit": {
+      "get": {
+        "summary": "The audit log, newest first: token creation and revocation, sign-ins and sign-outs, directory uploads",
+        "parameters": [
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}
+        ],
+        "responses": {
+          "200": {"description": "Entries", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "total": {"type": "integer"},
+            "rows": {"type": "array", "items": {"type": "object", "properties": {
+              "id": {"type": "integer"}, "time": {"type": "string", "format": "date-time"},
+              "actor": {"type": "string", "description": "A token's name, cli:<account> for the command line, or anonymous"},
+              "action": {"type": "string", "enum": ["token.create", "token.revoke", "session.sign_in", "session.sign_in_failed", "session.sign_out", "employees.upload"]},
+              "target": {"type": "string"}, "client": {"type": "string"}, "detail": {"type": "object"}}}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
     "/metrics": {
       "get": {
         "summary": "Prometheus text format: requests and latency by route, ingested, duplicate and rejected events, store size",
@@ -470,7 +508,8 @@ constexpr std::string_view kDocument = R"json({
   },
   "components": {
     "securitySchemes": {
-      "ingestToken": {"type": "http", "scheme": "bearer", "description": "Required by the ingest endpoints when the server runs with CCANALYTICS_INGEST_TOKEN set"}
+      "bearerToken": {"type": "http", "scheme": "bearer", "description": "A token from `ccanalytics token create` (or CCANALYTICS_INGEST_TOKEN, for the ingest endpoints). Needed once the store holds a token; the role decides what it may do"},
+      "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "ccanalytics_session", "description": "The dashboard's session, from POST /api/v1/session. Changes made with it need the X-CSRF-Token header"}
     },
     "parameters": {
       "metrics": {"name": "metrics", "in": "query", "description": "Comma-separated metric names: the answer's metric sets carry only these fields (every field when absent)", "schema": {"type": "string"}},
@@ -487,13 +526,21 @@ constexpr std::string_view kDocument = R"json({
     "responses": {
       "BadRequest": {"description": "A parameter or body the endpoint refuses", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "NotFound": {"description": "Unknown", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-      "Unauthorized": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unauthorized": {"description": "No valid token or session (once the store holds tokens)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Forbidden": {"description": "The token's role does not allow this, a scoped token asked for a practice outside its scope, or a session's change lacked X-CSRF-Token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "RateLimited": {"description": "Too many wrong tokens from this address: retry after the Retry-After seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "TooLarge": {"description": "Body over the server's --max-body-mb", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
     "schemas": {
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}}}}},
       "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}, "refresh_pending": {"type": "boolean", "description": "an answered OTLP export is not visible to queries yet"}}},
+      "Session": {"type": "object", "properties": {
+        "auth_required": {"type": "boolean", "description": "The store holds tokens, so every endpoint but /health and this one needs one"},
+        "signed_in": {"type": "boolean"}, "name": {"type": "string", "nullable": true},
+        "role": {"type": "string", "enum": ["viewer", "ingest", "admin"], "nullable": true},
+        "practices": {"type": "array", "items": {"type": "string"}, "description": "The practices the caller sees; empty: all"},
+        "csrf_token": {"type": "string", "nullable": true, "description": "Send as X-CSRF-Token with changes made through the session"}}},
       "Dimension": {"anyOf": [
         {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code", "decision_source", "attempt", "error", "query_source"]},
         {"type": "string", "pattern": "^attr\\..+", "description": "A custom attribute, attr.<key>"}]},
@@ -548,10 +595,57 @@ constexpr std::string_view kDocument = R"json({
   }
 })json";
 
+// Who may call each operation comes from the route table, so that it is stated once.
+std::string document_with_access() {
+  nlohmann::json document = nlohmann::json::parse(kHandWritten);
+  const nlohmann::json credentials = nlohmann::json::array(
+      {{{"bearerToken", nlohmann::json::array()}}, {{"sessionCookie", nlohmann::json::array()}}});
+  for (const RouteSpec& route : route_specs()) {
+    std::string method(route.method);
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    nlohmann::json& operation = document["paths"][std::string(route.path)][method];
+    if (route.access == Access::kPublic) {
+      operation["security"] = nlohmann::json::array();
+      continue;
+    }
+    // Open ({}) while the store holds no tokens, but for the ingest endpoints under
+    // CCANALYTICS_INGEST_TOKEN.
+    operation["security"] = nlohmann::json::array({nlohmann::json::object()});
+    for (const auto& credential : credentials) operation["security"].push_back(credential);
+    nlohmann::json& responses = operation["responses"];
+    responses["401"] = {{"$ref", "#/components/responses/Unauthorized"}};
+    responses["403"] = {{"$ref", "#/components/responses/Forbidden"}};
+    responses["429"] = {{"$ref", "#/components/responses/RateLimited"}};
+    const char* who = "";
+    switch (route.access) {
+      case Access::kRead:
+        who = "Viewers and admins; a token scoped to practices gets answers over those only.";
+        break;
+      case Access::kReadAll:
+        who = "Viewers and admins whose token sees every practice.";
+        break;
+      case Access::kIngest:
+        who = "Ingest tokens and admins.";
+        break;
+      case Access::kAdmin:
+        who = "Admins.";
+        break;
+      case Access::kMetrics:
+        who = "Viewers and admins whose token sees every practice; anyone with --metrics-public.";
+        break;
+      case Access::kPublic:
+        break;
+    }
+    operation["x-access"] = who;
+  }
+  return document.dump();
+}
+
 }  // namespace
 
 std::string_view openapi_document() {
-  return kDocument;
+  static const std::string document = document_with_access();
+  return document;
 }
 
 }  // namespace cca::server

@@ -45,6 +45,18 @@ std::string authorization_of(const grpc::CallbackServerContext& context) {
                                  : std::string(found->second.data(), found->second.size());
 }
 
+// "ipv4:127.0.0.1:5000" or "ipv6:[::1]:5000": the address without the port, as HTTP names it.
+std::string client_of(const grpc::CallbackServerContext& context) {
+  std::string peer = context.peer();
+  const size_t scheme = peer.find(':');
+  if (scheme != std::string::npos) peer.erase(0, scheme + 1);
+  const size_t port = peer.rfind(':');
+  if (port != std::string::npos) peer.erase(port);
+  if (peer.size() >= 2 && peer.front() == '[' && peer.back() == ']')
+    peer = peer.substr(1, peer.size() - 2);
+  return peer;
+}
+
 }  // namespace
 
 // One OTLP service's Export. Takes the request as bytes, so that it is parsed once, by the ingest
@@ -62,7 +74,7 @@ class RawExport : public RawExportService {
     lower_this_threads_priority();
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     try {
-      ingest_.authorize(authorization_of(*context));
+      ingest_.authorize(authorization_of(*context), client_of(*context));
       auto slot = std::make_shared<InFlightLimit::Slot>(ingest_.reserve_otlp_export());
       // The export blocks (on the store), which gRPC's threads must not: it finishes the call
       // from the export worker that ran it.
@@ -112,8 +124,11 @@ class OtlpGrpcServer::MetricsService final
   using RawExport::RawExport;
 };
 
-OtlpGrpcServer::OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes)
+OtlpGrpcServer::OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes,
+                               std::string certificate_pem, std::string private_key_pem)
     : max_message_bytes_(max_message_bytes),
+      certificate_pem_(std::move(certificate_pem)),
+      private_key_pem_(std::move(private_key_pem)),
       logs_service_(std::make_unique<LogsService>(ingest)),
       metrics_service_(std::make_unique<MetricsService>(ingest)) {}
 
@@ -126,7 +141,13 @@ int OtlpGrpcServer::start(const std::string& host, int port) {
       (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!certificate_pem_.empty()) {
+    grpc::SslServerCredentialsOptions tls;
+    tls.pem_key_cert_pairs.push_back({private_key_pem_, certificate_pem_});
+    credentials = grpc::SslServerCredentials(tls);
+  }
+  builder.AddListeningPort(address, credentials, &bound_port);
   // Without this a second server on the same port would share it silently (SO_REUSEPORT).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(

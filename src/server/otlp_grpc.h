@@ -22,7 +22,9 @@ class OtlpGrpcServer {
  public:
   // max_message_bytes: the largest request accepted, inflated. Exports run on the ingest
   // endpoints' export workers, which finish the calls: gRPC's threads never block on the store.
-  OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes);
+  // certificate_pem, private_key_pem: serve TLS with them; both empty for plaintext.
+  OtlpGrpcServer(IngestEndpoints& ingest, size_t max_message_bytes, std::string certificate_pem,
+                 std::string private_key_pem);
   ~OtlpGrpcServer();
   OtlpGrpcServer(const OtlpGrpcServer&) = delete;
   OtlpGrpcServer& operator=(const OtlpGrpcServer&) = delete;
@@ -38,6 +40,8 @@ class OtlpGrpcServer {
   class MetricsService;
 
   size_t max_message_bytes_;
+  std::string certificate_pem_;
+  std::string private_key_pem_;
   std::unique_ptr<LogsService> logs_service_;
   std::unique_ptr<MetricsService> metrics_service_;
   std::unique_ptr<grpc::Server> server_;

@@ -78,8 +78,9 @@ std::optional<int64_t> parse_time_bound(std::string_view text, bool is_end) {
   return parse_rfc3339_ms(text);
 }
 
-QueryParams::QueryParams(const httplib::Request& request, const RouteSpec& route)
-    : request_(request) {
+QueryParams::QueryParams(const httplib::Request& request, const RouteSpec& route,
+                         std::vector<std::string> scope)
+    : request_(request), scope_(std::move(scope)) {
   const std::vector<std::string_view> accepted = accepted_params(route);
   for (auto it = request.params.begin(); it != request.params.end(); ++it) {
     const std::string& name = it->first;
@@ -97,7 +98,19 @@ QueryParams::QueryParams(const httplib::Request& request, const RouteSpec& route
     }
     if (!valid_utf8(it->second)) bad_parameter(name, "is not valid UTF-8");
     if (!is_list_param(name) && request.params.count(name) > 1) bad_parameter(name, "is repeated");
+    if (name == "practice" && !scope_.empty()) {
+      for_each_comma_separated(it->second, [&](std::string_view item) {
+        const std::string_view practice = trim_spaces(item);
+        if (!practice.empty() && !in_scope(practice))
+          throw ApiError(403, "forbidden",
+                         "practice '" + std::string(practice) + "' is outside this token's scope");
+      });
+    }
   }
+}
+
+bool QueryParams::in_scope(std::string_view practice) const {
+  return scope_.empty() || std::find(scope_.begin(), scope_.end(), practice) != scope_.end();
 }
 
 std::optional<std::string_view> QueryParams::get(std::string_view name) const {
@@ -174,6 +187,7 @@ engine::Filter QueryParams::filter() const {
   for (auto& [key, values] : filter.attributes)
     list(std::string(engine::Dimension::kAttributePrefix) + key, values);
   std::erase_if(filter.attributes, [](const auto& entry) { return entry.second.empty(); });
+  filter.scope_practices = scope_;
   return filter;
 }
 

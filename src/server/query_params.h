@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/filter.h"
 #include "server/routes.h"
@@ -15,9 +16,13 @@ namespace cca::server {
 // The query string of one request, checked against what its route accepts. Every failure is an
 // ApiError 400 naming the parameter: unknown names, repeated single-valued parameters, values
 // that are not UTF-8 or do not parse.
+//
+// scope: the practices the asker may see (a scoped token); empty for all. Every filter() then
+// covers those practices only, and asking for another practice is an ApiError 403.
 class QueryParams {
  public:
-  QueryParams(const httplib::Request& request, const RouteSpec& route);
+  QueryParams(const httplib::Request& request, const RouteSpec& route,
+              std::vector<std::string> scope = {});
 
   std::optional<std::string_view> get(std::string_view name) const;
   std::string_view get_or(std::string_view name, std::string_view fallback) const;
@@ -27,9 +32,12 @@ class QueryParams {
   bool ascending() const;
   // from/to and the value lists. Dates cover whole UTC days; from after to is refused.
   engine::Filter filter() const;
+  const std::vector<std::string>& scope() const { return scope_; }
+  bool in_scope(std::string_view practice) const;
 
  private:
   const httplib::Request& request_;
+  std::vector<std::string> scope_;
 };
 
 // Calls each(item) for every comma-separated item of text, in order, empty items included.

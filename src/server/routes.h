@@ -33,10 +33,25 @@ enum class RouteId {
   kExportCsv,
   kOpenApi,
   kMetrics,
+  kSessionState,  // GET /api/v1/session
+  kSignIn,        // POST /api/v1/session
+  kSignOut,       // DELETE /api/v1/session
+  kAudit,
   kDashboard,  // the embedded web app and its client-side routes
   kUnknown,    // anything else: 404 or 405
 };
 inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kUnknown) + 1;
+
+// Who may call a route once the store holds tokens (docs/api.md, "Access control"). Without
+// tokens every route is open, but for the ingest routes when CCANALYTICS_INGEST_TOKEN is set.
+enum class Access {
+  kPublic,   // anyone: /health and the session endpoints
+  kRead,     // viewers and admins; a scoped viewer's answers cover their practices only
+  kReadAll,  // viewers and admins whose tokens see every practice: answers that cannot be scoped
+  kIngest,   // ingest tokens and admins
+  kAdmin,    // admins
+  kMetrics,  // /metrics: kReadAll, or kPublic with --metrics-public
+};
 
 // One endpoint as the router serves it. The OpenAPI document is written separately, and a test
 // holds the two to the same paths, methods and parameters.
@@ -46,8 +61,8 @@ struct RouteSpec {
   std::string_view path;    // OpenAPI template, e.g. "/api/v1/sessions/{id}"
   bool takes_filters;       // from, to, practice, level, location, model, email, terminal, attr.*
   std::string_view params;  // its own query parameters, separated by spaces
-  bool cached;              // answers depend only on the query and the data version
-  bool needs_token;         // an ingest endpoint: CCANALYTICS_INGEST_TOKEN applies
+  bool cached;              // answers depend only on the query, the data version and the scope
+  Access access;
 };
 
 // The custom attribute filters' parameters, `attr.<key>`, as the route table and OpenAPI name them.

@@ -20,9 +20,21 @@ struct ServeOptions {
   int poll_ms = 1000;
   // OTLP/gRPC port on `host` (--otlp-grpc-port); 0 turns it off, -1 picks a free one (tests).
   int otlp_grpc_port = 4317;
-  // Bearer token every ingest endpoint requires; when empty, CCANALYTICS_INGEST_TOKEN is read,
-  // and when that is unset too the ingest endpoints are open.
+  // A token for the ingest endpoints outside the store; when empty, CCANALYTICS_INGEST_TOKEN is
+  // read. Tokens in the store (`ccanalytics token`) work beside it.
   std::string ingest_token;
+  // Serve HTTPS (and OTLP/gRPC over TLS) with this PEM certificate chain and key (--tls-cert,
+  // --tls-key); both empty for plaintext.
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  // Serve beyond loopback although no token guards the server (--insecure).
+  bool insecure = false;
+  // /metrics answers without a token even when the store holds tokens (--metrics-public), for
+  // scrapers that cannot send one.
+  bool metrics_public = false;
+  // Wrong tokens one client address may send within a minute before it is refused for a minute
+  // (--max-auth-failures); 0 turns the limit off (behind a proxy every client has its address).
+  int max_auth_failures = 10;
   // One line per request on stderr (--access-log).
   bool access_log = false;
   // A custom attribute that gives the practice of events whose user the directory does not list,

@@ -1,10 +1,16 @@
 #include "server/server.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 
+#include "common/time_util.h"
 #include "server/analytics_endpoints.h"
 #include "server/api_error.h"
 #include "server/background_priority.h"
@@ -72,6 +78,48 @@ void send_error(httplib::Response& response, int status, std::string_view code,
   response.set_content(error_body(code, message), kJsonType);
 }
 
+void send_error(httplib::Response& response, const ApiError& error) {
+  if (error.retry_after_s() > 0)
+    response.set_header("Retry-After", std::to_string(error.retry_after_s()));
+  send_error(response, error.status(), error.code(), error.what());
+}
+
+// The dashboard loads only its own files, runs no inline script and is never framed; ECharts
+// sets inline styles, hence 'unsafe-inline' for styles alone.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
+std::unique_ptr<httplib::Server> make_http_server(const ServeOptions& options) {
+  if (options.tls_cert_path.empty() && options.tls_key_path.empty())
+    return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>(options.tls_cert_path.c_str(),
+                                              options.tls_key_path.c_str());
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Answers of a scoped token are cached apart from everyone else's.
+std::string cache_key(const std::string& target, const std::vector<std::string>& scope) {
+  std::string key = target;
+  for (const std::string& practice : scope) {
+    key += '\n';
+    key += practice;
+  }
+  return key;
+}
+
 }  // namespace
 
 RouteMatch match_route(std::string_view method, std::string_view path) {
@@ -106,6 +154,7 @@ RouteMatch match_route(std::string_view method, std::string_view path) {
 Server::Server(ServeOptions options)
     : options_(std::move(options)),
       max_body_bytes_(static_cast<size_t>(std::max(options_.max_body_mb, 1)) << 20),
+      http_(make_http_server(options_)),
       cache_(kCacheBytes),
       updates_(std::clamp(options_.max_streams, 0, std::max(options_.threads, 2) / 2),
                std::chrono::milliseconds(std::max(options_.stream_keep_alive_ms, 10))) {
@@ -115,24 +164,25 @@ Server::Server(ServeOptions options)
   }
 
   const int threads = std::max(options_.threads, 2);
-  http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http_.set_tcp_nodelay(true);
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_->set_tcp_nodelay(true);
   // Dashboards and load generators keep connections open; the library's default closes each
   // after 5 requests.
-  http_.set_keep_alive_max_count(1'000'000);
-  http_.set_payload_max_length(max_body_bytes_);
-  http_.Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+  http_->set_keep_alive_max_count(1'000'000);
+  http_->set_payload_max_length(max_body_bytes_);
+  http_->Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
     handle_read(request, response);
   });
   const auto write = [this](const httplib::Request& request, httplib::Response& response,
                             const httplib::ContentReader& content_reader) {
     handle_write(request, response, content_reader);
   };
-  http_.Post(".*", write);
-  http_.Put(".*", write);
+  http_->Post(".*", write);
+  http_->Put(".*", write);
+  http_->Delete(".*", write);
   // Statuses the library sets itself (a bad request line, an oversized body, an unknown method)
   // get the API's error body too.
-  http_.set_error_handler(httplib::Server::HandlerWithResponse(
+  http_->set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request&, httplib::Response& response) {
         if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         struct Known {
@@ -154,12 +204,12 @@ Server::Server(ServeOptions options)
         response.set_content(error_body(known.code, known.message), kJsonType);
         return httplib::Server::HandlerResponse::Handled;
       }));
-  http_.set_exception_handler(
+  http_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
         send_error(response, 500, "internal", "the server failed to answer");
       });
   if (options_.access_log) {
-    http_.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    http_->set_logger([](const httplib::Request& request, const httplib::Response& response) {
       std::fprintf(stderr, "%s %s %d\n", request.method.c_str(), request.target.c_str(),
                    response.status);
     });
@@ -172,11 +222,15 @@ Server::~Server() {
 }
 
 int Server::bind() {
+  if (!http_->is_valid())
+    throw std::runtime_error("cannot use the TLS certificate " + options_.tls_cert_path +
+                             " and key " + options_.tls_key_path +
+                             " (--tls-cert, --tls-key: PEM files that belong together)");
   int port = options_.port;
   if (port == 0) {
-    port = http_.bind_to_any_port(options_.host);
+    port = http_->bind_to_any_port(options_.host);
     if (port < 0) throw std::runtime_error("cannot bind " + options_.host);
-  } else if (!http_.bind_to_port(options_.host, port)) {
+  } else if (!http_->bind_to_port(options_.host, port)) {
     throw std::runtime_error("cannot bind " + options_.host + ":" + std::to_string(port));
   }
   return port;
@@ -185,11 +239,29 @@ int Server::bind() {
 void Server::load() {
   engine_ = std::make_unique<engine::Engine>(options_.db_path, options_.practice_attribute);
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
+  const bool tls = !options_.tls_cert_path.empty();
+  access_ = std::make_unique<AccessControl>(
+      options_.db_path, ingest_token_, options_.metrics_public, tls, options_.max_auth_failures);
+  if (!is_loopback(options_.host) && !options_.insecure) {
+    if (!access_->tokens_exist() && !access_->ingest_token_set())
+      throw std::runtime_error(
+          "refusing to serve on " + options_.host +
+          ", beyond this machine, with no token guarding the data: create one with `ccanalytics "
+          "token create`, or pass --insecure to serve it open");
+    if (!access_->tokens_exist())
+      std::fprintf(stderr,
+                   "ccanalytics serve: warning: only CCANALYTICS_INGEST_TOKEN is set, so the "
+                   "ingest endpoints are guarded but anyone who reaches %s can read every figure; "
+                   "create tokens with `ccanalytics token create`\n",
+                   options_.host.c_str());
+  }
   ingest_ = std::make_unique<IngestEndpoints>(
-      options_.db_path, *engine_, ingest_token_, options_.otlp_max_in_flight,
+      options_.db_path, *engine_, *access_, options_.otlp_max_in_flight,
       [this] { publish_update(); }, [this] { request_refresh(); });
   if (options_.otlp_grpc_port != 0) {
-    otlp_grpc_ = std::make_unique<OtlpGrpcServer>(*ingest_, max_body_bytes_);
+    otlp_grpc_ = std::make_unique<OtlpGrpcServer>(
+        *ingest_, max_body_bytes_, tls ? file_text(options_.tls_cert_path) : std::string(),
+        tls ? file_text(options_.tls_key_path) : std::string());
     otlp_grpc_port_ =
         otlp_grpc_->start(options_.host, options_.otlp_grpc_port < 0 ? 0 : options_.otlp_grpc_port);
   }
@@ -208,7 +280,7 @@ void Server::run() {
     listening_ = true;
   }
   poller_ = std::thread([this] { poll_store(); });
-  http_.listen_after_bind();
+  http_->listen_after_bind();
   {
     std::lock_guard lock(poll_mutex_);
     stopping_ = true;
@@ -230,11 +302,11 @@ void Server::stop() {
   while (true) {
     {
       std::lock_guard lock(poll_mutex_);
-      if (!listening_ || http_.is_running()) break;
+      if (!listening_ || http_->is_running()) break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  http_.stop();
+  http_->stop();
   if (otlp_grpc_) otlp_grpc_->stop();
 }
 
@@ -263,6 +335,7 @@ void Server::poll_store() {
     // Read before the refresh: every export counted here committed before the store is read.
     const uint64_t exports = ingest_->exports_committed();
     try {
+      access_->reload();
       if (engine_->refresh()) publish_update();
       ingest_->mark_visible(exports);
     } catch (const std::exception& error) {
@@ -283,7 +356,7 @@ void Server::handle_read(const httplib::Request& request, httplib::Response& res
       throw ApiError(405, "method_not_allowed", request.path + " does not answer GET");
     cache_hit = answer_get(match, request, response);
   } catch (const ApiError& error) {
-    send_error(response, error.status(), error.code(), error.what());
+    send_error(response, error);
   } catch (const store::StoreError& error) {
     send_error(response, 503, "store_unavailable", error.what());
   } catch (const std::exception& error) {
@@ -306,23 +379,34 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
       break;
   }
   const RouteSpec& spec = route_spec(match.route);
+  const Caller caller = caller_of(request);
+  access_->authorize(spec.access, caller);
+  std::vector<std::string> scope;
+  if (caller.principal && spec.access == Access::kRead) scope = caller.principal->practices;
   if (spec.cached) {
     // Only answers that succeeded are cached, so a hit needs no validation.
-    if (auto hit = cache_.find(request.target, engine_->version())) {
+    const std::string key = cache_key(request.target, scope);
+    if (auto hit = cache_.find(key, engine_->version())) {
       send_shared(response, std::move(hit));
       return true;
     }
-    const QueryParams params(request, spec);
+    const QueryParams params(request, spec, std::move(scope));
     const std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
     Answer answer = answer_read_only(match.route, *snapshot, params, match.path_argument);
     std::shared_ptr<const CachedResponse> cached = std::make_shared<CachedResponse>(
         CachedResponse{std::move(answer.body), std::string(answer.content_type)});
-    cache_.store(request.target, snapshot->version, cached);
+    cache_.store(key, snapshot->version, cached);
     send_shared(response, std::move(cached));
     return false;
   }
-  const QueryParams params(request, spec);
+  const QueryParams params(request, spec, std::move(scope));
   switch (match.route) {
+    case RouteId::kSessionState:
+      response.set_content(session_json(caller.principal), kJsonType);
+      break;
+    case RouteId::kAudit:
+      response.set_content(audit_json(params), kJsonType);
+      break;
     case RouteId::kHealth:
       response.set_content(health_json(), kJsonType);
       break;
@@ -390,10 +474,33 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
     // Read before anything is refused, so that the connection stays usable for the next request.
     const std::string body = read_body(request, response, content_reader);
     const RouteSpec& spec = route_spec(match.route);
-    if (spec.needs_token) ingest_->authorize(request.get_header_value("Authorization"));
+    const Caller caller = caller_of(request);
+    access_->authorize(spec.access, caller);
+    // A browser sends the session cookie with any request to this origin, whoever wrote the page
+    // that makes it; only the dashboard knows the session's CSRF token.
+    if (caller.principal && caller.principal->by_session && match.route != RouteId::kSignIn) {
+      const std::string sent = request.get_header_value("X-CSRF-Token");
+      const std::string& expected = caller.principal->csrf_token;
+      if (sent.size() != expected.size() ||
+          CRYPTO_memcmp(sent.data(), expected.data(), sent.size()) != 0)
+        throw ApiError(403, "csrf",
+                       "a change made with the dashboard's session needs its X-CSRF-Token header");
+    }
     const QueryParams params(request, spec);  // none are taken
     Answer answer;
     switch (match.route) {
+      case RouteId::kSignIn:
+        sign_in(request, body, response);
+        finish(match.route, request, response, started, false);
+        return;
+      case RouteId::kSignOut:
+        response.set_header(
+            "Set-Cookie",
+            access_->sign_out({request.get_header_value("Authorization"),
+                               request.get_header_value("Cookie"), request.remote_addr},
+                              caller));
+        answer = {session_json(std::nullopt), kJsonType};
+        break;
       case RouteId::kIngest:
         answer = ingest_->ingest_jsonl(body);
         break;
@@ -413,6 +520,8 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
       }
       case RouteId::kEmployeesPut:
         answer = ingest_->put_employees(body);
+        access_->record(caller.principal ? caller.principal->name : "", "employees.upload",
+                        "/api/v1/employees", caller.client, answer.body);
         break;
       default:
         throw ApiError(405, "method_not_allowed", request.path + " does not take a body");
@@ -423,7 +532,7 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
     if (is_otlp_export(match.route)) {
       send_otlp_error(request, response, error);
     } else {
-      send_error(response, error.status(), error.code(), error.what());
+      send_error(response, error);
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ccanalytics serve: %s %s failed: %s\n", request.method.c_str(),
@@ -441,12 +550,76 @@ void Server::finish(RouteId route, const httplib::Request& request, httplib::Res
   // The server chooses encodings itself, so the library must not see what the client accepts.
   // (The request object is the library's own, non-const, for the duration of the exchange.)
   const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
+  response.set_header("Content-Security-Policy", kContentSecurityPolicy);
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_header("Referrer-Policy", "no-referrer");
+  response.set_header("X-Frame-Options", "DENY");
+  if (!options_.tls_cert_path.empty())
+    response.set_header("Strict-Transport-Security", "max-age=31536000");
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   metrics_.record(route, response.status, seconds);
   char timing[96];
   std::snprintf(timing, sizeof timing, "app;dur=%.3f, cache;desc=%s", seconds * 1000,
                 cache_hit ? "hit" : "miss");
   response.set_header("Server-Timing", timing);
+}
+
+Caller Server::caller_of(const httplib::Request& request) {
+  return access_->identify({request.get_header_value("Authorization"),
+                            request.get_header_value("Cookie"), request.remote_addr});
+}
+
+std::string Server::session_json(const std::optional<Principal>& principal) const {
+  JsonWriter json;
+  json.begin_object();
+  json.key("auth_required").value(access_->tokens_exist());
+  json.key("signed_in").value(principal.has_value());
+  json.key("name").value(principal ? std::optional<std::string>(principal->name) : std::nullopt);
+  json.key("role").value(principal ? std::optional<std::string>(store::role_name(principal->role))
+                                   : std::nullopt);
+  json.key("practices").begin_array();
+  if (principal)
+    for (const std::string& practice : principal->practices) json.value(practice);
+  json.end_array();
+  json.key("csrf_token")
+      .value(principal && principal->by_session ? std::optional<std::string>(principal->csrf_token)
+                                                : std::nullopt);
+  json.end_object();
+  return json.take();
+}
+
+void Server::sign_in(const httplib::Request& request, const std::string& body,
+                     httplib::Response& response) {
+  const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("token") || !parsed["token"].is_string())
+    throw ApiError(400, "invalid_body", "the body must be a JSON object {\"token\": \"...\"}");
+  AccessControl::SignIn signed_in =
+      access_->sign_in(parsed["token"].get<std::string>(), request.remote_addr);
+  response.status = 200;
+  response.set_header("Set-Cookie", signed_in.set_cookie);
+  response.set_content(session_json(signed_in.principal), kJsonType);
+}
+
+std::string Server::audit_json(const QueryParams& params) {
+  const size_t limit = params.get_count("limit", 100, 1, 1000);
+  const size_t offset = params.get_count("offset", 0, 0, 1'000'000'000);
+  JsonWriter json;
+  json.begin_object();
+  json.key("total").value(static_cast<uint64_t>(access_->audit_count()));
+  json.key("rows").begin_array();
+  for (const store::AuditEntry& entry : access_->audit(limit, offset)) {
+    json.begin_object();
+    json.key("id").value(static_cast<uint64_t>(entry.id));
+    json.key("time").value(format_rfc3339_ms(entry.time_ms));
+    json.key("actor").value(entry.actor);
+    json.key("action").value(entry.action);
+    json.key("target").value(entry.target);
+    json.key("client").value(entry.client);
+    json.key("detail").raw(entry.detail_json);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json.take();
 }
 
 std::string Server::health_json() const {

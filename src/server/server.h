@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "server/access_control.h"
 #include "server/http_metrics.h"
 #include "server/ingest_endpoints.h"
 #include "server/otlp_grpc.h"
@@ -43,7 +44,8 @@ class Server {
   // Connections made from now on wait until run() serves them. Throws std::runtime_error.
   int bind();
   // Opens the store, creating it when missing, and loads it; then serves OTLP/gRPC when its port
-  // is on. Throws store::StoreError, or std::runtime_error when the gRPC port cannot be bound.
+  // is on. Throws store::StoreError, or std::runtime_error when the gRPC port cannot be bound or
+  // the server would serve beyond loopback with no token guarding it (and no --insecure).
   void load();
   // Serves until stop(). Polls the store for rows other processes commit meanwhile.
   void run();
@@ -63,6 +65,12 @@ class Server {
   // Fills the response for a GET route; returns whether the answer came from the cache.
   bool answer_get(const RouteMatch& match, const httplib::Request& request,
                   httplib::Response& response);
+  Caller caller_of(const httplib::Request& request);
+  // The session endpoints and the audit log.
+  std::string session_json(const std::optional<Principal>& principal) const;
+  void sign_in(const httplib::Request& request, const std::string& body,
+               httplib::Response& response);
+  std::string audit_json(const QueryParams& params);
   std::string read_body(const httplib::Request& request, httplib::Response& response,
                         const httplib::ContentReader& content_reader) const;
   void finish(RouteId route, const httplib::Request& request, httplib::Response& response,
@@ -76,7 +84,8 @@ class Server {
   ServeOptions options_;
   std::string ingest_token_;
   size_t max_body_bytes_;
-  httplib::Server http_;
+  std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer under TLS
+  std::unique_ptr<AccessControl> access_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<IngestEndpoints> ingest_;
   std::unique_ptr<OtlpGrpcServer> otlp_grpc_;  // after ingest_: stopped and destroyed first

@@ -269,7 +269,30 @@ LEFT JOIN strings res ON res.id = s.resource_id
 LEFT JOIN strings att ON att.id = s.attributes_id;
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kVersion1}, {2, kVersion2}, {3, kVersion3}};
+// Version 4: access tokens and the audit log (docs/schema.md, "Version 4").
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE tokens (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  role       TEXT NOT NULL CHECK (role IN ('viewer', 'ingest', 'admin')),
+  practices  TEXT NOT NULL,
+  hash       BLOB NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL
+);
+
+CREATE TABLE audit (
+  id      INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  target  TEXT NOT NULL,
+  client  TEXT NOT NULL,
+  detail  TEXT NOT NULL
+);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4}};
 
 }  // namespace
 

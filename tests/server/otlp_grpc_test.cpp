@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -20,6 +21,8 @@
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "server/running_server.h"
+#include "server/tls_files.h"
+#include "store/token_store.h"
 #include "support/test_support.h"
 
 namespace cca::server {
@@ -62,10 +65,12 @@ int64_t records_in(const ExportLogsServiceRequest& request) {
   return records;
 }
 
-int64_t stored_events(testing::RunningServer& server) {
+int64_t stored_events(testing::RunningServer& server, const std::string& token = "") {
   server.wait_until_visible();
   auto client = server.client();
-  const auto response = client->Get("/api/v1/summary");
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  const auto response = client->Get("/api/v1/summary", headers);
   return response ? json::parse(response->body)["events"].get<int64_t>() : -1;
 }
 
@@ -132,6 +137,57 @@ TEST_F(OtlpGrpc, TheIngestTokenIsRequiredAsBearerMetadata) {
       EXPECT_EQ(stored_events(server), 0);
     }
   }
+}
+
+TEST_F(OtlpGrpc, StoreTokensDecideWhoMayExport) {
+  testing::TempStore store;
+  std::map<std::string, std::string> tokens;
+  {
+    store::Database db(store.path());
+    store::TokenStore created(db);
+    tokens["viewer"] = created.create("viewer", store::Role::kViewer, {}, 0);
+    tokens["ingest"] = created.create("fleet", store::Role::kIngest, {}, 0);
+    tokens["admin"] = created.create("admin", store::Role::kAdmin, {}, 0);
+  }
+  testing::RunningServer server(grpc_options(store.path()));
+  auto stub = LogsService::NewStub(channel_to(server));
+  const auto export_as = [&](const std::string& authorization) {
+    grpc::ClientContext context;
+    if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+    ExportLogsServiceResponse response;
+    return stub->Export(&context, request_, &response).error_code();
+  };
+  EXPECT_EQ(grpc::StatusCode::UNAUTHENTICATED, export_as(""));
+  EXPECT_EQ(grpc::StatusCode::UNAUTHENTICATED, export_as("Bearer cca_wrong"));
+  EXPECT_EQ(grpc::StatusCode::PERMISSION_DENIED, export_as("Bearer " + tokens["viewer"]));
+  EXPECT_EQ(stored_events(server, tokens["admin"]), 0);
+  EXPECT_EQ(grpc::StatusCode::OK, export_as("Bearer " + tokens["ingest"]));
+  EXPECT_EQ(grpc::StatusCode::OK, export_as("Bearer " + tokens["admin"]));
+  EXPECT_EQ(stored_events(server, tokens["admin"]), records_in(request_));
+}
+
+TEST_F(OtlpGrpc, ServesTlsWithTheServersCertificate) {
+  testing::TempStore store;
+  const testing::TlsFiles tls = testing::make_self_signed_certificate(store.folder().string());
+  ServeOptions options = grpc_options(store.path());
+  options.tls_cert_path = tls.certificate_path;
+  options.tls_key_path = tls.key_path;
+  testing::RunningServer server(options);
+  grpc::SslCredentialsOptions trust;
+  trust.pem_root_certs = read_file(tls.certificate_path);
+  const auto channel = grpc::CreateChannel(
+      "localhost:" + std::to_string(server.server().otlp_grpc_port()), grpc::SslCredentials(trust));
+  auto stub = LogsService::NewStub(channel);
+  grpc::ClientContext context;
+  ExportLogsServiceResponse response;
+  const grpc::Status status = stub->Export(&context, request_, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(test::sql_int(store.path(), "SELECT count(*) FROM events"), records_in(request_));
+  // A plaintext client gets no answer from the TLS port.
+  auto plain = LogsService::NewStub(channel_to(server));
+  grpc::ClientContext plain_context;
+  plain_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  EXPECT_FALSE(plain->Export(&plain_context, request_, &response).ok());
 }
 
 TEST_F(OtlpGrpc, MalformedRequestsAreInvalidArgumentAndStoreNothing) {
