@@ -205,6 +205,7 @@ export async function testAccessControl({ bin, datasetDir, browser, screenshotsD
     });
 
     await page.close();
+    console.log(`e2e: access control checked on its own store: an admin, and a viewer scoped to ${practice}`);
   } finally {
     await context.close();
     await server.stop();
