@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -591,6 +594,51 @@ TEST_F(AccessControlAlone, TheStoreKeepsOnlyHashes) {
   EXPECT_EQ((std::vector<std::string>{"A", "B"}), tokens[0].practices);
   EXPECT_THROW(store::TokenStore(db).create("viewer", store::Role::kAdmin, {}, 0),
                store::StoreError);
+}
+
+// Runs the binary; returns its exit status and stdout.
+std::pair<int, std::string> run_binary(const std::string& arguments) {
+  const std::string command = std::string(CCANALYTICS_BINARY) + " " + arguments + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST_F(AccessControlAlone, TheTokenCommandCreatesListsAndRevokes) {
+  const std::string db = "--db '" + store_.path() + "'";
+  const auto [created, token_line] =
+      run_binary("token create " + db + " --name lead --role viewer --practice 'A,B'");
+  ASSERT_EQ(0, created);
+  const std::string token = token_line.substr(0, token_line.find('\n'));
+  EXPECT_EQ(68u, token.size());
+  EXPECT_EQ(1, run_binary("token create " + db + " --name lead --role admin").first);  // taken
+  EXPECT_NE(0, run_binary("token create " + db + " --name x --role owner").first);
+  const auto [listed, table] = run_binary("token list " + db);
+  EXPECT_EQ(0, listed);
+  EXPECT_NE(std::string::npos, table.find("lead"));
+  EXPECT_NE(std::string::npos, table.find("A,B"));
+  EXPECT_EQ(std::string::npos, table.find(token.substr(4, 16)));
+  {
+    testing::RunningServer server(testing::test_options(store_.path()));
+    const auto state = server.client()->Get(
+        "/api/v1/session", {{"Authorization", "Bearer " + token}});
+    const json who = json::parse(state->body);
+    EXPECT_EQ("lead", who["name"]);
+    EXPECT_EQ(json::array({"A", "B"}), who["practices"]);
+  }
+  EXPECT_EQ(1, run_binary("token revoke " + db + " --name nobody").first);
+  EXPECT_EQ(0, run_binary("token revoke " + db + " --name lead").first);
+  const std::string after = run_binary("token list " + db).second;
+  EXPECT_EQ(1, std::count(after.begin(), after.end(), '\n')) << after;  // the header alone
+  // Both changes are in the audit log, by the command line.
+  const int64_t entries = test::sql_int(
+      store_.path(),
+      "SELECT count(*) FROM audit WHERE actor LIKE 'cli:%' AND target = 'lead' AND action IN "
+      "('token.create', 'token.revoke')");
+  EXPECT_EQ(2, entries);
 }
 
 }  // namespace
