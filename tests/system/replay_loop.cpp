@@ -1,5 +1,7 @@
 #include "system/replay_loop.h"
 
+#include <signal.h>
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -13,10 +15,17 @@ ReplayLoop::ReplayLoop(const ServerProcess& server, std::string telemetry, std::
       telemetry_(std::move(telemetry)),
       scratch_(std::move(scratch)),
       exporters_(exporters) {
+  running_.assign(static_cast<size_t>(slots), nullptr);
   for (int slot = 0; slot < slots; ++slot) threads_.emplace_back([this, slot] { run_slot(slot); });
 }
 
 ReplayLoop::~ReplayLoop() {
+  stopping_.store(true);
+  {
+    std::lock_guard lock(mutex_);
+    for (ChildProcess* run : running_)
+      if (run) ::kill(run->pid(), SIGKILL);
+  }
   stop();
 }
 
@@ -43,8 +52,13 @@ void ReplayLoop::run_slot(int slot) {
         {"replay", "--telemetry", telemetry_, "--endpoint", endpoint, "--protocol", protocol,
          "--exporters", std::to_string(exporters_), "--batch", "200", "--as-fast-as-possible"},
         log + ".out", log + ".err", 10);
+    {
+      std::lock_guard lock(mutex_);
+      running_[static_cast<size_t>(slot)] = &replay;
+    }
     const int code = replay.wait();
     std::lock_guard lock(mutex_);
+    running_[static_cast<size_t>(slot)] = nullptr;
     ++totals_.runs;
     if (run == 0) ++totals_.first_pass_done;
     std::istringstream out(read_text(log + ".out"));

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "system/child_process.h"
 #include "system/server_process.h"
 
 namespace cca::system_test {
@@ -30,6 +31,8 @@ class ReplayLoop {
 
   ReplayLoop(const ServerProcess& server, std::string telemetry, std::string scratch, int slots,
              int exporters);
+  // Kills the runs still going: a test that ends early (its server gone) does not wait for
+  // exporters retrying into the void.
   ~ReplayLoop();
   // Stops starting new runs and waits for those running.
   void stop();
@@ -46,6 +49,7 @@ class ReplayLoop {
   mutable std::mutex mutex_;
   Totals totals_;
   std::vector<std::thread> threads_;
+  std::vector<ChildProcess*> running_;  // each slot's run, null between runs (under mutex_)
 };
 
 }  // namespace cca::system_test
