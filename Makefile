@@ -43,7 +43,7 @@ test-cpp: binary
 
 # The system tests alone (crash consistency, a two-minute soak); test-cpp runs them too.
 test-system: binary
-	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -R '^(CrashConsistency|Protocols/OtlpCrash|Soak)\.'
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -R '^(CrashConsistency|Protocols/OtlpCrash|Soak|DeliveryLedgerTest|MemoryRule)\.'
 
 # The load-and-soak test for SOAK_MINUTES (default 20) instead of test-cpp's two; its figures go
 # to $(BUILD_DIR)/soak-report.json (docs/testing.md).
