@@ -6,8 +6,9 @@ DATA_DIR ?= data/demo
 DB ?= data/ccanalytics.db
 HOST ?= 127.0.0.1
 PORT ?= 8080
+SOAK_MINUTES ?= 20
 
-.PHONY: run test build deps binary web web-deps test-cpp test-web clients-deps test-clients bench format clean
+.PHONY: run test build deps binary web web-deps test-cpp test-web test-system soak clients-deps test-clients bench format clean
 
 run: deps build
 	@if [ ! -f $(DATA_DIR)/telemetry_logs.jsonl ]; then \
@@ -39,6 +40,16 @@ web: web-deps
 
 test-cpp: binary
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+# The system tests alone (crash consistency, a two-minute soak); test-cpp runs them too.
+test-system: binary
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -R '^(CrashConsistency|Protocols/OtlpCrash|Soak|DeliveryLedgerTest|MemoryRule)\.'
+
+# The load-and-soak test for SOAK_MINUTES (default 20) instead of test-cpp's two; its figures go
+# to $(BUILD_DIR)/soak-report.json (docs/testing.md).
+soak: binary
+	CCANALYTICS_SOAK_MINUTES=$(SOAK_MINUTES) CCANALYTICS_SOAK_REPORT=$(BUILD_DIR)/soak-report.json \
+	  $(BUILD_DIR)/tests/system/system_test --gtest_filter='Soak.*'
 
 test-web: web binary
 	cd web && npm test

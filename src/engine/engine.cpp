@@ -115,11 +115,15 @@ std::vector<std::shared_ptr<const Segment>> Engine::add_segment(
   while (first_overlapping > 0 && segments[first_overlapping - 1]->last_time() > fresh.first_time())
     --first_overlapping;
   if (first_overlapping < segments.size()) {
+    // Held until merged: `segments` may own them alone (the parts of one load), and it lets go
+    // of them below, before the merge.
+    const std::vector<std::shared_ptr<const Segment>> merging(
+        segments.begin() + static_cast<std::ptrdiff_t>(first_overlapping), segments.end());
     std::vector<const Segment*> older;
     size_t total = fresh.size();
-    for (size_t k = first_overlapping; k < segments.size(); ++k) {
-      older.push_back(segments[k].get());
-      total += segments[k]->size();
+    for (const auto& segment : merging) {
+      older.push_back(segment.get());
+      total += segment->size();
     }
     // Everything but the newest rows goes to a segment of its own, which the next late batch
     // is unlikely to overlap.

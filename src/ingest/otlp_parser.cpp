@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "ingest/ingestor.h"
+#include "ingest/otlp_json_messages.h"
+#include "ingest/otlp_record_json.h"
+#include "ingest/otlp_value_json.h"
 #include "ingest/rejection.h"
 
 namespace cca::ingest {
@@ -48,20 +51,6 @@ void check_attributes(object parent, const std::string& where) {
   }
 }
 
-// proto3 JSON spells 64-bit integers as strings; accept both spellings.
-bool read_int64(element value, int64_t& out) {
-  if (value.get_int64().get(out) == simdjson::SUCCESS) return true;
-  uint64_t unsigned_value;
-  if (value.get_uint64().get(unsigned_value) == simdjson::SUCCESS) {
-    out = static_cast<int64_t>(unsigned_value / 2);  // out of range anyway; keep it positive
-    return true;
-  }
-  std::string_view text;
-  if (value.get_string().get(text)) return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
 AttributeValue any_value(element value, std::string& scratch) {
   object any;
   if (value.get_object().get(any)) return AttributeValue::null();
@@ -94,27 +83,6 @@ AttributeValue any_value(element value, std::string& scratch) {
     }
   }
   return AttributeValue::null();
-}
-
-// OTLP's [{"key": k, "value": {"stringValue": v}}, ...] as the plain {"k": v} object a
-// CloudWatch batch carries, so that both sources keep resources in one shape.
-std::string attributes_as_object(object parent) {
-  std::string json;
-  for (element attribute : optional_array(parent, "attributes", "")) {
-    object kv = attribute.get_object().value_unsafe();
-    json += json.empty() ? "{" : ",";
-    json += simdjson::minify(kv["key"].value_unsafe());
-    json += ':';
-    element value;
-    object any;
-    if (kv["value"].get(value) || value.get_object().get(any) || any.size() == 0) {
-      json += "null";
-      continue;
-    }
-    json += simdjson::minify((*any.begin()).value);
-  }
-  if (!json.empty()) json += '}';
-  return json;
 }
 
 int64_t unix_nano_to_ms(object record, std::string_view key) {
@@ -159,18 +127,25 @@ void OtlpParser::parse(std::string_view body, EventBatch& out) {
     object resource;
     const bool has_resource = !rl["resource"].get(resource_element) &&
                               !resource_element.get_object().get(resource);
-    resource_json_ = has_resource ? attributes_as_object(resource) : std::string();
+    // The resource, scope and record as protobuf messages: stored and hashed in the canonical
+    // text the protobuf path uses, whatever the sender's spelling.
+    resource_.Clear();
+    if (has_resource) to_resource(resource, resource_);
+    resource_as_object(resource_, resource_json_);
     for (element scope_logs : optional_array(rl, "scopeLogs", "")) {
       object sl = scope_logs.get_object().value_unsafe();
-      element scope;
-      const std::string scope_json = sl["scope"].get(scope) ? std::string() : simdjson::minify(scope);
+      object scope;
+      scope_.Clear();
+      const bool has_scope = !sl["scope"].get_object().get(scope);
+      if (has_scope) to_scope(scope, scope_);
+      const std::string scope_text = has_scope ? scope_json(scope_) : std::string();
       for (element log_record : optional_array(sl, "logRecords", "")) {
         ++record_number;
         object record = log_record.get_object().value_unsafe();
         const std::string raw = simdjson::minify(log_record);
         builder_.begin(out);
         if (!resource_json_.empty()) builder_.resource_json(resource_json_);
-        if (!scope_json.empty()) builder_.scope_json(scope_json);
+        if (!scope_text.empty()) builder_.scope_json(scope_text);
         if (has_resource) {
           for (element attribute : optional_array(resource, "attributes", "")) {
             object kv = attribute.get_object().value_unsafe();
@@ -193,8 +168,12 @@ void OtlpParser::parse(std::string_view body, EventBatch& out) {
         int64_t time_ms = unix_nano_to_ms(record, "timeUnixNano");
         if (time_ms < 0) time_ms = unix_nano_to_ms(record, "observedTimeUnixNano");
         if (time_ms >= 0) builder_.fallback_time_ms(time_ms);
-        // OTLP records carry no id: their identity is their content, resource and scope included.
-        const Hash128 key = hash128(resource_json_ + '\n' + scope_json + '\n' + raw);
+        // OTLP records carry no id: their identity is their content, resource and scope included,
+        // in the canonical text (the protobuf path hashes the same), not as this sender spelled it.
+        record_.Clear();
+        to_log_record(record, record_);
+        record_json(record_, identity_);
+        const Hash128 key = hash128(resource_json_ + '\n' + scope_text + '\n' + identity_);
         builder_.finish(key, raw, record_number);
       }
     }

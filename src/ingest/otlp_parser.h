@@ -7,6 +7,9 @@
 
 #include "ingest/event_batch.h"
 #include "ingest/event_builder.h"
+#include "opentelemetry/proto/common/v1/common.pb.h"
+#include "opentelemetry/proto/logs/v1/logs.pb.h"
+#include "opentelemetry/proto/resource/v1/resource.pb.h"
 
 namespace cca::ingest {
 
@@ -22,7 +25,11 @@ class OtlpParser {
  private:
   simdjson::dom::parser parser_;
   EventBuilder builder_;
-  std::string resource_json_;
+  std::string resource_json_, identity_;
+  // Reused for each resource, scope and record read into its message (otlp_json_messages.h).
+  opentelemetry::proto::resource::v1::Resource resource_;
+  opentelemetry::proto::common::v1::InstrumentationScope scope_;
+  opentelemetry::proto::logs::v1::LogRecord record_;
 };
 
 }  // namespace cca::ingest

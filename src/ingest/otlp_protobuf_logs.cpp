@@ -8,6 +8,7 @@
 
 #include "common/hash128.h"
 #include "ingest/ingestor.h"
+#include "ingest/otlp_record_json.h"
 #include "ingest/otlp_value_json.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 
@@ -112,89 +113,6 @@ AttributeValue attribute_value(const AnyValue& value, std::string& scratch) {
   return AttributeValue::null();
 }
 
-// {"key": value, ...} as the JSON path keeps a resource; empty when it has no attributes.
-void resource_as_object(const Resource& resource, std::string& out) {
-  out.clear();
-  for (const KeyValue& kv : resource.attributes()) {
-    out += out.empty() ? '{' : ',';
-    append_json_string(out, kv.key());
-    out += ':';
-    append_any_value_inner(out, kv.value());
-  }
-  if (!out.empty()) out += '}';
-}
-
-void append_hex(std::string& out, std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (const char c : bytes) {
-    out += kHex[static_cast<uint8_t>(c) >> 4];
-    out += kHex[static_cast<uint8_t>(c) & 15];
-  }
-}
-
-// The record as OTLP/JSON, fields in the order the OpenTelemetry JS exporter (Claude Code's)
-// writes them and left out when it leaves them out, so that a record delivered once in each
-// encoding has one identity.
-void record_json(const LogRecord& record, std::string& out) {
-  out.clear();
-  out += '{';
-  auto field = [&](std::string_view name) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    out += name;
-    out += "\":";
-  };
-  if (record.time_unix_nano() != 0) {
-    field("timeUnixNano");
-    out += '"';
-    out += std::to_string(record.time_unix_nano());
-    out += '"';
-  }
-  if (record.observed_time_unix_nano() != 0) {
-    field("observedTimeUnixNano");
-    out += '"';
-    out += std::to_string(record.observed_time_unix_nano());
-    out += '"';
-  }
-  if (record.severity_number() != 0) {
-    field("severityNumber");
-    out += std::to_string(record.severity_number());
-  }
-  if (!record.severity_text().empty()) {
-    field("severityText");
-    append_json_string(out, record.severity_text());
-  }
-  if (record.has_body()) {
-    field("body");
-    append_any_value(out, record.body());
-  }
-  if (!record.event_name().empty()) {
-    field("eventName");
-    append_json_string(out, record.event_name());
-  }
-  field("attributes");
-  append_key_values(out, record.attributes());
-  field("droppedAttributesCount");
-  out += std::to_string(record.dropped_attributes_count());
-  if (record.flags() != 0) {
-    field("flags");
-    out += std::to_string(record.flags());
-  }
-  if (!record.trace_id().empty()) {
-    field("traceId");
-    out += '"';
-    append_hex(out, record.trace_id());
-    out += '"';
-  }
-  if (!record.span_id().empty()) {
-    field("spanId");
-    out += '"';
-    append_hex(out, record.span_id());
-    out += '"';
-  }
-  out += '}';
-}
-
 int64_t unix_nano_to_ms(uint64_t nanos) {
   return nanos == 0 || nanos > static_cast<uint64_t>(INT64_MAX)
              ? -1
@@ -250,7 +168,7 @@ void OtlpProtobufLogs::parse(std::string_view body, EventBatch& out) {
         if (time_ms < 0) time_ms = unix_nano_to_ms(record.observed_time_unix_nano());
         if (time_ms >= 0) builder_.fallback_time_ms(time_ms);
         // Records carry no id: their identity is their content, resource and scope included,
-        // written exactly as the JSON path hashes them.
+        // in the canonical text the JSON path hashes too.
         identity_ = resource_json_;
         identity_ += '\n';
         identity_ += scope_json_;

@@ -222,6 +222,75 @@ TEST_F(OtlpProtobufIngest, ARedeliveredRequestIsCountedOnceWhateverItsEncoding) 
   EXPECT_EQ(as_protobuf.duplicates, as_json.accepted);
 }
 
+// The same record spelled otherwise: keys in reverse order, 64-bit integers as strings instead of
+// numbers, the severity by name.
+ordered_json respelled(const ordered_json& value) {
+  if (value.is_array()) {
+    ordered_json out = ordered_json::array();
+    for (const auto& item : value) out.push_back(respelled(item));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  ordered_json out = ordered_json::object();
+  for (auto it = value.rbegin(); it != value.rend(); ++it) {
+    if (it.key() == "intValue" && it.value().is_number())
+      out[it.key()] = std::to_string(it.value().get<int64_t>());
+    else if (it.key() == "severityNumber" && it.value() == 9)
+      out[it.key()] = "SEVERITY_NUMBER_INFO";
+    else
+      out[it.key()] = respelled(it.value());
+  }
+  return out;
+}
+
+// An exporter's retry through another client library, or a collector in between, spells the same
+// records in other JSON: they are still the same records, counted once (they were counted twice
+// when the JSON path hashed the text as sent).
+TEST_F(OtlpProtobufIngest, ARecordHasOneIdentityHoweverItsJsonIsSpelled) {
+  ordered_json exporter =
+      request({kv("service.name", str("claude-code")), kv("host.cpus", {{"intValue", 8}})},
+              {record("api_request", {kv("input_tokens", {{"intValue", 12}}),
+                                      kv("cost_usd", {{"doubleValue", 0.5}}),
+                                      kv("model", str("claude-sonnet-4-5"))})});
+  exporter["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["severityNumber"] = 9;
+  // protobuf's own JSON writer: fields by number, defaults left out, enums by name. (It reads and
+  // writes ids in base64, OTLP/JSON in hex: the trace id is set apart.)
+  ExportLogsServiceRequest parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(exporter.dump(), &parsed).ok());
+  std::string written;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(parsed, &written).ok());
+  const std::string trace_id = "5b8efff798038103d269b633813fc60c";
+  parsed.mutable_resource_logs(0)->mutable_scope_logs(0)->mutable_log_records(0)->set_trace_id(
+      "\x5b\x8e\xff\xf7\x98\x03\x81\x03\xd2\x69\xb6\x33\x81\x3f\xc6\x0c");
+  exporter["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["traceId"] = trace_id;
+  ordered_json by_writer = ordered_json::parse(written);
+  by_writer["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["traceId"] = trace_id;
+  const std::string as_exporter = exporter.dump();
+  const std::string by_protobuf_writer = by_writer.dump();
+  ASSERT_NE(by_protobuf_writer, as_exporter);
+  const std::string by_hand = respelled(exporter).dump();
+
+  Ingestor ingestor(json_db_);
+  EXPECT_EQ(ingestor.ingest_otlp_logs(as_exporter).accepted, 1u);
+  for (const std::string& spelling : {by_protobuf_writer, by_hand}) {
+    const IngestReport again = ingestor.ingest_otlp_logs(spelling);
+    EXPECT_EQ(again.accepted, 0u) << spelling;
+    EXPECT_EQ(again.duplicates, 1u) << spelling;
+  }
+  const IngestReport as_protobuf =
+      ingestor.ingest_otlp_logs(parsed.SerializeAsString(), OtlpEncoding::kProtobuf);
+  EXPECT_EQ(as_protobuf.duplicates, 1u);
+  EXPECT_EQ(test::sql_int(json_db_, "SELECT count(*) FROM events"), 1);
+
+  // And each spelling stores what the protobuf path stores, resource text included.
+  Ingestor(protobuf_db_).ingest_otlp_logs(parsed.SerializeAsString(), OtlpEncoding::kProtobuf);
+  for (const std::string& spelling : {by_protobuf_writer, by_hand}) {
+    const std::string db = dir_.file("spelled-" + std::to_string(spelling.size()) + ".db");
+    Ingestor(db).ingest_otlp_logs(spelling);
+    EXPECT_EQ(stored_events(db), stored_events(protobuf_db_)) << spelling;
+  }
+}
+
 TEST_F(OtlpProtobufIngest, AMalformedBodyIsAnErrorAndStoresNothing) {
   const std::string valid = to_protobuf(request({}, {record("user_prompt", {})}).dump());
   const std::string bad_bodies[] = {
