@@ -1,4 +1,4 @@
-// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay).
+// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay, backup, restore).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
                          "OTLP/JSON metrics exports, one a line, plain or .gz (repeatable)");
   ingest_cmd->add_option("--employees", ingest.employees_file, "Employee directory CSV");
   ingest_cmd->add_flag("--json", ingest.json, "Print one JSON report as the last line of stdout");
+  ingest_cmd
+      ->add_option("--retention-days", ingest.retention_days,
+                   "Then delete events, metric points, quarantine older than N days")
+      ->check(CLI::PositiveNumber);
 
   cca::server::ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the REST API and the dashboard");
@@ -77,6 +81,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--practice-attribute", serve.practice_attribute,
                         "Custom attribute whose value is the practice of events whose user the "
                         "directory does not list");
+  serve_cmd
+      ->add_option("--retention-days", serve.retention_days,
+                   "Delete events, metric points, quarantine older than N days, hourly")
+      ->check(CLI::PositiveNumber);
 
   cca::cli::ReplayCommandOptions replay;
   CLI::App* replay_cmd =
@@ -111,11 +119,27 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 
+  cca::cli::BackupCommandOptions backup;
+  CLI::App* backup_cmd =
+      app.add_subcommand("backup", "Copy the store consistently, while it serves");
+  backup_cmd->add_option("--db", backup.db_path, "Store")->required();
+  backup_cmd->add_option("--to", backup.destination, "Backup file (replaced when present)")
+      ->required();
+
+  cca::cli::RestoreCommandOptions restore;
+  CLI::App* restore_cmd =
+      app.add_subcommand("restore", "Put a backup in place of a store (its server stopped)");
+  restore_cmd->add_option("--db", restore.db_path, "Store to create or replace")->required();
+  restore_cmd->add_option("--from", restore.backup_path, "Backup file")->required();
+  restore_cmd->add_flag("--force", restore.force, "Replace a store that is there");
+
   CLI11_PARSE(app, argc, argv);
 
   if (generate_cmd->parsed()) return run_generate(generate);
   if (ingest_cmd->parsed()) return cca::cli::run_ingest(ingest);
   if (serve_cmd->parsed()) return cca::server::serve(serve);
   if (replay_cmd->parsed()) return cca::cli::run_replay(replay);
+  if (backup_cmd->parsed()) return cca::cli::run_backup(backup);
+  if (restore_cmd->parsed()) return cca::cli::run_restore(restore);
   return 1;
 }
