@@ -176,7 +176,7 @@ int run_ingest(const IngestCommandOptions& options) {
       failed(error);
     }
   }
-  if (!store_failure.empty()) std::cerr << "error: the store cannot be written; stopped\n";
+  if (!store_failure.empty()) std::cerr << "error: stopped, the store cannot be written\n";
 
   nlohmann::ordered_json retention;
   if (options.retention_days > 0 && store_failure.empty()) {

@@ -28,7 +28,7 @@ std::string disk_full_message(const std::string& path) {
                          : "its file system";
   return "the disk holding the store " + path + " is full: " + where +
          " has no room for this write. Nothing of it was stored and everything committed before "
-         "is intact; free space there, then send it again";
+         "is intact; free space there, then try again";
 }
 
 std::string read_only_message(const std::string& path) {
