@@ -15,6 +15,7 @@ struct IngestCommandOptions {
   std::vector<std::string> metrics_files;
   std::string employees_file;
   bool json = false;
+  int retention_days = 0;  // after loading, delete what is older (0: keep everything)
 };
 
 // Returns the process exit code.
@@ -41,5 +42,23 @@ struct ReplayCommandOptions {
 
 // Prints the replay's report as one JSON line; non-zero when a request was given up on.
 int run_replay(ReplayCommandOptions options);
+
+struct BackupCommandOptions {
+  std::string db_path;
+  std::string destination;
+};
+
+// 0 when the backup was written and checked; 1 otherwise, with nothing left at the destination.
+int run_backup(const BackupCommandOptions& options);
+
+struct RestoreCommandOptions {
+  std::string db_path;
+  std::string backup_path;
+  bool force = false;
+};
+
+// 0 when the store was restored; 1 when the backup is unfit or the store was left alone
+// (it exists and --force was not given, or a server or an ingest is using it).
+int run_restore(const RestoreCommandOptions& options);
 
 }  // namespace cca::cli

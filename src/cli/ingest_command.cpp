@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "common/time_util.h"
 #include "ingest/ingestor.h"
 #include "ingest/input_reader.h"
 #include "store/database.h"
+#include "store/retention_schedule.h"
 
 namespace cca::cli {
 namespace {
@@ -114,6 +116,16 @@ int run_ingest(const IngestCommandOptions& options) {
   }
 
   int exit_code = 0;
+  std::string store_failure;  // the store could not be written: the rest is not attempted
+  const auto failed = [&](const std::exception& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    if (dynamic_cast<const store::StoreError*>(&error)) {
+      store_failure = error.what();
+      exit_code = 2;
+    } else if (exit_code == 0) {
+      exit_code = 1;
+    }
+  };
   ingest::IngestReport total;
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   size_t employees = 0;
@@ -126,12 +138,12 @@ int run_ingest(const IngestCommandOptions& options) {
       if (!options.json)
         std::cout << options.employees_file << ": " << employees << " employees loaded\n";
     } catch (const std::exception& error) {
-      std::cerr << "error: " << error.what() << "\n";
-      exit_code = 1;
+      failed(error);
     }
   }
 
   for (const std::string& path : options.telemetry_files) {
+    if (!store_failure.empty()) break;
     try {
       ingest::IngestReport report;
       {
@@ -144,13 +156,13 @@ int run_ingest(const IngestCommandOptions& options) {
       files.push_back(std::move(file));
       total.merge(report);
     } catch (const std::exception& error) {
-      std::cerr << "error: " << error.what() << "\n";
-      exit_code = 1;
+      failed(error);
     }
   }
 
   nlohmann::ordered_json metrics_files = nlohmann::ordered_json::array();
   for (const std::string& path : options.metrics_files) {
+    if (!store_failure.empty()) break;
     try {
       const ingest::IngestReport report = ingest_metrics_file(*ingestor, path);
       if (!options.json)
@@ -161,8 +173,25 @@ int run_ingest(const IngestCommandOptions& options) {
       file["path"] = path;
       metrics_files.push_back(std::move(file));
     } catch (const std::exception& error) {
-      std::cerr << "error: " << error.what() << "\n";
-      exit_code = 1;
+      failed(error);
+    }
+  }
+  if (!store_failure.empty()) std::cerr << "error: stopped, the store cannot be written\n";
+
+  nlohmann::ordered_json retention;
+  if (options.retention_days > 0 && store_failure.empty()) {
+    try {
+      const store::RetentionReport report =
+          store::RetentionSchedule::run_once(options.db_path, options.retention_days);
+      if (!options.json) std::cout << report.summary() << "\n";
+      retention = {{"cutoff", format_rfc3339_s(report.cutoff_ms)},
+                   {"events", report.events},
+                   {"metric_points", report.metric_points},
+                   {"metric_series", report.metric_series},
+                   {"quarantined", report.quarantined},
+                   {"seconds", report.seconds}};
+    } catch (const std::exception& error) {
+      failed(error);
     }
   }
 
@@ -172,6 +201,8 @@ int run_ingest(const IngestCommandOptions& options) {
     if (employees_loaded) json["employees"] = employees;
     json["files"] = std::move(files);
     if (!options.metrics_files.empty()) json["metrics_files"] = std::move(metrics_files);
+    if (!retention.is_null()) json["retention"] = std::move(retention);
+    if (!store_failure.empty()) json["error"] = store_failure;
     json["ok"] = exit_code == 0;
     std::cout << json.dump() << std::endl;
   } else if (options.telemetry_files.size() > 1) {

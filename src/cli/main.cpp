@@ -1,4 +1,5 @@
-// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay, token).
+// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay, token, backup,
+// restore).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -49,6 +50,10 @@ int main(int argc, char** argv) {
                          "OTLP/JSON metrics exports, one a line, plain or .gz (repeatable)");
   ingest_cmd->add_option("--employees", ingest.employees_file, "Employee directory CSV");
   ingest_cmd->add_flag("--json", ingest.json, "Print one JSON report as the last line of stdout");
+  ingest_cmd
+      ->add_option("--retention-days", ingest.retention_days,
+                   "Then delete events, metric points, quarantine older than N days")
+      ->check(CLI::PositiveNumber);
 
   cca::server::ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the REST API and the dashboard");
@@ -93,6 +98,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--practice-attribute", serve.practice_attribute,
                         "Custom attribute whose value is the practice of events whose user the "
                         "directory does not list");
+  serve_cmd
+      ->add_option("--retention-days", serve.retention_days,
+                   "Delete events, metric points, quarantine older than N days, hourly")
+      ->check(CLI::PositiveNumber);
 
   cca::cli::TokenCommandOptions token;
   CLI::App* token_cmd = app.add_subcommand("token", "Create, list and revoke access tokens");
@@ -145,6 +154,20 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 
+  cca::cli::BackupCommandOptions backup;
+  CLI::App* backup_cmd =
+      app.add_subcommand("backup", "Copy the store consistently, while it serves");
+  backup_cmd->add_option("--db", backup.db_path, "Store")->required();
+  backup_cmd->add_option("--to", backup.destination, "Backup file (replaced when present)")
+      ->required();
+
+  cca::cli::RestoreCommandOptions restore;
+  CLI::App* restore_cmd =
+      app.add_subcommand("restore", "Put a backup in place of a store (its server stopped)");
+  restore_cmd->add_option("--db", restore.db_path, "Store to create or replace")->required();
+  restore_cmd->add_option("--from", restore.backup_path, "Backup file")->required();
+  restore_cmd->add_flag("--force", restore.force, "Replace a store that is there");
+
   CLI11_PARSE(app, argc, argv);
 
   if (generate_cmd->parsed()) return run_generate(generate);
@@ -154,5 +177,7 @@ int main(int argc, char** argv) {
   if (token_create->parsed()) return cca::cli::run_token_create(token);
   if (token_list->parsed()) return cca::cli::run_token_list(token);
   if (token_revoke->parsed()) return cca::cli::run_token_revoke(token);
+  if (backup_cmd->parsed()) return cca::cli::run_backup(backup);
+  if (restore_cmd->parsed()) return cca::cli::run_restore(restore);
   return 1;
 }

@@ -83,34 +83,48 @@ std::vector<Segment> build_parts(std::vector<SegmentBuilder>& parts) {
 
 }  // namespace
 
+Engine::Loaded::Loaded(const std::string& db_path, const std::string& practice_attribute)
+    : dictionaries(std::make_shared<Dictionaries>()),
+      reader(db_path, *dictionaries, practice_attribute),
+      metric_loader(db_path, *dictionaries) {}
+
 Engine::Engine(const std::string& db_path, std::string practice_attribute)
-    : dictionaries_(std::make_shared<Dictionaries>()),
-      reader_(db_path, *dictionaries_, std::move(practice_attribute)),
-      metric_loader_(db_path, *dictionaries_) {
-  auto empty = std::make_shared<Snapshot>();
-  empty->dictionaries = dictionaries_;
-  empty->metrics = metric_loader_.empty();
-  auto no_directory = std::make_shared<Directory>();
-  no_directory->version = -1;  // differs from any store's, so the first refresh reads it
-  empty->directory = std::move(no_directory);
-  current_.store(std::move(empty));
+    : db_path_(db_path),
+      practice_attribute_(std::move(practice_attribute)),
+      loaded_(std::make_unique<Loaded>(db_path_, practice_attribute_)) {
+  // Read before any row: a deletion after it shows as a change, and the next refresh reloads.
+  loaded_->retention_version = loaded_->reader.state().retention_version;
+  current_.store(empty_snapshot(*loaded_, 0));
   refresh();
 }
 
 Engine::~Engine() = default;
 
-void Engine::note_latest_hints(const Segment& segment) {
-  if (latest_hints_.size() < dictionaries_->user.size())
-    latest_hints_.resize(dictionaries_->user.size());
+std::shared_ptr<Snapshot> Engine::empty_snapshot(const Loaded& loaded, uint64_t version) const {
+  auto empty = std::make_shared<Snapshot>();
+  empty->version = version;
+  empty->dictionaries = loaded.dictionaries;
+  empty->metrics = loaded.metric_loader.empty();
+  auto no_directory = std::make_shared<Directory>();
+  no_directory->version = -1;  // differs from any store's, so the first refresh reads it
+  empty->directory = std::move(no_directory);
+  return empty;
+}
+
+void Engine::note_latest_hints(Loaded& loaded, const Segment& segment) {
+  std::vector<LatestHint>& latest_hints = loaded.latest_hints;
+  if (latest_hints.size() < loaded.dictionaries->user.size())
+    latest_hints.resize(loaded.dictionaries->user.size());
   for (size_t i = 0; i < segment.size(); ++i) {
     const uint32_t hint = segment.practice_hint[i];
-    LatestHint& latest = latest_hints_[segment.user[i]];
+    LatestHint& latest = latest_hints[segment.user[i]];
     if (hint != 0 && segment.time_ms[i] >= latest.time_ms) latest = {segment.time_ms[i], hint};
   }
 }
 
 std::vector<std::shared_ptr<const Segment>> Engine::add_segment(
-    std::vector<std::shared_ptr<const Segment>> segments, Segment fresh, bool compact) const {
+    std::vector<std::shared_ptr<const Segment>> segments, Segment fresh, bool compact,
+    const Dictionaries& dictionaries) {
   size_t first_overlapping = segments.size();
   while (first_overlapping > 0 && segments[first_overlapping - 1]->last_time() > fresh.first_time())
     --first_overlapping;
@@ -129,7 +143,7 @@ std::vector<std::shared_ptr<const Segment>> Engine::add_segment(
     // is unlikely to overlap.
     const size_t split = total > 2 * kNewestRows ? total - kNewestRows : 0;
     segments.resize(first_overlapping);
-    for (Segment& merged : merge_runs(older, fresh, *dictionaries_, split))
+    for (Segment& merged : merge_runs(older, fresh, dictionaries, split))
       segments.push_back(std::make_shared<const Segment>(std::move(merged)));
   } else {
     segments.push_back(std::make_shared<const Segment>(std::move(fresh)));
@@ -140,7 +154,8 @@ std::vector<std::shared_ptr<const Segment>> Engine::add_segment(
   while (compact && segments.size() >= 3 &&
          segments[segments.size() - 3]->size() <= 2 * segments[segments.size() - 2]->size()) {
     const size_t n = segments.size();
-    std::vector<Segment> merged = merge_runs({segments[n - 3].get()}, *segments[n - 2], *dictionaries_);
+    std::vector<Segment> merged =
+        merge_runs({segments[n - 3].get()}, *segments[n - 2], dictionaries);
     segments[n - 3] = std::make_shared<const Segment>(std::move(merged.front()));
     segments.erase(segments.begin() + static_cast<std::ptrdiff_t>(n - 2));
   }
@@ -148,42 +163,65 @@ std::vector<std::shared_ptr<const Segment>> Engine::add_segment(
   while (compact && segments.size() >= 2 && segments.back()->size() > kNewestRows &&
          segments[segments.size() - 2]->size() <= 2 * segments.back()->size()) {
     std::vector<Segment> merged =
-        merge_runs({segments[segments.size() - 2].get()}, *segments.back(), *dictionaries_);
+        merge_runs({segments[segments.size() - 2].get()}, *segments.back(), dictionaries);
     segments.pop_back();
     segments.back() = std::make_shared<const Segment>(std::move(merged.front()));
   }
   return segments;
 }
 
-bool Engine::refresh() {
-  std::lock_guard lock(refresh_mutex_);
-  const std::shared_ptr<const Snapshot> current = snapshot();
-  const StoreState state = reader_.state();
-  const bool new_events = state.max_seq > current->last_seq;
-  const bool new_directory = state.directory_version != current->directory->version;
-  const bool new_metrics = metric_loader_.max_seq() > current->metrics->last_seq;
-  if (!new_events && !new_directory && !new_metrics) return false;
+std::shared_ptr<Snapshot> Engine::load_changes(Loaded& loaded, const Snapshot& base,
+                                               const StoreState& state) const {
+  const bool new_events = state.max_seq > base.last_seq;
+  const bool new_directory = state.directory_version != base.directory->version;
+  const bool new_metrics = loaded.metric_loader.max_seq() > base.metrics->last_seq;
+  if (!new_events && !new_directory && !new_metrics) return nullptr;
 
-  auto next = std::make_shared<Snapshot>(*current);
-  next->version = current->version + 1;
-  if (new_directory) next->directory = std::make_shared<const Directory>(reader_.read_directory());
+  auto next = std::make_shared<Snapshot>(base);
+  next->version = base.version + 1;
+  if (new_directory)
+    next->directory = std::make_shared<const Directory>(loaded.reader.read_directory());
   if (new_events) {
     std::vector<SegmentBuilder> parts =
-        reader_.read_events(current->last_seq, state.max_seq, kLoadThreads);
+        loaded.reader.read_events(base.last_seq, state.max_seq, kLoadThreads);
     next->last_seq = state.max_seq;
     const bool one_part = parts.size() == 1;
     for (Segment& fresh : build_parts(parts)) {
       if (fresh.size() == 0) continue;
       next->events += fresh.size();
-      note_latest_hints(fresh);
-      next->segments = add_segment(std::move(next->segments), std::move(fresh), one_part);
+      note_latest_hints(loaded, fresh);
+      next->segments =
+          add_segment(std::move(next->segments), std::move(fresh), one_part, *loaded.dictionaries);
     }
   }
-  if (new_metrics) next->metrics = metric_loader_.load_after(*current->metrics);
-  next->users = resolve_users(*next->directory, *dictionaries_, latest_hints_);
+  if (new_metrics) next->metrics = loaded.metric_loader.load_after(*base.metrics);
+  next->users = resolve_users(*next->directory, *loaded.dictionaries, loaded.latest_hints);
+  return next;
+}
+
+void Engine::publish(std::shared_ptr<Snapshot> next) {
   const uint64_t version = next->version;
   current_.store(std::move(next), std::memory_order_release);
   version_.store(version, std::memory_order_release);
+}
+
+bool Engine::refresh() {
+  std::lock_guard lock(refresh_mutex_);
+  const std::shared_ptr<const Snapshot> current = snapshot();
+  const StoreState state = loaded_->reader.state();
+  if (state.retention_version != loaded_->retention_version) {
+    // Rows were deleted: load everything again, beside the snapshot queries are reading.
+    auto fresh = std::make_unique<Loaded>(db_path_, practice_attribute_);
+    fresh->retention_version = state.retention_version;
+    std::shared_ptr<Snapshot> next =
+        load_changes(*fresh, *empty_snapshot(*fresh, current->version), state);
+    loaded_ = std::move(fresh);
+    publish(std::move(next));  // never null: the empty snapshot's directory is always stale
+    return true;
+  }
+  std::shared_ptr<Snapshot> next = load_changes(*loaded_, *current, state);
+  if (!next) return false;
+  publish(std::move(next));
   return true;
 }
 

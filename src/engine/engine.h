@@ -21,6 +21,14 @@ namespace cca::engine {
 // it did not have to touch. Rows arriving in time order become a new small segment; rows that
 // arrive late are merged into the segments they overlap; small tail segments are merged while
 // they grow, so the count stays logarithmic in the number of rows.
+//
+// Rows deleted from the store (retention) leave by a full reload: refresh() sees
+// meta.retention_version change and builds the next snapshot from the store afresh, with new
+// dictionaries, instead of cutting rows out of the segments. Everything the engine derives from
+// rows (dictionaries, users' latest practice hints, metric series, the segments' cell indexes)
+// then comes out exactly as at a restart, from one code path; a reload costs one start-up's
+// load, once per retention run that deleted something, while queries go on reading the
+// previous snapshot.
 class Engine {
  public:
   // Opens the store and loads it. Throws store::StoreError. practice_attribute: a custom
@@ -31,8 +39,9 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Loads the events, metric points and directory changes committed since the last call. Any
-  // thread; calls are serialised. Returns true when a new snapshot was published.
+  // Loads the events, metric points and directory changes committed since the last call, or
+  // everything again when rows were deleted since. Any thread; calls are serialised. Returns true
+  // when a new snapshot was published.
   bool refresh();
 
   std::shared_ptr<const Snapshot> snapshot() const {
@@ -42,17 +51,33 @@ class Engine {
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
  private:
-  void note_latest_hints(const Segment& segment);
+  // What is built from the store's rows and rebuilt from scratch by a reload.
+  struct Loaded {
+    Loaded(const std::string& db_path, const std::string& practice_attribute);
+    std::shared_ptr<Dictionaries> dictionaries;
+    StoreReader reader;
+    MetricLoader metric_loader;
+    std::vector<LatestHint> latest_hints;  // by user code
+    int64_t retention_version = 0;         // of the store rows were loaded from
+  };
+
+  // The snapshot after `base` with what `loaded` has not read yet; null when nothing changed.
+  std::shared_ptr<Snapshot> load_changes(Loaded& loaded, const Snapshot& base,
+                                         const StoreState& state) const;
+  // An empty snapshot over `loaded`'s dictionaries: the base of a first load or a reload.
+  std::shared_ptr<Snapshot> empty_snapshot(const Loaded& loaded, uint64_t version) const;
+  void publish(std::shared_ptr<Snapshot> next);
+  static void note_latest_hints(Loaded& loaded, const Segment& segment);
   // compact: merge small tail segments; off while adding the parts of one parallel read, which
   // are each large.
-  std::vector<std::shared_ptr<const Segment>> add_segment(
-      std::vector<std::shared_ptr<const Segment>> segments, Segment fresh, bool compact) const;
+  static std::vector<std::shared_ptr<const Segment>> add_segment(
+      std::vector<std::shared_ptr<const Segment>> segments, Segment fresh, bool compact,
+      const Dictionaries& dictionaries);
 
+  const std::string db_path_;
+  const std::string practice_attribute_;
   std::mutex refresh_mutex_;
-  std::shared_ptr<Dictionaries> dictionaries_;
-  StoreReader reader_;
-  MetricLoader metric_loader_;
-  std::vector<LatestHint> latest_hints_;  // by user code
+  std::unique_ptr<Loaded> loaded_;
   std::atomic<std::shared_ptr<const Snapshot>> current_;
   std::atomic<uint64_t> version_{0};
 };

@@ -58,7 +58,9 @@ uint32_t MetricSeries::attribute(uint32_t key) const {
 }
 
 MetricLoader::MetricLoader(const std::string& db_path, Dictionaries& events)
-    : db_(db_path), events_(events), dictionaries_(std::make_shared<MetricDictionaries>()) {}
+    : db_(db_path, store::Database::Access::kReadEvenIfReadOnly),
+      events_(events),
+      dictionaries_(std::make_shared<MetricDictionaries>()) {}
 
 std::shared_ptr<const MetricData> MetricLoader::empty() const {
   auto data = std::make_shared<MetricData>();

@@ -165,7 +165,9 @@ StoreReader::StoreReader(const std::string& db_path, Dictionaries& dictionaries,
     : db_path_(db_path),
       practice_attribute_(std::move(practice_attribute)),
       dictionaries_(dictionaries),
-      db_(db_path),  // read-write only so that a missing -shm file cannot stop WAL reads
+      // Read-write when it can (a missing -shm file cannot stop WAL reads then), read-only when the
+      // store cannot be written.
+      db_(db_path, store::Database::Access::kReadEvenIfReadOnly),
       codes_(dictionaries) {}
 
 StoreState StoreReader::state() {
@@ -174,6 +176,8 @@ StoreState StoreReader::state() {
   state.max_seq = db_.query_int("SELECT max(seq) FROM events");
   state.directory_version =
       db_.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'directory_version'");
+  state.retention_version =
+      db_.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'retention_version'");
   return state;
 }
 
@@ -193,7 +197,7 @@ std::vector<SegmentBuilder> StoreReader::read_events(int64_t after_seq, int64_t 
   for (int64_t part = 1; part < parts; ++part) {
     workers.emplace_back([&, part] {
       try {
-        store::Database connection(db_path_);
+        store::Database connection(db_path_, store::Database::Access::kReadEvenIfReadOnly);
         read_range(connection, bound(part), bound(part + 1), codes_, practice_attribute_,
                    builders[part]);
       } catch (...) {

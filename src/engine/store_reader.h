@@ -17,6 +17,9 @@ namespace cca::engine {
 struct StoreState {
   int64_t max_seq = 0;
   int64_t directory_version = 0;
+  // meta.retention_version: changes when a retention run deleted rows, which only a full reload
+  // takes out of the engine.
+  int64_t retention_version = 0;
 };
 
 // The event columns that hold ids into the store's `strings` table.

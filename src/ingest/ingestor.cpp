@@ -106,6 +106,16 @@ struct Ingestor::Impl {
     report.bytes += batch.bytes;
   }
 
+  // Logs a failed ingest in the ingest log, when the store can still take that: on a full disk
+  // it may not, and the error the caller is about to rethrow is the one that matters.
+  template <typename Log>
+  static void note_failure(Log&& log_it) noexcept {
+    try {
+      log_it();
+    } catch (const std::exception&) {
+    }
+  }
+
   store::IngestCounts counts_of(const IngestReport& report) const {
     return {report.lines,           report.accepted,       report.duplicates,
             report.rejected_events, report.rejected_lines, report.employees};
@@ -138,9 +148,9 @@ struct Ingestor::Impl {
       log.complete(report.ingest_id, counts_of(report), checksum);
       commit();
     } catch (const std::exception& error) {
-      if (in_transaction) db.exec("ROLLBACK");
+      db.rollback();  // unless SQLite rolled it back itself, as on a full disk
       writer.reset();
-      log.fail(report.ingest_id, error.what());
+      note_failure([&] { log.fail(report.ingest_id, error.what()); });
       throw;
     }
     return report;
@@ -152,10 +162,8 @@ struct Ingestor::Impl {
   IngestReport live_export(std::string_view source, size_t size, Body&& body) {
     const auto started = std::chrono::steady_clock::now();
     IngestReport report;
-    bool in_transaction = false;
     try {
       db.exec("BEGIN IMMEDIATE");
-      in_transaction = true;
       event_writer().catch_up();  // what other processes committed counts as stored
       const int64_t hour_ms = store::now_ms() / kMsPerHour * kMsPerHour;
       LiveRow& row = live_rows[std::string(source)];
@@ -164,12 +172,12 @@ struct Ingestor::Impl {
       report.bytes = size;
       log.add_live(report.ingest_id, counts_of(report), static_cast<int64_t>(size));
       db.exec("COMMIT");
-      in_transaction = false;
       row = {hour_ms, report.ingest_id};  // known to exist once committed
     } catch (const std::exception& error) {
-      if (in_transaction) db.exec("ROLLBACK");
+      db.rollback();  // unless SQLite rolled it back itself, as on a full disk
       writer.reset();
-      log.fail(log.begin(source, {}, static_cast<int64_t>(size)), error.what());
+      note_failure(
+          [&] { log.fail(log.begin(source, {}, static_cast<int64_t>(size)), error.what()); });
       throw;
     }
     report.seconds =

@@ -61,7 +61,8 @@ AccessControl::AccessControl(const std::string& db_path, std::string_view ingest
     : metrics_public_(metrics_public),
       secure_cookies_(secure_cookies),
       failed_(max_auth_failures),
-      db_(db_path) {
+      // A read-only store is still served; then nothing is audited (record() says why).
+      db_(db_path, store::Database::Access::kReadEvenIfReadOnly) {
   if (!ingest_token.empty()) ingest_token_hash_ = store::hash_token(ingest_token);
   reload();
 }
@@ -215,6 +216,7 @@ std::string AccessControl::sign_out(const Credentials& credentials, const Caller
 void AccessControl::record(std::string_view actor, std::string_view action, std::string_view target,
                            std::string_view client, std::string_view detail_json) {
   std::lock_guard lock(mutex_);
+  if (db_.read_only()) return;
   store::AuditLog(db_).record({0, now_ms(), std::string(actor.empty() ? "anonymous" : actor),
                                std::string(action), std::string(target), std::string(client),
                                std::string(detail_json)});

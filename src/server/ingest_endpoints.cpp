@@ -1,7 +1,9 @@
 #include "server/ingest_endpoints.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <future>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -14,14 +16,42 @@ namespace {
 
 constexpr std::string_view kJson = "application/json; charset=utf-8";
 
+// Whoever sent what the store could not take learns why. A full disk is 507 for bulk ingests
+// (their client decides what to do) and 503 for live exports, which exporters retry after
+// Retry-After (UNAVAILABLE with RetryInfo over gRPC): telemetry waits in the fleet while space
+// is freed rather than being dropped.
+enum class Delivery { kBulk, kLiveExport };
+
 template <class Ingest>
-auto run_ingest(Ingest&& ingest) {
+auto run_ingest(Delivery delivery, Ingest&& ingest) {
   try {
     return ingest();
   } catch (const ingest::IngestError& error) {
     throw ApiError(400, "invalid_body", error.what());
   } catch (const store::StoreError& error) {
+    switch (error.failure()) {
+      case store::StoreFailure::kDiskFull:
+        throw ApiError(delivery == Delivery::kBulk ? 507 : 503, "store_full", error.what());
+      case store::StoreFailure::kReadOnly:
+        throw ApiError(503, "store_read_only", error.what());
+      case store::StoreFailure::kOther:
+        break;
+    }
     throw ApiError(503, "store_unavailable", error.what());
+  }
+}
+
+// The store's writer, or nullptr when the store is read-only (whose message is then kept).
+std::unique_ptr<ingest::Ingestor> open_writer(const std::string& db_path,
+                                              std::string& read_only_message) {
+  try {
+    return std::make_unique<ingest::Ingestor>(db_path);
+  } catch (const store::StoreError& error) {
+    if (error.failure() != store::StoreFailure::kReadOnly) throw;
+    read_only_message = error.what();
+    std::fprintf(stderr, "ccanalytics serve: %s; serving reads only, ingests answer 503\n",
+                 error.what());
+    return nullptr;
   }
 }
 
@@ -30,7 +60,7 @@ auto run_ingest(Ingest&& ingest) {
 IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& engine,
                                  AccessControl& access, int otlp_max_in_flight,
                                  std::function<void()> refreshed, std::function<void()> committed)
-    : ingestor_(db_path),
+    : ingestor_(open_writer(db_path, read_only_message_)),
       engine_(engine),
       access_(access),
       otlp_slots_(std::max(otlp_max_in_flight, 1)),
@@ -41,6 +71,11 @@ IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& eng
 
 IngestEndpoints::~IngestEndpoints() {
   export_workers_.shutdown();
+}
+
+ingest::Ingestor& IngestEndpoints::writer() {
+  if (!ingestor_) throw ApiError(503, "store_read_only", read_only_message_);
+  return *ingestor_;
 }
 
 void IngestEndpoints::refresh() {
@@ -59,7 +94,7 @@ void IngestEndpoints::authorize(std::string_view authorization_header, std::stri
 
 Answer IngestEndpoints::ingest_jsonl(std::string_view body) {
   const ingest::IngestReport report =
-      run_ingest([&] { return ingestor_.ingest_jsonl(body, "http"); });
+      run_ingest(Delivery::kBulk, [&] { return writer().ingest_jsonl(body, "http"); });
   refresh();
   return {report.to_json(), kJson};
 }
@@ -80,7 +115,7 @@ void IngestEndpoints::submit_export(std::function<ingest::IngestReport()> ingest
     std::optional<ingest::IngestReport> report;
     std::exception_ptr error;
     try {
-      report = run_ingest(ingest);
+      report = run_ingest(Delivery::kLiveExport, ingest);
       committed();
     } catch (...) {
       error = std::current_exception();
@@ -104,27 +139,28 @@ ingest::IngestReport IngestEndpoints::run_export(
 
 ingest::IngestReport IngestEndpoints::otlp_logs(const InFlightLimit::Slot&, std::string_view body,
                                                 ingest::OtlpEncoding encoding) {
-  return run_export([&] { return ingestor_.ingest_otlp_logs(body, encoding); });
+  return run_export([&] { return writer().ingest_otlp_logs(body, encoding); });
 }
 
 ingest::IngestReport IngestEndpoints::otlp_metrics(const InFlightLimit::Slot&,
                                                    std::string_view body,
                                                    ingest::OtlpEncoding encoding) {
-  return run_export([&] { return ingestor_.ingest_otlp_metrics(body, encoding); });
+  return run_export([&] { return writer().ingest_otlp_metrics(body, encoding); });
 }
 
 void IngestEndpoints::submit_otlp(OtlpSignal signal, std::string body,
                                   ingest::OtlpEncoding encoding, ExportDone done) {
   submit_export(
       [this, signal, encoding, body = std::move(body)] {
-        return signal == OtlpSignal::kLogs ? ingestor_.ingest_otlp_logs(body, encoding)
-                                           : ingestor_.ingest_otlp_metrics(body, encoding);
+        return signal == OtlpSignal::kLogs ? writer().ingest_otlp_logs(body, encoding)
+                                           : writer().ingest_otlp_metrics(body, encoding);
       },
       std::move(done));
 }
 
 Answer IngestEndpoints::put_employees(std::string_view csv) {
-  const size_t rows = run_ingest([&] { return ingestor_.load_employees_csv(csv, "http"); });
+  const size_t rows =
+      run_ingest(Delivery::kBulk, [&] { return writer().load_employees_csv(csv, "http"); });
   refresh();
   JsonWriter json;
   json.begin_object().key("employees").value(static_cast<uint64_t>(rows)).end_object();

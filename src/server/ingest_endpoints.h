@@ -5,6 +5,7 @@
 #include <atomic>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,10 @@ class IngestEndpoints {
   IngestEndpoints(const IngestEndpoints&) = delete;
   IngestEndpoints& operator=(const IngestEndpoints&) = delete;
 
+  // Whether the store cannot be written: reads are served, every ingest answers 503
+  // store_read_only.
+  bool read_only() const { return !ingestor_; }
+
   // Throws ApiError 401, 403 or 429 unless a request with this Authorization header, from this
   // client address, may ingest.
   void authorize(std::string_view authorization_header, std::string_view client);
@@ -74,6 +79,8 @@ class IngestEndpoints {
   bool refresh_pending() const { return exports_visible_.load() != exports_committed_.load(); }
 
  private:
+  // The store's writer; throws ApiError 503 store_read_only when the store is read-only.
+  ingest::Ingestor& writer();
   void refresh();
   void committed();
   // Runs an OTLP export's ingest on export_workers_, then `done` there.
@@ -81,7 +88,8 @@ class IngestEndpoints {
   // The same, waiting for it.
   ingest::IngestReport run_export(const std::function<ingest::IngestReport()>& ingest);
 
-  ingest::Ingestor ingestor_;
+  std::string read_only_message_;
+  std::unique_ptr<ingest::Ingestor> ingestor_;  // null when the store is read-only
   engine::Engine& engine_;
   AccessControl& access_;
   InFlightLimit otlp_slots_;

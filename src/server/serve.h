@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace cca::server {
@@ -45,6 +46,11 @@ struct ServeOptions {
   int max_streams = 16;
   // Quiet streams send a comment this often, so that proxies and clients see them alive.
   int stream_keep_alive_ms = 15000;
+  // Events, metric points and quarantined records older than this many days are deleted when
+  // the server starts (before it loads the store) and then every retention_interval
+  // (--retention-days); 0 keeps everything.
+  int retention_days = 0;
+  std::chrono::milliseconds retention_interval = std::chrono::hours(1);  // tests shorten it
 };
 
 // Loads the store, serves the API and the dashboard, and blocks until SIGINT or SIGTERM; then

@@ -237,6 +237,7 @@ int Server::bind() {
 }
 
 void Server::load() {
+  if (options_.retention_days > 0) apply_retention_at_start();
   engine_ = std::make_unique<engine::Engine>(options_.db_path, options_.practice_attribute);
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
   const bool tls = !options_.tls_cert_path.empty();
@@ -265,7 +266,33 @@ void Server::load() {
     otlp_grpc_port_ =
         otlp_grpc_->start(options_.host, options_.otlp_grpc_port < 0 ? 0 : options_.otlp_grpc_port);
   }
+  if (options_.retention_days > 0) schedule_retention();
   publish_update();
+}
+
+// A store that cannot be written (read-only, a full disk) is still served; retention is logged
+// as failed and tried again at the next run.
+void Server::apply_retention_at_start() {
+  try {
+    const store::RetentionReport report =
+        store::RetentionSchedule::run_once(options_.db_path, options_.retention_days);
+    std::fprintf(stderr, "ccanalytics serve: %s\n", report.summary().c_str());
+  } catch (const store::StoreError& error) {
+    std::fprintf(stderr, "ccanalytics serve: retention failed, to be tried again: %s\n",
+                 error.what());
+  }
+}
+
+void Server::schedule_retention() {
+  store::RetentionSchedule::Hooks hooks;
+  hooks.thread_started = [] { lower_this_threads_priority(); };
+  // The engine reloads when it sees the deletion (Engine::refresh).
+  hooks.deleted = [this](const store::RetentionReport&) { request_refresh(); };
+  hooks.log = [](const std::string& line) {
+    std::fprintf(stderr, "ccanalytics serve: %s\n", line.c_str());
+  };
+  retention_ = std::make_unique<store::RetentionSchedule>(
+      options_.db_path, options_.retention_days, options_.retention_interval, std::move(hooks));
 }
 
 void Server::publish_update() {

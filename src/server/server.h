@@ -19,6 +19,7 @@
 #include "server/serve.h"
 #include "server/store_report.h"
 #include "server/update_stream.h"
+#include "store/retention_schedule.h"
 
 namespace cca::server {
 
@@ -78,6 +79,9 @@ class Server {
   std::string health_json() const;
   std::string metrics_text();
   void poll_store();
+  // serve --retention-days: one run before the store is loaded, then the hourly schedule.
+  void apply_retention_at_start();
+  void schedule_retention();
   void request_refresh();
   void publish_update();
 
@@ -101,6 +105,8 @@ class Server {
   bool refresh_requested_ = false;  // an OTLP export committed since the last refresh began
   bool listening_ = false;  // run() is in or about to enter the accept loop
   std::thread poller_;
+  // Last, so that it stops first: its runs ask the poller for refreshes.
+  std::unique_ptr<store::RetentionSchedule> retention_;
 };
 
 }  // namespace cca::server

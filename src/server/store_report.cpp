@@ -35,7 +35,8 @@ uint64_t file_size_or_zero(const std::string& path) {
 
 }  // namespace
 
-StoreReport::StoreReport(const std::string& db_path) : db_path_(db_path), db_(db_path) {}
+StoreReport::StoreReport(const std::string& db_path)
+    : db_path_(db_path), db_(db_path, store::Database::Access::kReadEvenIfReadOnly) {}
 
 std::string StoreReport::quality_json(size_t sample) {
   std::lock_guard lock(mutex_);

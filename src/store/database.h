@@ -3,22 +3,31 @@
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 
-namespace cca::store {
+#include "store/store_error.h"
+#include "store/store_lock.h"
 
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace cca::store {
 
 // One connection to the SQLite store at a path. Opening creates the file when missing and
 // brings the schema to kSchemaVersion. WAL mode lets the server read while an ingest writes.
+// Each connection holds the store's shared StoreLock while it is open.
 class Database {
  public:
-  explicit Database(const std::string& path);
+  enum class Access {
+    kWrite,  // the store must be writable: StoreError (kReadOnly) when it is not
+    // Readers (the engine, reports): as kWrite when the store can be written, else read-only,
+    // provided it is at this binary's schema version (a read-only store cannot be migrated).
+    kReadEvenIfReadOnly,
+    // Never writes, never migrates, never creates: backups and the checks of a backup file. The
+    // caller judges the schema version.
+    kReadOnly,
+  };
+
+  explicit Database(const std::string& path, Access access = Access::kWrite);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -30,12 +39,23 @@ class Database {
   void exec(std::string_view sql);
   // First column of the first row as an integer, or fallback when there is no row.
   int64_t query_int(std::string_view sql, int64_t fallback = 0);
+  // Whether this connection was opened read-only (Access::kReadEvenIfReadOnly on a store that
+  // cannot be written).
+  bool read_only() const { return read_only_; }
+  // Rolls back the open transaction, if any: SQLite rolls some failed ones back itself (a full
+  // disk), after which an explicit ROLLBACK would be an error of its own. Never throws.
+  void rollback() noexcept;
 
  private:
+  void open_writable();
+  void open_read_only(bool current_schema_only);
   void migrate();
+  void close() noexcept;
 
+  std::optional<StoreLock> lock_;
   sqlite3* db_ = nullptr;
   std::string path_;
+  bool read_only_ = false;
 };
 
 // A prepared statement, finalised on destruction.

@@ -59,17 +59,30 @@ EventWriter::EventWriter(Database& db)
       strings_(db),
       insert_many_(db, insert_sql(kRowsPerInsert)),
       insert_one_(db, insert_sql(1)),
-      insert_quarantine_(db,
-                         "INSERT OR IGNORE INTO quarantine (key_hi, key_lo, ingest_id, source, line, "
-                         "kind, reason, field, detail, raw, received_ms) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
-      keys_since_(db, "SELECT seq, key_hi, key_lo FROM events WHERE seq > ?") {
+      insert_quarantine_(
+          db,
+          "INSERT OR IGNORE INTO quarantine (key_hi, key_lo, ingest_id, source, line, "
+          "kind, reason, field, detail, raw, received_ms) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+      keys_since_(db, "SELECT seq, key_hi, key_lo FROM events WHERE seq > ?"),
+      retention_version_(
+          db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'retention_version'") {
   pending_.reserve(kRowsPerInsert);
   catch_up();
 }
 
 void EventWriter::catch_up() {
   strings_.catch_up();
+  // Deleted rows' keys would keep their events out if they came again, and SQLite may have given
+  // their seqs to new rows, which reading on from max_seq_ would miss.
+  const int64_t retention_version =
+      retention_version_.step() ? retention_version_.column_int(0) : 0;
+  retention_version_.reset();
+  if (retention_version != seen_retention_version_) {
+    keys_ = Hash128Set();
+    max_seq_ = 0;
+    seen_retention_version_ = retention_version;
+  }
   keys_since_.bind_int(1, max_seq_);
   while (keys_since_.step()) {
     max_seq_ = std::max(max_seq_, keys_since_.column_int(0));

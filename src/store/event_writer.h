@@ -25,7 +25,8 @@ struct QuarantineEntry {
 
 // Appends events and quarantined records to the store, deduplicating by event key.
 // Use inside a write Transaction; call catch_up() first in every transaction, so that rows other
-// processes committed meanwhile count as already stored, and flush() before it commits.
+// processes committed meanwhile count as already stored (and rows a retention run deleted no
+// longer do), and flush() before it commits.
 class EventWriter {
  public:
   explicit EventWriter(Database& db);
@@ -59,10 +60,14 @@ class EventWriter {
   Statement insert_one_;
   Statement insert_quarantine_;
   Statement keys_since_;
+  Statement retention_version_;
   std::vector<std::pair<const EventRecord*, int64_t>> pending_;
   std::unordered_map<Hash128, ClientIds, Hash128Hasher> clients_;
   Hash128Set keys_;
   int64_t max_seq_ = 0;
+  // meta.retention_version when keys_ was filled: a retention run since then deleted rows, whose
+  // keys are dropped by reading them all again.
+  int64_t seen_retention_version_ = 0;
 };
 
 }  // namespace cca::store
