@@ -7,6 +7,7 @@
 # scratch (make test): each run starts from the seed corpus in a fresh folder, thrown away after.
 # keep (make fuzz): the grown corpus is kept in $FUZZ_BUILD_DIR/corpus/<target>, outside git,
 #   and the next run starts from it.
+# Seeds and logs go to $FUZZ_BUILD_DIR/seeds-MODE and logs-MODE, so that both modes can run at once.
 # Environment: FUZZ_BUILD_DIR (build-fuzz), FUZZ_JOBS (targets at a time, 2), FUZZ_TARGETS (a
 # subset, by name), CCANALYTICS_BIN (a built ccanalytics whose `generate` output seeds the corpus;
 # build/ccanalytics), CCANALYTICS_DATASETS (the reference datasets, else ../shared/datasets).
@@ -37,12 +38,12 @@ if [[ -x $bin && ! -f $generated/telemetry_logs.jsonl ]]; then
 elif [[ ! -x $bin ]]; then
   echo "fuzz: no ccanalytics binary at $bin; the generated-dataset seeds are skipped"
 fi
-rm -rf "$build/seeds"
-"$build/tests/fuzz/fuzz_seed_corpus" "$build/seeds" "$generated" | sed 's/^/fuzz: seeds: /' || exit 1
+rm -rf "$build/seeds-$mode"
+"$build/tests/fuzz/fuzz_seed_corpus" "$build/seeds-$mode" "$generated" | sed 's/^/fuzz: seeds: /' || exit 1
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-mkdir -p "$build/logs" "$build/findings"
+mkdir -p "$build/logs-$mode" "$build/findings"
 
 run_target() {
   local target=$1 corpus
@@ -60,16 +61,16 @@ run_target() {
   # The first folder receives the new inputs; the seeds are read, never written.
   "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
     -dict="$dicts/${dict[$target]}" -artifact_prefix="$build/findings/$target-" \
-    -print_final_stats=1 "$corpus" "$build/seeds/$target" "${regressions[@]}" >"$build/logs/$target.log" 2>&1
+    -print_final_stats=1 "$corpus" "$build/seeds-$mode/$target" "${regressions[@]}" >"$build/logs-$mode/$target.log" 2>&1
   local status=$? ran=$((SECONDS - start))
   local execs files bytes
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build/logs/$target.log" | grep -o '[0-9]*$')
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build/logs-$mode/$target.log" | grep -o '[0-9]*$')
   files=$(find "$corpus" -type f | wc -l)
   bytes=$(du -sb "$corpus" | cut -f1)
   local verdict="no findings"
-  ((status != 0)) && verdict="FOUND: $(grep -m1 -E '==[0-9]+==ERROR|fuzz invariant|runtime error|deadly signal|timeout|out-of-memory' "$build/logs/$target.log")"
+  ((status != 0)) && verdict="FOUND: $(grep -m1 -E '==[0-9]+==ERROR|fuzz invariant|runtime error|deadly signal|timeout|out-of-memory' "$build/logs-$mode/$target.log")"
   printf '%s %s s, %s executions, corpus %s files (%s bytes, besides the seeds), %s\n' \
-    "$target:" "$ran" "${execs:-?}" "$files" "$bytes" "$verdict" >"$build/logs/$target.summary"
+    "$target:" "$ran" "${execs:-?}" "$files" "$bytes" "$verdict" >"$build/logs-$mode/$target.summary"
   [[ $mode == scratch ]] && rm -rf "$corpus"
   return $status
 }
@@ -90,11 +91,11 @@ while ((running > 0)); do
 done
 
 echo "fuzz: ${seconds} s per target, mode $mode"
-for target in $targets; do cat "$build/logs/$target.summary"; done
+for target in $targets; do cat "$build/logs-$mode/$target.summary"; done
 if ((failed)); then
-  echo "fuzz: findings above; logs in $build/logs, reproducers in $build/findings"
+  echo "fuzz: findings above; logs in $build/logs-$mode, reproducers in $build/findings"
   for target in $targets; do
-    grep -q FOUND "$build/logs/$target.summary" && tail -40 "$build/logs/$target.log"
+    grep -q FOUND "$build/logs-$mode/$target.summary" && tail -40 "$build/logs-$mode/$target.log"
   done
   exit 1
 fi
