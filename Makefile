@@ -79,7 +79,7 @@ fuzz: fuzz-build binary
 
 # The whole C++ suite built with AddressSanitizer and UndefinedBehaviorSanitizer (gcc) and run by
 # ctest; any report fails it. Not part of `make test`: it takes far longer (docs/testing.md).
-test-sanitize: deps web
+test-sanitize: deps
 	cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCCANALYTICS_SANITIZE=address,undefined $(CCACHE_FLAG) >/dev/null
 	cmake --build $(SANITIZE_BUILD_DIR) -j$(JOBS)
