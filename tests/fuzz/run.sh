@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target of the fuzz build for a bounded time and reports, per target, the
 # seconds run, executions, corpus size and findings. Exits non-zero when any target found a crash,
-# a sanitizer report, a leak, a timeout or a broken invariant.
+# a sanitizer report, a leak, a hang (FUZZ_TIMEOUT, 60 s) or a broken invariant.
 #
 #   tests/fuzz/run.sh SECONDS_PER_TARGET [scratch|keep]
 # scratch (make test): each run starts from the seed corpus in a fresh folder, thrown away after.
@@ -18,6 +18,9 @@ mode=${2:-scratch}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${FUZZ_BUILD_DIR:-$root/build-fuzz}" && pwd)
 jobs=${FUZZ_JOBS:-2}
+# A wall-clock limit per input. Inputs take well under a second; on a shared, loaded machine a
+# low-priority fuzzer can still wait many seconds for a core, which must not count as a hang.
+timeout=${FUZZ_TIMEOUT:-60}
 bin=${CCANALYTICS_BIN:-$root/build/ccanalytics}
 dicts=$root/tests/fuzz/dictionaries
 all_targets="cloudwatch_jsonl_fuzzer otlp_logs_json_fuzzer otlp_metrics_json_fuzzer
@@ -59,7 +62,7 @@ run_target() {
   local regressions=()
   [[ -d $root/tests/fuzz/regressions/$target ]] && regressions=("$root/tests/fuzz/regressions/$target")
   # The first folder receives the new inputs; the seeds are read, never written.
-  "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
+  "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2048 \
     -dict="$dicts/${dict[$target]}" -artifact_prefix="$build/findings/$target-" \
     -print_final_stats=1 "$corpus" "$build/seeds-$mode/$target" "${regressions[@]}" >"$build/logs-$mode/$target.log" 2>&1
   local status=$? ran=$((SECONDS - start))
