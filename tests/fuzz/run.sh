@@ -72,7 +72,7 @@ run_target() {
   bytes=$(du -sb "$corpus" | cut -f1)
   local verdict="no findings"
   ((status != 0)) && verdict="FOUND: $(grep -m1 -E '==[0-9]+==ERROR|fuzz invariant|runtime error|deadly signal|timeout|out-of-memory' "$build/logs-$mode/$target.log")"
-  printf '%s %s s, %s executions, corpus %s files (%s bytes, besides the seeds), %s\n' \
+  printf '%s %s s, %s executions, corpus %s files (%s bytes; new inputs and the seeds that added coverage), %s\n' \
     "$target:" "$ran" "${execs:-?}" "$files" "$bytes" "$verdict" >"$build/logs-$mode/$target.summary"
   [[ $mode == scratch ]] && rm -rf "$corpus"
   return $status
