@@ -7,8 +7,17 @@ DB ?= data/ccanalytics.db
 HOST ?= 127.0.0.1
 PORT ?= 8080
 SOAK_MINUTES ?= 20
+# Fuzzing (docs/testing.md): `make test` runs every fuzzer FUZZ_SMOKE_SECONDS; `make fuzz` runs
+# each FUZZ_SECONDS and keeps the grown corpus in $(FUZZ_BUILD_DIR)/corpus.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 3600
+FUZZ_SMOKE_SECONDS ?= 30
+SANITIZE_BUILD_DIR ?= build-sanitize
+# ccache, when the machine has it, for the extra build trees.
+CCACHE_FLAG = $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: run test build deps binary web web-deps test-cpp test-web test-system soak clients-deps test-clients bench format clean
+.PHONY: run test build deps binary web web-deps test-cpp test-web test-system soak clients-deps test-clients bench format clean \
+	fuzz-build test-fuzz fuzz test-sanitize
 
 run: deps build
 	@if [ ! -f $(DATA_DIR)/telemetry_logs.jsonl ]; then \
@@ -20,7 +29,7 @@ run: deps build
 	@echo "make run: serving the dashboard and API on http://$(HOST):$(PORT)"
 	$(BUILD_DIR)/ccanalytics serve --db $(DB) --host $(HOST) --port $(PORT)
 
-test: deps build test-cpp test-web test-clients
+test: deps build test-cpp test-fuzz test-web test-clients
 
 deps:
 	@bash scripts/install-deps.sh
@@ -62,6 +71,33 @@ clients-deps:
 test-clients: binary clients-deps
 	cd tests/clients && npm test
 
+# libFuzzer targets (tests/fuzz), built with clang, ASan and UBSan in their own tree.
+fuzz-build: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCCANALYTICS_FUZZ=ON -DCCANALYTICS_BUILD_TESTS=OFF $(CCACHE_FLAG) >/dev/null
+	cmake --build $(FUZZ_BUILD_DIR) --target fuzzers -j$(JOBS)
+
+# Every fuzzer for FUZZ_SMOKE_SECONDS on its seeds plus fresh mutations; fails on any finding.
+# The binary's `generate` output is part of the seeds.
+test-fuzz: fuzz-build binary
+	FUZZ_BUILD_DIR=$(FUZZ_BUILD_DIR) FUZZ_JOBS=$(JOBS) CCANALYTICS_BIN=$(BUILD_DIR)/ccanalytics \
+	  bash tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) scratch
+
+# The long run: FUZZ_SECONDS per fuzzer, two at a time, the corpus kept between runs.
+fuzz: fuzz-build binary
+	FUZZ_BUILD_DIR=$(FUZZ_BUILD_DIR) FUZZ_JOBS=$(JOBS) CCANALYTICS_BIN=$(BUILD_DIR)/ccanalytics \
+	  bash tests/fuzz/run.sh $(FUZZ_SECONDS) keep
+
+# The whole C++ suite built with AddressSanitizer and UndefinedBehaviorSanitizer (gcc) and run by
+# ctest; any report fails it. Not part of `make test`: it takes far longer (docs/testing.md).
+test-sanitize: deps
+	cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCCANALYTICS_SANITIZE=address,undefined $(CCACHE_FLAG) >/dev/null
+	cmake --build $(SANITIZE_BUILD_DIR) -j$(JOBS)
+	cd $(SANITIZE_BUILD_DIR) && \
+	  ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+
 bench: deps
 	@bash scripts/install-deps.sh --bench
 	$(MAKE) binary
@@ -71,4 +107,4 @@ format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp')
 
 clean:
-	rm -rf $(BUILD_DIR) web/dist
+	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR) $(SANITIZE_BUILD_DIR) web/dist

@@ -8,6 +8,7 @@ packages=(
   libsimdjson-dev libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libxxhash-dev zlib1g-dev libssl-dev openssl libcsv-dev libgtest-dev libgmock-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
+  clang libclang-rt-14-dev
   nodejs npm
   chromium
 )

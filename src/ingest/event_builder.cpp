@@ -471,7 +471,8 @@ std::string redact_private_text(std::string_view json_text) {
       const auto key = node.find("key");
       if (key != node.end() && key->is_string() && is_private_attribute(key->get<std::string>()) &&
           node.contains("value"))
-        node["value"] = {{"stringValue", "<removed>"}};
+        // Spelled as object(...): clang 14 leaks the temporaries of `= {{...}}` here.
+        node["value"] = nlohmann::json::object({{"stringValue", "<removed>"}});
       // A CloudWatch message holds the event as JSON inside a string.
       const auto message = node.find("message");
       if (message != node.end() && message->is_string())

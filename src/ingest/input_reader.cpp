@@ -101,7 +101,9 @@ bool ChunkReader::next(Chunk& chunk) {
   const size_t padding = simdjson::SIMDJSON_PADDING;
   size_t capacity = std::max(chunk_bytes_, carry_.size() * 2);
   if (chunk.buffer.size() < capacity + padding) chunk.buffer.resize(capacity + padding);
-  std::memcpy(chunk.buffer.data(), carry_.data(), carry_.size());
+  // An empty carry may have no storage at all: memcpy from a null pointer is undefined even for 0
+  // bytes.
+  if (!carry_.empty()) std::memcpy(chunk.buffer.data(), carry_.data(), carry_.size());
   size_t size = carry_.size();
   carry_.clear();
 
