@@ -59,6 +59,15 @@ bool read_double(element value, double& out) {
   return true;
 }
 
+// The same for unsigned fields (fixed64 counts): every uint64 the protobuf encoding can carry.
+bool read_uint64(element value, uint64_t& out) {
+  if (value.get_uint64().get(out) == simdjson::SUCCESS) return true;
+  std::string_view text;
+  if (value.get_string().get(text)) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
 // Optional int64 field: absent leaves out alone; present but not an integer is malformed.
 void int64_field(object parent, std::string_view key, const std::string& where, int64_t& out) {
   element value;
@@ -154,10 +163,14 @@ void read_point(object dp, const std::string& where, MetricPoint& point) {
     }
     return;
   }
-  int64_t count = 0;
-  int64_field(dp, "count", where, count);
-  if (count < 0) invalid(where + ".count", "is negative");
-  point.count = static_cast<uint64_t>(count);
+  uint64_t count = 0;
+  if (!dp["count"].get(value) && value.type() != element_type::NULL_VALUE &&
+      !read_uint64(value, count)) {
+    int64_t negative = 0;
+    invalid(where + ".count",
+            read_int64(value, negative) ? "is negative" : "is not an integer");
+  }
+  point.count = count;
   if (!dp["sum"].get(value) && value.type() != element_type::NULL_VALUE) {
     if (!read_double(value, number)) invalid(where + ".sum", "is not a number");
     point.value = number;
