@@ -1,4 +1,3 @@
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -7,16 +6,11 @@
 #include "cli/commands.h"
 #include "common/time_util.h"
 #include "store/audit_log.h"
+#include "store/ingest_log.h"
 #include "store/token_store.h"
 
 namespace cca::cli {
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The audit log names the operating-system account that ran the command.
 std::string cli_actor() {
@@ -41,11 +35,12 @@ int run_token_create(const TokenCommandOptions& options) {
     store::Database db(options.db_path);
     const store::Role role = store::parse_role(options.role);
     store::Transaction transaction(db);
+    const int64_t now = store::now_ms();
     const std::string token =
-        store::TokenStore(db).create(options.name, role, options.practices, now_ms());
+        store::TokenStore(db).create(options.name, role, options.practices, now);
     const nlohmann::json detail = {{"role", options.role}, {"practices", options.practices}};
     store::AuditLog(db).record(
-        {0, now_ms(), cli_actor(), "token.create", options.name, "cli", detail.dump()});
+        {0, now, cli_actor(), "token.create", options.name, "cli", detail.dump()});
     transaction.commit();
     std::printf("%s\n", token.c_str());
     std::fprintf(stderr,
@@ -82,7 +77,7 @@ int run_token_revoke(const TokenCommandOptions& options) {
       return 1;
     }
     store::AuditLog(db).record(
-        {0, now_ms(), cli_actor(), "token.revoke", options.name, "cli", "{}"});
+        {0, store::now_ms(), cli_actor(), "token.revoke", options.name, "cli", "{}"});
     transaction.commit();
     std::fprintf(stderr, "token '%s' revoked; servers on this store refuse it within --poll-ms\n",
                  options.name.c_str());

@@ -1,5 +1,6 @@
 #include "ingest/otlp_record_json.h"
 
+#include "common/hex.h"
 #include "ingest/otlp_value_json.h"
 
 namespace cca::ingest {
@@ -8,14 +9,6 @@ namespace {
 using opentelemetry::proto::common::v1::KeyValue;
 using opentelemetry::proto::logs::v1::LogRecord;
 using opentelemetry::proto::resource::v1::Resource;
-
-void append_hex(std::string& out, std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (const char c : bytes) {
-    out += kHex[static_cast<uint8_t>(c) >> 4];
-    out += kHex[static_cast<uint8_t>(c) & 15];
-  }
-}
 
 }  // namespace
 

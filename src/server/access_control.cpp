@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "server/api_error.h"
+#include "store/ingest_log.h"
 
 namespace cca::server {
 namespace {
@@ -31,12 +32,6 @@ std::optional<std::string_view> cookie_value(std::string_view header, std::strin
     header.remove_prefix(end + 1);
   }
   return std::nullopt;
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 [[noreturn]] void unauthorized(std::string message) {
@@ -97,10 +92,8 @@ std::optional<Principal> AccessControl::token_principal(std::string_view token) 
   return std::nullopt;
 }
 
-std::optional<Principal> AccessControl::session_principal(std::string_view cookie_header) {
-  const auto id = cookie_value(cookie_header, kSessionCookie);
-  if (!id) return std::nullopt;
-  const auto it = sessions_.find(store::hash_token(*id));
+std::optional<Principal> AccessControl::session_principal(const store::TokenHash& session) {
+  const auto it = sessions_.find(session);
   if (it == sessions_.end()) return std::nullopt;
   if (it->second.expires <= std::chrono::steady_clock::now()) {
     sessions_.erase(it);
@@ -112,8 +105,10 @@ std::optional<Principal> AccessControl::session_principal(std::string_view cooki
 Caller AccessControl::identify(const Credentials& credentials) {
   Caller caller;
   caller.client = std::string(credentials.client);
+  if (const auto id = cookie_value(credentials.cookie, kSessionCookie))
+    caller.session = store::hash_token(*id);
   const auto bearer = bearer_of(credentials.authorization);
-  if (!bearer && credentials.cookie.empty()) return caller;
+  if (!bearer && !caller.session) return caller;
   if (bearer) {
     caller.blocked_for_s = failed_.blocked_for(credentials.client);
     if (caller.blocked_for_s > 0) return caller;
@@ -123,22 +118,22 @@ Caller AccessControl::identify(const Credentials& credentials) {
     return caller;
   }
   std::lock_guard lock(mutex_);
-  caller.principal = session_principal(credentials.cookie);
+  caller.principal = session_principal(*caller.session);
   return caller;
 }
 
 void AccessControl::authorize(Access access, const Caller& caller) {
   if (access == Access::kPublic || (access == Access::kMetrics && metrics_public_)) return;
   if (access == Access::kMetrics) access = Access::kReadAll;
-  const bool guarded = tokens_exist() || (access == Access::kIngest && ingest_token_set());
-  if (!guarded) return;
+  const bool tokens = tokens_exist();
+  if (!tokens && !(access == Access::kIngest && ingest_token_set())) return;
   if (caller.blocked_for_s > 0) rate_limited(caller.blocked_for_s);
   if (caller.rejected) {
     failed_.record_failure(caller.client);
     unauthorized("the bearer token is not valid (mistyped, or revoked)");
   }
   if (!caller.principal)
-    unauthorized(tokens_exist()
+    unauthorized(tokens
                      ? "this endpoint needs 'Authorization: Bearer <token>' or a dashboard session"
                      : "this endpoint needs 'Authorization: Bearer <CCANALYTICS_INGEST_TOKEN>'");
   const Principal& who = *caller.principal;
@@ -200,10 +195,10 @@ AccessControl::SignIn AccessControl::sign_in(std::string_view token, std::string
   return {std::move(*principal), std::move(cookie)};
 }
 
-std::string AccessControl::sign_out(const Credentials& credentials, const Caller& caller) {
-  if (const auto id = cookie_value(credentials.cookie, kSessionCookie)) {
+std::string AccessControl::sign_out(const Caller& caller) {
+  if (caller.session) {
     std::lock_guard lock(mutex_);
-    sessions_.erase(store::hash_token(*id));
+    sessions_.erase(*caller.session);
   }
   if (caller.principal && caller.principal->by_session)
     record(caller.principal->name, "session.sign_out", caller.principal->name, caller.client);
@@ -217,7 +212,7 @@ void AccessControl::record(std::string_view actor, std::string_view action, std:
                            std::string_view client, std::string_view detail_json) {
   std::lock_guard lock(mutex_);
   if (db_.read_only()) return;
-  store::AuditLog(db_).record({0, now_ms(), std::string(actor.empty() ? "anonymous" : actor),
+  store::AuditLog(db_).record({0, store::now_ms(), std::string(actor.empty() ? "anonymous" : actor),
                                std::string(action), std::string(target), std::string(client),
                                std::string(detail_json)});
 }

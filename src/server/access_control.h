@@ -40,6 +40,8 @@ struct Caller {
   bool rejected = false;  // presented a bearer token that matches nothing
   int blocked_for_s = 0;  // its address is blocked after too many wrong tokens (FailedAttempts)
   std::string client;
+  // The SHA-256 of the session id its cookie names, whether or not that session is live.
+  std::optional<store::TokenHash> session;
 };
 
 // Tokens, dashboard sessions and the audit log, for every door of the server: REST, OTLP over
@@ -75,7 +77,7 @@ class AccessControl {
   };
   SignIn sign_in(std::string_view token, std::string_view client);
   // DELETE /api/v1/session: ends the caller's session; returns the Set-Cookie value that clears it.
-  std::string sign_out(const Credentials& credentials, const Caller& caller);
+  std::string sign_out(const Caller& caller);
 
   void record(std::string_view actor, std::string_view action, std::string_view target,
               std::string_view client, std::string_view detail_json = "{}");
@@ -89,7 +91,7 @@ class AccessControl {
     std::chrono::steady_clock::time_point expires;
   };
   std::optional<Principal> token_principal(std::string_view token) const;      // mutex_ held
-  std::optional<Principal> session_principal(std::string_view cookie_header);  // mutex_ held
+  std::optional<Principal> session_principal(const store::TokenHash& session);  // mutex_ held
 
   const bool metrics_public_;
   const bool secure_cookies_;

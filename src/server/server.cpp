@@ -521,11 +521,7 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
         finish(match.route, request, response, started, false);
         return;
       case RouteId::kSignOut:
-        response.set_header(
-            "Set-Cookie",
-            access_->sign_out({request.get_header_value("Authorization"),
-                               request.get_header_value("Cookie"), request.remote_addr},
-                              caller));
+        response.set_header("Set-Cookie", access_->sign_out(caller));
         answer = {session_json(std::nullopt), kJsonType};
         break;
       case RouteId::kIngest:

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "common/hex.h"
+
 namespace cca::store {
 
 std::string_view role_name(Role role) {
@@ -38,16 +40,12 @@ TokenHash hash_token(std::string_view token) {
 }
 
 std::string random_hex(size_t bytes) {
-  std::vector<uint8_t> secret(bytes);
-  if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1)
+  std::string secret(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()), static_cast<int>(bytes)) != 1)
     throw std::runtime_error("the system's random source failed");
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(bytes * 2);
-  for (const uint8_t byte : secret) {
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 15];
-  }
+  append_hex(hex, secret);
   return hex;
 }
 

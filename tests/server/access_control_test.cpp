@@ -3,11 +3,10 @@
 // revocation, the audit log, secure defaults and HTTPS.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -22,6 +21,7 @@
 #include "engine/temp_store.h"
 #include "server/running_server.h"
 #include "server/tls_files.h"
+#include "store/ingest_log.h"
 #include "store/token_store.h"
 #include "support/test_support.h"
 
@@ -91,12 +91,6 @@ int expected_status(Rule rule, Who who) {
   return 200;
 }
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 class AccessControlTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -108,11 +102,11 @@ class AccessControlTest : public ::testing::Test {
       writer.replace_directory(history_.directory);
       writer.insert(history_.events);
       store::TokenStore tokens(db);
-      tokens_[Who::kViewer] = tokens.create("viewer", store::Role::kViewer, {}, now_ms());
+      tokens_[Who::kViewer] = tokens.create("viewer", store::Role::kViewer, {}, store::now_ms());
       tokens_[Who::kScopedViewer] =
-          tokens.create("platform-lead", store::Role::kViewer, {kPractice}, now_ms());
-      tokens_[Who::kIngest] = tokens.create("fleet", store::Role::kIngest, {}, now_ms());
-      tokens_[Who::kAdmin] = tokens.create("admin", store::Role::kAdmin, {}, now_ms());
+          tokens.create("platform-lead", store::Role::kViewer, {kPractice}, store::now_ms());
+      tokens_[Who::kIngest] = tokens.create("fleet", store::Role::kIngest, {}, store::now_ms());
+      tokens_[Who::kAdmin] = tokens.create("admin", store::Role::kAdmin, {}, store::now_ms());
       tokens_[Who::kWrongToken] = "cca_" + std::string(64, '0');
     }
     ServeOptions options = testing::test_options(store_->path());
@@ -426,7 +420,7 @@ class AccessControlAlone : public ::testing::Test {
   std::string create(const std::string& name, store::Role role,
                      std::vector<std::string> practices = {}) {
     store::Database db(store_.path());
-    return store::TokenStore(db).create(name, role, practices, now_ms());
+    return store::TokenStore(db).create(name, role, practices, store::now_ms());
   }
 };
 

@@ -41,9 +41,7 @@ TEST(CrashConsistency, BulkHttpIngestKilledUnderConcurrentLoad) {
   const std::string clean_db = dir.file("clean.db");
   ASSERT_EQ(run_to_end({"ingest", "--db", clean_db, "--telemetry", tagged_file}, dir.file("clean")),
             0);
-  std::unordered_set<std::string> storable;
-  for (const auto& [tag, rows] : take_census(clean_db, kEventSequence).identities)
-    storable.insert(tag);
+  const std::unordered_set<std::string> storable = identities_in(clean_db, kEventSequence);
 
   const std::string db = dir.file("crashed.db");
   DeliveryLedger ledger;

@@ -53,6 +53,14 @@ StoreCensus take_census(const std::string& db_path, const char* identity_sql) {
   return census;
 }
 
+std::unordered_set<std::string> identities_in(const std::string& db_path,
+                                              const char* identity_sql) {
+  std::unordered_set<std::string> identities;
+  for (const auto& [identity, rows] : take_census(db_path, identity_sql).identities)
+    identities.insert(identity);
+  return identities;
+}
+
 std::vector<std::pair<std::string, std::string>> ingest_log(const std::string& db_path) {
   const auto db = open_store(db_path);
   std::vector<std::pair<std::string, std::string>> rows;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace cca::system_test {
@@ -22,6 +23,8 @@ inline constexpr const char* kEventSequence =
     "CAST(json_extract(extra, '$.\"event.sequence\"') AS TEXT)";
 
 StoreCensus take_census(const std::string& db_path, const char* identity_sql);
+// The identities a store holds, each once.
+std::unordered_set<std::string> identities_in(const std::string& db_path, const char* identity_sql);
 
 // The ingest log: (path, status) per row, in order.
 std::vector<std::pair<std::string, std::string>> ingest_log(const std::string& db_path);
