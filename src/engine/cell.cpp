@@ -18,6 +18,7 @@ void accumulate(Cell& cell, const Segment& s, size_t row, uint32_t api_index) {
   const uint8_t flags = s.flags[row];
   cell.accepted_decisions += flags & kAcceptedDecision;
   cell.successful_results += (flags & kSuccessfulResult) >> 1;
+  cell.user_aborts += (flags & kUserAbort) >> 2;
   if (kind == static_cast<uint8_t>(EventKind::kApiRequest)) {
     cell.input_tokens += s.api.input_tokens[api_index];
     cell.output_tokens += s.api.output_tokens[api_index];

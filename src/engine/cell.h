@@ -25,7 +25,7 @@ struct Cell {
            query_source = 0;
   uint32_t events = 0;
   std::array<uint32_t, kEventKinds> by_kind{};
-  uint32_t accepted_decisions = 0, successful_results = 0;
+  uint32_t accepted_decisions = 0, successful_results = 0, user_aborts = 0;
   double input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_creation_tokens = 0,
          cost_usd = 0;
   double cost_estimated_usd = 0;  // the part of cost_usd the price table computed

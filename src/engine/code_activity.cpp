@@ -106,9 +106,10 @@ std::vector<SeriesRole> series_roles(const Snapshot& snapshot, const RowFilter& 
     role.added = s.type == added;
     role.removed = s.type == removed;
     role.accepted = s.decision == snapshot.dict().accept_decision;
-    role.accepted_by_filter = role.metric != CodeMetric::kNone && s.user < snapshot.user_codes() &&
-                              rows.accepts(s.user, s.practice_hint, s.terminal, s.model) &&
-                              series_matches_attributes(s, m, filter);
+    role.accepted_by_filter =
+        role.metric != CodeMetric::kNone && s.user < snapshot.user_codes() &&
+        rows.accepts_series(s.user, s.practice_hint, s.terminal, s.model, s.tool) &&
+        series_matches_attributes(s, m, filter);
   }
   return roles;
 }

@@ -7,6 +7,7 @@ Dictionaries::Dictionaries() {
        {"user_prompt", "api_request", "api_error", "tool_decision", "tool_result"})
     event_name.intern(name);
   accept_decision = decision.intern("accept");
+  user_abort_error = error.intern(kUserAbortError);
   unknown_practice = practice.intern("Unknown");
   unknown_level = level.intern("Unknown");
   unknown_location = location.intern("Unknown");

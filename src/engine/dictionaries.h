@@ -18,6 +18,10 @@ enum class EventKind : uint8_t {
 };
 inline constexpr int kEventKinds = 6;
 
+// The error text of an api_error that ended because the person stopped the request (Esc in
+// Claude Code): the SDK's "Request was aborted.". Such errors are not failures of the API.
+inline constexpr const char* kUserAbortError = "Request was aborted.";
+
 // One dictionary per string attribute the engine keeps. Some codes are fixed at construction so
 // that the hot loops compare integers: event names, the "accept" decision and "Unknown".
 struct Dictionaries {
@@ -40,6 +44,7 @@ struct Dictionaries {
   AttributeSets attributes;
 
   uint32_t accept_decision = 0;                                            // code of "accept"
+  uint32_t user_abort_error = 0;  // code of kUserAbortError
   uint32_t unknown_practice = 0, unknown_level = 0, unknown_location = 0;  // code of "Unknown"
 };
 

@@ -29,6 +29,10 @@ RowFilter::RowFilter(const Snapshot& snapshot, const Filter& filter)
   const Dictionaries& d = snapshot.dict();
   if (!filter.terminal.empty()) terminal_accepted_ = accepted_codes(d.terminal, filter.terminal);
   if (!filter.model.empty()) model_accepted_ = accepted_codes(d.model, filter.model);
+  if (!filter.tool.empty()) tool_accepted_ = accepted_codes(d.tool, filter.tool);
+  if (!filter.status_code.empty())
+    status_accepted_ = accepted_codes(d.status_code, filter.status_code);
+  if (!filter.error.empty()) error_accepted_ = accepted_codes(d.error, filter.error);
   if (!filter.attributes.empty()) {
     // A set passes when, for every filtered key, it holds one of that key's values.
     for (const auto& [key, values] : filter.attributes) {

@@ -11,7 +11,8 @@ namespace {
 bool filters_only_time(const Filter& filter) {
   return filter.practice.empty() && filter.level.empty() && filter.location.empty() &&
          filter.model.empty() && filter.email.empty() && filter.terminal.empty() &&
-         filter.attributes.empty() && filter.scope_practices.empty();
+         filter.attributes.empty() && filter.scope_practices.empty() && filter.tool.empty() &&
+         filter.status_code.empty() && filter.error.empty();
 }
 
 // The durations of one key: whole segments (sorted already) and values picked one by one.
@@ -135,6 +136,44 @@ std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, 
       return a.duration_ms.count > b.duration_ms.count;
     return a.key < b.key;
   });
+  return result;
+}
+
+LatencySeries latency_timeseries(const Snapshot& snapshot, const Filter& filter, LatencyBy of,
+                                 LatencyMeasure measure, Bucket bucket) {
+  LatencySeries result;
+  BucketRange range = bucket_range(snapshot, filter, bucket);
+  if (range.starts.empty()) return result;
+  Filter bounded = filter;
+  bounded.from_ms = range.from_ms;
+  bounded.to_ms = range.to_ms;
+  const RowFilter rows(snapshot, bounded);
+  const bool only_time = filters_only_time(filter);
+  const int64_t origin = range.starts.front(), width = bucket_width_ms(bucket);
+  std::vector<std::vector<double>> by_bucket(range.starts.size());
+  for (const auto& segment : snapshot.segments) {
+    const LatencyIndex& index = segment->latency;
+    const std::vector<KeyDurations>& keys =
+        of == LatencyBy::kTool
+            ? index.by_tool
+            : (measure == LatencyMeasure::kTtftMs ? index.ttft_by_model : index.by_model);
+    for (const KeyDurations& durations : keys) {
+      const auto& time = durations.time_ms;
+      const auto lo = std::lower_bound(time.begin(), time.end(), rows.from_ms()) - time.begin();
+      const auto hi = std::lower_bound(time.begin() + lo, time.end(), rows.to_ms()) - time.begin();
+      for (auto i = lo; i < hi; ++i) {
+        const auto row = static_cast<size_t>(i);
+        if (!rows.accepts_some_user() ||
+            (!only_time && !rows.accepts(*segment, durations.row[row])))
+          continue;
+        by_bucket[static_cast<size_t>((time[row] - origin) / width)].push_back(
+            durations.duration_ms[row]);
+      }
+    }
+  }
+  result.duration_ms.reserve(by_bucket.size());
+  for (std::vector<double>& values : by_bucket) result.duration_ms.push_back(percentiles(values));
+  result.starts = std::move(range.starts);
   return result;
 }
 

@@ -7,6 +7,7 @@
 
 #include "engine/filter.h"
 #include "engine/percentiles.h"
+#include "engine/timeseries.h"
 
 namespace cca::engine {
 
@@ -27,5 +28,15 @@ struct LatencyRow {
 // ttft_ms by tool has no meaning: the caller refuses it.
 std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, LatencyBy by,
                                 LatencyMeasure measure = LatencyMeasure::kDurationMs);
+
+struct LatencySeries {
+  std::vector<int64_t> starts;           // every bucket of the range (see bucket_range())
+  std::vector<Percentiles> duration_ms;  // one per bucket; count 0 where none
+};
+
+// The same measure over the api_request events of every model (LatencyBy::kModel) or the
+// tool_result events of every tool, together, per time bucket.
+LatencySeries latency_timeseries(const Snapshot& snapshot, const Filter& filter, LatencyBy of,
+                                 LatencyMeasure measure, Bucket bucket);
 
 }  // namespace cca::engine

@@ -4,23 +4,53 @@ namespace cca::engine {
 namespace {
 
 constexpr Metric kAllMetrics[] = {
-    Metric::kEvents,        Metric::kSessions,        Metric::kUsers,
-    Metric::kUserPrompts,   Metric::kApiRequests,     Metric::kApiErrors,
-    Metric::kToolDecisions, Metric::kToolResults,     Metric::kInputTokens,
-    Metric::kOutputTokens,  Metric::kCacheReadTokens, Metric::kCacheCreationTokens,
-    Metric::kCostUsd,       Metric::kToolAcceptRate,  Metric::kToolSuccessRate,
-    Metric::kApiErrorRate,  Metric::kCostPerSession,  Metric::kCostPer1kOutputTokens,
-    Metric::kCacheHitRatio, Metric::kTokensPerPrompt,
+    Metric::kEvents,
+    Metric::kSessions,
+    Metric::kUsers,
+    Metric::kUserPrompts,
+    Metric::kApiRequests,
+    Metric::kApiErrors,
+    Metric::kToolDecisions,
+    Metric::kToolResults,
+    Metric::kApiAborts,
+    Metric::kInputTokens,
+    Metric::kOutputTokens,
+    Metric::kCacheReadTokens,
+    Metric::kCacheCreationTokens,
+    Metric::kCostUsd,
+    Metric::kToolAcceptRate,
+    Metric::kToolSuccessRate,
+    Metric::kApiErrorRate,
+    Metric::kApiFailureRate,
+    Metric::kCostPerSession,
+    Metric::kCostPer1kOutputTokens,
+    Metric::kCacheHitRatio,
+    Metric::kTokensPerPrompt,
 };
 
 constexpr std::string_view kNames[] = {
-    "events",          "sessions",          "users",
-    "user_prompts",    "api_requests",      "api_errors",
-    "tool_decisions",  "tool_results",      "input_tokens",
-    "output_tokens",   "cache_read_tokens", "cache_creation_tokens",
-    "cost_usd",        "tool_accept_rate",  "tool_success_rate",
-    "api_error_rate",  "cost_per_session",  "cost_per_1k_output_tokens",
-    "cache_hit_ratio", "tokens_per_prompt",
+    "events",
+    "sessions",
+    "users",
+    "user_prompts",
+    "api_requests",
+    "api_errors",
+    "tool_decisions",
+    "tool_results",
+    "api_aborts",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_creation_tokens",
+    "cost_usd",
+    "tool_accept_rate",
+    "tool_success_rate",
+    "api_error_rate",
+    "api_failure_rate",
+    "cost_per_session",
+    "cost_per_1k_output_tokens",
+    "cache_hit_ratio",
+    "tokens_per_prompt",
 };
 static_assert(std::size(kNames) == std::size(kAllMetrics));
 static_assert(std::size(kAllMetrics) == kMetricCount);
@@ -47,7 +77,11 @@ std::optional<Metric> parse_metric(std::string_view name) {
 }
 
 bool metric_is_count(Metric metric) {
-  return metric <= Metric::kToolResults;
+  return metric <= Metric::kApiAborts;
+}
+
+bool metric_is_ratio(Metric metric) {
+  return metric >= Metric::kToolAcceptRate;
 }
 
 std::optional<double> metric_value(const MetricSet& m, Metric metric) {
@@ -69,6 +103,8 @@ std::optional<double> metric_value(const MetricSet& m, Metric metric) {
       return count(EventKind::kToolDecision);
     case Metric::kToolResults:
       return count(EventKind::kToolResult);
+    case Metric::kApiAborts:
+      return static_cast<double>(m.api_aborts);
     case Metric::kInputTokens:
       return m.input_tokens;
     case Metric::kOutputTokens:
@@ -86,6 +122,11 @@ std::optional<double> metric_value(const MetricSet& m, Metric metric) {
     case Metric::kApiErrorRate:
       return ratio(count(EventKind::kApiError),
                    count(EventKind::kApiRequest) + count(EventKind::kApiError));
+    case Metric::kApiFailureRate: {
+      // Aborted requests are neither answered nor failed: out of both sides.
+      const double errors = count(EventKind::kApiError) - static_cast<double>(m.api_aborts);
+      return ratio(errors, count(EventKind::kApiRequest) + errors);
+    }
     case Metric::kCostPerSession:
       return ratio(m.cost_usd, static_cast<double>(m.sessions));
     case Metric::kCostPer1kOutputTokens:

@@ -18,6 +18,7 @@ struct MetricSet {
   uint64_t sessions = 0, users = 0;  // distinct
   std::array<uint64_t, kEventKinds> by_kind{};
   uint64_t accepted_decisions = 0, successful_results = 0;
+  uint64_t api_aborts = 0;  // api_error events the person stopped (kUserAbortError)
   // Sums over api_request events.
   double input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_creation_tokens = 0,
          cost_usd = 0;
@@ -31,6 +32,7 @@ struct MetricSet {
     for (int kind = 0; kind < kEventKinds; ++kind) by_kind[kind] += cell.by_kind[kind];
     accepted_decisions += cell.accepted_decisions;
     successful_results += cell.successful_results;
+    api_aborts += cell.user_aborts;
     input_tokens += cell.input_tokens;
     output_tokens += cell.output_tokens;
     cache_read_tokens += cell.cache_read_tokens;
@@ -50,6 +52,7 @@ enum class Metric {
   kApiErrors,
   kToolDecisions,
   kToolResults,
+  kApiAborts,
   kInputTokens,
   kOutputTokens,
   kCacheReadTokens,
@@ -58,6 +61,7 @@ enum class Metric {
   kToolAcceptRate,
   kToolSuccessRate,
   kApiErrorRate,
+  kApiFailureRate,
   kCostPerSession,
   kCostPer1kOutputTokens,
   kCacheHitRatio,
@@ -72,6 +76,8 @@ std::string_view metric_name(Metric metric);
 std::optional<Metric> parse_metric(std::string_view name);
 // True for counts (JSON integers), false for sums and ratios.
 bool metric_is_count(Metric metric);
+// True for the derived ratios, which are null when their denominator is 0.
+bool metric_is_ratio(Metric metric);
 // The metric's value; nullopt for a ratio whose denominator is 0.
 std::optional<double> metric_value(const MetricSet& m, Metric metric);
 

@@ -21,13 +21,19 @@ enum class Needs {
 
 // Where a query's cells come from: a cell index, or single events when no index carries what
 // the query needs. An index is usable when every event it leaves out contributes nothing to the
-// query: the model index for a model filter or a model grouping, the tool index for a tool
-// grouping without a model filter.
+// query: the model index for a model filter or a model grouping, the tool index for a tool filter
+// or grouping without a model filter. Status code and error filters need single events.
 struct CellSource {
   bool single_events = false;
   CellIndex index = CellIndex::kAll;
 };
 inline CellSource choose_cells(const RowFilter& filter, Needs needs) {
+  if (filter.filters_api_error()) return {true};
+  if (filter.filters_tool()) {
+    if (filter.filters_model() || needs == Needs::kModel || needs == Needs::kEventDetail)
+      return {true};
+    return {false, CellIndex::kByTool};
+  }
   switch (needs) {
     case Needs::kNothing:
       return {false, filter.filters_model() ? CellIndex::kByModel : CellIndex::kAll};

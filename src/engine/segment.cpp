@@ -190,6 +190,8 @@ Segment SegmentBuilder::build() {
     if (kind == EventKind::kToolDecision && c.decision[i] == dictionaries_.accept_decision)
       s.flags[i] |= kAcceptedDecision;
     if (kind == EventKind::kToolResult && c.success[i] == 1) s.flags[i] |= kSuccessfulResult;
+    if (kind == EventKind::kApiError && c.error[i] == dictionaries_.user_abort_error)
+      s.flags[i] |= kUserAbort;
     if (s.kind[i] != api_kind) continue;
     const double figures[] = {c.input_tokens[i], c.output_tokens[i], c.cache_read_tokens[i],
                               c.cache_creation_tokens[i], c.cost_usd[i]};

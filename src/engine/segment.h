@@ -32,6 +32,7 @@ struct EventRow {
 // Row flags, precomputed so that the metric loop needs no dictionary look-ups.
 inline constexpr uint8_t kAcceptedDecision = 1;  // a tool_decision whose decision is "accept"
 inline constexpr uint8_t kSuccessfulResult = 2;  // a tool_result whose success is true
+inline constexpr uint8_t kUserAbort = 4;         // an api_error whose error is kUserAbortError
 
 // The token and cost figures of api_request rows: the only numbers the metric set sums. They are
 // kept apart, one entry per api_request row in row order, so that a scan reads them sequentially

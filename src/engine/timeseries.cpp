@@ -125,16 +125,16 @@ int64_t bucket_start(Bucket bucket, int64_t t_ms) {
   return t_ms;
 }
 
-Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket bucket,
-                      std::optional<Dimension> split, size_t split_limit) {
-  Timeseries result;
+BucketRange bucket_range(const Snapshot& snapshot, const Filter& filter, Bucket bucket) {
+  BucketRange range;
   const std::optional<int64_t> start = filter.from_ms ? filter.from_ms : snapshot.first_time();
   const std::optional<int64_t> last_time = snapshot.last_time();
   const std::optional<int64_t> end =
       filter.to_ms ? filter.to_ms
                    : (last_time ? std::optional<int64_t>(*last_time + 1) : std::nullopt);
-  if (!start || !end || *end <= *start) return result;
-
+  if (!start || !end || *end <= *start) return range;
+  range.from_ms = *start;
+  range.to_ms = *end;
   const int64_t origin = bucket_start(bucket, *start);
   const int64_t width = bucket_width_ms(bucket);
   const int64_t buckets = (bucket_start(bucket, *end - 1) - origin) / width + 1;
@@ -142,14 +142,25 @@ Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket buc
     throw QueryError("the range spans " + std::to_string(buckets) + " " +
                      std::string(bucket_name(bucket)) + " buckets; at most " +
                      std::to_string(kMaxBuckets) + " fit in one answer: choose a wider bucket");
-  result.starts.reserve(buckets);
-  for (int64_t i = 0; i < buckets; ++i) result.starts.push_back(origin + i * width);
+  range.starts.reserve(buckets);
+  for (int64_t i = 0; i < buckets; ++i) range.starts.push_back(origin + i * width);
+  return range;
+}
+
+Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket bucket,
+                      std::optional<Dimension> split, size_t split_limit,
+                      const std::vector<std::string>* split_values) {
+  Timeseries result;
+  BucketRange range = bucket_range(snapshot, filter, bucket);
+  if (range.starts.empty()) return result;
+  result.starts = std::move(range.starts);
+  const int64_t origin = result.starts.front();
 
   Filter bounded = filter;
-  bounded.from_ms = *start;
-  bounded.to_ms = *end;
+  bounded.from_ms = range.from_ms;
+  bounded.to_ms = range.to_ms;
   const RowFilter rows(snapshot, bounded);
-  const auto bucket_count = static_cast<size_t>(buckets);
+  const size_t bucket_count = result.starts.size();
 
   {
     BucketedMetrics total(1, bucket_count, snapshot);
@@ -160,10 +171,17 @@ Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket buc
   }
   if (!split) return result;
 
-  const std::vector<uint32_t> top = top_values(snapshot, rows, *split, split_limit);
   const Dictionary& dictionary = dimension_dictionary(snapshot, *split);
+  std::vector<uint32_t> top;  // the series' codes; kAbsent for a value the data lacks
+  if (split_values) {
+    for (const std::string& value : *split_values)
+      top.push_back(dictionary.find(value).value_or(Dictionary::kAbsent));
+  } else {
+    top = top_values(snapshot, rows, *split, split_limit);
+  }
   std::vector<uint32_t> series_of(dictionary.size(), UINT32_MAX);
-  for (uint32_t i = 0; i < top.size(); ++i) series_of[top[i]] = i;
+  for (uint32_t i = 0; i < top.size(); ++i)
+    if (top[i] != Dictionary::kAbsent) series_of[top[i]] = i;
   const size_t series_count = std::max<size_t>(top.size(), 1);
   BucketedMetrics by_series(series_count, bucket_count, snapshot);
   BucketCursor cursor(bucket, origin);
@@ -176,7 +194,8 @@ Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket buc
   });
   std::vector<MetricSet> flat = by_series.take();
   for (uint32_t i = 0; i < top.size(); ++i) {
-    TimeSeries series{std::string(dictionary.value(top[i])), {}};
+    TimeSeries series{split_values ? (*split_values)[i] : std::string(dictionary.value(top[i])),
+                      {}};
     series.points.assign(flat.begin() + i * bucket_count, flat.begin() + (i + 1) * bucket_count);
     result.series.push_back(std::move(series));
   }

@@ -35,9 +35,20 @@ struct Timeseries {
 // The most buckets one answer may have; longer ranges need a wider bucket.
 inline constexpr size_t kMaxBuckets = 20'000;
 
-// Buckets cover the filter's time range, or the data's where the filter leaves an end open.
+// The range a time series covers, [from_ms, to_ms): the filter's, or the data's where the filter
+// leaves an end open; and the start of each of its buckets (none when the range is empty).
+struct BucketRange {
+  int64_t from_ms = 0, to_ms = 0;
+  std::vector<int64_t> starts;
+};
 // Throws QueryError when the range needs more than kMaxBuckets buckets.
+BucketRange bucket_range(const Snapshot& snapshot, const Filter& filter, Bucket bucket);
+
+// Buckets cover the filter's time range, or the data's where the filter leaves an end open.
+// Throws QueryError when the range needs more than kMaxBuckets buckets. With split_values, the
+// split's series are those values in that order (zeros for one without events), not the largest.
 Timeseries timeseries(const Snapshot& snapshot, const Filter& filter, Bucket bucket,
-                      std::optional<Dimension> split = std::nullopt, size_t split_limit = 12);
+                      std::optional<Dimension> split = std::nullopt, size_t split_limit = 12,
+                      const std::vector<std::string>* split_values = nullptr);
 
 }  // namespace cca::engine

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "common/time_util.h"
 #include "engine/breakdown.h"
@@ -184,12 +185,46 @@ Answer page_answer(const Page& page, size_t limit, size_t offset, WriteRow write
   return json_answer(json);
 }
 
+// compare=previous: the same question over the period of the same length that ends where the
+// range begins.
+std::optional<engine::Filter> previous_period(const QueryParams& params,
+                                              const engine::Filter& filter) {
+  const auto compare = params.get("compare");
+  if (!compare) return std::nullopt;
+  if (*compare != "previous") invalid("compare", "must be previous");
+  if (!filter.from_ms || !filter.to_ms) invalid("compare", "needs both from and to");
+  engine::Filter previous = filter;
+  previous.from_ms = *filter.from_ms - (*filter.to_ms - *filter.from_ms);
+  previous.to_ms = *filter.from_ms;
+  return previous;
+}
+
+void write_previous_range(JsonWriter& json, const engine::Filter& previous) {
+  json.key("previous_range").begin_object();
+  json.key("from").value(format_rfc3339_ms(*previous.from_ms));
+  json.key("to").value(format_rfc3339_ms(*previous.to_ms));
+  json.end_object();
+}
+
+void write_previous(JsonWriter& json, const engine::MetricSet& metrics,
+                    const MetricFields& fields) {
+  json.key("previous").begin_object();
+  write_metrics(json, metrics, fields);
+  json.end_object();
+}
+
 Answer summary(const Snapshot& snapshot, const QueryParams& params) {
-  const engine::Summary summary = engine::summarize(snapshot, params.filter());
+  const engine::Filter filter = params.filter();
+  const std::optional<engine::Filter> previous = previous_period(params, filter);
+  const engine::Summary summary = engine::summarize(snapshot, filter);
   JsonWriter json;
   json.begin_object();
   const MetricFields fields = metric_fields(params);
   write_metrics(json, summary.metrics, fields);
+  if (previous) {
+    write_previous(json, engine::summarize(snapshot, *previous).metrics, fields);
+    write_previous_range(json, *previous);
+  }
   // Comes with cost_usd, whose part it is.
   if (fields.test(static_cast<size_t>(engine::Metric::kCostUsd)))
     json.key("cost_estimated_usd").value(summary.metrics.cost_estimated_usd);
@@ -199,10 +234,14 @@ Answer summary(const Snapshot& snapshot, const QueryParams& params) {
   return json_answer(json);
 }
 
+size_t breakdown_limit(const QueryParams& params) {
+  return params.get_count("limit", kMaxBreakdownRows, 1, kMaxBreakdownRows);
+}
+
 std::vector<engine::BreakdownRow> breakdown_rows(const Snapshot& snapshot,
                                                  const QueryParams& params, engine::Dimension by,
                                                  engine::Metric sort) {
-  const size_t limit = params.get_count("limit", kMaxBreakdownRows, 1, kMaxBreakdownRows);
+  const size_t limit = breakdown_limit(params);
   std::vector<engine::BreakdownRow> rows = engine::breakdown(snapshot, params.filter(), by, sort);
   if (rows.size() > limit) rows.resize(limit);
   return rows;
@@ -211,28 +250,85 @@ std::vector<engine::BreakdownRow> breakdown_rows(const Snapshot& snapshot,
 Answer breakdown(const Snapshot& snapshot, const QueryParams& params) {
   const engine::Dimension by = dimension_param(params, "by");
   const engine::Metric sort = metric_param(params, "sort", engine::Metric::kEvents);
-  const std::vector<engine::BreakdownRow> rows = breakdown_rows(snapshot, params, by, sort);
+  const engine::Filter filter = params.filter();
+  const std::optional<engine::Filter> previous = previous_period(params, filter);
+  const size_t limit = breakdown_limit(params);
+  std::vector<engine::BreakdownRow> rows = engine::breakdown(snapshot, filter, by, sort);
+  // Every key of the range, the limit's cut included, so that none counts as gone.
+  std::unordered_map<std::string_view, size_t> row_of_key;
+  if (previous)
+    for (size_t i = 0; i < rows.size(); ++i) row_of_key.emplace(rows[i].key, i);
+  const std::vector<engine::BreakdownRow> before =
+      previous ? engine::breakdown(snapshot, *previous, by, sort)
+               : std::vector<engine::BreakdownRow>();
+  std::vector<const engine::MetricSet*> previous_of(rows.size(), nullptr);
+  std::vector<const engine::BreakdownRow*> gone;
+  for (const engine::BreakdownRow& row : before) {
+    const auto it = row_of_key.find(row.key);
+    if (it != row_of_key.end())
+      previous_of[it->second] = &row.metrics;
+    else if (gone.size() < limit)
+      gone.push_back(&row);
+  }
+  if (rows.size() > limit) rows.resize(limit);
+
   const MetricFields fields = metric_fields(params);
+  const engine::MetricSet none;
   JsonWriter json;
   json.begin_object();
   json.key("by").value(engine::dimension_name(by));
   json.key("sort").value(engine::metric_name(sort));
   json.key("rows").begin_array();
-  for (const engine::BreakdownRow& row : rows) {
-    json.begin_object().key("key").value(row.key);
-    write_metrics(json, row.metrics, fields);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    json.begin_object().key("key").value(rows[i].key);
+    write_metrics(json, rows[i].metrics, fields);
+    if (previous) write_previous(json, previous_of[i] ? *previous_of[i] : none, fields);
     json.end_object();
   }
-  json.end_array().end_object();
+  json.end_array();
+  if (previous) {
+    // Keys of the previous period absent from this one, in the same order.
+    json.key("previous_only").begin_array();
+    for (const engine::BreakdownRow* row : gone) {
+      json.begin_object().key("key").value(row->key);
+      write_previous(json, row->metrics, fields);
+      json.end_object();
+    }
+    json.end_array();
+    write_previous_range(json, *previous);
+  }
+  json.end_object();
   return json_answer(json);
 }
 
+// With compare=previous, each bucket's counterpart one period earlier: `before` is the previous
+// period's series, `shift` the period's length, a whole number of buckets.
+struct PreviousPoints {
+  const std::vector<int64_t>& starts;
+  const std::vector<engine::MetricSet>& points;
+  int64_t shift;
+  int64_t width;
+
+  const engine::MetricSet* at(int64_t start) const {
+    if (starts.empty()) return nullptr;
+    const int64_t index = (start - shift - starts.front()) / width;
+    if (index < 0 || index >= static_cast<int64_t>(points.size())) return nullptr;
+    return &points[static_cast<size_t>(index)];
+  }
+};
+
 void write_points(JsonWriter& json, const std::vector<int64_t>& starts,
-                  const std::vector<engine::MetricSet>& points, const MetricFields& fields) {
+                  const std::vector<engine::MetricSet>& points, const MetricFields& fields,
+                  const std::optional<PreviousPoints>& previous) {
+  const engine::MetricSet none;
   json.begin_array();
   for (size_t i = 0; i < points.size(); ++i) {
     json.begin_object().encoded_key("\"t\":").time_value(starts[i], false);
     write_metrics(json, points[i], fields);
+    if (previous) {
+      const engine::MetricSet* before = previous->at(starts[i]);
+      write_previous(json, before ? *before : none, fields);
+    }
     json.end_object();
   }
   json.end_array();
@@ -246,28 +342,48 @@ Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
   const size_t split_limit = params.get_count("split_limit", 12, 1, kMaxSplitSeries);
   const MetricFields fields = metric_fields(params);
   if (!split && params.get("split_limit")) invalid("split_limit", "needs split");
-  engine::Timeseries series;
+  const engine::Filter filter = params.filter();
+  const std::optional<engine::Filter> previous = previous_period(params, filter);
+  const int64_t width = engine::bucket_width_ms(*bucket);
+  const int64_t shift = previous ? *filter.to_ms - *filter.from_ms : 0;
+  if (previous && shift % width != 0)
+    invalid("compare", "needs a range of whole " + std::string(engine::bucket_name(*bucket)) +
+                           "s, so that each bucket has its counterpart one period earlier");
+  engine::Timeseries series, before;
   try {
-    series = engine::timeseries(snapshot, params.filter(), *bucket, split, split_limit);
+    series = engine::timeseries(snapshot, filter, *bucket, split, split_limit);
+    if (previous) {
+      // The previous period's series for the same values, whether or not they led it.
+      std::vector<std::string> keys;
+      for (const engine::TimeSeries& one : series.series) keys.push_back(one.key);
+      before = engine::timeseries(snapshot, *previous, *bucket, split, split_limit, &keys);
+    }
   } catch (const engine::QueryError& error) {
     throw ApiError(400, "range_too_long", error.what());
   }
+  const auto previous_of = [&](const std::vector<engine::MetricSet>& points) {
+    return previous ? std::optional<PreviousPoints>({before.starts, points, shift, width})
+                    : std::nullopt;
+  };
   JsonWriter json;
-  json.reserve(series.points.size() * 600 * (series.series.size() + 1) + 64);
+  json.reserve(series.points.size() * 600 * (series.series.size() + 1) * (previous ? 2 : 1) + 64);
   json.begin_object();
   json.key("bucket").value(engine::bucket_name(*bucket));
   json.key("points");
-  write_points(json, series.starts, series.points, fields);
+  write_points(json, series.starts, series.points, fields, previous_of(before.points));
   if (split) {
     json.key("split").value(engine::dimension_name(*split));
     json.key("series").begin_array();
-    for (const engine::TimeSeries& one : series.series) {
+    for (size_t i = 0; i < series.series.size(); ++i) {
+      const engine::TimeSeries& one = series.series[i];
       json.begin_object().key("key").value(one.key).key("points");
-      write_points(json, series.starts, one.points, fields);
+      write_points(json, series.starts, one.points, fields,
+                   previous ? previous_of(before.series[i].points) : std::nullopt);
       json.end_object();
     }
     json.end_array();
   }
+  if (previous) write_previous_range(json, *previous);
   json.end_object();
   return json_answer(json);
 }
@@ -336,6 +452,50 @@ Answer latency(const Snapshot& snapshot, const QueryParams& params) {
     json.key("p95").value(p.p95);
     json.key("p99").value(p.p99);
     json.key("max").value(p.max);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json_answer(json);
+}
+
+Answer latency_timeseries(const Snapshot& snapshot, const QueryParams& params) {
+  const std::string_view of_name = params.get_or("of", "api_request");
+  if (of_name != "api_request" && of_name != "tool_result")
+    invalid("of", "must be api_request or tool_result");
+  const auto of = of_name == "api_request" ? engine::LatencyBy::kModel : engine::LatencyBy::kTool;
+  const auto bucket = engine::parse_bucket(params.get_or("bucket", "day"));
+  if (!bucket) invalid("bucket", "must be hour, day or week");
+  const std::string_view measure_name = params.get_or("measure", "duration_ms");
+  const auto measure = engine::parse_latency_measure(measure_name);
+  if (!measure) invalid("measure", "must be duration_ms or ttft_ms");
+  if (*measure == engine::LatencyMeasure::kTtftMs && of != engine::LatencyBy::kModel)
+    invalid("measure", "ttft_ms (time to first token) is measured for api_request only");
+  engine::LatencySeries series;
+  try {
+    series = engine::latency_timeseries(snapshot, params.filter(), of, *measure, *bucket);
+  } catch (const engine::QueryError& error) {
+    throw ApiError(400, "range_too_long", error.what());
+  }
+  JsonWriter json;
+  json.begin_object();
+  json.key("of").value(of_name);
+  json.key("bucket").value(engine::bucket_name(*bucket));
+  json.key("measure").value(measure_name);
+  json.key("points").begin_array();
+  for (size_t i = 0; i < series.starts.size(); ++i) {
+    const engine::Percentiles& p = series.duration_ms[i];
+    const auto figure = [&](double value) {
+      return p.count == 0 ? std::optional<double>() : std::optional<double>(value);
+    };
+    json.begin_object();
+    json.key("t").time_value(series.starts[i], false);
+    json.key("count").value(static_cast<uint64_t>(p.count));
+    json.key("mean").value(figure(p.mean));
+    json.key("p50").value(figure(p.p50));
+    json.key("p90").value(figure(p.p90));
+    json.key("p95").value(figure(p.p95));
+    json.key("p99").value(figure(p.p99));
+    json.key("max").value(figure(p.max));
     json.end_object();
   }
   json.end_array().end_object();
@@ -411,21 +571,29 @@ Answer distribution(const Snapshot& snapshot, const QueryParams& params) {
 
 Answer facets(const Snapshot& snapshot, const QueryParams& params) {
   const engine::Facets result = engine::facets(snapshot, params.filter());
+  std::vector<std::pair<std::string, const engine::FacetList*>> facets = {
+      {"practice", &result.practice}, {"level", &result.level},
+      {"location", &result.location}, {"model", &result.model},
+      {"email", &result.email},       {"terminal", &result.terminal},
+      {"tool", &result.tool},         {"status_code", &result.status_code},
+      {"error", &result.error}};
+  for (const auto& [key, values] : result.attributes)
+    facets.emplace_back(std::string(engine::Dimension::kAttributePrefix) + key, &values);
   JsonWriter json;
   json.begin_object();
-  const auto list = [&](std::string_view name, const std::vector<std::string>& values) {
+  for (const auto& [name, values] : facets) {
     json.key(name).begin_array();
-    for (const std::string& value : values) json.value(value);
+    for (const engine::FacetValue& value : *values) json.value(value.value);
     json.end_array();
-  };
-  list("practice", result.practice);
-  list("level", result.level);
-  list("location", result.location);
-  list("model", result.model);
-  list("email", result.email);
-  list("terminal", result.terminal);
-  for (const auto& [key, values] : result.attributes)
-    list(std::string(engine::Dimension::kAttributePrefix) + key, values);
+  }
+  // Beside the lists, which the contract states as values only.
+  json.key("counts").begin_object();
+  for (const auto& [name, values] : facets) {
+    json.key(name).begin_object();
+    for (const engine::FacetValue& value : *values) json.key(value.value).value(value.events);
+    json.end_object();
+  }
+  json.end_object();
   json.end_object();
   return json_answer(json);
 }
@@ -552,6 +720,8 @@ Answer answer_read_only(RouteId route, const Snapshot& snapshot, const QueryPara
       return session_detail(snapshot, params, path_argument);
     case RouteId::kLatency:
       return latency(snapshot, params);
+    case RouteId::kLatencyTimeseries:
+      return latency_timeseries(snapshot, params);
     case RouteId::kUsers:
       return users(snapshot, params);
     case RouteId::kUserProfile:

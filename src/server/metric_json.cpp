@@ -108,6 +108,7 @@ void write_metrics(JsonWriter& json, const engine::MetricSet& m, const MetricFie
   out.count(m.count(EventKind::kApiError));
   out.count(m.count(EventKind::kToolDecision));
   out.count(m.count(EventKind::kToolResult));
+  out.count(m.api_aborts);
   out.number(m.input_tokens);
   out.number(m.output_tokens);
   out.number(m.cache_read_tokens);
@@ -116,6 +117,8 @@ void write_metrics(JsonWriter& json, const engine::MetricSet& m, const MetricFie
   out.ratio(static_cast<double>(m.accepted_decisions), decisions);
   out.ratio(static_cast<double>(m.successful_results), results);
   out.ratio(errors, requests + errors);
+  const double failures = errors - static_cast<double>(m.api_aborts);
+  out.ratio(failures, requests + failures);
   out.ratio(m.cost_usd, static_cast<double>(m.sessions));
   if (m.output_tokens == 0) {
     out.null_field();

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "engine/metric_set.h"
 #include "server/routes.h"
 
 namespace cca::server {
@@ -27,12 +28,7 @@ constexpr std::string_view kHandWritten = R"json({
       "get": {
         "summary": "The metric set over the matching events, with the first and last event time",
         "parameters": [
-          {"$ref": "#/components/parameters/metrics"},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"$ref": "#/components/parameters/metrics"}, {"$ref": "#/components/parameters/compare"}
         ],
         "responses": {
           "200": {"description": "Summary", "content": {"application/json": {"schema": {"allOf": [
@@ -40,7 +36,9 @@ constexpr std::string_view kHandWritten = R"json({
             {"type": "object", "properties": {
               "cost_estimated_usd": {"type": "number", "description": "The part of cost_usd computed from tokens by the price table, for api_request events sent without cost_usd"},
               "first_event": {"type": "string", "format": "date-time", "nullable": true},
-              "last_event": {"type": "string", "format": "date-time", "nullable": true}}}
+              "last_event": {"type": "string", "format": "date-time", "nullable": true},
+              "previous": {"$ref": "#/components/schemas/MetricSet"},
+              "previous_range": {"$ref": "#/components/schemas/PreviousRange"}}}
           ]}}}},
           "400": {"$ref": "#/components/responses/BadRequest"}
         }
@@ -53,18 +51,15 @@ constexpr std::string_view kHandWritten = R"json({
           {"name": "by", "in": "query", "required": true, "schema": {"$ref": "#/components/schemas/Dimension"}},
           {"name": "sort", "in": "query", "description": "Metric to sort by, descending; ties by key", "schema": {"$ref": "#/components/schemas/MetricName"}},
           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
-          {"$ref": "#/components/parameters/metrics"},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"$ref": "#/components/parameters/metrics"}, {"$ref": "#/components/parameters/compare"}
         ],
         "responses": {
           "200": {"description": "Rows", "content": {"application/json": {"schema": {"type": "object", "properties": {
             "by": {"$ref": "#/components/schemas/Dimension"},
             "sort": {"$ref": "#/components/schemas/MetricName"},
-            "rows": {"type": "array", "items": {"allOf": [{"type": "object", "properties": {"key": {"type": "string"}}}, {"$ref": "#/components/schemas/MetricSet"}]}}}}}}},
+            "rows": {"type": "array", "items": {"allOf": [{"type": "object", "properties": {"key": {"type": "string"}, "previous": {"$ref": "#/components/schemas/MetricSet"}}}, {"$ref": "#/components/schemas/MetricSet"}]}},
+            "previous_only": {"type": "array", "description": "compare=previous: keys of the previous period absent from this one, in the same order", "items": {"type": "object", "properties": {"key": {"type": "string"}, "previous": {"$ref": "#/components/schemas/MetricSet"}}}},
+            "previous_range": {"$ref": "#/components/schemas/PreviousRange"}}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"}
         }
       }
@@ -76,12 +71,7 @@ constexpr std::string_view kHandWritten = R"json({
           {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["hour", "day", "week"], "default": "day"}},
           {"name": "split", "in": "query", "description": "Also one series per value of this dimension, largest first", "schema": {"$ref": "#/components/schemas/Dimension"}},
           {"name": "split_limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 12}},
-          {"$ref": "#/components/parameters/metrics"},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"$ref": "#/components/parameters/metrics"}, {"$ref": "#/components/parameters/compare"}
         ],
         "responses": {
           "200": {"description": "Points", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -90,7 +80,8 @@ constexpr std::string_view kHandWritten = R"json({
             "split": {"$ref": "#/components/schemas/Dimension"},
             "series": {"type": "array", "items": {"type": "object", "properties": {
               "key": {"type": "string"},
-              "points": {"type": "array", "items": {"$ref": "#/components/schemas/Point"}}}}}}}}}},
+              "points": {"type": "array", "items": {"$ref": "#/components/schemas/Point"}}}}},
+            "previous_range": {"$ref": "#/components/schemas/PreviousRange"}}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"}
         }
       }
@@ -99,12 +90,7 @@ constexpr std::string_view kHandWritten = R"json({
       "get": {
         "summary": "The metric set per weekday (Monday 0) and hour, UTC: always 168 cells",
         "parameters": [
-          {"$ref": "#/components/parameters/metrics"},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"$ref": "#/components/parameters/metrics"}
         ],
         "responses": {
           "200": {"description": "Cells", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -122,12 +108,7 @@ constexpr std::string_view kHandWritten = R"json({
           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
           {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
           {"name": "sort", "in": "query", "description": "start, end, duration_s or a metric name", "schema": {"type": "string", "default": "start"}},
-          {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["desc", "asc"], "default": "desc"}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["desc", "asc"], "default": "desc"}}
         ],
         "responses": {
           "200": {"description": "A page", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -141,12 +122,7 @@ constexpr std::string_view kHandWritten = R"json({
       "get": {
         "summary": "One session's row and its matching events in time order",
         "parameters": [
-          {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
         ],
         "responses": {
           "200": {"description": "The session", "content": {"application/json": {"schema": {"allOf": [
@@ -162,12 +138,7 @@ constexpr std::string_view kHandWritten = R"json({
         "summary": "Exact percentiles (nearest rank) of duration_ms: api_request per model or tool_result per tool; or of ttft_ms (time to first token) per model",
         "parameters": [
           {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["model", "tool"], "default": "model"}},
-          {"name": "measure", "in": "query", "schema": {"type": "string", "enum": ["duration_ms", "ttft_ms"], "default": "duration_ms"}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "measure", "in": "query", "schema": {"type": "string", "enum": ["duration_ms", "ttft_ms"], "default": "duration_ms"}}
         ],
         "responses": {
           "200": {"description": "Rows by count", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -180,6 +151,26 @@ constexpr std::string_view kHandWritten = R"json({
         }
       }
     },
+    "/api/v1/latency/timeseries": {
+      "get": {
+        "summary": "Exact percentiles (nearest rank) per time bucket of duration_ms over every api_request or every tool_result, or of ttft_ms over every api_request; dense over the filter's range (else the data's)",
+        "parameters": [
+          {"name": "of", "in": "query", "schema": {"type": "string", "enum": ["api_request", "tool_result"], "default": "api_request"}},
+          {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["hour", "day", "week"], "default": "day"}},
+          {"name": "measure", "in": "query", "schema": {"type": "string", "enum": ["duration_ms", "ttft_ms"], "default": "duration_ms"}}
+        ],
+        "responses": {
+          "200": {"description": "Points", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "of": {"type": "string"}, "bucket": {"type": "string"}, "measure": {"type": "string"},
+            "points": {"type": "array", "items": {"type": "object", "description": "Figures are null in a bucket without events", "properties": {
+              "t": {"type": "string", "format": "date-time"}, "count": {"type": "integer"},
+              "mean": {"type": "number", "nullable": true}, "p50": {"type": "number", "nullable": true},
+              "p90": {"type": "number", "nullable": true}, "p95": {"type": "number", "nullable": true},
+              "p99": {"type": "number", "nullable": true}, "max": {"type": "number", "nullable": true}}}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
     "/api/v1/users": {
       "get": {
         "summary": "The user leaderboard, sorted and paginated",
@@ -187,12 +178,7 @@ constexpr std::string_view kHandWritten = R"json({
           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
           {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
           {"name": "sort", "in": "query", "description": "A metric name, email, first_seen, last_seen or active_days", "schema": {"type": "string", "default": "cost_usd"}},
-          {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["desc", "asc"], "default": "desc"}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["desc", "asc"], "default": "desc"}}
         ],
         "responses": {
           "200": {"description": "A page", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -206,12 +192,7 @@ constexpr std::string_view kHandWritten = R"json({
       "get": {
         "summary": "One user's row and activity calendar (days with matching events)",
         "parameters": [
-          {"name": "email", "in": "path", "required": true, "schema": {"type": "string"}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "email", "in": "path", "required": true, "schema": {"type": "string"}}
         ],
         "responses": {
           "200": {"description": "The user", "content": {"application/json": {"schema": {"allOf": [
@@ -229,12 +210,7 @@ constexpr std::string_view kHandWritten = R"json({
         "summary": "Spread of a per-session quantity over the sessions with matching events",
         "parameters": [
           {"name": "of", "in": "query", "schema": {"type": "string", "enum": ["session_duration_s", "session_prompts", "session_cost_usd"], "default": "session_duration_s"}},
-          {"name": "bins", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "bins", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}}
         ],
         "responses": {
           "200": {"description": "Statistics and equal-width bins from the smallest value to the largest", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -251,18 +227,14 @@ constexpr std::string_view kHandWritten = R"json({
     "/api/v1/facets": {
       "get": {
         "summary": "The values each filter can take given the other filters, sorted",
-        "parameters": [
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
-        ],
         "responses": {
           "200": {"description": "Values per filter", "content": {"application/json": {"schema": {"type": "object", "properties": {
             "practice": {"type": "array", "items": {"type": "string"}}, "level": {"type": "array", "items": {"type": "string"}},
             "location": {"type": "array", "items": {"type": "string"}}, "model": {"type": "array", "items": {"type": "string"}},
-            "email": {"type": "array", "items": {"type": "string"}}, "terminal": {"type": "array", "items": {"type": "string"}}},
+            "email": {"type": "array", "items": {"type": "string"}}, "terminal": {"type": "array", "items": {"type": "string"}},
+            "tool": {"type": "array", "items": {"type": "string"}}, "status_code": {"type": "array", "items": {"type": "string"}},
+            "error": {"type": "array", "items": {"type": "string"}},
+            "counts": {"type": "object", "description": "Per filter (attr.<key> included): each value's matching events under the other filters", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}},
             "additionalProperties": {"type": "array", "items": {"type": "string"}, "description": "attr.<key>: the values of each custom attribute"}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"}
         }
@@ -357,13 +329,6 @@ constexpr std::string_view kHandWritten = R"json({
     "/api/v1/code": {
       "get": {
         "summary": "Code activity from Claude Code's metrics over the matching data points (placed in time by timeUnixNano, the end of their interval)",
-        "parameters": [
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
-        ],
         "responses": {
           "200": {"description": "Code activity", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeActivity"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"}
@@ -374,12 +339,7 @@ constexpr std::string_view kHandWritten = R"json({
       "get": {
         "summary": "Code activity per value of a dimension, sorted by key; data points without the value are in no row",
         "parameters": [
-          {"name": "by", "in": "query", "required": true, "description": "language, model, tool, email, practice, or attr.<key> for any string attribute of the data point or its resource", "schema": {"type": "string"}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "by", "in": "query", "required": true, "description": "language, model, tool, email, practice, or attr.<key> for any string attribute of the data point or its resource", "schema": {"type": "string"}}
         ],
         "responses": {
           "200": {"description": "Rows", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -393,12 +353,7 @@ constexpr std::string_view kHandWritten = R"json({
       "get": {
         "summary": "Code activity per time bucket of the data points' times; dense: every bucket of the range, empty ones with zeros",
         "parameters": [
-          {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["hour", "day", "week"], "default": "day"}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["hour", "day", "week"], "default": "day"}}
         ],
         "responses": {
           "200": {"description": "Points", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -440,12 +395,7 @@ constexpr std::string_view kHandWritten = R"json({
           {"name": "sort", "in": "query", "schema": {"type": "string"}},
           {"name": "order", "in": "query", "description": "For view=sessions and view=users", "schema": {"type": "string", "enum": ["desc", "asc"]}},
           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-          {"name": "offset", "in": "query", "description": "For view=sessions and view=users", "schema": {"type": "integer", "minimum": 0}},
-          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-          {"$ref": "#/components/parameters/practice"}, {"$ref": "#/components/parameters/level"},
-          {"$ref": "#/components/parameters/location"}, {"$ref": "#/components/parameters/model"},
-          {"$ref": "#/components/parameters/email"}, {"$ref": "#/components/parameters/terminal"},
-          {"$ref": "#/components/parameters/attr"}
+          {"name": "offset", "in": "query", "description": "For view=sessions and view=users", "schema": {"type": "integer", "minimum": 0}}
         ],
         "responses": {
           "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
@@ -512,6 +462,7 @@ constexpr std::string_view kHandWritten = R"json({
       "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "ccanalytics_session", "description": "The dashboard's session, from POST /api/v1/session. Changes made with it need the X-CSRF-Token header"}
     },
     "parameters": {
+      "compare": {"name": "compare", "in": "query", "description": "previous: each metric set also carries `previous`, the same question over the period of the same length that ends where from..to begins (needs both from and to)", "schema": {"type": "string", "enum": ["previous"]}},
       "metrics": {"name": "metrics", "in": "query", "description": "Comma-separated metric names: the answer's metric sets carry only these fields (every field when absent)", "schema": {"type": "string"}},
       "from": {"name": "from", "in": "query", "description": "YYYY-MM-DD (that UTC day's start) or an RFC 3339 instant, inclusive", "schema": {"type": "string"}},
       "to": {"name": "to", "in": "query", "description": "YYYY-MM-DD (inclusive: up to the end of that UTC day) or an RFC 3339 instant (exclusive)", "schema": {"type": "string"}},
@@ -521,6 +472,9 @@ constexpr std::string_view kHandWritten = R"json({
       "model": {"name": "model", "in": "query", "description": "Comma-separated values; events without a model never match", "schema": {"type": "string"}},
       "email": {"name": "email", "in": "query", "description": "Comma-separated user emails (case-insensitive)", "schema": {"type": "string"}},
       "terminal": {"name": "terminal", "in": "query", "description": "Comma-separated terminal.type values", "schema": {"type": "string"}},
+      "tool": {"name": "tool", "in": "query", "description": "Comma-separated tool names: only tool_decision and tool_result events of those tools match", "schema": {"type": "string"}},
+      "status_code": {"name": "status_code", "in": "query", "description": "Comma-separated status codes as sent (undefined: no response): only api_error events with one of them match", "schema": {"type": "string"}},
+      "error": {"name": "error", "in": "query", "description": "Comma-separated error messages, exact: only api_error events with one of them match", "schema": {"type": "string"}},
       "attr": {"name": "attr.{key}", "in": "query", "description": "A custom attribute filter, one parameter per key: attr.team.id=platform,infra matches events whose custom attribute team.id is one of the comma-separated values; events without the attribute never match. GET /api/v1/facets lists the keys and values. A key that is empty, longer than 256 bytes or holds control characters is a 400", "schema": {"type": "string"}}
     },
     "responses": {
@@ -544,18 +498,8 @@ constexpr std::string_view kHandWritten = R"json({
       "Dimension": {"anyOf": [
         {"type": "string", "enum": ["practice", "level", "location", "model", "tool", "email", "terminal", "event_type", "version", "os", "status_code", "decision_source", "attempt", "error", "query_source"]},
         {"type": "string", "pattern": "^attr\\..+", "description": "A custom attribute, attr.<key>"}]},
-      "MetricName": {"type": "string", "enum": ["events", "sessions", "users", "user_prompts", "api_requests", "api_errors", "tool_decisions", "tool_results", "input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "cost_usd", "tool_accept_rate", "tool_success_rate", "api_error_rate", "cost_per_session", "cost_per_1k_output_tokens", "cache_hit_ratio", "tokens_per_prompt"]},
-      "MetricSet": {"type": "object", "properties": {
-        "events": {"type": "integer"}, "sessions": {"type": "integer"}, "users": {"type": "integer"},
-        "user_prompts": {"type": "integer"}, "api_requests": {"type": "integer"}, "api_errors": {"type": "integer"},
-        "tool_decisions": {"type": "integer"}, "tool_results": {"type": "integer"},
-        "input_tokens": {"type": "number"}, "output_tokens": {"type": "number"},
-        "cache_read_tokens": {"type": "number"}, "cache_creation_tokens": {"type": "number"}, "cost_usd": {"type": "number"},
-        "tool_accept_rate": {"type": "number", "nullable": true}, "tool_success_rate": {"type": "number", "nullable": true},
-        "api_error_rate": {"type": "number", "nullable": true}, "cost_per_session": {"type": "number", "nullable": true},
-        "cost_per_1k_output_tokens": {"type": "number", "nullable": true}, "cache_hit_ratio": {"type": "number", "nullable": true},
-        "tokens_per_prompt": {"type": "number", "nullable": true}}},
-      "Point": {"allOf": [{"type": "object", "properties": {"t": {"type": "string", "format": "date-time"}}}, {"$ref": "#/components/schemas/MetricSet"}]},
+      "Point": {"allOf": [{"type": "object", "properties": {"t": {"type": "string", "format": "date-time"}, "previous": {"description": "compare=previous: the bucket one period earlier", "$ref": "#/components/schemas/MetricSet"}}}, {"$ref": "#/components/schemas/MetricSet"}]},
+      "PreviousRange": {"type": "object", "description": "compare=previous: the period compared with, [from, to)", "properties": {"from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"}}},
       "SessionRow": {"allOf": [{"type": "object", "properties": {
         "session_id": {"type": "string"}, "email": {"type": "string"}, "practice": {"type": "string"},
         "level": {"type": "string"}, "location": {"type": "string"}, "terminal": {"type": "string", "nullable": true},
@@ -595,15 +539,46 @@ constexpr std::string_view kHandWritten = R"json({
   }
 })json";
 
-// Who may call each operation comes from the route table, so that it is stated once.
-std::string document_with_access() {
+// The metric set's fields and the names `sort=` and `metrics=` take, from the engine's list.
+void add_metric_schemas(nlohmann::json& schemas) {
+  nlohmann::json names = nlohmann::json::array();
+  nlohmann::json properties = nlohmann::json::object();
+  for (const engine::Metric metric : engine::all_metrics()) {
+    const std::string name(engine::metric_name(metric));
+    names.push_back(name);
+    if (engine::metric_is_count(metric))
+      properties[name] = {{"type", "integer"}};
+    else if (engine::metric_is_ratio(metric))
+      properties[name] = {{"type", "number"}, {"nullable", true}};
+    else
+      properties[name] = {{"type", "number"}};
+  }
+  schemas["MetricName"] = {{"type", "string"}, {"enum", names}};
+  schemas["MetricSet"] = {{"type", "object"}, {"properties", properties}};
+}
+
+// The filter parameters of the operations that take them, from the route table.
+void add_filter_parameters(nlohmann::json& operation) {
+  nlohmann::json& parameters = operation["parameters"];
+  if (parameters.is_null()) parameters = nlohmann::json::array();
+  for (const std::string_view name : filter_params()) {
+    const std::string component = name == kAttributeParam ? "attr" : std::string(name);
+    parameters.push_back({{"$ref", "#/components/parameters/" + component}});
+  }
+}
+
+// Who may call each operation and which filters it takes come from the route table, so that they
+// are stated once.
+std::string document_from_routes() {
   nlohmann::json document = nlohmann::json::parse(kHandWritten);
+  add_metric_schemas(document["components"]["schemas"]);
   const nlohmann::json credentials = nlohmann::json::array(
       {{{"bearerToken", nlohmann::json::array()}}, {{"sessionCookie", nlohmann::json::array()}}});
   for (const RouteSpec& route : route_specs()) {
     std::string method(route.method);
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     nlohmann::json& operation = document["paths"][std::string(route.path)][method];
+    if (route.takes_filters) add_filter_parameters(operation);
     if (route.access == Access::kPublic) {
       operation["security"] = nlohmann::json::array();
       continue;
@@ -644,7 +619,7 @@ std::string document_with_access() {
 }  // namespace
 
 std::string_view openapi_document() {
-  static const std::string document = document_with_access();
+  static const std::string document = document_from_routes();
   return document;
 }
 

@@ -11,8 +11,8 @@ namespace cca::server {
 namespace {
 
 // Parameters that may be given several times; their values add up like comma-separated ones.
-constexpr std::string_view kListParams[] = {"practice", "level", "location",
-                                            "model",    "email", "terminal"};
+constexpr std::string_view kListParams[] = {"practice", "level", "location",    "model", "email",
+                                            "terminal", "tool",  "status_code", "error"};
 
 bool is_attribute_param(std::string_view name) {
   return name.starts_with(engine::Dimension::kAttributePrefix);
@@ -177,6 +177,9 @@ engine::Filter QueryParams::filter() const {
   list("model", filter.model);
   list("email", filter.email);
   list("terminal", filter.terminal);
+  list("tool", filter.tool);
+  list("status_code", filter.status_code);
+  list("error", filter.error);
   // The parameters are sorted by name, so each attribute's repeats are adjacent.
   for (const auto& [name, value] : request_.params) {
     if (!is_attribute_param(name)) continue;

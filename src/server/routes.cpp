@@ -6,20 +6,23 @@ namespace cca::server {
 namespace {
 
 constexpr std::string_view kFilterParams[] = {
-    "from", "to", "practice", "level", "location", "model", "email", "terminal", kAttributeParam};
+    "from",  "to",       "practice", "level",       "location", "model",
+    "email", "terminal", "tool",     "status_code", "error",    kAttributeParam};
 
 const RouteSpec kRoutes[] = {
     {RouteId::kHealth, "GET", "/health", false, "", false, Access::kPublic},
-    {RouteId::kSummary, "GET", "/api/v1/summary", true, "metrics", true, Access::kRead},
-    {RouteId::kBreakdown, "GET", "/api/v1/breakdown", true, "by sort limit metrics", true,
+    {RouteId::kSummary, "GET", "/api/v1/summary", true, "metrics compare", true, Access::kRead},
+    {RouteId::kBreakdown, "GET", "/api/v1/breakdown", true, "by sort limit metrics compare", true,
      Access::kRead},
-    {RouteId::kTimeseries, "GET", "/api/v1/timeseries", true, "bucket split split_limit metrics",
-     true, Access::kRead},
+    {RouteId::kTimeseries, "GET", "/api/v1/timeseries", true,
+     "bucket split split_limit metrics compare", true, Access::kRead},
     {RouteId::kHeatmap, "GET", "/api/v1/heatmap", true, "metrics", true, Access::kRead},
     {RouteId::kSessions, "GET", "/api/v1/sessions", true, "limit offset sort order", true,
      Access::kRead},
     {RouteId::kSessionDetail, "GET", "/api/v1/sessions/{id}", true, "", true, Access::kRead},
     {RouteId::kLatency, "GET", "/api/v1/latency", true, "by measure", true, Access::kRead},
+    {RouteId::kLatencyTimeseries, "GET", "/api/v1/latency/timeseries", true, "of bucket measure",
+     true, Access::kRead},
     {RouteId::kUsers, "GET", "/api/v1/users", true, "limit offset sort order", true, Access::kRead},
     {RouteId::kUserProfile, "GET", "/api/v1/users/{email}", true, "", true, Access::kRead},
     {RouteId::kDistribution, "GET", "/api/v1/distribution", true, "of bins", true, Access::kRead},
@@ -50,6 +53,10 @@ const RouteSpec kRoutes[] = {
 
 std::span<const RouteSpec> route_specs() {
   return kRoutes;
+}
+
+std::span<const std::string_view> filter_params() {
+  return kFilterParams;
 }
 
 std::vector<std::string_view> accepted_params(const RouteSpec& route) {

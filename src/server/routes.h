@@ -15,6 +15,7 @@ enum class RouteId {
   kSessions,
   kSessionDetail,
   kLatency,
+  kLatencyTimeseries,
   kUsers,
   kUserProfile,
   kDistribution,
@@ -59,7 +60,8 @@ struct RouteSpec {
   RouteId id;
   std::string_view method;
   std::string_view path;    // OpenAPI template, e.g. "/api/v1/sessions/{id}"
-  bool takes_filters;       // from, to, practice, level, location, model, email, terminal, attr.*
+  bool takes_filters;       // from, to, practice, level, location, model, email, terminal, tool,
+                            // status_code, error, attr.*
   std::string_view params;  // its own query parameters, separated by spaces
   bool cached;              // answers depend only on the query, the data version and the scope
   Access access;
@@ -68,6 +70,8 @@ struct RouteSpec {
 // The custom attribute filters' parameters, `attr.<key>`, as the route table and OpenAPI name them.
 inline constexpr std::string_view kAttributeParam = "attr.{key}";
 
+// The filter parameters, in the order the API documents them.
+std::span<const std::string_view> filter_params();
 // Every query parameter a route accepts: its own and, when it takes them, the filters.
 std::vector<std::string_view> accepted_params(const RouteSpec& route);
 

@@ -95,11 +95,24 @@ bool is_loopback(std::string_view host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
 }
 
+// cpp-httplib sets SO_REUSEPORT by default, with which a second server binds the same port and
+// the kernel splits the connections between the two. SO_REUSEADDR alone still lets a restarted
+// server take its port back from connections in TIME_WAIT, but a port another process listens on
+// is refused.
+void exclusive_port_socket_options(socket_t sock) {
+  int yes = 1;
+  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
+
 std::unique_ptr<httplib::Server> make_http_server(const ServeOptions& options) {
+  std::unique_ptr<httplib::Server> server;
   if (options.tls_cert_path.empty() && options.tls_key_path.empty())
-    return std::make_unique<httplib::Server>();
-  return std::make_unique<httplib::SSLServer>(options.tls_cert_path.c_str(),
-                                              options.tls_key_path.c_str());
+    server = std::make_unique<httplib::Server>();
+  else
+    server = std::make_unique<httplib::SSLServer>(options.tls_cert_path.c_str(),
+                                                  options.tls_key_path.c_str());
+  server->set_socket_options(exclusive_port_socket_options);
+  return server;
 }
 
 std::string file_text(const std::string& path) {
@@ -231,7 +244,9 @@ int Server::bind() {
     port = http_->bind_to_any_port(options_.host);
     if (port < 0) throw std::runtime_error("cannot bind " + options_.host);
   } else if (!http_->bind_to_port(options_.host, port)) {
-    throw std::runtime_error("cannot bind " + options_.host + ":" + std::to_string(port));
+    throw std::runtime_error("cannot listen on " + options_.host + " port " + std::to_string(port) +
+                             ": another process holds it, or the address is not this machine's "
+                             "(--port, --host)");
   }
   return port;
 }

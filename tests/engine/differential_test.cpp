@@ -45,6 +45,9 @@ std::string describe(const Filter& f) {
   list("model", f.model);
   list("email", f.email);
   list("terminal", f.terminal);
+  list("tool", f.tool);
+  list("status_code", f.status_code);
+  list("error", f.error);
   for (const auto& [key, values] : f.attributes) list(("attr." + key).c_str(), values);
   return text;
 }
@@ -138,6 +141,9 @@ class DifferentialTest : public ::testing::Test {
     if (chance(0.25)) f.model = some(history_.models);
     if (chance(0.25)) f.email = some(history_.emails);
     if (chance(0.25)) f.terminal = some(history_.terminals);
+    if (chance(0.15)) f.tool = some(history_.tools);
+    if (chance(0.15)) f.status_code = some(history_.status_codes);
+    if (chance(0.15)) f.error = some(history_.errors);
     if (chance(0.3)) {
       const size_t keys = 1 + random() % 2;
       for (size_t k = 0; k < keys; ++k) {
@@ -306,6 +312,32 @@ TEST_F(DifferentialTest, TimeseriesSplitSeries) {
           testing::expect_same_metrics(it == by_day.end() ? SqlMetrics{} : it->second,
                                        one.points[p], context + " series " + one.key);
         }
+      }
+    }
+  }
+}
+
+TEST_F(DifferentialTest, TimeseriesSplitByChosenValues) {
+  // compare=previous asks the previous period for the current period's series, whether or not
+  // they lead it; a value without events gets zeros.
+  std::mt19937_64 random(15);
+  const auto snapshot = engine_->snapshot();
+  const std::vector<std::string> chosen = {history_.models[2], "no-such-model", history_.models[0]};
+  for (int i = 0; i < 10; ++i) {
+    const Filter filter = random_filter(random);
+    const std::string context = describe(filter);
+    const Timeseries series =
+        timeseries(*snapshot, filter, Bucket::kDay, Dimension::kModel, 1, &chosen);
+    ASSERT_EQ(chosen.size(), series.series.size()) << context;
+    for (size_t s = 0; s < chosen.size(); ++s) {
+      EXPECT_EQ(chosen[s], series.series[s].key);
+      const auto by_day =
+          oracle_->grouped_int(filter, "CASE WHEN e.model = '" + chosen[s] +
+                                           "' THEN (e.time_ms / 86400000) * 86400000 ELSE -1 END");
+      for (size_t p = 0; p < series.starts.size(); ++p) {
+        const auto it = by_day.find(series.starts[p]);
+        testing::expect_same_metrics(it == by_day.end() ? SqlMetrics{} : it->second,
+                                     series.series[s].points[p], context + " " + chosen[s]);
       }
     }
   }
@@ -506,6 +538,44 @@ TEST_F(DifferentialTest, LatencyPercentilesExact) {
   }
 }
 
+TEST_F(DifferentialTest, LatencyTimeseriesExact) {
+  std::mt19937_64 random(14);
+  const auto snapshot = engine_->snapshot();
+  for (int i = 0; i < 20; ++i) {
+    const Filter filter = i == 0 ? Filter{} : random_filter(random);
+    for (const bool of_requests : {true, false}) {
+      const std::string context =
+          describe(filter) + (of_requests ? " api_request" : " tool_result");
+      const LatencySeries series =
+          latency_timeseries(*snapshot, filter, of_requests ? LatencyBy::kModel : LatencyBy::kTool,
+                             LatencyMeasure::kDurationMs, Bucket::kDay);
+      ASSERT_EQ(series.starts.size(), series.duration_ms.size()) << context;
+      size_t total = 0;
+      for (size_t b = 0; b < series.starts.size(); ++b) {
+        Filter day = filter;
+        day.from_ms = std::max(filter.from_ms.value_or(INT64_MIN), series.starts[b]);
+        day.to_ms = std::min(filter.to_ms.value_or(INT64_MAX), series.starts[b] + kMsPerDay);
+        std::vector<double> sorted;
+        for (const auto& [key, values] : oracle_->durations(day, of_requests))
+          sorted.insert(sorted.end(), values.begin(), values.end());
+        std::sort(sorted.begin(), sorted.end());
+        const Percentiles& p = series.duration_ms[b];
+        ASSERT_EQ(sorted.size(), p.count) << context << " bucket " << b;
+        total += p.count;
+        if (sorted.empty()) continue;
+        EXPECT_EQ(testing::nearest_rank(sorted, 50), p.p50) << context;
+        EXPECT_EQ(testing::nearest_rank(sorted, 95), p.p95) << context;
+        EXPECT_EQ(testing::nearest_rank(sorted, 99), p.p99) << context;
+        EXPECT_EQ(sorted.back(), p.max) << context;
+      }
+      size_t everything = 0;
+      for (const auto& [key, values] : oracle_->durations(filter, of_requests))
+        everything += values.size();
+      EXPECT_EQ(everything, total) << context << ": every measured event is in a bucket";
+    }
+  }
+}
+
 TEST_F(DifferentialTest, SessionDistributions) {
   std::mt19937_64 random(11);
   const auto snapshot = engine_->snapshot();
@@ -551,42 +621,45 @@ TEST_F(DifferentialTest, SessionDistributions) {
   }
 }
 
+std::vector<std::pair<std::string, int64_t>> as_pairs(const FacetList& list) {
+  std::vector<std::pair<std::string, int64_t>> pairs;
+  for (const FacetValue& value : list) pairs.emplace_back(value.value, value.events);
+  return pairs;
+}
+
 TEST_F(DifferentialTest, FacetsLeaveOutTheirOwnFilter) {
   std::mt19937_64 random(12);
   const auto snapshot = engine_->snapshot();
-  for (int i = 0; i < 30; ++i) {
+  for (int i = 0; i < 40; ++i) {
     const Filter filter = random_filter(random);
-    const Facets facets_answer = facets(*snapshot, filter);
-    const auto relaxed = [&](auto member) {
-      Filter f = filter;
-      (f.*member).clear();
-      return f;
-    };
+    const Facets answer = facets(*snapshot, filter);
     const std::string context = describe(filter);
-    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::practice), testing::SqlOracle::practice_sql()),
-              facets_answer.practice)
-        << context;
-    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::level), testing::SqlOracle::level_sql()),
-              facets_answer.level)
-        << context;
-    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::location), testing::SqlOracle::location_sql()),
-              facets_answer.location)
-        << context;
-    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::model), "e.model"), facets_answer.model)
-        << context;
-    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::email), "e.user"), facets_answer.email) << context;
-    EXPECT_EQ(oracle_->distinct(relaxed(&Filter::terminal), "e.terminal"), facets_answer.terminal)
-        << context;
-    std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
+    const auto check = [&](std::vector<std::string> Filter::*member, const std::string& value_sql,
+                           const FacetList& list, const char* name) {
+      Filter relaxed = filter;
+      (relaxed.*member).clear();
+      EXPECT_EQ(oracle_->counted(relaxed, value_sql), as_pairs(list)) << name << ": " << context;
+    };
+    check(&Filter::practice, testing::SqlOracle::practice_sql(), answer.practice, "practice");
+    check(&Filter::level, testing::SqlOracle::level_sql(), answer.level, "level");
+    check(&Filter::location, testing::SqlOracle::location_sql(), answer.location, "location");
+    check(&Filter::model, "e.model", answer.model, "model");
+    check(&Filter::email, "e.user", answer.email, "email");
+    check(&Filter::terminal, "e.terminal", answer.terminal, "terminal");
+    check(&Filter::tool, "e.tool_name", answer.tool, "tool");
+    check(&Filter::status_code, "e.status_code", answer.status_code, "status_code");
+    check(&Filter::error, "e.error", answer.error, "error");
+    std::vector<std::pair<std::string, std::vector<std::pair<std::string, int64_t>>>> expected,
+        actual;
     for (const auto& [key, values] : history_.attributes) {
       Filter without_key = filter;
       std::erase_if(without_key.attributes, [&](const auto& entry) { return entry.first == key; });
-      std::vector<std::string> found =
-          oracle_->distinct(without_key, testing::SqlOracle::attribute_sql(key));
-      if (!found.empty()) attributes.emplace_back(key, std::move(found));
+      auto found = oracle_->counted(without_key, testing::SqlOracle::attribute_sql(key));
+      if (!found.empty()) expected.emplace_back(key, std::move(found));
     }
-    std::sort(attributes.begin(), attributes.end());
-    EXPECT_EQ(attributes, facets_answer.attributes) << context;
+    std::sort(expected.begin(), expected.end());
+    for (const auto& [key, list] : answer.attributes) actual.emplace_back(key, as_pairs(list));
+    EXPECT_EQ(expected, actual) << context;
   }
 }
 

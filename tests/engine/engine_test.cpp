@@ -50,6 +50,7 @@ void expect_same(const MetricSet& a, const MetricSet& b, const std::string& cont
   as_sql.tool_results = static_cast<int64_t>(a.count(EventKind::kToolResult));
   as_sql.accepted_decisions = static_cast<int64_t>(a.accepted_decisions);
   as_sql.successful_results = static_cast<int64_t>(a.successful_results);
+  as_sql.api_aborts = static_cast<int64_t>(a.api_aborts);
   as_sql.input_tokens = a.input_tokens;
   as_sql.output_tokens = a.output_tokens;
   as_sql.cache_read_tokens = a.cache_read_tokens;

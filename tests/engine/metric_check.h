@@ -36,6 +36,7 @@ inline void expect_same_metrics(const SqlMetrics& expected, const engine::Metric
   EXPECT_EQ(expected.tool_results, static_cast<int64_t>(actual.count(EventKind::kToolResult)));
   EXPECT_EQ(expected.accepted_decisions, static_cast<int64_t>(actual.accepted_decisions));
   EXPECT_EQ(expected.successful_results, static_cast<int64_t>(actual.successful_results));
+  EXPECT_EQ(expected.api_aborts, static_cast<int64_t>(actual.api_aborts));
   EXPECT_TRUE(near_relative(expected.input_tokens, actual.input_tokens));
   EXPECT_TRUE(near_relative(expected.output_tokens, actual.output_tokens));
   EXPECT_TRUE(near_relative(expected.cache_read_tokens, actual.cache_read_tokens));

@@ -144,7 +144,12 @@ RandomHistory make_random_history(uint64_t seed, size_t session_count) {
   h.terminals = {"vscode", "iTerm2", "pycharm", "ghostty"};
   const std::vector<std::string> hints = {"Platform Engineering", "Data Engineering",
                                           "ML Engineering", "Backend Engineering"};
-  const std::vector<std::string> tools = {"Read", "Bash", "Edit", "Grep", "mcp_tool"};
+  h.tools = {"Read", "Bash", "Edit", "Grep", "mcp_tool", "NoSuchTool"};
+  const std::vector<std::string> tools(h.tools.begin(), h.tools.end() - 1);
+  h.status_codes = {"429", "500", "undefined", "418"};
+  // The first is the user abort the failure rate leaves out; one differs from it by a character.
+  h.errors = {"Request was aborted.", "Request was aborted", "Internal server error",
+              "rate limit, please retry", "no such error"};
   const std::vector<std::string> versions = {"2.1.39", "2.1.50", "2.0.76"};
   const std::vector<std::string> oses = {"darwin", "linux", "windows"};
 
@@ -231,8 +236,9 @@ RandomHistory make_random_history(uint64_t seed, size_t session_count) {
       } else if (kind < 0.43) {
         e.event_name = "api_error";
         e.model = pick(h.models);
-        e.status_code = pick(std::vector<std::string>{"429", "500", "undefined"});
-        e.error = "Request was aborted.";
+        e.status_code =
+            pick(std::vector<std::string>(h.status_codes.begin(), h.status_codes.end() - 1));
+        e.error = pick(std::vector<std::string>(h.errors.begin(), h.errors.end() - 1));
         e.attempt = std::floor(between(1, 4));
         e.duration_ms = std::floor(between(10, 5000));
         if (chance(0.1)) e.input_tokens = 5;  // not summed: only api_request tokens count

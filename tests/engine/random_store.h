@@ -51,6 +51,7 @@ struct RandomHistory {
   std::vector<StoredEvent> events;  // in time order
   std::vector<StoredEmployee> directory;
   std::vector<std::string> practices, levels, locations, models, emails, terminals;  // to pick from
+  std::vector<std::string> tools, status_codes, errors;  // the last of each no event carries
   // Custom attribute keys (one the events never carry) and values to pick from per key (some
   // that no event carries).
   std::vector<std::pair<std::string, std::vector<std::string>>> attributes;

@@ -79,6 +79,9 @@ SqlOracle::Where SqlOracle::where(const engine::Filter& filter) {
   list(filter.model, "e.model", false);
   list(filter.email, "e.user", true);
   list(filter.terminal, "e.terminal", false);
+  list(filter.tool, "e.tool_name", false);
+  list(filter.status_code, "e.status_code", false);
+  list(filter.error, "e.error", false);
   for (const auto& [key, values] : filter.attributes) list(values, attribute_sql(key), false);
   return w;
 }
@@ -97,6 +100,7 @@ std::string SqlOracle::metrics_sql() {
          " total(e.event_name = 'tool_result'),"
          " total(e.event_name = 'tool_decision' AND e.decision = 'accept'),"
          " total(e.event_name = 'tool_result' AND e.success = 1),"
+         " total(e.event_name = 'api_error' AND e.error = 'Request was aborted.'),"
          " total(CASE WHEN e.event_name = 'api_request' THEN e.input_tokens END),"
          " total(CASE WHEN e.event_name = 'api_request' THEN e.output_tokens END),"
          " total(CASE WHEN e.event_name = 'api_request' THEN e.cache_read_tokens END),"
@@ -116,11 +120,12 @@ SqlMetrics SqlOracle::read_metrics(const store::Statement& s, int c) {
   m.tool_results = static_cast<int64_t>(s.column_double(c + 7));
   m.accepted_decisions = static_cast<int64_t>(s.column_double(c + 8));
   m.successful_results = static_cast<int64_t>(s.column_double(c + 9));
-  m.input_tokens = s.column_double(c + 10);
-  m.output_tokens = s.column_double(c + 11);
-  m.cache_read_tokens = s.column_double(c + 12);
-  m.cache_creation_tokens = s.column_double(c + 13);
-  m.cost_usd = s.column_double(c + 14);
+  m.api_aborts = static_cast<int64_t>(s.column_double(c + 10));
+  m.input_tokens = s.column_double(c + 11);
+  m.output_tokens = s.column_double(c + 12);
+  m.cache_read_tokens = s.column_double(c + 13);
+  m.cache_creation_tokens = s.column_double(c + 14);
+  m.cost_usd = s.column_double(c + 15);
   return m;
 }
 
@@ -264,6 +269,17 @@ std::vector<std::string> SqlOracle::distinct(const engine::Filter& filter,
   bind(s, w);
   std::vector<std::string> result;
   while (s.step()) result.emplace_back(s.column_text(0));
+  return result;
+}
+
+std::vector<std::pair<std::string, int64_t>> SqlOracle::counted(const engine::Filter& filter,
+                                                                const std::string& value_sql) {
+  const Where w = where(filter);
+  store::Statement s(db_, "SELECT " + value_sql + " AS v, count(*)" + std::string(kFrom) + w.sql +
+                              " AND v IS NOT NULL GROUP BY v ORDER BY v");
+  bind(s, w);
+  std::vector<std::pair<std::string, int64_t>> result;
+  while (s.step()) result.emplace_back(s.column_text(0), s.column_int(1));
   return result;
 }
 

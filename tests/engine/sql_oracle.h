@@ -16,7 +16,7 @@ namespace cca::testing {
 struct SqlMetrics {
   int64_t events = 0, sessions = 0, users = 0;
   int64_t user_prompts = 0, api_requests = 0, api_errors = 0, tool_decisions = 0, tool_results = 0,
-          accepted_decisions = 0, successful_results = 0;
+          accepted_decisions = 0, successful_results = 0, api_aborts = 0;
   double input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_creation_tokens = 0,
          cost_usd = 0;
 };
@@ -67,6 +67,9 @@ class SqlOracle {
   std::map<std::string, std::vector<double>> durations(const engine::Filter& filter, bool by_model);
   // Distinct values of an SQL expression among matching events, sorted.
   std::vector<std::string> distinct(const engine::Filter& filter, const std::string& value_sql);
+  // The same values, each with its number of matching events.
+  std::vector<std::pair<std::string, int64_t>> counted(const engine::Filter& filter,
+                                                       const std::string& value_sql);
   std::optional<int64_t> data_first_time();
   std::optional<int64_t> data_last_time();
 

@@ -87,8 +87,11 @@ void check_route(const httplib::Request& request, const RouteSpec& route) {
       FUZZ_REQUIRE(filter.from_ms.has_value() == request.has_param("from"));
       FUZZ_REQUIRE(filter.to_ms.has_value() == request.has_param("to"));
       const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-          {"practice", &filter.practice}, {"level", &filter.level}, {"location", &filter.location},
-          {"model", &filter.model},       {"email", &filter.email}, {"terminal", &filter.terminal}};
+          {"practice", &filter.practice}, {"level", &filter.level},
+          {"location", &filter.location}, {"model", &filter.model},
+          {"email", &filter.email},       {"terminal", &filter.terminal},
+          {"tool", &filter.tool},         {"status_code", &filter.status_code},
+          {"error", &filter.error}};
       for (const auto& [name, values] : lists) {
         check_values(*values);
         FUZZ_REQUIRE(values->size() == list_items(request.params, name));

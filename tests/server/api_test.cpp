@@ -1,12 +1,20 @@
 // Every endpoint over HTTP against the contract: shapes, filters, errors; answers checked against
 // plain SQL over the same store.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/time_util.h"
@@ -22,14 +30,28 @@ namespace {
 
 using nlohmann::json;
 
-const char* const kMetricFields[] = {
-    "events",          "sessions",          "users",
-    "user_prompts",    "api_requests",      "api_errors",
-    "tool_decisions",  "tool_results",      "input_tokens",
-    "output_tokens",   "cache_read_tokens", "cache_creation_tokens",
-    "cost_usd",        "tool_accept_rate",  "tool_success_rate",
-    "api_error_rate",  "cost_per_session",  "cost_per_1k_output_tokens",
-    "cache_hit_ratio", "tokens_per_prompt"};
+const char* const kMetricFields[] = {"events",
+                                     "sessions",
+                                     "users",
+                                     "user_prompts",
+                                     "api_requests",
+                                     "api_errors",
+                                     "tool_decisions",
+                                     "tool_results",
+                                     "api_aborts",
+                                     "input_tokens",
+                                     "output_tokens",
+                                     "cache_read_tokens",
+                                     "cache_creation_tokens",
+                                     "cost_usd",
+                                     "tool_accept_rate",
+                                     "tool_success_rate",
+                                     "api_error_rate",
+                                     "api_failure_rate",
+                                     "cost_per_session",
+                                     "cost_per_1k_output_tokens",
+                                     "cache_hit_ratio",
+                                     "tokens_per_prompt"};
 
 class ApiTest : public ::testing::Test {
  protected:
@@ -81,6 +103,7 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(want.api_errors, got["api_errors"].get<int64_t>());
     EXPECT_EQ(want.tool_decisions, got["tool_decisions"].get<int64_t>());
     EXPECT_EQ(want.tool_results, got["tool_results"].get<int64_t>());
+    EXPECT_EQ(want.api_aborts, got["api_aborts"].get<int64_t>());
     EXPECT_TRUE(testing::near_relative_value(want.cost_usd, got["cost_usd"].get<double>()));
     EXPECT_TRUE(testing::near_relative_value(want.input_tokens, got["input_tokens"].get<double>()));
     EXPECT_TRUE(testing::near_relative_value(want.cache_read_tokens,
@@ -98,6 +121,15 @@ class ApiTest : public ::testing::Test {
       EXPECT_TRUE(testing::near_relative_value(
           static_cast<double>(want.api_errors) / (want.api_requests + want.api_errors),
           got["api_error_rate"].get<double>()));
+    }
+    // User aborts are out of both sides of the failure rate.
+    const int64_t failures = want.api_errors - want.api_aborts;
+    if (want.api_requests + failures == 0) {
+      EXPECT_TRUE(got["api_failure_rate"].is_null());
+    } else {
+      EXPECT_TRUE(testing::near_relative_value(
+          static_cast<double>(failures) / static_cast<double>(want.api_requests + failures),
+          got["api_failure_rate"].get<double>()));
     }
     const double denominator =
         want.cache_read_tokens + want.cache_creation_tokens + want.input_tokens;
@@ -217,6 +249,181 @@ TEST_F(ApiTest, TimeseriesIsDenseAndSplits) {
   EXPECT_EQ(split["points"].size(), split["series"][0]["points"].size());
 }
 
+TEST_F(ApiTest, EventFiltersSelectToolAndErrorEvents) {
+  engine::Filter tool;
+  tool.tool = {"Bash", "Edit"};
+  const json by_tool = get("/api/v1/summary?tool=Bash,Edit");
+  expect_metrics(oracle_->summary(tool), by_tool, "tool filter");
+  EXPECT_EQ(0, by_tool["api_requests"]) << "events without a tool never match a tool filter";
+  EXPECT_GT(by_tool["tool_results"].get<int64_t>(), 0);
+
+  engine::Filter errors;
+  errors.status_code = {"undefined"};
+  errors.error = {"Request was aborted.", "Internal server error"};
+  const json answer =
+      get("/api/v1/"
+          "summary?status_code=undefined&error=Request%20was%20aborted.&error=Internal%20server%"
+          "20error");
+  expect_metrics(oracle_->summary(errors), answer, "status code and error filters");
+  EXPECT_EQ(answer["events"], answer["api_errors"]);
+
+  // Every endpoint that takes filters takes them; the sessions are those with matching events.
+  const json sessions = get("/api/v1/sessions?status_code=429&limit=1000");
+  engine::Filter rate_limited;
+  rate_limited.status_code = {"429"};
+  EXPECT_EQ(oracle_->sessions(rate_limited).size(), sessions["total"].get<size_t>());
+  const json by_error = get("/api/v1/breakdown?by=error&tool=Read");
+  EXPECT_TRUE(by_error["rows"].empty()) << "tool events carry no error";
+}
+
+TEST_F(ApiTest, ComparePreviousPeriod) {
+  // 5..11 January against 29 December..4 January.
+  const std::string range = "from=2026-01-05&to=2026-01-11";
+  engine::Filter before;
+  before.from_ms = days_from_civil(2025, 12, 29) * kMsPerDay;
+  before.to_ms = days_from_civil(2026, 1, 5) * kMsPerDay;
+  engine::Filter now;
+  now.from_ms = days_from_civil(2026, 1, 5) * kMsPerDay;
+  now.to_ms = days_from_civil(2026, 1, 12) * kMsPerDay;
+
+  const json summary = get("/api/v1/summary?compare=previous&" + range);
+  expect_metrics(oracle_->summary(now), summary, "this period");
+  expect_metrics(oracle_->summary(before), summary["previous"], "previous period");
+  EXPECT_EQ(format_rfc3339_ms(*before.from_ms), summary["previous_range"]["from"]);
+  EXPECT_EQ(format_rfc3339_ms(*before.to_ms), summary["previous_range"]["to"]);
+
+  const json breakdown = get("/api/v1/breakdown?by=email&compare=previous&limit=5&" + range);
+  const auto now_by = oracle_->grouped(now, "e.user");
+  const auto before_by = oracle_->grouped(before, "e.user");
+  ASSERT_EQ(std::min<size_t>(5, now_by.size()), breakdown["rows"].size());
+  for (const json& row : breakdown["rows"]) {
+    const std::string key = row["key"];
+    expect_metrics(now_by.at(key), row, key);
+    const auto it = before_by.find(key);
+    expect_metrics(it == before_by.end() ? testing::SqlMetrics{} : it->second, row["previous"],
+                   key + " before");
+  }
+  std::vector<std::string> gone;
+  for (const auto& [key, metrics] : before_by)
+    if (!now_by.count(key)) gone.push_back(key);
+  std::vector<std::string> listed;
+  for (const json& row : breakdown["previous_only"]) {
+    listed.push_back(row["key"]);
+    expect_metrics(before_by.at(row["key"]), row["previous"], "gone " + listed.back());
+    EXPECT_FALSE(row.contains("events")) << "a key gone has only its previous figures";
+  }
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(std::vector<std::string>(gone.begin(), gone.begin() + std::min<size_t>(5, gone.size()))
+                .size(),
+            listed.size());
+  for (const std::string& key : listed)
+    EXPECT_TRUE(std::count(gone.begin(), gone.end(), key)) << key;
+
+  const json series =
+      get("/api/v1/timeseries?bucket=day&split=model&split_limit=2&compare=previous&" + range);
+  ASSERT_EQ(7u, series["points"].size());
+  for (size_t day = 0; day < 7; ++day) {
+    engine::Filter earlier;
+    earlier.from_ms = *before.from_ms + static_cast<int64_t>(day) * kMsPerDay;
+    earlier.to_ms = *earlier.from_ms + kMsPerDay;
+    expect_metrics(oracle_->summary(earlier), series["points"][day]["previous"],
+                   "bucket " + std::to_string(day) + " a week earlier");
+    for (const json& one : series["series"]) {
+      engine::Filter model = earlier;
+      model.model = {one["key"].get<std::string>()};
+      expect_metrics(oracle_->summary(model), one["points"][day]["previous"],
+                     one["key"].get<std::string>() + " a week earlier");
+    }
+  }
+  // Refused: without both ends, another value, or buckets that do not fit the period.
+  expect_error("/api/v1/summary?compare=previous&from=2026-01-05", 400);
+  expect_error("/api/v1/summary?compare=last_year&" + range, 400);
+  expect_error("/api/v1/timeseries?bucket=week&compare=previous&from=2026-01-05&to=2026-01-14",
+               400);
+  expect_error("/api/v1/heatmap?compare=previous&" + range, 400);
+}
+
+TEST_F(ApiTest, LatencyOverTime) {
+  const json answer =
+      get("/api/v1/latency/timeseries?of=api_request&bucket=day&from=2026-01-03&to=2026-01-06");
+  ASSERT_EQ(4u, answer["points"].size());
+  for (size_t day = 0; day < 4; ++day) {
+    engine::Filter filter;
+    filter.from_ms = days_from_civil(2026, 1, 3 + static_cast<int>(day)) * kMsPerDay;
+    filter.to_ms = *filter.from_ms + kMsPerDay;
+    std::vector<double> sorted;
+    for (const auto& [model, values] : oracle_->durations(filter, true))
+      sorted.insert(sorted.end(), values.begin(), values.end());
+    std::sort(sorted.begin(), sorted.end());
+    const json& point = answer["points"][day];
+    ASSERT_EQ(sorted.size(), point["count"].get<size_t>());
+    if (sorted.empty()) {
+      EXPECT_TRUE(point["p95"].is_null());
+    } else {
+      EXPECT_EQ(testing::nearest_rank(sorted, 50), point["p50"].get<double>());
+      EXPECT_EQ(testing::nearest_rank(sorted, 95), point["p95"].get<double>());
+    }
+  }
+  expect_error("/api/v1/latency/timeseries?of=user_prompt", 400);
+  expect_error("/api/v1/latency/timeseries?of=tool_result&measure=ttft_ms", 400);
+}
+
+// Runs a command through the shell; returns its exit status and its output and errors.
+std::pair<int, std::string> run_command(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return {-1, ""};
+  std::string output;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST_F(ApiTest, ServeRefusesAPortAnotherServerHolds) {
+  // Two `serve` processes, as a user would start them. Without the refusal the second binds beside
+  // the first (SO_REUSEPORT) and the two share the connections; `timeout` then ends it with 124.
+  int port = 0;
+  {  // a free port, released before the first server takes it
+    const int probe = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(0, bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address));
+    ASSERT_EQ(0, getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length));
+    port = ntohs(address.sin_port);
+    close(probe);
+  }
+  // A store of their own: the suite's server holds its store's lock.
+  const testing::TempStore store;
+  const std::string serve = std::string(CCANALYTICS_BINARY) + " serve --otlp-grpc-port 0 --db '" +
+                            store.path() + "' --port " + std::to_string(port);
+  // posix_spawn, not fork: this process runs gRPC, whose fork handlers must not run here.
+  const std::string shell_command = "exec " + serve + " >/dev/null 2>&1";
+  const char* argv[] = {"sh", "-c", shell_command.c_str(), nullptr};
+  pid_t first = 0;
+  ASSERT_EQ(
+      0, posix_spawn(&first, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ));
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(5);
+  bool up = false;
+  for (int attempt = 0; attempt < 200 && !up; ++attempt) {
+    const auto health = client.Get("/health");
+    up = health && health->status == 200;
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(up) << "the first server did not start";
+  const auto [status, output] = run_command("timeout 20 " + serve);
+  EXPECT_NE(0, status) << output;
+  EXPECT_NE(124, status) << "the second server started: " << output;
+  EXPECT_NE(std::string::npos, output.find("port " + std::to_string(port))) << output;
+  const auto health = client.Get("/health");
+  EXPECT_TRUE(health && health->status == 200) << "the first server still answers";
+  kill(first, SIGTERM);
+  waitpid(first, nullptr, 0);
+}
+
 TEST_F(ApiTest, MetricsParameterChoosesTheFieldsOfEveryMetricSet) {
   const auto only = [](const json& object, std::vector<std::string> keys) {
     std::vector<std::string> got;
@@ -322,9 +529,13 @@ TEST_F(ApiTest, LatencyDistributionFacets) {
             distribution["count"].get<int64_t>());
   EXPECT_EQ(4u, distribution["bins"].size());
   const json facets = get("/api/v1/facets");
-  for (const char* name : {"practice", "level", "location", "model", "email", "terminal"})
+  for (const char* name : {"practice", "level", "location", "model", "email", "terminal", "tool",
+                           "status_code", "error"})
     EXPECT_TRUE(facets[name].is_array()) << name;
   EXPECT_EQ(oracle_->distinct({}, "e.model"), facets["model"].get<std::vector<std::string>>());
+  for (const auto& [error, events] : oracle_->counted({}, "e.error"))
+    EXPECT_EQ(events, facets["counts"]["error"][error].get<int64_t>()) << error;
+  EXPECT_EQ(facets["error"].size(), facets["counts"]["error"].size());
 }
 
 TEST_F(ApiTest, EmployeesQualityAndExport) {

@@ -49,6 +49,7 @@ TEST(MetricJsonTest, AgreesWithTheEngineDefinitions) {
   full.by_kind = {100, 300, 4, 350, 340, 6};
   full.accepted_decisions = 333;
   full.successful_results = 320;
+  full.api_aborts = 2;
   full.input_tokens = 12345;
   full.output_tokens = 6789;
   full.cache_read_tokens = 987654;
