@@ -61,13 +61,19 @@ export function deltaColumns<R>(options: {
   previous: (row: R) => number | null | undefined;
   format: (value: number) => string;
   kind?: DeltaKind;
+  // The two headers, when "<label> change" and "<label> change %" do not read well.
+  labels?: [string, string];
 }): Column<R>[] {
   const { key, label, current, format, kind = 'amount' } = options;
+  const [absoluteLabel, relativeLabel] = options.labels ?? [
+    kind === 'ratio' ? `${label} change (pt)` : `${label} change`,
+    `${label} change %`,
+  ];
   const previous = (row: R) => options.previous(row) ?? null;
   const cell = (row: R, text: string): ReactNode => <DeltaText current={current(row)} previous={previous(row)} text={text} />;
   const absolute: Column<R> = {
     key: `${key}_change`,
-    label: kind === 'ratio' ? `${label} change (pt)` : `${label} change`,
+    label: absoluteLabel,
     value: (row) => {
       const change = absoluteChange(current(row), previous(row));
       return change === null ? null : kind === 'ratio' ? change * 100 : change;
@@ -80,7 +86,7 @@ export function deltaColumns<R>(options: {
     absolute,
     {
       key: `${key}_change_pct`,
-      label: `${label} change %`,
+      label: relativeLabel,
       value: (row) => relativeChange(current(row), previous(row)),
       numeric: true,
       render: (row) => cell(row, formatRelative(current(row), previous(row))),
