@@ -112,6 +112,8 @@ export function timeOption(options: {
   stack?: boolean;
   // The previous period's total (of a stacked chart) as one dashed line.
   previousTotal?: (number | null)[];
+  // Lines with a point per bucket, so that a click can pick the bucket.
+  points?: boolean;
 }): ChartOption {
   const { times, bucket, series, valueFormatter, kind = 'line', stack = false } = options;
   const axisFormatter = options.axisFormatter ?? valueFormatter;
@@ -139,33 +141,32 @@ export function timeOption(options: {
       axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
       splitLine: { lineStyle: { opacity: 0.4 } },
     },
-    series: series.map((s) => ({
-      type: kind === 'bar' ? 'bar' : 'line',
-      name: s.name,
-      data: s.values,
-      stack: stack ? 'total' : undefined,
-      areaStyle: kind === 'area' ? { opacity: 0.85 } : undefined,
-      lineStyle: kind === 'area' ? { width: 0.5 } : { width: 2 },
-      symbol: 'none',
-      smooth: false,
-      barMaxWidth: 24,
-      itemStyle: s.colour ? { color: s.colour } : undefined,
-      emphasis: { focus: 'series' },
-    })).concat(
-      overlays.map((o) => ({
+    series: [
+      ...series.map((s) => ({
+        type: kind === 'bar' ? 'bar' : 'line',
+        name: s.name,
+        data: s.values,
+        stack: stack ? 'total' : undefined,
+        areaStyle: kind === 'area' ? { opacity: 0.85 } : undefined,
+        lineStyle: kind === 'area' ? { width: 0.5 } : { width: 2 },
+        symbol: options.points ? 'circle' : 'none',
+        symbolSize: options.points ? 6 : undefined,
+        smooth: false,
+        barMaxWidth: 24,
+        itemStyle: s.colour ? { color: s.colour } : undefined,
+        emphasis: { focus: 'series' },
+      })),
+      ...overlays.map((o) => ({
         type: 'line',
         name: o.name,
         data: o.values,
-        stack: undefined,
-        areaStyle: undefined,
         lineStyle: { width: 1.5, type: 'dashed', opacity: 0.8 },
         symbol: 'none',
         smooth: false,
-        barMaxWidth: 24,
-        itemStyle: o.colour ? { color: o.colour } : { color: '#7f7f7f' },
+        itemStyle: { color: o.colour ?? '#7f7f7f' },
         emphasis: { focus: 'series' },
       })),
-    ),
+    ],
   };
 }
 

@@ -1,5 +1,5 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { ChartStub, chartClicks, chartOptions } from '../test/chartStub';
 import type { Metrics } from '../api/types';
@@ -115,6 +115,11 @@ const kpiValue = (id: string) => kpi(id).querySelector('.kpi__value')?.textConte
 const kpiChange = (id: string) => kpi(id).querySelector('.kpi__change')?.textContent;
 
 describe('Overview', () => {
+  beforeEach(() => {
+    chartClicks.clear();
+    chartOptions.clear();
+  });
+
   it('shows the key figures of the whole store without a comparison', async () => {
     const api = serve();
     setUrl('/');

@@ -4,7 +4,9 @@
 import { useCallback } from 'react';
 
 import { hrefWith, navigate } from '../router';
+import type { Bucket } from '../api/types';
 import { type Filters, type ListFilterKey, withFilters } from './filters';
+import { addDays } from './periods';
 
 // The URL list form splits on commas, and so does the API: a value holding one cannot be a filter.
 export function canFilterBy(value: string): boolean {
@@ -31,4 +33,21 @@ export function drillHref(filters: Filters, view: Record<string, string | null> 
 
 export function useDrill(): (filters: Filters, view?: Record<string, string | null>, pathname?: string) => void {
   return useCallback((filters, view, pathname) => navigate(drillHref(filters, view, pathname)), []);
+}
+
+// The period of one time bucket, as the filters write it: a day or a week as UTC days (both ends
+// included), an hour as instants (the end exclusive).
+export function bucketPeriod(t: string, bucket: Bucket): { from: string; to: string } {
+  const start = new Date(t);
+  if (bucket === 'hour') {
+    return { from: start.toISOString().replace('.000Z', 'Z'), to: new Date(start.getTime() + 3_600_000).toISOString().replace('.000Z', 'Z') };
+  }
+  const day = start.toISOString().slice(0, 10);
+  return { from: day, to: bucket === 'week' ? addDays(day, 6) : day };
+}
+
+// The sessions behind a time bucket: the bucket as the period, the rest of the filters kept (an
+// error message or status code chosen stays), the sessions with the most API errors first.
+export function sessionsOfBucketHref(filters: Filters, t: string, bucket: Bucket): string {
+  return drillHref({ ...filters, ...bucketPeriod(t, bucket) }, { sort: 'api_errors', order: 'desc' }, '/sessions');
 }
