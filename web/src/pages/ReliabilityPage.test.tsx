@@ -199,8 +199,12 @@ describe('ReliabilityPage', () => {
     setUrl('/reliability?from=2026-01-26&to=2026-02-01&status_code=529');
     serve();
     renderWithQueries(<ReliabilityPage />);
-    // A status code filter keeps api_error events alone: the trend counts them instead of a rate.
+    // A status code filter keeps api_error events alone: the trend counts them instead of a rate,
+    // and the rates are not shown.
     await waitFor(() => expect(chartOptions.get('Chosen API errors over time')).toBeDefined());
+    await waitFor(() => expect(kpiValue('api_errors')).toBe('30'));
+    expect(kpiValue('api_failure_rate')).toBe('–');
+    expect(kpi('api_failure_rate')).toHaveTextContent('not under a status code or message filter');
     act(() => chartClicks.get('Chosen API errors over time')!({ dataIndex: 1 }));
     expect(window.location.pathname).toBe('/sessions');
     const search = new URLSearchParams(window.location.search);

@@ -88,12 +88,17 @@ const KPIS: KpiSpec[] = [
   },
 ];
 
-function Kpis({ current, previous }: { current: Metrics; previous?: Metrics }) {
+// Under a status code or message filter only those api_error events match: requests and rates
+// over them mean nothing (every rate would read 100 %), so those cards say why they are empty.
+const NEEDS_EVERY_EVENT = new Set(['api_requests', 'api_failure_rate', 'api_error_rate', 'tool_failure_rate']);
+
+function Kpis({ current, previous, errorsOnly }: { current: Metrics; previous?: Metrics; errorsOnly: boolean }) {
   return (
     <div className="kpis">
       {KPIS.map((k) => {
-        const value = k.value(current);
-        const before = previous ? k.value(previous) : null;
+        const hidden = errorsOnly && NEEDS_EVERY_EVENT.has(k.id);
+        const value = hidden ? null : k.value(current);
+        const before = previous && !hidden ? k.value(previous) : null;
         const comparable = previous !== undefined && value !== null && before !== null;
         return (
           <KpiCard
@@ -105,7 +110,7 @@ function Kpis({ current, previous }: { current: Metrics; previous?: Metrics }) {
             direction={comparable ? (value > before ? 1 : value < before ? -1 : 0) : 0}
             // Fewer failures is better; aborts and volumes are neither.
             better={k.id.endsWith('rate') || k.id === 'api_errors' ? 'down' : 'neither'}
-            hint={k.hint}
+            hint={hidden ? 'not under a status code or message filter' : k.hint}
           />
         );
       })}
@@ -170,7 +175,14 @@ export default function ReliabilityPage() {
   const share = (r: BreakdownRow) => (errorTotal > 0 ? r.api_errors / errorTotal : null);
   const errorChange = (compared: boolean) =>
     compared
-      ? deltaColumns<BreakdownRow>({ key: 'errors', label: 'API errors', current: (r) => r.api_errors, previous: (r) => r.previous?.api_errors, format: formatExact })
+      ? deltaColumns<BreakdownRow>({
+          key: 'errors',
+          label: 'API errors',
+          labels: ['Change', 'Change %'],
+          current: (r) => r.api_errors,
+          previous: (r) => r.previous?.api_errors,
+          format: formatExact,
+        })
       : [];
 
   return (
@@ -185,7 +197,7 @@ export default function ReliabilityPage() {
         query={summary}
         span={12}
       >
-        {(s) => <Kpis current={s} previous={s.previous} />}
+        {(s) => <Kpis current={s} previous={s.previous} errorsOnly={errorsOnly} />}
       </Panel>
       <Panel title="Client-side failures" subtitle="events sent by newer Claude Code releases" query={byEventType} span={12}>
         {(data) => (
@@ -341,7 +353,7 @@ export default function ReliabilityPage() {
 
         <Panel
           title="API errors by message"
-          subtitle="what the API answered · click one to filter by it"
+          subtitle={`what the API answered${isCompared(byMessage.data) ? ', changes against the previous period' : ''} · click one to filter by it`}
           query={byMessage}
           isEmpty={isEmpty}
           emptyText="No API errors for these filters."
