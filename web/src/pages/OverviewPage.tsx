@@ -417,7 +417,14 @@ export default function OverviewPage() {
                 height={240}
                 option={barOption({
                   categories: rows.map((r) => r.key),
-                  series: [{ name: 'Success rate', values: rows.map((r) => r.tool_success_rate), colour: SEMANTIC.good }],
+                  series: [
+                    {
+                      name: 'Success rate',
+                      values: rows.map((r) => r.tool_success_rate),
+                      colour: SEMANTIC.good,
+                      previous: isCompared(data) ? rows.map((r) => r.previous?.tool_success_rate ?? null) : undefined,
+                    },
+                  ],
                   valueFormatter: (v) => formatPercent(v, 2),
                   axisFormatter: (v) => formatPercent(v, 0),
                   horizontal: true,
