@@ -41,6 +41,20 @@ export function formatRelative(current: number | null, previous: number | null):
   return formatChange(current, previous);
 }
 
+// A headline figure's change, as a KPI card shows it: relative for amounts, in points for rates,
+// with its direction; none when either side is missing.
+export function headlineChange(
+  current: number | null,
+  previous: number | null,
+  kind: DeltaKind,
+): { change: string | undefined; direction: -1 | 0 | 1 } {
+  if (current === null || previous === null) return { change: undefined, direction: 0 };
+  return {
+    change: kind === 'ratio' ? formatPointChange(current, previous) : formatRelative(current, previous),
+    direction: current > previous ? 1 : current < previous ? -1 : 0,
+  };
+}
+
 export function DeltaText({ current, previous, text }: { current: number | null; previous: number | null; text: string }) {
   const change = absoluteChange(current, previous);
   const direction = change === null || change === 0 ? '' : change > 0 ? 'up' : 'down';

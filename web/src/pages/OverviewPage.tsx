@@ -9,6 +9,7 @@ import { Chart } from '../charts/Chart';
 import { barOption, donutOption, timeOption, weekHourOption } from '../charts/options';
 import { colourFor, SEMANTIC } from '../charts/palette';
 import { DataTable } from '../components/DataTable';
+import { headlineChange } from '../components/Delta';
 import { KpiCard, type Better } from '../components/KpiCard';
 import { Link } from '../components/Link';
 import { PageHeader } from '../components/PageHeader';
@@ -17,12 +18,10 @@ import { Segmented } from '../components/Segmented';
 import { useNearViewport } from '../components/useNearViewport';
 import { WhatChangedPanel } from '../components/WhatChanged';
 import {
-  formatChange,
   formatCount,
   formatDateTime,
   formatExact,
   formatPercent,
-  formatPointChange,
   formatUsd,
 } from '../format';
 import { canFilterBy, filteredTo, useDrill } from '../state/drill';
@@ -74,13 +73,7 @@ function KpiRow({ current, previous, comparing }: { current: Summary; previous?:
     <div className="kpis">
       {KPIS.map((kpi) => {
         const value = kpi.value(current);
-        const before = previous ? kpi.value(previous) : null;
-        let change: string | undefined;
-        let direction: -1 | 0 | 1 = 0;
-        if (previous && value !== null && before !== null) {
-          change = kpi.kind === 'ratio' ? formatPointChange(value, before) : formatChange(value, before);
-          direction = value > before ? 1 : value < before ? -1 : 0;
-        }
+        const { change, direction } = headlineChange(value, previous ? kpi.value(previous) : null, kpi.kind);
         return (
           <KpiCard
             key={kpi.id}

@@ -8,18 +8,16 @@ import { Chart } from '../charts/Chart';
 import { barOption, timeOption } from '../charts/options';
 import { colourFor, SEMANTIC } from '../charts/palette';
 import { DataTable } from '../components/DataTable';
-import { deltaColumns } from '../components/Delta';
+import { deltaColumns, headlineChange } from '../components/Delta';
 import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import {
   compareNatural,
-  formatChange,
   formatCount,
   formatDurationMs,
   formatExact,
   formatPercent,
-  formatPointChange,
   statusCodeLabel,
 } from '../format';
 import { navigate } from '../router';
@@ -98,16 +96,15 @@ function Kpis({ current, previous, errorsOnly }: { current: Metrics; previous?: 
       {KPIS.map((k) => {
         const hidden = errorsOnly && NEEDS_EVERY_EVENT.has(k.id);
         const value = hidden ? null : k.value(current);
-        const before = previous && !hidden ? k.value(previous) : null;
-        const comparable = previous !== undefined && value !== null && before !== null;
+        const { change, direction } = headlineChange(value, previous && !hidden ? k.value(previous) : null, k.kind);
         return (
           <KpiCard
             key={k.id}
             id={k.id}
             label={k.label}
             value={k.format(value)}
-            change={comparable ? (k.kind === 'ratio' ? formatPointChange(value, before) : formatChange(value, before)) : undefined}
-            direction={comparable ? (value > before ? 1 : value < before ? -1 : 0) : 0}
+            change={change}
+            direction={direction}
             // Fewer failures is better; aborts and volumes are neither.
             better={k.id.endsWith('rate') || k.id === 'api_errors' ? 'down' : 'neither'}
             hint={hidden ? 'not under a status code or message filter' : k.hint}
