@@ -30,6 +30,6 @@ export function overviewKpis(summary) {
     users: count(summary.users),
     prompts: count(summary.user_prompts),
     tool_success: percent(summary.tool_success_rate),
-    api_error_rate: percent(summary.api_error_rate, 2),
+    api_failure_rate: percent(summary.api_failure_rate, 2),
   };
 }

@@ -22,6 +22,7 @@ import { testAccessControl } from './accessControl.mjs';
 import { CONTENT_SECURITY_POLICY, inlineCodeIn, watchCsp } from './csp.mjs';
 import { count, money, overviewKpis, percent } from './expected.mjs';
 import { kpiValues, waitForData } from './pageState.mjs';
+import { testErrorsExplained, testWhatChanged } from './questions.mjs';
 import { check, equal, failures, step } from './report.mjs';
 import { startServer } from './server.mjs';
 
@@ -240,12 +241,24 @@ async function timedFilterChange(page, baseUrl, change, practice) {
 
 // CSV exports: the API's for a view it has, the rows on screen for one it has not.
 async function testExports(page, baseUrl) {
+  await page.goto(`${baseUrl}/tools`);
+  await waitForData(page);
+  const href = await page.getByRole('region', { name: 'All tools' }).getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+  const csv = await fetch(`${baseUrl}${href}`).then((r) => r.text());
+  const tools = await api(baseUrl, '/api/v1/breakdown?by=tool');
+  equal(csv.trim().split('\n').length, tools.rows.length + 1, 'tools CSV export has a header and a row per tool');
+
+  // The models table exports its rows as shown: the API's export has no latency.
   await page.goto(`${baseUrl}/models`);
   await waitForData(page);
-  const href = await page.getByRole('region', { name: 'All models' }).getByRole('link', { name: 'Export CSV' }).getAttribute('href');
-  const csv = await fetch(`${baseUrl}${href}`).then((r) => r.text());
+  const [modelsDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('region', { name: 'All models' }).getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const modelLines = (await readFile(await modelsDownload.path(), 'utf8')).trim().split('\r\n');
   const models = await api(baseUrl, '/api/v1/breakdown?by=model');
-  equal(csv.trim().split('\n').length, models.rows.length + 1, 'models CSV export has a header and a row per model');
+  equal(modelLines.length, models.rows.length + 1, 'models CSV export has a header and a row per model');
+  check(modelLines[0].endsWith('p95 latency (ms),p99 latency (ms)'), `models CSV has the latency columns (${modelLines[0]})`);
 
   await page.goto(`${baseUrl}/teams`);
   await waitForData(page);
@@ -480,6 +493,8 @@ async function main() {
     await step('CSV exports', () => testExports(page, baseUrl));
     await step('session drill-down', () => testSessionDrillDown(page, baseUrl));
     await step('user page', () => testUserPage(page, baseUrl));
+    await step('what changed', () => testWhatChanged(page, baseUrl));
+    await step('errors explained', () => testErrorsExplained(page, baseUrl));
 
     await step('keyboard', async () => {
       // The first Tab reaches the skip link, which leads to the content.

@@ -36,6 +36,8 @@ export const METRICS: Record<MetricName, MetricInfo> = {
   tool_accept_rate: ratio('Tool accept rate'),
   tool_success_rate: ratio('Tool success rate'),
   api_error_rate: ratio('API error rate'),
+  api_aborts: count('Aborted by the user'),
+  api_failure_rate: ratio('API failure rate'),
   cost_per_session: money('Cost per session'),
   cost_per_1k_output_tokens: money('Cost per 1k output tokens'),
   cache_hit_ratio: ratio('Cache hit ratio'),

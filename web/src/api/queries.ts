@@ -20,6 +20,7 @@ import type {
   Facets,
   Heatmap,
   Latency,
+  LatencyTimeseries,
   MetricName,
   Quality,
   SessionDetail,
@@ -92,6 +93,16 @@ export function useHeatmap(filters: Filters, metrics?: MetricName[], enabled = t
 
 export function useLatency(by: 'model' | 'tool', filters: Filters) {
   return useApi<Latency>('/api/v1/latency', { ...filterParams(filters), by });
+}
+
+export function useLatencyTimeseries(
+  of: 'api_request' | 'tool_result',
+  bucket: Bucket,
+  filters: Filters,
+  measure: 'duration_ms' | 'ttft_ms' = 'duration_ms',
+  enabled = true,
+) {
+  return useApi<LatencyTimeseries>('/api/v1/latency/timeseries', { ...filterParams(filters), of, bucket, measure }, enabled);
 }
 
 export function useDistribution(of: DistributionOf, filters: Filters) {

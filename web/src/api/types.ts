@@ -17,6 +17,10 @@ export interface Metrics {
   tool_accept_rate: number | null;
   tool_success_rate: number | null;
   api_error_rate: number | null;
+  // API errors that were the person pressing Esc ("Request was aborted."), and the failure rate
+  // without them: (api_errors - api_aborts) / (api_requests + api_errors - api_aborts).
+  api_aborts: number;
+  api_failure_rate: number | null;
   cost_per_session: number | null;
   cost_per_1k_output_tokens: number | null;
   cache_hit_ratio: number | null;
@@ -25,9 +29,18 @@ export interface Metrics {
 
 export type MetricName = keyof Metrics;
 
+// Answers asked for with `compare=previous` carry the period of equal length just before the
+// range, and each metric set the same figures over it.
+export interface PreviousRange {
+  from: string; // RFC 3339, inclusive
+  to: string; // RFC 3339, exclusive
+}
+
 export interface Summary extends Metrics {
   first_event: string | null;
   last_event: string | null;
+  previous?: Metrics;
+  previous_range?: PreviousRange;
 }
 
 export type Dimension =
@@ -49,17 +62,24 @@ export type Dimension =
 
 export interface BreakdownRow extends Metrics {
   key: string;
+  // With compare=previous: the key's figures in the previous period (zeros when it had none).
+  previous?: Metrics;
 }
 
 export interface Breakdown {
   by: Dimension;
   rows: BreakdownRow[];
+  // With compare=previous: keys present in the previous period only.
+  previous_only?: { key: string; previous: Metrics }[];
+  previous_range?: PreviousRange;
 }
 
 export type Bucket = 'hour' | 'day' | 'week';
 
 export interface TimePoint extends Metrics {
   t: string;
+  // With compare=previous: the bucket one period-length earlier.
+  previous?: Metrics;
 }
 
 export interface Timeseries {
@@ -67,6 +87,7 @@ export interface Timeseries {
   points: TimePoint[];
   split?: Dimension;
   series?: { key: string; points: TimePoint[] }[];
+  previous_range?: PreviousRange;
 }
 
 export interface HeatmapCell extends Metrics {
@@ -138,6 +159,25 @@ export interface Latency {
   rows: LatencyRow[];
 }
 
+// GET /api/v1/latency/timeseries: percentiles per bucket, dense (empty buckets: count 0, nulls).
+export interface LatencyPoint {
+  t: string;
+  count: number;
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface LatencyTimeseries {
+  of: 'api_request' | 'tool_result';
+  bucket: Bucket;
+  measure: 'duration_ms' | 'ttft_ms';
+  points: LatencyPoint[];
+}
+
 export interface UserRow extends Metrics {
   email: string;
   full_name: string;
@@ -177,6 +217,10 @@ export interface Facets {
   model: string[];
   email: string[];
   terminal: string[];
+  // The event-selecting filters (servers before they existed leave them out).
+  tool?: string[];
+  status_code?: string[];
+  error?: string[];
   // One member per custom attribute key: `attr.team.id` and its values.
   [attribute: `attr.${string}`]: string[];
 }

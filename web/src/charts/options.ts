@@ -12,6 +12,24 @@ export interface SeriesData {
   name: string;
   values: (number | null)[];
   colour?: string;
+  // The same figures over the previous period: a faint bar beside each bar (barOption), a dashed
+  // line over the series (timeOption).
+  previous?: (number | null)[];
+}
+
+export const PREVIOUS_SUFFIX = ', previous period';
+
+// The previous period's bars: the series' colour, faint, named so that the tooltip says which is which.
+function ghostBars(s: SeriesData, stack: boolean) {
+  return {
+    type: 'bar',
+    name: `${s.name}${PREVIOUS_SUFFIX}`,
+    data: s.previous,
+    stack: stack ? 'previous' : undefined,
+    itemStyle: { color: s.colour, opacity: 0.3 },
+    barMaxWidth: 36,
+    emphasis: { focus: 'series' },
+  };
 }
 
 const GRID = { left: 8, right: 16, top: 40, bottom: 8 };
@@ -61,21 +79,25 @@ export function barOption(options: {
     axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
     splitLine: { lineStyle: { opacity: 0.4 } },
   };
+  const legend = series.length > 1 || series.some((s) => s.previous);
   return {
-    legend: series.length > 1 ? LEGEND : undefined,
-    grid: { ...GRID, top: series.length > 1 ? 40 : 28, bottom: horizontal ? GRID.bottom : 24 },
+    legend: legend ? LEGEND : undefined,
+    grid: { ...GRID, top: legend ? 40 : 28, bottom: horizontal ? GRID.bottom : 24 },
     tooltip: axisTooltip(valueFormatter),
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
-    series: series.map((s) => ({
-      type: 'bar',
-      name: s.name,
-      data: s.values,
-      stack: stack ? 'total' : undefined,
-      itemStyle: s.colour ? { color: s.colour } : undefined,
-      barMaxWidth: 36,
-      emphasis: { focus: 'series' },
-    })),
+    series: series.flatMap((s) => {
+      const bars = {
+        type: 'bar',
+        name: s.name,
+        data: s.values,
+        stack: stack ? 'total' : undefined,
+        itemStyle: s.colour ? { color: s.colour } : undefined,
+        barMaxWidth: 36,
+        emphasis: { focus: 'series' },
+      };
+      return s.previous ? [bars, ghostBars(s, stack)] : [bars];
+    }),
   };
 }
 
@@ -88,12 +110,24 @@ export function timeOption(options: {
   axisFormatter?: ValueFormatter;
   kind?: 'line' | 'bar' | 'area';
   stack?: boolean;
+  // The previous period's total (of a stacked chart) as one dashed line.
+  previousTotal?: (number | null)[];
+  // Lines with a point per bucket, so that a click can pick the bucket.
+  points?: boolean;
 }): ChartOption {
   const { times, bucket, series, valueFormatter, kind = 'line', stack = false } = options;
   const axisFormatter = options.axisFormatter ?? valueFormatter;
+  // Each series' previous figures as a dashed line of its colour, not stacked.
+  const overlays = [
+    ...series
+      .filter((s) => s.previous)
+      .map((s) => ({ name: `${s.name}${PREVIOUS_SUFFIX}`, values: s.previous!, colour: s.colour })),
+    ...(options.previousTotal ? [{ name: `Total${PREVIOUS_SUFFIX}`, values: options.previousTotal, colour: undefined }] : []),
+  ];
+  const legend = series.length + overlays.length > 1;
   return {
-    legend: series.length > 1 ? LEGEND : undefined,
-    grid: { ...GRID, top: series.length > 1 ? 40 : 28 },
+    legend: legend ? LEGEND : undefined,
+    grid: { ...GRID, top: legend ? 40 : 28 },
     tooltip: { ...axisTooltip(valueFormatter), axisPointer: { type: kind === 'bar' ? 'shadow' : 'line' } },
     xAxis: {
       type: 'category',
@@ -107,19 +141,32 @@ export function timeOption(options: {
       axisLabel: { formatter: (value: number) => axisFormatter(value), hideOverlap: true },
       splitLine: { lineStyle: { opacity: 0.4 } },
     },
-    series: series.map((s) => ({
-      type: kind === 'bar' ? 'bar' : 'line',
-      name: s.name,
-      data: s.values,
-      stack: stack ? 'total' : undefined,
-      areaStyle: kind === 'area' ? { opacity: 0.85 } : undefined,
-      lineStyle: kind === 'area' ? { width: 0.5 } : { width: 2 },
-      symbol: 'none',
-      smooth: false,
-      barMaxWidth: 24,
-      itemStyle: s.colour ? { color: s.colour } : undefined,
-      emphasis: { focus: 'series' },
-    })),
+    series: [
+      ...series.map((s) => ({
+        type: kind === 'bar' ? 'bar' : 'line',
+        name: s.name,
+        data: s.values,
+        stack: stack ? 'total' : undefined,
+        areaStyle: kind === 'area' ? { opacity: 0.85 } : undefined,
+        lineStyle: kind === 'area' ? { width: 0.5 } : { width: 2 },
+        symbol: options.points ? 'circle' : 'none',
+        symbolSize: options.points ? 6 : undefined,
+        smooth: false,
+        barMaxWidth: 24,
+        itemStyle: s.colour ? { color: s.colour } : undefined,
+        emphasis: { focus: 'series' },
+      })),
+      ...overlays.map((o) => ({
+        type: 'line',
+        name: o.name,
+        data: o.values,
+        lineStyle: { width: 1.5, type: 'dashed', opacity: 0.8 },
+        symbol: 'none',
+        smooth: false,
+        itemStyle: { color: o.colour ?? '#7f7f7f' },
+        emphasis: { focus: 'series' },
+      })),
+    ],
   };
 }
 

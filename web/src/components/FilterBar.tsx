@@ -12,6 +12,7 @@ import {
 import { matchPreset, type PresetId, PRESETS, presetRange } from '../state/periods';
 import { useDataExtent, useFilters } from '../state/useFilters';
 import { userLabel } from '../userLabel';
+import { EventFilterChips } from './EventFilterChips';
 import { MultiSelect } from './MultiSelect';
 
 const LIST_FILTERS: { key: ListFilterKey; label: string }[] = [
@@ -123,6 +124,7 @@ export function FilterBar() {
             onChange={(values) => update({ attributes: withAttribute(filters.attributes, key, values) })}
           />
         ))}
+        <EventFilterChips filters={filters} onChange={setFilters} />
         <button
           type="button"
           className="button button--quiet"

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 
 import { METRICS } from '../api/metrics';
+import { isCompared, useTimeseriesCompared } from '../api/compare';
 import { useDistribution, useHeatmap, useTimeseries } from '../api/queries';
 import type { Distribution, MetricName } from '../api/types';
 import { Chart } from '../charts/Chart';
@@ -183,7 +184,7 @@ export default function ActivityPage() {
   );
   const { firstDay, lastDay } = useDataExtent();
   const heatmap = useHeatmap(filters);
-  const perDay = useTimeseries(bucketForRange(filters.from, filters.to, firstDay, lastDay) === 'week' ? 'week' : 'day', filters);
+  const perDay = useTimeseriesCompared(bucketForRange(filters.from, filters.to, firstDay, lastDay) === 'week' ? 'week' : 'day', filters);
   const durations = useDistribution('session_duration_s', filters);
   const prompts = useDistribution('session_prompts', filters);
   const costs = useDistribution('session_cost_usd', filters);
@@ -251,7 +252,7 @@ export default function ActivityPage() {
 
         <Panel
           title={perDay.data?.bucket === 'week' ? 'Sessions per week' : 'Sessions per day'}
-          subtitle="click a bar to filter to that day"
+          subtitle={`${isCompared(perDay.data) ? 'the previous period dashed · ' : ''}click a bar to filter to that day`}
           query={perDay}
           isEmpty={(d) => d.points.every((p) => p.sessions === 0)}
           span={12}
@@ -264,7 +265,14 @@ export default function ActivityPage() {
                 times: data.points.map((p) => p.t),
                 bucket: data.bucket,
                 kind: 'bar',
-                series: [{ name: 'Sessions', values: data.points.map((p) => p.sessions), colour: SEMANTIC.input }],
+                series: [
+                  {
+                    name: 'Sessions',
+                    values: data.points.map((p) => p.sessions),
+                    colour: SEMANTIC.input,
+                    previous: isCompared(data) ? data.points.map((p) => p.previous?.sessions ?? null) : undefined,
+                  },
+                ],
                 valueFormatter: formatExact,
                 axisFormatter: formatCount,
               })}

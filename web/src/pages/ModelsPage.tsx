@@ -1,22 +1,41 @@
 import { useMemo } from 'react';
 
+import { isCompared, useBreakdownCompared } from '../api/compare';
 import { METRICS } from '../api/metrics';
-import { exportCsvUrl, useBreakdown, useLatency } from '../api/queries';
+import { useLatency } from '../api/queries';
+import type { BreakdownRow, LatencyRow } from '../api/types';
 import { Chart } from '../charts/Chart';
 import { barOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
-import { DataTable } from '../components/DataTable';
+import { type Column, DataTable } from '../components/DataTable';
+import { deltaColumns } from '../components/Delta';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { formatCount, formatDurationMs, formatExact, formatPercent, formatUsd } from '../format';
-import { filterParams } from '../state/filters';
 import { useFilters, useSelectFilter } from '../state/useFilters';
+
+type ModelRow = BreakdownRow & { latency?: LatencyRow };
+
+// Latency columns in milliseconds, exact as tables are, so that the CSV carries the same figures.
+const latencyColumn = (key: 'p50' | 'p95' | 'p99'): Column<ModelRow> => ({
+  key: `latency_${key}`,
+  label: `${key} latency (ms)`,
+  value: (r) => r.latency?.[key] ?? null,
+  numeric: true,
+  render: (r) => formatExact(r.latency?.[key]),
+});
 
 export default function ModelsPage() {
   const [filters] = useFilters();
   const select = useSelectFilter();
-  const byModel = useBreakdown('model', filters, 'cost_usd');
+  const byModel = useBreakdownCompared('model', filters, 'cost_usd');
   const latency = useLatency('model', filters);
+  const compared = isCompared(byModel.data);
+  // The table's rows: each model with its request latency, once that has arrived.
+  const tableRows = useMemo(() => {
+    const latencyByModel = new Map((latency.data?.rows ?? []).map((r) => [r.key, r]));
+    return (byModel.data?.rows ?? []).map((r): ModelRow => ({ ...r, latency: latencyByModel.get(r.key) }));
+  }, [byModel.data, latency.data]);
   const onSelect = (event: { name?: unknown }) => select('model', String(event.name));
 
   // Shares of the models' totals: the API gives each model's figures, a share is one division.
@@ -135,13 +154,13 @@ export default function ModelsPage() {
         </Panel>
 
         <Panel title="All models" query={byModel} isEmpty={isEmpty} span={12}>
-          {(data) => (
-            <DataTable
+          {() => (
+            // Exported from the rows shown (every model): the API's export has no latency.
+            <DataTable<ModelRow>
               caption="Models"
-              rows={data.rows}
+              rows={tableRows}
               rowKey={(r) => r.key}
               csvName="models"
-              csvHref={exportCsvUrl('breakdown', { ...filterParams(filters), by: 'model', sort: 'cost_usd' })}
               initialSort={{ key: 'cost', order: 'desc' }}
               columns={[
                 { key: 'model', label: 'Model', value: (r) => r.key },
@@ -160,6 +179,15 @@ export default function ModelsPage() {
                 },
                 { key: 'cache_hit', label: 'Cache hit', value: (r) => r.cache_hit_ratio, numeric: true, render: (r) => formatPercent(r.cache_hit_ratio) },
                 { key: 'cost', label: 'Cost', value: (r) => r.cost_usd, numeric: true, render: (r) => formatUsd(r.cost_usd) },
+                ...(compared
+                  ? deltaColumns<ModelRow>({
+                      key: 'cost',
+                      label: 'Cost',
+                      current: (r) => r.cost_usd,
+                      previous: (r) => r.previous?.cost_usd,
+                      format: formatUsd,
+                    })
+                  : []),
                 {
                   key: 'cost_per_1k',
                   label: METRICS.cost_per_1k_output_tokens.label,
@@ -167,6 +195,9 @@ export default function ModelsPage() {
                   numeric: true,
                   render: (r) => formatUsd(r.cost_per_1k_output_tokens),
                 },
+                latencyColumn('p50'),
+                latencyColumn('p95'),
+                latencyColumn('p99'),
               ]}
             />
           )}

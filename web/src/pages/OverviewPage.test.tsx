@@ -1,7 +1,8 @@
-import { act, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { ChartStub, chartClicks } from '../test/chartStub';
+import { ChartStub, chartClicks, chartOptions } from '../test/chartStub';
+import type { Metrics } from '../api/types';
 import { FACETS, metrics, summary } from '../test/fixtures';
 import { mockApi } from '../test/mockApi';
 import { renderWithQueries, setUrl } from '../test/render';
@@ -24,28 +25,67 @@ const ALL = summary({
   cost_usd: 652.18,
   tool_success_rate: 0.9634,
 });
-const LAST_WEEK = summary({ events: 9000, sessions: 120, users: 25, user_prompts: 900, api_requests: 3000, api_errors: 30, cost_usd: 160, tool_success_rate: 0.95 });
-const WEEK_BEFORE = summary({ events: 8000, sessions: 100, users: 25, user_prompts: 1000, api_requests: 3000, api_errors: 60, cost_usd: 128, tool_success_rate: 0.96 });
+const LAST_WEEK = summary({ events: 9000, sessions: 120, users: 25, user_prompts: 900, api_requests: 3000, api_errors: 30, api_aborts: 10, cost_usd: 160, tool_success_rate: 0.95 });
+const WEEK_BEFORE = metrics({ events: 8000, sessions: 100, users: 25, user_prompts: 1000, api_requests: 3000, api_errors: 60, api_aborts: 0, cost_usd: 128, tool_success_rate: 0.96 });
+const PREVIOUS_RANGE = { from: '2026-01-19T00:00:00Z', to: '2026-01-26T00:00:00Z' };
+
+// A breakdown answer; asked with compare=previous, each row carries `previous` and the answer the
+// keys present only before, as docs/api.md describes.
+function breakdown(p: URLSearchParams, rows: { key: string; now: Partial<Metrics>; before?: Partial<Metrics> }[], gone: { key: string; before: Partial<Metrics> }[] = []) {
+  const compared = p.get('compare') === 'previous';
+  return {
+    by: p.get('by'),
+    sort: p.get('sort'),
+    rows: rows.map((r) => ({ key: r.key, ...metrics(r.now), ...(compared ? { previous: metrics(r.before ?? {}) } : {}) })),
+    ...(compared ? { previous_only: gone.map((g) => ({ key: g.key, previous: metrics(g.before) })), previous_range: PREVIOUS_RANGE } : {}),
+  };
+}
 
 function serve() {
   return mockApi({
     '/api/v1/summary': (p) => {
       if (!p.get('from')) return ALL;
-      return p.get('from') === '2026-01-26' ? LAST_WEEK : WEEK_BEFORE;
+      return p.get('compare') === 'previous' ? { ...LAST_WEEK, previous: WEEK_BEFORE, previous_range: PREVIOUS_RANGE } : LAST_WEEK;
     },
-    '/api/v1/breakdown': (p) => ({
-      by: p.get('by'),
-      rows: [
-        { key: 'Data Engineering', ...metrics({ cost_usd: 400 }) },
-        { key: 'ML Engineering', ...metrics({ cost_usd: 252.18 }) },
-      ],
-    }),
-    '/api/v1/timeseries': (p) => ({
-      bucket: p.get('bucket'),
-      points: [{ t: '2026-01-26T00:00:00Z', ...metrics({ events: 10, cost_usd: 5 }) }],
-      split: p.get('split'),
-      series: [{ key: 'claude-opus-4-6', points: [{ t: '2026-01-26T00:00:00Z', ...metrics({ events: 10, cost_usd: 5 }) }] }],
-    }),
+    '/api/v1/breakdown': (p) => {
+      if (p.get('by') === 'email') {
+        return breakdown(p, [
+          { key: 'ada@example.com', now: { events: 50, cost_usd: 90 }, before: { events: 20, cost_usd: 30 } },
+          { key: 'bo@example.com', now: { events: 5, cost_usd: 10 }, before: { events: 9, cost_usd: 12 } },
+        ]);
+      }
+      if (p.get('by') === 'status_code') {
+        return breakdown(p, [
+          { key: 'undefined', now: { events: 80, api_errors: 80 }, before: { events: 30, api_errors: 30 } },
+          { key: '429', now: { events: 20, api_errors: 20 } },
+        ]);
+      }
+      return breakdown(
+        p,
+        [
+          // Grew by 100, appeared (+52.18 from nothing), shrank by 10: ranked by the size of the change.
+          { key: 'Data Engineering', now: { events: 90, cost_usd: 400 }, before: { events: 60, cost_usd: 300 } },
+          { key: 'ML Engineering', now: { events: 40, cost_usd: 252.18 }, before: { events: 40, cost_usd: 262.18 } },
+          { key: 'Platform', now: { events: 4, cost_usd: 52.18 } },
+        ],
+        [{ key: 'Security', before: { events: 30, cost_usd: 75 } }],
+      );
+    },
+    '/api/v1/timeseries': (p) => {
+      const compared = p.get('compare') === 'previous';
+      const point = (cost: number, before: number) => ({
+        t: '2026-01-26T00:00:00Z',
+        ...metrics({ events: 10, cost_usd: cost }),
+        ...(compared ? { previous: metrics({ events: 8, cost_usd: before }) } : {}),
+      });
+      return {
+        bucket: p.get('bucket'),
+        points: [point(5, 4)],
+        split: p.get('split'),
+        series: [{ key: 'claude-opus-4-6', points: [point(5, 4)] }],
+        ...(compared ? { previous_range: PREVIOUS_RANGE } : {}),
+      };
+    },
     '/api/v1/heatmap': () => ({
       cells: Array.from({ length: 168 }, (_, i) => ({ weekday: Math.floor(i / 24), hour: i % 24, ...metrics({ events: i }) })),
     }),
@@ -75,6 +115,11 @@ const kpiValue = (id: string) => kpi(id).querySelector('.kpi__value')?.textConte
 const kpiChange = (id: string) => kpi(id).querySelector('.kpi__change')?.textContent;
 
 describe('Overview', () => {
+  beforeEach(() => {
+    chartClicks.clear();
+    chartOptions.clear();
+  });
+
   it('shows the key figures of the whole store without a comparison', async () => {
     const api = serve();
     setUrl('/');
@@ -85,12 +130,14 @@ describe('Overview', () => {
     expect(kpiValue('users')).toBe('30');
     expect(kpiValue('prompts')).toBe('3.7K');
     expect(kpiValue('tool_success')).toBe(`96.3${NBSP}%`);
-    // 157 errors over 12,938 requests and errors
-    expect(kpiValue('api_error_rate')).toBe(`1.21${NBSP}%`);
+    // 157 errors over 12,938 requests and errors, none of them aborted
+    expect(kpiValue('api_failure_rate')).toBe(`1.21${NBSP}%`);
     expect(screen.getByText(/choose a period to compare/)).toBeInTheDocument();
     expect(kpiChange('cost')).toBeUndefined();
-    // Without a period only one summary is asked for: there is nothing before all time.
-    expect(api.callsTo('/api/v1/summary').every((p) => !p.get('from'))).toBe(true);
+    // Without a period nothing is compared: there is nothing before all time.
+    expect(api.callsTo('/api/v1/summary').every((p) => !p.get('from') && !p.get('compare'))).toBe(true);
+    expect(screen.getByRole('region', { name: 'What changed' })).toHaveTextContent('Choose a period to see what changed');
+    expect(api.callsTo('/api/v1/breakdown').every((p) => !p.get('compare'))).toBe(true);
     expect(await screen.findByRole('link', { name: 'Ada Lovelace' })).toHaveAttribute('href', '/users/ada%40example.com');
   });
 
@@ -103,12 +150,16 @@ describe('Overview', () => {
     expect(kpiChange('cost')).toBe(`▲ +25.0${NBSP}% vs previous period`);
     expect(kpiChange('sessions')).toBe(`▲ +20.0${NBSP}% vs previous period`);
     expect(kpiChange('prompts')).toBe(`▼ −10.0${NBSP}% vs previous period`);
-    // Rates change in points; fewer errors is better, less tool success is worse.
-    expect(kpi('api_error_rate').querySelector('.kpi__change')).toHaveAttribute('data-tone', 'good');
+    // Rates change in points; fewer failures is better, less tool success is worse.
+    // 20 failures (30 errors, 10 aborted) over 3,020 against 60 over 3,060.
+    expect(kpiValue('api_failure_rate')).toBe(`0.66${NBSP}%`);
+    expect(kpi('api_failure_rate').querySelector('.kpi__change')).toHaveAttribute('data-tone', 'good');
     expect(kpiChange('tool_success')).toBe(`▼ −1.0${NBSP}pt vs previous period`);
     expect(kpi('tool_success').querySelector('.kpi__change')).toHaveAttribute('data-tone', 'bad');
-    const periods = api.callsTo('/api/v1/summary').map((p) => `${p.get('from')}..${p.get('to')}`);
-    expect(periods).toContain('2026-01-19..2026-01-25');
+    // One request answers both periods.
+    const compared = api.callsTo('/api/v1/summary').filter((p) => p.get('compare') === 'previous');
+    expect(compared.map((p) => `${p.get('from')}..${p.get('to')}`)).toEqual(['2026-01-26..2026-02-01']);
+    expect(screen.getByRole('region', { name: 'Key figures' })).toHaveTextContent('2026-01-19 to 2026-01-26 (exclusive)');
   });
 
   it('filters by a practice when its bar is clicked', async () => {
@@ -142,5 +193,89 @@ describe('Overview', () => {
     await waitFor(() => expect(api.callsTo('/api/v1/timeseries').length).toBeGreaterThan(0));
     const trend = api.callsTo('/api/v1/timeseries')[0].get('metrics')?.split(',');
     expect(trend).toEqual(['cache_creation_tokens', 'cache_read_tokens', 'cost_usd', 'events', 'input_tokens', 'output_tokens']);
+  });
+
+  it('ranks what changed by practice and drills into the users behind a practice', async () => {
+    const api = serve();
+    setUrl('/?from=2026-01-26&to=2026-02-01');
+    renderWithQueries(<OverviewPage />);
+    const panel = await screen.findByRole('region', { name: 'What changed' });
+    await waitFor(() => expect(panel).toHaveAttribute('data-status', 'ready'));
+    const table = () => within(panel).getByRole('table');
+    const rows = () =>
+      within(table())
+        .getAllByRole('row')
+        .slice(1)
+        .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+    // Largest absolute change first; a practice that disappeared and one that appeared included.
+    expect(rows()).toEqual([
+      ['Data Engineering', '$300.00', '$400.00', '▲ +$100.00', `▲ +33.3${NBSP}%`],
+      ['Securitygone', '$75.00', '$0.00', '▼ −$75.00', `▼ −100.0${NBSP}%`],
+      ['Platformnew', '$0.00', '$52.18', '▲ +$52.18', '▲ new'],
+      ['ML Engineering', '$262.18', '$252.18', '▼ −$10.00', `▼ −3.8${NBSP}%`],
+    ]);
+    // The ranking shares the cost-by-practice panel's request.
+    const byPractice = api.callsTo('/api/v1/breakdown').filter((p) => p.get('by') === 'practice');
+    expect(new Set(byPractice.map((p) => p.toString())).size).toBe(1);
+    expect(byPractice[0].get('compare')).toBe('previous');
+
+    act(() => within(panel).getByRole('button', { name: 'Data Engineering' }).click());
+    const search = new URLSearchParams(window.location.search);
+    expect(search.get('practice')).toBe('Data Engineering');
+    expect(search.get('changed_by')).toBe('email');
+    await waitFor(() =>
+      expect(api.callsTo('/api/v1/breakdown').some((p) => p.get('by') === 'email' && p.get('practice') === 'Data Engineering' && p.get('compare') === 'previous')).toBe(true),
+    );
+    await waitFor(() => expect(rows()[0][0]).toBe('ada@example.com'));
+    expect(rows()[0].slice(3)).toEqual(['▲ +$60.00', `▲ +200.0${NBSP}%`]);
+    expect(within(panel).getByRole('button', { name: 'User' })).toHaveAttribute('aria-pressed', 'true');
+    // Back returns to the practices in one step.
+    act(() => window.history.back());
+    await waitFor(() => expect(new URLSearchParams(window.location.search).get('practice')).toBeNull());
+  });
+
+  it('ranks by another metric the switch selects, kept in the URL', async () => {
+    serve();
+    setUrl('/?from=2026-01-26&to=2026-02-01&changed_metric=events');
+    renderWithQueries(<OverviewPage />);
+    const panel = await screen.findByRole('region', { name: 'What changed' });
+    await waitFor(() => expect(panel).toHaveAttribute('data-status', 'ready'));
+    const first = within(panel).getAllByRole('row')[1];
+    // Events: Data Engineering +30, Security −30 (tie, by name), Platform +4; ML Engineering unchanged.
+    expect(first).toHaveTextContent('Data Engineering');
+    expect(within(panel).getAllByRole('row')).toHaveLength(4);
+  });
+
+  it('draws the previous period as ghost bars and a dashed total', async () => {
+    serve();
+    setUrl('/?from=2026-01-26&to=2026-02-01');
+    renderWithQueries(<OverviewPage />);
+    await waitFor(() => expect(screen.getByRole('region', { name: 'Cost by practice' })).toHaveTextContent('previous period faint'));
+    type Series = { name: string; data: unknown[]; lineStyle?: { type?: string } };
+    const series = (label: string) => (chartOptions.get(label)!.series as Series[]).map((s) => [s.name, s.data]);
+    expect(series('Cost by practice')).toEqual([
+      ['Cost', [400, 252.18, 52.18]],
+      ['Cost, previous period', [300, 262.18, 0]],
+    ]);
+    await waitFor(() => expect(screen.getByRole('region', { name: 'Cost over time' })).toHaveTextContent('previous period dashed'));
+    const trend = chartOptions.get('cost over time by model')!.series as Series[];
+    expect(trend.map((s) => [s.name, s.data, s.lineStyle?.type])).toEqual([
+      ['claude-opus-4-6', [5], undefined],
+      ['Total, previous period', [4], 'dashed'],
+    ]);
+  });
+
+  it('opens Reliability on the API errors of the status code clicked', async () => {
+    serve();
+    setUrl('/?practice=ML%20Engineering&fails=status_code');
+    renderWithQueries(<OverviewPage />);
+    await screen.findByRole('img', { name: 'API errors by status code' });
+    act(() => chartClicks.get('API errors by status code')!({ name: 'no response', dataIndex: 0 }));
+    expect(window.location.pathname).toBe('/reliability');
+    const search = new URLSearchParams(window.location.search);
+    expect(search.get('status_code')).toBe('undefined');
+    expect(search.get('practice')).toBe('ML Engineering');
+    // The Overview's own view does not follow to another page.
+    expect(search.get('fails')).toBeNull();
   });
 });

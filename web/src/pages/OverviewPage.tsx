@@ -1,35 +1,30 @@
 import { useMemo, useRef } from 'react';
 
+import { isCompared, useBreakdownCompared, useSummaryCompared, useTimeseriesCompared } from '../api/compare';
 import { METRICS, totalTokens } from '../api/metrics';
-import {
-  exportCsvUrl,
-  useBreakdown,
-  useHeatmap,
-  useSummary,
-  useTimeseries,
-  useUsers,
-} from '../api/queries';
+import { exportCsvUrl, useHeatmap, useUsers } from '../api/queries';
 import type { MetricName, Metrics, Summary } from '../api/types';
+import { failureKeyLabel } from '../apiErrors';
 import { Chart } from '../charts/Chart';
 import { barOption, donutOption, timeOption, weekHourOption } from '../charts/options';
 import { colourFor, SEMANTIC } from '../charts/palette';
 import { DataTable } from '../components/DataTable';
+import { headlineChange } from '../components/Delta';
 import { KpiCard, type Better } from '../components/KpiCard';
 import { Link } from '../components/Link';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { Segmented } from '../components/Segmented';
 import { useNearViewport } from '../components/useNearViewport';
+import { WhatChangedPanel } from '../components/WhatChanged';
 import {
-  formatChange,
   formatCount,
   formatDateTime,
   formatExact,
   formatPercent,
-  formatPointChange,
   formatUsd,
-  statusCodeLabel,
 } from '../format';
+import { canFilterBy, filteredTo, useDrill } from '../state/drill';
 import { filterParams, type Filters } from '../state/filters';
 import { previousPeriod } from '../state/periods';
 import { useTheme } from '../state/theme';
@@ -62,28 +57,23 @@ const KPIS: KpiDefinition[] = [
     kind: 'ratio',
     better: 'up',
   },
+  // Failures without the requests people aborted themselves (Esc): what went wrong, not who stopped.
   {
-    id: 'api_error_rate',
-    label: 'API error rate',
-    value: (s) => s.api_error_rate,
+    id: 'api_failure_rate',
+    label: 'API failure rate',
+    value: (s) => s.api_failure_rate,
     format: (v) => formatPercent(v, 2),
     kind: 'ratio',
     better: 'down',
   },
 ];
 
-function KpiRow({ current, previous, comparing }: { current: Summary; previous?: Summary; comparing: boolean }) {
+function KpiRow({ current, previous, comparing }: { current: Summary; previous?: Metrics; comparing: boolean }) {
   return (
     <div className="kpis">
       {KPIS.map((kpi) => {
         const value = kpi.value(current);
-        const before = previous ? kpi.value(previous) : null;
-        let change: string | undefined;
-        let direction: -1 | 0 | 1 = 0;
-        if (previous && value !== null && before !== null) {
-          change = kpi.kind === 'ratio' ? formatPointChange(value, before) : formatChange(value, before);
-          direction = value > before ? 1 : value < before ? -1 : 0;
-        }
+        const { change, direction } = headlineChange(value, previous ? kpi.value(previous) : null, kpi.kind);
         return (
           <KpiCard
             key={kpi.id}
@@ -112,18 +102,21 @@ function TrendPanel({ filters }: { filters: Filters }) {
   const [metric, setMetric] = useViewParam<TrendMetric>('trend', ['cost', 'tokens'], 'cost');
   const [split, setSplit] = useViewParam<TrendSplit>('split', ['model', 'practice'], 'model');
   const bucket = useBucket(filters);
-  const query = useTimeseries(bucket, filters, split, 8, TREND_METRICS);
+  const query = useTimeseriesCompared(bucket, filters, split, 8, TREND_METRICS);
   const keys = useMemo(() => (query.data?.series ?? []).map((s) => s.key).sort(), [query.data]);
   const info = metric === 'cost' ? METRICS.cost_usd : { ...METRICS.input_tokens, exact: formatExact };
   const option = useMemo(() => {
     const data = query.data;
     if (!data) return null;
+    const value = (m: Metrics) => (metric === 'cost' ? m.cost_usd : totalTokens(m));
     const series = (data.series ?? []).map((s) => ({
       name: s.key,
       colour: colourFor(s.key, keys),
-      values: s.points.map((p) => (metric === 'cost' ? p.cost_usd : totalTokens(p))),
+      values: s.points.map(value),
     }));
     return timeOption({
+      // The previous period's total, bucket for bucket, dashed over the stack.
+      previousTotal: isCompared(data) ? data.points.map((p) => (p.previous ? value(p.previous) : null)) : undefined,
       times: data.points.map((p) => p.t),
       bucket: data.bucket,
       series,
@@ -136,7 +129,7 @@ function TrendPanel({ filters }: { filters: Filters }) {
   return (
     <Panel
       title={metric === 'cost' ? 'Cost over time' : 'Tokens over time'}
-      subtitle={`per ${bucket}, stacked by ${split} · UTC`}
+      subtitle={`per ${bucket}, stacked by ${split}${isCompared(query.data) ? ', the previous period dashed' : ''} · UTC`}
       query={query}
       isEmpty={(d) => d.points.every((p) => p.events === 0)}
       span={12}
@@ -175,7 +168,8 @@ export default function OverviewPage() {
   const theme = useTheme();
   const { firstDay, lastDay } = useDataExtent();
   const previous = previousPeriod(filters.from, filters.to, firstDay, lastDay);
-  const previousFilters = previous ? { ...filters, ...previous } : filters;
+  const drill = useDrill();
+  const [fails, setFails] = useViewParam<'error' | 'status_code'>('fails', ['error', 'status_code'], 'error');
 
   // The panels below the fold ask for their figures only while near the viewport: a filter change
   // then sends the requests of the panels in view alone, all at once (a browser opens six
@@ -185,14 +179,17 @@ export default function OverviewPage() {
   const statusPanel = useRef<HTMLElement>(null);
   const toolPanel = useRef<HTMLElement>(null);
 
-  const summary = useSummary(filters);
-  const previousSummary = useSummary(previousFilters, previous !== null);
-  const byPractice = useBreakdown('practice', filters, 'cost_usd');
-  const byModel = useBreakdown('model', filters, 'cost_usd');
+  const summary = useSummaryCompared(filters);
+  const byPractice = useBreakdownCompared('practice', filters, 'cost_usd');
+  const byModel = useBreakdownCompared('model', filters, 'cost_usd');
   const topUsers = useUsers(filters, TOP_USERS, useNearViewport(topUsersPanel, false));
   const heatmap = useHeatmap(filters, ['events'], useNearViewport(heatmapPanel, false));
-  const byStatus = useBreakdown('status_code', filters, 'api_errors', undefined, useNearViewport(statusPanel, false));
-  const byTool = useBreakdown('tool', filters, 'tool_results', undefined, useNearViewport(toolPanel, false));
+  const byFailure = useBreakdownCompared(fails, filters, 'api_errors', undefined, useNearViewport(statusPanel, false));
+  const byTool = useBreakdownCompared('tool', filters, 'tool_results', undefined, useNearViewport(toolPanel, false));
+  // What fails opens Reliability on the value clicked, where its messages, codes and days are.
+  const drillToReliability = (key: 'error' | 'status_code' | 'tool', value: string) => {
+    if (canFilterBy(value)) drill(filteredTo(filters, key, value), {}, '/reliability');
+  };
 
   const modelKeys = useMemo(() => (byModel.data?.rows ?? []).map((r) => r.key).sort(), [byModel.data]);
 
@@ -207,9 +204,11 @@ export default function OverviewPage() {
       <Panel
         title="Key figures"
         subtitle={
-          previous
-            ? `against the ${previous.from.slice(0, 10)} to ${previous.to.slice(0, 10)} period before`
-            : 'all time · choose a period to compare it with the one before'
+          summary.data?.previous_range
+            ? `against the period before, ${summary.data.previous_range.from.slice(0, 10)} to ${summary.data.previous_range.to.slice(0, 10)} (exclusive)`
+            : previous
+              ? `against the ${previous.from.slice(0, 10)} to ${previous.to.slice(0, 10)} period before`
+              : 'all time · choose a period to compare it with the one before'
         }
         query={summary}
         span={12}
@@ -218,18 +217,20 @@ export default function OverviewPage() {
         {(current) => (
           <KpiRow
             current={current}
-            previous={previous ? previousSummary.data : undefined}
+            previous={previous ? current.previous : undefined}
             comparing={previous !== null}
           />
         )}
       </Panel>
 
       <div className="grid">
+        <WhatChangedPanel filters={filters} />
+
         <TrendPanel filters={filters} />
 
         <Panel
           title="Cost by practice"
-          subtitle="click a bar to filter by it"
+          subtitle={isCompared(byPractice.data) ? 'the previous period faint · click a bar to filter by it' : 'click a bar to filter by it'}
           query={byPractice}
           isEmpty={(d) => d.rows.length === 0}
           span={6}
@@ -239,7 +240,14 @@ export default function OverviewPage() {
               label="Cost by practice"
               option={barOption({
                 categories: data.rows.map((r) => r.key),
-                series: [{ name: 'Cost', values: data.rows.map((r) => r.cost_usd), colour: SEMANTIC.input }],
+                series: [
+                  {
+                    name: 'Cost',
+                    values: data.rows.map((r) => r.cost_usd),
+                    colour: SEMANTIC.input,
+                    previous: isCompared(data) ? data.rows.map((r) => r.previous?.cost_usd ?? null) : undefined,
+                  },
+                ],
                 valueFormatter: formatUsd,
                 axisFormatter: METRICS.cost_usd.axis,
                 horizontal: true,
@@ -327,35 +335,63 @@ export default function OverviewPage() {
           title="What fails: API errors"
           subtitle={
             <>
-              by status code · <Link href={`/reliability${filterQuery}`}>more on Reliability</Link>
+              {summary.data && summary.data.api_errors > 0
+                ? `failure rate ${formatPercent(summary.data.api_failure_rate, 2)} without the ${formatExact(summary.data.api_aborts)} aborted by the user (${formatPercent(summary.data.api_error_rate, 2)} including aborts) · `
+                : ''}
+              click one for its sessions and days · <Link href={`/reliability${filterQuery}`}>more on Reliability</Link>
             </>
           }
-          query={byStatus}
+          query={byFailure}
           isEmpty={(d) => d.rows.length === 0}
           emptyText="No API errors for these filters."
           span={6}
           panelRef={statusPanel}
-        >
-          {(data) => (
-            <Chart
-              label="API errors by status code"
-              height={240}
-              option={barOption({
-                categories: data.rows.map((r) => statusCodeLabel(r.key)),
-                series: [{ name: 'API errors', values: data.rows.map((r) => r.api_errors), colour: SEMANTIC.bad }],
-                valueFormatter: formatExact,
-                axisFormatter: formatCount,
-                horizontal: true,
-              })}
+          actions={
+            <Segmented
+              label="Errors by"
+              value={fails}
+              onChange={setFails}
+              options={[
+                { value: 'error', label: 'Message' },
+                { value: 'status_code', label: 'Status code' },
+              ]}
             />
-          )}
+          }
+        >
+          {(data) => {
+            const rows = data.rows.slice(0, 8);
+            return (
+              <Chart
+                label={fails === 'error' ? 'API errors by message' : 'API errors by status code'}
+                height={240}
+                option={barOption({
+                  categories: rows.map((r) => failureKeyLabel(fails, r.key)),
+                  series: [
+                    {
+                      name: 'API errors',
+                      values: rows.map((r) => r.api_errors),
+                      colour: SEMANTIC.bad,
+                      previous: isCompared(data) ? rows.map((r) => r.previous?.api_errors ?? 0) : undefined,
+                    },
+                  ],
+                  valueFormatter: formatExact,
+                  axisFormatter: formatCount,
+                  horizontal: true,
+                })}
+                onSelect={(event) => {
+                  const row = rows[event.dataIndex];
+                  if (row) drillToReliability(fails, row.key);
+                }}
+              />
+            );
+          }}
         </Panel>
 
         <Panel
           title="What fails: tools"
           subtitle={
             <>
-              success rate of tool runs, least reliable first · <Link href={`/tools${filterQuery}`}>more on Tools</Link>
+              success rate of tool runs, least reliable first · click one for its failures · <Link href={`/tools${filterQuery}`}>more on Tools</Link>
             </>
           }
           query={byTool}
@@ -374,7 +410,14 @@ export default function OverviewPage() {
                 height={240}
                 option={barOption({
                   categories: rows.map((r) => r.key),
-                  series: [{ name: 'Success rate', values: rows.map((r) => r.tool_success_rate), colour: SEMANTIC.good }],
+                  series: [
+                    {
+                      name: 'Success rate',
+                      values: rows.map((r) => r.tool_success_rate),
+                      colour: SEMANTIC.good,
+                      previous: isCompared(data) ? rows.map((r) => r.previous?.tool_success_rate ?? null) : undefined,
+                    },
+                  ],
                   valueFormatter: (v) => formatPercent(v, 2),
                   axisFormatter: (v) => formatPercent(v, 0),
                   horizontal: true,
@@ -382,6 +425,7 @@ export default function OverviewPage() {
                   // Rates sit close to 100 %; starting the axis near the lowest shows the spread.
                   min: (extent) => Math.max(0, Math.floor(extent.min * 20 - 1) / 20),
                 })}
+                onSelect={(event) => drillToReliability('tool', String(event.name))}
               />
             );
           }}

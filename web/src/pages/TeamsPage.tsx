@@ -1,5 +1,6 @@
 import { type CSSProperties, useMemo } from 'react';
 
+import { isCompared, useBreakdownCompared } from '../api/compare';
 import { totalTokens } from '../api/metrics';
 import {
   exportCsvUrl,
@@ -15,6 +16,7 @@ import { Chart } from '../charts/Chart';
 import { barOption, timeOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
 import { DataTable } from '../components/DataTable';
+import { deltaColumns } from '../components/Delta';
 import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
@@ -157,7 +159,8 @@ function GroupPanel({ filters }: { filters: Filters }) {
   const [by, setBy] = useViewParam<Dimension>('group', groups, 'location');
   const attribute = by.startsWith(ATTRIBUTE_PREFIX) ? by.slice(ATTRIBUTE_PREFIX.length) : null;
   const label = attribute ?? 'Location';
-  const query = useBreakdown(by, filters, 'cost_usd');
+  const query = useBreakdownCompared(by, filters, 'cost_usd');
+  const compared = isCompared(query.data);
   const select = useSelectFilter();
   const [, setFilters] = useFilters();
   const selectGroup = (value: string) => {
@@ -171,7 +174,7 @@ function GroupPanel({ filters }: { filters: Filters }) {
   return (
     <Panel
       title={attribute === null ? 'Locations' : `By ${attribute}`}
-      subtitle={`cost by ${attribute ?? 'location'} · click a bar to filter by it`}
+      subtitle={`cost by ${attribute ?? 'location'}${compared ? ', the previous period faint' : ''} · click a bar to filter by it`}
       query={query}
       isEmpty={(d) => d.rows.length === 0}
       span={6}
@@ -197,7 +200,14 @@ function GroupPanel({ filters }: { filters: Filters }) {
             height={220}
             option={barOption({
               categories: data.rows.map((r) => r.key),
-              series: [{ name: 'Cost', values: data.rows.map((r) => r.cost_usd), colour: SEMANTIC.input }],
+              series: [
+                {
+                  name: 'Cost',
+                  values: data.rows.map((r) => r.cost_usd),
+                  colour: SEMANTIC.input,
+                  previous: compared ? data.rows.map((r) => r.previous?.cost_usd ?? 0) : undefined,
+                },
+              ],
               valueFormatter: formatUsd,
               horizontal: true,
             })}
@@ -214,6 +224,9 @@ function GroupPanel({ filters }: { filters: Filters }) {
               { key: 'users', label: 'Users', value: (r) => r.users, numeric: true },
               { key: 'sessions', label: 'Sessions', value: (r) => r.sessions, numeric: true, render: (r) => formatCount(r.sessions) },
               { key: 'cost', label: 'Cost', value: (r) => r.cost_usd, numeric: true, render: (r) => formatUsd(r.cost_usd) },
+              ...(compared
+                ? deltaColumns<BreakdownRow>({ key: 'cost', label: 'Cost', current: (r) => r.cost_usd, previous: (r) => r.previous?.cost_usd, format: formatUsd })
+                : []),
               {
                 key: 'cost_per_user',
                 label: 'Cost per user',

@@ -1,10 +1,12 @@
 import { useMemo } from 'react';
 
+import { isCompared, useBreakdownCompared } from '../api/compare';
 import { exportCsvUrl, useBreakdown, useLatency } from '../api/queries';
 import { Chart } from '../charts/Chart';
 import { barOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
 import { DataTable } from '../components/DataTable';
+import { deltaColumns } from '../components/Delta';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { combineQueries } from '../components/queryState';
@@ -17,7 +19,7 @@ const nearLowest = (extent: { min: number }) => Math.max(0, Math.floor(extent.mi
 
 export default function ToolsPage() {
   const [filters] = useFilters();
-  const byTool = useBreakdown('tool', filters, 'tool_decisions');
+  const byTool = useBreakdownCompared('tool', filters, 'tool_decisions');
   const latency = useLatency('tool', filters);
   const bySource = useBreakdown('decision_source', filters, 'tool_decisions');
   const toolsWithLatency = combineQueries(byTool, latency);
@@ -29,7 +31,13 @@ export default function ToolsPage() {
     <div className="page">
       <PageHeader title="Tools">Which tools run most, how often people let them, how often they work, and how long they take.</PageHeader>
       <div className="grid">
-        <Panel title="Usage ranking" subtitle="tool decisions (offers to run a tool)" query={byTool} isEmpty={isEmpty} span={6}>
+        <Panel
+          title="Usage ranking"
+          subtitle={`tool decisions (offers to run a tool)${isCompared(byTool.data) ? ', the previous period faint' : ''}`}
+          query={byTool}
+          isEmpty={isEmpty}
+          span={6}
+        >
           {(data) => (
             <Chart
               label="Tool usage ranking"
@@ -37,7 +45,12 @@ export default function ToolsPage() {
               option={barOption({
                 categories: data.rows.map((r) => r.key),
                 series: [
-                  { name: 'Decisions', values: data.rows.map((r) => r.tool_decisions), colour: SEMANTIC.input },
+                  {
+                    name: 'Decisions',
+                    values: data.rows.map((r) => r.tool_decisions),
+                    colour: SEMANTIC.input,
+                    previous: isCompared(data) ? data.rows.map((r) => r.previous?.tool_decisions ?? 0) : undefined,
+                  },
                   { name: 'Runs', values: data.rows.map((r) => r.tool_results), colour: SEMANTIC.output },
                 ],
                 valueFormatter: formatExact,
@@ -143,9 +156,28 @@ export default function ToolsPage() {
               columns={[
                 { key: 'tool', label: 'Tool', value: (r) => r.key },
                 { key: 'decisions', label: 'Decisions', value: (r) => r.tool_decisions, numeric: true, render: (r) => formatCount(r.tool_decisions) },
+                ...(isCompared(tools)
+                  ? deltaColumns<(typeof tools.rows)[number]>({
+                      key: 'decisions',
+                      label: 'Decisions',
+                      current: (r) => r.tool_decisions,
+                      previous: (r) => r.previous?.tool_decisions,
+                      format: formatExact,
+                    })
+                  : []),
                 { key: 'accept', label: 'Accept rate', value: (r) => r.tool_accept_rate, numeric: true, render: (r) => formatPercent(r.tool_accept_rate) },
                 { key: 'runs', label: 'Runs', value: (r) => r.tool_results, numeric: true, render: (r) => formatCount(r.tool_results) },
                 { key: 'success', label: 'Success rate', value: (r) => r.tool_success_rate, numeric: true, render: (r) => formatPercent(r.tool_success_rate) },
+                ...(isCompared(tools)
+                  ? deltaColumns<(typeof tools.rows)[number]>({
+                      key: 'success',
+                      label: 'Success rate',
+                      current: (r) => r.tool_success_rate,
+                      previous: (r) => r.previous?.tool_success_rate,
+                      format: (v) => formatPercent(v),
+                      kind: 'ratio',
+                    })
+                  : []),
                 {
                   key: 'p50',
                   label: 'Duration p50',

@@ -29,6 +29,16 @@ describe('filters in the URL', () => {
     expect(filters.model).toEqual(['a', 'b']);
   });
 
+  it('keeps the event filters (tool, status code, error message) like the others', () => {
+    const search = new URLSearchParams('tool=Bash&status_code=undefined,429&error=Request%20was%20aborted.');
+    const filters = filtersFromSearch(search);
+    expect(filters.tool).toEqual(['Bash']);
+    expect(filters.status_code).toEqual(['undefined', '429']);
+    expect(filters.error).toEqual(['Request was aborted.']);
+    expect(filterParams(filters)).toEqual({ tool: 'Bash', status_code: 'undefined,429', error: 'Request was aborted.' });
+    expect(withFilters(search, NO_FILTERS).toString()).toBe('');
+  });
+
   it('writes only the filters that are set', () => {
     expect(filterParams({ ...NO_FILTERS, to: '2026-01-31', email: ['a@x.com', 'b@x.com'] })).toEqual({
       to: '2026-01-31',

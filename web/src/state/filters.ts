@@ -1,7 +1,11 @@
 // The global filter state and its URL form. The URL is the only store of the filters, so that a
 // copied link reproduces the view; these functions convert between the two.
 
-export const LIST_FILTER_KEYS = ['practice', 'level', 'location', 'model', 'email', 'terminal'] as const;
+// `tool`, `status_code` and `error` select events rather than people or places: only events that
+// carry the attribute match (`status_code=429` keeps those api_error events alone), so they come
+// from the drill-downs of what fails rather than being set up front.
+export const LIST_FILTER_KEYS = ['practice', 'level', 'location', 'model', 'email', 'terminal', 'tool', 'status_code', 'error'] as const;
+export const EVENT_FILTER_KEYS = ['tool', 'status_code', 'error'] as const;
 export type ListFilterKey = (typeof LIST_FILTER_KEYS)[number];
 
 export interface Filters {
@@ -13,6 +17,9 @@ export interface Filters {
   model: string[];
   email: string[];
   terminal: string[];
+  tool: string[];
+  status_code: string[];
+  error: string[];
   // Custom attributes (`attr.<key>` in the URL and the API), by key; no empty lists.
   attributes: Record<string, string[]>;
 }
@@ -28,6 +35,9 @@ export const NO_FILTERS: Filters = {
   model: [],
   email: [],
   terminal: [],
+  tool: [],
+  status_code: [],
+  error: [],
   attributes: {},
 };
 

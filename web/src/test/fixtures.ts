@@ -21,6 +21,8 @@ export function metrics(counts: Partial<Metrics> = {}): Metrics {
     tool_accept_rate: null,
     tool_success_rate: null,
     api_error_rate: null,
+    api_aborts: 0,
+    api_failure_rate: null,
     cost_per_session: null,
     cost_per_1k_output_tokens: null,
     cache_hit_ratio: null,
@@ -29,6 +31,8 @@ export function metrics(counts: Partial<Metrics> = {}): Metrics {
   };
   const requestsAndErrors = m.api_requests + m.api_errors;
   if (counts.api_error_rate === undefined) m.api_error_rate = requestsAndErrors > 0 ? m.api_errors / requestsAndErrors : null;
+  const failures = m.api_errors - m.api_aborts;
+  if (counts.api_failure_rate === undefined) m.api_failure_rate = m.api_requests + failures > 0 ? failures / (m.api_requests + failures) : null;
   if (counts.cost_per_session === undefined) m.cost_per_session = m.sessions > 0 ? m.cost_usd / m.sessions : null;
   return m;
 }
