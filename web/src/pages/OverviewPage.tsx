@@ -12,7 +12,8 @@ import {
 import type { MetricName, Metrics, Summary } from '../api/types';
 import { Chart } from '../charts/Chart';
 import { barOption, donutOption, timeOption, weekHourOption } from '../charts/options';
-import { colourFor, SEMANTIC } from '../charts/palette';
+import { SEMANTIC } from '../charts/palette';
+import { useColours } from '../charts/useColours';
 import { DataTable } from '../components/DataTable';
 import { KpiCard, type Better } from '../components/KpiCard';
 import { Link } from '../components/Link';
@@ -113,14 +114,14 @@ function TrendPanel({ filters }: { filters: Filters }) {
   const [split, setSplit] = useViewParam<TrendSplit>('split', ['model', 'practice'], 'model');
   const bucket = useBucket(filters);
   const query = useTimeseries(bucket, filters, split, 8, TREND_METRICS);
-  const keys = useMemo(() => (query.data?.series ?? []).map((s) => s.key).sort(), [query.data]);
+  const colour = useColours();
   const info = metric === 'cost' ? METRICS.cost_usd : { ...METRICS.input_tokens, exact: formatExact };
   const option = useMemo(() => {
     const data = query.data;
     if (!data) return null;
     const series = (data.series ?? []).map((s) => ({
       name: s.key,
-      colour: colourFor(s.key, keys),
+      colour: colour(split, s.key),
       values: s.points.map((p) => (metric === 'cost' ? p.cost_usd : totalTokens(p))),
     }));
     return timeOption({
@@ -132,7 +133,7 @@ function TrendPanel({ filters }: { filters: Filters }) {
       valueFormatter: info.exact,
       axisFormatter: info.axis,
     });
-  }, [query.data, metric, keys, info]);
+  }, [query.data, metric, split, colour, info]);
   return (
     <Panel
       title={metric === 'cost' ? 'Cost over time' : 'Tokens over time'}
@@ -194,7 +195,7 @@ export default function OverviewPage() {
   const byStatus = useBreakdown('status_code', filters, 'api_errors', undefined, useNearViewport(statusPanel, false));
   const byTool = useBreakdown('tool', filters, 'tool_results', undefined, useNearViewport(toolPanel, false));
 
-  const modelKeys = useMemo(() => (byModel.data?.rows ?? []).map((r) => r.key).sort(), [byModel.data]);
+  const colour = useColours();
 
   return (
     <div className="page">
@@ -260,7 +261,7 @@ export default function OverviewPage() {
             <Chart
               label="Cost by model"
               option={donutOption({
-                items: data.rows.map((r) => ({ name: r.key, value: r.cost_usd, colour: colourFor(r.key, modelKeys) })),
+                items: data.rows.map((r) => ({ name: r.key, value: r.cost_usd, colour: colour('model', r.key) })),
                 valueFormatter: formatUsd,
               })}
               onSelect={(event) => select('model', String(event.name))}

@@ -1,9 +1,8 @@
-import { useMemo } from 'react';
-
 import { exportCsvUrl, useBreakdown, useSummary, useTimeseries } from '../api/queries';
 import { Chart } from '../charts/Chart';
 import { barOption, timeOption } from '../charts/options';
-import { colourFor, SEMANTIC } from '../charts/palette';
+import { SEMANTIC } from '../charts/palette';
+import { useColours } from '../charts/useColours';
 import { DataTable } from '../components/DataTable';
 import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
@@ -29,7 +28,7 @@ export default function ReliabilityPage() {
   const byStatus = useBreakdown('status_code', filters, 'api_errors');
   const byAttempt = useBreakdown('attempt', filters, 'api_errors');
   const byEventType = useBreakdown('event_type', filters);
-  const statusKeys = useMemo(() => (overTime.data?.series ?? []).map((s) => s.key).sort(), [overTime.data]);
+  const colour = useColours();
   const isEmpty = (d: { rows: unknown[] }) => d.rows.length === 0;
 
   return (
@@ -79,7 +78,7 @@ export default function ReliabilityPage() {
                 stack: true,
                 series: (data.series ?? []).map((s) => ({
                   name: statusCodeLabel(s.key),
-                  colour: colourFor(s.key, statusKeys),
+                  colour: colour('status_code', s.key),
                   values: s.points.map((p) => p.api_errors),
                 })),
                 valueFormatter: formatExact,
