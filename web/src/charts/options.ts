@@ -1,7 +1,19 @@
 // Option builders for the chart shapes the dashboard repeats. Pages pass rows the API returned;
 // nothing here aggregates, it only lays figures out.
 
-import { formatBucket, formatHour, WEEKDAYS } from '../format';
+import {
+  type AxisKind,
+  axisTickFormatter,
+  formatBucket,
+  formatCount,
+  formatDurationShort,
+  formatHour,
+  formatPercent,
+  formatPercentAxis,
+  formatUsd,
+  formatUsdShort,
+  WEEKDAYS,
+} from '../format';
 import type { Theme } from '../state/theme';
 import type { ChartOption } from './echarts';
 import { SEQUENTIAL_DARK, SEQUENTIAL_LIGHT } from './palette';
@@ -20,6 +32,48 @@ const LEGEND = { top: 0, left: 0, type: 'scroll', right: 40, itemWidth: 14, item
 // Counts get whole-number ticks: half a session on an axis reads as a mistake.
 function onlyIntegers(series: SeriesData[]): boolean {
   return series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
+}
+
+// The formatters the dashboard writes axes with, and the kind of figure each writes. An axis given
+// one of them writes all its ticks in one unit and precision chosen from the axis' extent
+// (axisTickFormatter); any other formatter is used as given.
+const AXIS_KINDS = new Map<ValueFormatter, AxisKind>([
+  [formatCount, 'count'],
+  [formatUsd, 'usd'],
+  [formatUsdShort, 'usd'],
+  [formatPercentAxis, 'percent'],
+  [formatDurationShort, 'seconds'],
+]);
+
+// The largest magnitude a value axis must reach: the largest value, or the largest stack.
+export function axisExtent(series: SeriesData[], stack: boolean): number {
+  if (!stack) return series.reduce((m, s) => s.values.reduce<number>((n, v) => Math.max(n, Math.abs(v ?? 0)), m), 0);
+  const length = series.reduce((m, s) => Math.max(m, s.values.length), 0);
+  let max = 0;
+  for (let i = 0; i < length; i++) {
+    let positive = 0;
+    let negative = 0;
+    for (const s of series) {
+      const v = s.values[i] ?? 0;
+      if (v > 0) positive += v;
+      else negative -= v;
+    }
+    max = Math.max(max, positive, negative);
+  }
+  return max;
+}
+
+export function uniformAxisFormatter(
+  formatter: ValueFormatter,
+  series: SeriesData[],
+  stack: boolean,
+  options: { max?: number; logScale?: boolean } = {},
+): ValueFormatter {
+  const kind = AXIS_KINDS.get(formatter);
+  // A log axis spans orders of magnitude on purpose: each tick keeps its own unit.
+  if (!kind || options.logScale) return formatter;
+  const max = options.max ?? axisExtent(series, stack);
+  return axisTickFormatter(kind, max, onlyIntegers(series) ? 1 : 0);
 }
 
 function axisTooltip(valueFormatter: ValueFormatter) {
@@ -44,7 +98,7 @@ export function barOption(options: {
   logScale?: boolean;
 }): ChartOption {
   const { categories, series, valueFormatter, horizontal = false, stack = false } = options;
-  const axisFormatter = options.axisFormatter ?? valueFormatter;
+  const axisFormatter = uniformAxisFormatter(options.axisFormatter ?? valueFormatter, series, stack, options);
   const categoryAxis = {
     type: 'category',
     data: categories,
@@ -90,7 +144,7 @@ export function timeOption(options: {
   stack?: boolean;
 }): ChartOption {
   const { times, bucket, series, valueFormatter, kind = 'line', stack = false } = options;
-  const axisFormatter = options.axisFormatter ?? valueFormatter;
+  const axisFormatter = uniformAxisFormatter(options.axisFormatter ?? valueFormatter, series, stack);
   return {
     legend: series.length > 1 ? LEGEND : undefined,
     grid: { ...GRID, top: series.length > 1 ? 40 : 28 },
@@ -129,12 +183,16 @@ export function donutOption(options: {
   valueFormatter: ValueFormatter;
 }): ChartOption {
   const { items, valueFormatter } = options;
+  // Shares from the values themselves, rounded once: ECharts' `percent` is already rounded to two
+  // decimals, and rounding that again to one shows 36.5 % for 36.546 %.
+  const total = items.reduce((sum, item) => sum + Math.max(0, item.value), 0);
+  const share = (value: number) => formatPercent(total > 0 ? value / total : null, 1);
   return {
     legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle', itemWidth: 14, itemHeight: 10 },
     tooltip: {
       trigger: 'item',
-      formatter: (p: { name: string; value: number; percent: number; marker: string }) =>
-        `${p.marker}${escapeHtml(p.name)}<br/><b>${valueFormatter(p.value)}</b> (${p.percent.toFixed(1)}&nbsp;%)`,
+      formatter: (p: { name: string; value: number; marker: string }) =>
+        `${p.marker}${escapeHtml(p.name)}<br/><b>${valueFormatter(p.value)}</b> (${share(p.value).replace('\u00a0', '&nbsp;')})`,
     },
     series: [
       {
@@ -143,7 +201,7 @@ export function donutOption(options: {
         center: ['32%', '50%'],
         avoidLabelOverlap: true,
         itemStyle: { borderWidth: 2, borderColor: 'transparent' },
-        label: { formatter: '{d}%', fontSize: 11 },
+        label: { formatter: (p: { value: number }) => share(p.value), fontSize: 11 },
         data: items.map((item) => ({
           name: item.name,
           value: item.value,

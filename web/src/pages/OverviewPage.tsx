@@ -27,6 +27,7 @@ import {
   formatDateTime,
   formatExact,
   formatPercent,
+  formatPercentAxis,
   formatPointChange,
   formatUsd,
   statusCodeLabel,
@@ -377,7 +378,7 @@ export default function OverviewPage() {
                   categories: rows.map((r) => r.key),
                   series: [{ name: 'Success rate', values: rows.map((r) => r.tool_success_rate), colour: SEMANTIC.good }],
                   valueFormatter: (v) => formatPercent(v, 2),
-                  axisFormatter: (v) => formatPercent(v, 0),
+                  axisFormatter: formatPercentAxis,
                   horizontal: true,
                   max: 1,
                   // Rates sit close to 100 %; starting the axis near the lowest shows the spread.

@@ -7,7 +7,7 @@ import { DataTable } from '../components/DataTable';
 import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
-import { compareNatural, formatCount, formatExact, formatPercent, statusCodeLabel } from '../format';
+import { compareNatural, formatCount, formatExact, formatPercent, formatPercentAxis, statusCodeLabel } from '../format';
 import { filterParams } from '../state/filters';
 import { useBucket, useFilters, useSelectFilter } from '../state/useFilters';
 
@@ -97,7 +97,7 @@ export default function ReliabilityPage() {
                 categories: data.rows.map((r) => r.key),
                 series: [{ name: 'Error rate', values: data.rows.map((r) => r.api_error_rate), colour: SEMANTIC.bad }],
                 valueFormatter: (v) => formatPercent(v, 2),
-                axisFormatter: (v) => formatPercent(v, 1),
+                axisFormatter: formatPercentAxis,
                 horizontal: true,
               })}
               onSelect={(event) => select('model', String(event.name))}
