@@ -58,6 +58,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   // The caller handles a 401 itself (signing in with a wrong token is not a lost session).
   unauthorizedExpected?: boolean;
+  // The body as text (a CSV export) rather than JSON.
+  text?: boolean;
 }
 
 function parseRetryAfter(value: string | null): number | null {
@@ -80,7 +82,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
 
 export async function request<T>(url: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.text ? 'text/csv, text/plain, */*' : 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   // The server refuses a cookie-authenticated POST, PUT or DELETE without it (cross-site request
   // forgery); GETs change nothing and need none.
@@ -105,7 +107,11 @@ export async function request<T>(url: string, options: RequestOptions = {}): Pro
     }
     throw error;
   }
-  return (await response.json()) as T;
+  return (options.text ? await response.text() : await response.json()) as T;
+}
+
+export function fetchText(url: string, signal?: AbortSignal): Promise<string> {
+  return request<string>(url, { signal, text: true });
 }
 
 export function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
