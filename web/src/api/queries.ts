@@ -133,10 +133,14 @@ export function useCodeTimeseries(bucket: Bucket, filters: Filters, enabled = tr
   return useApi<CodeTimeseries>('/api/v1/code/timeseries', { ...filterParams(filters), bucket }, enabled);
 }
 
-// The endpoints below describe the whole store and take no filters (an unknown parameter is a 400).
-export function useFacets() {
-  return useApi<Facets>('/api/v1/facets');
+// The values each filter can take. Without filters, every value in the store (what colours and
+// the Teams matrix use); with them, for each filter the values among the events that match the
+// others (what the filter bar offers). With no filter set both are one request.
+export function useFacets(filters?: Filters) {
+  return useApi<Facets>('/api/v1/facets', filters ? filterParams(filters) : {});
 }
+
+// The endpoints below describe the whole store and take no filters (an unknown parameter is a 400).
 
 export function useQuality() {
   return useApi<Quality>('/api/v1/quality');
