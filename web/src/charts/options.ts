@@ -202,6 +202,8 @@ export function donutOption(options: {
         avoidLabelOverlap: true,
         itemStyle: { borderWidth: 2, borderColor: 'transparent' },
         label: { formatter: (p: { value: number }) => share(p.value), fontSize: 11 },
+        // Read by the chart's table (chartTable); the tooltip above writes its own text.
+        tooltip: { valueFormatter },
         data: items.map((item) => ({
           name: item.name,
           value: item.value,
