@@ -4,7 +4,7 @@
 import { keepPreviousData, useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 
 import { combineQueries, type QueryState } from '../components/queryState';
-import { type Filters, filterParams, type ListFilterKey } from '../state/filters';
+import { type Filters, filterParams, isEmptyRange, type ListFilterKey } from '../state/filters';
 import { apiUrl, fetchJson, type QueryParams } from './client';
 import type {
   Breakdown,
@@ -32,13 +32,16 @@ import type {
 
 export function useApi<T>(path: string, params: QueryParams = {}, enabled = true): UseQueryResult<T> {
   const url = apiUrl(path, params);
+  // A link whose start is after its end is flagged in the filter bar; every panel asking the API
+  // would only get a 400 for it.
+  const empty = isEmptyRange(params.from as string | undefined, params.to as string | undefined);
   return useQuery({
     queryKey: [url],
     queryFn: ({ signal }) => fetchJson<T>(url, signal),
     // A filter change keeps the previous figures on screen until the new ones arrive, instead of
     // flashing every panel back to its loading state.
     placeholderData: keepPreviousData,
-    enabled,
+    enabled: enabled && !empty,
   });
 }
 
@@ -64,6 +67,7 @@ export function useBreakdownsPer(
         queryKey: [url],
         queryFn: ({ signal }: { signal: AbortSignal }) => fetchJson<Breakdown>(url, signal),
         placeholderData: keepPreviousData,
+        enabled: !isEmptyRange(filters.from, filters.to),
       };
     }),
     combine: (results) => combineQueries(...results) as QueryState<Breakdown[]>,

@@ -175,4 +175,15 @@ describe('FilterBar', () => {
     expect(practice).toHaveAttribute('aria-expanded', 'false');
     expect(screen.queryByRole('checkbox', { name: 'ML Engineering' })).toBeNull();
   });
+
+  it('flags a link whose start is after its end, and asks the API nothing under it', async () => {
+    const api = serve();
+    setUrl('/?from=2026-01-20&to=2026-01-10');
+    renderWithQueries(<FilterBar />);
+    expect(screen.getByRole('alert')).toHaveTextContent('The start is after the end.');
+    expect(screen.getByLabelText('From')).toHaveAttribute('aria-invalid', 'true');
+    // The data's extent (no filters) is asked; the facets under the filters are not.
+    await waitFor(() => expect(api.callsTo('/api/v1/summary').length).toBeGreaterThan(0));
+    expect(api.callsTo('/api/v1/facets')).toHaveLength(0);
+  });
 });
