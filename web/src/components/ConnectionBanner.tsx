@@ -34,8 +34,8 @@ export function ConnectionBanner() {
   return (
     <div className="connection-banner" role="status" aria-live="polite">
       <span>
-        <strong>Cannot reach the server</strong> — {seconds > 0 ? `retrying in ${seconds} s` : 'retrying now'}. The figures
-        shown are from before; they update by themselves once it is back.
+        <strong>Cannot reach the server</strong> — {seconds > 0 ? `retrying in ${seconds} s` : 'retrying now'}. The page
+        updates by itself once it is back.
       </span>
       <button type="button" className="button button--small" onClick={retryNow}>
         Retry now

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 
-import { isForbidden } from '../api/client';
+import { isForbidden, isNetworkError } from '../api/client';
 import { useFacets } from '../api/queries';
 import { compareNatural, formatDateTime } from '../format';
 import {
@@ -184,7 +184,7 @@ export function FilterBar() {
           Clear filters
         </button>
       </div>
-      {facets.error && !isForbidden(facets.error) ? <p className="filterbar__error">Filter values could not be loaded: {facets.error.message}</p> : null}
+      {facets.error && !isForbidden(facets.error) && !isNetworkError(facets.error) ? <p className="filterbar__error">Filter values could not be loaded: {facets.error.message}</p> : null}
     </div>
   );
 }
