@@ -238,14 +238,35 @@ async function timedFilterChange(page, baseUrl, change, practice) {
   );
 }
 
-// CSV exports: the API's for a view it has, the rows on screen for one it has not.
+// CSV exports: the API's for a view it has, the rows on screen for one it has not. Both are saved
+// with the period in their name, a first line that says the period and filters, and rounded figures.
 async function testExports(page, baseUrl) {
-  await page.goto(`${baseUrl}/models`);
+  const practice = (await api(baseUrl, '/api/v1/facets')).practice[0];
+  // The last seven days with data.
+  const to = (await api(baseUrl, '/api/v1/summary')).last_event.slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const query = `from=${from}&to=${to}&practice=${encodeURIComponent(practice)}`;
+  await page.goto(`${baseUrl}/models?${query}`);
   await waitForData(page);
-  const href = await page.getByRole('region', { name: 'All models' }).getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+  const link = page.getByRole('region', { name: 'All models' }).getByRole('link', { name: 'Export CSV' });
+  const href = await link.getAttribute('href');
   const csv = await fetch(`${baseUrl}${href}`).then((r) => r.text());
-  const models = await api(baseUrl, '/api/v1/breakdown?by=model');
+  const models = await api(baseUrl, `/api/v1/breakdown?by=model&${query}`);
   equal(csv.trim().split('\n').length, models.rows.length + 1, 'models CSV export has a header and a row per model');
+  const [saved] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  equal(saved.suggestedFilename(), `ccanalytics-models-${from}_${to}.csv`, 'the models export is named for its period');
+  const savedLines = (await readFile(await saved.path(), 'utf8')).trim().split('\r\n');
+  equal(
+    savedLines[0],
+    `# ccanalytics: Models; period: ${from} to ${to} (UTC days inclusive); filters: practice: ${practice}`,
+    'the models export says its period and filters first',
+  );
+  equal(savedLines.length, models.rows.length + 2, 'the saved models export has that line, a header and a row per model');
+  const costColumn = savedLines[1].split(',').indexOf('cost_usd');
+  check(
+    savedLines.slice(2).every((line) => /^\d+\.\d{2}$/.test(line.split(',')[costColumn])),
+    `the saved models export writes costs in cents (${savedLines[2]})`,
+  );
 
   await page.goto(`${baseUrl}/teams`);
   await waitForData(page);
@@ -256,8 +277,25 @@ async function testExports(page, baseUrl) {
   const matrix = await readFile(await download.path(), 'utf8');
   const practices = await api(baseUrl, '/api/v1/breakdown?by=practice');
   const lines = matrix.trim().split('\r\n');
-  equal(lines.length, practices.rows.length + 1, 'practice × level CSV has a header and a row per practice');
-  check(lines[0].startsWith('Practice,L1,'), `practice × level CSV header (${lines[0]})`);
+  equal(lines.length, practices.rows.length + 2, 'practice × level CSV has its first line, a header and a row per practice');
+  check(lines[0].startsWith('# ccanalytics: '), `practice × level CSV first line (${lines[0]})`);
+  check(lines[1].startsWith('Practice,L1,'), `practice × level CSV header (${lines[1]})`);
+}
+
+// A chart's drill-down from the keyboard: its table's row does what a click on its bar does.
+async function testChartTable(page, baseUrl) {
+  await page.goto(`${baseUrl}/`);
+  await waitForData(page);
+  const panel = page.getByRole('region', { name: 'Cost by practice' });
+  const toggle = panel.locator('.chart-table__toggle');
+  await toggle.focus();
+  check(await toggle.isVisible(), 'the "Show as table" button shows when it has focus');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  const practice = await page.evaluate(() => document.activeElement?.textContent);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((p) => new URL(window.location.href).searchParams.get('practice') === p, practice, { timeout: 10_000 });
+  await waitForData(page);
 }
 
 async function testSessionDrillDown(page, baseUrl) {
@@ -478,6 +516,7 @@ async function main() {
       });
     }
     await step('CSV exports', () => testExports(page, baseUrl));
+    await step('chart table', () => testChartTable(page, baseUrl));
     await step('session drill-down', () => testSessionDrillDown(page, baseUrl));
     await step('user page', () => testUserPage(page, baseUrl));
 
@@ -502,6 +541,11 @@ async function main() {
       const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       check(overflow <= 0, `the tablet layout scrolls sideways by ${overflow} px`);
       await screenshot(tablet, 'overview-tablet');
+      // The widest table scrolls inside its panel, not the page.
+      await tablet.goto(`${baseUrl}/models`);
+      await waitForData(tablet);
+      const modelsOverflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(modelsOverflow <= 0, `the Models page at tablet width scrolls sideways by ${modelsOverflow} px`);
     });
 
     // Last: these post data, which the figures checked above must not include.
