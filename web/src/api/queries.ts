@@ -137,11 +137,12 @@ export function useCodeTimeseries(bucket: Bucket, filters: Filters, enabled = tr
   return useApi<CodeTimeseries>('/api/v1/code/timeseries', { ...filterParams(filters), bucket }, enabled);
 }
 
-// The values each filter can take. Without filters, every value in the store (what colours and
-// the Teams matrix use); with them, for each filter the values among the events that match the
-// others (what the filter bar offers). With no filter set both are one request.
-export function useFacets(filters?: Filters) {
-  return useApi<Facets>('/api/v1/facets', filters ? filterParams(filters) : {});
+// The values each filter can take. Without filters, every value in the store (what colours, the
+// Teams matrix and the filter bar's closed lists use); with them, for each filter the values among
+// the events that match the others (what an open list offers). With no filter set both are one
+// request.
+export function useFacets(filters?: Filters, enabled = true) {
+  return useApi<Facets>('/api/v1/facets', filters ? filterParams(filters) : {}, enabled);
 }
 
 // The endpoints below describe the whole store and take no filters (an unknown parameter is a 400).

@@ -151,8 +151,11 @@ describe('FilterBar', () => {
     });
     setUrl('/?model=claude-opus-4-6');
     renderWithQueries(<FilterBar />);
-    await waitFor(() => expect(api.callsTo('/api/v1/facets')[0]?.get('model')).toBe('claude-opus-4-6'));
+    // Closed lists need only the store's values: a filter change asks nothing more.
+    await waitFor(() => expect(api.callsTo('/api/v1/facets')).toHaveLength(1));
+    expect(api.callsTo('/api/v1/facets')[0].toString()).toBe('');
     fireEvent.click(screen.getByRole('button', { name: /Practice/ }));
+    await waitFor(() => expect(api.callsTo('/api/v1/facets')[1]?.get('model')).toBe('claude-opus-4-6'));
     const option = await screen.findByRole('checkbox', { name: /ML Engineering/ });
     expect(option.closest('label')).toHaveTextContent('ML Engineering1.2K');
     expect(screen.getByLabelText('1,234 events')).toBeInTheDocument();
@@ -182,8 +185,10 @@ describe('FilterBar', () => {
     renderWithQueries(<FilterBar />);
     expect(screen.getByRole('alert')).toHaveTextContent('The start is after the end.');
     expect(screen.getByLabelText('From')).toHaveAttribute('aria-invalid', 'true');
-    // The data's extent (no filters) is asked; the facets under the filters are not.
+    // The data's extent and the store's values (no filters) are asked; nothing under the range.
+    fireEvent.click(screen.getByRole('button', { name: /Practice/ }));
     await waitFor(() => expect(api.callsTo('/api/v1/summary').length).toBeGreaterThan(0));
-    expect(api.callsTo('/api/v1/facets')).toHaveLength(0);
+    await waitFor(() => expect(api.callsTo('/api/v1/facets').length).toBeGreaterThan(0));
+    expect([...api.callsTo('/api/v1/facets'), ...api.callsTo('/api/v1/summary')].every((p) => !p.has('from'))).toBe(true);
   });
 });

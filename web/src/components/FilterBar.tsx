@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 
 import { isForbidden, isNetworkError } from '../api/client';
 import { useFacets } from '../api/queries';
@@ -52,8 +52,15 @@ function useRangeDraft(from: string | null, to: string | null, commit: (from: st
 // The one filter bar: every page reads its filters from the URL this writes.
 export function FilterBar() {
   const [filters, setFilters] = useFilters();
-  // For each filter, the values among the events the other filters match.
-  const facets = useFacets(filters);
+  // Every value in the store, for the lists' labels and the attribute filters offered; and, while a
+  // list is open, for each filter the values among the events the other filters match. Asking the
+  // latter only then keeps a filter change to the requests of the panels in view.
+  const [openLists, setOpenLists] = useState(0);
+  const onListOpen = useCallback((open: boolean) => setOpenLists((n) => n + (open ? 1 : -1)), []);
+  const all = useFacets();
+  const narrowed = useFacets(filters, openLists > 0);
+  const facets = openLists > 0 && narrowed.data ? narrowed : all;
+  const facetsError = all.error ?? (openLists > 0 ? narrowed.error : null);
   // The whole store's extent anchors the presets ("last 7 days" of the data).
   const { firstDay, lastDay } = useDataExtent();
   const preset = matchPreset(filters.from, filters.to, lastDay, firstDay);
@@ -159,6 +166,7 @@ export function FilterBar() {
               label={label}
               options={key === 'level' ? [...options].sort(compareNatural) : options}
               counts={facets.data?.counts?.[key]}
+              onOpenChange={onListOpen}
               selected={filters[key]}
               optionLabel={key === 'email' ? userLabel : undefined}
               onChange={(values) => update({ [key]: values })}
@@ -171,6 +179,7 @@ export function FilterBar() {
             label={key}
             options={facets.data?.[`attr.${key}`] ?? []}
             counts={facets.data?.counts?.[`attr.${key}`]}
+            onOpenChange={onListOpen}
             selected={filters.attributes[key] ?? []}
             onChange={(values) => update({ attributes: withAttribute(filters.attributes, key, values) })}
           />
@@ -184,7 +193,7 @@ export function FilterBar() {
           Clear filters
         </button>
       </div>
-      {facets.error && !isForbidden(facets.error) && !isNetworkError(facets.error) ? <p className="filterbar__error">Filter values could not be loaded: {facets.error.message}</p> : null}
+      {facetsError && !isForbidden(facetsError) && !isNetworkError(facetsError) ? <p className="filterbar__error">Filter values could not be loaded: {facetsError.message}</p> : null}
     </div>
   );
 }

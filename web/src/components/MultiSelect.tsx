@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { formatCount, formatExact } from '../format';
 import { toggleValue } from '../state/filters';
@@ -13,16 +13,25 @@ interface MultiSelectProps {
   optionLabel?: (value: string) => string;
   // Events per value, when the server says (facets' optional `counts`).
   counts?: Record<string, number>;
+  // Told when the list opens and closes (the filter bar then asks for the values under the other filters).
+  onOpenChange?: (open: boolean) => void;
 }
 
 const SEARCH_FROM = 10; // options; shorter lists are quicker to scan than to search
 
 // A dropdown of checkboxes. Escape closes it and returns focus to its button; so does Done. Focus
 // moving elsewhere (Tab past its last control) or a click outside closes it too.
-export function MultiSelect({ label, options, selected, onChange, optionLabel = (v) => v, counts }: MultiSelectProps) {
+export function MultiSelect({ label, options, selected, onChange, optionLabel = (v) => v, counts, onOpenChange }: MultiSelectProps) {
   const [search, setSearch] = useState('');
   const { open, setOpen, close, button, rootProps } = usePopover();
   const popoverId = useId();
+  const onOpenChangeRef = useRef(onOpenChange);
+  onOpenChangeRef.current = onOpenChange;
+  useEffect(() => {
+    if (!open) return undefined;
+    onOpenChangeRef.current?.(true);
+    return () => onOpenChangeRef.current?.(false);
+  }, [open]);
 
   // Values in the URL that the data no longer has stay visible, so that they can be cleared.
   const allOptions = useMemo(() => [...new Set([...selected, ...options])], [selected, options]);
