@@ -238,35 +238,14 @@ async function timedFilterChange(page, baseUrl, change, practice) {
   );
 }
 
-// CSV exports: the API's for a view it has, the rows on screen for one it has not. Both are saved
-// with the period in their name, a first line that says the period and filters, and rounded figures.
+// CSV exports: the API's for a view it has, the rows on screen for one it has not.
 async function testExports(page, baseUrl) {
-  const practice = (await api(baseUrl, '/api/v1/facets')).practice[0];
-  // The last seven days with data.
-  const to = (await api(baseUrl, '/api/v1/summary')).last_event.slice(0, 10);
-  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
-  const query = `from=${from}&to=${to}&practice=${encodeURIComponent(practice)}`;
-  await page.goto(`${baseUrl}/models?${query}`);
+  await page.goto(`${baseUrl}/models`);
   await waitForData(page);
-  const link = page.getByRole('region', { name: 'All models' }).getByRole('link', { name: 'Export CSV' });
-  const href = await link.getAttribute('href');
+  const href = await page.getByRole('region', { name: 'All models' }).getByRole('link', { name: 'Export CSV' }).getAttribute('href');
   const csv = await fetch(`${baseUrl}${href}`).then((r) => r.text());
-  const models = await api(baseUrl, `/api/v1/breakdown?by=model&${query}`);
+  const models = await api(baseUrl, '/api/v1/breakdown?by=model');
   equal(csv.trim().split('\n').length, models.rows.length + 1, 'models CSV export has a header and a row per model');
-  const [saved] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  equal(saved.suggestedFilename(), `ccanalytics-models-${from}_${to}.csv`, 'the models export is named for its period');
-  const savedLines = (await readFile(await saved.path(), 'utf8')).trim().split('\r\n');
-  equal(
-    savedLines[0],
-    `# ccanalytics: Models; period: ${from} to ${to} (UTC days inclusive); filters: practice: ${practice}`,
-    'the models export says its period and filters first',
-  );
-  equal(savedLines.length, models.rows.length + 2, 'the saved models export has that line, a header and a row per model');
-  const costColumn = savedLines[1].split(',').indexOf('cost_usd');
-  check(
-    savedLines.slice(2).every((line) => /^\d+\.\d{2}$/.test(line.split(',')[costColumn])),
-    `the saved models export writes costs in cents (${savedLines[2]})`,
-  );
 
   await page.goto(`${baseUrl}/teams`);
   await waitForData(page);
@@ -280,6 +259,34 @@ async function testExports(page, baseUrl) {
   equal(lines.length, practices.rows.length + 2, 'practice × level CSV has its first line, a header and a row per practice');
   check(lines[0].startsWith('# ccanalytics: '), `practice × level CSV first line (${lines[0]})`);
   check(lines[1].startsWith('Practice,L1,'), `practice × level CSV header (${lines[1]})`);
+}
+
+// A saved export is named for its period, says its period and filters first, and rounds its
+// figures to their meaning: the API's export of the tools, under the last seven days and a practice.
+async function testExportFile(page, baseUrl) {
+  const practice = (await api(baseUrl, '/api/v1/facets')).practice[0];
+  const to = (await api(baseUrl, '/api/v1/summary')).last_event.slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const query = `from=${from}&to=${to}&practice=${encodeURIComponent(practice)}`;
+  await page.goto(`${baseUrl}/tools?${query}`);
+  await waitForData(page);
+  const [saved] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('region', { name: 'All tools' }).getByRole('link', { name: 'Export CSV' }).click(),
+  ]);
+  equal(saved.suggestedFilename(), `ccanalytics-tools-${from}_${to}.csv`, 'the tools export is named for its period');
+  const lines = (await readFile(await saved.path(), 'utf8')).trim().split('\r\n');
+  equal(
+    lines[0],
+    `# ccanalytics: Tools; period: ${from} to ${to} (UTC days inclusive); filters: practice: ${practice}`,
+    'the tools export says its period and filters first',
+  );
+  const tools = await api(baseUrl, `/api/v1/breakdown?by=tool&${query}`);
+  equal(lines.length, tools.rows.length + 2, 'the saved tools export has that line, a header and a row per tool');
+  const header = lines[1].split(',');
+  const cells = (name) => lines.slice(2).map((line) => line.split(',')[header.indexOf(name)]);
+  check(cells('cost_usd').every((c) => /^\d+\.\d{2}$/.test(c)), `the tools export writes costs in cents (${cells('cost_usd')})`);
+  check(cells('tool_success_rate').every((c) => /^(\d(\.\d{1,4})?)?$/.test(c)), `the tools export writes rates to 4 decimals (${cells('tool_success_rate')})`);
 }
 
 // A chart's drill-down from the keyboard: its table's row does what a click on its bar does.
@@ -516,6 +523,7 @@ async function main() {
       });
     }
     await step('CSV exports', () => testExports(page, baseUrl));
+    await step('CSV file', () => testExportFile(page, baseUrl));
     await step('chart table', () => testChartTable(page, baseUrl));
     await step('session drill-down', () => testSessionDrillDown(page, baseUrl));
     await step('user page', () => testUserPage(page, baseUrl));
