@@ -109,7 +109,18 @@ describe('DataTable', () => {
     renderWithQueries(<DataTable caption="t" columns={columns} rows={rows} rowKey={(r) => r.key} csvName="models" />);
     expect(screen.queryByRole('columnheader', { name: /Cost/ })).toBeNull();
     expect(screen.getByRole('button', { name: 'Columns (1/2)' })).toBeInTheDocument();
-    expect(JSON.parse(window.localStorage.getItem('ccanalytics.columns.models')!)).toEqual(['cost']);
+    expect(JSON.parse(window.localStorage.getItem('ccanalytics.columns.models')!)).toEqual({ cost: false });
+  });
+
+  it('shows a column a page adds hidden by default as hidden, whatever was chosen before', () => {
+    window.localStorage.setItem('ccanalytics.columns.models', JSON.stringify({ cost: false }));
+    const more: Column<Row>[] = [...columns, { key: 'p99', label: 'p99', value: () => 1, kind: 'ms', hidden: true }];
+    renderWithQueries(<DataTable caption="t" columns={more} rows={rows} rowKey={(r) => r.key} csvName="models" />);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Name']);
+    fireEvent.click(screen.getByRole('button', { name: 'Columns (1/3)' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'p99' }));
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Name', 'p99']);
+    expect(JSON.parse(window.localStorage.getItem('ccanalytics.columns.models')!)).toEqual({ cost: false, p99: true });
   });
 
   it('writes and right-aligns a numeric column by its kind, and hides columns hidden by default', () => {

@@ -87,39 +87,36 @@ function compareValues(a: NonNullable<CellValue>, b: NonNullable<CellValue>): nu
 
 const STORAGE_PREFIX = 'ccanalytics.columns.';
 
-// The columns a person hid (or showed, of those hidden by default), remembered in this browser
-// per table (localStorage, keyed by the table's csvName); not in the URL, which is for the view's
-// figures.
-function readHidden(table: string): Set<string> | null {
+// The columns a person showed or hid, remembered in this browser per table (localStorage, keyed by
+// the table's csvName: { "<column key>": shown }); not in the URL, which is for the view's figures.
+// A column never chosen keeps its default, so a column a page adds later appears as it says.
+type ColumnChoices = Record<string, boolean>;
+
+function readChoices(table: string): ColumnChoices {
   try {
-    const stored = window.localStorage.getItem(STORAGE_PREFIX + table);
-    const parsed: unknown = stored ? JSON.parse(stored) : null;
-    return Array.isArray(parsed) ? new Set(parsed.filter((k): k is string => typeof k === 'string')) : null;
+    const parsed: unknown = JSON.parse(window.localStorage.getItem(STORAGE_PREFIX + table) ?? '{}');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter(([, shown]) => typeof shown === 'boolean')) as ColumnChoices;
   } catch {
-    return null;
+    return {};
   }
 }
 
-function writeHidden(table: string, hidden: Set<string>): void {
+function writeChoices(table: string, choices: ColumnChoices): void {
   try {
-    window.localStorage.setItem(STORAGE_PREFIX + table, JSON.stringify([...hidden].sort()));
+    window.localStorage.setItem(STORAGE_PREFIX + table, JSON.stringify(choices));
   } catch {
     // Storage full or refused: the choice lasts until the page is left.
   }
 }
 
 function useHiddenColumns<R>(table: string, columns: Column<R>[]): [Set<string>, (key: string) => void] {
-  const [hidden, setHidden] = useState<Set<string>>(
-    () => readHidden(table) ?? new Set(columns.filter((c) => c.hidden).map((c) => c.key)),
-  );
+  const [choices, setChoices] = useState<ColumnChoices>(() => readChoices(table));
+  const hidden = new Set(columns.filter((c) => !(choices[c.key] ?? !c.hidden)).map((c) => c.key));
   const toggle = (key: string) => {
-    setHidden((current) => {
-      const next = new Set(current);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      writeHidden(table, next);
-      return next;
-    });
+    const next = { ...choices, [key]: hidden.has(key) };
+    setChoices(next);
+    writeChoices(table, next);
   };
   return [hidden, toggle];
 }
