@@ -152,12 +152,14 @@ export function App() {
         </div>
       </aside>
       <div className="main">
-        <ConnectionBanner />
-        <header className="topbar">
-          <FilterBar />
-          <LiveUpdates />
-          <SessionBadge />
-        </header>
+        <div className="main__top">
+          <ConnectionBanner />
+          <header className="topbar">
+            <FilterBar />
+            <LiveUpdates />
+            <SessionBadge />
+          </header>
+        </div>
         <main id="main" tabIndex={-1}>
           <ScopeNotice />
           <PageErrorBoundary key={pathname}>{page ? <PageSlot page={page} params={params} /> : <NotFound />}</PageErrorBoundary>
