@@ -225,7 +225,7 @@ export function formatExact(value: number | null | undefined): string {
 
 // Axis ticks: every tick of one axis is written in one unit with one precision, chosen from the
 // axis' extent, so that "$900.00" never stands beside "$1.2K" nor "950" beside "1K".
-export type AxisKind = 'count' | 'usd' | 'percent' | 'seconds';
+export type AxisKind = 'count' | 'usd' | 'percent' | 'seconds' | 'ms';
 
 // The tick interval ECharts chooses for a value axis from 0 to `max` (its `nice` rounding of a
 // fifth of the span to 1, 2, 3 or 5 times a power of ten), at least `minInterval`.
@@ -266,6 +266,13 @@ const DURATION_UNITS: [number, string][] = [
   [60, 'm'],
 ];
 
+// Milliseconds as formatDurationMs writes them: "500 ms", "1.5 s", "2 m".
+const MS_UNITS: [number, string][] = [
+  [3_600_000, `${NBSP}h`],
+  [60_000, `${NBSP}m`],
+  [1000, `${NBSP}s`],
+];
+
 // One formatter for every tick of an axis from 0 (or its minimum) to `max`.
 export function axisTickFormatter(kind: AxisKind, max: number, minInterval = 0): (value: number) => string {
   const interval = niceInterval(max, minInterval);
@@ -274,18 +281,17 @@ export function axisTickFormatter(kind: AxisKind, max: number, minInterval = 0):
     const digits = decimalsFor(interval * 100);
     return (value) => `${toFixedDecimal(value * 100, digits)}${NBSP}%`;
   }
-  if (kind === 'seconds') {
-    const [size, suffix] = DURATION_UNITS.find(([unit]) => top / unit >= 10) ?? [1, 's'];
-    const digits = decimalsFor(interval / size);
-    return (value) => `${toFixedDecimal(value / size, digits)}${suffix}`;
-  }
-  const [size, suffix] = scaleFor(top);
+  let size: number;
+  let suffix: string;
+  if (kind === 'ms') [size, suffix] = MS_UNITS.find(([unit]) => top / unit >= 10) ?? [1, `${NBSP}ms`];
+  else if (kind === 'seconds') [size, suffix] = DURATION_UNITS.find(([unit]) => top / unit >= 10) ?? [1, 's'];
+  else [size, suffix] = scaleFor(top);
   // Whole dollars, or cents: "$0.20", never "$0.2".
   const fine = decimalsFor(interval / size);
   const digits = kind === 'usd' && size === 1 && fine === 1 ? 2 : fine;
   const prefix = kind === 'usd' ? '$' : '';
   return (value) => {
-    // Zero reads the same in every unit: "0", not "0K" or "0.0K".
+    // Zero reads the same in every unit: "0", not "0K" or "0.0 s".
     if (value === 0) return `${prefix}0`;
     const text = toFixedDecimal(Math.abs(value) / size, digits);
     const [whole, decimals] = text.split('.');

@@ -50,6 +50,12 @@ describe('axis ticks', () => {
     expect(axisTickFormatter('percent', 0.93)(0.6)).toBe(`60${NBSP}%`);
   });
 
+  it('write durations in one unit: milliseconds up to 10 s, then seconds', () => {
+    expect(ticks(1500).map(axisTickFormatter('ms', 1500))).toEqual(['0', '300', '600', '900', '1,200', '1,500'].map((t) => (t === '0' ? '0' : `${t}${NBSP}ms`)));
+    expect(ticks(27_000).map(axisTickFormatter('ms', 27_000))).toEqual(['0', `5${NBSP}s`, `10${NBSP}s`, `15${NBSP}s`, `20${NBSP}s`, `25${NBSP}s`, `30${NBSP}s`]);
+    expect(ticks(400).map(axisTickFormatter('seconds', 400))).toEqual(['0', '100s', '200s', '300s', '400s']);
+  });
+
   it('keep whole-number ticks for counts', () => {
     expect(ticks(3, 1).map(axisTickFormatter('count', 3, 1))).toEqual(['0', '1', '2', '3']);
   });

@@ -6,6 +6,7 @@ import {
   axisTickFormatter,
   formatBucket,
   formatCount,
+  formatDurationMs,
   formatDurationShort,
   formatHour,
   formatPercent,
@@ -43,6 +44,7 @@ const AXIS_KINDS = new Map<ValueFormatter, AxisKind>([
   [formatUsdShort, 'usd'],
   [formatPercentAxis, 'percent'],
   [formatDurationShort, 'seconds'],
+  [formatDurationMs, 'ms'],
 ]);
 
 // The largest magnitude a value axis must reach: the largest value, or the largest stack.
