@@ -274,8 +274,10 @@ const MS_UNITS: [number, string][] = [
 ];
 
 // One formatter for every tick of an axis from 0 (or its minimum) to `max`.
-export function axisTickFormatter(kind: AxisKind, max: number, minInterval = 0): (value: number) => string {
-  const interval = niceInterval(max, minInterval);
+// `step`, when given, is the spacing of the values written (a histogram's bin width) and sets the
+// decimals instead of the axis' own interval.
+export function axisTickFormatter(kind: AxisKind, max: number, minInterval = 0, step?: number): (value: number) => string {
+  const interval = step && step > 0 ? step : niceInterval(max, minInterval);
   const top = Math.ceil(Math.abs(max) / interval) * interval;
   if (kind === 'percent') {
     const digits = decimalsFor(interval * 100);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { axisTickFormatter, formatCount, formatPercentAxis, formatUsd, formatUsdShort, niceInterval } from '../format';
-import { axisExtent, barOption, donutOption, timeOption, uniformAxisFormatter } from './options';
+import { axisTickFormatter, formatCount, formatDurationShort, formatPercentAxis, formatUsd, formatUsdShort, niceInterval } from '../format';
+import { axisExtent, barOption, binLabels, donutOption, timeOption, uniformAxisFormatter, uniformLabels } from './options';
 
 const NBSP = '\u00a0';
 
@@ -76,6 +76,18 @@ describe('axis ticks', () => {
     expect(uniformAxisFormatter(custom, [{ name: 'a', values: [5000] }], false)).toBe(custom);
     expect(uniformAxisFormatter(formatCount, [{ name: 'a', values: [5000] }], false, { logScale: true })).toBe(formatCount);
     expect(uniformAxisFormatter(formatPercentAxis, [{ name: 'a', values: [0.004] }], false)(0.001)).toBe(`0.1${NBSP}%`);
+  });
+});
+
+describe('histogram labels', () => {
+  it('write every bin edge in the unit of the largest and the precision of the bin width', () => {
+    const usd = uniformLabels(formatUsdShort, 1250, 250);
+    expect([0, 250, 500, 750, 1000, 1250].map(usd)).toEqual(['$0', '$250', '$500', '$750', '$1,000', '$1,250']);
+    const seconds = uniformLabels(formatDurationShort, 7200, 900);
+    expect([2700, 3600, 4500].map(seconds)).toEqual(['45m', '60m', '75m']);
+    const custom = (v: number) => `${v}!`;
+    expect(uniformLabels(custom, 10, 1)).toBe(custom);
+    expect(binLabels([{ lo: 0, hi: 1800 }, { lo: 1800, hi: 3600 }, { lo: 3600, hi: 5400 }], formatDurationShort)).toEqual(['0–30m', '30m–60m', '60m–90m']);
   });
 });
 

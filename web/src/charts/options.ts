@@ -78,6 +78,21 @@ export function uniformAxisFormatter(
   return axisTickFormatter(kind, max, onlyIntegers(series) ? 1 : 0);
 }
 
+// Labels of values spaced `step` apart up to `max` (a histogram's bin edges), all in one unit with
+// one precision when `formatter` is one the dashboard knows; otherwise `formatter` itself.
+export function uniformLabels(formatter: ValueFormatter, max: number, step: number): ValueFormatter {
+  const kind = AXIS_KINDS.get(formatter);
+  return kind ? axisTickFormatter(kind, max, 0, step) : formatter;
+}
+
+// A histogram's bins as "lo–hi" labels, every edge in the unit of the largest and the precision of
+// the bin width.
+export function binLabels(bins: { lo: number; hi: number }[], formatter: ValueFormatter): string[] {
+  const width = bins.length > 0 ? bins[0].hi - bins[0].lo : 0;
+  const edge = uniformLabels(formatter, bins.at(-1)?.hi ?? 0, width);
+  return bins.map((b) => `${edge(b.lo)}–${edge(b.hi)}`);
+}
+
 function axisTooltip(valueFormatter: ValueFormatter) {
   return {
     trigger: 'axis',
