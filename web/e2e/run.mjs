@@ -269,8 +269,53 @@ async function testExports(page, baseUrl) {
   const matrix = await readFile(await download.path(), 'utf8');
   const practices = await api(baseUrl, '/api/v1/breakdown?by=practice');
   const lines = matrix.trim().split('\r\n');
-  equal(lines.length, practices.rows.length + 1, 'practice × level CSV has a header and a row per practice');
-  check(lines[0].startsWith('Practice,L1,'), `practice × level CSV header (${lines[0]})`);
+  equal(lines.length, practices.rows.length + 2, 'practice × level CSV has its first line, a header and a row per practice');
+  check(lines[0].startsWith('# ccanalytics: '), `practice × level CSV first line (${lines[0]})`);
+  check(lines[1].startsWith('Practice,L1,'), `practice × level CSV header (${lines[1]})`);
+}
+
+// A saved export is named for its period, says its period and filters first, and rounds its
+// figures to their meaning: the API's export of the tools, under the last seven days and a practice.
+async function testExportFile(page, baseUrl) {
+  const practice = (await api(baseUrl, '/api/v1/facets')).practice[0];
+  const to = (await api(baseUrl, '/api/v1/summary')).last_event.slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const query = `from=${from}&to=${to}&practice=${encodeURIComponent(practice)}`;
+  await page.goto(`${baseUrl}/tools?${query}`);
+  await waitForData(page);
+  const [saved] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('region', { name: 'All tools' }).getByRole('link', { name: 'Export CSV' }).click(),
+  ]);
+  equal(saved.suggestedFilename(), `ccanalytics-tools-${from}_${to}.csv`, 'the tools export is named for its period');
+  const lines = (await readFile(await saved.path(), 'utf8')).trim().split('\r\n');
+  equal(
+    lines[0],
+    `# ccanalytics: Tools; period: ${from} to ${to} (UTC days inclusive); filters: practice: ${practice}`,
+    'the tools export says its period and filters first',
+  );
+  const tools = await api(baseUrl, `/api/v1/breakdown?by=tool&${query}`);
+  equal(lines.length, tools.rows.length + 2, 'the saved tools export has that line, a header and a row per tool');
+  const header = lines[1].split(',');
+  const cells = (name) => lines.slice(2).map((line) => line.split(',')[header.indexOf(name)]);
+  check(cells('cost_usd').every((c) => /^\d+\.\d{2}$/.test(c)), `the tools export writes costs in cents (${cells('cost_usd')})`);
+  check(cells('tool_success_rate').every((c) => /^(\d(\.\d{1,4})?)?$/.test(c)), `the tools export writes rates to 4 decimals (${cells('tool_success_rate')})`);
+}
+
+// A chart's drill-down from the keyboard: its table's row does what a click on its bar does.
+async function testChartTable(page, baseUrl) {
+  await page.goto(`${baseUrl}/`);
+  await waitForData(page);
+  const panel = page.getByRole('region', { name: 'Cost by practice' });
+  const toggle = panel.locator('.chart-table__toggle');
+  await toggle.focus();
+  check(await toggle.isVisible(), 'the "Show as table" button shows when it has focus');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  const practice = await page.evaluate(() => document.activeElement?.textContent);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((p) => new URL(window.location.href).searchParams.get('practice') === p, practice, { timeout: 10_000 });
+  await waitForData(page);
 }
 
 async function testSessionDrillDown(page, baseUrl) {
@@ -491,6 +536,8 @@ async function main() {
       });
     }
     await step('CSV exports', () => testExports(page, baseUrl));
+    await step('CSV file', () => testExportFile(page, baseUrl));
+    await step('chart table', () => testChartTable(page, baseUrl));
     await step('session drill-down', () => testSessionDrillDown(page, baseUrl));
     await step('user page', () => testUserPage(page, baseUrl));
     await step('what changed', () => testWhatChanged(page, baseUrl));
@@ -517,6 +564,11 @@ async function main() {
       const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       check(overflow <= 0, `the tablet layout scrolls sideways by ${overflow} px`);
       await screenshot(tablet, 'overview-tablet');
+      // The widest table scrolls inside its panel, not the page.
+      await tablet.goto(`${baseUrl}/models`);
+      await waitForData(tablet);
+      const modelsOverflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(modelsOverflow <= 0, `the Models page at tablet width scrolls sideways by ${modelsOverflow} px`);
     });
 
     // Last: these post data, which the figures checked above must not include.

@@ -1,9 +1,11 @@
 import { Component, type ReactNode, useEffect } from 'react';
 
+import { onReconnect } from './api/connectivity';
 import { Brand } from './components/Brand';
 import { FilterBar } from './components/FilterBar';
 import { Link } from './components/Link';
-import { ErrorMessage, LoadingMessage } from './components/Panel';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { LoadingMessage } from './components/Panel';
 import { type LazyComponent, useLazyComponent } from './lazyComponent';
 import { LiveUpdates } from './live/LiveUpdates';
 import { matchPath, useLocation } from './router';
@@ -21,12 +23,17 @@ class PageErrorBoundary extends Component<{ children: ReactNode }, { error: Erro
     return { error };
   }
 
+  componentDidCatch(error: Error) {
+    // The details are for developers (the console), not for the page.
+    console.error(error);
+  }
+
   render() {
     if (this.state.error) {
       return (
         <div className="error" role="alert">
           <p>
-            <strong>This page failed to render.</strong> {this.state.error.message}
+            <strong>This page could not be shown.</strong> Try again; if it keeps failing, reload the page.
           </p>
           <button type="button" className="button" onClick={() => this.setState({ error: null })}>
             Try again
@@ -82,9 +89,31 @@ export function preloadPage(pathname: string): void {
 }
 
 function PageSlot({ page, params }: { page: LazyComponent<PageParams>; params: Record<string, string> }) {
-  const { Component: Page, error } = useLazyComponent(page);
-  if (error) return <ErrorMessage error={error} onRetry={() => window.location.reload()} />;
+  const { Component: Page, error, retry } = useLazyComponent(page);
+  // A page whose code could not be fetched (the server was down, or was updated meanwhile) is
+  // asked for again when the server is back.
+  useEffect(() => (error ? onReconnect(retry) : undefined), [error, retry]);
+  if (error) return <PageLoadFailed onRetry={retry} />;
   return Page ? <Page params={params} /> : <LoadingMessage />;
+}
+
+function PageLoadFailed({ onRetry }: { onRetry: () => void }) {
+  return (
+    <div className="error" role="alert">
+      <p>
+        <strong>This page could not be loaded.</strong> The connection may have dropped, or the dashboard was updated
+        since this tab opened. It is tried again when the server is back; reloading loads the current version.
+      </p>
+      <p className="error__actions">
+        <button type="button" className="button" onClick={onRetry}>
+          Try again
+        </button>
+        <button type="button" className="button" onClick={() => window.location.reload()}>
+          Reload the page
+        </button>
+      </p>
+    </div>
+  );
 }
 
 export function App() {
@@ -123,11 +152,14 @@ export function App() {
         </div>
       </aside>
       <div className="main">
-        <header className="topbar">
-          <FilterBar />
-          <LiveUpdates />
-          <SessionBadge />
-        </header>
+        <div className="main__top">
+          <ConnectionBanner />
+          <header className="topbar">
+            <FilterBar />
+            <LiveUpdates />
+            <SessionBadge />
+          </header>
+        </div>
         <main id="main" tabIndex={-1}>
           <ScopeNotice />
           <PageErrorBoundary key={pathname}>{page ? <PageSlot page={page} params={params} /> : <NotFound />}</PageErrorBoundary>

@@ -88,6 +88,14 @@ describe('formatPercent', () => {
     expect(formatPercent(1)).toBe(`100.0${NBSP}%`);
   });
 
+  it('rounds half up on the decimal shown, once', () => {
+    // 0.3655 * 100 is 36.550000000000004 and 36.55.toFixed(1) is "36.5": the double lies below.
+    expect(formatPercent(0.3655)).toBe(`36.6${NBSP}%`);
+    expect(formatPercent(0.36546)).toBe(`36.5${NBSP}%`);
+    expect(formatPercent(0.00125, 1)).toBe(`0.1${NBSP}%`);
+    expect(formatPercent(-0.0004, 1)).toBe(`0.0${NBSP}%`);
+  });
+
   it('marks an undefined rate', () => {
     expect(formatPercent(null)).toBe(MISSING);
   });

@@ -76,10 +76,24 @@ export function formatUsdShort(value: number): string {
   return formatUsd(value);
 }
 
-// A ratio (0..1) as a percentage: 0.934 -> "93.4 %".
+// `value` rounded to `digits` decimals, half up on the decimal a person sees (0.3655 -> 36.55 % ->
+// "36.6" at one decimal) rather than on the binary double just below it, which toFixed rounds down.
+function toFixedDecimal(value: number, digits: number): string {
+  const text = String(Math.abs(value));
+  if (text.includes('e')) return value.toFixed(digits);
+  const rounded = Math.round(Number(`${text}e${digits}`)) / 10 ** digits;
+  return `${value < 0 && rounded > 0 ? '-' : ''}${rounded.toFixed(digits)}`;
+}
+
+// A ratio (0..1) as a percentage: 0.934 -> "93.4 %". Rounded once, from the ratio itself.
 export function formatPercent(ratio: number | null | undefined, digits = 1): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return MISSING;
-  return `${(ratio * 100).toFixed(digits)}${NBSP}%`;
+  return `${toFixedDecimal(ratio * 100, digits)}${NBSP}%`;
+}
+
+// Ratios on a chart axis: the axis chooses the decimals for all its ticks (see axisTickFormatter).
+export function formatPercentAxis(ratio: number): string {
+  return formatPercent(ratio, 0);
 }
 
 // Change from `previous` to `current` as a signed percentage; "new" when there was nothing before.
@@ -207,4 +221,83 @@ export function formatExact(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
   const { sign, whole, decimals } = hundredthsParts(value);
   return `${sign}${whole}${decimals === '00' ? '' : `.${decimals.replace(/0$/, '')}`}`;
+}
+
+// Axis ticks: every tick of one axis is written in one unit with one precision, chosen from the
+// axis' extent, so that "$900.00" never stands beside "$1.2K" nor "950" beside "1K".
+export type AxisKind = 'count' | 'usd' | 'percent' | 'seconds' | 'ms';
+
+// The tick interval ECharts chooses for a value axis from 0 to `max` (its `nice` rounding of a
+// fifth of the span to 1, 2, 3 or 5 times a power of ten), at least `minInterval`.
+export function niceInterval(max: number, minInterval = 0, splitNumber = 5): number {
+  const span = Math.abs(max) / splitNumber;
+  if (!(span > 0) || !Number.isFinite(span)) return Math.max(1, minInterval);
+  const exponent = Math.floor(Math.log10(span));
+  const power = 10 ** exponent;
+  const f = span / power;
+  const nf = f < 1.5 ? 1 : f < 2.5 ? 2 : f < 4 ? 3 : f < 7 ? 5 : 10;
+  const interval = Number((nf * power).toFixed(Math.max(0, -exponent)));
+  return Math.max(interval, minInterval);
+}
+
+// Decimals that write every multiple of `step` exactly (0.2 -> 1, 0.05 -> 2, 5 -> 0).
+function decimalsFor(step: number): number {
+  if (!(step > 0)) return 0;
+  return Math.max(0, Math.min(6, Math.ceil(-Math.log10(step) - 1e-9)));
+}
+
+const SCALES: [number, string][] = [
+  [1e12, 'T'],
+  [1e9, 'B'],
+  [1e6, 'M'],
+  [1e3, 'K'],
+];
+
+// The largest unit in which the axis' top tick reads 10 or more: 0 … 5,000 stays plain, 0 … 20K
+// goes to thousands.
+function scaleFor(top: number): [number, string] {
+  for (const scale of SCALES) if (Math.abs(top) / scale[0] >= 10) return scale;
+  return [1, ''];
+}
+
+const DURATION_UNITS: [number, string][] = [
+  [86_400, 'd'],
+  [3600, 'h'],
+  [60, 'm'],
+];
+
+// Milliseconds as formatDurationMs writes them: "500 ms", "1.5 s", "2 m".
+const MS_UNITS: [number, string][] = [
+  [3_600_000, `${NBSP}h`],
+  [60_000, `${NBSP}m`],
+  [1000, `${NBSP}s`],
+];
+
+// One formatter for every tick of an axis from 0 (or its minimum) to `max`.
+// `step`, when given, is the spacing of the values written (a histogram's bin width) and sets the
+// decimals instead of the axis' own interval.
+export function axisTickFormatter(kind: AxisKind, max: number, minInterval = 0, step?: number): (value: number) => string {
+  const interval = step && step > 0 ? step : niceInterval(max, minInterval);
+  const top = Math.ceil(Math.abs(max) / interval) * interval;
+  if (kind === 'percent') {
+    const digits = decimalsFor(interval * 100);
+    return (value) => `${toFixedDecimal(value * 100, digits)}${NBSP}%`;
+  }
+  let size: number;
+  let suffix: string;
+  if (kind === 'ms') [size, suffix] = MS_UNITS.find(([unit]) => top / unit >= 10) ?? [1, `${NBSP}ms`];
+  else if (kind === 'seconds') [size, suffix] = DURATION_UNITS.find(([unit]) => top / unit >= 10) ?? [1, 's'];
+  else [size, suffix] = scaleFor(top);
+  // Whole dollars, or cents: "$0.20", never "$0.2".
+  const fine = decimalsFor(interval / size);
+  const digits = kind === 'usd' && size === 1 && fine === 1 ? 2 : fine;
+  const prefix = kind === 'usd' ? '$' : '';
+  return (value) => {
+    // Zero reads the same in every unit: "0", not "0K" or "0.0 s".
+    if (value === 0) return `${prefix}0`;
+    const text = toFixedDecimal(Math.abs(value) / size, digits);
+    const [whole, decimals] = text.split('.');
+    const sign = value < 0 && Number(text) !== 0 ? '-' : '';
+    return `${sign}${prefix}${groupThousands(whole)}${decimals ? `.${decimals}` : ''}${suffix}`;
+  };
 }

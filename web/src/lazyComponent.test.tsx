@@ -45,7 +45,7 @@ describe('lazyComponent', () => {
   });
 
   it('reports a chunk that fails to load', async () => {
-    const lazy = lazyComponent<{ name: string }>(() => Promise.reject(new Error('chunk missing')));
+    const lazy = lazyComponent<{ name: string }>(() => Promise.reject(new Error('chunk missing')), []);
     render(<Slot lazy={lazy} />);
     expect(await screen.findByText('failed: chunk missing')).toBeInTheDocument();
   });
@@ -55,11 +55,30 @@ describe('lazyComponent', () => {
     const lazy = lazyComponent<{ name: string }>(() => {
       calls += 1;
       return calls === 1 ? Promise.reject(new Error('offline')) : Promise.resolve({ default: () => <p>ready</p> });
-    });
+    }, []);
     await expect(lazy.load()).rejects.toThrow('offline');
     const [first, second] = [lazy.load(), lazy.load()];
     expect(first).toBe(second);
     await first;
     expect(calls).toBe(2);
+  });
+
+  it('tries a failed import again after a pause before it reports the failure', async () => {
+    let calls = 0;
+    const lazy = lazyComponent<{ name: string }>(() => {
+      calls += 1;
+      return calls < 3 ? Promise.reject(new Error('Failed to fetch dynamically imported module')) : Promise.resolve({ default: () => <p>ready</p> });
+    }, [1, 1]);
+    render(<Slot lazy={lazy} />);
+    expect(await screen.findByText('ready')).toBeInTheDocument();
+    expect(calls).toBe(3);
+
+    let failures = 0;
+    const broken = lazyComponent<{ name: string }>(() => {
+      failures += 1;
+      return Promise.reject(new Error('gone'));
+    }, [1]);
+    await expect(broken.load()).rejects.toThrow('gone');
+    expect(failures).toBe(2);
   });
 });

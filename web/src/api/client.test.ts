@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { mockApi } from '../test/mockApi';
+import { getConnectivity } from './connectivity';
 import { ApiError, apiUrl, CSRF_HEADER, fetchJson, isForbidden, onUnauthorized, request, setCsrfToken } from './client';
 
 afterEach(() => {
@@ -33,13 +34,34 @@ describe('fetchJson', () => {
   });
 
   it('falls back to the status line when the body is not JSON', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>oops</html>', { status: 500, statusText: 'Internal Server Error' })));
+    await expect(fetchJson('/x')).rejects.toMatchObject({ status: 500, code: 'http_500', message: '500 Internal Server Error' });
+  });
+
+  it("reads a proxy's 502 or 504 as an unreachable server", async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>oops</html>', { status: 502, statusText: 'Bad Gateway' })));
-    await expect(fetchJson('/x')).rejects.toMatchObject({ status: 502, code: 'http_502', message: '502 Bad Gateway' });
+    await expect(fetchJson('/x')).rejects.toMatchObject({ status: 0, code: 'network' });
+    expect(getConnectivity().reachable).toBe(false);
   });
 
   it('reports an unreachable server', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
     await expect(fetchJson('/x')).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('says an unreadable answer in words, not as the parser’s exception', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>proxy</html>', { status: 200 })));
+    const error = await fetchJson('/api/v1/summary').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).message).toBe('The server sent an answer the dashboard cannot read.');
+  });
+
+  it('tells the connectivity store when the server stops and starts answering', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValueOnce(new TypeError('Failed to fetch')).mockResolvedValue(new Response('{}')));
+    await fetchJson('/api/v1/summary').catch(() => undefined);
+    expect(getConnectivity().reachable).toBe(false);
+    await fetchJson('/api/v1/summary');
+    expect(getConnectivity()).toEqual({ reachable: true, retryAt: null, attempts: 0 });
   });
 
   it("reads a 429's Retry-After in seconds", async () => {

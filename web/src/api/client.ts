@@ -5,6 +5,8 @@
 // answer 401 (the session expired, its token was revoked) is reported to whoever signs the user in
 // again.
 
+import { reportReachable, reportUnreachable } from './connectivity';
+
 export type QueryParams = Record<string, string | number | undefined | null>;
 
 export class ApiError extends Error {
@@ -58,6 +60,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   // The caller handles a 401 itself (signing in with a wrong token is not a lost session).
   unauthorizedExpected?: boolean;
+  // The body as text (a CSV export) rather than JSON.
+  text?: boolean;
 }
 
 function parseRetryAfter(value: string | null): number | null {
@@ -78,9 +82,14 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, message, parseRetryAfter(response.headers.get('Retry-After')));
 }
 
+// 502 or 504 without the API's own error body: a proxy in front of a server that does not answer.
+function isGatewayFailure(status: number, code: string): boolean {
+  return (status === 502 || status === 504) && code === `http_${status}`;
+}
+
 export async function request<T>(url: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.text ? 'text/csv, text/plain, */*' : 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   // The server refuses a cookie-authenticated POST, PUT or DELETE without it (cross-site request
   // forgery); GETs change nothing and need none.
@@ -96,20 +105,43 @@ export async function request<T>(url: string, options: RequestOptions = {}): Pro
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    reportUnreachable();
     throw new ApiError(0, 'network', 'The server cannot be reached.');
   }
   if (!response.ok) {
     const error = await errorFrom(response);
+    if (isGatewayFailure(response.status, error.code)) {
+      // A reverse proxy answering for a server that is down: as unreachable as no answer at all.
+      reportUnreachable();
+      throw new ApiError(0, 'network', 'The server cannot be reached.');
+    }
+    reportReachable();
     if (error.status === 401 && !options.unauthorizedExpected) {
       for (const listener of [...unauthorizedListeners]) listener(error);
     }
     throw error;
   }
-  return (await response.json()) as T;
+  reportReachable();
+  try {
+    return (options.text ? await response.text() : await response.json()) as T;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    // A proxy's HTML page, or a connection cut mid-answer: not a message for people.
+    throw new ApiError(response.status, 'unreadable', 'The server sent an answer the dashboard cannot read.');
+  }
+}
+
+export function fetchText(url: string, signal?: AbortSignal): Promise<string> {
+  return request<string>(url, { signal, text: true });
 }
 
 export function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   return request<T>(url, { signal });
+}
+
+// The request got no answer at all: the outage banner speaks for it, not each panel.
+export function isNetworkError(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 0;
 }
 
 // The token signed in with does not reach this (its role lacks the right, or a practice lies

@@ -1,6 +1,6 @@
 // How each metric of the metric set is named and written.
 
-import { formatCount, formatExact, formatPercent, formatUsd, formatUsdShort } from '../format';
+import { formatCount, formatExact, formatPercent, formatPercentAxis, formatUsd, formatUsdShort } from '../format';
 import type { MetricName, Metrics } from './types';
 
 export interface MetricInfo {
@@ -16,7 +16,7 @@ const ratio = (label: string): MetricInfo => ({
   label,
   format: (v) => formatPercent(v),
   exact: (v) => formatPercent(v, 2),
-  axis: (v) => formatPercent(v, 0),
+  axis: formatPercentAxis,
 });
 
 export const METRICS: Record<MetricName, MetricInfo> = {

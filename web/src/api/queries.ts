@@ -4,7 +4,7 @@
 import { keepPreviousData, useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 
 import { combineQueries, type QueryState } from '../components/queryState';
-import { type Filters, filterParams, type ListFilterKey } from '../state/filters';
+import { type Filters, filterParams, isEmptyRange, type ListFilterKey } from '../state/filters';
 import { apiUrl, fetchJson, type QueryParams } from './client';
 import type {
   Breakdown,
@@ -33,13 +33,16 @@ import type {
 
 export function useApi<T>(path: string, params: QueryParams = {}, enabled = true): UseQueryResult<T> {
   const url = apiUrl(path, params);
+  // A link whose start is after its end is flagged in the filter bar; every panel asking the API
+  // would only get a 400 for it.
+  const empty = isEmptyRange(params.from as string | undefined, params.to as string | undefined);
   return useQuery({
     queryKey: [url],
     queryFn: ({ signal }) => fetchJson<T>(url, signal),
     // A filter change keeps the previous figures on screen until the new ones arrive, instead of
     // flashing every panel back to its loading state.
     placeholderData: keepPreviousData,
-    enabled,
+    enabled: enabled && !empty,
   });
 }
 
@@ -65,6 +68,7 @@ export function useBreakdownsPer(
         queryKey: [url],
         queryFn: ({ signal }: { signal: AbortSignal }) => fetchJson<Breakdown>(url, signal),
         placeholderData: keepPreviousData,
+        enabled: !isEmptyRange(filters.from, filters.to),
       };
     }),
     combine: (results) => combineQueries(...results) as QueryState<Breakdown[]>,
@@ -144,10 +148,15 @@ export function useCodeTimeseries(bucket: Bucket, filters: Filters, enabled = tr
   return useApi<CodeTimeseries>('/api/v1/code/timeseries', { ...filterParams(filters), bucket }, enabled);
 }
 
-// The endpoints below describe the whole store and take no filters (an unknown parameter is a 400).
-export function useFacets() {
-  return useApi<Facets>('/api/v1/facets');
+// The values each filter can take. Without filters, every value in the store (what colours, the
+// Teams matrix and the filter bar's closed lists use); with them, for each filter the values among
+// the events that match the others (what an open list offers). With no filter set both are one
+// request.
+export function useFacets(filters?: Filters, enabled = true) {
+  return useApi<Facets>('/api/v1/facets', filters ? filterParams(filters) : {}, enabled);
 }
+
+// The endpoints below describe the whole store and take no filters (an unknown parameter is a 400).
 
 export function useQuality() {
   return useApi<Quality>('/api/v1/quality');

@@ -217,10 +217,12 @@ export interface Facets {
   model: string[];
   email: string[];
   terminal: string[];
-  // The event-selecting filters (servers before they existed leave them out).
+  // Newer servers also list these three.
   tool?: string[];
   status_code?: string[];
   error?: string[];
+  // Newer servers may say how many events carry each value: counts[dimension][value].
+  counts?: Record<string, Record<string, number>>;
   // One member per custom attribute key: `attr.team.id` and its values.
   [attribute: `attr.${string}`]: string[];
 }

@@ -1,4 +1,8 @@
+import { useEffect } from 'react';
+
+import { onReconnect } from '../api/connectivity';
 import { lazyComponent, useLazyComponent } from '../lazyComponent';
+import { ChartTable } from './ChartTable';
 import type { ChartProps } from './EChart';
 
 // ECharts is most of the dashboard's JavaScript. Loading it apart from the pages lets a page render
@@ -9,12 +13,23 @@ export function preloadCharts(): void {
   void EChart.load();
 }
 
+// A chart, and its figures as a table behind a "Show as table" button (ChartTable), whose rows
+// do what clicking the chart's elements does: pages get the keyboard drill-down by passing
+// `onSelect`. The table needs no ECharts, so it works before and without the library.
 export function Chart(props: ChartProps) {
-  const { Component, error } = useLazyComponent(EChart);
-  if (Component) return <Component {...props} />;
+  const { Component, error, retry } = useLazyComponent(EChart);
+  // Code that failed to arrive (the server was down) is asked for again once it is back.
+  useEffect(() => (error ? onReconnect(retry) : undefined), [error, retry]);
   return (
-    <div className="chart" style={{ height: props.height ?? 280 }} aria-hidden={!error}>
-      {error ? <p className="panel__empty">The chart could not be loaded: {error.message}</p> : null}
+    <div className="chart-frame">
+      {Component ? (
+        <Component {...props} />
+      ) : (
+        <div className="chart" style={{ height: props.height ?? 280 }} aria-hidden={!error}>
+          {error ? <p className="panel__empty">The chart could not be loaded. Reload the page to try again.</p> : null}
+        </div>
+      )}
+      <ChartTable option={props.option} label={props.label} onSelect={props.onSelect} />
     </div>
   );
 }

@@ -118,7 +118,7 @@ export default function EChart({ option, label, height = 280, onSelect }: ChartP
       className={onSelect ? 'chart chart--selectable' : 'chart'}
       style={{ height }}
       role="img"
-      aria-label={onSelect ? `${label}. Click an element to filter by it.` : label}
+      aria-label={onSelect ? `${label}. Click an element, or choose its row in the table below, to filter by it.` : label}
     />
   );
 }

@@ -1,7 +1,20 @@
 // Option builders for the chart shapes the dashboard repeats. Pages pass rows the API returned;
 // nothing here aggregates, it only lays figures out.
 
-import { formatBucket, formatHour, WEEKDAYS } from '../format';
+import {
+  type AxisKind,
+  axisTickFormatter,
+  formatBucket,
+  formatCount,
+  formatDurationMs,
+  formatDurationShort,
+  formatHour,
+  formatPercent,
+  formatPercentAxis,
+  formatUsd,
+  formatUsdShort,
+  WEEKDAYS,
+} from '../format';
 import type { Theme } from '../state/theme';
 import type { ChartOption } from './echarts';
 import { SEQUENTIAL_DARK, SEQUENTIAL_LIGHT } from './palette';
@@ -40,6 +53,67 @@ function onlyIntegers(series: SeriesData[]): boolean {
   return series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
 }
 
+// The formatters the dashboard writes axes with, and the kind of figure each writes. An axis given
+// one of them writes all its ticks in one unit and precision chosen from the axis' extent
+// (axisTickFormatter); any other formatter is used as given.
+const AXIS_KINDS = new Map<ValueFormatter, AxisKind>([
+  [formatCount, 'count'],
+  [formatUsd, 'usd'],
+  [formatUsdShort, 'usd'],
+  [formatPercentAxis, 'percent'],
+  [formatDurationShort, 'seconds'],
+  [formatDurationMs, 'ms'],
+]);
+
+// The largest magnitude a value axis must reach: the largest value, or the largest stack; the
+// previous period's figures, drawn on the same axis, count too.
+export function axisExtent(series: SeriesData[], stack: boolean): number {
+  const previous = series.filter((s) => s.previous).map((s) => ({ ...s, values: s.previous!, previous: undefined }));
+  if (previous.length > 0) return Math.max(axisExtent(series.map((s) => ({ ...s, previous: undefined })), stack), axisExtent(previous, stack));
+  if (!stack) return series.reduce((m, s) => s.values.reduce<number>((n, v) => Math.max(n, Math.abs(v ?? 0)), m), 0);
+  const length = series.reduce((m, s) => Math.max(m, s.values.length), 0);
+  let max = 0;
+  for (let i = 0; i < length; i++) {
+    let positive = 0;
+    let negative = 0;
+    for (const s of series) {
+      const v = s.values[i] ?? 0;
+      if (v > 0) positive += v;
+      else negative -= v;
+    }
+    max = Math.max(max, positive, negative);
+  }
+  return max;
+}
+
+export function uniformAxisFormatter(
+  formatter: ValueFormatter,
+  series: SeriesData[],
+  stack: boolean,
+  options: { max?: number; logScale?: boolean } = {},
+): ValueFormatter {
+  const kind = AXIS_KINDS.get(formatter);
+  // A log axis spans orders of magnitude on purpose: each tick keeps its own unit.
+  if (!kind || options.logScale) return formatter;
+  const max = options.max ?? axisExtent(series, stack);
+  return axisTickFormatter(kind, max, onlyIntegers(series) ? 1 : 0);
+}
+
+// Labels of values spaced `step` apart up to `max` (a histogram's bin edges), all in one unit with
+// one precision when `formatter` is one the dashboard knows; otherwise `formatter` itself.
+export function uniformLabels(formatter: ValueFormatter, max: number, step: number): ValueFormatter {
+  const kind = AXIS_KINDS.get(formatter);
+  return kind ? axisTickFormatter(kind, max, 0, step) : formatter;
+}
+
+// A histogram's bins as "lo–hi" labels, every edge in the unit of the largest and the precision of
+// the bin width.
+export function binLabels(bins: { lo: number; hi: number }[], formatter: ValueFormatter): string[] {
+  const width = bins.length > 0 ? bins[0].hi - bins[0].lo : 0;
+  const edge = uniformLabels(formatter, bins.at(-1)?.hi ?? 0, width);
+  return bins.map((b) => `${edge(b.lo)}–${edge(b.hi)}`);
+}
+
 function axisTooltip(valueFormatter: ValueFormatter) {
   return {
     trigger: 'axis',
@@ -62,7 +136,7 @@ export function barOption(options: {
   logScale?: boolean;
 }): ChartOption {
   const { categories, series, valueFormatter, horizontal = false, stack = false } = options;
-  const axisFormatter = options.axisFormatter ?? valueFormatter;
+  const axisFormatter = uniformAxisFormatter(options.axisFormatter ?? valueFormatter, series, stack, options);
   const categoryAxis = {
     type: 'category',
     data: categories,
@@ -116,7 +190,7 @@ export function timeOption(options: {
   points?: boolean;
 }): ChartOption {
   const { times, bucket, series, valueFormatter, kind = 'line', stack = false } = options;
-  const axisFormatter = options.axisFormatter ?? valueFormatter;
+  const axisFormatter = uniformAxisFormatter(options.axisFormatter ?? valueFormatter, series, stack);
   // Each series' previous figures as a dashed line of its colour, not stacked.
   const overlays = [
     ...series
@@ -176,12 +250,16 @@ export function donutOption(options: {
   valueFormatter: ValueFormatter;
 }): ChartOption {
   const { items, valueFormatter } = options;
+  // Shares from the values themselves, rounded once: ECharts' `percent` is already rounded to two
+  // decimals, and rounding that again to one shows 36.5 % for 36.546 %.
+  const total = items.reduce((sum, item) => sum + Math.max(0, item.value), 0);
+  const share = (value: number) => formatPercent(total > 0 ? value / total : null, 1);
   return {
     legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle', itemWidth: 14, itemHeight: 10 },
     tooltip: {
       trigger: 'item',
-      formatter: (p: { name: string; value: number; percent: number; marker: string }) =>
-        `${p.marker}${escapeHtml(p.name)}<br/><b>${valueFormatter(p.value)}</b> (${p.percent.toFixed(1)}&nbsp;%)`,
+      formatter: (p: { name: string; value: number; marker: string }) =>
+        `${p.marker}${escapeHtml(p.name)}<br/><b>${valueFormatter(p.value)}</b> (${share(p.value).replace('\u00a0', '&nbsp;')})`,
     },
     series: [
       {
@@ -190,7 +268,9 @@ export function donutOption(options: {
         center: ['32%', '50%'],
         avoidLabelOverlap: true,
         itemStyle: { borderWidth: 2, borderColor: 'transparent' },
-        label: { formatter: '{d}%', fontSize: 11 },
+        label: { formatter: (p: { value: number }) => share(p.value), fontSize: 11 },
+        // Read by the chart's table (chartTable); the tooltip above writes its own text.
+        tooltip: { valueFormatter },
         data: items.map((item) => ({
           name: item.name,
           value: item.value,

@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react';
+import { renderWithQueries } from '../test/render';
 import { describe, expect, it } from 'vitest';
 
 import { formatCount, formatPercent, formatUsd } from '../format';
@@ -36,7 +36,7 @@ describe('changes against the previous period', () => {
     expect(columns.map((c) => c.label)).toEqual(['Cost change', 'Cost change %']);
     expect(rows.map((r) => columns[0].value(r))).toEqual([32, -10, null]);
     expect(rows.map((r) => columns[1].value(r))).toEqual([0.25, -0.5, null]);
-    const { container } = render(
+    const { container } = renderWithQueries(
       <DataTable caption="t" csvName="t" rows={rows} rowKey={(r) => r.key} columns={[{ key: 'key', label: 'Key', value: (r) => r.key }, ...columns]} />,
     );
     const cells = [...container.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));

@@ -103,4 +103,92 @@ describe('FilterBar', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: 'infra' }));
     expect(search().has('attr.team.id')).toBe(false);
   });
+
+  it('offers calendar presets and recent months by name, relative to the last day with data', async () => {
+    serve();
+    setUrl('/');
+    renderWithQueries(<FilterBar />);
+    const preset = screen.getByRole('combobox', { name: 'Date range preset' });
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Last month' })).toBeEnabled());
+    fireEvent.change(preset, { target: { value: 'last-month' } });
+    expect(search().get('from')).toBe('2026-01-01');
+    expect(search().get('to')).toBe('2026-01-31');
+    expect(preset).toHaveValue('last-month');
+    // The data starts 2026-01-03: January is the only whole month before the last day's.
+    expect(screen.getByRole('option', { name: 'January 2026' })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: 'December 2025' })).toBeNull();
+    fireEvent.change(preset, { target: { value: 'this-quarter' } });
+    expect(search().get('from')).toBe('2026-01-01');
+    expect(search().get('to')).toBe('2026-02-01');
+  });
+
+  it('flags a start after the end at its field and sends no request for it', async () => {
+    const api = serve();
+    setUrl('/?from=2026-01-10&to=2026-01-12');
+    renderWithQueries(<FilterBar />);
+    await waitFor(() => expect(api.callsTo('/api/v1/facets').length).toBeGreaterThan(0));
+    const calls = api.calls.length;
+    const from = screen.getByLabelText('From');
+    fireEvent.change(from, { target: { value: '2026-01-20' } });
+    expect(from).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByRole('alert')).toHaveTextContent('The start is after the end.');
+    expect(from).toHaveAccessibleDescription(/The start is after the end/);
+    expect(search().get('from')).toBe('2026-01-10');
+    expect(api.calls.length).toBe(calls);
+
+    // Fixing the end makes the range valid: both bounds go to the URL at once.
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-01-25' } });
+    expect(from).not.toHaveAttribute('aria-invalid');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(search().get('from')).toBe('2026-01-20');
+    expect(search().get('to')).toBe('2026-01-25');
+  });
+
+  it('asks the facets under the other filters and shows their counts when the server sends them', async () => {
+    const api = mockApi({
+      '/api/v1/facets': () => ({ ...FACETS, counts: { practice: { 'ML Engineering': 1234, 'Data Engineering': 56 } } }),
+      '/api/v1/summary': () => summary({ events: 10 }, '2026-01-03T08:00:00Z', '2026-02-01T17:30:00Z'),
+    });
+    setUrl('/?model=claude-opus-4-6');
+    renderWithQueries(<FilterBar />);
+    // Closed lists need only the store's values: a filter change asks nothing more.
+    await waitFor(() => expect(api.callsTo('/api/v1/facets')).toHaveLength(1));
+    expect(api.callsTo('/api/v1/facets')[0].toString()).toBe('');
+    fireEvent.click(screen.getByRole('button', { name: /Practice/ }));
+    await waitFor(() => expect(api.callsTo('/api/v1/facets')[1]?.get('model')).toBe('claude-opus-4-6'));
+    const option = await screen.findByRole('checkbox', { name: /ML Engineering/ });
+    expect(option.closest('label')).toHaveTextContent('ML Engineering1.2K');
+    expect(screen.getByLabelText('1,234 events')).toBeInTheDocument();
+
+    // Without counts, none are shown.
+    fireEvent.click(screen.getByRole('button', { name: /Level/ }));
+    expect((await screen.findByRole('checkbox', { name: 'L1' })).closest('label')).toHaveTextContent(/^L1$/);
+  });
+
+  it('closes a filter popover when focus leaves it', async () => {
+    serve();
+    renderWithQueries(<FilterBar />);
+    const practice = screen.getByRole('button', { name: /Practice/ });
+    fireEvent.click(practice);
+    const checkbox = await screen.findByRole('checkbox', { name: 'ML Engineering' });
+    // Focus moving within the popover keeps it open.
+    fireEvent.blur(checkbox, { relatedTarget: screen.getByRole('button', { name: 'Done' }) });
+    expect(practice).toHaveAttribute('aria-expanded', 'true');
+    fireEvent.blur(checkbox, { relatedTarget: screen.getByRole('button', { name: 'Clear filters' }) });
+    expect(practice).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('checkbox', { name: 'ML Engineering' })).toBeNull();
+  });
+
+  it('flags a link whose start is after its end, and asks the API nothing under it', async () => {
+    const api = serve();
+    setUrl('/?from=2026-01-20&to=2026-01-10');
+    renderWithQueries(<FilterBar />);
+    expect(screen.getByRole('alert')).toHaveTextContent('The start is after the end.');
+    expect(screen.getByLabelText('From')).toHaveAttribute('aria-invalid', 'true');
+    // The data's extent and the store's values (no filters) are asked; nothing under the range.
+    fireEvent.click(screen.getByRole('button', { name: /Practice/ }));
+    await waitFor(() => expect(api.callsTo('/api/v1/summary').length).toBeGreaterThan(0));
+    await waitFor(() => expect(api.callsTo('/api/v1/facets').length).toBeGreaterThan(0));
+    expect([...api.callsTo('/api/v1/facets'), ...api.callsTo('/api/v1/summary')].every((p) => !p.has('from'))).toBe(true);
+  });
 });

@@ -1,6 +1,8 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
+import { formatCount, formatExact } from '../format';
 import { toggleValue } from '../state/filters';
+import { usePopover } from './usePopover';
 
 interface MultiSelectProps {
   label: string;
@@ -9,25 +11,26 @@ interface MultiSelectProps {
   onChange: (values: string[]) => void;
   // Renders an option (a user's email as their name, say); the value itself by default.
   optionLabel?: (value: string) => string;
+  // Events per value, when the server says (facets' optional `counts`).
+  counts?: Record<string, number>;
+  // Told when the list opens and closes (the filter bar then asks for the values under the other filters).
+  onOpenChange?: (open: boolean) => void;
 }
 
 const SEARCH_FROM = 10; // options; shorter lists are quicker to scan than to search
 
-// A dropdown of checkboxes. Escape or a click outside closes it; focus returns to its button.
-export function MultiSelect({ label, options, selected, onChange, optionLabel = (v) => v }: MultiSelectProps) {
-  const [open, setOpen] = useState(false);
+// A dropdown of checkboxes. Escape closes it and returns focus to its button; so does Done. Focus
+// moving elsewhere (Tab past its last control) or a click outside closes it too.
+export function MultiSelect({ label, options, selected, onChange, optionLabel = (v) => v, counts, onOpenChange }: MultiSelectProps) {
   const [search, setSearch] = useState('');
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
+  const { open, setOpen, close, button, rootProps } = usePopover();
   const popoverId = useId();
-
+  const onOpenChangeRef = useRef(onOpenChange);
+  onOpenChangeRef.current = onOpenChange;
   useEffect(() => {
     if (!open) return undefined;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown);
-    return () => document.removeEventListener('pointerdown', onPointerDown);
+    onOpenChangeRef.current?.(true);
+    return () => onOpenChangeRef.current?.(false);
   }, [open]);
 
   // Values in the URL that the data no longer has stay visible, so that they can be cleared.
@@ -41,22 +44,8 @@ export function MultiSelect({ label, options, selected, onChange, optionLabel = 
   if (selected.length === 1) summary = optionLabel(selected[0]);
   else if (selected.length > 1) summary = `${selected.length} selected`;
 
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
-  };
-
   return (
-    <div
-      className="multiselect"
-      ref={root}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && open) {
-          event.stopPropagation();
-          close();
-        }
-      }}
-    >
+    <div className="multiselect" {...rootProps}>
       <button
         ref={button}
         type="button"
@@ -93,6 +82,11 @@ export function MultiSelect({ label, options, selected, onChange, optionLabel = 
                     onChange={() => onChange(toggleValue(selected, option))}
                   />
                   <span title={option}>{optionLabel(option)}</span>
+                  {counts && counts[option] !== undefined ? (
+                    <span className="multiselect__count" aria-label={`${formatExact(counts[option])} events`}>
+                      {formatCount(counts[option])}
+                    </span>
+                  ) : null}
                 </label>
               </li>
             ))}

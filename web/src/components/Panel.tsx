@@ -1,6 +1,6 @@
 import { type ReactNode, type Ref, useEffect, useId } from 'react';
 
-import { isForbidden } from '../api/client';
+import { isForbidden, isNetworkError } from '../api/client';
 import { preloadCharts } from '../charts/Chart';
 
 import type { QueryState } from './queryState';
@@ -37,9 +37,14 @@ export function Panel<T>({
   // Panels mount in the same commit as their page's requests go out: loading the chart library
   // from here compiles it while the answers are on their way, not before the requests leave.
   useEffect(preloadCharts, []);
-  let status: 'loading' | 'deferred' | 'forbidden' | 'error' | 'empty' | 'ready';
+  let status: 'loading' | 'deferred' | 'forbidden' | 'offline' | 'error' | 'empty' | 'ready';
   let body: ReactNode;
-  if (isForbidden(error)) {
+  if (isNetworkError(error)) {
+    // The server is unreachable: the banner at the top says so once, and the panel fetches again
+    // by itself when it is back. Meanwhile it keeps the figures it had, if any.
+    status = 'offline';
+    body = data !== undefined && !isEmpty?.(data) ? children(data) : <p className="panel__empty">Waiting for the server…</p>;
+  } else if (isForbidden(error)) {
     // Outside the token's scope: the page says so once (ScopeNotice), not in every panel.
     status = 'forbidden';
     body = <p className="panel__empty">Outside your token's scope.</p>;

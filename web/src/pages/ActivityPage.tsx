@@ -6,7 +6,7 @@ import { useDistribution, useHeatmap, useTimeseries } from '../api/queries';
 import type { Distribution, MetricName } from '../api/types';
 import { Chart } from '../charts/Chart';
 import type { ChartOption } from '../charts/echarts';
-import { barOption, timeOption, weekHourOption } from '../charts/options';
+import { barOption, binLabels, timeOption, weekHourOption } from '../charts/options';
 import { SEMANTIC, SEQUENTIAL_DARK, SEQUENTIAL_LIGHT } from '../charts/palette';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
@@ -162,7 +162,7 @@ function DistributionPanel({
             label={title}
             height={200}
             option={barOption({
-              categories: d.bins.map((b) => `${format(b.lo)}–${format(b.hi)}`),
+              categories: binLabels(d.bins, format),
               series: [{ name: 'Sessions', values: d.bins.map((b) => b.count), colour: SEMANTIC.input }],
               valueFormatter: formatExact,
               axisFormatter: formatCount,

@@ -11,7 +11,7 @@ import { Link } from '../components/Link';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { useNearViewport } from '../components/useNearViewport';
-import { formatCount, formatDurationS, formatDurationShort, formatExact, formatPercent, formatUsd } from '../format';
+import { formatCount, formatDurationS, formatDurationShort, formatExact, formatPercent, formatPercentAxis, formatUsd } from '../format';
 import type { Filters } from '../state/filters';
 import { useBucket, useFilters, useSelectFilter } from '../state/useFilters';
 import { userLabel } from '../userLabel';
@@ -204,7 +204,7 @@ function CodePanels({ filters }: { filters: Filters }) {
                 categories: rows.map((r) => r.key),
                 series: [{ name: 'Accept rate', values: rows.map((r) => r.edit_accept_rate), colour: SEMANTIC.good }],
                 valueFormatter: (v) => formatPercent(v, 1),
-                axisFormatter: (v) => formatPercent(v, 0),
+                axisFormatter: formatPercentAxis,
                 horizontal: true,
                 max: 1,
               })}

@@ -59,7 +59,8 @@ describe('ModelsPage', () => {
     URL.revokeObjectURL = vi.fn();
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
-    const [csvHeader, first] = (await blob!.text()).split('\r\n');
+    // The first line says the period and filters; the header follows.
+    const [, csvHeader, first] = (await blob!.text()).split('\r\n');
     expect(csvHeader.split(',').slice(-3)).toEqual(['p50 latency (ms)', 'p95 latency (ms)', 'p99 latency (ms)']);
     expect(first.split(',').slice(-3)).toEqual(['2250', '9000', '120000']);
   });

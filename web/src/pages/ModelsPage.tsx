@@ -11,7 +11,7 @@ import { type Column, DataTable } from '../components/DataTable';
 import { deltaColumns } from '../components/Delta';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
-import { formatCount, formatDurationMs, formatExact, formatPercent, formatUsd } from '../format';
+import { formatCount, formatDurationMs, formatExact, formatPercent, formatPercentAxis, formatUsd } from '../format';
 import { useFilters, useSelectFilter } from '../state/useFilters';
 
 type ModelRow = BreakdownRow & { latency?: LatencyRow };
@@ -67,7 +67,7 @@ export default function ModelsPage() {
                   { name: 'Share of requests', values: shares.map((s) => s.requests), colour: SEMANTIC.input },
                 ],
                 valueFormatter: (v) => formatPercent(v, 2),
-                axisFormatter: (v) => formatPercent(v, 0),
+                axisFormatter: formatPercentAxis,
                 horizontal: true,
               })}
               onSelect={onSelect}
@@ -106,7 +106,7 @@ export default function ModelsPage() {
                 categories: data.rows.map((r) => r.key),
                 series: [{ name: 'Cache hit ratio', values: data.rows.map((r) => r.cache_hit_ratio), colour: SEMANTIC.cacheRead }],
                 valueFormatter: (v) => formatPercent(v, 2),
-                axisFormatter: (v) => formatPercent(v, 0),
+                axisFormatter: formatPercentAxis,
                 horizontal: true,
                 max: 1,
               })}

@@ -7,7 +7,8 @@ import type { MetricName, Metrics, Summary } from '../api/types';
 import { failureKeyLabel } from '../apiErrors';
 import { Chart } from '../charts/Chart';
 import { barOption, donutOption, timeOption, weekHourOption } from '../charts/options';
-import { colourFor, SEMANTIC } from '../charts/palette';
+import { SEMANTIC } from '../charts/palette';
+import { useColours } from '../charts/useColours';
 import { DataTable } from '../components/DataTable';
 import { headlineChange } from '../components/Delta';
 import { KpiCard, type Better } from '../components/KpiCard';
@@ -22,6 +23,7 @@ import {
   formatDateTime,
   formatExact,
   formatPercent,
+  formatPercentAxis,
   formatUsd,
 } from '../format';
 import { canFilterBy, filteredTo, useDrill } from '../state/drill';
@@ -103,7 +105,7 @@ function TrendPanel({ filters }: { filters: Filters }) {
   const [split, setSplit] = useViewParam<TrendSplit>('split', ['model', 'practice'], 'model');
   const bucket = useBucket(filters);
   const query = useTimeseriesCompared(bucket, filters, split, 8, TREND_METRICS);
-  const keys = useMemo(() => (query.data?.series ?? []).map((s) => s.key).sort(), [query.data]);
+  const colour = useColours();
   const info = metric === 'cost' ? METRICS.cost_usd : { ...METRICS.input_tokens, exact: formatExact };
   const option = useMemo(() => {
     const data = query.data;
@@ -111,7 +113,7 @@ function TrendPanel({ filters }: { filters: Filters }) {
     const value = (m: Metrics) => (metric === 'cost' ? m.cost_usd : totalTokens(m));
     const series = (data.series ?? []).map((s) => ({
       name: s.key,
-      colour: colourFor(s.key, keys),
+      colour: colour(split, s.key),
       values: s.points.map(value),
     }));
     return timeOption({
@@ -125,7 +127,7 @@ function TrendPanel({ filters }: { filters: Filters }) {
       valueFormatter: info.exact,
       axisFormatter: info.axis,
     });
-  }, [query.data, metric, keys, info]);
+  }, [query.data, metric, split, colour, info]);
   return (
     <Panel
       title={metric === 'cost' ? 'Cost over time' : 'Tokens over time'}
@@ -191,7 +193,7 @@ export default function OverviewPage() {
     if (canFilterBy(value)) drill(filteredTo(filters, key, value), {}, '/reliability');
   };
 
-  const modelKeys = useMemo(() => (byModel.data?.rows ?? []).map((r) => r.key).sort(), [byModel.data]);
+  const colour = useColours();
 
   return (
     <div className="page">
@@ -268,7 +270,7 @@ export default function OverviewPage() {
             <Chart
               label="Cost by model"
               option={donutOption({
-                items: data.rows.map((r) => ({ name: r.key, value: r.cost_usd, colour: colourFor(r.key, modelKeys) })),
+                items: data.rows.map((r) => ({ name: r.key, value: r.cost_usd, colour: colour('model', r.key) })),
                 valueFormatter: formatUsd,
               })}
               onSelect={(event) => select('model', String(event.name))}
@@ -419,7 +421,7 @@ export default function OverviewPage() {
                     },
                   ],
                   valueFormatter: (v) => formatPercent(v, 2),
-                  axisFormatter: (v) => formatPercent(v, 0),
+                  axisFormatter: formatPercentAxis,
                   horizontal: true,
                   max: 1,
                   // Rates sit close to 100 %; starting the axis near the lowest shows the spread.

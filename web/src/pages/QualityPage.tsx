@@ -63,6 +63,7 @@ export default function QualityPage() {
               rows={rows}
               rowKey={(r) => r.key}
               csvName="other-events"
+              scope="store"
               initialSort={{ key: 'events', order: 'desc' }}
               columns={[
                 { key: 'event', label: 'Event', value: (r) => r.key },
@@ -100,6 +101,7 @@ export default function QualityPage() {
                   rows={rows}
                   rowKey={(r) => `${r.kind}:${r.reason}`}
                   csvName="rejected-by-reason"
+                  scope="store"
                   columns={[
                     { key: 'kind', label: 'Kind', value: (r) => r.kind },
                     { key: 'reason', label: 'Reason', value: (r) => r.reason },
@@ -118,6 +120,7 @@ export default function QualityPage() {
               rows={q.ingests}
               rowKey={(r) => String(r.id)}
               csvName="ingests"
+              scope="store"
               columns={[
                 { key: 'id', label: 'Id', value: (r) => r.id, numeric: true },
                 { key: 'started', label: 'Started (UTC)', value: (r) => r.started, render: (r) => formatDateTime(r.started, false) },
@@ -157,6 +160,7 @@ export default function QualityPage() {
               rows={q.quarantine_sample}
               rowKey={(r) => String(r.id)}
               csvName="quarantine-sample"
+              scope="store"
               columns={[
                 { key: 'received', label: 'Received (UTC)', value: (r) => r.received, render: (r) => formatDateTime(r.received, false) },
                 { key: 'source', label: 'Source', value: (r) => r.source },

@@ -6,7 +6,8 @@ import type { BreakdownRow, MetricName, Metrics } from '../api/types';
 import { ABORT_MESSAGE } from '../apiErrors';
 import { Chart } from '../charts/Chart';
 import { barOption, timeOption } from '../charts/options';
-import { colourFor, SEMANTIC } from '../charts/palette';
+import { SEMANTIC } from '../charts/palette';
+import { useColours } from '../charts/useColours';
 import { DataTable } from '../components/DataTable';
 import { deltaColumns, headlineChange } from '../components/Delta';
 import { KpiCard } from '../components/KpiCard';
@@ -18,6 +19,7 @@ import {
   formatDurationMs,
   formatExact,
   formatPercent,
+  formatPercentAxis,
   statusCodeLabel,
 } from '../format';
 import { navigate } from '../router';
@@ -151,7 +153,7 @@ export default function ReliabilityPage() {
   const byTool = useBreakdownCompared('tool', filters, 'tool_results');
   const byAttempt = useBreakdown('attempt', filters, 'api_errors');
   const byEventType = useBreakdown('event_type', filters);
-  const statusKeys = useMemo(() => (overTime.data?.series ?? []).map((s) => s.key).sort(), [overTime.data]);
+  const colour = useColours();
   const isEmpty = (d: { rows: unknown[] }) => d.rows.length === 0;
   // A status code or message filter keeps api_error events alone: every rate would read 100 %.
   const errorsOnly = filters.status_code.length > 0 || filters.error.length > 0;
@@ -251,7 +253,7 @@ export default function ReliabilityPage() {
                   series,
                   points: true,
                   valueFormatter: errorsOnly ? formatExact : (v) => formatPercent(v, 2),
-                  axisFormatter: errorsOnly ? formatCount : (v) => formatPercent(v, 1),
+                  axisFormatter: errorsOnly ? formatCount : formatPercentAxis,
                 })}
                 onSelect={(event) => openBucket(data.points[event.dataIndex]?.t)}
               />
@@ -311,7 +313,7 @@ export default function ReliabilityPage() {
                 ],
                 points: true,
                 valueFormatter: (v) => formatPercent(v, 2),
-                axisFormatter: (v) => formatPercent(v, 1),
+                axisFormatter: formatPercentAxis,
               })}
               onSelect={(event) => openBucket(data.points[event.dataIndex]?.t)}
             />
@@ -337,7 +339,7 @@ export default function ReliabilityPage() {
                 stack: true,
                 series: (data.series ?? []).map((s) => ({
                   name: statusCodeLabel(s.key),
-                  colour: colourFor(s.key, statusKeys),
+                  colour: colour('status_code', s.key),
                   values: s.points.map((p) => p.api_errors),
                 })),
                 valueFormatter: formatExact,
@@ -470,7 +472,7 @@ export default function ReliabilityPage() {
                   { name: 'Error rate including aborts', values: data.rows.map((r) => r.api_error_rate), colour: SEMANTIC.neutral },
                 ],
                 valueFormatter: (v) => formatPercent(v, 2),
-                axisFormatter: (v) => formatPercent(v, 1),
+                axisFormatter: formatPercentAxis,
                 horizontal: true,
               })}
               onSelect={(event) => select('model', String(event.name))}

@@ -6,7 +6,7 @@ import type { SessionDetail, SessionEvent } from '../api/types';
 import { Chart } from '../charts/Chart';
 import type { ChartOption } from '../charts/echarts';
 import { escapeHtml } from '../charts/options';
-import { CATEGORICAL, SEMANTIC } from '../charts/palette';
+import { CATEGORICAL, EVENT_COLOURS } from '../charts/palette';
 import { KpiCard } from '../components/KpiCard';
 import { Link } from '../components/Link';
 import { PageHeader } from '../components/PageHeader';
@@ -27,11 +27,11 @@ import { useFilterQuery } from '../state/useFilters';
 import { userLabel } from '../userLabel';
 
 const KINDS: { event: string; label: string; colour: string }[] = [
-  { event: 'user_prompt', label: 'Prompt', colour: CATEGORICAL[0] },
-  { event: 'api_request', label: 'API request', colour: CATEGORICAL[1] },
-  { event: 'api_error', label: 'API error', colour: SEMANTIC.bad },
-  { event: 'tool_decision', label: 'Tool decision', colour: CATEGORICAL[2] },
-  { event: 'tool_result', label: 'Tool result', colour: CATEGORICAL[4] },
+  { event: 'user_prompt', label: 'Prompt', colour: EVENT_COLOURS.user_prompt },
+  { event: 'api_request', label: 'API request', colour: EVENT_COLOURS.api_request },
+  { event: 'api_error', label: 'API error', colour: EVENT_COLOURS.api_error },
+  { event: 'tool_decision', label: 'Tool decision', colour: EVENT_COLOURS.tool_decision },
+  { event: 'tool_result', label: 'Tool result', colour: EVENT_COLOURS.tool_result },
 ];
 const OTHER = { label: 'Other', colour: CATEGORICAL[7] };
 

@@ -10,7 +10,7 @@ import { deltaColumns } from '../components/Delta';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { combineQueries } from '../components/queryState';
-import { formatCount, formatDurationMs, formatExact, formatPercent } from '../format';
+import { formatCount, formatDurationMs, formatExact, formatPercent, formatPercentAxis } from '../format';
 import { filterParams } from '../state/filters';
 import { useFilters } from '../state/useFilters';
 
@@ -73,7 +73,7 @@ export default function ToolsPage() {
                   { name: 'Success rate', values: data.rows.map((r) => r.tool_success_rate), colour: SEMANTIC.good },
                 ],
                 valueFormatter: (v) => formatPercent(v, 2),
-                axisFormatter: (v) => formatPercent(v, 0),
+                axisFormatter: formatPercentAxis,
                 horizontal: true,
                 max: 1,
                 min: nearLowest,

@@ -3,6 +3,7 @@ import { useBreakdown, useSessions, useUser } from '../api/queries';
 import { Chart } from '../charts/Chart';
 import { barOption, calendarOption, donutOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
+import { useColours } from '../charts/useColours';
 import { DataTable } from '../components/DataTable';
 import { KpiCard } from '../components/KpiCard';
 import { Link } from '../components/Link';
@@ -29,6 +30,7 @@ export default function UserPage({ params }: { params: Record<string, string> })
   const [globalFilters] = useFilters();
   const filterQuery = useFilterQuery();
   const theme = useTheme();
+  const colour = useColours();
   // The page is about one user: the user filter is theirs, the other filters still apply.
   const filters = { ...globalFilters, email: [email] };
   const user = useUser(email, globalFilters.email.length > 0 ? { ...globalFilters, email: [] } : globalFilters);
@@ -118,7 +120,10 @@ export default function UserPage({ params }: { params: Record<string, string> })
                 <Chart
                   label="Cost by model"
                   height={260}
-                  option={donutOption({ items: data.rows.map((r) => ({ name: r.key, value: r.cost_usd })), valueFormatter: formatUsd })}
+                  option={donutOption({
+                    items: data.rows.map((r) => ({ name: r.key, value: r.cost_usd, colour: colour('model', r.key) })),
+                    valueFormatter: formatUsd,
+                  })}
                 />
               )}
             </Panel>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { filterParams, filtersFromSearch, NO_FILTERS, selectValue, withFilters } from './filters';
+import { filterParams, filtersFromSearch, isEmptyRange, NO_FILTERS, selectValue, withFilters } from './filters';
 
 describe('filters in the URL', () => {
   it('reads dates and comma-separated lists', () => {
@@ -84,5 +84,16 @@ describe('selecting a value from a chart', () => {
     const narrowed = selectValue({ ...NO_FILTERS, practice: ['A', 'B'] }, 'practice', 'B');
     expect(narrowed.practice).toEqual(['B']);
     expect(selectValue(narrowed, 'practice', 'B').practice).toEqual([]);
+  });
+});
+
+describe('empty ranges', () => {
+  it('are those whose start is after their end; a one-day range and open ends are not', () => {
+    expect(isEmptyRange('2026-01-20', '2026-01-10')).toBe(true);
+    expect(isEmptyRange('2026-01-10', '2026-01-10')).toBe(false);
+    expect(isEmptyRange('2026-01-10T14:00:00Z', '2026-01-10T14:00:00Z')).toBe(true);
+    expect(isEmptyRange('2026-01-10T14:00:00Z', '2026-01-10')).toBe(false);
+    expect(isEmptyRange('2026-01-11', '2026-01-10T23:00:00Z')).toBe(true);
+    expect(isEmptyRange(null, '2026-01-10')).toBe(false);
   });
 });

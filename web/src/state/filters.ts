@@ -55,6 +55,15 @@ export function isInstant(value: string): boolean {
   return INSTANT.test(value) && !Number.isNaN(Date.parse(value));
 }
 
+// A range that holds no time at all: its start after its end (days count whole, both included;
+// an instant `to` is exclusive). Nothing is asked of the API for it.
+export function isEmptyRange(from: string | null | undefined, to: string | null | undefined): boolean {
+  if (!from || !to) return false;
+  const start = isDay(from) ? Date.parse(`${from}T00:00:00Z`) : Date.parse(from);
+  const end = isDay(to) ? Date.parse(`${to}T00:00:00Z`) + 86_400_000 : Date.parse(to);
+  return Number.isFinite(start) && Number.isFinite(end) && start >= end;
+}
+
 // A hand-edited link with a malformed date loses that bound instead of making every request fail.
 function parseBound(value: string | null): string | null {
   if (value === null) return null;
