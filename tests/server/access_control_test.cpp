@@ -282,9 +282,18 @@ TEST_F(AccessControlTest, ScopedFacetsListOnlyTheScope) {
   const json filtered =
       get_json(std::string("/api/v1/facets?practice=") + kPracticeParam, Who::kAdmin);
   EXPECT_EQ(json::array({kPractice}), scoped["practice"]);
+  EXPECT_EQ(json::array({kPractice}), scoped["counts"]["practice"].is_object()
+                                          ? json::array({scoped["counts"]["practice"].begin().key()})
+                                          : json());
+  EXPECT_EQ(1u, scoped["counts"]["practice"].size());
+  // The practice facet leaves its own filter out, the scope never: only it differs.
   for (const auto& [facet, values] : filtered.items())
-    if (facet != "practice") {
+    if (facet != "practice" && facet != "counts") {
       EXPECT_EQ(values, scoped[facet]) << facet;
+    }
+  for (const auto& [facet, counts] : filtered["counts"].items())
+    if (facet != "practice") {
+      EXPECT_EQ(counts, scoped["counts"][facet]) << facet;
     }
   EXPECT_GT(get_json("/api/v1/facets", Who::kAdmin)["practice"].size(), 1u);
 }
