@@ -179,7 +179,7 @@ async function testOverview(page, baseUrl) {
   // A filter from the filter bar: the URL records it and every figure follows.
   const facets = await api(baseUrl, '/api/v1/facets');
   const practice = facets.practice[0];
-  await page.getByRole('button', { name: /^Practice/ }).click();
+  await page.getByRole('button', { name: /^Practice\s/ }).click();
   await timedFilterChange(page, baseUrl, () => page.getByRole('checkbox', { name: practice }).check(), practice);
   equal(new URL(page.url()).searchParams.get('practice'), practice, 'the URL records the practice filter');
   const expected = overviewKpis(await api(baseUrl, `/api/v1/summary?practice=${encodeURIComponent(practice)}`));
@@ -257,8 +257,10 @@ async function testExports(page, baseUrl) {
   ]);
   const modelLines = (await readFile(await modelsDownload.path(), 'utf8')).trim().split('\r\n');
   const models = await api(baseUrl, '/api/v1/breakdown?by=model');
-  equal(modelLines.length, models.rows.length + 1, 'models CSV export has a header and a row per model');
-  check(modelLines[0].endsWith('p95 latency (ms),p99 latency (ms)'), `models CSV has the latency columns (${modelLines[0]})`);
+  // A first line says the period and filters, then the header and a row per model.
+  check(modelLines[0].startsWith('# ccanalytics: Models; period: '), `models CSV says its period (${modelLines[0]})`);
+  equal(modelLines.length, models.rows.length + 2, 'models CSV export has a period line, a header and a row per model');
+  check(modelLines[1].endsWith('p95 latency (ms),p99 latency (ms)'), `models CSV has the latency columns (${modelLines[1]})`);
 
   await page.goto(`${baseUrl}/teams`);
   await waitForData(page);
@@ -569,6 +571,40 @@ async function main() {
       await waitForData(tablet);
       const modelsOverflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       check(modelsOverflow <= 0, `the Models page at tablet width scrolls sideways by ${modelsOverflow} px`);
+    });
+
+    // Every page at tablet width: no sideways scroll (a wide table scrolls inside its panel).
+    await step('every page at 820 px', async () => {
+      const tablet = await context.newPage();
+      await tablet.setViewportSize({ width: 820, height: 1180 });
+      for (const { name, path: pagePath } of PAGES) {
+        await tablet.goto(`${baseUrl}${pagePath}`);
+        await waitForData(tablet);
+        const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(overflow <= 0, `${name} at 820 px scrolls sideways by ${overflow} px`);
+        await screenshot(tablet, `${name}-820`);
+      }
+      await tablet.close();
+    });
+
+    // The server dies and comes back: one banner while it is away, and the page recovers by
+    // itself. The failed requests of the outage are expected, not console errors.
+    await step('server outage', async () => {
+      await page.goto(`${baseUrl}/`);
+      await waitForData(page);
+      const errorsBefore = consoleErrors.length;
+      const banner = page.getByText(/Cannot reach the server/);
+      await server.restart(async () => {
+        await page.getByRole('link', { name: 'Models' }).first().click();
+        await banner.first().waitFor({ timeout: 30_000 });
+        equal(await banner.count(), 1, 'one outage banner, not one error per panel');
+      });
+      await banner.first().waitFor({ state: 'hidden', timeout: 90_000 });
+      await waitForData(page);
+      const models = await api(baseUrl, '/api/v1/breakdown?by=model');
+      const table = page.getByRole('region', { name: 'All models' });
+      await table.getByText(models.rows[0].key).first().waitFor({ timeout: 30_000 });
+      consoleErrors.length = errorsBefore;
     });
 
     // Last: these post data, which the figures checked above must not include.

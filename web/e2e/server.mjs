@@ -52,7 +52,7 @@ async function waitForHealth(baseUrl, child, timeoutMs) {
   throw new Error(`the server did not answer /health within ${timeoutMs} ms`);
 }
 
-// Returns { baseUrl, db, ingestReport, tokens, stop }. The caller must call stop().
+// Returns { baseUrl, db, ingestReport, tokens, stop, restart }. The caller must call stop().
 // `tokens` ([{ name, role, practices }]) are created in the store before it is served, with the
 // binary's `token create`; `tokens` in the answer maps each name to the token it printed.
 export async function startServer({ bin, datasetDir, tokens = [] }) {
@@ -87,18 +87,30 @@ export async function startServer({ bin, datasetDir, tokens = [] }) {
 
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    // OTLP/gRPC off: its fixed default port would collide between concurrent runs.
-    child = spawn(bin, ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--otlp-grpc-port', '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let serverLog = '';
-    child.stderr.on('data', (chunk) => (serverLog = (serverLog + chunk).slice(-4000)));
-    try {
-      await waitForHealth(baseUrl, child, 30_000);
-    } catch (error) {
-      throw new Error(`${error.message}\n${serverLog}`);
-    }
-    return { baseUrl, db, ingestReport, tokens: created, stop };
+    const launch = async () => {
+      // OTLP/gRPC off: its fixed default port would collide between concurrent runs.
+      child = spawn(bin, ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--otlp-grpc-port', '0'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let serverLog = '';
+      child.stderr.on('data', (chunk) => (serverLog = (serverLog + chunk).slice(-4000)));
+      try {
+        await waitForHealth(baseUrl, child, 30_000);
+      } catch (error) {
+        throw new Error(`${error.message}\n${serverLog}`);
+      }
+    };
+    // Kills the server (SIGKILL, as a crash would), awaits `whileDown()`, then serves the same store
+    // on the same port again.
+    const restart = async (whileDown) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      await whileDown();
+      await launch();
+    };
+    await launch();
+    return { baseUrl, db, ingestReport, tokens: created, stop, restart };
   } catch (error) {
     await stop();
     throw error;
