@@ -1,32 +1,12 @@
 // Answers shaped as docs/api.md describes them, for component tests.
 
+import { zeroMetrics } from '../api/compare';
 import type { Metrics, Summary } from '../api/types';
 
 // A metric set whose rates follow from its counts, as the API computes them.
 export function metrics(counts: Partial<Metrics> = {}): Metrics {
   const m: Metrics = {
-    events: 0,
-    sessions: 0,
-    users: 0,
-    user_prompts: 0,
-    api_requests: 0,
-    api_errors: 0,
-    tool_decisions: 0,
-    tool_results: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    cache_read_tokens: 0,
-    cache_creation_tokens: 0,
-    cost_usd: 0,
-    tool_accept_rate: null,
-    tool_success_rate: null,
-    api_error_rate: null,
-    api_aborts: 0,
-    api_failure_rate: null,
-    cost_per_session: null,
-    cost_per_1k_output_tokens: null,
-    cache_hit_ratio: null,
-    tokens_per_prompt: null,
+    ...zeroMetrics(),
     ...counts,
   };
   const requestsAndErrors = m.api_requests + m.api_errors;
