@@ -75,6 +75,25 @@ export async function testErrorsExplained(page, baseUrl) {
   const listed = await page.getByRole('table', { name: 'API errors by message' }).locator('tbody tr').count();
   equal(listed, messages.rows.length, 'every API error message is listed');
 
+  // A day of the errors trend, chosen from the keyboard's table, lands on that day's sessions, the
+  // most errors first.
+  const trend = page.getByRole('region', { name: 'API errors over time' });
+  // From the keyboard, as the toggle shows itself only when focused.
+  await trend.getByRole('button', { name: 'Show as table' }).focus();
+  await page.keyboard.press('Enter');
+  await trend.locator('button.chart-table__select').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.pathname === '/sessions');
+  const landed = new URL(page.url()).searchParams;
+  check(landed.get('from') !== null && landed.get('from') === landed.get('to'), `the day click sets that day as the period (${page.url()})`);
+  equal(landed.get('sort'), 'api_errors', 'the sessions of the day, most API errors first');
+  await waitForData(page);
+  const daySessions = await api(baseUrl, `/api/v1/sessions?from=${landed.get('from')}&to=${landed.get('to')}&limit=1`);
+  const subtitle = await page.getByRole('region', { name: 'Sessions' }).first().textContent();
+  check(subtitle.includes(`${count(daySessions.total)} sessions`), `the day's sessions: ${daySessions.total} expected`);
+  await page.goto(`${baseUrl}/reliability`);
+  await waitForData(page);
+
   const codes = await api(baseUrl, '/api/v1/breakdown?by=status_code&sort=api_errors');
   if (codes.rows.some((r) => r.key === 'undefined')) {
     await page.getByRole('table', { name: 'API errors by status code' }).getByRole('button', { name: 'no response' }).click();
