@@ -282,9 +282,10 @@ TEST_F(AccessControlTest, ScopedFacetsListOnlyTheScope) {
   const json filtered =
       get_json(std::string("/api/v1/facets?practice=") + kPracticeParam, Who::kAdmin);
   EXPECT_EQ(json::array({kPractice}), scoped["practice"]);
-  EXPECT_EQ(json::array({kPractice}), scoped["counts"]["practice"].is_object()
-                                          ? json::array({scoped["counts"]["practice"].begin().key()})
-                                          : json());
+  EXPECT_EQ(json::array({kPractice}),
+            scoped["counts"]["practice"].is_object()
+                ? json::array({scoped["counts"]["practice"].begin().key()})
+                : json());
   EXPECT_EQ(1u, scoped["counts"]["practice"].size());
   // The practice facet leaves its own filter out, the scope never: only it differs.
   for (const auto& [facet, values] : filtered.items())
