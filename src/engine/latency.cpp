@@ -76,6 +76,14 @@ Percentiles summarise(Sample& sample) {
   return p;
 }
 
+// The durations one question reads from a segment, one entry per model or tool.
+const std::vector<KeyDurations>& key_durations(const Segment& segment, LatencyBy by,
+                                               LatencyMeasure measure) {
+  if (by == LatencyBy::kTool) return segment.latency.by_tool;
+  return measure == LatencyMeasure::kTtftMs ? segment.latency.ttft_by_model
+                                            : segment.latency.by_model;
+}
+
 }  // namespace
 
 std::optional<LatencyBy> parse_latency_by(std::string_view name) {
@@ -96,19 +104,15 @@ std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, 
   const bool by_model = by == LatencyBy::kModel;
   const Dictionary& dictionary = by_model ? snapshot.dict().model : snapshot.dict().tool;
   const bool only_time = filters_only_time(filter);
-  const auto keys_of = [&](const Segment& s) -> const std::vector<KeyDurations>& {
-    if (!by_model) return s.latency.by_tool;
-    return measure == LatencyMeasure::kTtftMs ? s.latency.ttft_by_model : s.latency.by_model;
-  };
   size_t key_count = 0;
   for (const auto& segment : snapshot.segments)
-    key_count = std::max(key_count, keys_of(*segment).size());
+    key_count = std::max(key_count, key_durations(*segment, by, measure).size());
 
   std::vector<LatencyRow> result;
   for (uint32_t key = 1; key < key_count && rows.accepts_some_user(); ++key) {
     Sample sample;
     for (const auto& segment : snapshot.segments) {
-      const std::vector<KeyDurations>& keys = keys_of(*segment);
+      const std::vector<KeyDurations>& keys = key_durations(*segment, by, measure);
       if (key >= keys.size() || keys[key].time_ms.empty()) continue;
       const KeyDurations& durations = keys[key];
       const auto& time = durations.time_ms;
@@ -144,28 +148,22 @@ LatencySeries latency_timeseries(const Snapshot& snapshot, const Filter& filter,
   LatencySeries result;
   BucketRange range = bucket_range(snapshot, filter, bucket);
   if (range.starts.empty()) return result;
+  std::vector<std::vector<double>> by_bucket(range.starts.size());
   Filter bounded = filter;
   bounded.from_ms = range.from_ms;
   bounded.to_ms = range.to_ms;
   const RowFilter rows(snapshot, bounded);
   const bool only_time = filters_only_time(filter);
   const int64_t origin = range.starts.front(), width = bucket_width_ms(bucket);
-  std::vector<std::vector<double>> by_bucket(range.starts.size());
   for (const auto& segment : snapshot.segments) {
-    const LatencyIndex& index = segment->latency;
-    const std::vector<KeyDurations>& keys =
-        of == LatencyBy::kTool
-            ? index.by_tool
-            : (measure == LatencyMeasure::kTtftMs ? index.ttft_by_model : index.by_model);
-    for (const KeyDurations& durations : keys) {
+    if (!rows.accepts_some_user()) break;
+    for (const KeyDurations& durations : key_durations(*segment, of, measure)) {
       const auto& time = durations.time_ms;
       const auto lo = std::lower_bound(time.begin(), time.end(), rows.from_ms()) - time.begin();
       const auto hi = std::lower_bound(time.begin() + lo, time.end(), rows.to_ms()) - time.begin();
       for (auto i = lo; i < hi; ++i) {
         const auto row = static_cast<size_t>(i);
-        if (!rows.accepts_some_user() ||
-            (!only_time && !rows.accepts(*segment, durations.row[row])))
-          continue;
+        if (!only_time && !rows.accepts(*segment, durations.row[row])) continue;
         by_bucket[static_cast<size_t>((time[row] - origin) / width)].push_back(
             durations.duration_ms[row]);
       }

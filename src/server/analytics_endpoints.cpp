@@ -426,32 +426,46 @@ Answer session_detail(const Snapshot& snapshot, const QueryParams& params, std::
   return json_answer(json);
 }
 
+// The `measure` parameter of the latency answers: its name as given, and what it names.
+std::pair<std::string_view, engine::LatencyMeasure> measure_param(const QueryParams& params) {
+  const std::string_view name = params.get_or("measure", "duration_ms");
+  const auto measure = engine::parse_latency_measure(name);
+  if (!measure) invalid("measure", "must be duration_ms or ttft_ms");
+  return {name, *measure};
+}
+
+// count, mean and the percentiles as members of the object being written; the figures are null
+// for an empty sample.
+void write_percentiles(JsonWriter& json, const engine::Percentiles& p) {
+  const auto figure = [&](double value) {
+    return p.count == 0 ? std::optional<double>() : std::optional<double>(value);
+  };
+  json.key("count").value(static_cast<uint64_t>(p.count));
+  json.key("mean").value(figure(p.mean));
+  json.key("p50").value(figure(p.p50));
+  json.key("p90").value(figure(p.p90));
+  json.key("p95").value(figure(p.p95));
+  json.key("p99").value(figure(p.p99));
+  json.key("max").value(figure(p.max));
+}
+
 Answer latency(const Snapshot& snapshot, const QueryParams& params) {
   const auto by = engine::parse_latency_by(params.get_or("by", "model"));
   if (!by) invalid("by", "must be model or tool");
-  const std::string_view measure_name = params.get_or("measure", "duration_ms");
-  const auto measure = engine::parse_latency_measure(measure_name);
-  if (!measure) invalid("measure", "must be duration_ms or ttft_ms");
-  if (*measure == engine::LatencyMeasure::kTtftMs && *by != engine::LatencyBy::kModel)
+  const auto [measure_name, measure] = measure_param(params);
+  if (measure == engine::LatencyMeasure::kTtftMs && *by != engine::LatencyBy::kModel)
     invalid("measure", "ttft_ms (time to first token) is measured per model only");
   const std::vector<engine::LatencyRow> rows =
-      engine::latency(snapshot, params.filter(), *by, *measure);
+      engine::latency(snapshot, params.filter(), *by, measure);
   JsonWriter json;
   json.begin_object();
   json.key("by").value(*by == engine::LatencyBy::kModel ? "model" : "tool");
   json.key("measure").value(measure_name);
   json.key("rows").begin_array();
   for (const engine::LatencyRow& row : rows) {
-    const engine::Percentiles& p = row.duration_ms;
     json.begin_object();
     json.key("key").value(row.key);
-    json.key("count").value(static_cast<uint64_t>(p.count));
-    json.key("mean").value(p.mean);
-    json.key("p50").value(p.p50);
-    json.key("p90").value(p.p90);
-    json.key("p95").value(p.p95);
-    json.key("p99").value(p.p99);
-    json.key("max").value(p.max);
+    write_percentiles(json, row.duration_ms);
     json.end_object();
   }
   json.end_array().end_object();
@@ -465,14 +479,12 @@ Answer latency_timeseries(const Snapshot& snapshot, const QueryParams& params) {
   const auto of = of_name == "api_request" ? engine::LatencyBy::kModel : engine::LatencyBy::kTool;
   const auto bucket = engine::parse_bucket(params.get_or("bucket", "day"));
   if (!bucket) invalid("bucket", "must be hour, day or week");
-  const std::string_view measure_name = params.get_or("measure", "duration_ms");
-  const auto measure = engine::parse_latency_measure(measure_name);
-  if (!measure) invalid("measure", "must be duration_ms or ttft_ms");
-  if (*measure == engine::LatencyMeasure::kTtftMs && of != engine::LatencyBy::kModel)
+  const auto [measure_name, measure] = measure_param(params);
+  if (measure == engine::LatencyMeasure::kTtftMs && of != engine::LatencyBy::kModel)
     invalid("measure", "ttft_ms (time to first token) is measured for api_request only");
   engine::LatencySeries series;
   try {
-    series = engine::latency_timeseries(snapshot, params.filter(), of, *measure, *bucket);
+    series = engine::latency_timeseries(snapshot, params.filter(), of, measure, *bucket);
   } catch (const engine::QueryError& error) {
     throw ApiError(400, "range_too_long", error.what());
   }
@@ -483,19 +495,9 @@ Answer latency_timeseries(const Snapshot& snapshot, const QueryParams& params) {
   json.key("measure").value(measure_name);
   json.key("points").begin_array();
   for (size_t i = 0; i < series.starts.size(); ++i) {
-    const engine::Percentiles& p = series.duration_ms[i];
-    const auto figure = [&](double value) {
-      return p.count == 0 ? std::optional<double>() : std::optional<double>(value);
-    };
     json.begin_object();
     json.key("t").time_value(series.starts[i], false);
-    json.key("count").value(static_cast<uint64_t>(p.count));
-    json.key("mean").value(figure(p.mean));
-    json.key("p50").value(figure(p.p50));
-    json.key("p90").value(figure(p.p90));
-    json.key("p95").value(figure(p.p95));
-    json.key("p99").value(figure(p.p99));
-    json.key("max").value(figure(p.max));
+    write_percentiles(json, series.duration_ms[i]);
     json.end_object();
   }
   json.end_array().end_object();
