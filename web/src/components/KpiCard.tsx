@@ -1,4 +1,6 @@
+import type { Metrics } from '../api/types';
 import { MISSING } from '../format';
+import { type DeltaKind, headlineChange } from './Delta';
 
 export type Better = 'up' | 'down' | 'neither';
 
@@ -34,6 +36,49 @@ export function KpiCard({ id, label, value, change, direction = 0, better = 'nei
       ) : hint ? (
         <div className="kpi__change kpi__hint">{hint}</div>
       ) : null}
+    </div>
+  );
+}
+
+// A headline figure of a metric set, compared with the previous period's when there is one.
+export interface KpiDefinition {
+  id: string;
+  label: string;
+  value: (m: Metrics) => number | null;
+  format: (v: number | null) => string;
+  kind: DeltaKind;
+  better: Better;
+  hint?: string;
+}
+
+// A row of headline figures. `hidden` blanks the figures that mean nothing under the current
+// filters; `hint` words a card's note (by default the definition's own).
+export function KpiRow({ kpis, current, previous, hidden = () => false, hint = (kpi) => kpi.hint }: {
+  kpis: KpiDefinition[];
+  current: Metrics;
+  previous?: Metrics;
+  hidden?: (kpi: KpiDefinition) => boolean;
+  hint?: (kpi: KpiDefinition, hidden: boolean) => string | undefined;
+}) {
+  return (
+    <div className="kpis">
+      {kpis.map((kpi) => {
+        const blank = hidden(kpi);
+        const value = blank ? null : kpi.value(current);
+        const { change, direction } = headlineChange(value, previous && !blank ? kpi.value(previous) : null, kpi.kind);
+        return (
+          <KpiCard
+            key={kpi.id}
+            id={kpi.id}
+            label={kpi.label}
+            value={kpi.format(value)}
+            change={change}
+            direction={direction}
+            better={kpi.better}
+            hint={hint(kpi, blank)}
+          />
+        );
+      })}
     </div>
   );
 }

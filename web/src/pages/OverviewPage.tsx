@@ -3,15 +3,14 @@ import { useMemo, useRef } from 'react';
 import { isCompared, useBreakdownCompared, useSummaryCompared, useTimeseriesCompared } from '../api/compare';
 import { METRICS, totalTokens } from '../api/metrics';
 import { exportCsvUrl, useHeatmap, useUsers } from '../api/queries';
-import type { MetricName, Metrics, Summary } from '../api/types';
+import type { MetricName, Metrics } from '../api/types';
 import { failureKeyLabel } from '../apiErrors';
 import { Chart } from '../charts/Chart';
 import { barOption, donutOption, timeOption, weekHourOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
 import { useColours } from '../charts/useColours';
 import { DataTable } from '../components/DataTable';
-import { headlineChange } from '../components/Delta';
-import { KpiCard, type Better } from '../components/KpiCard';
+import { type KpiDefinition, KpiRow } from '../components/KpiCard';
 import { Link } from '../components/Link';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
@@ -33,15 +32,6 @@ import { useTheme } from '../state/theme';
 import { useBucket, useDataExtent, useFilterQuery, useFilters, useSelectFilter } from '../state/useFilters';
 import { useViewParam } from '../state/useViewParam';
 import { userLabel } from '../userLabel';
-
-interface KpiDefinition {
-  id: string;
-  label: string;
-  value: (s: Metrics) => number | null;
-  format: (v: number | null) => string;
-  kind: 'amount' | 'ratio';
-  better: Better;
-}
 
 const TOP_USERS = { sort: 'cost_usd', order: 'desc', limit: 10, offset: 0 } as const;
 
@@ -69,29 +59,6 @@ const KPIS: KpiDefinition[] = [
     better: 'down',
   },
 ];
-
-function KpiRow({ current, previous, comparing }: { current: Summary; previous?: Metrics; comparing: boolean }) {
-  return (
-    <div className="kpis">
-      {KPIS.map((kpi) => {
-        const value = kpi.value(current);
-        const { change, direction } = headlineChange(value, previous ? kpi.value(previous) : null, kpi.kind);
-        return (
-          <KpiCard
-            key={kpi.id}
-            id={kpi.id}
-            label={kpi.label}
-            value={kpi.format(value)}
-            change={change}
-            direction={direction}
-            better={kpi.better}
-            hint={comparing ? 'no earlier data' : undefined}
-          />
-        );
-      })}
-    </div>
-  );
-}
 
 type TrendMetric = 'cost' | 'tokens';
 
@@ -218,9 +185,10 @@ export default function OverviewPage() {
       >
         {(current) => (
           <KpiRow
+            kpis={KPIS}
             current={current}
             previous={previous ? current.previous : undefined}
-            comparing={previous !== null}
+            hint={() => (previous !== null ? 'no earlier data' : undefined)}
           />
         )}
       </Panel>

@@ -9,8 +9,8 @@ import { barOption, timeOption } from '../charts/options';
 import { SEMANTIC } from '../charts/palette';
 import { useColours } from '../charts/useColours';
 import { DataTable } from '../components/DataTable';
-import { deltaColumns, headlineChange } from '../components/Delta';
-import { KpiCard } from '../components/KpiCard';
+import { deltaColumns } from '../components/Delta';
+import { KpiCard, type KpiDefinition, KpiRow } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import {
@@ -51,33 +51,26 @@ const toolFailureRate = (m: Metrics) => (m.tool_success_rate === null ? null : 1
 // Failed tool runs, from the runs and their success rate (the metric set has no count of its own).
 const toolFailures = (m: Metrics) => (m.tool_success_rate === null ? 0 : Math.round(m.tool_results * (1 - m.tool_success_rate)));
 
-interface KpiSpec {
-  id: string;
-  label: string;
-  value: (m: Metrics) => number | null;
-  format: (v: number | null) => string;
-  kind: 'amount' | 'ratio';
-  hint?: string;
-}
-
-const KPIS: KpiSpec[] = [
-  { id: 'api_requests', label: 'API requests', value: (m) => m.api_requests, format: formatCount, kind: 'amount' },
-  { id: 'api_errors', label: 'API errors', value: (m) => m.api_errors, format: formatCount, kind: 'amount' },
+const KPIS: KpiDefinition[] = [
+  { id: 'api_requests', label: 'API requests', value: (m) => m.api_requests, format: formatCount, kind: 'amount', better: 'neither' },
+  { id: 'api_errors', label: 'API errors', value: (m) => m.api_errors, format: formatCount, kind: 'amount', better: 'down' },
   {
     id: 'api_failure_rate',
     label: 'API failure rate',
     value: (m) => m.api_failure_rate,
     format: (v) => formatPercent(v, 2),
     kind: 'ratio',
+    better: 'down',
     hint: 'without requests aborted by the user',
   },
-  { id: 'api_aborts', label: 'Aborted by the user', value: (m) => m.api_aborts, format: formatCount, kind: 'amount', hint: 'Esc pressed while waiting' },
+  { id: 'api_aborts', label: 'Aborted by the user', value: (m) => m.api_aborts, format: formatCount, kind: 'amount', better: 'neither', hint: 'Esc pressed while waiting' },
   {
     id: 'api_error_rate',
     label: 'API error rate including aborts',
     value: (m) => m.api_error_rate,
     format: (v) => formatPercent(v, 2),
     kind: 'ratio',
+    better: 'down',
   },
   {
     id: 'tool_failure_rate',
@@ -85,37 +78,13 @@ const KPIS: KpiSpec[] = [
     value: toolFailureRate,
     format: (v) => formatPercent(v, 2),
     kind: 'ratio',
+    better: 'down',
   },
 ];
 
 // Under a status code or message filter only those api_error events match: requests and rates
 // over them mean nothing (every rate would read 100 %), so those cards say why they are empty.
 const NEEDS_EVERY_EVENT = new Set(['api_requests', 'api_failure_rate', 'api_error_rate', 'tool_failure_rate']);
-
-function Kpis({ current, previous, errorsOnly }: { current: Metrics; previous?: Metrics; errorsOnly: boolean }) {
-  return (
-    <div className="kpis">
-      {KPIS.map((k) => {
-        const hidden = errorsOnly && NEEDS_EVERY_EVENT.has(k.id);
-        const value = hidden ? null : k.value(current);
-        const { change, direction } = headlineChange(value, previous && !hidden ? k.value(previous) : null, k.kind);
-        return (
-          <KpiCard
-            key={k.id}
-            id={k.id}
-            label={k.label}
-            value={k.format(value)}
-            change={change}
-            direction={direction}
-            // Fewer failures is better; aborts and volumes are neither.
-            better={k.id.endsWith('rate') || k.id === 'api_errors' ? 'down' : 'neither'}
-            hint={hidden ? 'not under a status code or message filter' : k.hint}
-          />
-        );
-      })}
-    </div>
-  );
-}
 
 // An error message or status code as a button that filters to it (or, chosen, back out of it).
 function FilterButton({ filterKey, value, label, filters, onSelect }: {
@@ -196,7 +165,15 @@ export default function ReliabilityPage() {
         query={summary}
         span={12}
       >
-        {(s) => <Kpis current={s} previous={s.previous} errorsOnly={errorsOnly} />}
+        {(s) => (
+          <KpiRow
+            kpis={KPIS}
+            current={s}
+            previous={s.previous}
+            hidden={(k) => errorsOnly && NEEDS_EVERY_EVENT.has(k.id)}
+            hint={(k, hidden) => (hidden ? 'not under a status code or message filter' : k.hint)}
+          />
+        )}
       </Panel>
       <Panel title="Client-side failures" subtitle="events sent by newer Claude Code releases" query={byEventType} span={12}>
         {(data) => (
