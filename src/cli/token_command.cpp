@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "common/clock.h"
 #include "common/time_util.h"
 #include "store/audit_log.h"
 #include "store/ingest_log.h"
@@ -35,7 +36,7 @@ int run_token_create(const TokenCommandOptions& options) {
     store::Database db(options.db_path);
     const store::Role role = store::parse_role(options.role);
     store::Transaction transaction(db);
-    const int64_t now = store::now_ms();
+    const int64_t now = system_time_ms();
     const std::string token =
         store::TokenStore(db).create(options.name, role, options.practices, now);
     const nlohmann::json detail = {{"role", options.role}, {"practices", options.practices}};
@@ -77,7 +78,7 @@ int run_token_revoke(const TokenCommandOptions& options) {
       return 1;
     }
     store::AuditLog(db).record(
-        {0, store::now_ms(), cli_actor(), "token.revoke", options.name, "cli", "{}"});
+        {0, system_time_ms(), cli_actor(), "token.revoke", options.name, "cli", "{}"});
     transaction.commit();
     std::fprintf(stderr, "token '%s' revoked; servers on this store refuse it within --poll-ms\n",
                  options.name.c_str());

@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/clock.h"
 #include "common/time_util.h"
 #include "ingest/employees_csv.h"
 #include "ingest/event_batch.h"
@@ -95,7 +96,7 @@ struct Ingestor::Impl {
       }
     }
     w.flush();  // the batch's strings are reused once this returns
-    const int64_t received = store::now_ms();
+    const int64_t received = system_time_ms();
     for (const Rejected& r : batch.rejected) {
       (r.kind == RejectKind::kLine ? report.rejected_lines : report.rejected_events)++;
       ++report.rejected_by_reason[std::string(r.reason)];
@@ -165,7 +166,7 @@ struct Ingestor::Impl {
     try {
       db.exec("BEGIN IMMEDIATE");
       event_writer().catch_up();  // what other processes committed counts as stored
-      const int64_t hour_ms = store::now_ms() / kMsPerHour * kMsPerHour;
+      const int64_t hour_ms = system_time_ms() / kMsPerHour * kMsPerHour;
       LiveRow& row = live_rows[std::string(source)];
       report.ingest_id = row.hour_ms == hour_ms ? row.id : log.live_row(source, hour_ms);
       body(report);
@@ -267,7 +268,7 @@ IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding e
           const store::MetricPointRow row = row_of(p, resource, attributes);
           (writer.insert(row, report.ingest_id) ? report.accepted : report.duplicates)++;
         }
-        const int64_t received = store::now_ms();
+        const int64_t received = system_time_ms();
         for (const RejectedPoint& r : batch.rejected) {
           ++report.rejected_events;
           ++report.rejected_by_reason[r.reason];
@@ -285,7 +286,7 @@ size_t Ingestor::load_employees_csv(std::string_view csv, std::string_view sourc
                                       [&](IngestReport& r, auto& begin, auto& commit) {
                                         store::replace_employees(impl_->db, parsed.employees);
                                         begin();
-                                        const int64_t received = store::now_ms();
+                                        const int64_t received = system_time_ms();
                                         for (const EmployeeRowError& e : parsed.errors) {
                                           ++r.rejected_lines;
                                           ++r.rejected_by_reason[std::string(reason::kInvalidEmployeeRow)];

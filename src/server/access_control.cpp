@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/clock.h"
 #include "server/api_error.h"
 #include "store/ingest_log.h"
 
@@ -212,9 +213,9 @@ void AccessControl::record(std::string_view actor, std::string_view action, std:
                            std::string_view client, std::string_view detail_json) {
   std::lock_guard lock(mutex_);
   if (db_.read_only()) return;
-  store::AuditLog(db_).record({0, store::now_ms(), std::string(actor.empty() ? "anonymous" : actor),
-                               std::string(action), std::string(target), std::string(client),
-                               std::string(detail_json)});
+  store::AuditLog(db_).record(
+      {0, system_time_ms(), std::string(actor.empty() ? "anonymous" : actor), std::string(action),
+       std::string(target), std::string(client), std::string(detail_json)});
 }
 
 std::vector<store::AuditEntry> AccessControl::audit(size_t limit, size_t offset) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "common/clock.h"
 #include "common/time_util.h"
 
 namespace cca::store {
@@ -18,19 +19,13 @@ void bind_counts(Statement& statement, int first, const IngestCounts& c) {
 
 }  // namespace
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t IngestLog::begin(std::string_view source, std::string_view path, int64_t size_bytes) {
   Transaction transaction(db_);
   // Another live process may be ingesting too; only rows of dead processes are stale, and
   // SQLite cannot tell them apart, so a 'running' row older than a day is called interrupted.
   Statement stale(db_, "UPDATE ingests SET status = 'interrupted' WHERE status = 'running' AND "
                        "started_ms < ?");
-  stale.bind_int(1, now_ms() - 86'400'000);
+  stale.bind_int(1, system_time_ms() - 86'400'000);
   stale.step();
   Statement insert(db_, "INSERT INTO ingests (source, path, size_bytes, started_ms, status) "
                         "VALUES (?, ?, ?, ?, 'running')");
@@ -45,7 +40,7 @@ int64_t IngestLog::begin(std::string_view source, std::string_view path, int64_t
   } else {
     insert.bind_int(3, size_bytes);
   }
-  insert.bind_int(4, now_ms());
+  insert.bind_int(4, system_time_ms());
   insert.step();
   const int64_t id = sqlite3_last_insert_rowid(db_.handle());
   transaction.commit();
@@ -57,7 +52,7 @@ void IngestLog::complete(int64_t ingest_id, const IngestCounts& c, std::string_v
                    "UPDATE ingests SET status = 'complete', finished_ms = ?, checksum = ?, "
                    "lines = ?, accepted = ?, duplicates = ?, rejected_events = ?, "
                    "rejected_lines = ?, employees = ? WHERE id = ?");
-  update.bind_int(1, now_ms());
+  update.bind_int(1, system_time_ms());
   if (checksum.empty()) {
     update.bind_null(2);
   } else {
@@ -72,7 +67,7 @@ void IngestLog::fail(int64_t ingest_id, std::string_view message) {
   Transaction transaction(db_);
   Statement update(db_, "UPDATE ingests SET status = 'failed', finished_ms = ?, message = ? "
                         "WHERE id = ?");
-  update.bind_int(1, now_ms());
+  update.bind_int(1, system_time_ms());
   update.bind_text(2, message);
   update.bind_int(3, ingest_id);
   update.step();
@@ -88,7 +83,7 @@ int64_t IngestLog::live_row(std::string_view source, int64_t hour_ms) {
   Statement insert(db_,
                    "INSERT INTO ingests (source, path, size_bytes, started_ms, finished_ms, "
                    "status) VALUES (?, ?, 0, ?, ?, 'complete')");
-  const int64_t now = now_ms();
+  const int64_t now = system_time_ms();
   insert.bind_text(1, source);
   insert.bind_text(2, path);
   insert.bind_int(3, now);
@@ -103,7 +98,7 @@ void IngestLog::add_live(int64_t ingest_id, const IngestCounts& c, int64_t size_
                    "lines = lines + ?, accepted = accepted + ?, duplicates = duplicates + ?, "
                    "rejected_events = rejected_events + ?, rejected_lines = rejected_lines + ?, "
                    "employees = employees + ? WHERE id = ?");
-  update.bind_int(1, now_ms());
+  update.bind_int(1, system_time_ms());
   update.bind_int(2, size_bytes);
   bind_counts(update, 3, c);
   update.bind_int(9, ingest_id);

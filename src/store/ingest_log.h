@@ -45,6 +45,4 @@ class IngestLog {
   Database& db_;
 };
 
-int64_t now_ms();
-
 }  // namespace cca::store

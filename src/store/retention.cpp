@@ -100,18 +100,6 @@ std::string RetentionReport::summary() const {
   return text;
 }
 
-int64_t retention_now_ms() {
-  const char* now = std::getenv("CCANALYTICS_NOW");
-  if (!now || !*now)
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  const std::optional<int64_t> parsed = parse_rfc3339_ms(now);
-  if (!parsed)
-    throw std::invalid_argument(std::string("CCANALYTICS_NOW is not an RFC 3339 instant: ") + now);
-  return *parsed;
-}
-
 RetentionReport apply_retention(Database& db, int64_t cutoff_ms, const RetentionOptions& options) {
   const auto started = Clock::now();
   RetentionReport report;

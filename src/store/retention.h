@@ -38,11 +38,6 @@ struct RetentionOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
-// "Now" for retention: the instant in CCANALYTICS_NOW (RFC 3339) when it is set, which is meant
-// for tests and demos of past data, else the system clock; UTC epoch milliseconds. Throws
-// std::invalid_argument when CCANALYTICS_NOW is set but is not an instant.
-int64_t retention_now_ms();
-
 // The instant `days` days before now_ms: what is older goes.
 inline int64_t retention_cutoff_ms(int days, int64_t now_ms) {
   return now_ms - static_cast<int64_t>(days) * 86'400'000;

@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include "common/clock.h"
+
 namespace cca::store {
 
 RetentionSchedule::RetentionSchedule(std::string db_path, int days,
@@ -22,7 +24,7 @@ RetentionSchedule::~RetentionSchedule() {
 RetentionReport RetentionSchedule::run_once(const std::string& db_path, int days,
                                             const RetentionOptions& options) {
   Database db(db_path);
-  return apply_retention(db, retention_cutoff_ms(days, retention_now_ms()), options);
+  return apply_retention(db, retention_cutoff_ms(days, cca::now_ms()), options);
 }
 
 void RetentionSchedule::loop() {

@@ -29,7 +29,8 @@ class RetentionSchedule {
   RetentionSchedule& operator=(const RetentionSchedule&) = delete;
 
   // One run on the calling thread: opens the store, applies retention for `days` from
-  // retention_now_ms(). Throws StoreError, or std::invalid_argument for a bad CCANALYTICS_NOW.
+  // now_ms() (common/clock.h). Throws StoreError, or std::invalid_argument for a bad
+  // CCANALYTICS_NOW.
   static RetentionReport run_once(const std::string& db_path, int days,
                                   const RetentionOptions& options = {});
 

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "engine/random_store.h"
 #include "engine/temp_store.h"
 #include "server/running_server.h"
@@ -102,11 +103,11 @@ class AccessControlTest : public ::testing::Test {
       writer.replace_directory(history_.directory);
       writer.insert(history_.events);
       store::TokenStore tokens(db);
-      tokens_[Who::kViewer] = tokens.create("viewer", store::Role::kViewer, {}, store::now_ms());
+      tokens_[Who::kViewer] = tokens.create("viewer", store::Role::kViewer, {}, system_time_ms());
       tokens_[Who::kScopedViewer] =
-          tokens.create("platform-lead", store::Role::kViewer, {kPractice}, store::now_ms());
-      tokens_[Who::kIngest] = tokens.create("fleet", store::Role::kIngest, {}, store::now_ms());
-      tokens_[Who::kAdmin] = tokens.create("admin", store::Role::kAdmin, {}, store::now_ms());
+          tokens.create("platform-lead", store::Role::kViewer, {kPractice}, system_time_ms());
+      tokens_[Who::kIngest] = tokens.create("fleet", store::Role::kIngest, {}, system_time_ms());
+      tokens_[Who::kAdmin] = tokens.create("admin", store::Role::kAdmin, {}, system_time_ms());
       tokens_[Who::kWrongToken] = "cca_" + std::string(64, '0');
     }
     ServeOptions options = testing::test_options(store_->path());
@@ -430,7 +431,7 @@ class AccessControlAlone : public ::testing::Test {
   std::string create(const std::string& name, store::Role role,
                      std::vector<std::string> practices = {}) {
     store::Database db(store_.path());
-    return store::TokenStore(db).create(name, role, practices, store::now_ms());
+    return store::TokenStore(db).create(name, role, practices, system_time_ms());
   }
 };
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "store/employee_directory.h"
 #include "store/event_writer.h"
 #include "store/ingest_log.h"
@@ -216,15 +217,15 @@ TEST(Retention, WritersReadTheStoreAgainAfterDeletionsThatFreeIds) {
 
 TEST(Retention, NowComesFromCcanalyticsNowWhenSet) {
   ::setenv("CCANALYTICS_NOW", "2026-03-01T12:00:00Z", 1);
-  EXPECT_EQ(retention_now_ms(), 1'772'366'400'000);
-  EXPECT_EQ(retention_cutoff_ms(10, retention_now_ms()), 1'772'366'400'000 - 10 * kDay);
+  EXPECT_EQ(cca::now_ms(), 1'772'366'400'000);
+  EXPECT_EQ(retention_cutoff_ms(10, cca::now_ms()), 1'772'366'400'000 - 10 * kDay);
   ::setenv("CCANALYTICS_NOW", "yesterday", 1);
-  EXPECT_THROW(retention_now_ms(), std::invalid_argument);
+  EXPECT_THROW(cca::now_ms(), std::invalid_argument);
   ::unsetenv("CCANALYTICS_NOW");
   const int64_t system_now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
-  EXPECT_NEAR(static_cast<double>(retention_now_ms()), static_cast<double>(system_now), 60'000.0);
+  EXPECT_NEAR(static_cast<double>(cca::now_ms()), static_cast<double>(system_now), 60'000.0);
 }
 
 }  // namespace
