@@ -116,30 +116,48 @@ std::optional<double> metric_value(const MetricSet& m, Metric metric) {
     case Metric::kCostUsd:
       return m.cost_usd;
     case Metric::kToolAcceptRate:
-      return ratio(static_cast<double>(m.accepted_decisions), count(EventKind::kToolDecision));
     case Metric::kToolSuccessRate:
-      return ratio(static_cast<double>(m.successful_results), count(EventKind::kToolResult));
     case Metric::kApiErrorRate:
-      return ratio(count(EventKind::kApiError),
-                   count(EventKind::kApiRequest) + count(EventKind::kApiError));
-    case Metric::kApiFailureRate: {
-      // Aborted requests are neither answered nor failed: out of both sides.
-      const double errors = count(EventKind::kApiError) - static_cast<double>(m.api_aborts);
-      return ratio(errors, count(EventKind::kApiRequest) + errors);
-    }
+    case Metric::kApiFailureRate:
     case Metric::kCostPerSession:
-      return ratio(m.cost_usd, static_cast<double>(m.sessions));
+    case Metric::kCacheHitRatio:
+    case Metric::kTokensPerPrompt: {
+      const RatioParts parts = ratio_parts(m, metric);
+      return ratio(parts.numerator, parts.denominator);
+    }
     case Metric::kCostPer1kOutputTokens:
       return m.output_tokens == 0 ? std::nullopt
                                   : std::optional<double>(m.cost_usd / m.output_tokens * 1000);
-    case Metric::kCacheHitRatio:
-      return ratio(m.cache_read_tokens,
-                   m.cache_read_tokens + m.cache_creation_tokens + m.input_tokens);
-    case Metric::kTokensPerPrompt:
-      return ratio(m.input_tokens + m.output_tokens + m.cache_read_tokens + m.cache_creation_tokens,
-                   count(EventKind::kUserPrompt));
   }
   return std::nullopt;
+}
+
+RatioParts ratio_parts(const MetricSet& m, Metric metric) {
+  const auto count = [&](EventKind kind) { return static_cast<double>(m.count(kind)); };
+  switch (metric) {
+    case Metric::kToolAcceptRate:
+      return {static_cast<double>(m.accepted_decisions), count(EventKind::kToolDecision)};
+    case Metric::kToolSuccessRate:
+      return {static_cast<double>(m.successful_results), count(EventKind::kToolResult)};
+    case Metric::kApiErrorRate:
+      return {count(EventKind::kApiError), count(EventKind::kApiRequest) + count(EventKind::kApiError)};
+    case Metric::kApiFailureRate: {
+      // Aborted requests are neither answered nor failed: out of both sides.
+      const double errors = count(EventKind::kApiError) - static_cast<double>(m.api_aborts);
+      return {errors, count(EventKind::kApiRequest) + errors};
+    }
+    case Metric::kCostPerSession:
+      return {m.cost_usd, static_cast<double>(m.sessions)};
+    case Metric::kCostPer1kOutputTokens:  // metric_value() divides first, then scales
+      return {m.cost_usd * 1000, m.output_tokens};
+    case Metric::kCacheHitRatio:
+      return {m.cache_read_tokens, m.cache_read_tokens + m.cache_creation_tokens + m.input_tokens};
+    case Metric::kTokensPerPrompt:
+      return {m.input_tokens + m.output_tokens + m.cache_read_tokens + m.cache_creation_tokens,
+              count(EventKind::kUserPrompt)};
+    default:
+      return {};
+  }
 }
 
 }  // namespace cca::engine

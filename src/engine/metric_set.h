@@ -81,4 +81,11 @@ bool metric_is_ratio(Metric metric);
 // The metric's value; nullopt for a ratio whose denominator is 0.
 std::optional<double> metric_value(const MetricSet& m, Metric metric);
 
+// A ratio metric as numerator over denominator (a rate's events and the events it is a rate of);
+// {0, 0} for a metric that is not a ratio.
+struct RatioParts {
+  double numerator = 0, denominator = 0;
+};
+RatioParts ratio_parts(const MetricSet& m, Metric metric);
+
 }  // namespace cca::engine

@@ -1,0 +1,132 @@
+#include "insights/queries.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "engine/breakdown.h"
+#include "insights/decomposition.h"
+
+namespace cca::insights {
+namespace {
+
+constexpr engine::Dimension kAnomalyDimensions[] = {
+    engine::Dimension::kPractice, engine::Dimension::kModel,      engine::Dimension::kTool,
+    engine::Dimension::kEmail,    engine::Dimension::kError,      engine::Dimension::kStatusCode,
+};
+
+// A group's amount for the metric, or a rate's parts.
+KeyAmounts amounts_of(const engine::MetricSet& metrics, engine::Metric metric) {
+  KeyAmounts a;
+  if (engine::metric_is_ratio(metric)) {
+    const engine::RatioParts parts = engine::ratio_parts(metrics, metric);
+    a.in_anomaly = parts.numerator;
+    a.in_anomaly_denominator = parts.denominator;
+  } else {
+    a.in_anomaly = engine::metric_value(metrics, metric).value_or(0);
+  }
+  return a;
+}
+
+// Explains every anomaly by one dimension: per key, its amounts in each anomaly (a breakdown of
+// the anomaly's buckets) and outside all of them (the history's breakdown less those). Costs one
+// breakdown per anomaly plus one, each over the cell indexes, not a split time series.
+std::vector<std::vector<Contributor>> explain_by(const engine::Snapshot& snapshot,
+                                                 const engine::Filter& history,
+                                                 const MetricSeries& series,
+                                                 const AnomalyCheck& check, engine::Metric metric,
+                                                 engine::Dimension by) {
+  const int64_t width = engine::bucket_width_ms(series.bucket);
+  std::unordered_map<std::string, KeyAmounts> usual;
+  for (const engine::BreakdownRow& row : engine::breakdown(snapshot, history, by)) {
+    const KeyAmounts total = amounts_of(row.metrics, metric);
+    KeyAmounts& key = usual[row.key];
+    key.key = row.key;
+    key.usual = total.in_anomaly;
+    key.usual_denominator = total.in_anomaly_denominator;
+  }
+  std::vector<std::vector<KeyAmounts>> during(check.anomalies.size());
+  for (size_t i = 0; i < check.anomalies.size(); ++i) {
+    const Anomaly& anomaly = check.anomalies[i];
+    engine::Filter range = history;
+    range.from_ms = series.starts[anomaly.begin];
+    range.to_ms = series.starts[anomaly.end - 1] + width;
+    for (const engine::BreakdownRow& row : engine::breakdown(snapshot, range, by)) {
+      KeyAmounts in = amounts_of(row.metrics, metric);
+      in.key = row.key;
+      KeyAmounts& key = usual[row.key];
+      key.usual -= in.in_anomaly;
+      key.usual_denominator -= in.in_anomaly_denominator;
+      during[i].push_back(std::move(in));
+    }
+  }
+  std::vector<std::vector<Contributor>> ranked(check.anomalies.size());
+  for (size_t i = 0; i < check.anomalies.size(); ++i) {
+    for (KeyAmounts& in : during[i]) {
+      const KeyAmounts& outside = usual[in.key];
+      in.usual = outside.usual;
+      in.usual_denominator = outside.usual_denominator;
+    }
+    // Keys quiet during the anomaly still hold their usual share of what was expected.
+    for (const auto& [key, outside] : usual) {
+      const bool present = std::any_of(during[i].begin(), during[i].end(),
+                                       [&](const KeyAmounts& k) { return k.key == key; });
+      if (!present) during[i].push_back({key, 0, 0, outside.usual, outside.usual_denominator});
+    }
+    ranked[i] = contributors(check.anomalies[i], during[i], engine::metric_is_ratio(metric),
+                             kMaxContributors);
+  }
+  return ranked;
+}
+
+}  // namespace
+
+std::span<const engine::Dimension> anomaly_dimensions() {
+  return kAnomalyDimensions;
+}
+
+MetricForecast forecast_metric(const engine::Snapshot& snapshot, const engine::Filter& filter,
+                               engine::Metric metric, engine::Bucket bucket, size_t horizon,
+                               int64_t now_ms) {
+  const engine::Filter history = history_filter(snapshot, filter, bucket, now_ms);
+  const engine::Timeseries series = engine::timeseries(snapshot, history, bucket);
+  MetricForecast out;
+  out.history = metric_series(series.starts, series.points, metric, bucket);
+  out.forecast = forecast(out.history.values, season_length(bucket, out.history.values.size()),
+                          horizon);
+  int64_t start = *history.to_ms;
+  for (size_t h = 0; h < horizon; ++h) {
+    out.point_starts.push_back(start);
+    start = engine::bucket_start(bucket, start + engine::bucket_width_ms(bucket));
+  }
+  return out;
+}
+
+MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const engine::Filter& filter,
+                                      engine::Metric metric, engine::Bucket bucket,
+                                      std::optional<engine::Dimension> by, int64_t now_ms) {
+  const engine::Filter history = history_filter(snapshot, filter, bucket, now_ms);
+  const engine::Timeseries series = engine::timeseries(snapshot, history, bucket);
+  MetricAnomalies out;
+  out.series = metric_series(series.starts, series.points, metric, bucket);
+  out.check = find_anomalies(out.series, season_length(bucket, out.series.values.size()));
+  if (out.check.anomalies.empty()) return out;
+
+  const std::span<const engine::Dimension> tried =
+      by ? std::span<const engine::Dimension>(&*by, 1) : anomaly_dimensions();
+  std::vector<double> best_lift(out.check.anomalies.size(), -2);
+  for (const engine::Dimension dimension : tried) {
+    std::vector<std::vector<Contributor>> ranked =
+        explain_by(snapshot, history, out.series, out.check, metric, dimension);
+    for (size_t i = 0; i < ranked.size(); ++i) {
+      const double lift = explanation_lift(ranked[i]);
+      if (by || lift > best_lift[i]) {
+        best_lift[i] = lift;
+        out.check.anomalies[i].by = std::string(engine::dimension_name(dimension));
+        out.check.anomalies[i].contributors = std::move(ranked[i]);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace cca::insights

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "engine/dimension.h"
+#include "engine/filter.h"
+#include "engine/metric_set.h"
+#include "engine/snapshot.h"
+#include "engine/timeseries.h"
+#include "insights/anomalies.h"
+#include "insights/forecast.h"
+#include "insights/metric_series.h"
+
+namespace cca::insights {
+
+// The engine questions behind /api/v1/forecast and /api/v1/anomalies: the metric's history in
+// whole buckets (metric_series.h, history_filter()), then the model. Throws engine::QueryError.
+
+struct MetricForecast {
+  MetricSeries history;
+  Forecast forecast;
+  std::vector<int64_t> point_starts;  // of forecast.points
+};
+MetricForecast forecast_metric(const engine::Snapshot& snapshot, const engine::Filter& filter,
+                               engine::Metric metric, engine::Bucket bucket, size_t horizon,
+                               int64_t now_ms);
+
+struct MetricAnomalies {
+  MetricSeries series;
+  AnomalyCheck check;  // each anomaly explained
+};
+// by: the dimension whose values explain each anomaly; without it, for each anomaly the one of
+// anomaly_dimensions() with the largest explanation_lift().
+MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const engine::Filter& filter,
+                                      engine::Metric metric, engine::Bucket bucket,
+                                      std::optional<engine::Dimension> by, int64_t now_ms);
+
+// The dimensions tried when none is asked for.
+std::span<const engine::Dimension> anomaly_dimensions();
+
+inline constexpr size_t kMaxContributors = 5;
+
+}  // namespace cca::insights
