@@ -19,6 +19,7 @@
 #include "server/code_endpoints.h"
 #include "server/csv_writer.h"
 #include "server/metric_json.h"
+#include "server/request_values.h"
 
 namespace cca::server {
 namespace {
@@ -33,35 +34,6 @@ constexpr size_t kMaxOffset = 1'000'000'000;
 constexpr size_t kMaxBreakdownRows = 100'000;
 constexpr size_t kMaxSplitSeries = 50;
 
-[[noreturn]] void invalid(std::string_view name, std::string_view message) {
-  throw ApiError(400, "invalid_parameter",
-                 "query parameter '" + std::string(name) + "' " + std::string(message));
-}
-
-std::string list_of(std::span<const std::string_view> names) {
-  std::string text;
-  for (const std::string_view name : names) {
-    if (!text.empty()) text += ", ";
-    text += name;
-  }
-  return text;
-}
-
-std::string dimension_names() {
-  std::vector<std::string_view> names;
-  for (const engine::Dimension d : engine::all_dimensions())
-    names.push_back(engine::dimension_name(d));
-  return list_of(names) + ", or attr.<key> for a custom attribute";
-}
-
-engine::Dimension dimension_param(const QueryParams& params, std::string_view name) {
-  const auto text = params.get(name);
-  if (!text) invalid(name, "is required: one of " + dimension_names());
-  const auto dimension = engine::parse_dimension(*text);
-  if (!dimension) invalid(name, "must be one of " + dimension_names());
-  return *dimension;
-}
-
 // The `metrics` parameter: comma-separated metric names, the only fields the answer's metric sets
 // carry (a chart that draws one metric need not receive twenty).
 MetricFields metric_fields(const QueryParams& params) {
@@ -71,33 +43,26 @@ MetricFields metric_fields(const QueryParams& params) {
   for_each_comma_separated(*text, [&](std::string_view name) {
     const auto metric = engine::parse_metric(name);
     if (!metric) {
-      invalid("metrics", "must list metric names separated by commas, such as cost_usd,events");
+      invalid_param("metrics",
+                    "must list metric names separated by commas, such as cost_usd,events");
     }
     fields.set(static_cast<size_t>(*metric));
   });
   return fields;
 }
 
-engine::Metric metric_param(const QueryParams& params, std::string_view name,
-                            engine::Metric fallback) {
-  const auto text = params.get(name);
-  if (!text) return fallback;
-  const auto metric = engine::parse_metric(*text);
-  if (!metric) invalid(name, "must be a metric name, such as events or cost_usd");
-  return *metric;
-}
-
 engine::SessionOrder session_order(const QueryParams& params) {
   const auto order =
       engine::parse_session_order(params.get_or("sort", "start"), params.ascending());
-  if (!order) invalid("sort", "must be start, end, duration_s or a metric name");
+  if (!order) invalid_param("sort", "must be start, end, duration_s or a metric name");
   return *order;
 }
 
 engine::UserOrder user_order(const QueryParams& params) {
   const auto order =
       engine::parse_user_order(params.get_or("sort", "cost_usd"), params.ascending());
-  if (!order) invalid("sort", "must be email, first_seen, last_seen, active_days or a metric name");
+  if (!order)
+    invalid_param("sort", "must be email, first_seen, last_seen, active_days or a metric name");
   return *order;
 }
 
@@ -191,8 +156,8 @@ std::optional<engine::Filter> previous_period(const QueryParams& params,
                                               const engine::Filter& filter) {
   const auto compare = params.get("compare");
   if (!compare) return std::nullopt;
-  if (*compare != "previous") invalid("compare", "must be previous");
-  if (!filter.from_ms || !filter.to_ms) invalid("compare", "needs both from and to");
+  if (*compare != "previous") invalid_param("compare", "must be previous");
+  if (!filter.from_ms || !filter.to_ms) invalid_param("compare", "needs both from and to");
   engine::Filter previous = filter;
   previous.from_ms = *filter.from_ms - (*filter.to_ms - *filter.from_ms);
   previous.to_ms = *filter.from_ms;
@@ -335,28 +300,27 @@ void write_points(JsonWriter& json, const std::vector<int64_t>& starts,
 }
 
 Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
-  const auto bucket = engine::parse_bucket(params.get_or("bucket", "day"));
-  if (!bucket) invalid("bucket", "must be hour, day or week");
+  const engine::Bucket bucket = bucket_param(params);
   std::optional<engine::Dimension> split;
   if (params.get("split")) split = dimension_param(params, "split");
   const size_t split_limit = params.get_count("split_limit", 12, 1, kMaxSplitSeries);
   const MetricFields fields = metric_fields(params);
-  if (!split && params.get("split_limit")) invalid("split_limit", "needs split");
+  if (!split && params.get("split_limit")) invalid_param("split_limit", "needs split");
   const engine::Filter filter = params.filter();
   const std::optional<engine::Filter> previous = previous_period(params, filter);
-  const int64_t width = engine::bucket_width_ms(*bucket);
+  const int64_t width = engine::bucket_width_ms(bucket);
   const int64_t shift = previous ? *filter.to_ms - *filter.from_ms : 0;
   if (previous && shift % width != 0)
-    invalid("compare", "needs a range of whole " + std::string(engine::bucket_name(*bucket)) +
-                           "s, so that each bucket has its counterpart one period earlier");
+    invalid_param("compare", "needs a range of whole " + std::string(engine::bucket_name(bucket)) +
+                                 "s, so that each bucket has its counterpart one period earlier");
   engine::Timeseries series, before;
   try {
-    series = engine::timeseries(snapshot, filter, *bucket, split, split_limit);
+    series = engine::timeseries(snapshot, filter, bucket, split, split_limit);
     if (previous) {
       // The previous period's series for the same values, whether or not they led it.
       std::vector<std::string> keys;
       for (const engine::TimeSeries& one : series.series) keys.push_back(one.key);
-      before = engine::timeseries(snapshot, *previous, *bucket, split, split_limit, &keys);
+      before = engine::timeseries(snapshot, *previous, bucket, split, split_limit, &keys);
     }
   } catch (const engine::QueryError& error) {
     throw ApiError(400, "range_too_long", error.what());
@@ -368,7 +332,7 @@ Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
   JsonWriter json;
   json.reserve(series.points.size() * 600 * (series.series.size() + 1) * (previous ? 2 : 1) + 64);
   json.begin_object();
-  json.key("bucket").value(engine::bucket_name(*bucket));
+  json.key("bucket").value(engine::bucket_name(bucket));
   json.key("points");
   write_points(json, series.starts, series.points, fields, previous_of(before.points));
   if (split) {
@@ -430,7 +394,7 @@ Answer session_detail(const Snapshot& snapshot, const QueryParams& params, std::
 std::pair<std::string_view, engine::LatencyMeasure> measure_param(const QueryParams& params) {
   const std::string_view name = params.get_or("measure", "duration_ms");
   const auto measure = engine::parse_latency_measure(name);
-  if (!measure) invalid("measure", "must be duration_ms or ttft_ms");
+  if (!measure) invalid_param("measure", "must be duration_ms or ttft_ms");
   return {name, *measure};
 }
 
@@ -451,10 +415,10 @@ void write_percentiles(JsonWriter& json, const engine::Percentiles& p) {
 
 Answer latency(const Snapshot& snapshot, const QueryParams& params) {
   const auto by = engine::parse_latency_by(params.get_or("by", "model"));
-  if (!by) invalid("by", "must be model or tool");
+  if (!by) invalid_param("by", "must be model or tool");
   const auto [measure_name, measure] = measure_param(params);
   if (measure == engine::LatencyMeasure::kTtftMs && *by != engine::LatencyBy::kModel)
-    invalid("measure", "ttft_ms (time to first token) is measured per model only");
+    invalid_param("measure", "ttft_ms (time to first token) is measured per model only");
   const std::vector<engine::LatencyRow> rows =
       engine::latency(snapshot, params.filter(), *by, measure);
   JsonWriter json;
@@ -475,23 +439,22 @@ Answer latency(const Snapshot& snapshot, const QueryParams& params) {
 Answer latency_timeseries(const Snapshot& snapshot, const QueryParams& params) {
   const std::string_view of_name = params.get_or("of", "api_request");
   if (of_name != "api_request" && of_name != "tool_result")
-    invalid("of", "must be api_request or tool_result");
+    invalid_param("of", "must be api_request or tool_result");
   const auto of = of_name == "api_request" ? engine::LatencyBy::kModel : engine::LatencyBy::kTool;
-  const auto bucket = engine::parse_bucket(params.get_or("bucket", "day"));
-  if (!bucket) invalid("bucket", "must be hour, day or week");
+  const engine::Bucket bucket = bucket_param(params);
   const auto [measure_name, measure] = measure_param(params);
   if (measure == engine::LatencyMeasure::kTtftMs && of != engine::LatencyBy::kModel)
-    invalid("measure", "ttft_ms (time to first token) is measured for api_request only");
+    invalid_param("measure", "ttft_ms (time to first token) is measured for api_request only");
   engine::LatencySeries series;
   try {
-    series = engine::latency_timeseries(snapshot, params.filter(), of, measure, *bucket);
+    series = engine::latency_timeseries(snapshot, params.filter(), of, measure, bucket);
   } catch (const engine::QueryError& error) {
     throw ApiError(400, "range_too_long", error.what());
   }
   JsonWriter json;
   json.begin_object();
   json.key("of").value(of_name);
-  json.key("bucket").value(engine::bucket_name(*bucket));
+  json.key("bucket").value(engine::bucket_name(bucket));
   json.key("measure").value(measure_name);
   json.key("points").begin_array();
   for (size_t i = 0; i < series.starts.size(); ++i) {
@@ -535,7 +498,7 @@ Answer user_profile(const Snapshot& snapshot, const QueryParams& params, std::st
 
 Answer distribution(const Snapshot& snapshot, const QueryParams& params) {
   const auto of = engine::parse_session_quantity(params.get_or("of", "session_duration_s"));
-  if (!of) invalid("of", "must be session_duration_s, session_prompts or session_cost_usd");
+  if (!of) invalid_param("of", "must be session_duration_s, session_prompts or session_cost_usd");
   const size_t bins = params.get_count("bins", 20, 1, engine::kMaxBins);
   const engine::Distribution result =
       engine::session_distribution(snapshot, params.filter(), *of, bins);
@@ -648,7 +611,7 @@ Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
   CsvWriter csv;
   if (view == "breakdown") {
     if (params.get("order") || params.get("offset"))
-      invalid(params.get("order") ? "order" : "offset", "does not apply to view=breakdown");
+      invalid_param(params.get("order") ? "order" : "offset", "does not apply to view=breakdown");
     const engine::Dimension by = dimension_param(params, "by");
     const engine::Metric sort = metric_param(params, "sort", engine::Metric::kEvents);
     csv.field("key");
@@ -661,7 +624,7 @@ Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
     }
     return {csv.take(), kCsv};
   }
-  if (params.get("by")) invalid("by", "applies to view=breakdown only");
+  if (params.get("by")) invalid_param("by", "applies to view=breakdown only");
   const size_t limit = params.get_count("limit", kMaxOffset, 1, kMaxOffset);
   const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
   if (view == "sessions") {
@@ -700,7 +663,7 @@ Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
     }
     return {csv.take(), kCsv};
   }
-  invalid("view", "must be breakdown, sessions or users");
+  invalid_param("view", "must be breakdown, sessions or users");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "engine/query_error.h"
 #include "server/api_error.h"
 #include "server/json_writer.h"
+#include "server/request_values.h"
 
 namespace cca::server {
 namespace {
@@ -55,18 +56,16 @@ Answer code_breakdown(const engine::Snapshot& snapshot, const QueryParams& param
 }
 
 Answer code_timeseries(const engine::Snapshot& snapshot, const QueryParams& params) {
-  const auto bucket = engine::parse_bucket(params.get_or("bucket", "day"));
-  if (!bucket)
-    throw ApiError(400, "invalid_parameter", "query parameter 'bucket' must be hour, day or week");
+  const engine::Bucket bucket = bucket_param(params);
   engine::CodeTimeline timeline;
   try {
-    timeline = engine::code_timeline(snapshot, params.filter(), *bucket);
+    timeline = engine::code_timeline(snapshot, params.filter(), bucket);
   } catch (const engine::QueryError& error) {
     throw ApiError(400, "range_too_long", error.what());
   }
   JsonWriter json;
   json.begin_object();
-  json.key("bucket").value(engine::bucket_name(*bucket));
+  json.key("bucket").value(engine::bucket_name(bucket));
   json.key("points").begin_array();
   for (size_t i = 0; i < timeline.points.size(); ++i) {
     json.begin_object().key("t").time_value(timeline.starts[i], false);
