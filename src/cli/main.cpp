@@ -92,6 +92,11 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--metrics-public", serve.metrics_public,
                       "Answer /metrics without a token even when the store holds tokens");
   serve_cmd
+      ->add_option("--webhook-retry-ms", serve.webhook_retry_ms,
+                   "First retry of a budget alert's webhook; each next waits twice as long")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 600'000));
+  serve_cmd
       ->add_option("--max-streams", serve.max_streams,
                    "Open /api/v1/stream connections at most (at most half the threads)")
       ->capture_default_str();

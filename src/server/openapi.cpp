@@ -443,8 +443,97 @@ constexpr std::string_view kHandWritten = R"json({
             "rows": {"type": "array", "items": {"type": "object", "properties": {
               "id": {"type": "integer"}, "time": {"type": "string", "format": "date-time"},
               "actor": {"type": "string", "description": "A token's name, cli:<account> for the command line, or anonymous"},
-              "action": {"type": "string", "enum": ["token.create", "token.revoke", "session.sign_in", "session.sign_in_failed", "session.sign_out", "employees.upload"]},
+              "action": {"type": "string", "enum": ["token.create", "token.revoke", "session.sign_in", "session.sign_in_failed", "session.sign_out", "employees.upload", "budget.create", "budget.update", "budget.delete"]},
               "target": {"type": "string"}, "client": {"type": "string"}, "detail": {"type": "object"}}}}}}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/forecast": {
+      "get": {
+        "summary": "A count or sum forecast per day or hour, with 80 % and 95 % intervals and the model's rolling-origin backtest",
+        "parameters": [
+          {"name": "metric", "in": "query", "description": "A count or a sum of the metric set (default cost_usd)", "schema": {"$ref": "#/components/schemas/MetricName"}},
+          {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["day", "hour"], "default": "day"}},
+          {"name": "horizon", "in": "query", "description": "Buckets ahead: 1 to 366 days or 744 hours (default 14 days, 48 hours)", "schema": {"type": "integer", "minimum": 1, "maximum": 744}}
+        ],
+        "responses": {
+          "200": {"description": "The history and the forecast", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Forecast"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/anomalies": {
+      "get": {
+        "summary": "Buckets outside the expected band of a robust seasonal decomposition, strongest first, each explained by the values of a dimension",
+        "parameters": [
+          {"name": "metric", "in": "query", "description": "A count, a sum, or api_error_rate, api_failure_rate, tool_success_rate, tool_accept_rate (default cost_usd)", "schema": {"$ref": "#/components/schemas/MetricName"}},
+          {"name": "bucket", "in": "query", "schema": {"type": "string", "enum": ["day", "hour"], "default": "day"}},
+          {"name": "by", "in": "query", "description": "The dimension whose values explain each anomaly; by default the one that explains it most", "schema": {"$ref": "#/components/schemas/Dimension"}}
+        ],
+        "responses": {
+          "200": {"description": "The checked series and its anomalies", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Anomalies"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/report": {
+      "get": {
+        "summary": "The period's digest: totals against the previous period, movers, anomalies, budgets, the forecast to the period's end and reliability, as Markdown, HTML or JSON",
+        "parameters": [
+          {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["md", "html", "json"], "default": "md"}}
+        ],
+        "responses": {
+          "200": {"description": "The report", "content": {
+            "text/markdown": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/budgets": {
+      "get": {
+        "summary": "Every budget with its period, spend, forecast and the state of each threshold",
+        "responses": {"200": {"description": "Budgets", "content": {"application/json": {"schema": {"type": "object", "properties": {"budgets": {"type": "array", "items": {"$ref": "#/components/schemas/Budget"}}}}}}}}
+      },
+      "post": {
+        "summary": "Create a budget",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BudgetRequest"}}}},
+        "responses": {
+          "201": {"description": "The budget", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Budget"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"}
+        }
+      }
+    },
+    "/api/v1/budgets/{id}": {
+      "put": {
+        "summary": "Replace a budget; a threshold's alert of the current period stays raised",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BudgetRequest"}}}},
+        "responses": {
+          "200": {"description": "The budget", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Budget"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      },
+      "delete": {
+        "summary": "Delete a budget; its undelivered alerts are cancelled, its history stays",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+        "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/NotFound"}}
+      }
+    },
+    "/api/v1/alerts": {
+      "get": {
+        "summary": "Budget thresholds crossed, newest first, with the delivery of each webhook",
+        "parameters": [
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}
+        ],
+        "responses": {
+          "200": {"description": "Alerts", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "total": {"type": "integer"},
+            "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/BudgetAlert"}}}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"}
         }
       }
@@ -486,6 +575,49 @@ constexpr std::string_view kHandWritten = R"json({
       "TooLarge": {"description": "Body over the server's --max-body-mb", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
     "schemas": {
+      "Forecast": {"type": "object", "properties": {
+        "metric": {"type": "string"}, "bucket": {"type": "string"}, "horizon": {"type": "integer"},
+        "method": {"type": "string", "enum": ["seasonal_trend", "seasonal", "trend", "level"]},
+        "season": {"type": "integer", "description": "Buckets per season modelled (7 for days; 24 or, with three weeks of hours, 168); 0 for none"},
+        "history": {"type": "array", "items": {"type": "object", "properties": {"t": {"type": "string", "format": "date-time"}, "value": {"type": "number"}}}},
+        "points": {"type": "array", "items": {"type": "object", "properties": {"t": {"type": "string", "format": "date-time"}, "value": {"type": "number"}, "lo80": {"type": "number"}, "hi80": {"type": "number"}, "lo95": {"type": "number"}, "hi95": {"type": "number"}}}},
+        "backtest": {"type": "object", "nullable": true, "properties": {
+          "mase": {"type": "number", "nullable": true, "description": "Mean absolute error over that of the seasonal naive forecast on the same origins and horizons"},
+          "coverage80": {"type": "number"}, "coverage95": {"type": "number"}, "mae": {"type": "number"}, "naive_mae": {"type": "number"},
+          "origins": {"type": "integer"}, "forecasts": {"type": "integer"}, "checked_intervals": {"type": "integer"}}},
+        "note": {"type": "string", "description": "What a short history made the forecast leave out"}}},
+      "Anomalies": {"type": "object", "properties": {
+        "metric": {"type": "string"}, "bucket": {"type": "string"}, "by": {"type": "string", "nullable": true},
+        "season": {"type": "integer"}, "threshold": {"type": "number"},
+        "series": {"type": "array", "items": {"type": "object", "properties": {"t": {"type": "string", "format": "date-time"}, "value": {"type": "number", "nullable": true}, "expected": {"type": "number"}, "lo": {"type": "number"}, "hi": {"type": "number"}}}},
+        "anomalies": {"type": "array", "items": {"type": "object", "properties": {
+          "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
+          "value": {"type": "number"}, "expected": {"type": "number"}, "lo": {"type": "number"}, "hi": {"type": "number"},
+          "score": {"type": "number"}, "direction": {"type": "string", "enum": ["up", "down"]},
+          "contributors": {"type": "array", "items": {"type": "object", "properties": {
+            "by": {"type": "string"}, "key": {"type": "string"}, "value": {"type": "number"}, "expected": {"type": "number"},
+            "share": {"type": "number"}, "usual_share": {"type": "number"}}}}}}},
+        "note": {"type": "string"}}},
+      "BudgetRequest": {"type": "object", "required": ["name", "amount_usd", "period"], "properties": {
+        "name": {"type": "string"}, "amount_usd": {"type": "number", "exclusiveMinimum": true, "minimum": 0},
+        "period": {"type": "string", "enum": ["day", "week", "month"]},
+        "filters": {"type": "object", "description": "Filter parameters but from and to, each a string (comma-separated values) or an array of strings", "additionalProperties": true},
+        "thresholds": {"type": "array", "items": {"type": "object", "properties": {"percent": {"type": "number"}, "basis": {"type": "string", "enum": ["actual", "forecast"]}}}, "description": "Default: 100 % of actual spend"},
+        "webhook": {"type": "string", "nullable": true, "description": "An http(s) URL that gets one POST per crossing and period"}}},
+      "Budget": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}, "amount_usd": {"type": "number"}, "period": {"type": "string"},
+        "filters": {"type": "object"}, "webhook": {"type": "string", "nullable": true},
+        "period_start": {"type": "string", "format": "date-time"}, "period_end": {"type": "string", "format": "date-time"},
+        "spend_usd": {"type": "number"}, "forecast_usd": {"type": "number"}, "state": {"type": "string", "enum": ["ok", "alarm"]},
+        "thresholds": {"type": "array", "items": {"type": "object", "properties": {"percent": {"type": "number"}, "basis": {"type": "string"}, "state": {"type": "string", "enum": ["ok", "alarm"]}, "fired_at": {"type": "string", "format": "date-time", "nullable": true}}}},
+        "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+      "BudgetAlert": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "budget_id": {"type": "integer"}, "budget": {"type": "string"}, "percent": {"type": "number"}, "basis": {"type": "string"},
+        "period_start": {"type": "string", "format": "date-time"}, "period_end": {"type": "string", "format": "date-time"},
+        "spend_usd": {"type": "number"}, "forecast_usd": {"type": "number"}, "amount_usd": {"type": "number"}, "at": {"type": "string", "format": "date-time"},
+        "webhook": {"type": "string", "nullable": true}, "status": {"type": "string", "enum": ["pending", "delivered", "no_webhook", "cancelled"]},
+        "attempts": {"type": "integer"}, "last_attempt_at": {"type": "string", "nullable": true}, "last_error": {"type": "string", "nullable": true},
+        "delivered_at": {"type": "string", "nullable": true}, "next_attempt_at": {"type": "string", "nullable": true}}},
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}}}}},
       "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}, "refresh_pending": {"type": "boolean", "description": "an answered OTLP export is not visible to queries yet"}}},

@@ -47,6 +47,18 @@ const RouteSpec kRoutes[] = {
     {RouteId::kSignIn, "POST", "/api/v1/session", false, "", false, Access::kPublic},
     {RouteId::kSignOut, "DELETE", "/api/v1/session", false, "", false, Access::kPublic},
     {RouteId::kAudit, "GET", "/api/v1/audit", false, "limit offset", false, Access::kAdmin},
+    // Insights read the clock ("now" ends the history), so they are not cached by data version.
+    {RouteId::kForecast, "GET", "/api/v1/forecast", true, "metric bucket horizon", false,
+     Access::kRead},
+    {RouteId::kAnomalies, "GET", "/api/v1/anomalies", true, "metric bucket by", false,
+     Access::kRead},
+    {RouteId::kReport, "GET", "/api/v1/report", true, "format", false, Access::kRead},
+    // A budget's filters may reach beyond a scoped viewer's practices.
+    {RouteId::kBudgets, "GET", "/api/v1/budgets", false, "", false, Access::kReadAll},
+    {RouteId::kBudgetCreate, "POST", "/api/v1/budgets", false, "", false, Access::kAdmin},
+    {RouteId::kBudgetUpdate, "PUT", "/api/v1/budgets/{id}", false, "", false, Access::kAdmin},
+    {RouteId::kBudgetDelete, "DELETE", "/api/v1/budgets/{id}", false, "", false, Access::kAdmin},
+    {RouteId::kAlerts, "GET", "/api/v1/alerts", false, "limit offset", false, Access::kReadAll},
 };
 
 }  // namespace

@@ -38,6 +38,14 @@ enum class RouteId {
   kSignIn,        // POST /api/v1/session
   kSignOut,       // DELETE /api/v1/session
   kAudit,
+  kForecast,
+  kAnomalies,
+  kBudgets,       // GET /api/v1/budgets
+  kBudgetCreate,  // POST /api/v1/budgets
+  kBudgetUpdate,  // PUT /api/v1/budgets/{id}
+  kBudgetDelete,  // DELETE /api/v1/budgets/{id}
+  kAlerts,
+  kReport,
   kDashboard,  // the embedded web app and its client-side routes
   kUnknown,    // anything else: 404 or 405
 };

@@ -51,6 +51,9 @@ struct ServeOptions {
   // (--retention-days); 0 keeps everything.
   int retention_days = 0;
   std::chrono::milliseconds retention_interval = std::chrono::hours(1);  // tests shorten it
+  // A budget alert's webhook is retried after this many milliseconds, then twice as long each
+  // time, up to ten minutes (--webhook-retry-ms).
+  int webhook_retry_ms = 1000;
 };
 
 // Loads the store, serves the API and the dashboard, and blocks until SIGINT or SIGTERM; then

@@ -10,11 +10,14 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/clock.h"
 #include "common/time_util.h"
 #include "server/analytics_endpoints.h"
 #include "server/api_error.h"
 #include "server/background_priority.h"
+#include "server/budgets.h"
 #include "server/dashboard.h"
+#include "server/insight_endpoints.h"
 #include "server/json_writer.h"
 #include "server/openapi.h"
 #include "server/otlp_http.h"
@@ -31,13 +34,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kJsonType = "application/json; charset=utf-8";
 constexpr size_t kCacheBytes = size_t{16} << 20;
-
-struct DetailPrefix {
-  std::string_view prefix;
-  RouteId route;
-};
-constexpr DetailPrefix kDetailPrefixes[] = {{"/api/v1/sessions/", RouteId::kSessionDetail},
-                                            {"/api/v1/users/", RouteId::kUserProfile}};
 
 bool is_api_path(std::string_view path) {
   return path.substr(0, 5) == "/api/" || path == "/api" || path.substr(0, 4) == "/v1/" ||
@@ -123,6 +119,10 @@ std::string file_text(const std::string& path) {
   return text.str();
 }
 
+void send_answer(httplib::Response& response, const Answer& answer) {
+  response.set_content(answer.body, std::string(answer.content_type));
+}
+
 // Answers of a scoped token are cached apart from everyone else's.
 std::string cache_key(const std::string& target, const std::vector<std::string>& scope) {
   std::string key = target;
@@ -147,19 +147,23 @@ RouteMatch match_route(std::string_view method, std::string_view path) {
     match.other_method = true;
   }
   if (match.other_method) return match;
-  for (const DetailPrefix& detail : kDetailPrefixes) {
-    if (path.substr(0, detail.prefix.size()) != detail.prefix) continue;
-    const std::string_view argument = path.substr(detail.prefix.size());
-    if (argument.empty() || argument.find('/') != std::string_view::npos) return match;
-    if (method != "GET" && method != "HEAD") {
+  // Templates such as /api/v1/budgets/{id}: one path segment after the fixed part.
+  for (const RouteSpec& route : route_specs()) {
+    const size_t brace = route.path.find('{');
+    if (brace == std::string_view::npos || path.substr(0, brace) != route.path.substr(0, brace))
+      continue;
+    const std::string_view argument = path.substr(brace);
+    if (argument.empty() || argument.find('/') != std::string_view::npos) continue;
+    if (route.method != method) {
       match.other_method = true;
-      return match;
+      continue;
     }
-    match.route = detail.route;
+    match.route = route.id;
     match.path_argument = std::string(argument);
+    match.other_method = false;
     return match;
   }
-  if (!is_api_path(path) && (method == "GET" || method == "HEAD"))
+  if (!match.other_method && !is_api_path(path) && (method == "GET" || method == "HEAD"))
     match.route = RouteId::kDashboard;
   return match;
 }
@@ -282,6 +286,8 @@ void Server::load() {
         otlp_grpc_->start(options_.host, options_.otlp_grpc_port < 0 ? 0 : options_.otlp_grpc_port);
   }
   if (options_.retention_days > 0) schedule_retention();
+  budgets_ = std::make_unique<Budgets>(options_.db_path, *engine_,
+                                       std::chrono::milliseconds(options_.webhook_retry_ms));
   publish_update();
 }
 
@@ -313,6 +319,7 @@ void Server::schedule_retention() {
 void Server::publish_update() {
   const auto snapshot = engine_->snapshot();
   updates_.publish(snapshot->version, snapshot->events);
+  if (budgets_) budgets_->data_changed();
 }
 
 void Server::run() {
@@ -467,6 +474,21 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
       response.set_content(store_report_->quality_json(params.get_count("sample", 20, 0, 1000)),
                            kJsonType);
       break;
+    case RouteId::kBudgets:
+      send_answer(response, budgets_->list());
+      break;
+    case RouteId::kAlerts:
+      send_answer(response, budgets_->alerts(params.get_count("limit", 100, 1, 1000),
+                                             params.get_count("offset", 0, 0, 1'000'000'000)));
+      break;
+    case RouteId::kForecast:
+    case RouteId::kAnomalies: {
+      const std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
+      send_answer(response, match.route == RouteId::kForecast
+                                ? answer_forecast(*snapshot, params, now_ms())
+                                : answer_anomalies(*snapshot, params, now_ms()));
+      break;
+    }
     default:
       throw ApiError(405, "method_not_allowed", request.path + " does not answer GET");
   }
@@ -561,10 +583,28 @@ void Server::handle_write(const httplib::Request& request, httplib::Response& re
         access_->record(caller.principal ? caller.principal->name : "", "employees.upload",
                         "/api/v1/employees", caller.client, answer.body);
         break;
+      case RouteId::kBudgetCreate:
+        answer = budgets_->create(body);
+        response.status = 201;
+        access_->record(caller.principal ? caller.principal->name : "", "budget.create",
+                        "/api/v1/budgets", caller.client, answer.body);
+        break;
+      case RouteId::kBudgetUpdate:
+        answer = budgets_->update(match.path_argument, body);
+        access_->record(caller.principal ? caller.principal->name : "", "budget.update",
+                        request.path, caller.client, answer.body);
+        break;
+      case RouteId::kBudgetDelete:
+        budgets_->remove(match.path_argument);
+        access_->record(caller.principal ? caller.principal->name : "", "budget.delete",
+                        request.path, caller.client, "{}");
+        response.status = 204;
+        finish(match.route, request, response, started, false);
+        return;
       default:
         throw ApiError(405, "method_not_allowed", request.path + " does not take a body");
     }
-    response.status = 200;
+    if (response.status == -1) response.status = 200;
     response.set_content(answer.body, std::string(answer.content_type));
   } catch (const ApiError& error) {
     if (is_otlp_export(match.route)) {

@@ -11,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "server/access_control.h"
+#include "server/budgets.h"
 #include "server/http_metrics.h"
 #include "server/ingest_endpoints.h"
 #include "server/otlp_grpc.h"
@@ -105,6 +106,7 @@ class Server {
   bool refresh_requested_ = false;  // an OTLP export committed since the last refresh began
   bool listening_ = false;  // run() is in or about to enter the accept loop
   std::thread poller_;
+  std::unique_ptr<Budgets> budgets_;  // after engine_ and before the poller: stopped first
   // Last, so that it stops first: its runs ask the poller for refreshes.
   std::unique_ptr<store::RetentionSchedule> retention_;
 };

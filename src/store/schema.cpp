@@ -291,8 +291,47 @@ CREATE TABLE audit (
 );
 )sql";
 
+// Version 5: budgets and their alerts with the webhook delivery history (docs/schema.md,
+// "Version 5").
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE budgets (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  amount_usd REAL NOT NULL CHECK (amount_usd > 0),
+  period     TEXT NOT NULL CHECK (period IN ('day', 'week', 'month')),
+  filters    TEXT NOT NULL,
+  thresholds TEXT NOT NULL,
+  webhook    TEXT,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+
+CREATE TABLE budget_alerts (
+  id              INTEGER PRIMARY KEY,
+  budget_id       INTEGER NOT NULL,
+  budget_name     TEXT NOT NULL,
+  percent         REAL NOT NULL,
+  basis           TEXT NOT NULL CHECK (basis IN ('actual', 'forecast')),
+  period_start_ms INTEGER NOT NULL,
+  period_end_ms   INTEGER NOT NULL,
+  spend_usd       REAL NOT NULL,
+  forecast_usd    REAL NOT NULL,
+  amount_usd      REAL NOT NULL,
+  at_ms           INTEGER NOT NULL,
+  webhook         TEXT,
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'no_webhook', 'cancelled')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  last_attempt_ms INTEGER,
+  next_attempt_ms INTEGER,
+  last_error      TEXT,
+  delivered_ms    INTEGER,
+  UNIQUE (budget_id, percent, basis, period_start_ms)
+);
+CREATE INDEX budget_alerts_pending ON budget_alerts (next_attempt_ms) WHERE status = 'pending';
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4}};
+    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4}, {5, kVersion5}};
 
 }  // namespace
 

@@ -7,7 +7,7 @@ namespace cca::store {
 
 // The store's schema version, kept in PRAGMA user_version. Each migration moves the store
 // from version i to i + 1; opening a store runs the ones it lacks in one transaction.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct Migration {
   int to_version;
