@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   generate_cmd->add_option("--seed", generate.seed, "Random seed")->capture_default_str();
   generate_cmd->add_option("--end-date", generate.end_date, "End of the window, YYYY-MM-DD")
       ->capture_default_str();
+  generate_cmd->add_option("--scenario", generate.scenario_file,
+                           "JSON scenario: trend, weekly rhythm, incidents (docs/generator.md)");
 
   cca::cli::IngestCommandOptions ingest;
   CLI::App* ingest_cmd = app.add_subcommand("ingest", "Load telemetry and the employee directory");

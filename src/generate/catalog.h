@@ -264,4 +264,13 @@ inline constexpr std::array<DecisionSource, 4> kDecisionSources = {{
     {"user_reject", 2, false},
 }};
 
+// ---- Scenarios (generate --scenario) ----------------------------------------------------------
+
+// An API call an error burst fails is retried, up to this many attempts in all; when the last
+// fails too, the cycle goes without an answer (and without tools).
+inline constexpr int kMaxApiAttempts = 3;
+// The `error` a tool_result carries when a tool outage failed it.
+inline constexpr std::string_view kToolOutageError =
+    "Tool unavailable: the service did not respond";
+
 }  // namespace cca::generate::catalog

@@ -1,6 +1,7 @@
 #include "generate/generator.h"
 
 #include <filesystem>
+#include <optional>
 #include <queue>
 #include <stdexcept>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "generate/employees_csv.h"
 #include "generate/metrics_writer.h"
 #include "generate/random.h"
+#include "generate/scenario.h"
 #include "generate/session.h"
 #include "generate/session_plan.h"
 #include "generate/telemetry_writer.h"
@@ -28,7 +30,8 @@ constexpr int kMaxDays = 36'500;
 enum Stream : uint64_t {
   kUsersStream = 0,
   kPlanStream = 1,
-  kOutputStream = 2,  // 16 and above: the sessions' streams (session_seed)
+  kOutputStream = 2,
+  kSpendSpikeStream = 3,  // 16 and above: the sessions' streams (session_seed)
 };
 
 void check_range(const char* flag, int value, int max) {
@@ -38,8 +41,8 @@ void check_range(const char* flag, int value, int max) {
   }
 }
 
-// Returns the window start in epoch ms.
-int64_t validate(const GenerateOptions& options) {
+// Returns the window start in epoch ms; loads the scenario, if any, into scenario.
+int64_t validate(const GenerateOptions& options, std::optional<Scenario>& scenario) {
   if (options.output_dir.empty()) throw std::runtime_error("--output-dir is required");
   check_range("--num-users", options.num_users, kMaxUsers);
   check_range("--num-sessions", options.num_sessions, kMaxSessions);
@@ -53,6 +56,14 @@ int64_t validate(const GenerateOptions& options) {
   if (start_ms < 0) {
     throw std::runtime_error("--days " + std::to_string(options.days) + " before --end-date " +
                              options.end_date + " starts before 1970-01-01");
+  }
+  if (!options.scenario_file.empty()) {
+    scenario = Scenario::load(options.scenario_file);
+    try {
+      if (scenario->shapes_days()) scenario->day_weights(start_ms, options.days);
+    } catch (const std::runtime_error& error) {  // every day weighs 0
+      throw std::runtime_error("scenario " + options.scenario_file + ": " + error.what());
+    }
   }
   return start_ms;
 }
@@ -78,7 +89,8 @@ struct NextEvent {
 // comes up and its events are drawn from a heap keyed by their time. Memory holds only the
 // sessions in progress, however many sessions there are in all.
 void write_telemetry(const GenerateOptions& options, const std::vector<User>& users,
-                     const std::vector<PlannedSession>& plan, TelemetryWriter& writer) {
+                     const std::vector<PlannedSession>& plan, const Scenario* scenario,
+                     TelemetryWriter& writer) {
   std::vector<ActiveSession> slots;
   std::vector<uint32_t> free_slots;
   std::priority_queue<NextEvent, std::vector<NextEvent>, std::greater<>> heap;
@@ -98,7 +110,7 @@ void write_telemetry(const GenerateOptions& options, const std::vector<User>& us
       }
       ActiveSession& active = slots[slot];
       Random random(session_seed(options.seed, planned.ordinal));
-      simulate_session(random, planned.start_ms, active.session);
+      simulate_session(random, planned.start_ms, active.session, scenario);
       active.text = TelemetryWriter::session_text(users[planned.user], active.session.id);
       active.next_event = 0;
       heap.push({active.session.events.front().time_ms, static_cast<uint32_t>(next_start), slot});
@@ -121,7 +133,9 @@ void write_telemetry(const GenerateOptions& options, const std::vector<User>& us
 }  // namespace
 
 GenerateSummary generate_dataset(const GenerateOptions& options) {
-  const int64_t window_start_ms = validate(options);
+  std::optional<Scenario> scenario;
+  const int64_t window_start_ms = validate(options, scenario);
+  const Scenario* scenario_or_null = scenario ? &*scenario : nullptr;
 
   const std::filesystem::path dir(options.output_dir);
   std::error_code error;
@@ -141,17 +155,23 @@ GenerateSummary generate_dataset(const GenerateOptions& options) {
   write_employees_csv(users, employees);
 
   Random plan_random(derive_seed(options.seed, kPlanStream));
-  const std::vector<PlannedSession> plan = plan_sessions(
-      options.num_sessions, options.num_users, window_start_ms, options.days, plan_random);
+  std::vector<PlannedSession> plan =
+      plan_sessions(options.num_sessions, options.num_users, window_start_ms, options.days,
+                    plan_random, scenario_or_null);
+  if (scenario && scenario->has_spend_spikes()) {
+    Random spike_random(derive_seed(options.seed, kSpendSpikeStream));
+    apply_spend_spikes(plan, users, *scenario, spike_random);
+  }
 
   Random output_random(derive_seed(options.seed, kOutputStream));
   TelemetryWriter writer(summary.telemetry_path, output_random);
-  write_telemetry(options, users, plan, writer);
+  write_telemetry(options, users, plan, scenario_or_null, writer);
   // Both files appear together at the end: a failed run leaves the previous pair in place.
   writer.commit();
   employees.commit();
   summary.metrics_path = (dir / "otlp_metrics.jsonl").string();
-  summary.metric_points = write_otlp_metrics(options, users, plan, summary.metrics_path);
+  summary.metric_points =
+      write_otlp_metrics(options, users, plan, summary.metrics_path, scenario_or_null);
 
   summary.events = writer.events();
   summary.batches = writer.batches();

@@ -13,6 +13,9 @@ struct GenerateOptions {
   int days = 30;
   uint64_t seed = 42;
   std::string end_date = "2026-02-01";  // YYYY-MM-DD, exclusive end of the window
+  // A scenario file (docs/generator.md, "Scenarios"): trend, weekly rhythm, incidents. Empty:
+  // none, and the output is the plain generator's.
+  std::string scenario_file;
 };
 
 struct GenerateSummary {
@@ -28,8 +31,8 @@ struct GenerateSummary {
 };
 
 // Writes DIR/telemetry_logs.jsonl and DIR/employees.csv, streaming: memory stays bounded
-// whatever the number of sessions. The same options give byte-identical files.
-// Throws std::runtime_error on bad options or I/O failure.
+// whatever the number of sessions. The same options (and scenario file) give byte-identical
+// files. Throws std::runtime_error on bad options, a bad scenario file or I/O failure.
 GenerateSummary generate_dataset(const GenerateOptions& options);
 
 }  // namespace cca::generate

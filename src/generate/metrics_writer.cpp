@@ -72,7 +72,8 @@ std::string nanos(int64_t ms) {
 }  // namespace
 
 uint64_t write_otlp_metrics(const GenerateOptions& options, const std::vector<User>& users,
-                            const std::vector<PlannedSession>& plan, const std::string& path) {
+                            const std::vector<PlannedSession>& plan, const std::string& path,
+                            const Scenario* scenario) {
   const std::string partial = path + ".partial";
   std::ofstream out(partial, std::ios::binary);
   if (!out) throw std::runtime_error("cannot write " + path);
@@ -80,7 +81,7 @@ uint64_t write_otlp_metrics(const GenerateOptions& options, const std::vector<Us
   Session session;
   for (const PlannedSession& planned : plan) {
     Random session_random(session_seed(options.seed, planned.ordinal));
-    simulate_session(session_random, planned.start_ms, session);
+    simulate_session(session_random, planned.start_ms, session, scenario);
     // Draws of what the events do not tell, on a stream of their own.
     Random random(derive_seed(session_seed(options.seed, planned.ordinal), 1));
     const User& user = users[planned.user];

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "generate/catalog.h"
+#include "generate/scenario.h"
 #include "generate/uuid.h"
 
 namespace cca::generate {
@@ -45,8 +46,9 @@ int64_t uniform_in(Random& random, const catalog::IntRange& range) {
 
 class SessionBuilder {
  public:
-  SessionBuilder(Random& random, int64_t start_ms, std::vector<SessionEvent>& events)
-      : random_(random), now_ms_(start_ms), events_(events) {}
+  SessionBuilder(Random& random, int64_t start_ms, std::vector<SessionEvent>& events,
+                 const Scenario* scenario)
+      : random_(random), now_ms_(start_ms), events_(events), scenario_(scenario) {}
 
   void run() {
     const int64_t turns = lognormal_count(random_, catalog::kTurnsPerSession);
@@ -57,14 +59,17 @@ class SessionBuilder {
 
       const int64_t cycles = lognormal_count(random_, catalog::kCyclesPerTurn);
       for (int64_t cycle = 0; cycle < cycles; ++cycle) {
-        api_request();
-        if (random_.bernoulli(catalog::kApiErrorProbability)) {
+        // Only an error burst leaves a call without an answer, and no tools to run.
+        bool answered = api_request();
+        if (answered && random_.bernoulli(catalog::kApiErrorProbability)) {
           api_error();
           now_ms_ += uniform_in(random_, catalog::kErrorToRetry);
-          api_request();
+          answered = api_request();
         }
-        const size_t tools = choices().tools_per_cycle.pick(random_);
-        for (size_t i = 0; i < tools; ++i) tool_use();
+        if (answered) {
+          const size_t tools = choices().tools_per_cycle.pick(random_);
+          for (size_t i = 0; i < tools; ++i) tool_use();
+        }
         now_ms_ += uniform_in(random_, catalog::kBetweenCycles);
       }
       now_ms_ += uniform_in(random_, catalog::kBetweenTurns);
@@ -79,9 +84,20 @@ class SessionBuilder {
     return event;
   }
 
-  void api_request() {
+  // An API call: its request, or with a scenario's error burst on the model drawn, api_errors
+  // and retries (each drawing its model anew). False when every attempt failed.
+  bool api_request() {
+    auto model_index = static_cast<uint8_t>(choices().models.pick(random_));
+    for (int attempt = 1; scenario_ != nullptr; ++attempt) {
+      const ErrorBurst* burst = scenario_->error_burst(model_index, now_ms_);
+      if (burst == nullptr || !random_.bernoulli(burst->error_rate)) break;
+      burst_error(*burst, attempt);
+      if (attempt == catalog::kMaxApiAttempts) return false;
+      now_ms_ += uniform_in(random_, catalog::kErrorToRetry);
+      model_index = static_cast<uint8_t>(choices().models.pick(random_));
+    }
     SessionEvent& event = emit(EventKind::kApiRequest);
-    event.model = static_cast<uint8_t>(choices().models.pick(random_));
+    event.model = model_index;
     const catalog::Model& model = catalog::kModels[event.model];
     event.cost_usd = clipped(random_, model.cost_usd);
     event.duration_ms = clipped_int(random_, model.duration_ms);
@@ -89,6 +105,18 @@ class SessionBuilder {
     event.output_tokens = clipped_int(random_, model.output_tokens);
     event.cache_read_tokens = clipped_int(random_, model.cache_read_tokens);
     event.cache_creation_tokens = clipped_int(random_, model.cache_creation_tokens);
+    now_ms_ += event.duration_ms;
+    return true;
+  }
+
+  // A call an error burst fails: the error of the burst's model, the attempt it was, and the
+  // time the call took before it failed.
+  void burst_error(const ErrorBurst& burst, int attempt) {
+    SessionEvent& event = emit(EventKind::kApiError);
+    event.model = static_cast<uint8_t>(burst.model);
+    event.error = static_cast<uint8_t>(burst.errors[burst.error_choice.pick(random_)]);
+    event.attempt = static_cast<uint8_t>(attempt);
+    event.duration_ms = clipped_int(random_, catalog::kApiErrorDurationMs);
     now_ms_ += event.duration_ms;
   }
 
@@ -121,20 +149,30 @@ class SessionBuilder {
     result.has_result_size = random_.bernoulli(catalog::kToolResultSizeProbability);
     if (result.has_result_size)
       result.result_size_bytes = uniform_in(random_, catalog::kToolResultSizeBytes);
+    if (scenario_ != nullptr) {
+      const ToolOutage* outage = scenario_->tool_outage(tool, result.time_ms);
+      if (outage != nullptr &&
+          (outage->failure_rate >= 1 || random_.bernoulli(outage->failure_rate))) {
+        result.success = false;
+        result.outage_error = true;
+      }
+    }
     now_ms_ += result.duration_ms;
   }
 
   Random& random_;
   int64_t now_ms_;
   std::vector<SessionEvent>& events_;
+  const Scenario* scenario_;  // nullptr without --scenario
 };
 
 }  // namespace
 
-void simulate_session(Random& random, int64_t start_ms, Session& session) {
+void simulate_session(Random& random, int64_t start_ms, Session& session,
+                      const Scenario* scenario) {
   session.id = random_uuid(random);
   session.events.clear();
-  SessionBuilder(random, start_ms, session.events).run();
+  SessionBuilder(random, start_ms, session.events, scenario).run();
 }
 
 }  // namespace cca::generate

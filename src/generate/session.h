@@ -8,6 +8,8 @@
 
 namespace cca::generate {
 
+class Scenario;
+
 enum class EventKind : uint8_t { kUserPrompt, kApiRequest, kApiError, kToolDecision, kToolResult };
 
 // One simulated event; which fields matter depends on kind. Indexes point into the catalog.
@@ -20,6 +22,7 @@ struct SessionEvent {
   uint8_t error = 0;             // api_error: catalog::kApiErrors
   uint8_t attempt = 0;           // api_error: 1..3
   bool success = false;          // tool_result
+  bool outage_error = false;     // tool_result failed by a scenario's tool_outage: sends `error`
   bool has_result_size = false;  // tool_result: whether tool_result_size_bytes is sent
   int64_t duration_ms = 0;       // api_request, api_error, tool_result
   int64_t prompt_length = 0;     // user_prompt
@@ -40,7 +43,10 @@ struct Session {
 };
 
 // Fills session from its own random stream, so a session is the same whatever else is
-// generated alongside. Reuses the capacity of session.events.
-void simulate_session(Random& random, int64_t start_ms, Session& session);
+// generated alongside. Reuses the capacity of session.events. With a scenario, its error bursts
+// and tool outages apply to the calls and results that fall in their ranges; the draws they
+// need are made only there, so a session that meets no incident is the same as without one.
+void simulate_session(Random& random, int64_t start_ms, Session& session,
+                      const Scenario* scenario = nullptr);
 
 }  // namespace cca::generate

@@ -182,6 +182,11 @@ void put_attributes(Cursor& out, const SessionEvent& event) {
           "decision_type") "accept\\\"" CCA_ATTRIBUTE_KEY("duration_ms"));
       out.put_int(event.duration_ms);
       out.put(kQuote);
+      if (event.outage_error) {  // only with a scenario: the reference's failures carry no error
+        out.put(CCA_ATTRIBUTE_KEY("error"));
+        out.put(catalog::kToolOutageError);
+        out.put(kQuote);
+      }
       out.put(CCA_ATTRIBUTE_KEY("success"));
       out.put(event.success ? "true" : "false");
       out.put(kQuote);
