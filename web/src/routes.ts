@@ -3,6 +3,7 @@ import { lazyComponent } from './lazyComponent';
 // Each page is its own chunk, loaded when first visited.
 export const NAV_PAGES = [
   { path: '/', title: 'Overview', page: lazyComponent(() => import('./pages/OverviewPage')) },
+  { path: '/insights', title: 'Insights', page: lazyComponent(() => import('./pages/InsightsPage')) },
   { path: '/teams', title: 'Teams', page: lazyComponent(() => import('./pages/TeamsPage')) },
   { path: '/models', title: 'Models', page: lazyComponent(() => import('./pages/ModelsPage')) },
   { path: '/tools', title: 'Tools', page: lazyComponent(() => import('./pages/ToolsPage')) },

@@ -33,6 +33,12 @@ describe('fetchJson', () => {
     expect(error).toMatchObject({ status: 400, code: 'bad_parameter', message: 'unknown parameter "colour"' });
   });
 
+  it('reads an error body that is the message alone', async () => {
+    const body = JSON.stringify({ error: 'amount_usd must be above 0' });
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { status: 400, statusText: 'Bad Request' })));
+    await expect(fetchJson('/api/v1/budgets')).rejects.toMatchObject({ status: 400, code: 'http_400', message: 'amount_usd must be above 0' });
+  });
+
   it('falls back to the status line when the body is not JSON', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>oops</html>', { status: 500, statusText: 'Internal Server Error' })));
     await expect(fetchJson('/x')).rejects.toMatchObject({ status: 500, code: 'http_500', message: '500 Internal Server Error' });
@@ -71,6 +77,14 @@ describe('fetchJson', () => {
     // An HTTP date is not a count of seconds: no figure rather than a wrong one.
     vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { status: 429, headers: { 'Retry-After': 'Wed, 21 Oct 2026 07:28:00 GMT' } })));
     await expect(fetchJson('/x')).rejects.toMatchObject({ status: 429, retryAfterSeconds: null });
+  });
+});
+
+describe('request', () => {
+  it('resolves a 204 without reading a body', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })));
+    await expect(request('/api/v1/budgets/3', { method: 'DELETE' })).resolves.toBeUndefined();
+    expect(getConnectivity().reachable).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 // Every request the dashboard makes goes through here. Every error, HTTP or network, becomes an
 // ApiError with a message a person can act on; the API's own {"error": {"code", "message"}} body is
-// used when present. Two rules of the server's access control are kept here, in one place, so that
+// used when present, as is the bare {"error": "message"} form. Two rules of the server's access control are kept here, in one place, so that
 // no caller can forget them: a state-changing request carries the session's CSRF token, and an
 // answer 401 (the session expired, its token was revoked) is reported to whoever signs the user in
 // again.
@@ -73,9 +73,13 @@ async function errorFrom(response: Response): Promise<ApiError> {
   let code = `http_${response.status}`;
   let message = `${response.status} ${response.statusText}`.trim();
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string } };
-    if (body.error?.code) code = body.error.code;
-    if (body.error?.message) message = body.error.message;
+    const body = (await response.json()) as { error?: string | { code?: string; message?: string } };
+    if (typeof body.error === 'string') {
+      if (body.error) message = body.error;
+    } else {
+      if (body.error?.code) code = body.error.code;
+      if (body.error?.message) message = body.error.message;
+    }
   } catch {
     // Not JSON: keep the status line.
   }
@@ -122,6 +126,8 @@ export async function request<T>(url: string, options: RequestOptions = {}): Pro
     throw error;
   }
   reportReachable();
+  // A deletion answers 204 with no body at all.
+  if (response.status === 204) return undefined as T;
   try {
     return (options.text ? await response.text() : await response.json()) as T;
   } catch (error) {

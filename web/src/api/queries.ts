@@ -7,22 +7,30 @@ import { combineQueries, type QueryState } from '../components/queryState';
 import { type Filters, filterParams, isEmptyRange, type ListFilterKey } from '../state/filters';
 import { apiUrl, fetchJson, type QueryParams } from './client';
 import type {
+  Alerts,
+  Anomalies,
   Breakdown,
   Bucket,
+  Budgets,
   CodeActivity,
   CodeBreakdown,
   CodeDimension,
   CodeTimeseries,
+  CountMetric,
   Dimension,
   Distribution,
   DistributionOf,
   Employees,
   Facets,
+  Forecast,
   Heatmap,
+  InsightBucket,
   Latency,
   LatencyTimeseries,
   MetricName,
   Quality,
+  RateMetric,
+  ReportFormat,
   SessionDetail,
   SessionList,
   Summary,
@@ -31,7 +39,14 @@ import type {
   UserList,
 } from './types';
 
-export function useApi<T>(path: string, params: QueryParams = {}, enabled = true): UseQueryResult<T> {
+// What a query tells the rest of the page about itself.
+export interface ApiQueryMeta extends Record<string, unknown> {
+  // Its panel explains a 403 in its own words (an answer only some roles get, whatever the
+  // filters): the page-wide scope notice leaves it out.
+  explainsForbidden?: boolean;
+}
+
+export function useApi<T>(path: string, params: QueryParams = {}, enabled = true, meta?: ApiQueryMeta): UseQueryResult<T> {
   const url = apiUrl(path, params);
   // A link whose start is after its end is flagged in the filter bar; every panel asking the API
   // would only get a 400 for it.
@@ -43,6 +58,7 @@ export function useApi<T>(path: string, params: QueryParams = {}, enabled = true
     // flashing every panel back to its loading state.
     placeholderData: keepPreviousData,
     enabled: enabled && !empty,
+    meta,
   });
 }
 
@@ -156,6 +172,25 @@ export function useFacets(filters?: Filters, enabled = true) {
   return useApi<Facets>('/api/v1/facets', filters ? filterParams(filters) : {}, enabled);
 }
 
+// How far a forecast looks ahead unless chosen otherwise (the API's own defaults, asked for by
+// name so that every panel forecasting the same series shares one request).
+export const DEFAULT_HORIZON: Record<InsightBucket, number> = { day: 14, hour: 48 };
+
+export function useForecast(metric: CountMetric, bucket: InsightBucket, horizon: number, filters: Filters, enabled = true) {
+  return useApi<Forecast>('/api/v1/forecast', { ...filterParams(filters), metric, bucket, horizon }, enabled);
+}
+
+// `by` names the dimension that explains each anomaly; without it the API picks the one that
+// explains most.
+export function useAnomalies(metric: CountMetric | RateMetric, bucket: InsightBucket, by: Dimension | undefined, filters: Filters, enabled = true) {
+  return useApi<Anomalies>('/api/v1/anomalies', { ...filterParams(filters), metric, bucket, by }, enabled);
+}
+
+// The period's digest as a file (Markdown, printable HTML or JSON), under the filters given.
+export function reportUrl(format: ReportFormat, params: QueryParams): string {
+  return apiUrl('/api/v1/report', { ...params, format });
+}
+
 // The endpoints below describe the whole store and take no filters (an unknown parameter is a 400).
 
 export function useQuality() {
@@ -168,4 +203,17 @@ export function useEmployees() {
 
 export function exportCsvUrl(view: 'breakdown' | 'sessions' | 'users', params: QueryParams): string {
   return apiUrl('/api/v1/export.csv', { ...params, view });
+}
+
+// Budgets and their alerts span every practice: a token scoped to some practices is refused them
+// (403) whatever the filters, and their panels say so themselves.
+export const BUDGETS_URL = '/api/v1/budgets';
+export const ALERTS_URL = '/api/v1/alerts';
+
+export function useBudgets() {
+  return useApi<Budgets>(BUDGETS_URL, {}, true, { explainsForbidden: true });
+}
+
+export function useAlerts(limit: number, offset: number) {
+  return useApi<Alerts>(ALERTS_URL, { limit, offset }, true, { explainsForbidden: true });
 }

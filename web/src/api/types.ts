@@ -307,3 +307,170 @@ export interface Session {
   // Sent back as X-CSRF-Token with every POST, PUT and DELETE of this session.
   csrf_token: string | null;
 }
+
+// Insights (API v1.3): forecasts, anomalies, budgets and their alerts.
+
+// The counts and sums a forecast or an anomaly check can follow (not the distinct counts, sessions
+// and users, which do not add up over buckets).
+export type CountMetric =
+  | 'events'
+  | 'user_prompts'
+  | 'api_requests'
+  | 'api_errors'
+  | 'tool_decisions'
+  | 'tool_results'
+  | 'api_aborts'
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'cache_read_tokens'
+  | 'cache_creation_tokens'
+  | 'cost_usd';
+
+// Anomalies are also looked for in these rates.
+export type RateMetric = 'api_error_rate' | 'api_failure_rate' | 'tool_success_rate' | 'tool_accept_rate';
+
+export type InsightBucket = 'day' | 'hour';
+
+// GET /api/v1/forecast: the history it was fitted on and the buckets after it.
+export interface ForecastPoint {
+  t: string;
+  value: number;
+  lo80: number;
+  hi80: number;
+  lo95: number;
+  hi95: number;
+}
+
+// How the method did on the history itself: forecasts from `origins` earlier points, compared with
+// what happened. `mase` below 1 beats repeating the last season (the seasonal naive forecast).
+export interface Backtest {
+  mase: number;
+  coverage80: number;
+  coverage95: number;
+  mae: number;
+  naive_mae: number;
+  origins: number;
+  forecasts: number;
+}
+
+export interface Forecast {
+  metric: CountMetric;
+  bucket: InsightBucket;
+  horizon: number;
+  // seasonal_trend with two seasons of history or more; trend under that; level for very short ones.
+  method: 'seasonal_trend' | 'trend' | 'level';
+  // Buckets per season; 0 when none is modelled.
+  season: number;
+  history: { t: string; value: number }[];
+  points: ForecastPoint[];
+  // Null when the history is too short to backtest.
+  backtest: Backtest | null;
+  // Present when the history is short: what was done about it.
+  note?: string;
+}
+
+// GET /api/v1/anomalies. A bucket of the checked series with the band its value was expected in.
+// A rate over a bucket without any requests or runs has no value.
+export interface AnomalySeriesPoint {
+  t: string;
+  value: number | null;
+  expected: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+// How much one value of the explaining dimension moved, and its share of the whole move.
+export interface AnomalyContributor {
+  by: Dimension;
+  key: string;
+  value: number;
+  expected: number;
+  share: number;
+}
+
+export interface Anomaly {
+  start: string;
+  // Exclusive: the start of the bucket after the anomaly.
+  end: string;
+  value: number;
+  expected: number;
+  lo: number;
+  hi: number;
+  score: number;
+  direction: 'up' | 'down';
+  contributors: AnomalyContributor[];
+}
+
+export interface Anomalies {
+  metric: CountMetric | RateMetric;
+  bucket: InsightBucket;
+  by: Dimension | null;
+  series: AnomalySeriesPoint[];
+  // Strongest (highest score) first.
+  anomalies: Anomaly[];
+}
+
+export type BudgetPeriod = 'day' | 'week' | 'month';
+
+// `actual` fires on the spend so far, `forecast` on the spend projected to the period's end.
+export type ThresholdBasis = 'actual' | 'forecast';
+
+export interface BudgetThreshold {
+  percent: number;
+  basis: ThresholdBasis;
+}
+
+// What POST /api/v1/budgets and PUT /api/v1/budgets/{id} take. `filters` are filter parameters as
+// the other endpoints take them (`{"practice": "ML Engineering"}`, lists comma-separated).
+export interface BudgetInput {
+  name: string;
+  amount_usd: number;
+  period: BudgetPeriod;
+  filters: Record<string, string>;
+  thresholds: BudgetThreshold[];
+  webhook?: string;
+}
+
+export interface Budget extends Omit<BudgetInput, 'thresholds' | 'webhook'> {
+  id: number;
+  webhook: string | null;
+  period_start: string;
+  period_end: string;
+  spend_usd: number;
+  // The spend projected to the end of the period.
+  forecast_usd: number;
+  state: 'ok' | 'alarm';
+  thresholds: (BudgetThreshold & { state: 'ok' | 'alarm'; fired_at: string | null })[];
+}
+
+export interface Budgets {
+  budgets: Budget[];
+}
+
+// A threshold that fired, and the delivery of its webhook (GET /api/v1/alerts, newest first).
+export interface Alert {
+  id: number;
+  budget_id: number;
+  budget: string;
+  percent: number;
+  basis: ThresholdBasis;
+  period_start: string;
+  period_end: string;
+  spend_usd: number;
+  forecast_usd: number;
+  amount_usd: number;
+  at: string;
+  webhook: string | null;
+  status: 'pending' | 'delivered' | 'no_webhook';
+  attempts: number;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  delivered_at: string | null;
+}
+
+export interface Alerts {
+  alerts: Alert[];
+  total: number;
+}
+
+export type ReportFormat = 'md' | 'html' | 'json';

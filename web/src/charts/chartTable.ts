@@ -51,6 +51,21 @@ function categoryAxis(option: AnyRecord): { data: string[]; name: string } | nul
   return null;
 }
 
+// A band (a forecast's interval, the range a value was expected in) is drawn as two stacked lines:
+// its lower bound, and its width filled on top of it (ECharts fills only between a series and the
+// one stacked under it). Their ids say which is which, so that the tooltip and this table give the
+// bounds themselves, never the width.
+type BandEdge = 'low' | 'width';
+
+export function bandSeriesId(band: string, edge: BandEdge): string {
+  return `band-${edge}:${band}`;
+}
+
+export function bandOf(seriesId: unknown): { band: string; edge: BandEdge } | null {
+  const match = typeof seriesId === 'string' ? /^band-(low|width):(.*)$/s.exec(seriesId) : null;
+  return match ? { band: match[2], edge: match[1] as BandEdge } : null;
+}
+
 const TABULAR = new Set(['bar', 'line', 'pie', 'heatmap']);
 
 // Whether chartTable can lay the chart out, without building the table.
@@ -83,12 +98,27 @@ export function chartTable(option: ChartOption): ChartTableData | null {
     const axis = categoryAxis(o);
     if (!axis) return null;
     const formats = series.map((s) => formatterOf(s.tooltip, o.tooltip));
+    const bands = series.map((s) => bandOf(s.id));
+    const lows = new Map(series.flatMap((s, i) => (bands[i]?.edge === 'low' ? [[bands[i]!.band, asArray<unknown>(s.data)] as const] : [])));
+    // A band's width series shows its upper bound: the lower bound plus the width.
+    const valueAt = (seriesIndex: number, dataIndex: number): unknown => {
+      const value = asArray<unknown>(series[seriesIndex].data)[dataIndex];
+      const band = bands[seriesIndex];
+      if (band?.edge !== 'width') return value;
+      const low = lows.get(band.band)?.[dataIndex];
+      return typeof value === 'number' && typeof low === 'number' ? low + value : null;
+    };
+    const columnName = (s: AnyRecord, i: number) => {
+      const band = bands[i];
+      if (band) return `${band.band} ${band.edge === 'low' ? 'low' : 'high'}`;
+      return String(s.name ?? `Series ${i + 1}`);
+    };
     return {
       rowHeader: axis.name || 'Category',
-      columns: series.map((s, i) => String(s.name ?? `Series ${i + 1}`)),
+      columns: series.map(columnName),
       rows: axis.data.map((name, dataIndex) => {
         const cells = series.map((s, seriesIndex) => {
-          const value = asArray<unknown>(s.data)[dataIndex];
+          const value = valueAt(seriesIndex, dataIndex);
           const event = { componentType: 'series', seriesType: s.type as string, seriesIndex, seriesName: s.name as string, name, value: value as number, dataIndex };
           return { text: cellText(value, formats[seriesIndex]), event };
         });

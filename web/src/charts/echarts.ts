@@ -7,6 +7,8 @@ import {
   CalendarComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
+  MarkPointComponent,
   TooltipComponent,
   VisualMapContinuousComponent,
 } from 'echarts/components';
@@ -40,6 +42,8 @@ echarts.use([
   CalendarComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
+  MarkPointComponent,
   TooltipComponent,
   VisualMapContinuousComponent,
   installSaveAsImageToolbox,

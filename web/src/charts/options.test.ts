@@ -109,3 +109,47 @@ describe('donut tooltip', () => {
     expect(series.label.formatter({ value: 36.55 })).toBe(`36.6${NBSP}%`);
   });
 });
+
+describe('time charts with bands and markers', () => {
+  const option = timeOption({
+    times: ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'],
+    bucket: 'day',
+    series: [{ name: 'Cost', values: [10, 30, null] }],
+    lines: [{ name: 'Forecast', values: [null, null, 12] }],
+    bands: [{ name: '80 % interval', lo: [null, null, -1.5], hi: [null, null, 20_000], colour: '#0072B2', opacity: 0.2 }],
+    markers: [{ index: 1, lastIndex: 2, value: 30, label: 'Above expected: $30.00' }],
+    valueFormatter: formatUsd,
+  });
+  type Series = { id?: string; name: string; data: unknown[]; stack?: string; stackStrategy?: string; markPoint?: unknown; markArea?: unknown };
+  const series = option.series as Series[];
+
+  it('stacks a band’s width on its lower bound, whatever the sign of the bound', () => {
+    expect(series.map((s) => [s.id, s.name, s.data, s.stack, s.stackStrategy])).toEqual([
+      [undefined, 'Cost', [10, 30, null], undefined, undefined],
+      [undefined, 'Forecast', [null, null, 12], undefined, undefined],
+      ['band-low:80 % interval', '80 % interval', [null, null, -1.5], 'band:80 % interval', 'all'],
+      ['band-width:80 % interval', '80 % interval', [null, null, 20_001.5], 'band:80 % interval', 'all'],
+    ]);
+  });
+
+  it('writes its axis for the top of the bands, not only of the series', () => {
+    const tick = (option.yAxis as { axisLabel: { formatter: (v: number) => string } }).axisLabel.formatter;
+    expect(tick(5000)).toBe('$5K');
+  });
+
+  it('writes a band in the tooltip as its bounds, and leaves out series without a value there', () => {
+    const formatter = (option.tooltip as { formatter: (params: unknown) => string }).formatter;
+    const text = formatter([
+      { axisValueLabel: 'Jan 3', seriesName: 'Cost', value: undefined, marker: '●' },
+      { seriesName: 'Forecast', value: 12, marker: '●' },
+      { seriesId: 'band-low:80 % interval', seriesName: '80 % interval', value: -1.5, marker: '■' },
+      { seriesId: 'band-width:80 % interval', seriesName: '80 % interval', value: 20_001.5, marker: '■' },
+    ]);
+    expect(text).toBe('Jan 3<br/>●Forecast: <b>$12.00</b><br/>■80 % interval: <b>-$1.50 – $20,000.00</b>');
+  });
+
+  it('marks each anomaly on the top series, and shades those longer than a bucket', () => {
+    expect(series[0].markPoint).toMatchObject({ data: [{ name: 'Above expected: $30.00', coord: [1, 30] }] });
+    expect(series[0].markArea).toMatchObject({ data: [[{ xAxis: 1 }, { xAxis: 2 }]] });
+  });
+});

@@ -16,8 +16,9 @@ import {
   WEEKDAYS,
 } from '../format';
 import type { Theme } from '../state/theme';
+import { bandOf, bandSeriesId } from './chartTable';
 import type { ChartOption } from './echarts';
-import { SEQUENTIAL_DARK, SEQUENTIAL_LIGHT } from './palette';
+import { SEMANTIC, SEQUENTIAL_DARK, SEQUENTIAL_LIGHT } from './palette';
 
 export type ValueFormatter = (value: number) => string;
 
@@ -31,6 +32,101 @@ export interface SeriesData {
 }
 
 export const PREVIOUS_SUFFIX = ', previous period';
+
+// A range per time bucket (a forecast's interval, the band a value was expected in), shaded
+// between its bounds; null where there is none.
+export interface BandData {
+  name: string;
+  lo: (number | null)[];
+  hi: (number | null)[];
+  colour: string;
+  opacity: number;
+}
+
+// A stretch of buckets to point out (an anomaly): a marker on the bucket `index` at `value`, and
+// the buckets up to `lastIndex` shaded when it lasts longer than one.
+export interface MarkerData {
+  index: number;
+  lastIndex: number;
+  value: number;
+  label: string;
+}
+
+// The band's lower bound, not drawn, with its width stacked on it and filled; the ids let the
+// tooltip and the chart's table read the bounds back (bandSeriesId).
+function bandSeries(band: BandData) {
+  const common = {
+    type: 'line',
+    name: band.name,
+    stack: `band:${band.name}`,
+    // Stacked whatever the signs: a lower bound below zero still carries its width on top.
+    stackStrategy: 'all',
+    symbol: 'none',
+    silent: true,
+    // Under the figures drawn over it.
+    z: 1,
+    lineStyle: { opacity: 0 },
+    itemStyle: { color: band.colour },
+    legendIcon: 'roundRect',
+  };
+  const width = band.lo.map((lo, i) => {
+    const hi = band.hi[i];
+    return lo === null || hi === null || hi === undefined ? null : hi - lo;
+  });
+  return [
+    { ...common, id: bandSeriesId(band.name, 'low'), data: band.lo },
+    { ...common, id: bandSeriesId(band.name, 'width'), data: width, areaStyle: { color: band.colour, opacity: band.opacity } },
+  ];
+}
+
+interface TooltipParam {
+  seriesId?: string;
+  seriesName?: string;
+  value?: unknown;
+  marker?: string;
+  axisValueLabel?: string;
+}
+
+// An axis tooltip that writes each band as its bounds ("80 % interval: $9.00 – $17.20") and leaves
+// out series without a value at the bucket (the history under a forecast, and the other way round).
+function bandTooltipFormatter(format: ValueFormatter) {
+  return (params: TooltipParam | TooltipParam[]) => {
+    const list = Array.isArray(params) ? params : [params];
+    const lines = [escapeHtml(list[0]?.axisValueLabel ?? '')];
+    const lows = new Map<string, number>();
+    for (const p of list) {
+      if (typeof p.value !== 'number') continue;
+      const band = bandOf(p.seriesId);
+      if (band?.edge === 'low') {
+        lows.set(band.band, p.value);
+      } else if (band) {
+        const low = lows.get(band.band);
+        if (low !== undefined) lines.push(`${p.marker ?? ''}${escapeHtml(band.band)}: <b>${format(low)} – ${format(low + p.value)}</b>`);
+      } else {
+        lines.push(`${p.marker ?? ''}${escapeHtml(p.seriesName ?? '')}: <b>${format(p.value)}</b>`);
+      }
+    }
+    return lines.join('<br/>');
+  };
+}
+
+// Anomalies as markers on a series: a dot at each, a shaded span for those longer than a bucket.
+function markerOptions(markers: MarkerData[]) {
+  return {
+    markPoint: {
+      symbol: 'circle',
+      symbolSize: 11,
+      itemStyle: { color: SEMANTIC.bad, borderColor: '#ffffff', borderWidth: 1.5 },
+      label: { show: false },
+      data: markers.map((m) => ({ name: m.label, coord: [m.index, m.value], value: m.value })),
+    },
+    markArea: {
+      silent: true,
+      itemStyle: { color: SEMANTIC.bad, opacity: 0.12 },
+      data: markers.filter((m) => m.lastIndex > m.index).map((m) => [{ xAxis: m.index }, { xAxis: m.lastIndex }]),
+    },
+  };
+}
 
 // The previous period's bars: the series' colour, faint, named so that the tooltip says which is which.
 function ghostBars(s: SeriesData, stack: boolean) {
@@ -188,9 +284,19 @@ export function timeOption(options: {
   previousTotal?: (number | null)[];
   // Lines with a point per bucket, so that a click can pick the bucket.
   points?: boolean;
+  // Lines over the series, dashed and never stacked: figures a model gave rather than measured
+  // (a forecast after stacked bars, the value expected).
+  lines?: SeriesData[];
+  // Shaded ranges under everything else.
+  bands?: BandData[];
+  // Buckets to point out, marked on the last series (the top of a stack).
+  markers?: MarkerData[];
 }): ChartOption {
-  const { times, bucket, series, valueFormatter, kind = 'line', stack = false } = options;
-  const axisFormatter = uniformAxisFormatter(options.axisFormatter ?? valueFormatter, series, stack);
+  const { times, bucket, series, valueFormatter, kind = 'line', stack = false, lines = [], bands = [], markers = [] } = options;
+  // The axis reaches the top of the stack and of every line and band drawn on it.
+  const unstacked = [...lines, ...bands.map((b) => ({ name: b.name, values: b.hi }))];
+  const max = Math.max(axisExtent(series, stack), axisExtent(unstacked, false));
+  const axisFormatter = uniformAxisFormatter(options.axisFormatter ?? valueFormatter, series, stack, { max });
   // Each series' previous figures as a dashed line of its colour, not stacked.
   const overlays = [
     ...series
@@ -198,11 +304,12 @@ export function timeOption(options: {
       .map((s) => ({ name: `${s.name}${PREVIOUS_SUFFIX}`, values: s.previous!, colour: s.colour })),
     ...(options.previousTotal ? [{ name: `Total${PREVIOUS_SUFFIX}`, values: options.previousTotal, colour: undefined }] : []),
   ];
-  const legend = series.length + overlays.length > 1;
+  const legend = series.length + overlays.length + lines.length + bands.length > 1;
+  const tooltip = { ...axisTooltip(valueFormatter), axisPointer: { type: kind === 'bar' ? 'shadow' : 'line' } };
   return {
     legend: legend ? LEGEND : undefined,
     grid: { ...GRID, top: legend ? 40 : 28 },
-    tooltip: { ...axisTooltip(valueFormatter), axisPointer: { type: kind === 'bar' ? 'shadow' : 'line' } },
+    tooltip: bands.length > 0 ? { ...tooltip, formatter: bandTooltipFormatter(valueFormatter) } : tooltip,
     xAxis: {
       type: 'category',
       data: times.map((t) => formatBucket(t, bucket)),
@@ -216,7 +323,7 @@ export function timeOption(options: {
       splitLine: { lineStyle: { opacity: 0.4 } },
     },
     series: [
-      ...series.map((s) => ({
+      ...series.map((s, i) => ({
         type: kind === 'bar' ? 'bar' : 'line',
         name: s.name,
         data: s.values,
@@ -229,6 +336,7 @@ export function timeOption(options: {
         barMaxWidth: 24,
         itemStyle: s.colour ? { color: s.colour } : undefined,
         emphasis: { focus: 'series' },
+        ...(markers.length > 0 && i === series.length - 1 ? markerOptions(markers) : {}),
       })),
       ...overlays.map((o) => ({
         type: 'line',
@@ -240,6 +348,17 @@ export function timeOption(options: {
         itemStyle: { color: o.colour ?? '#7f7f7f' },
         emphasis: { focus: 'series' },
       })),
+      ...lines.map((l) => ({
+        type: 'line',
+        name: l.name,
+        data: l.values,
+        lineStyle: { width: 2, type: 'dashed' },
+        symbol: 'none',
+        smooth: false,
+        itemStyle: l.colour ? { color: l.colour } : undefined,
+        emphasis: { focus: 'series' },
+      })),
+      ...bands.flatMap(bandSeries),
     ],
   };
 }

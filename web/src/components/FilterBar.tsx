@@ -17,7 +17,8 @@ import { userLabel } from '../userLabel';
 import { EventFilterChips } from './EventFilterChips';
 import { MultiSelect } from './MultiSelect';
 
-const LIST_FILTERS: { key: ListFilterKey; label: string }[] = [
+// The filters chosen from lists of the store's values (the event filters are set by drilling down).
+export const LIST_FILTERS: { key: ListFilterKey; label: string }[] = [
   { key: 'practice', label: 'Practice' },
   { key: 'level', label: 'Level' },
   { key: 'location', label: 'Location' },

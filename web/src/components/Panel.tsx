@@ -11,6 +11,9 @@ interface PanelProps<T> {
   query: QueryState<T>;
   isEmpty?: (data: T) => boolean;
   emptyText?: string;
+  // What a 403 means here, for panels whose answers only some roles get; by default the token's
+  // practices do not cover the filters, which the page's scope notice explains.
+  forbiddenText?: string;
   actions?: ReactNode;
   // Grid columns the panel spans (of 12).
   span?: 3 | 4 | 5 | 6 | 7 | 8 | 12;
@@ -27,6 +30,7 @@ export function Panel<T>({
   query,
   isEmpty,
   emptyText = 'No data for these filters.',
+  forbiddenText = "Outside your token's scope.",
   actions,
   span = 6,
   panelRef,
@@ -47,7 +51,7 @@ export function Panel<T>({
   } else if (isForbidden(error)) {
     // Outside the token's scope: the page says so once (ScopeNotice), not in every panel.
     status = 'forbidden';
-    body = <p className="panel__empty">Outside your token's scope.</p>;
+    body = <p className="panel__empty">{forbiddenText}</p>;
   } else if (error) {
     status = 'error';
     body = <ErrorMessage error={error} onRetry={query.refetch} />;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { NO_FILTERS } from '../state/filters';
-import { csvField, csvFileName, csvPeriod, csvPreamble, numberKindOf, parseCsv, rewriteCsv, roundForCsv, toCsv } from './csv';
+import { csvField, csvPeriod, csvPreamble, exportFileName, numberKindOf, parseCsv, rewriteCsv, roundForCsv, toCsv } from './csv';
 
 describe('CSV', () => {
   it('quotes fields with commas, quotes or line breaks (RFC 4180)', () => {
@@ -30,17 +30,18 @@ describe('CSV', () => {
 
 describe('file names', () => {
   it('carry the period', () => {
-    expect(csvFileName('models', { from: '2025-12-01', to: '2025-12-14' })).toBe('ccanalytics-models-2025-12-01_2025-12-14.csv');
-    expect(csvFileName('sessions-ana@example.com', { from: '2026-01-05T14:00:00Z', to: '2026-01-05T15:00:00Z' })).toBe(
+    expect(exportFileName('models', { from: '2025-12-01', to: '2025-12-14' })).toBe('ccanalytics-models-2025-12-01_2025-12-14.csv');
+    expect(exportFileName('sessions-ana@example.com', { from: '2026-01-05T14:00:00Z', to: '2026-01-05T15:00:00Z' })).toBe(
       'ccanalytics-sessions-ana-example.com-2026-01-05T140000Z_2026-01-05T150000Z.csv',
     );
-    expect(csvFileName('ingests', null)).toBe('ccanalytics-ingests.csv');
+    expect(exportFileName('ingests', null)).toBe('ccanalytics-ingests.csv');
+    expect(exportFileName('report', { from: '2026-01-01', to: '2026-01-31' }, 'md')).toBe('ccanalytics-report-2026-01-01_2026-01-31.md');
   });
 
   it("take an open end from the data's first or last day", () => {
     expect(csvPeriod({ ...NO_FILTERS, from: '2025-12-01' }, '2025-10-01', '2025-12-14')).toEqual({ from: '2025-12-01', to: '2025-12-14' });
-    expect(csvFileName('models', csvPeriod(NO_FILTERS, '2025-10-01', '2025-12-14'))).toBe('ccanalytics-models-2025-10-01_2025-12-14.csv');
-    expect(csvFileName('models', csvPeriod(NO_FILTERS, null, null))).toBe('ccanalytics-models.csv');
+    expect(exportFileName('models', csvPeriod(NO_FILTERS, '2025-10-01', '2025-12-14'))).toBe('ccanalytics-models-2025-10-01_2025-12-14.csv');
+    expect(exportFileName('models', csvPeriod(NO_FILTERS, null, null))).toBe('ccanalytics-models.csv');
   });
 });
 

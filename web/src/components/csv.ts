@@ -147,10 +147,11 @@ function boundForName(value: string): string {
 }
 
 // ccanalytics-models-2025-12-01_2025-12-14.csv; without a known period, ccanalytics-models.csv.
-export function csvFileName(name: string, period: CsvPeriod | null): string {
+// Other exports of a period (the report) are named alike, with their own extension.
+export function exportFileName(name: string, period: CsvPeriod | null, extension = 'csv'): string {
   const base = `ccanalytics-${fileNamePart(name)}`;
-  if (!period || (!period.from && !period.to)) return `${base}.csv`;
-  return `${base}-${period.from ? boundForName(period.from) : 'start'}_${period.to ? boundForName(period.to) : 'end'}.csv`;
+  if (!period || (!period.from && !period.to)) return `${base}.${extension}`;
+  return `${base}-${period.from ? boundForName(period.from) : 'start'}_${period.to ? boundForName(period.to) : 'end'}.${extension}`;
 }
 
 const FILTER_LABELS: Record<string, string> = { email: 'user' };

@@ -4,7 +4,7 @@ import { useCallback } from 'react';
 import { apiUrl } from '../api/client';
 import type { Summary } from '../api/types';
 import { useFilters } from '../state/useFilters';
-import { csvFileName, csvPeriod, csvPreamble } from './csv';
+import { csvPeriod, csvPreamble, exportFileName } from './csv';
 
 // A view's rows either follow the filters (most tables) or describe the whole store (Data quality).
 export type CsvScope = 'filters' | 'store';
@@ -17,10 +17,10 @@ export function useCsvExport(scope: CsvScope): (name: string, title: string) => 
   const client = useQueryClient();
   return useCallback(
     (name, title) => {
-      if (scope === 'store') return { fileName: csvFileName(name, null), preamble: csvPreamble(title, null, null) };
+      if (scope === 'store') return { fileName: exportFileName(name, null), preamble: csvPreamble(title, null, null) };
       const summary = client.getQueryData<Summary>([apiUrl('/api/v1/summary')]);
       const period = csvPeriod(filters, summary?.first_event?.slice(0, 10) ?? null, summary?.last_event?.slice(0, 10) ?? null);
-      return { fileName: csvFileName(name, period), preamble: csvPreamble(title, filters, period) };
+      return { fileName: exportFileName(name, period), preamble: csvPreamble(title, filters, period) };
     },
     [scope, filters, client],
   );

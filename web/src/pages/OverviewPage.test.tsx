@@ -41,8 +41,9 @@ function breakdown(p: URLSearchParams, rows: { key: string; now: Partial<Metrics
   };
 }
 
-function serve() {
+function serve(more: Record<string, (p: URLSearchParams) => unknown> = {}) {
   return mockApi({
+    ...more,
     '/api/v1/summary': (p) => {
       if (!p.get('from')) return ALL;
       return p.get('compare') === 'previous' ? { ...LAST_WEEK, previous: WEEK_BEFORE, previous_range: PREVIOUS_RANGE } : LAST_WEEK;
@@ -277,5 +278,76 @@ describe('Overview', () => {
     expect(search.get('practice')).toBe('ML Engineering');
     // The Overview's own view does not follow to another page.
     expect(search.get('fails')).toBeNull();
+  });
+
+  it('draws the cost forecast after the last bucket and marks anomalies, the forecast switched off and on', async () => {
+    const point = (t: string, value: number) => ({ t, value, lo80: value - 2, hi80: value + 2, lo95: value - 4, hi95: value + 4 });
+    const api = serve({
+      '/api/v1/forecast': (p) => ({
+        metric: 'cost_usd',
+        bucket: p.get('bucket'),
+        horizon: Number(p.get('horizon')),
+        method: 'level',
+        season: 0,
+        history: [{ t: '2026-01-26T00:00:00Z', value: 5 }],
+        points: [point('2026-01-27T00:00:00Z', 6), point('2026-01-28T00:00:00Z', 7)],
+        backtest: null,
+      }),
+      '/api/v1/anomalies': (p) => ({
+        metric: 'cost_usd',
+        bucket: p.get('bucket'),
+        by: 'model',
+        series: [{ t: '2026-01-26T00:00:00Z', value: 5, expected: 1, lo: 0, hi: 2 }],
+        anomalies: [{ start: '2026-01-26T00:00:00Z', end: '2026-01-27T00:00:00Z', value: 5, expected: 1, lo: 0, hi: 2, score: 6, direction: 'up', contributors: [] }],
+      }),
+    });
+    setUrl('/?from=2026-01-26&to=2026-02-01');
+    renderWithQueries(<OverviewPage />);
+    const panel = await screen.findByRole('region', { name: 'Cost over time' });
+    await waitFor(() => expect(panel).toHaveTextContent('then the forecast with its 80 % and 95 % intervals, an anomaly marked'));
+    expect(within(panel).getByRole('link', { name: 'more on Insights' })).toHaveAttribute('href', '/insights?from=2026-01-26&to=2026-02-01');
+    type Series = { name: string; data: unknown[]; markPoint?: { data: { coord: number[] }[] } };
+    const trend = () => chartOptions.get('cost over time by model')!;
+    const names = () => (trend().series as Series[]).map((s) => s.name);
+    const days = () => (trend().xAxis as { data: string[] }).data;
+    // The previous period's dashed total stays; the forecast follows the last bucket.
+    expect(names()).toEqual(['claude-opus-4-6', 'Total, previous period', 'Forecast', '95 % interval', '95 % interval', '80 % interval', '80 % interval']);
+    expect(days()).toEqual(['Jan 26', 'Jan 27', 'Jan 28']);
+    expect((trend().series as Series[])[2].data).toEqual([null, 6, 7]);
+    // The anomaly sits on top of the day's stack.
+    expect((trend().series as Series[])[0].markPoint!.data.map((m) => m.coord)).toEqual([[0, 5]]);
+    const asked = api.callsTo('/api/v1/forecast')[0];
+    expect([asked.get('metric'), asked.get('bucket'), asked.get('horizon'), asked.get('from'), asked.get('to')]).toEqual([
+      'cost_usd',
+      'day',
+      '14',
+      '2026-01-26',
+      '2026-02-01',
+    ]);
+
+    const toggle = within(panel).getByRole('button', { name: 'Forecast' });
+    expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    act(() => toggle.click());
+    expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    expect(new URLSearchParams(window.location.search).get('forecast')).toBe('off');
+    await waitFor(() => expect(names()).toEqual(['claude-opus-4-6', 'Total, previous period']));
+    expect(days()).toEqual(['Jan 26']);
+    expect((trend().series as Series[])[0].markPoint!.data).toHaveLength(1);
+    expect(panel).not.toHaveTextContent('forecast with');
+
+    act(() => toggle.click());
+    await waitFor(() => expect(names()).toContain('Forecast'));
+    expect(new URLSearchParams(window.location.search).get('forecast')).toBeNull();
+  });
+
+  it('forecasts cost only', async () => {
+    const api = serve();
+    setUrl('/?trend=tokens');
+    renderWithQueries(<OverviewPage />);
+    const panel = await screen.findByRole('region', { name: 'Tokens over time' });
+    await waitFor(() => expect(panel).toHaveAttribute('data-status', 'ready'));
+    expect(within(panel).queryByRole('button', { name: 'Forecast' })).toBeNull();
+    expect(api.callsTo('/api/v1/forecast')).toHaveLength(0);
+    expect(api.callsTo('/api/v1/anomalies')).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@ import { useMemo, useRef } from 'react';
 
 import { isCompared, useBreakdownCompared, useSummaryCompared, useTimeseriesCompared } from '../api/compare';
 import { METRICS, totalTokens } from '../api/metrics';
-import { exportCsvUrl, useHeatmap, useUsers } from '../api/queries';
+import { DEFAULT_HORIZON, exportCsvUrl, useAnomalies, useForecast, useHeatmap, useUsers } from '../api/queries';
 import type { MetricName, Metrics } from '../api/types';
 import { failureKeyLabel } from '../apiErrors';
 import { Chart } from '../charts/Chart';
@@ -25,6 +25,7 @@ import {
   formatPercentAxis,
   formatUsd,
 } from '../format';
+import { anomalyMarkers, forecastLayers } from '../insights/layers';
 import { canFilterBy, filteredTo, useDrill } from '../state/drill';
 import { filterParams, type Filters } from '../state/filters';
 import { previousPeriod } from '../state/periods';
@@ -70,11 +71,21 @@ type TrendSplit = 'model' | 'practice';
 function TrendPanel({ filters }: { filters: Filters }) {
   const [metric, setMetric] = useViewParam<TrendMetric>('trend', ['cost', 'tokens'], 'cost');
   const [split, setSplit] = useViewParam<TrendSplit>('split', ['model', 'practice'], 'model');
+  const [forecastShown, setForecastShown] = useViewParam<'on' | 'off'>('forecast', ['on', 'off'], 'on');
   const bucket = useBucket(filters);
   const query = useTimeseriesCompared(bucket, filters, split, 8, TREND_METRICS);
+  // Cost is forecast and checked for anomalies (Insights has the rest), per day or hour as the API
+  // does them. Either failing, or a server without them, leaves the trend as it was. They are asked
+  // once the trend has its own figures, so that a filter change's first requests stay those of the
+  // panels in view.
+  const insightBucket = metric === 'cost' && (bucket === 'day' || bucket === 'hour') ? bucket : null;
+  const overlays = insightBucket !== null && query.data !== undefined && !query.isPlaceholderData;
+  const forecast = useForecast('cost_usd', insightBucket ?? 'day', DEFAULT_HORIZON[insightBucket ?? 'day'], filters, overlays && forecastShown === 'on');
+  const anomalies = useAnomalies('cost_usd', insightBucket ?? 'day', undefined, filters, overlays);
   const colour = useColours();
+  const filterQuery = useFilterQuery();
   const info = metric === 'cost' ? METRICS.cost_usd : { ...METRICS.input_tokens, exact: formatExact };
-  const option = useMemo(() => {
+  const trend = useMemo(() => {
     const data = query.data;
     if (!data) return null;
     const value = (m: Metrics) => (metric === 'cost' ? m.cost_usd : totalTokens(m));
@@ -83,27 +94,63 @@ function TrendPanel({ filters }: { filters: Filters }) {
       colour: colour(split, s.key),
       values: s.points.map(value),
     }));
-    return timeOption({
+    const times = data.points.map((p) => p.t);
+    // Answers kept on screen from the previous filters may be of another bucket: drawn only when they fit.
+    const forecastData = forecastShown === 'on' && forecast.data?.bucket === data.bucket ? forecast.data : undefined;
+    const layers = insightBucket && forecastData ? forecastLayers(forecastData, times) : null;
+    const stackTop = (i: number) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0);
+    const markers =
+      insightBucket && anomalies.data?.bucket === data.bucket ? anomalyMarkers(anomalies.data.anomalies, times, stackTop, info.exact) : [];
+    const option = timeOption({
       // The previous period's total, bucket for bucket, dashed over the stack.
       previousTotal: isCompared(data) ? data.points.map((p) => (p.previous ? value(p.previous) : null)) : undefined,
-      times: data.points.map((p) => p.t),
+      times: layers?.times ?? times,
       bucket: data.bucket,
       series,
       kind: data.points.length > 45 ? 'area' : 'bar',
       stack: true,
       valueFormatter: info.exact,
       axisFormatter: info.axis,
+      lines: layers?.lines,
+      bands: layers?.bands,
+      markers,
     });
-  }, [query.data, metric, split, colour, info]);
+    return { option, forecastDrawn: layers !== null, anomaliesMarked: markers.length };
+  }, [query.data, metric, split, colour, info, insightBucket, forecastShown, forecast.data, anomalies.data]);
+  const extras = [
+    isCompared(query.data) ? 'the previous period dashed' : '',
+    trend?.forecastDrawn ? 'then the forecast with its 80 % and 95 % intervals' : '',
+    trend?.anomaliesMarked ? `${trend.anomaliesMarked === 1 ? 'an anomaly' : 'anomalies'} marked` : '',
+  ].filter(Boolean);
   return (
     <Panel
       title={metric === 'cost' ? 'Cost over time' : 'Tokens over time'}
-      subtitle={`per ${bucket}, stacked by ${split}${isCompared(query.data) ? ', the previous period dashed' : ''} · UTC`}
+      subtitle={
+        <>
+          {`per ${bucket}, stacked by ${split}${extras.map((e) => `, ${e}`).join('')} · UTC`}
+          {trend?.forecastDrawn || trend?.anomaliesMarked ? (
+            <>
+              {' · '}
+              <Link href={`/insights${filterQuery}`}>more on Insights</Link>
+            </>
+          ) : null}
+        </>
+      }
       query={query}
       isEmpty={(d) => d.points.every((p) => p.events === 0)}
       span={12}
       actions={
         <>
+          {insightBucket ? (
+            <button
+              type="button"
+              className="button button--small button--toggle"
+              aria-pressed={forecastShown === 'on'}
+              onClick={() => setForecastShown(forecastShown === 'on' ? 'off' : 'on')}
+            >
+              Forecast
+            </button>
+          ) : null}
           <Segmented
             label="Metric"
             value={metric}
@@ -125,7 +172,7 @@ function TrendPanel({ filters }: { filters: Filters }) {
         </>
       }
     >
-      {() => option && <Chart option={option} label={`${metric} over time by ${split}`} height={300} />}
+      {() => trend && <Chart option={trend.option} label={`${metric} over time by ${split}`} height={300} />}
     </Panel>
   );
 }

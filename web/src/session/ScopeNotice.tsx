@@ -2,18 +2,21 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
 
 import { isForbidden } from '../api/client';
+import type { ApiQueryMeta } from '../api/queries';
 import { navigate, useLocation } from '../router';
 import { useSessionState } from './SessionContext';
 import { scopeLabel } from './SessionBadge';
 
 // The server's message for the first request on screen that the token may not make, or null.
-// Read from the query cache, so the notice comes and goes with the requests the page shows.
+// Read from the query cache, so the notice comes and goes with the requests the page shows. Panels
+// that explain their own 403 (budgets, which no filter change would let a scoped token see) are
+// left to do so.
 function useForbiddenMessage(): string | null {
   const queryCache = useQueryClient().getQueryCache();
   const subscribe = useCallback((listener: () => void) => queryCache.subscribe(listener), [queryCache]);
   const snapshot = () =>
     queryCache
-      .findAll({ type: 'active' })
+      .findAll({ type: 'active', predicate: (query) => !(query.meta as ApiQueryMeta | undefined)?.explainsForbidden })
       .map((query) => query.state.error)
       .find(isForbidden)?.message ?? null;
   return useSyncExternalStore(subscribe, snapshot, snapshot);

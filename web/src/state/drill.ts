@@ -5,7 +5,7 @@ import { useCallback } from 'react';
 
 import { hrefWith, navigate } from '../router';
 import type { Bucket } from '../api/types';
-import { type Filters, type ListFilterKey, withFilters } from './filters';
+import { ATTRIBUTE_PREFIX, type Filters, LIST_FILTER_KEYS, type ListFilterKey, withAttribute, withFilters } from './filters';
 import { addDays } from './periods';
 
 // The URL list form splits on commas, and so does the API: a value holding one cannot be a filter.
@@ -15,6 +15,15 @@ export function canFilterBy(value: string): boolean {
 
 export function filteredTo(filters: Filters, key: ListFilterKey, value: string): Filters {
   return { ...filters, [key]: [value] };
+}
+
+// `filters` narrowed to one value of a dimension the API names (`practice`, `attr.team.id`), or
+// null when no filter can say it (event types, versions) or the value holds a comma.
+export function filteredToDimension(filters: Filters, dimension: string, value: string): Filters | null {
+  if (!canFilterBy(value)) return null;
+  if ((LIST_FILTER_KEYS as readonly string[]).includes(dimension)) return filteredTo(filters, dimension as ListFilterKey, value);
+  const attribute = dimension.startsWith(ATTRIBUTE_PREFIX) ? dimension.slice(ATTRIBUTE_PREFIX.length) : '';
+  return attribute ? { ...filters, attributes: withAttribute(filters.attributes, attribute, [value]) } : null;
 }
 
 // Navigates to `pathname` (the current page by default) with `filters` and the view parameters in
@@ -44,6 +53,13 @@ export function bucketPeriod(t: string, bucket: Bucket): { from: string; to: str
   }
   const day = start.toISOString().slice(0, 10);
   return { from: day, to: bucket === 'week' ? addDays(day, 6) : day };
+}
+
+// The period of the buckets from `start` up to `end` (exclusive), as the filters write it: whole UTC
+// days for days, instants for hours. An anomaly's time range.
+export function bucketsPeriod(start: string, end: string, bucket: 'day' | 'hour'): { from: string; to: string } {
+  if (bucket === 'hour') return { from: bucketPeriod(start, 'hour').from, to: bucketPeriod(end, 'hour').from };
+  return { from: bucketPeriod(start, 'day').from, to: addDays(bucketPeriod(end, 'day').from, -1) };
 }
 
 // The sessions behind a time bucket: the bucket as the period, the rest of the filters kept (an

@@ -1,7 +1,8 @@
 import { vi } from 'vitest';
 
 // Routes a stubbed fetch by path. A handler gets the request's query parameters (and the request
-// itself: method, headers, body) and returns the body (answered 200) or a [status, body] pair.
+// itself: method, headers, body) and returns the body (answered 200) or a [status, body] pair
+// ([204] for no body).
 // Unrouted paths answer 404, as the API would.
 export interface MockRequest {
   url: URL;
@@ -41,6 +42,8 @@ export function mockApi(routes: Record<string, Handler>): MockApi {
       }
       const answer = handler(url.searchParams, request);
       const [status, body] = Array.isArray(answer) && typeof answer[0] === 'number' ? answer : [200, answer];
+      // A 204 has no body (a Response refuses one).
+      if (status === 204) return new Response(null, { status });
       return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
     }),
   );
