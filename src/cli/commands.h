@@ -51,6 +51,17 @@ struct BackupCommandOptions {
 // 0 when the backup was written and checked; 1 otherwise, with nothing left at the destination.
 int run_backup(const BackupCommandOptions& options);
 
+struct ReportCommandOptions {
+  std::string db_path;
+  std::string from, to;       // dates or instants as the API takes them; empty: the data's days
+  std::string format = "md";  // md, html or json
+  std::string output;         // a file; empty: stdout
+};
+
+// Writes the period's digest (docs/api.md, "The report"), as GET /api/v1/report answers it.
+// 0 when written; 1 with the reason on stderr.
+int run_report(const ReportCommandOptions& options);
+
 struct RestoreCommandOptions {
   std::string db_path;
   std::string backup_path;

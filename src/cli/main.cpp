@@ -1,4 +1,4 @@
-// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay, token, backup,
+// ccanalytics: one binary, its subcommands (generate, ingest, serve, replay, report, token, backup,
 // restore).
 #include <CLI/CLI.hpp>
 
@@ -168,6 +168,16 @@ int main(int argc, char** argv) {
   backup_cmd->add_option("--to", backup.destination, "Backup file (replaced when present)")
       ->required();
 
+  cca::cli::ReportCommandOptions report;
+  CLI::App* report_cmd = app.add_subcommand("report", "Write the period's digest");
+  report_cmd->add_option("--db", report.db_path, "Store")->required();
+  report_cmd->add_option("--from", report.from, "First day (YYYY-MM-DD) or instant");
+  report_cmd->add_option("--to", report.to, "Last day (YYYY-MM-DD, included) or instant");
+  report_cmd->add_option("--format", report.format, "md, html or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"md", "html", "json"}));
+  report_cmd->add_option("--output", report.output, "File to write (stdout when absent)");
+
   cca::cli::RestoreCommandOptions restore;
   CLI::App* restore_cmd =
       app.add_subcommand("restore", "Put a backup in place of a store (its server stopped)");
@@ -186,5 +196,6 @@ int main(int argc, char** argv) {
   if (token_revoke->parsed()) return cca::cli::run_token_revoke(token);
   if (backup_cmd->parsed()) return cca::cli::run_backup(backup);
   if (restore_cmd->parsed()) return cca::cli::run_restore(restore);
+  if (report_cmd->parsed()) return cca::cli::run_report(report);
   return 1;
 }

@@ -61,7 +61,7 @@ std::vector<double> rate_noise(const MetricSeries& series, const Decomposition& 
   const size_t n = series.values.size();
   std::vector<double> unit(n), sizes;
   for (size_t i = 0; i < n; ++i) {
-    const double count = std::min(series.denominators[i], series.sessions[i]);
+    const double count = std::sqrt(series.denominators[i] * series.sessions[i]);
     unit[i] = 1 / (2 * std::sqrt(std::max(count, 1.0)));
     if (present[i]) sizes.push_back(std::abs(d.residual[i]) / unit[i]);
   }

@@ -44,28 +44,33 @@ PeriodRange budget_period_range(BudgetPeriod period, int64_t now_ms) {
   return {};
 }
 
-BudgetStatus budget_status(const engine::Snapshot& snapshot, const engine::Filter& filter,
-                           BudgetPeriod period, int64_t now_ms) {
-  BudgetStatus status;
-  status.period = budget_period_range(period, now_ms);
+SpendProjection project_spend(const engine::Snapshot& snapshot, const engine::Filter& filter,
+                              PeriodRange period, int64_t now_ms) {
+  SpendProjection projection;
+  projection.period = period;
+  const int64_t now = std::clamp(now_ms, period.start_ms, period.end_ms);
   engine::Filter spent = filter;
-  spent.from_ms = status.period.start_ms;
-  spent.to_ms = now_ms;
-  status.spend_usd = engine::summarize(snapshot, spent).metrics.cost_usd;
-
-  const int64_t today = floor_div(now_ms, kMsPerDay) * kMsPerDay;
-  const size_t days_left = static_cast<size_t>((status.period.end_ms - today) / kMsPerDay);
+  spent.from_ms = period.start_ms;
+  spent.to_ms = now;
+  projection.spend_usd =
+      now > period.start_ms ? engine::summarize(snapshot, spent).metrics.cost_usd : 0;
+  if (now >= period.end_ms) {
+    projection.forecast_usd = projection.spend_usd;
+    return projection;
+  }
+  const int64_t today = floor_div(now, kMsPerDay) * kMsPerDay;
+  const size_t days_left = static_cast<size_t>((period.end_ms - today + kMsPerDay - 1) / kMsPerDay);
   engine::Filter history = filter;
   history.from_ms.reset();
   history.to_ms = today;
   const MetricForecast f = forecast_metric(snapshot, history, engine::Metric::kCostUsd,
-                                           engine::Bucket::kDay, days_left, now_ms);
-  const double day_left = static_cast<double>(today + kMsPerDay - now_ms) / kMsPerDay;
+                                           engine::Bucket::kDay, days_left, now);
+  const double day_left = static_cast<double>(today + kMsPerDay - now) / kMsPerDay;
   double rest = 0;
   for (size_t i = 0; i < f.forecast.points.size(); ++i)
     rest += f.forecast.points[i].value * (i == 0 ? day_left : 1.0);
-  status.forecast_usd = status.spend_usd + rest;
-  return status;
+  projection.forecast_usd = projection.spend_usd + rest;
+  return projection;
 }
 
 }  // namespace cca::insights

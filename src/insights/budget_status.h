@@ -20,17 +20,24 @@ struct PeriodRange {
 };
 PeriodRange budget_period_range(BudgetPeriod period, int64_t now_ms);
 
-// Where a budget stands at now_ms: the spend of its events (cost_usd under its filter) since the
-// period began, and the spend forecast for the whole period.
-struct BudgetStatus {
+// Spend (cost_usd under a filter) over a period of whole days as seen at now_ms: what was spent
+// from its start until now, and the forecast for the whole period.
+struct SpendProjection {
   PeriodRange period;
   double spend_usd = 0;
   // spend so far + the rest of today (its daily forecast times the share of the day left) + the
   // daily forecasts of the days after, up to the period's end (forecast.h, over the filter's whole
-  // history before today).
+  // history before today). A period that has not begun is all forecast; one that is over, all
+  // spend.
   double forecast_usd = 0;
 };
-BudgetStatus budget_status(const engine::Snapshot& snapshot, const engine::Filter& filter,
-                           BudgetPeriod period, int64_t now_ms);
+SpendProjection project_spend(const engine::Snapshot& snapshot, const engine::Filter& filter,
+                              PeriodRange period, int64_t now_ms);
+
+// Where a budget stands at now_ms: its calendar period's projection.
+inline SpendProjection budget_status(const engine::Snapshot& snapshot, const engine::Filter& filter,
+                                     BudgetPeriod period, int64_t now_ms) {
+  return project_spend(snapshot, filter, budget_period_range(period, now_ms), now_ms);
+}
 
 }  // namespace cca::insights

@@ -126,6 +126,18 @@ MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const en
       }
     }
   }
+  // A deviation that no dimension concentrates (every team, model and person moved in their usual
+  // proportions) is what heavy-tailed noise looks like too: it must be stronger to count.
+  if (!by) {
+    size_t kept = 0;
+    for (size_t i = 0; i < out.check.anomalies.size(); ++i) {
+      if (best_lift[i] < kMinExplainedLift && out.check.anomalies[i].score < kUnexplainedThreshold)
+        continue;
+      if (kept != i) out.check.anomalies[kept] = std::move(out.check.anomalies[i]);
+      ++kept;
+    }
+    out.check.anomalies.resize(kept);
+  }
   return out;
 }
 

@@ -32,7 +32,8 @@ struct MetricAnomalies {
   AnomalyCheck check;  // each anomaly explained
 };
 // by: the dimension whose values explain each anomaly; without it, for each anomaly the one of
-// anomaly_dimensions() with the largest explanation_lift().
+// anomaly_dimensions() with the largest explanation_lift(), and an anomaly no dimension explains
+// (lift under kMinExplainedLift) counts only from a score of kUnexplainedThreshold.
 MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const engine::Filter& filter,
                                       engine::Metric metric, engine::Bucket bucket,
                                       std::optional<engine::Dimension> by, int64_t now_ms);
@@ -41,5 +42,7 @@ MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const en
 std::span<const engine::Dimension> anomaly_dimensions();
 
 inline constexpr size_t kMaxContributors = 5;
+inline constexpr double kMinExplainedLift = 0.15;
+inline constexpr double kUnexplainedThreshold = 5.0;
 
 }  // namespace cca::insights

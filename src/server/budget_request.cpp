@@ -31,13 +31,19 @@ bool is_budget_filter(std::string_view name) {
 }
 
 // Filter values as text: a string as it is, an array of strings joined by commas.
+// A budget's filter always narrows it: empty values are refused rather than read as "any".
 std::string filter_text(const std::string& name, const nlohmann::json& value) {
-  if (value.is_string()) return value.get<std::string>();
+  const std::string field = "filters." + name;
+  if (value.is_string()) {
+    if (value.get<std::string>().empty()) invalid_field(field, "must name at least one value");
+    return value.get<std::string>();
+  }
   if (!value.is_array() || value.empty())
-    invalid_field("filters." + name, "must be a string or an array of strings");
+    invalid_field(field, "must be a string or an array of strings");
   std::string text;
   for (const nlohmann::json& item : value) {
-    if (!item.is_string()) invalid_field("filters." + name, "must hold strings only");
+    if (!item.is_string() || item.get<std::string>().empty())
+      invalid_field(field, "must hold non-empty strings only");
     if (!text.empty()) text += ',';
     text += item.get<std::string>();
   }

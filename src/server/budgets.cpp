@@ -34,7 +34,7 @@ insights::BudgetPeriod period_of(const store::BudgetRecord& budget) {
   return insights::parse_budget_period(budget.period).value_or(insights::BudgetPeriod::kMonth);
 }
 
-double crossing_value(const insights::BudgetStatus& status, const BudgetThreshold& t) {
+double crossing_value(const insights::SpendProjection& status, const BudgetThreshold& t) {
   return t.on_forecast ? status.forecast_usd : status.spend_usd;
 }
 
@@ -79,7 +79,7 @@ void write_optional_time(JsonWriter& json, std::string_view key, std::optional<i
 
 std::string budget_json(store::Database& db, const engine::Snapshot& snapshot,
                         const store::BudgetRecord& budget, int64_t now) {
-  const insights::BudgetStatus status =
+  const insights::SpendProjection status =
       insights::budget_status(snapshot, budget_filter(budget.filters_json), period_of(budget), now);
   const std::vector<store::BudgetAlert> fired =
       store::BudgetStore(db).alerts_of_period(budget.id, status.period.start_ms);
@@ -198,7 +198,7 @@ void Budgets::evaluate() {
     budgets = store::BudgetStore(db_).list();
   }
   for (const store::BudgetRecord& budget : budgets) {
-    const insights::BudgetStatus status = insights::budget_status(
+    const insights::SpendProjection status = insights::budget_status(
         *snapshot, budget_filter(budget.filters_json), period_of(budget), now);
     for (const BudgetThreshold& t : budget_thresholds(budget.thresholds_json)) {
       if (crossing_value(status, t) < t.percent / 100 * budget.amount_usd) continue;

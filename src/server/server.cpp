@@ -22,6 +22,8 @@
 #include "server/openapi.h"
 #include "server/otlp_http.h"
 #include "server/query_params.h"
+#include "server/report.h"
+#include "server/request_values.h"
 
 #ifndef CCANALYTICS_VERSION
 #define CCANALYTICS_VERSION "dev"
@@ -481,6 +483,19 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
       send_answer(response, budgets_->alerts(params.get_count("limit", 100, 1, 1000),
                                              params.get_count("offset", 0, 0, 1'000'000'000)));
       break;
+    case RouteId::kReport: {
+      const auto format = parse_report_format(params.get_or("format", "md"));
+      if (!format) invalid_param("format", "must be md, html or json");
+      ReportRequest report;
+      report.filter = params.filter();
+      report.filter_query = report_filter_query(request.params);
+      // Budgets may reach beyond a scoped viewer's practices: their reports leave them out.
+      const bool sees_everything = !caller.principal || caller.principal->practices.empty();
+      if (sees_everything) report.budgets_json = budgets_->budgets_json();
+      report.now_ms = now_ms();
+      send_answer(response, build_report(*engine_->snapshot(), report, *format));
+      break;
+    }
     case RouteId::kForecast:
     case RouteId::kAnomalies: {
       const std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();

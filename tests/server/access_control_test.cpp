@@ -147,6 +147,9 @@ class AccessControlTest : public ::testing::Test {
     return page["rows"].at(0)["email"];
   }
 
+  static constexpr const char* kBudget =
+      R"({"name": "Matrix", "amount_usd": 10, "period": "week", "filters": {"model": "m"}})";
+
   // A request that succeeds for whoever may make it.
   static int status_of(const RouteSpec& route, Who who) {
     auto client = server_->client();
@@ -193,6 +196,21 @@ class AccessControlTest : public ::testing::Test {
     }
     if (route.id == RouteId::kIngest) {
       const auto response = client->Post(path, headers, "", "application/x-ndjson");
+      return response ? response->status : 0;
+    }
+    if (route.id == RouteId::kBudgetCreate) {
+      const auto response = client->Post(path, headers, kBudget, "application/json");
+      return response ? response->status : 0;
+    }
+    if (route.id == RouteId::kBudgetUpdate || route.id == RouteId::kBudgetDelete) {
+      // A budget of the admin's, which whoever asks then tries to change.
+      const auto created =
+          client->Post("/api/v1/budgets", headers_for(Who::kAdmin), kBudget, "application/json");
+      const std::string target =
+          "/api/v1/budgets/" + std::to_string(json::parse(created->body)["id"].get<int64_t>());
+      const auto response = route.id == RouteId::kBudgetUpdate
+                                ? client->Put(target, headers, kBudget, "application/json")
+                                : client->Delete(target, headers);
       return response ? response->status : 0;
     }
     const auto response = client->Post(path, headers, "{}", "application/json");
@@ -256,6 +274,8 @@ TEST_F(AccessControlTest, ScopedAnswersEqualTheUnscopedAnswerFilteredToTheScope)
       "/api/v1/export.csv?view=breakdown&by=model",
       "/api/v1/export.csv?view=sessions",
       "/api/v1/export.csv?view=users",
+      "/api/v1/forecast?bucket=day",
+      "/api/v1/anomalies?metric=events",
   };
   for (const std::string& target : targets) {
     SCOPED_TRACE(target);

@@ -24,6 +24,7 @@
 #include "engine/sql_oracle.h"
 #include "engine/temp_store.h"
 #include "server/running_server.h"
+#include "support/test_support.h"
 
 namespace cca::server {
 namespace {
@@ -368,17 +369,6 @@ TEST_F(ApiTest, LatencyOverTime) {
   expect_error("/api/v1/latency/timeseries?of=tool_result&measure=ttft_ms", 400);
 }
 
-// Runs a command through the shell; returns its exit status and its output and errors.
-std::pair<int, std::string> run_command(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return {-1, ""};
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
 TEST_F(ApiTest, ServeRefusesAPortAnotherServerHolds) {
   // Two `serve` processes, as a user would start them. Without the refusal the second binds beside
   // the first (SO_REUSEPORT) and the two share the connections; `timeout` then ends it with 124.
@@ -414,7 +404,7 @@ TEST_F(ApiTest, ServeRefusesAPortAnotherServerHolds) {
     if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_TRUE(up) << "the first server did not start";
-  const auto [status, output] = run_command("timeout 20 " + serve);
+  const auto [status, output] = test::run_command("timeout 20 " + serve);
   EXPECT_NE(0, status) << output;
   EXPECT_NE(124, status) << "the second server started: " << output;
   EXPECT_NE(std::string::npos, output.find("port " + std::to_string(port))) << output;

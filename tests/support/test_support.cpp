@@ -1,6 +1,7 @@
 #include "support/test_support.h"
 
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -158,6 +159,16 @@ std::string sql_text(const std::string& db_path, const std::string& sql) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
     return text ? std::string(text) : std::string();
   });
+}
+
+std::pair<int, std::string> run_command(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return {-1, ""};
+  std::string output;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
 }  // namespace cca::test

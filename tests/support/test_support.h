@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cca::test {
@@ -55,6 +56,9 @@ nlohmann::json message(const nlohmann::json& attributes);
 std::string batch_line(const std::vector<nlohmann::json>& log_events);
 
 // First column of the first row of a query over the SQLite file at db_path.
+// Runs a command through the shell; returns its exit status and its output and errors.
+std::pair<int, std::string> run_command(const std::string& command);
+
 int64_t sql_int(const std::string& db_path, const std::string& sql);
 double sql_double(const std::string& db_path, const std::string& sql);
 std::string sql_text(const std::string& db_path, const std::string& sql);
