@@ -212,6 +212,29 @@ measure_server() {
 
 measure_server "$dataset" "$store"
 
+# --- Insights: each method's backtest and findings and the time to answer, on the reference data
+# (no planted incidents) and on generated data with a trend, a weekly rhythm and planted incidents
+# (scenarios/incidents.json). Both end before now: their histories end where their data does.
+measure_insights() {
+  local name=$1 db=$2
+  stage "insights, $name"
+  log "$name: insights ($uncached requests each)"
+  start_server "$db"
+  record '{"kind":"insights","dataset":"%s","events":%d,"data":%s}' "$name" \
+    "$(curl -sf "$server_url/health" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).events))')" \
+    "$(node "$bench_dir/lib/insights.mjs" --base "$server_url" --repetitions "$uncached")"
+  stop_server
+}
+measure_insights "$dataset" "$store"
+scenario_data=$work/scenario
+log "scenario: generating 3,000 sessions of 60 users over 60 days with scenarios/incidents.json"
+"$bin" generate --output-dir "$scenario_data" --num-users 60 --num-sessions 3000 --days 60 \
+  --scenario "$repo/scenarios/incidents.json" >/dev/null
+"$bin" ingest --db "$work/scenario.db" --telemetry "$scenario_data/telemetry_logs.jsonl" \
+  --employees "$scenario_data/employees.csv" >/dev/null
+rm -rf "$scenario_data"
+measure_insights "incidents-60u-3000s" "$work/scenario.db"
+
 if [[ "${BENCH_10M:-0}" == 1 ]]; then
   generated=$work/generated-10m
   sessions=${BENCH_10M_SESSIONS:-115000}

@@ -241,6 +241,30 @@ function generatedSection() {
   ].join('\n');
 }
 
+// Each forecast's backtest and cost, and what each anomaly check found, per dataset.
+function insightsSection() {
+  const runs = of('insights');
+  if (!runs.length) return '';
+  const parts = [];
+  for (const { dataset: name, events, data } of runs) {
+    parts.push(`## Insights: ${name} (${thousands(events)} events), median of uncached answers`, '',
+      table(['forecast', 'method', 'history', 'MASE vs seasonal naive', '80 % coverage', '95 % coverage', 'ms'],
+        data.forecasts.map((f) => [
+          f.query, f.method, `${f.history} buckets`, f.backtest ? fixed(f.backtest.mase, 2) : '–',
+          f.backtest ? `${fixed(f.backtest.coverage80 * 100, 0)} %` : '–',
+          f.backtest ? `${fixed(f.backtest.coverage95 * 100, 0)} %` : '–', ms(f.ms)])),
+      '',
+      table(['anomalies', 'buckets', 'found (start, direction, score, explained by)', 'ms'],
+        data.anomalies.map((a) => [
+          a.query, String(a.buckets),
+          a.found.length ? a.found.map((x) => `${x.start.slice(0, 13).replace('T00', '')} ${x.direction} ${fixed(x.score, 1)}` +
+            (x.key ? ` (${x.by} ${x.key} ${fixed(x.share * 100, 0)} %)` : '')).join('; ') : 'none',
+          ms(a.ms)])),
+      '');
+  }
+  return parts.join('\n');
+}
+
 const dataset = of('dataset')[0]?.dataset;
 const sections = [
   `# ccanalytics benchmark, ${meta.started ?? ''}`,
@@ -262,6 +286,8 @@ const sections = [
   serverSection(dataset),
   '',
   querySection(dataset),
+  '',
+  insightsSection(),
   '',
   generatedSection(),
 ];

@@ -55,7 +55,8 @@ std::vector<double> amount_noise(const Decomposition& d, const std::vector<bool>
 // the rate (so 1 error in 3 requests at a quiet hour stays unremarkable where a normal
 // approximation of the rate itself would not), times the series' own overdispersion (never
 // under 1). A session's decisions and results hang together (one person rejecting every edit),
-// so the count is the bucket's sessions rather than its events.
+// so the count is sqrt(events * sessions): between every event and only every session being
+// independent.
 std::vector<double> rate_noise(const MetricSeries& series, const Decomposition& d,
                                const std::vector<bool>& present) {
   const size_t n = series.values.size();

@@ -33,17 +33,12 @@ struct AnomalyCheck {
   std::string note;                      // why nothing was checked, when so
 };
 
-// Finds the buckets a robust seasonal decomposition (decomposition.h) cannot explain.
-//
-// The noise is measured, not assumed: residuals are scaled by how the noise of their kind grows
-// with the level (sqrt(expected) for amounts, which are sums of many events; the binomial
-// sqrt(p(1 - p) / n) for rates, n the bucket's sessions, so that a quiet hour's 1 error in 2
-// requests is not an alarm),
-// then a robust spread of the scaled residuals (their 90th percentile in size) is the unit of the
-// score. The threshold
-// keeps the chance of any false alarm over the whole series near 1 % for Gaussian noise
-// (Bonferroni over its buckets, and never under 4, as sums of heavy-tailed sessions are skewed). Neighbouring buckets off in the same
-// direction form one anomaly.
+// Finds the buckets a robust seasonal decomposition (decomposition.h) cannot explain, on a scale
+// where the series' noise is even: log(value + the median bucket) for amounts, asin(sqrt(rate))
+// for rates. Scores are residuals in units of the series' own robust spread (rates: binomial
+// noise times its overdispersion). The threshold keeps the chance of any false alarm over the
+// whole series near 1 % for normal noise (Bonferroni over its buckets, never under 4).
+// Neighbouring buckets off in the same direction form one anomaly. docs/insights.md has the why.
 AnomalyCheck find_anomalies(const MetricSeries& series, size_t season);
 
 // One value of a dimension: its amount (for a rate, the rate's numerator and denominator) over

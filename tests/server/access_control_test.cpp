@@ -38,12 +38,23 @@ constexpr const char* kOtherPracticeParam = "Data%20Engineering";
 // Who may call what, written out here rather than read from the server's route table.
 enum class Rule { kPublic, kRead, kReadAll, kIngest, kAdmin };
 const std::map<std::string, Rule> kRules = {
-    {"GET /health", Rule::kPublic},          {"GET /api/v1/session", Rule::kPublic},
-    {"POST /api/v1/session", Rule::kPublic}, {"DELETE /api/v1/session", Rule::kPublic},
-    {"POST /api/v1/ingest", Rule::kIngest},  {"POST /v1/logs", Rule::kIngest},
-    {"POST /v1/metrics", Rule::kIngest},     {"PUT /api/v1/employees", Rule::kIngest},
-    {"GET /api/v1/audit", Rule::kAdmin},     {"GET /api/v1/quality", Rule::kReadAll},
+    {"GET /health", Rule::kPublic},
+    {"GET /api/v1/session", Rule::kPublic},
+    {"POST /api/v1/session", Rule::kPublic},
+    {"DELETE /api/v1/session", Rule::kPublic},
+    {"POST /api/v1/ingest", Rule::kIngest},
+    {"POST /v1/logs", Rule::kIngest},
+    {"POST /v1/metrics", Rule::kIngest},
+    {"PUT /api/v1/employees", Rule::kIngest},
+    {"GET /api/v1/audit", Rule::kAdmin},
+    {"GET /api/v1/quality", Rule::kReadAll},
     {"GET /metrics", Rule::kReadAll},
+    // Budgets may cover any practice: a scoped viewer sees none of them.
+    {"GET /api/v1/budgets", Rule::kReadAll},
+    {"GET /api/v1/alerts", Rule::kReadAll},
+    {"POST /api/v1/budgets", Rule::kAdmin},
+    {"PUT /api/v1/budgets/{id}", Rule::kAdmin},
+    {"DELETE /api/v1/budgets/{id}", Rule::kAdmin},
 };
 
 Rule rule_of(const RouteSpec& route) {
