@@ -9,10 +9,14 @@
 namespace cca::insights {
 namespace {
 
-constexpr engine::Dimension kAnomalyDimensions[] = {
-    engine::Dimension::kPractice, engine::Dimension::kModel,      engine::Dimension::kTool,
-    engine::Dimension::kEmail,    engine::Dimension::kError,      engine::Dimension::kStatusCode,
-};
+using D = engine::Dimension;
+// The dimensions whose values can carry each kind of metric: an API request has a model but no
+// tool, a tool result a tool but no error message of the API's.
+constexpr engine::Dimension kRequestDimensions[] = {D::kPractice, D::kModel, D::kEmail};
+constexpr engine::Dimension kErrorDimensions[] = {D::kModel, D::kError, D::kStatusCode,
+                                                  D::kPractice, D::kEmail};
+constexpr engine::Dimension kToolDimensions[] = {D::kTool, D::kPractice, D::kModel, D::kEmail};
+constexpr engine::Dimension kEventDimensions[] = {D::kPractice, D::kModel, D::kTool, D::kEmail};
 
 // A group's amount for the metric, or a rate's parts.
 KeyAmounts amounts_of(const engine::MetricSet& metrics, engine::Metric metric) {
@@ -80,8 +84,29 @@ std::vector<std::vector<Contributor>> explain_by(const engine::Snapshot& snapsho
 
 }  // namespace
 
-std::span<const engine::Dimension> anomaly_dimensions() {
-  return kAnomalyDimensions;
+std::span<const engine::Dimension> anomaly_dimensions(engine::Metric metric) {
+  using engine::Metric;
+  switch (metric) {
+    case Metric::kApiRequests:
+    case Metric::kInputTokens:
+    case Metric::kOutputTokens:
+    case Metric::kCacheReadTokens:
+    case Metric::kCacheCreationTokens:
+    case Metric::kCostUsd:
+      return kRequestDimensions;
+    case Metric::kApiErrors:
+    case Metric::kApiAborts:
+    case Metric::kApiErrorRate:
+    case Metric::kApiFailureRate:
+      return kErrorDimensions;
+    case Metric::kToolDecisions:
+    case Metric::kToolResults:
+    case Metric::kToolSuccessRate:
+    case Metric::kToolAcceptRate:
+      return kToolDimensions;
+    default:
+      return kEventDimensions;
+  }
 }
 
 MetricForecast forecast_metric(const engine::Snapshot& snapshot, const engine::Filter& filter,
@@ -112,7 +137,7 @@ MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const en
   if (out.check.anomalies.empty()) return out;
 
   const std::span<const engine::Dimension> tried =
-      by ? std::span<const engine::Dimension>(&*by, 1) : anomaly_dimensions();
+      by ? std::span<const engine::Dimension>(&*by, 1) : anomaly_dimensions(metric);
   std::vector<double> best_lift(out.check.anomalies.size(), -2);
   for (const engine::Dimension dimension : tried) {
     std::vector<std::vector<Contributor>> ranked =

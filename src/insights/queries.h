@@ -38,8 +38,8 @@ MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const en
                                       engine::Metric metric, engine::Bucket bucket,
                                       std::optional<engine::Dimension> by, int64_t now_ms);
 
-// The dimensions tried when none is asked for.
-std::span<const engine::Dimension> anomaly_dimensions();
+// The dimensions tried when none is asked for: those the metric's events carry.
+std::span<const engine::Dimension> anomaly_dimensions(engine::Metric metric);
 
 inline constexpr size_t kMaxContributors = 5;
 inline constexpr double kMinExplainedLift = 0.15;
