@@ -364,7 +364,18 @@ std::string spend_chart_svg(const json& daily) {
   double top = 0;
   for (const json& d : daily)
     top = std::max({top, d["cost_usd"].get<double>(), d["previous_cost_usd"].get<double>()});
-  if (top <= 0) top = 1;
+  // A round top: 1, 2, 2.5 or 5 times a power of ten, so that the four ticks are round too.
+  {
+    const double raw = top > 0 ? top : 1;
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    double nice = 10 * power;
+    for (const double step : {1.0, 2.0, 2.5, 5.0, 10.0})
+      if (step * power >= raw) {
+        nice = step * power;
+        break;
+      }
+    top = nice;
+  }
   const double plot_w = kWidth - kLeft - 10, plot_h = kHeight - kBottom - kTop;
   const double step = plot_w / static_cast<double>(n);
   char buffer[256];

@@ -198,7 +198,7 @@ void BudgetStore::record_attempt(int64_t alert_id, int64_t at_ms, bool delivered
                    "UPDATE budget_alerts SET attempts = attempts + 1, last_attempt_ms = ?1, "
                    "status = CASE WHEN ?2 THEN 'delivered' ELSE status END, "
                    "delivered_ms = CASE WHEN ?2 THEN ?1 ELSE delivered_ms END, "
-                   "last_error = CASE WHEN ?2 THEN NULL ELSE ?3 END, "
+                   "last_error = CASE WHEN ?2 THEN last_error ELSE ?3 END, "
                    "next_attempt_ms = CASE WHEN ?2 THEN NULL ELSE ?4 END "
                    "WHERE id = ?5 AND status = 'pending'");
   update.bind_int(1, at_ms);

@@ -37,7 +37,7 @@ struct BudgetAlert {
   std::string status;  // pending, delivered, no_webhook, cancelled (its budget was deleted)
   int64_t attempts = 0;
   std::optional<int64_t> last_attempt_ms, next_attempt_ms, delivered_ms;  // system clock
-  std::optional<std::string> last_error;
+  std::optional<std::string> last_error;  // of the last failed attempt
 };
 
 // The budgets and budget_alerts tables. An alert is unique per budget, threshold and period, so
@@ -65,7 +65,8 @@ class BudgetStore {
   std::vector<BudgetAlert> due_deliveries(int64_t now_ms, size_t limit) const;
   // The earliest next attempt of a pending delivery, if any.
   std::optional<int64_t> next_delivery_ms() const;
-  // One delivery attempt: delivered, or failed with `error` and retried at next_attempt_ms.
+  // One delivery attempt: delivered, or failed with `error` and retried at next_attempt_ms. A
+  // delivered alert keeps the error of its last failed attempt, if any.
   void record_attempt(int64_t alert_id, int64_t at_ms, bool delivered, std::string_view error,
                       int64_t next_attempt_ms);
 
