@@ -17,6 +17,12 @@ export function count(value) {
   return (leading >= 100 ? compactNone : compactOne).format(value);
 }
 
+// A figure to two decimals at most, trailing zeros dropped: 0.83, 5.61, 1,234.5.
+const upToTwo = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+export function exact(value) {
+  return upToTwo.format(value);
+}
+
 export function percent(ratio, digits = 1) {
   return ratio === null ? '–' : `${(ratio * 100).toFixed(digits)}${NBSP}%`;
 }

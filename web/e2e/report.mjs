@@ -2,8 +2,20 @@
 
 export const failures = [];
 
+// CCANALYTICS_E2E_ONLY (comma-separated step names) runs only those steps, while developing one:
+// `insights` runs the insights step and every `insights: ...` step inside it.
+const only = (process.env.CCANALYTICS_E2E_ONLY ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+
+export function selected(name) {
+  return only.length === 0 || only.some((o) => name === o || name.startsWith(`${o}: `) || o.startsWith(`${name}: `));
+}
+
 // One scenario; its failure is recorded and the next still runs, so one report lists them all.
 export async function step(name, scenario) {
+  if (!selected(name)) return;
   try {
     await scenario();
   } catch (error) {

@@ -4,12 +4,15 @@
 // every page to docs/screenshots.
 //
 // Then, on a store of its own that holds access tokens, signing in, a scoped viewer, signing out
-// and a revoked token (accessControl.mjs). Every page must run under the server's
-// Content-Security-Policy without a violation (csp.mjs).
+// and a revoked token (accessControl.mjs); and on a store the binary generates with known
+// incidents, the Insights page: anomalies, forecast, budgets and their webhooks, the report
+// (insights.mjs). Every page must run under the server's Content-Security-Policy without a
+// violation (csp.mjs).
 //
 // Environment: CCANALYTICS_BIN (default ../build/ccanalytics), CCANALYTICS_DATASETS (default
 // ../../shared/datasets), CCANALYTICS_E2E_DATASET (default reference-30u-500s), CHROMIUM_PATH
-// (default /usr/bin/chromium), CCANALYTICS_SCREENSHOTS (default ../docs/screenshots).
+// (default /usr/bin/chromium), CCANALYTICS_SCREENSHOTS (default ../docs/screenshots),
+// CCANALYTICS_E2E_ONLY (comma-separated steps to run alone, e.g. `insights`; report.mjs).
 
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
@@ -21,6 +24,7 @@ import { chromium } from 'playwright-core';
 import { testAccessControl } from './accessControl.mjs';
 import { CONTENT_SECURITY_POLICY, inlineCodeIn, watchCsp } from './csp.mjs';
 import { count, money, overviewKpis, percent } from './expected.mjs';
+import { testInsights } from './insights.mjs';
 import { kpiValues, waitForData } from './pageState.mjs';
 import { testErrorsExplained, testWhatChanged } from './questions.mjs';
 import { check, equal, failures, step } from './report.mjs';
@@ -40,6 +44,7 @@ const DOCUMENTED_TOTAL_COST = { 'reference-30u-500s': 652.18 };
 
 const PAGES = [
   { name: 'overview', path: '/' },
+  { name: 'insights', path: '/insights' },
   { name: 'teams', path: '/teams' },
   { name: 'models', path: '/models' },
   { name: 'tools', path: '/tools' },
@@ -621,6 +626,9 @@ async function main() {
 
     // On a store of its own, with a server of its own: the scenarios above run in open mode.
     await step('access control', () => testAccessControl({ bin, datasetDir, browser, screenshotsDir }));
+    // On a store the binary generates with known incidents, with a server of its own whose clock is
+    // set inside the data and a webhook receiver of its own.
+    await step('insights', () => testInsights({ bin, browser, repoDir: path.dirname(WEB), screenshotsDir, screenshot }));
   } finally {
     await browser?.close();
     await server.stop();
