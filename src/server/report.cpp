@@ -29,23 +29,25 @@ struct Period {
   int64_t days() const { return (to_ms - from_ms) / kMsPerDay; }
 };
 
-std::string money(double usd) {
-  char text[64];
-  if (std::abs(usd) >= 1000)
-    std::snprintf(text, sizeof text, "$%.0f", usd);
-  else
-    std::snprintf(text, sizeof text, "$%.2f", usd);
-  // Thousands separators: "$12345" -> "$12,345".
-  const std::string_view plain = text;
-  const size_t digits_start = plain.find_first_of("0123456789");
-  const size_t digits_end = std::min(plain.find('.'), plain.size());
-  std::string out(plain.substr(0, digits_start));
-  for (size_t i = digits_start; i < digits_end; ++i) {
-    if (i > digits_start && (digits_end - i) % 3 == 0) out += ',';
-    out += plain[i];
+// 18284 -> "18,284".
+std::string grouped(uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
   }
-  out += plain.substr(digits_end);
   return out;
+}
+
+// "$12.50" below a thousand, "$12,345" from there.
+std::string money(double usd) {
+  const double size = std::abs(usd);
+  std::string text = usd < 0 ? "-$" : "$";
+  if (size >= 1000) return text + grouped(static_cast<uint64_t>(std::llround(size)));
+  char cents[32];
+  std::snprintf(cents, sizeof cents, "%.2f", size);
+  return text + cents;
 }
 
 std::string signed_money(double usd) {
@@ -285,7 +287,7 @@ std::vector<std::pair<std::string, Table>> tables(const json& r) {
   std::vector<std::pair<std::string, Table>> out;
   const json& t = r["totals"];
   const json& p = t["previous"];
-  const auto count = [](const json& v) { return std::to_string(v.get<uint64_t>()); };
+  const auto count = [](const json& v) { return grouped(v.get<uint64_t>()); };
   const auto rate = [](const json& v) { return v.is_null() ? std::string("n/a") : percent(v); };
   out.push_back(
       {"Totals",
