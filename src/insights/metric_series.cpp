@@ -14,6 +14,11 @@ bool is_rate_with_parts(engine::Metric metric) {
          metric == Metric::kToolSuccessRate || metric == Metric::kToolAcceptRate;
 }
 
+engine::RatioParts metric_parts(const engine::MetricSet& metrics, engine::Metric metric) {
+  if (engine::metric_is_ratio(metric)) return engine::ratio_parts(metrics, metric);
+  return {engine::metric_value(metrics, metric).value_or(0), 0};
+}
+
 MetricSeries metric_series(const std::vector<int64_t>& starts,
                            const std::vector<engine::MetricSet>& points, engine::Metric metric,
                            engine::Bucket bucket) {
@@ -23,14 +28,14 @@ MetricSeries metric_series(const std::vector<int64_t>& starts,
   out.values.reserve(points.size());
   const bool rate = engine::metric_is_ratio(metric);
   for (const engine::MetricSet& point : points) {
+    const engine::RatioParts parts = metric_parts(point, metric);
     if (rate) {
-      const engine::RatioParts parts = engine::ratio_parts(point, metric);
       out.numerators.push_back(parts.numerator);
       out.denominators.push_back(parts.denominator);
       out.sessions.push_back(static_cast<double>(point.sessions));
       out.values.push_back(parts.denominator > 0 ? parts.numerator / parts.denominator : 0.0);
     } else {
-      out.values.push_back(engine::metric_value(point, metric).value_or(0));
+      out.values.push_back(parts.numerator);
     }
   }
   return out;

@@ -16,6 +16,10 @@ namespace cca::insights {
 bool is_forecastable(engine::Metric metric);
 bool is_rate_with_parts(engine::Metric metric);
 
+// A metric over one group as insights weigh it: a ratio's numerator and denominator, or an
+// amount's value with denominator 0.
+engine::RatioParts metric_parts(const engine::MetricSet& metrics, engine::Metric metric);
+
 // One metric per whole bucket of the history.
 struct MetricSeries {
   engine::Bucket bucket = engine::Bucket::kDay;

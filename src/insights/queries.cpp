@@ -18,16 +18,11 @@ constexpr engine::Dimension kErrorDimensions[] = {D::kModel, D::kError, D::kStat
 constexpr engine::Dimension kToolDimensions[] = {D::kTool, D::kPractice, D::kModel, D::kEmail};
 constexpr engine::Dimension kEventDimensions[] = {D::kPractice, D::kModel, D::kTool, D::kEmail};
 
-// A group's amount for the metric, or a rate's parts.
 KeyAmounts amounts_of(const engine::MetricSet& metrics, engine::Metric metric) {
+  const engine::RatioParts parts = metric_parts(metrics, metric);
   KeyAmounts a;
-  if (engine::metric_is_ratio(metric)) {
-    const engine::RatioParts parts = engine::ratio_parts(metrics, metric);
-    a.in_anomaly = parts.numerator;
-    a.in_anomaly_denominator = parts.denominator;
-  } else {
-    a.in_anomaly = engine::metric_value(metrics, metric).value_or(0);
-  }
+  a.in_anomaly = parts.numerator;
+  a.in_anomaly_denominator = parts.denominator;
   return a;
 }
 

@@ -313,17 +313,15 @@ Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
   if (previous && shift % width != 0)
     invalid_param("compare", "needs a range of whole " + std::string(engine::bucket_name(bucket)) +
                                  "s, so that each bucket has its counterpart one period earlier");
-  engine::Timeseries series, before;
-  try {
-    series = engine::timeseries(snapshot, filter, bucket, split, split_limit);
-    if (previous) {
-      // The previous period's series for the same values, whether or not they led it.
-      std::vector<std::string> keys;
-      for (const engine::TimeSeries& one : series.series) keys.push_back(one.key);
-      before = engine::timeseries(snapshot, *previous, bucket, split, split_limit, &keys);
-    }
-  } catch (const engine::QueryError& error) {
-    throw ApiError(400, "range_too_long", error.what());
+  const engine::Timeseries series = bounded_query(
+      [&] { return engine::timeseries(snapshot, filter, bucket, split, split_limit); });
+  engine::Timeseries before;
+  if (previous) {
+    // The previous period's series for the same values, whether or not they led it.
+    std::vector<std::string> keys;
+    for (const engine::TimeSeries& one : series.series) keys.push_back(one.key);
+    before = bounded_query(
+        [&] { return engine::timeseries(snapshot, *previous, bucket, split, split_limit, &keys); });
   }
   const auto previous_of = [&](const std::vector<engine::MetricSet>& points) {
     return previous ? std::optional<PreviousPoints>({before.starts, points, shift, width})
@@ -445,12 +443,8 @@ Answer latency_timeseries(const Snapshot& snapshot, const QueryParams& params) {
   const auto [measure_name, measure] = measure_param(params);
   if (measure == engine::LatencyMeasure::kTtftMs && of != engine::LatencyBy::kModel)
     invalid_param("measure", "ttft_ms (time to first token) is measured for api_request only");
-  engine::LatencySeries series;
-  try {
-    series = engine::latency_timeseries(snapshot, params.filter(), of, measure, bucket);
-  } catch (const engine::QueryError& error) {
-    throw ApiError(400, "range_too_long", error.what());
-  }
+  const engine::LatencySeries series = bounded_query(
+      [&] { return engine::latency_timeseries(snapshot, params.filter(), of, measure, bucket); });
   JsonWriter json;
   json.begin_object();
   json.key("of").value(of_name);

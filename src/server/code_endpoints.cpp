@@ -1,7 +1,6 @@
 #include "server/code_endpoints.h"
 
 #include "engine/code_activity.h"
-#include "engine/query_error.h"
 #include "server/api_error.h"
 #include "server/json_writer.h"
 #include "server/request_values.h"
@@ -57,12 +56,8 @@ Answer code_breakdown(const engine::Snapshot& snapshot, const QueryParams& param
 
 Answer code_timeseries(const engine::Snapshot& snapshot, const QueryParams& params) {
   const engine::Bucket bucket = bucket_param(params);
-  engine::CodeTimeline timeline;
-  try {
-    timeline = engine::code_timeline(snapshot, params.filter(), bucket);
-  } catch (const engine::QueryError& error) {
-    throw ApiError(400, "range_too_long", error.what());
-  }
+  const engine::CodeTimeline timeline =
+      bounded_query([&] { return engine::code_timeline(snapshot, params.filter(), bucket); });
   JsonWriter json;
   json.begin_object();
   json.key("bucket").value(engine::bucket_name(bucket));

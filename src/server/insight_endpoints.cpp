@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "engine/query_error.h"
 #include "insights/queries.h"
 #include "server/api_error.h"
 #include "server/json_writer.h"
@@ -43,15 +42,6 @@ void write_history(JsonWriter& json, const insights::MetricSeries& series) {
   json.end_array();
 }
 
-template <typename Query>
-auto run_query(Query&& query) {
-  try {
-    return query();
-  } catch (const engine::QueryError& error) {
-    throw ApiError(400, "range_too_long", error.what());
-  }
-}
-
 }  // namespace
 
 Answer answer_forecast(const engine::Snapshot& snapshot, const QueryParams& params,
@@ -63,7 +53,7 @@ Answer answer_forecast(const engine::Snapshot& snapshot, const QueryParams& para
   const bool daily = bucket == engine::Bucket::kDay;
   // A year of days or a month of hours: beyond, the intervals say little.
   const size_t horizon = params.get_count("horizon", daily ? 14 : 48, 1, daily ? 366 : 744);
-  const insights::MetricForecast answer = run_query([&] {
+  const insights::MetricForecast answer = bounded_query([&] {
     return insights::forecast_metric(snapshot, params.filter(), metric, bucket, horizon, now_ms);
   });
   const insights::Forecast& f = answer.forecast;
@@ -114,7 +104,7 @@ Answer answer_anomalies(const engine::Snapshot& snapshot, const QueryParams& par
   const engine::Bucket bucket = insight_bucket(params);
   std::optional<engine::Dimension> by;
   if (params.get("by")) by = dimension_param(params, "by");
-  const insights::MetricAnomalies answer = run_query([&] {
+  const insights::MetricAnomalies answer = bounded_query([&] {
     return insights::find_metric_anomalies(snapshot, params.filter(), metric, bucket, by, now_ms);
   });
   const insights::MetricSeries& series = answer.series;

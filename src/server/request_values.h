@@ -4,7 +4,9 @@
 
 #include "engine/dimension.h"
 #include "engine/metric_set.h"
+#include "engine/query_error.h"
 #include "engine/timeseries.h"
+#include "server/api_error.h"
 #include "server/query_params.h"
 
 namespace cca::server {
@@ -21,5 +23,16 @@ engine::Metric metric_param(const QueryParams& params, std::string_view name,
                             engine::Metric fallback);
 // `bucket`: hour, day or week; day when absent.
 engine::Bucket bucket_param(const QueryParams& params);
+
+// Runs an engine query, answering a range that needs more than engine::kMaxBuckets buckets
+// (engine::QueryError) with a 400 range_too_long.
+template <typename Query>
+auto bounded_query(Query&& query) {
+  try {
+    return query();
+  } catch (const engine::QueryError& error) {
+    throw ApiError(400, "range_too_long", error.what());
+  }
+}
 
 }  // namespace cca::server

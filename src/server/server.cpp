@@ -493,7 +493,9 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
       const bool sees_everything = !caller.principal || caller.principal->practices.empty();
       if (sees_everything) report.budgets_json = budgets_->budgets_json();
       report.now_ms = now_ms();
-      send_answer(response, build_report(*engine_->snapshot(), report, *format));
+      send_answer(response, bounded_query([&] {
+                    return build_report(*engine_->snapshot(), report, *format);
+                  }));
       break;
     }
     case RouteId::kForecast:
