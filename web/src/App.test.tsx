@@ -44,5 +44,7 @@ describe('App', () => {
     });
     expect(await screen.findByRole('heading', { name: 'Overview' }, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.queryByText(/This page could not be loaded/)).toBeNull();
-  });
+    // Its own limit covers both waits above (5 s each; the retries alone take 2.5 s), not
+    // Vitest's default 5 s for the whole test, which a loaded machine overran.
+  }, 15_000);
 });
