@@ -11,6 +11,7 @@ namespace cca::cli {
 
 struct IngestCommandOptions {
   std::string db_path;
+  std::string clickhouse_url;  // instead of db_path: a ClickHouse store
   std::vector<std::string> telemetry_files;
   std::vector<std::string> metrics_files;
   std::string employees_file;

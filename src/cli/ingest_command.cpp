@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "clickhouse/clickhouse_ingestor.h"
 #include "common/time_util.h"
 #include "ingest/ingestor.h"
 #include "ingest/input_reader.h"
@@ -66,7 +67,7 @@ class ProgressBar {
 
 // One OTLP/JSON ExportMetricsServiceRequest a line (the generator's otlp_metrics.jsonl),
 // plain or gzip; each line its own export, as a live exporter would send it.
-ingest::IngestReport ingest_metrics_file(ingest::Ingestor& ingestor, const std::string& path) {
+ingest::IngestReport ingest_metrics_file(ingest::IngestTarget& ingestor, const std::string& path) {
   const auto source = ingest::open_file_source(path);
   std::string content;
   std::vector<char> buffer(1 << 20);
@@ -102,12 +103,33 @@ void print_report(const std::string& path, const ingest::IngestReport& r) {
   std::fflush(stdout);
 }
 
+// The store the options name: the embedded one (--db) or ClickHouse (--clickhouse).
+std::unique_ptr<ingest::IngestTarget> open_store(const IngestCommandOptions& options) {
+  if (options.db_path.empty() == options.clickhouse_url.empty())
+    throw std::invalid_argument("give the store: --db PATH or --clickhouse URL");
+  if (!options.clickhouse_url.empty()) {
+    if (options.retention_days > 0)
+      throw std::invalid_argument(
+          "--retention-days applies to the embedded store; a ClickHouse store drops old days "
+          "with ALTER TABLE events DROP PARTITION (docs/operations.md)");
+    return std::make_unique<clickhouse::ClickHouseIngestor>(
+        clickhouse::ClickHouseUrl::parse(options.clickhouse_url));
+  }
+  return std::make_unique<ingest::Ingestor>(options.db_path);
+}
+
+// Errors that stop the ingest: the rest is not attempted.
+bool is_store_failure(const std::exception& error) {
+  return dynamic_cast<const store::StoreError*>(&error) ||
+         dynamic_cast<const clickhouse::ClickHouseError*>(&error);
+}
+
 }  // namespace
 
 int run_ingest(const IngestCommandOptions& options) {
-  std::unique_ptr<ingest::Ingestor> ingestor;
+  std::unique_ptr<ingest::IngestTarget> ingestor;
   try {
-    ingestor = std::make_unique<ingest::Ingestor>(options.db_path);
+    ingestor = open_store(options);
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << "\n";
     if (options.json)
@@ -119,7 +141,7 @@ int run_ingest(const IngestCommandOptions& options) {
   std::string store_failure;  // the store could not be written: the rest is not attempted
   const auto failed = [&](const std::exception& error) {
     std::cerr << "error: " << error.what() << "\n";
-    if (dynamic_cast<const store::StoreError*>(&error)) {
+    if (is_store_failure(error)) {
       store_failure = error.what();
       exit_code = 2;
     } else if (exit_code == 0) {

@@ -45,7 +45,11 @@ int main(int argc, char** argv) {
 
   cca::cli::IngestCommandOptions ingest;
   CLI::App* ingest_cmd = app.add_subcommand("ingest", "Load telemetry and the employee directory");
-  ingest_cmd->add_option("--db", ingest.db_path, "Store (created if missing)")->required();
+  auto* ingest_db = ingest_cmd->add_option("--db", ingest.db_path, "Store (created if missing)");
+  auto* ingest_clickhouse = ingest_cmd->add_option(
+      "--clickhouse", ingest.clickhouse_url,
+      "ClickHouse store instead: its HTTP URL, e.g. http://127.0.0.1:8123/?database=ccanalytics");
+  ingest_db->excludes(ingest_clickhouse);
   ingest_cmd->add_option("--telemetry", ingest.telemetry_files,
                          "CloudWatch-batch JSONL, plain or .gz (repeatable)");
   ingest_cmd->add_option("--metrics", ingest.metrics_files,

@@ -126,9 +126,13 @@ int64_t bucket_start(Bucket bucket, int64_t t_ms) {
 }
 
 BucketRange bucket_range(const Snapshot& snapshot, const Filter& filter, Bucket bucket) {
+  return bucket_range(snapshot.first_time(), snapshot.last_time(), filter, bucket);
+}
+
+BucketRange bucket_range(std::optional<int64_t> data_first, std::optional<int64_t> last_time,
+                         const Filter& filter, Bucket bucket) {
   BucketRange range;
-  const std::optional<int64_t> start = filter.from_ms ? filter.from_ms : snapshot.first_time();
-  const std::optional<int64_t> last_time = snapshot.last_time();
+  const std::optional<int64_t> start = filter.from_ms ? filter.from_ms : data_first;
   const std::optional<int64_t> end =
       filter.to_ms ? filter.to_ms
                    : (last_time ? std::optional<int64_t>(*last_time + 1) : std::nullopt);

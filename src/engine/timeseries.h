@@ -43,6 +43,10 @@ struct BucketRange {
 };
 // Throws QueryError when the range needs more than kMaxBuckets buckets.
 BucketRange bucket_range(const Snapshot& snapshot, const Filter& filter, Bucket bucket);
+// The same over any store: data_first and data_last are its first and last event's times (none
+// when it is empty).
+BucketRange bucket_range(std::optional<int64_t> data_first, std::optional<int64_t> data_last,
+                         const Filter& filter, Bucket bucket);
 
 // Buckets cover the filter's time range, or the data's where the filter leaves an end open.
 // Throws QueryError when the range needs more than kMaxBuckets buckets. With split_values, the

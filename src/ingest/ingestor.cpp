@@ -305,7 +305,7 @@ size_t Ingestor::load_employees_csv(std::string_view csv, std::string_view sourc
   return parsed.employees.size();
 }
 
-size_t Ingestor::load_employees_file(const std::string& path) {
+size_t IngestTarget::load_employees_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw IngestError("cannot read " + path + ": " + std::strerror(errno));
   std::ostringstream text;

@@ -25,36 +25,52 @@ struct Progress {
 };
 using ProgressCallback = std::function<void(const Progress&)>;
 
-// Every way data enters the store goes through one Ingestor: the CLI, POST /api/v1/ingest,
-// PUT /api/v1/employees and POST /v1/logs. It validates, quarantines what is bad with the
-// reason, deduplicates against what the store already holds, and commits.
+// What every store's ingest offers, the embedded store's Ingestor and ClickHouse's alike: the CLI
+// and the server's ingest endpoints take this, so that each path applies the same rules and the
+// same deduplication whichever store keeps the data.
 //
 // Thread-safety: any thread; writes are serialised internally (OTLP exports parse concurrently,
-// then write in turn); several processes may ingest into the same store, SQLite serialises their
-// commits.
-class Ingestor {
+// then write in turn).
+class IngestTarget {
  public:
-  explicit Ingestor(const std::string& db_path);
-  ~Ingestor();
+  virtual ~IngestTarget() = default;
 
   // CloudWatch-batch JSONL, plain or gzip (detected by content). Throws IngestError when the
-  // file cannot be read, store::StoreError when the store cannot be written.
-  IngestReport ingest_file(const std::string& path, const ProgressCallback& progress = {});
+  // file cannot be read, and the store's error when the store cannot be written.
+  virtual IngestReport ingest_file(const std::string& path,
+                                   const ProgressCallback& progress = {}) = 0;
   // The same format from memory (an HTTP body); source names it in the ingest log.
-  IngestReport ingest_jsonl(std::string_view body, std::string_view source);
+  virtual IngestReport ingest_jsonl(std::string_view body, std::string_view source) = 0;
   // An OTLP ExportLogsServiceRequest, OTLP/JSON or protobuf. Throws IngestError (nothing
   // stored) when the body is not a valid request. Records that break a rule are quarantined and
   // reported. Both encodings store a record alike.
-  IngestReport ingest_otlp_logs(std::string_view body, OtlpEncoding encoding = OtlpEncoding::kJson);
+  virtual IngestReport ingest_otlp_logs(std::string_view body,
+                                        OtlpEncoding encoding = OtlpEncoding::kJson) = 0;
   // An OTLP/HTTP ExportMetricsServiceRequest. Throws IngestError (nothing stored) when the body
   // is not a valid request. The report counts data points: accepted, duplicates (already stored)
   // and rejected_events (quarantined, by reason).
-  IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding);
+  virtual IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) = 0;
 
-  // Employee directory CSV (RFC 4180). Replaces rows by email; returns the rows loaded.
+  // Employee directory CSV (RFC 4180). Replaces the directory; returns the rows loaded.
   // Throws IngestError with the line and reason when the CSV is malformed.
   size_t load_employees_file(const std::string& path);
-  size_t load_employees_csv(std::string_view csv, std::string_view source);
+  virtual size_t load_employees_csv(std::string_view csv, std::string_view source) = 0;
+};
+
+// The embedded store's ingest: it validates, quarantines what is bad with the reason,
+// deduplicates against what the store already holds, and commits. Several processes may ingest
+// into the same store: SQLite serialises their commits.
+class Ingestor : public IngestTarget {
+ public:
+  explicit Ingestor(const std::string& db_path);
+  ~Ingestor() override;
+
+  IngestReport ingest_file(const std::string& path, const ProgressCallback& progress = {}) override;
+  IngestReport ingest_jsonl(std::string_view body, std::string_view source) override;
+  IngestReport ingest_otlp_logs(std::string_view body,
+                                OtlpEncoding encoding = OtlpEncoding::kJson) override;
+  IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) override;
+  size_t load_employees_csv(std::string_view csv, std::string_view source) override;
 
  private:
   struct Impl;

@@ -27,30 +27,9 @@
 namespace cca::engine {
 namespace {
 
+using testing::describe;
 using testing::RandomHistory;
 using testing::SqlMetrics;
-
-std::string describe(const Filter& f) {
-  std::string text = "filter";
-  if (f.from_ms) text += " from=" + format_rfc3339_ms(*f.from_ms);
-  if (f.to_ms) text += " to=" + format_rfc3339_ms(*f.to_ms);
-  const auto list = [&](const char* name, const std::vector<std::string>& values) {
-    if (values.empty()) return;
-    text += std::string(" ") + name + "=";
-    for (const auto& v : values) text += v + ",";
-  };
-  list("practice", f.practice);
-  list("level", f.level);
-  list("location", f.location);
-  list("model", f.model);
-  list("email", f.email);
-  list("terminal", f.terminal);
-  list("tool", f.tool);
-  list("status_code", f.status_code);
-  list("error", f.error);
-  for (const auto& [key, values] : f.attributes) list(("attr." + key).c_str(), values);
-  return text;
-}
 
 class DifferentialTest : public ::testing::Test {
  protected:
@@ -90,70 +69,9 @@ class DifferentialTest : public ::testing::Test {
     store_.reset();
   }
 
-  // A random combination of the filters, each present about a third of the time, values drawn
-  // from ones that exist and some that do not.
   static Filter random_filter(std::mt19937_64& random) {
-    const auto chance = [&](double p) { return std::bernoulli_distribution(p)(random); };
-    const auto some = [&](const std::vector<std::string>& options) {
-      std::vector<std::string> values;
-      const size_t count = 1 + random() % 2;
-      for (size_t i = 0; i < count; ++i) values.push_back(options[random() % options.size()]);
-      return values;
-    };
-    Filter f;
-    const int64_t first = *oracle_->data_first_time(), last = *oracle_->data_last_time();
-    const auto instant = [&] {
-      return first - kMsPerDay + static_cast<int64_t>(random() % (last - first + 2 * kMsPerDay));
-    };
-    switch (random() % 6) {
-      case 0:
-      case 1:
-        break;
-      case 2: {  // whole days, as YYYY-MM-DD gives them
-        const int64_t day = floor_div(instant(), kMsPerDay) * kMsPerDay;
-        f.from_ms = day;
-        f.to_ms = day + static_cast<int64_t>(1 + random() % 10) * kMsPerDay;
-        break;
-      }
-      case 3: {  // whole hours
-        const int64_t hour = floor_div(instant(), kMsPerHour) * kMsPerHour;
-        f.from_ms = hour;
-        f.to_ms = hour + static_cast<int64_t>(1 + random() % 200) * kMsPerHour;
-        break;
-      }
-      case 4: {  // any instants, in order
-        int64_t a = instant(), b = instant();
-        if (a > b) std::swap(a, b);
-        f.from_ms = a;
-        f.to_ms = b;
-        break;
-      }
-      default:
-        if (chance(0.5)) {
-          f.from_ms = instant();
-        } else {
-          f.to_ms = instant();
-        }
-    }
-    if (chance(0.3)) f.practice = some(history_.practices);
-    if (chance(0.25)) f.level = some(history_.levels);
-    if (chance(0.25)) f.location = some(history_.locations);
-    if (chance(0.25)) f.model = some(history_.models);
-    if (chance(0.25)) f.email = some(history_.emails);
-    if (chance(0.25)) f.terminal = some(history_.terminals);
-    if (chance(0.15)) f.tool = some(history_.tools);
-    if (chance(0.15)) f.status_code = some(history_.status_codes);
-    if (chance(0.15)) f.error = some(history_.errors);
-    if (chance(0.3)) {
-      const size_t keys = 1 + random() % 2;
-      for (size_t k = 0; k < keys; ++k) {
-        const auto& [key, values] = history_.attributes[random() % history_.attributes.size()];
-        if (std::none_of(f.attributes.begin(), f.attributes.end(),
-                         [&](const auto& entry) { return entry.first == key; }))
-          f.attributes.emplace_back(key, some(values));
-      }
-    }
-    return f;
+    return testing::random_filter(history_, *oracle_->data_first_time(), *oracle_->data_last_time(),
+                                  random);
   }
 
   static std::unique_ptr<testing::TempStore> store_;

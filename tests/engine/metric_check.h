@@ -44,4 +44,23 @@ inline void expect_same_metrics(const SqlMetrics& expected, const engine::Metric
   EXPECT_TRUE(near_relative(expected.cost_usd, actual.cost_usd));
 }
 
+// Two metric sets from different stores: counts exactly, sums to 1e-9 relative.
+inline void expect_same_metrics(const engine::MetricSet& expected, const engine::MetricSet& actual,
+                                const std::string& context) {
+  SCOPED_TRACE(context);
+  EXPECT_EQ(expected.events, actual.events);
+  EXPECT_EQ(expected.sessions, actual.sessions);
+  EXPECT_EQ(expected.users, actual.users);
+  EXPECT_EQ(expected.by_kind, actual.by_kind);
+  EXPECT_EQ(expected.accepted_decisions, actual.accepted_decisions);
+  EXPECT_EQ(expected.successful_results, actual.successful_results);
+  EXPECT_EQ(expected.api_aborts, actual.api_aborts);
+  EXPECT_TRUE(near_relative(expected.input_tokens, actual.input_tokens));
+  EXPECT_TRUE(near_relative(expected.output_tokens, actual.output_tokens));
+  EXPECT_TRUE(near_relative(expected.cache_read_tokens, actual.cache_read_tokens));
+  EXPECT_TRUE(near_relative(expected.cache_creation_tokens, actual.cache_creation_tokens));
+  EXPECT_TRUE(near_relative(expected.cost_usd, actual.cost_usd));
+  EXPECT_TRUE(near_relative(expected.cost_estimated_usd, actual.cost_estimated_usd));
+}
+
 }  // namespace cca::testing

@@ -2,11 +2,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "engine/filter.h"
 #include "store/database.h"
 
 namespace cca::testing {
@@ -58,5 +60,12 @@ struct RandomHistory {
 };
 
 RandomHistory make_random_history(uint64_t seed, size_t sessions = 80);
+
+// A random combination of the filters, each present about a third of the time, values drawn from
+// ones the history holds and some it does not; times around [first, last], the data's span.
+engine::Filter random_filter(const RandomHistory& history, int64_t first, int64_t last,
+                             std::mt19937_64& random);
+// The filter in words, for failure messages.
+std::string describe(const engine::Filter& filter);
 
 }  // namespace cca::testing

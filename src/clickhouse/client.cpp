@@ -1,0 +1,142 @@
+#include "clickhouse/client.h"
+
+#include <httplib.h>
+
+#include <cctype>
+
+namespace cca::clickhouse {
+namespace {
+
+std::string url_decode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+// ClickHouse answers an error with its exception text, "Code: 60, e.displayText() = ...": the
+// first line is the part worth showing.
+std::string first_line(const std::string& text) {
+  const size_t end = text.find('\n');
+  return text.substr(0, std::min(end, size_t{600}));
+}
+
+}  // namespace
+
+ClickHouseUrl ClickHouseUrl::parse(std::string_view url) {
+  if (url.substr(0, 7) != "http://")
+    throw std::invalid_argument("ClickHouse URL must start with http:// (its HTTP interface): " +
+                                std::string(url));
+  const size_t path_start = url.find_first_of("/?", 7);
+  ClickHouseUrl parsed;
+  parsed.origin = std::string(url.substr(0, path_start));
+  if (parsed.origin.size() == 7 || parsed.origin.find('@') != std::string::npos)
+    throw std::invalid_argument(
+        "ClickHouse URL needs a host (and no user@; pass user= and "
+        "password= as parameters): " +
+        std::string(url));
+  parsed.database = "ccanalytics";
+  if (path_start == std::string_view::npos) return parsed;
+  const size_t query_start = url.find('?', path_start);
+  if (url.substr(path_start, query_start - path_start).find_first_not_of('/') !=
+      std::string_view::npos)
+    throw std::invalid_argument("ClickHouse URL has a path; name the database with ?database=: " +
+                                std::string(url));
+  if (query_start == std::string_view::npos) return parsed;
+  std::string_view query = url.substr(query_start + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    std::string key = url_decode(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
+    if (key == "database") {
+      if (value.empty() || value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+                                                   "UVWXYZ0123456789_") != std::string::npos)
+        throw std::invalid_argument("ClickHouse database name must be letters, digits and _: " +
+                                    value);
+      parsed.database = std::move(value);
+    } else {
+      parsed.parameters.emplace_back(std::move(key), std::move(value));
+    }
+  }
+  return parsed;
+}
+
+std::string ClickHouseUrl::display() const {
+  return origin + "/?database=" + database;
+}
+
+ClickHouseClient::ClickHouseClient(ClickHouseUrl url, std::chrono::seconds timeout)
+    : url_(std::move(url)), timeout_(timeout) {}
+
+std::string ClickHouseClient::path_with(std::string_view query_parameter) const {
+  std::string path = "/?";
+  for (const auto& [key, value] : url_.parameters)
+    path += httplib::detail::encode_query_param(key) + "=" +
+            httplib::detail::encode_query_param(value) + "&";
+  path += query_parameter;
+  return path;
+}
+
+std::string ClickHouseClient::post(const std::string& path, std::string_view body,
+                                   std::string_view what, const ExternalTable* table) const {
+  httplib::Client client(url_.origin);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(timeout_);
+  client.set_write_timeout(timeout_);
+  const auto send = [&]() -> httplib::Result {
+    if (!table) return client.Post(path, body.data(), body.size(), "text/plain");
+    // External data rides as a file of a multipart body; the query moves into the URL.
+    const httplib::MultipartFormDataItems items = {{table->name, table->tab_separated_rows,
+                                                    table->name + ".tsv",
+                                                    "text/tab-separated-values"}};
+    return client.Post(path + "&query=" + httplib::detail::encode_query_param(std::string(body)),
+                       items);
+  };
+  httplib::Result result = send();
+  if (!result) {
+    const httplib::Error error = result.error();
+    const std::string where = "ClickHouse at " + url_.display();
+    if (error == httplib::Error::Read || error == httplib::Error::ConnectionTimeout)
+      throw ClickHouseError(ClickHouseError::Kind::kTimeout,
+                            where + " did not answer " + std::string(what) + " within " +
+                                std::to_string(timeout_.count()) + " s");
+    throw ClickHouseError(ClickHouseError::Kind::kUnreachable,
+                          where + " is unreachable: " + httplib::to_string(error));
+  }
+  if (result->status != 200)
+    throw ClickHouseError(ClickHouseError::Kind::kRefused,
+                          "ClickHouse refused " + std::string(what) + " (HTTP " +
+                              std::to_string(result->status) + "): " + first_line(result->body));
+  return std::move(result->body);
+}
+
+std::string ClickHouseClient::query(std::string_view sql) const {
+  return post(path_with("database=" + url_.database), sql, "a query", nullptr);
+}
+
+std::string ClickHouseClient::query(std::string_view sql, const ExternalTable& table) const {
+  return post(path_with("database=" + url_.database + "&" + table.name +
+                        "_structure=" + httplib::detail::encode_query_param(table.structure) + "&" +
+                        table.name + "_format=TabSeparated"),
+              sql, "a query", &table);
+}
+
+void ClickHouseClient::insert(std::string_view insert_statement, std::string_view rows) const {
+  post(path_with("database=" + url_.database +
+                 "&query=" + httplib::detail::encode_query_param(std::string(insert_statement))),
+       rows, "an insert", nullptr);
+}
+
+}  // namespace cca::clickhouse

@@ -1,0 +1,210 @@
+#include "clickhouse/event_writer.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "clickhouse/sql_text.h"
+#include "common/time_util.h"
+
+namespace cca::clickhouse {
+namespace {
+
+// The `present` bits, in the order the engine keeps its optional figures.
+enum PresentBit : uint16_t {
+  kInputTokens = 1u << 0,
+  kOutputTokens = 1u << 1,
+  kCacheReadTokens = 1u << 2,
+  kCacheCreationTokens = 1u << 3,
+  kCostUsd = 1u << 4,
+  kDurationMs = 1u << 5,
+  kPromptLength = 1u << 6,
+  kAttempt = 1u << 7,
+  kToolResultSize = 1u << 8,
+  kTtftMs = 1u << 9,
+  kCacheCreation5m = 1u << 10,
+  kCacheCreation1h = 1u << 11,
+};
+
+void append_number(std::string& out, const OptionalNumber& number, uint16_t bit,
+                   uint16_t& present) {
+  if (number.present) present |= bit;
+  char buffer[32];
+  // %.17g round-trips every double exactly.
+  const int n = std::snprintf(buffer, sizeof buffer, "%.17g", number.present ? number.value : 0.0);
+  out.append(buffer, n);
+  out += '\t';
+}
+
+void field(std::string& out, std::string_view text) {
+  append_tsv_field(out, text);
+  out += '\t';
+}
+
+// The custom attributes' JSON object ({"key": "value", ...}, keys sorted) as parallel arrays.
+void split_attributes(std::string_view json, std::vector<std::string_view>& keys,
+                      std::vector<std::string_view>& values) {
+  keys.clear();
+  values.clear();
+  if (json.empty()) return;
+  thread_local simdjson::ondemand::parser parser;
+  thread_local std::string padded;
+  padded.assign(json);
+  padded.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::document document =
+      parser.iterate(padded.data(), padded.size(), padded.capacity());
+  for (auto entry : document.get_object()) {
+    std::string_view key = entry.unescaped_key();
+    std::string_view value = entry.value().get_string();
+    keys.push_back(key);
+    values.push_back(value);
+  }
+}
+
+}  // namespace
+
+bool EventWriter::add(const EventRecord& e, uint64_t ingest_id) {
+  if (!pending_keys_.insert(e.key)) return false;
+  const int32_t day = static_cast<int32_t>(floor_div(e.time_ms, kMsPerDay));
+  const size_t begin = block_.size();
+  std::string& out = block_;
+  out += format_date(e.time_ms);
+  out += '\t';
+  out += std::to_string(e.time_ms);
+  out += '\t';
+  out += std::to_string(e.key.hi);
+  out += '\t';
+  out += std::to_string(e.key.lo);
+  out += '\t';
+  out += std::to_string(ingest_id);
+  out += '\t';
+  for (const std::string_view text :
+       {e.log_event_id, e.event_name, e.session_id, e.user, e.user_email, e.user_uid,
+        e.account_uuid, e.organization_id, e.terminal, e.model, e.tool_name, e.decision,
+        e.decision_source, e.decision_type})
+    field(out, text);
+  out += std::to_string(e.success);
+  out += '\t';
+  for (const std::string_view text : {e.error, e.status_code, e.query_source, e.speed})
+    field(out, text);
+  uint16_t present = 0;
+  append_number(out, e.input_tokens, kInputTokens, present);
+  append_number(out, e.output_tokens, kOutputTokens, present);
+  append_number(out, e.cache_read_tokens, kCacheReadTokens, present);
+  append_number(out, e.cache_creation_tokens, kCacheCreationTokens, present);
+  append_number(out, e.cost_usd, kCostUsd, present);
+  append_number(out, e.duration_ms, kDurationMs, present);
+  append_number(out, e.prompt_length, kPromptLength, present);
+  append_number(out, e.attempt, kAttempt, present);
+  append_number(out, e.tool_result_size_bytes, kToolResultSize, present);
+  append_number(out, e.ttft_ms, kTtftMs, present);
+  append_number(out, e.cache_creation_5m_tokens, kCacheCreation5m, present);
+  append_number(out, e.cache_creation_1h_tokens, kCacheCreation1h, present);
+  out += std::to_string(present);
+  out += '\t';
+  out += e.cost_estimated ? "1\t" : "0\t";
+  for (const std::string_view text :
+       {e.practice_hint, e.os_type, e.os_version, e.host_arch, e.host_name, e.service_version})
+    field(out, text);
+  split_attributes(e.attributes_json, attribute_keys_, attribute_values_);
+  append_tsv_array(out, attribute_keys_);
+  out += '\t';
+  append_tsv_array(out, attribute_values_);
+  out += '\t';
+  for (const std::string_view text :
+       {e.attributes_json, e.resource_json, e.scope_json, e.envelope_json})
+    field(out, text);
+  append_tsv_field(out, e.extra_json);
+  out += '\n';
+  rows_.push_back({e.key, day, begin, block_.size()});
+  return true;
+}
+
+void EventWriter::quarantine(const QuarantineRow& q, uint64_t ingest_id, int64_t received_ms) {
+  // Identity of a quarantined record: what it was and why, so a re-ingest adds no copies (the
+  // table's ReplacingMergeTree collapses them).
+  std::string identity(q.reason);
+  identity += '\n';
+  identity += q.raw;
+  const Hash128 key = hash128(identity);
+  std::string& out = quarantine_block_;
+  out += std::to_string(key.hi) + '\t' + std::to_string(key.lo) + '\t' + std::to_string(ingest_id) +
+         '\t' + std::to_string(received_ms) + '\t';
+  field(out, q.source);
+  out += std::to_string(q.line);
+  out += '\t';
+  for (const std::string_view text : {q.kind, q.reason, q.field, q.detail}) field(out, text);
+  append_tsv_field(out, q.raw);
+  out += '\n';
+}
+
+void EventWriter::insert_quarantine() {
+  if (quarantine_block_.empty()) return;
+  client_.insert("INSERT INTO quarantine FORMAT TabSeparated", quarantine_block_);
+  quarantine_block_.clear();
+}
+
+void EventWriter::flush_discard() {
+  block_.clear();
+  rows_.clear();
+  pending_keys_ = Hash128Set();
+  quarantine_block_.clear();
+}
+
+FlushCounts EventWriter::flush() {
+  FlushCounts counts;
+  std::string block = std::move(block_);
+  std::vector<PendingRow> rows = std::move(rows_);
+  block_.clear();
+  rows_.clear();
+  pending_keys_ = Hash128Set();
+  struct ClearQuarantine {
+    std::string& block;
+    ~ClearQuarantine() { block.clear(); }
+  } clear_quarantine{quarantine_block_};
+  if (!rows.empty()) {
+    // Which of these identities ClickHouse holds already, on the days they fall on.
+    ExternalTable keys{"pending", "hi UInt64, lo UInt64", {}};
+    std::vector<int32_t> days;
+    for (const PendingRow& row : rows) {
+      keys.tab_separated_rows +=
+          std::to_string(row.key.hi) + '\t' + std::to_string(row.key.lo) + '\n';
+      days.push_back(row.day);
+    }
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    std::string day_list;
+    for (const int32_t day : days) {
+      if (!day_list.empty()) day_list += ',';
+      day_list += quote(format_date(static_cast<int64_t>(day) * kMsPerDay));
+    }
+    const std::string stored =
+        client_.query("SELECT key_hi, key_lo FROM events WHERE day IN (" + day_list +
+                          ") AND (key_hi, key_lo) IN (SELECT hi, lo FROM pending)",
+                      keys);
+    Hash128Set known;
+    for_each_tsv_row(stored, [&](const std::vector<std::string>& fields) {
+      if (fields.size() == 2) known.insert({std::stoull(fields[0]), std::stoull(fields[1])});
+    });
+    std::string fresh;
+    if (known.size() == 0) {
+      fresh = std::move(block);
+      counts.inserted = rows.size();
+    } else {
+      for (const PendingRow& row : rows) {
+        if (known.contains(row.key)) {
+          ++counts.duplicates;
+        } else {
+          fresh.append(block, row.begin, row.end - row.begin);
+          ++counts.inserted;
+        }
+      }
+    }
+    if (!fresh.empty()) client_.insert("INSERT INTO events FORMAT TabSeparated", fresh);
+  }
+  insert_quarantine();
+  return counts;
+}
+
+}  // namespace cca::clickhouse

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "clickhouse/client.h"
+#include "common/event_record.h"
+#include "common/hash128_set.h"
+
+namespace cca::clickhouse {
+
+// A record that broke a rule, as the quarantine table keeps it.
+struct QuarantineRow {
+  std::string_view source, kind, reason, field, detail, raw;
+  uint64_t line = 0;
+};
+
+struct FlushCounts {
+  uint64_t inserted = 0;
+  uint64_t duplicates = 0;  // already in ClickHouse (events pending together count in add())
+};
+
+// Writes events and quarantined records to ClickHouse in large blocks, exactly once per identity.
+//
+// Deduplication: add() drops an event whose identity is already pending; flush() asks ClickHouse
+// which pending identities the events' days already hold (one query, the identities sent as
+// external data) and inserts only the others. Reads therefore never need FINAL. Two processes
+// flushing the same new events at the same instant could both insert them; the table's
+// ReplacingMergeTree key (which ends with the identity) collapses such twins when parts merge.
+//
+// Rows are copied when added: the caller's event views may be reused at once. A failed flush
+// throws ClickHouseError and keeps nothing pending; whatever of it ClickHouse had taken is found
+// as already stored when the same input comes again.
+class EventWriter {
+ public:
+  explicit EventWriter(const ClickHouseClient& client) : client_(client) {}
+
+  // False when an event with the same identity is already pending.
+  bool add(const EventRecord& event, uint64_t ingest_id);
+  void quarantine(const QuarantineRow& row, uint64_t ingest_id, int64_t received_ms);
+  size_t pending_events() const { return rows_.size(); }
+  FlushCounts flush();
+  // Drops what is pending, after a failure: the next ingest starts clean.
+  void flush_discard();
+
+ private:
+  struct PendingRow {
+    Hash128 key;
+    int32_t day;        // UTC days since the epoch
+    size_t begin, end;  // the row's text in block_
+  };
+
+  void insert_quarantine();
+
+  const ClickHouseClient& client_;
+  std::string block_;  // TabSeparated rows of the pending events
+  std::vector<PendingRow> rows_;
+  Hash128Set pending_keys_;
+  std::string quarantine_block_;
+  std::vector<std::string_view> attribute_keys_, attribute_values_;  // reused per event
+  std::string attributes_text_;
+};
+
+}  // namespace cca::clickhouse

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clickhouse/client.h"
+#include "engine/breakdown.h"
+#include "engine/summary.h"
+#include "engine/timeseries.h"
+
+namespace cca::clickhouse {
+
+// The analytics questions answered by ClickHouse's SQL over the events table, with the engine's
+// semantics to the event: the same filters (the directory resolved per person as the engine
+// resolves it), the same metric set, the same buckets, keys and order. Each answer is one or two
+// statements; the directory is read with each question, so a directory load shows at once.
+//
+// Throws ClickHouseError when ClickHouse cannot answer, engine::QueryError for a range with too
+// many buckets.
+class Queries {
+ public:
+  explicit Queries(const ClickHouseClient& client) : client_(client) {}
+
+  engine::Summary summarize(const engine::Filter& filter) const;
+  std::vector<engine::BreakdownRow> breakdown(const engine::Filter& filter, engine::Dimension by,
+                                              engine::Metric sort = engine::Metric::kEvents) const;
+  engine::Timeseries timeseries(const engine::Filter& filter, engine::Bucket bucket,
+                                std::optional<engine::Dimension> split = std::nullopt,
+                                size_t split_limit = 12,
+                                const std::vector<std::string>* split_values = nullptr) const;
+
+ private:
+  const ClickHouseClient& client_;
+};
+
+}  // namespace cca::clickhouse
