@@ -1,0 +1,217 @@
+#include "clickhouse/event_sql.h"
+
+#include <algorithm>
+
+#include "clickhouse/sql_text.h"
+#include "common/time_util.h"
+#include "engine/ascii_lower.h"
+#include "engine/dictionaries.h"
+
+namespace cca::clickhouse {
+
+using engine::Dimension;
+using engine::EventKind;
+using engine::Filter;
+using engine::MetricSet;
+
+namespace {
+
+constexpr EventKind kKindOrder[] = {EventKind::kUserPrompt, EventKind::kApiRequest,
+                                    EventKind::kApiError,   EventKind::kToolDecision,
+                                    EventKind::kToolResult, EventKind::kOther};
+
+}  // namespace
+
+// The metric set of a group, in the order read_metrics() takes it. Sums are over api_request
+// events, as in the engine; absent figures are stored as 0.
+const std::string_view kMetricColumns =
+    "count(), uniqExactIf(session_id, session_id != ''), uniqExact(user), "
+    "countIf(event_name = 'user_prompt'), countIf(event_name = 'api_request'), "
+    "countIf(event_name = 'api_error'), countIf(event_name = 'tool_decision'), "
+    "countIf(event_name = 'tool_result'), "
+    "countIf(event_name NOT IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', "
+    "'tool_result')), "
+    "countIf(event_name = 'tool_decision' AND decision = 'accept'), "
+    "countIf(event_name = 'tool_result' AND success = 1), "
+    "countIf(event_name = 'api_error' AND error = 'Request was aborted.'), "
+    "sumIf(input_tokens, event_name = 'api_request'), "
+    "sumIf(output_tokens, event_name = 'api_request'), "
+    "sumIf(cache_read_tokens, event_name = 'api_request'), "
+    "sumIf(cache_creation_tokens, event_name = 'api_request'), "
+    "sumIf(cost_usd, event_name = 'api_request'), "
+    "sumIf(cost_usd, event_name = 'api_request' AND cost_estimated = 1)";
+
+MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
+  MetricSet m;
+  size_t i = first;
+  const auto count = [&] { return std::stoull(fields.at(i++)); };
+  const auto sum = [&] { return std::stod(fields.at(i++)); };
+  m.events = count();
+  m.sessions = count();
+  m.users = count();
+  for (const EventKind kind : kKindOrder) m.by_kind[static_cast<size_t>(kind)] = count();
+  m.accepted_decisions = count();
+  m.successful_results = count();
+  m.api_aborts = count();
+  m.input_tokens = sum();
+  m.output_tokens = sum();
+  m.cache_read_tokens = sum();
+  m.cache_creation_tokens = sum();
+  m.cost_usd = sum();
+  m.cost_estimated_usd = sum();
+  return m;
+}
+
+People::People(const ClickHouseClient& client) {
+  const std::string rows = client.query(
+      "SELECT email, practice, level, location, user_id FROM employees "
+      "WHERE version = (SELECT max(version) FROM employees) AND email != '' ORDER BY email");
+  std::vector<std::vector<std::string>> employees;
+  for_each_tsv_row(rows, [&](std::vector<std::string> fields) {
+    if (fields.size() == 5) employees.push_back(std::move(fields));
+  });
+  for (const auto& e : employees) add(e[0], e);
+  for (const auto& e : employees)
+    if (!e[4].empty()) add(e[4], e);
+}
+
+std::string People::practice() const {
+  return lookup(practices_, "if(practice_hint = '', 'Unknown', practice_hint)");
+}
+std::string People::level() const {
+  return lookup(levels_, "'Unknown'");
+}
+std::string People::location() const {
+  return lookup(locations_, "'Unknown'");
+}
+
+// The first employee a key names wins: emails are added before user ids.
+void People::add(const std::string& key, const std::vector<std::string>& employee) {
+  if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) return;
+  keys_.push_back(key);
+  practices_.push_back(employee[1]);
+  levels_.push_back(employee[2]);
+  locations_.push_back(employee[3]);
+}
+
+std::string People::lookup(const std::vector<std::string>& values,
+                           std::string_view otherwise) const {
+  if (keys_.empty()) return std::string(otherwise);
+  return "transform(user, " + quote_list(keys_) + ", " + quote_list(values) + ", " +
+         std::string(otherwise) + ")";
+}
+
+// "expr IN (values)" over the values that can match; an empty value matches no event, and a
+// list of only such values matches nothing.
+std::string in_list(const std::string& expression, const std::vector<std::string>& values) {
+  std::vector<std::string> usable;
+  for (const std::string& value : values)
+    if (!value.empty()) usable.push_back(value);
+  if (usable.empty()) return "0";
+  std::string sql = expression + " IN (";
+  for (size_t i = 0; i < usable.size(); ++i) {
+    if (i) sql += ", ";
+    sql += quote(usable[i]);
+  }
+  return sql + ")";
+}
+
+std::string attribute_value(std::string_view key) {
+  return "attr_values[indexOf(attr_keys, " + quote(key) + ")]";
+}
+
+std::string key_expression(const People& people, Dimension dimension) {
+  switch (dimension.kind) {
+    case Dimension::kPractice:
+      return people.practice();
+    case Dimension::kLevel:
+      return people.level();
+    case Dimension::kLocation:
+      return people.location();
+    case Dimension::kModel:
+      return "model";
+    case Dimension::kTool:
+      return "tool_name";
+    case Dimension::kEmail:
+      return "user";
+    case Dimension::kTerminal:
+      return "terminal";
+    case Dimension::kEventType:
+      return "event_name";
+    case Dimension::kVersion:
+      return "version";
+    case Dimension::kOs:
+      return "os_type";
+    case Dimension::kStatusCode:
+      return "status_code";
+    case Dimension::kDecisionSource:
+      return "decision_source";
+    case Dimension::kAttempt:
+      return "if(bitAnd(present, 128) = 0, '', toString(attempt))";
+    case Dimension::kError:
+      return "error";
+    case Dimension::kQuerySource:
+      return "query_source";
+    case Dimension::kAttribute:
+      return attribute_value(dimension.attribute_key());
+  }
+  return "''";
+}
+
+// The WHERE clause of a filter.
+std::string where(const People& people, const Filter& filter) {
+  std::vector<std::string> conditions;
+  if (filter.from_ms) {
+    conditions.push_back("time_ms >= " + std::to_string(*filter.from_ms));
+    // Partition pruning: ClickHouse cannot derive the day from time_ms itself.
+    conditions.push_back("day >= " + quote(format_date(*filter.from_ms)));
+  }
+  if (filter.to_ms) {
+    conditions.push_back("time_ms < " + std::to_string(*filter.to_ms));
+    conditions.push_back("day <= " + quote(format_date(*filter.to_ms)));
+  }
+  if (!filter.practice.empty() || !filter.scope_practices.empty()) {
+    std::vector<std::string> accepted =
+        filter.practice.empty() ? filter.scope_practices : filter.practice;
+    if (!filter.practice.empty() && !filter.scope_practices.empty())
+      std::erase_if(accepted, [&](const std::string& p) {
+        return std::find(filter.scope_practices.begin(), filter.scope_practices.end(), p) ==
+               filter.scope_practices.end();
+      });
+    conditions.push_back(in_list(people.practice(), accepted));
+  }
+  if (!filter.level.empty()) conditions.push_back(in_list(people.level(), filter.level));
+  if (!filter.location.empty()) conditions.push_back(in_list(people.location(), filter.location));
+  if (!filter.email.empty()) {
+    std::vector<std::string> lowered;
+    for (const std::string& email : filter.email) lowered.push_back(engine::ascii_lower(email));
+    conditions.push_back(in_list("user", lowered));
+  }
+  const std::pair<const char*, const std::vector<std::string>*> columns[] = {
+      {"terminal", &filter.terminal},
+      {"model", &filter.model},
+      {"tool_name", &filter.tool},
+      {"status_code", &filter.status_code},
+      {"error", &filter.error}};
+  for (const auto& [column, values] : columns)
+    if (!values->empty()) conditions.push_back(in_list(column, *values));
+  for (const auto& [key, values] : filter.attributes)
+    conditions.push_back(in_list(attribute_value(key), values));
+  if (conditions.empty()) return "1";
+  std::string sql;
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    if (i) sql += " AND ";
+    sql += conditions[i];
+  }
+  return sql;
+}
+
+std::vector<std::vector<std::string>> rows_of(const std::string& answer) {
+  std::vector<std::vector<std::string>> rows;
+  for_each_tsv_row(answer, [&](std::vector<std::string> fields) {
+    if (!(fields.size() == 1 && fields[0].empty())) rows.push_back(std::move(fields));
+  });
+  return rows;
+}
+
+}  // namespace cca::clickhouse

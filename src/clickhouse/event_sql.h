@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clickhouse/client.h"
+#include "engine/dimension.h"
+#include "engine/filter.h"
+#include "engine/metric_set.h"
+
+namespace cca::clickhouse {
+
+// The SQL pieces every question over the events table is made of, with the engine's semantics.
+
+// The metric set of a group as SELECT expressions, kMetricFields of them, in the order
+// read_metrics() takes them. Sums are over api_request events, as in the engine.
+extern const std::string_view kMetricColumns;
+inline constexpr size_t kMetricFields = 18;
+// The metric set from an answer row's fields [first, first + kMetricFields).
+engine::MetricSet read_metrics(const std::vector<std::string>& fields, size_t first);
+
+// How each event's person resolves, as the engine resolves it (engine::Directory::find_user): by
+// email, else by the directory's user_id column; people the directory does not list take each
+// event's practice hint, and "Unknown" level and location. Reads the latest directory.
+class People {
+ public:
+  explicit People(const ClickHouseClient& client);
+
+  // SQL expressions of an event's practice, level and location.
+  std::string practice() const;
+  std::string level() const;
+  std::string location() const;
+
+ private:
+  void add(const std::string& key, const std::vector<std::string>& employee);
+  std::string lookup(const std::vector<std::string>& values, std::string_view otherwise) const;
+
+  std::vector<std::string> keys_, practices_, levels_, locations_;
+};
+
+// "expression IN (values)" over the values that can match: an empty value matches no event, and
+// a list of only such values matches nothing ("0").
+std::string in_list(const std::string& expression, const std::vector<std::string>& values);
+// A custom attribute's value, '' for events without it.
+std::string attribute_value(std::string_view key);
+// A dimension's value for an event, '' when the event lacks it.
+std::string key_expression(const People& people, engine::Dimension dimension);
+// The WHERE condition of a filter (time range with day pruning, people, event attributes).
+std::string where(const People& people, const engine::Filter& filter);
+// The rows of a TabSeparated answer, unescaped.
+std::vector<std::vector<std::string>> rows_of(const std::string& answer);
+
+}  // namespace cca::clickhouse
