@@ -1,0 +1,109 @@
+#include "clickhouse/history_stores.h"
+
+#include "clickhouse/clickhouse_ingestor.h"
+
+namespace cca::clickhouse {
+namespace {
+
+// A stored event as the ingest hands it to a writer.
+struct EventText {
+  explicit EventText(const testing::StoredEvent& e, uint64_t index) : source(e) {
+    record.key = hash128(std::to_string(index));
+    record.time_ms = e.time_ms;
+    record.event_name = e.event_name;
+    record.session_id = e.session_id;
+    record.user = e.user;
+    const auto view = [](const std::optional<std::string>& s) {
+      return s ? std::string_view(*s) : std::string_view();
+    };
+    record.terminal = view(e.terminal);
+    record.model = view(e.model);
+    record.tool_name = view(e.tool);
+    record.decision = view(e.decision);
+    record.decision_source = view(e.decision_source);
+    record.error = view(e.error);
+    record.status_code = view(e.status_code);
+    record.service_version = view(e.version);
+    record.os_type = view(e.os);
+    record.practice_hint = view(e.practice_hint);
+    record.attributes_json = view(e.attributes);
+    record.success = e.success ? static_cast<int8_t>(*e.success) : int8_t{-1};
+    const auto number = [](const std::optional<double>& v, OptionalNumber& out) {
+      if (v) out.set(*v);
+    };
+    number(e.input_tokens, record.input_tokens);
+    number(e.output_tokens, record.output_tokens);
+    number(e.cache_read_tokens, record.cache_read_tokens);
+    number(e.cache_creation_tokens, record.cache_creation_tokens);
+    number(e.cost_usd, record.cost_usd);
+    number(e.duration_ms, record.duration_ms);
+    number(e.prompt_length, record.prompt_length);
+    number(e.attempt, record.attempt);
+    number(e.tool_result_size_bytes, record.tool_result_size_bytes);
+  }
+  const testing::StoredEvent& source;
+  EventRecord record;
+};
+
+std::string directory_csv(const std::vector<testing::StoredEmployee>& employees) {
+  std::string csv = "email,full_name,practice,level,location\n";
+  for (const auto& e : employees)
+    csv += e.email + "," + e.full_name + "," + e.practice + "," + e.level + "," + e.location + "\n";
+  return csv;
+}
+
+std::unique_ptr<HistoryStores> build() {
+  auto s = std::make_unique<HistoryStores>();
+  s->database = TestDatabase::create("history");
+  if (!s->database) return nullptr;
+  s->history = testing::make_random_history(20261204);
+  const auto& events = s->history.events;
+
+  // The embedded store, written straight into its tables, read by the engine.
+  s->store = std::make_unique<testing::TempStore>();
+  {
+    store::Database db(s->store->path());
+    testing::StoreWriter writer(db);
+    writer.insert(events);
+    writer.replace_directory(s->history.directory);
+  }
+  s->engine = std::make_unique<engine::Engine>(s->store->path());
+
+  // ClickHouse, through the store's writer: three blocks, the second sent twice (a redelivery)
+  // and overlapping the first, and a partial directory replaced by the full one.
+  ClickHouseIngestor ingestor(s->database->url());
+  std::vector<testing::StoredEmployee> partial(s->history.directory.begin(),
+                                               s->history.directory.begin() + 3);
+  ingestor.load_employees_csv(directory_csv(partial), "partial.csv");
+  std::vector<std::unique_ptr<EventText>> texts;
+  for (size_t i = 0; i < events.size(); ++i)
+    texts.push_back(std::make_unique<EventText>(events[i], i));
+  const ClickHouseClient client(s->database->url());
+  EventWriter writer(client);
+  const size_t third = events.size() / 3;
+  const auto write = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) writer.add(texts[i]->record, 1);
+    return writer.flush();
+  };
+  s->first_block = write(0, third);
+  write(third, 2 * third);
+  s->redelivered = write(third - 10, 2 * third);
+  write(2 * third, events.size());
+  ingestor.load_employees_csv(directory_csv(s->history.directory), "directory.csv");
+  s->client = std::make_unique<ClickHouseClient>(s->database->url());
+  return s;
+}
+
+}  // namespace
+
+const HistoryStores* HistoryStores::get() {
+  static const std::unique_ptr<HistoryStores> stores = build();
+  return stores.get();
+}
+
+engine::Filter HistoryStores::random_filter(std::mt19937_64& random) const {
+  const auto snapshot = engine->snapshot();
+  return testing::random_filter(history, *snapshot->first_time(), *snapshot->last_time(), random);
+}
+
+}  // namespace cca::clickhouse

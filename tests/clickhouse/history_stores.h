@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <random>
+
+#include "clickhouse/client.h"
+#include "clickhouse/event_writer.h"
+#include "clickhouse/test_database.h"
+#include "engine/engine.h"
+#include "engine/random_store.h"
+#include "engine/temp_store.h"
+
+namespace cca::clickhouse {
+
+// One seeded random history (testing::make_random_history: every shape the engine must handle)
+// in both stores: the embedded one, written straight into its tables and read by the engine, and
+// a ClickHouse database written by the ClickHouse store's own writer, in three blocks, one of
+// them delivered twice, with a partial directory replaced by the full one. Built once per test
+// process; null when there is no test ClickHouse server.
+struct HistoryStores {
+  static const HistoryStores* get();
+
+  // A random filter over the history's values and span.
+  engine::Filter random_filter(std::mt19937_64& random) const;
+
+  std::unique_ptr<TestDatabase> database;
+  testing::RandomHistory history;
+  std::unique_ptr<testing::TempStore> store;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<ClickHouseClient> client;
+  FlushCounts first_block, redelivered;  // what the writer said of the first block and the repeat
+};
+
+}  // namespace cca::clickhouse
