@@ -63,7 +63,11 @@ int main(int argc, char** argv) {
 
   cca::server::ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the REST API and the dashboard");
-  serve_cmd->add_option("--db", serve.db_path, "Store")->required();
+  serve_cmd->add_option("--db", serve.db_path,
+                        "Store (with --clickhouse: of tokens, budgets and the audit log only)");
+  serve_cmd->add_option(
+      "--clickhouse", serve.clickhouse_url,
+      "ClickHouse store instead: its HTTP URL, e.g. http://127.0.0.1:8123/?database=ccanalytics");
   serve_cmd->add_option("--host", serve.host, "Address to listen on")->capture_default_str();
   serve_cmd->add_option("--port", serve.port, "Port")->capture_default_str();
   serve_cmd

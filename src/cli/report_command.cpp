@@ -29,9 +29,10 @@ int run_report(const ReportCommandOptions& options) {
     server::ReportRequest report;
     report.filter = params.filter();
     report.now_ms = now_ms();
-    report.budgets_json = server::budgets_json(db, *engine.snapshot(), report.now_ms);
-    const server::Answer answer = server::build_report(
-        *engine.snapshot(), report, *server::parse_report_format(options.format));
+    const std::shared_ptr<const engine::Analytics> analytics = engine.analytics();
+    report.budgets_json = server::budgets_json(db, *analytics, report.now_ms);
+    const server::Answer answer =
+        server::build_report(*analytics, report, *server::parse_report_format(options.format));
     if (options.output.empty()) {
       std::fwrite(answer.body.data(), 1, answer.body.size(), stdout);
       return 0;

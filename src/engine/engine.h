@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analytics.h"
 #include "engine/dictionaries.h"
 #include "engine/metric_points.h"
 #include "engine/snapshot.h"
@@ -29,26 +30,31 @@ namespace cca::engine {
 // then comes out exactly as at a restart, from one code path; a reload costs one start-up's
 // load, once per retention run that deleted something, while queries go on reading the
 // previous snapshot.
-class Engine {
+class Engine final : public AnalyticsSource {
  public:
   // Opens the store and loads it. Throws store::StoreError. practice_attribute: a custom
   // attribute whose value, when an event carries it, is that event's practice unless the
   // directory lists its user (before the resource's user.practice); empty for none.
   explicit Engine(const std::string& db_path, std::string practice_attribute = {});
-  ~Engine();
+  ~Engine() override;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // Loads the events, metric points and directory changes committed since the last call, or
   // everything again when rows were deleted since. Any thread; calls are serialised. Returns true
   // when a new snapshot was published.
-  bool refresh();
+  bool refresh() override;
 
   std::shared_ptr<const Snapshot> snapshot() const {
     return current_.load(std::memory_order_acquire);
   }
   // The current snapshot's version, without taking a reference to it (cache look-ups).
-  uint64_t version() const { return version_.load(std::memory_order_acquire); }
+  uint64_t version() const override { return version_.load(std::memory_order_acquire); }
+  uint64_t events() const override { return snapshot()->events; }
+  // The engine's answers over the current snapshot.
+  std::shared_ptr<const Analytics> analytics() const override {
+    return std::make_shared<SnapshotAnalytics>(snapshot());
+  }
 
  private:
   // What is built from the store's rows and rebuilt from scratch by a reload.

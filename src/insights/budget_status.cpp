@@ -44,7 +44,7 @@ PeriodRange budget_period_range(BudgetPeriod period, int64_t now_ms) {
   return {};
 }
 
-SpendProjection project_spend(const engine::Snapshot& snapshot, const engine::Filter& filter,
+SpendProjection project_spend(const engine::Analytics& analytics, const engine::Filter& filter,
                               PeriodRange period, int64_t now_ms) {
   SpendProjection projection;
   projection.period = period;
@@ -52,8 +52,7 @@ SpendProjection project_spend(const engine::Snapshot& snapshot, const engine::Fi
   engine::Filter spent = filter;
   spent.from_ms = period.start_ms;
   spent.to_ms = now;
-  projection.spend_usd =
-      now > period.start_ms ? engine::summarize(snapshot, spent).metrics.cost_usd : 0;
+  projection.spend_usd = now > period.start_ms ? analytics.summarize(spent).metrics.cost_usd : 0;
   if (now >= period.end_ms) {
     projection.forecast_usd = projection.spend_usd;
     return projection;
@@ -63,7 +62,7 @@ SpendProjection project_spend(const engine::Snapshot& snapshot, const engine::Fi
   engine::Filter history = filter;
   history.from_ms.reset();
   history.to_ms = today;
-  const MetricForecast f = forecast_metric(snapshot, history, engine::Metric::kCostUsd,
+  const MetricForecast f = forecast_metric(analytics, history, engine::Metric::kCostUsd,
                                            engine::Bucket::kDay, days_left, now);
   const double day_left = static_cast<double>(today + kMsPerDay - now) / kMsPerDay;
   double rest = 0;

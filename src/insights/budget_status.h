@@ -4,8 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "engine/analytics.h"
 #include "engine/filter.h"
-#include "engine/snapshot.h"
 
 namespace cca::insights {
 
@@ -31,13 +31,14 @@ struct SpendProjection {
   // spend.
   double forecast_usd = 0;
 };
-SpendProjection project_spend(const engine::Snapshot& snapshot, const engine::Filter& filter,
+SpendProjection project_spend(const engine::Analytics& analytics, const engine::Filter& filter,
                               PeriodRange period, int64_t now_ms);
 
 // Where a budget stands at now_ms: its calendar period's projection.
-inline SpendProjection budget_status(const engine::Snapshot& snapshot, const engine::Filter& filter,
-                                     BudgetPeriod period, int64_t now_ms) {
-  return project_spend(snapshot, filter, budget_period_range(period, now_ms), now_ms);
+inline SpendProjection budget_status(const engine::Analytics& analytics,
+                                     const engine::Filter& filter, BudgetPeriod period,
+                                     int64_t now_ms) {
+  return project_spend(analytics, filter, budget_period_range(period, now_ms), now_ms);
 }
 
 }  // namespace cca::insights

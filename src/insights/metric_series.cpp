@@ -41,9 +41,9 @@ MetricSeries metric_series(const std::vector<int64_t>& starts,
   return out;
 }
 
-engine::Filter history_filter(const engine::Snapshot& snapshot, const engine::Filter& filter,
+engine::Filter history_filter(const engine::Analytics& analytics, const engine::Filter& filter,
                               engine::Bucket bucket, int64_t now_ms) {
-  const engine::BucketRange range = engine::bucket_range(snapshot, filter, bucket);
+  const engine::BucketRange range = analytics.bucket_range(filter, bucket);
   engine::Filter history = filter;
   history.from_ms = engine::bucket_start(bucket, range.from_ms);
   if (!filter.to_ms && range.to_ms > range.from_ms) {

@@ -4,9 +4,9 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/analytics.h"
 #include "engine/filter.h"
 #include "engine/metric_set.h"
-#include "engine/snapshot.h"
 #include "engine/timeseries.h"
 
 namespace cca::insights {
@@ -37,7 +37,7 @@ MetricSeries metric_series(const std::vector<int64_t>& starts,
 // the end open, up to the bucket that holds `now_ms` (which is incomplete and left out) or to the
 // end of the bucket of the data's last event, whichever is earlier. Throws QueryError as
 // bucket_range() does.
-engine::Filter history_filter(const engine::Snapshot& snapshot, const engine::Filter& filter,
+engine::Filter history_filter(const engine::Analytics& analytics, const engine::Filter& filter,
                               engine::Bucket bucket, int64_t now_ms);
 
 }  // namespace cca::insights

@@ -29,14 +29,14 @@ KeyAmounts amounts_of(const engine::MetricSet& metrics, engine::Metric metric) {
 // Explains every anomaly by one dimension: per key, its amounts in each anomaly (a breakdown of
 // the anomaly's buckets) and outside all of them (the history's breakdown less those). Costs one
 // breakdown per anomaly plus one, each over the cell indexes, not a split time series.
-std::vector<std::vector<Contributor>> explain_by(const engine::Snapshot& snapshot,
+std::vector<std::vector<Contributor>> explain_by(const engine::Analytics& analytics,
                                                  const engine::Filter& history,
                                                  const MetricSeries& series,
                                                  const AnomalyCheck& check, engine::Metric metric,
                                                  engine::Dimension by) {
   const int64_t width = engine::bucket_width_ms(series.bucket);
   std::unordered_map<std::string, KeyAmounts> usual;
-  for (const engine::BreakdownRow& row : engine::breakdown(snapshot, history, by)) {
+  for (const engine::BreakdownRow& row : analytics.breakdown(history, by)) {
     const KeyAmounts total = amounts_of(row.metrics, metric);
     KeyAmounts& key = usual[row.key];
     key.key = row.key;
@@ -49,7 +49,7 @@ std::vector<std::vector<Contributor>> explain_by(const engine::Snapshot& snapsho
     engine::Filter range = history;
     range.from_ms = series.starts[anomaly.begin];
     range.to_ms = series.starts[anomaly.end - 1] + width;
-    for (const engine::BreakdownRow& row : engine::breakdown(snapshot, range, by)) {
+    for (const engine::BreakdownRow& row : analytics.breakdown(range, by)) {
       KeyAmounts in = amounts_of(row.metrics, metric);
       in.key = row.key;
       KeyAmounts& key = usual[row.key];
@@ -104,11 +104,11 @@ std::span<const engine::Dimension> anomaly_dimensions(engine::Metric metric) {
   }
 }
 
-MetricForecast forecast_metric(const engine::Snapshot& snapshot, const engine::Filter& filter,
+MetricForecast forecast_metric(const engine::Analytics& analytics, const engine::Filter& filter,
                                engine::Metric metric, engine::Bucket bucket, size_t horizon,
                                int64_t now_ms) {
-  const engine::Filter history = history_filter(snapshot, filter, bucket, now_ms);
-  const engine::Timeseries series = engine::timeseries(snapshot, history, bucket);
+  const engine::Filter history = history_filter(analytics, filter, bucket, now_ms);
+  const engine::Timeseries series = analytics.timeseries(history, bucket);
   MetricForecast out;
   out.history = metric_series(series.starts, series.points, metric, bucket);
   out.forecast = forecast(out.history.values, season_length(bucket, out.history.values.size()),
@@ -121,11 +121,12 @@ MetricForecast forecast_metric(const engine::Snapshot& snapshot, const engine::F
   return out;
 }
 
-MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const engine::Filter& filter,
-                                      engine::Metric metric, engine::Bucket bucket,
-                                      std::optional<engine::Dimension> by, int64_t now_ms) {
-  const engine::Filter history = history_filter(snapshot, filter, bucket, now_ms);
-  const engine::Timeseries series = engine::timeseries(snapshot, history, bucket);
+MetricAnomalies find_metric_anomalies(const engine::Analytics& analytics,
+                                      const engine::Filter& filter, engine::Metric metric,
+                                      engine::Bucket bucket, std::optional<engine::Dimension> by,
+                                      int64_t now_ms) {
+  const engine::Filter history = history_filter(analytics, filter, bucket, now_ms);
+  const engine::Timeseries series = analytics.timeseries(history, bucket);
   MetricAnomalies out;
   out.series = metric_series(series.starts, series.points, metric, bucket);
   out.check = find_anomalies(out.series, season_length(bucket, out.series.values.size()));
@@ -136,7 +137,7 @@ MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const en
   std::vector<double> best_lift(out.check.anomalies.size(), -2);
   for (const engine::Dimension dimension : tried) {
     std::vector<std::vector<Contributor>> ranked =
-        explain_by(snapshot, history, out.series, out.check, metric, dimension);
+        explain_by(analytics, history, out.series, out.check, metric, dimension);
     for (size_t i = 0; i < ranked.size(); ++i) {
       const double lift = explanation_lift(ranked[i]);
       if (by || lift > best_lift[i]) {

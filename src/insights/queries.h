@@ -4,10 +4,10 @@
 #include <optional>
 #include <vector>
 
+#include "engine/analytics.h"
 #include "engine/dimension.h"
 #include "engine/filter.h"
 #include "engine/metric_set.h"
-#include "engine/snapshot.h"
 #include "engine/timeseries.h"
 #include "insights/anomalies.h"
 #include "insights/forecast.h"
@@ -23,7 +23,7 @@ struct MetricForecast {
   Forecast forecast;
   std::vector<int64_t> point_starts;  // of forecast.points
 };
-MetricForecast forecast_metric(const engine::Snapshot& snapshot, const engine::Filter& filter,
+MetricForecast forecast_metric(const engine::Analytics& analytics, const engine::Filter& filter,
                                engine::Metric metric, engine::Bucket bucket, size_t horizon,
                                int64_t now_ms);
 
@@ -34,9 +34,10 @@ struct MetricAnomalies {
 // by: the dimension whose values explain each anomaly; without it, for each anomaly the one of
 // anomaly_dimensions() with the largest explanation_lift(), and an anomaly no dimension explains
 // (lift under kMinExplainedLift) counts only from a score of kUnexplainedThreshold.
-MetricAnomalies find_metric_anomalies(const engine::Snapshot& snapshot, const engine::Filter& filter,
-                                      engine::Metric metric, engine::Bucket bucket,
-                                      std::optional<engine::Dimension> by, int64_t now_ms);
+MetricAnomalies find_metric_anomalies(const engine::Analytics& analytics,
+                                      const engine::Filter& filter, engine::Metric metric,
+                                      engine::Bucket bucket, std::optional<engine::Dimension> by,
+                                      int64_t now_ms);
 
 // The dimensions tried when none is asked for: those the metric's events carry.
 std::span<const engine::Dimension> anomaly_dimensions(engine::Metric metric);

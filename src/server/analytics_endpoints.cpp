@@ -24,8 +24,6 @@
 namespace cca::server {
 namespace {
 
-using engine::Snapshot;
-
 constexpr std::string_view kJson = "application/json; charset=utf-8";
 constexpr std::string_view kCsv = "text/csv; charset=utf-8";
 
@@ -97,25 +95,23 @@ void write_user_row(JsonWriter& json, const engine::UserRow& row) {
   write_metrics(json, row.metrics, all_metric_fields());
 }
 
-void write_event(JsonWriter& json, const Snapshot& snapshot, const engine::EventRow& event) {
-  const engine::Dictionaries& d = snapshot.dict();
-  const auto text = [&](std::string_view name, const engine::Dictionary& dictionary,
-                        uint32_t code) {
-    if (code != engine::Dictionary::kAbsent) json.key(name).value(dictionary.value(code));
+void write_event(JsonWriter& json, const engine::EventValues& event) {
+  const auto text = [&](std::string_view name, const std::optional<std::string>& value) {
+    if (value) json.key(name).value(*value);
   };
   const auto number = [&](std::string_view name, double value) {
     if (!std::isnan(value)) json.key(name).value(value);
   };
   json.begin_object();
   json.key("t").time_value(event.time_ms);
-  json.key("event").value(d.event_name.value(event.event_name));
-  text("model", d.model, event.model);
-  text("tool", d.tool, event.tool);
-  text("decision", d.decision, event.decision);
-  text("decision_source", d.decision_source, event.decision_source);
+  json.key("event").value(event.event_name);
+  text("model", event.model);
+  text("tool", event.tool);
+  text("decision", event.decision);
+  text("decision_source", event.decision_source);
   if (event.success >= 0) json.key("success").value(event.success == 1);
-  text("status_code", d.status_code, event.status_code);
-  text("error", d.error, event.error);
+  text("status_code", event.status_code);
+  text("error", event.error);
   number("attempt", event.attempt);
   number("input_tokens", event.input_tokens);
   number("output_tokens", event.output_tokens);
@@ -178,16 +174,16 @@ void write_previous(JsonWriter& json, const engine::MetricSet& metrics,
   json.end_object();
 }
 
-Answer summary(const Snapshot& snapshot, const QueryParams& params) {
+Answer summary(const engine::Analytics& analytics, const QueryParams& params) {
   const engine::Filter filter = params.filter();
   const std::optional<engine::Filter> previous = previous_period(params, filter);
-  const engine::Summary summary = engine::summarize(snapshot, filter);
+  const engine::Summary summary = analytics.summarize(filter);
   JsonWriter json;
   json.begin_object();
   const MetricFields fields = metric_fields(params);
   write_metrics(json, summary.metrics, fields);
   if (previous) {
-    write_previous(json, engine::summarize(snapshot, *previous).metrics, fields);
+    write_previous(json, analytics.summarize(*previous).metrics, fields);
     write_previous_range(json, *previous);
   }
   // Comes with cost_usd, whose part it is.
@@ -203,29 +199,28 @@ size_t breakdown_limit(const QueryParams& params) {
   return params.get_count("limit", kMaxBreakdownRows, 1, kMaxBreakdownRows);
 }
 
-std::vector<engine::BreakdownRow> breakdown_rows(const Snapshot& snapshot,
+std::vector<engine::BreakdownRow> breakdown_rows(const engine::Analytics& analytics,
                                                  const QueryParams& params, engine::Dimension by,
                                                  engine::Metric sort) {
   const size_t limit = breakdown_limit(params);
-  std::vector<engine::BreakdownRow> rows = engine::breakdown(snapshot, params.filter(), by, sort);
+  std::vector<engine::BreakdownRow> rows = analytics.breakdown(params.filter(), by, sort);
   if (rows.size() > limit) rows.resize(limit);
   return rows;
 }
 
-Answer breakdown(const Snapshot& snapshot, const QueryParams& params) {
+Answer breakdown(const engine::Analytics& analytics, const QueryParams& params) {
   const engine::Dimension by = dimension_param(params, "by");
   const engine::Metric sort = metric_param(params, "sort", engine::Metric::kEvents);
   const engine::Filter filter = params.filter();
   const std::optional<engine::Filter> previous = previous_period(params, filter);
   const size_t limit = breakdown_limit(params);
-  std::vector<engine::BreakdownRow> rows = engine::breakdown(snapshot, filter, by, sort);
+  std::vector<engine::BreakdownRow> rows = analytics.breakdown(filter, by, sort);
   // Every key of the range, the limit's cut included, so that none counts as gone.
   std::unordered_map<std::string_view, size_t> row_of_key;
   if (previous)
     for (size_t i = 0; i < rows.size(); ++i) row_of_key.emplace(rows[i].key, i);
   const std::vector<engine::BreakdownRow> before =
-      previous ? engine::breakdown(snapshot, *previous, by, sort)
-               : std::vector<engine::BreakdownRow>();
+      previous ? analytics.breakdown(*previous, by, sort) : std::vector<engine::BreakdownRow>();
   std::vector<const engine::MetricSet*> previous_of(rows.size(), nullptr);
   std::vector<const engine::BreakdownRow*> gone;
   for (const engine::BreakdownRow& row : before) {
@@ -299,7 +294,7 @@ void write_points(JsonWriter& json, const std::vector<int64_t>& starts,
   json.end_array();
 }
 
-Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
+Answer timeseries(const engine::Analytics& analytics, const QueryParams& params) {
   const engine::Bucket bucket = bucket_param(params);
   std::optional<engine::Dimension> split;
   if (params.get("split")) split = dimension_param(params, "split");
@@ -313,15 +308,15 @@ Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
   if (previous && shift % width != 0)
     invalid_param("compare", "needs a range of whole " + std::string(engine::bucket_name(bucket)) +
                                  "s, so that each bucket has its counterpart one period earlier");
-  const engine::Timeseries series = bounded_query(
-      [&] { return engine::timeseries(snapshot, filter, bucket, split, split_limit); });
+  const engine::Timeseries series =
+      bounded_query([&] { return analytics.timeseries(filter, bucket, split, split_limit); });
   engine::Timeseries before;
   if (previous) {
     // The previous period's series for the same values, whether or not they led it.
     std::vector<std::string> keys;
     for (const engine::TimeSeries& one : series.series) keys.push_back(one.key);
     before = bounded_query(
-        [&] { return engine::timeseries(snapshot, *previous, bucket, split, split_limit, &keys); });
+        [&] { return analytics.timeseries(*previous, bucket, split, split_limit, &keys); });
   }
   const auto previous_of = [&](const std::vector<engine::MetricSet>& points) {
     return previous ? std::optional<PreviousPoints>({before.starts, points, shift, width})
@@ -350,8 +345,8 @@ Answer timeseries(const Snapshot& snapshot, const QueryParams& params) {
   return json_answer(json);
 }
 
-Answer heatmap(const Snapshot& snapshot, const QueryParams& params) {
-  const std::vector<engine::MetricSet> cells = engine::heatmap(snapshot, params.filter());
+Answer heatmap(const engine::Analytics& analytics, const QueryParams& params) {
+  const std::vector<engine::MetricSet> cells = analytics.heatmap(params.filter());
   const MetricFields fields = metric_fields(params);
   JsonWriter json;
   json.begin_object().key("cells").begin_array();
@@ -366,16 +361,17 @@ Answer heatmap(const Snapshot& snapshot, const QueryParams& params) {
   return json_answer(json);
 }
 
-Answer sessions(const Snapshot& snapshot, const QueryParams& params) {
+Answer sessions(const engine::Analytics& analytics, const QueryParams& params) {
   const engine::SessionOrder order = session_order(params);
   const size_t limit = params.get_count("limit", 50, 1, kMaxPage);
   const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
-  return page_answer(engine::list_sessions(snapshot, params.filter(), order, limit, offset), limit,
-                     offset, write_session_row);
+  return page_answer(analytics.list_sessions(params.filter(), order, limit, offset), limit, offset,
+                     write_session_row);
 }
 
-Answer session_detail(const Snapshot& snapshot, const QueryParams& params, std::string_view id) {
-  const auto detail = engine::session_detail(snapshot, params.filter(), id);
+Answer session_detail(const engine::Analytics& analytics, const QueryParams& params,
+                      std::string_view id) {
+  const auto detail = analytics.session_detail(params.filter(), id);
   // A scoped token learns nothing of sessions outside its practices, not even that they exist.
   if (!detail || !params.in_scope(detail->row.practice))
     throw ApiError(404, "not_found", "no session with id '" + std::string(id) + "'");
@@ -383,7 +379,7 @@ Answer session_detail(const Snapshot& snapshot, const QueryParams& params, std::
   json.begin_object();
   write_session_row(json, detail->row);
   json.key("events").begin_array();
-  for (const engine::EventRow& event : detail->events) write_event(json, snapshot, event);
+  for (const engine::EventValues& event : detail->events) write_event(json, event);
   json.end_array().end_object();
   return json_answer(json);
 }
@@ -411,14 +407,13 @@ void write_percentiles(JsonWriter& json, const engine::Percentiles& p) {
   json.key("max").value(figure(p.max));
 }
 
-Answer latency(const Snapshot& snapshot, const QueryParams& params) {
+Answer latency(const engine::Analytics& analytics, const QueryParams& params) {
   const auto by = engine::parse_latency_by(params.get_or("by", "model"));
   if (!by) invalid_param("by", "must be model or tool");
   const auto [measure_name, measure] = measure_param(params);
   if (measure == engine::LatencyMeasure::kTtftMs && *by != engine::LatencyBy::kModel)
     invalid_param("measure", "ttft_ms (time to first token) is measured per model only");
-  const std::vector<engine::LatencyRow> rows =
-      engine::latency(snapshot, params.filter(), *by, measure);
+  const std::vector<engine::LatencyRow> rows = analytics.latency(params.filter(), *by, measure);
   JsonWriter json;
   json.begin_object();
   json.key("by").value(*by == engine::LatencyBy::kModel ? "model" : "tool");
@@ -434,7 +429,7 @@ Answer latency(const Snapshot& snapshot, const QueryParams& params) {
   return json_answer(json);
 }
 
-Answer latency_timeseries(const Snapshot& snapshot, const QueryParams& params) {
+Answer latency_timeseries(const engine::Analytics& analytics, const QueryParams& params) {
   const std::string_view of_name = params.get_or("of", "api_request");
   if (of_name != "api_request" && of_name != "tool_result")
     invalid_param("of", "must be api_request or tool_result");
@@ -444,7 +439,7 @@ Answer latency_timeseries(const Snapshot& snapshot, const QueryParams& params) {
   if (measure == engine::LatencyMeasure::kTtftMs && of != engine::LatencyBy::kModel)
     invalid_param("measure", "ttft_ms (time to first token) is measured for api_request only");
   const engine::LatencySeries series = bounded_query(
-      [&] { return engine::latency_timeseries(snapshot, params.filter(), of, measure, bucket); });
+      [&] { return analytics.latency_timeseries(params.filter(), of, measure, bucket); });
   JsonWriter json;
   json.begin_object();
   json.key("of").value(of_name);
@@ -461,16 +456,17 @@ Answer latency_timeseries(const Snapshot& snapshot, const QueryParams& params) {
   return json_answer(json);
 }
 
-Answer users(const Snapshot& snapshot, const QueryParams& params) {
+Answer users(const engine::Analytics& analytics, const QueryParams& params) {
   const engine::UserOrder order = user_order(params);
   const size_t limit = params.get_count("limit", 50, 1, kMaxPage);
   const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
-  return page_answer(engine::list_users(snapshot, params.filter(), order, limit, offset), limit,
-                     offset, write_user_row);
+  return page_answer(analytics.list_users(params.filter(), order, limit, offset), limit, offset,
+                     write_user_row);
 }
 
-Answer user_profile(const Snapshot& snapshot, const QueryParams& params, std::string_view email) {
-  const auto profile = engine::user_profile(snapshot, params.filter(), email);
+Answer user_profile(const engine::Analytics& analytics, const QueryParams& params,
+                    std::string_view email) {
+  const auto profile = analytics.user_profile(params.filter(), email);
   // A scoped token sees the people of its practices and those with events in them.
   if (!profile || !(params.in_scope(profile->row.practice) || profile->row.metrics.events > 0))
     throw ApiError(404, "not_found", "no user '" + std::string(email) + "'");
@@ -490,12 +486,11 @@ Answer user_profile(const Snapshot& snapshot, const QueryParams& params, std::st
   return json_answer(json);
 }
 
-Answer distribution(const Snapshot& snapshot, const QueryParams& params) {
+Answer distribution(const engine::Analytics& analytics, const QueryParams& params) {
   const auto of = engine::parse_session_quantity(params.get_or("of", "session_duration_s"));
   if (!of) invalid_param("of", "must be session_duration_s, session_prompts or session_cost_usd");
   const size_t bins = params.get_count("bins", 20, 1, engine::kMaxBins);
-  const engine::Distribution result =
-      engine::session_distribution(snapshot, params.filter(), *of, bins);
+  const engine::Distribution result = analytics.session_distribution(params.filter(), *of, bins);
   JsonWriter json;
   json.begin_object();
   json.key("of").value(engine::session_quantity_name(*of));
@@ -528,8 +523,8 @@ Answer distribution(const Snapshot& snapshot, const QueryParams& params) {
   return json_answer(json);
 }
 
-Answer facets(const Snapshot& snapshot, const QueryParams& params) {
-  const engine::Facets result = engine::facets(snapshot, params.filter());
+Answer facets(const engine::Analytics& analytics, const QueryParams& params) {
+  const engine::Facets result = analytics.facets(params.filter());
   std::vector<std::pair<std::string, const engine::FacetList*>> facets = {
       {"practice", &result.practice}, {"level", &result.level},
       {"location", &result.location}, {"model", &result.model},
@@ -557,9 +552,9 @@ Answer facets(const Snapshot& snapshot, const QueryParams& params) {
   return json_answer(json);
 }
 
-Answer employees(const Snapshot& snapshot, const QueryParams& params) {
+Answer employees(const engine::Analytics& analytics, const QueryParams& params) {
   JsonWriter json;
-  const auto& rows = snapshot.directory->employees;
+  const std::vector<engine::Employee> rows = analytics.employees();
   const auto shown = [&](const engine::Employee& employee) {
     return params.in_scope(employee.practice);
   };
@@ -600,7 +595,7 @@ void csv_metrics(CsvWriter& csv, const engine::MetricSet& metrics) {
   }
 }
 
-Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
+Answer export_csv(const engine::Analytics& analytics, const QueryParams& params) {
   const std::string_view view = params.get_or("view", "");
   CsvWriter csv;
   if (view == "breakdown") {
@@ -611,7 +606,7 @@ Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
     csv.field("key");
     csv_metric_header(csv);
     csv.end_row();
-    for (const engine::BreakdownRow& row : breakdown_rows(snapshot, params, by, sort)) {
+    for (const engine::BreakdownRow& row : breakdown_rows(analytics, params, by, sort)) {
       csv.field(row.key);
       csv_metrics(csv, row.metrics);
       csv.end_row();
@@ -623,7 +618,7 @@ Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
   const size_t offset = params.get_count("offset", 0, 0, kMaxOffset);
   if (view == "sessions") {
     const engine::SessionsPage page =
-        engine::list_sessions(snapshot, params.filter(), session_order(params), limit, offset);
+        analytics.list_sessions(params.filter(), session_order(params), limit, offset);
     for (const char* name : {"session_id", "email", "practice", "level", "location", "terminal",
                              "start", "end", "duration_s"})
       csv.field(name);
@@ -641,7 +636,7 @@ Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
   }
   if (view == "users") {
     const engine::UsersPage page =
-        engine::list_users(snapshot, params.filter(), user_order(params), limit, offset);
+        analytics.list_users(params.filter(), user_order(params), limit, offset);
     for (const char* name : {"email", "full_name", "practice", "level", "location", "first_seen",
                              "last_seen", "active_days"})
       csv.field(name);
@@ -662,45 +657,45 @@ Answer export_csv(const Snapshot& snapshot, const QueryParams& params) {
 
 }  // namespace
 
-Answer answer_read_only(RouteId route, const Snapshot& snapshot, const QueryParams& params,
-                        std::string_view path_argument) {
+Answer answer_read_only(RouteId route, const engine::Analytics& analytics,
+                        const QueryParams& params, std::string_view path_argument) {
   switch (route) {
     case RouteId::kSummary:
-      return summary(snapshot, params);
+      return summary(analytics, params);
     case RouteId::kBreakdown:
-      return breakdown(snapshot, params);
+      return breakdown(analytics, params);
     case RouteId::kTimeseries:
-      return timeseries(snapshot, params);
+      return timeseries(analytics, params);
     case RouteId::kHeatmap:
-      return heatmap(snapshot, params);
+      return heatmap(analytics, params);
     case RouteId::kSessions:
-      return sessions(snapshot, params);
+      return sessions(analytics, params);
     case RouteId::kSessionDetail:
-      return session_detail(snapshot, params, path_argument);
+      return session_detail(analytics, params, path_argument);
     case RouteId::kLatency:
-      return latency(snapshot, params);
+      return latency(analytics, params);
     case RouteId::kLatencyTimeseries:
-      return latency_timeseries(snapshot, params);
+      return latency_timeseries(analytics, params);
     case RouteId::kUsers:
-      return users(snapshot, params);
+      return users(analytics, params);
     case RouteId::kUserProfile:
-      return user_profile(snapshot, params, path_argument);
+      return user_profile(analytics, params, path_argument);
     case RouteId::kDistribution:
-      return distribution(snapshot, params);
+      return distribution(analytics, params);
     case RouteId::kFacets:
-      return facets(snapshot, params);
+      return facets(analytics, params);
     case RouteId::kEmployeesGet:
-      return employees(snapshot, params);
+      return employees(analytics, params);
     case RouteId::kExportCsv:
-      return export_csv(snapshot, params);
+      return export_csv(analytics, params);
     case RouteId::kCode:
-      return code_summary(snapshot, params);
+      return code_summary(analytics, params);
     case RouteId::kCodeBreakdown:
-      return code_breakdown(snapshot, params);
+      return code_breakdown(analytics, params);
     case RouteId::kCodeTimeseries:
-      return code_timeseries(snapshot, params);
+      return code_timeseries(analytics, params);
     case RouteId::kCodeMetrics:
-      return metric_names(snapshot);
+      return metric_names(analytics);
     default:
       break;
   }

@@ -3,14 +3,14 @@
 #include <string>
 #include <string_view>
 
-#include "engine/snapshot.h"
+#include "engine/analytics.h"
 #include "server/query_params.h"
 #include "server/routes.h"
 
 namespace cca::server {
 
-// The answer of a read-only endpoint that depends only on the snapshot and the request (so it
-// can be cached under the snapshot's version): JSON, or CSV for the export.
+// The answer of a read-only endpoint that depends only on the analytics and the request (so it
+// can be cached under the analytics's version): JSON, or CSV for the export.
 struct Answer {
   std::string body;
   std::string_view content_type;
@@ -18,7 +18,7 @@ struct Answer {
 
 // path_argument is the decoded {id} / {email} of the detail routes, empty for the others.
 // Throws ApiError for requests it refuses (404 for unknown sessions and users).
-Answer answer_read_only(RouteId route, const engine::Snapshot& snapshot, const QueryParams& params,
-                        std::string_view path_argument);
+Answer answer_read_only(RouteId route, const engine::Analytics& analytics,
+                        const QueryParams& params, std::string_view path_argument);
 
 }  // namespace cca::server

@@ -77,10 +77,10 @@ void write_optional_time(JsonWriter& json, std::string_view key, std::optional<i
     json.null();
 }
 
-std::string budget_json(store::Database& db, const engine::Snapshot& snapshot,
+std::string budget_json(store::Database& db, const engine::Analytics& analytics,
                         const store::BudgetRecord& budget, int64_t now) {
-  const insights::SpendProjection status =
-      insights::budget_status(snapshot, budget_filter(budget.filters_json), period_of(budget), now);
+  const insights::SpendProjection status = insights::budget_status(
+      analytics, budget_filter(budget.filters_json), period_of(budget), now);
   const std::vector<store::BudgetAlert> fired =
       store::BudgetStore(db).alerts_of_period(budget.id, status.period.start_ms);
   JsonWriter json;
@@ -116,20 +116,20 @@ std::string budget_json(store::Database& db, const engine::Snapshot& snapshot,
 
 }  // namespace
 
-std::string budgets_json(store::Database& db, const engine::Snapshot& snapshot, int64_t now) {
+std::string budgets_json(store::Database& db, const engine::Analytics& analytics, int64_t now) {
   std::string out = "{\"budgets\":[";
   bool first = true;
   for (const store::BudgetRecord& budget : store::BudgetStore(db).list()) {
     if (!first) out += ',';
     first = false;
-    out += budget_json(db, snapshot, budget, now);
+    out += budget_json(db, analytics, budget, now);
   }
   return out + "]}";
 }
 
-Budgets::Budgets(const std::string& db_path, engine::Engine& engine,
+Budgets::Budgets(const std::string& db_path, engine::AnalyticsSource& source,
                  std::chrono::milliseconds retry_base)
-    : engine_(engine),
+    : source_(source),
       retry_base_(retry_base),
       db_(db_path, store::Database::Access::kReadEvenIfReadOnly) {
   thread_ = std::thread([this] { loop(); });
@@ -191,7 +191,7 @@ void Budgets::loop() {
 
 void Budgets::evaluate() {
   const int64_t now = now_ms();
-  const std::shared_ptr<const engine::Snapshot> snapshot = engine_.snapshot();
+  const std::shared_ptr<const engine::Analytics> analytics = source_.analytics();
   std::vector<store::BudgetRecord> budgets;
   {
     std::lock_guard lock(store_mutex_);
@@ -199,7 +199,7 @@ void Budgets::evaluate() {
   }
   for (const store::BudgetRecord& budget : budgets) {
     const insights::SpendProjection status = insights::budget_status(
-        *snapshot, budget_filter(budget.filters_json), period_of(budget), now);
+        *analytics, budget_filter(budget.filters_json), period_of(budget), now);
     for (const BudgetThreshold& t : budget_thresholds(budget.thresholds_json)) {
       if (crossing_value(status, t) < t.percent / 100 * budget.amount_usd) continue;
       store::BudgetAlert alert;
@@ -240,7 +240,7 @@ void Budgets::deliver_due() {
 
 std::string Budgets::budgets_json() {
   std::lock_guard lock(store_mutex_);
-  return server::budgets_json(db_, *engine_.snapshot(), now_ms());
+  return server::budgets_json(db_, *source_.analytics(), now_ms());
 }
 
 Answer Budgets::list() {
@@ -256,7 +256,7 @@ Answer Budgets::create(std::string_view body) {
   }
   data_changed();
   std::lock_guard lock(store_mutex_);
-  return {budget_json(db_, *engine_.snapshot(), record, now_ms()), kJson};
+  return {budget_json(db_, *source_.analytics(), record, now_ms()), kJson};
 }
 
 Answer Budgets::update(std::string_view id_text, std::string_view body) {
@@ -274,7 +274,7 @@ Answer Budgets::update(std::string_view id_text, std::string_view body) {
   }
   data_changed();
   std::lock_guard lock(store_mutex_);
-  return {budget_json(db_, *engine_.snapshot(), record, now_ms()), kJson};
+  return {budget_json(db_, *source_.analytics(), record, now_ms()), kJson};
 }
 
 void Budgets::remove(std::string_view id_text) {

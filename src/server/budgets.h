@@ -17,7 +17,7 @@ namespace cca::server {
 
 // {"budgets": [...]}: every budget of the store with its status at now (CCANALYTICS_NOW's clock):
 // the period, spend, forecast and each threshold's state. The report uses it too.
-std::string budgets_json(store::Database& db, const engine::Snapshot& snapshot, int64_t now);
+std::string budgets_json(store::Database& db, const engine::Analytics& analytics, int64_t now);
 
 // Budgets and their alerts (docs/api.md, "Budgets"): the endpoints, and a thread that evaluates
 // every budget when data arrives, when budgets change, on start and each minute (periods roll
@@ -27,7 +27,8 @@ std::string budgets_json(store::Database& db, const engine::Snapshot& snapshot, 
 class Budgets {
  public:
   // retry_base: the first retry's delay; each next one doubles, up to ten minutes.
-  Budgets(const std::string& db_path, engine::Engine& engine, std::chrono::milliseconds retry_base);
+  Budgets(const std::string& db_path, engine::AnalyticsSource& source,
+          std::chrono::milliseconds retry_base);
   ~Budgets();
   Budgets(const Budgets&) = delete;
   Budgets& operator=(const Budgets&) = delete;
@@ -49,7 +50,7 @@ class Budgets {
   void evaluate();
   void deliver_due();
 
-  engine::Engine& engine_;
+  engine::AnalyticsSource& source_;
   const std::chrono::milliseconds retry_base_;
   std::mutex store_mutex_;  // the connection is used by request threads and the loop
   store::Database db_;

@@ -23,15 +23,15 @@ void write_activity(JsonWriter& json, const engine::CodeActivity& a) {
 
 }  // namespace
 
-Answer code_summary(const engine::Snapshot& snapshot, const QueryParams& params) {
+Answer code_summary(const engine::Analytics& analytics, const QueryParams& params) {
   JsonWriter json;
   json.begin_object();
-  write_activity(json, engine::code_activity(snapshot, params.filter()));
+  write_activity(json, analytics.code_activity(params.filter()));
   json.end_object();
   return {json.take(), kJson};
 }
 
-Answer code_breakdown(const engine::Snapshot& snapshot, const QueryParams& params) {
+Answer code_breakdown(const engine::Analytics& analytics, const QueryParams& params) {
   constexpr std::string_view kChoices = "language, model, tool, email, practice or attr.<key>";
   const auto by_text = params.get("by");
   if (!by_text)
@@ -45,7 +45,7 @@ Answer code_breakdown(const engine::Snapshot& snapshot, const QueryParams& param
   json.begin_object();
   json.key("by").value(*by_text);
   json.key("rows").begin_array();
-  for (const engine::CodeRow& row : engine::code_breakdown(snapshot, params.filter(), *by)) {
+  for (const engine::CodeRow& row : analytics.code_breakdown(params.filter(), *by)) {
     json.begin_object().key("key").value(row.key);
     write_activity(json, row.activity);
     json.end_object();
@@ -54,10 +54,10 @@ Answer code_breakdown(const engine::Snapshot& snapshot, const QueryParams& param
   return {json.take(), kJson};
 }
 
-Answer code_timeseries(const engine::Snapshot& snapshot, const QueryParams& params) {
+Answer code_timeseries(const engine::Analytics& analytics, const QueryParams& params) {
   const engine::Bucket bucket = bucket_param(params);
   const engine::CodeTimeline timeline =
-      bounded_query([&] { return engine::code_timeline(snapshot, params.filter(), bucket); });
+      bounded_query([&] { return analytics.code_timeline(params.filter(), bucket); });
   JsonWriter json;
   json.begin_object();
   json.key("bucket").value(engine::bucket_name(bucket));
@@ -71,10 +71,10 @@ Answer code_timeseries(const engine::Snapshot& snapshot, const QueryParams& para
   return {json.take(), kJson};
 }
 
-Answer metric_names(const engine::Snapshot& snapshot) {
+Answer metric_names(const engine::Analytics& analytics) {
   JsonWriter json;
   json.begin_object().key("metrics").begin_array();
-  for (const engine::MetricNameRow& row : engine::metric_names(snapshot)) {
+  for (const engine::MetricNameRow& row : analytics.metric_names()) {
     json.begin_object();
     json.key("name").value(row.name);
     json.key("kind").value(row.kind);

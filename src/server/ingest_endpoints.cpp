@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 
+#include "clickhouse/client.h"
 #include "server/api_error.h"
 #include "server/background_priority.h"
 #include "server/json_writer.h"
@@ -38,12 +39,15 @@ auto run_ingest(Delivery delivery, Ingest&& ingest) {
         break;
     }
     throw ApiError(503, "store_unavailable", error.what());
+  } catch (const clickhouse::ClickHouseError& error) {
+    throw ApiError(503, "store_unavailable", error.what());
   }
 }
 
-// The store's writer, or nullptr when the store is read-only (whose message is then kept).
-std::unique_ptr<ingest::Ingestor> open_writer(const std::string& db_path,
-                                              std::string& read_only_message) {
+}  // namespace
+
+std::unique_ptr<ingest::IngestTarget> open_embedded_writer(const std::string& db_path,
+                                                           std::string& read_only_message) {
   try {
     return std::make_unique<ingest::Ingestor>(db_path);
   } catch (const store::StoreError& error) {
@@ -55,13 +59,13 @@ std::unique_ptr<ingest::Ingestor> open_writer(const std::string& db_path,
   }
 }
 
-}  // namespace
-
-IngestEndpoints::IngestEndpoints(const std::string& db_path, engine::Engine& engine,
+IngestEndpoints::IngestEndpoints(std::unique_ptr<ingest::IngestTarget> ingestor,
+                                 std::string read_only_message, engine::AnalyticsSource& source,
                                  AccessControl& access, int otlp_max_in_flight,
                                  std::function<void()> refreshed, std::function<void()> committed)
-    : ingestor_(open_writer(db_path, read_only_message_)),
-      engine_(engine),
+    : read_only_message_(std::move(read_only_message)),
+      ingestor_(std::move(ingestor)),
+      source_(source),
       access_(access),
       otlp_slots_(std::max(otlp_max_in_flight, 1)),
       export_workers_(std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
@@ -73,13 +77,13 @@ IngestEndpoints::~IngestEndpoints() {
   export_workers_.shutdown();
 }
 
-ingest::Ingestor& IngestEndpoints::writer() {
+ingest::IngestTarget& IngestEndpoints::writer() {
   if (!ingestor_) throw ApiError(503, "store_read_only", read_only_message_);
   return *ingestor_;
 }
 
 void IngestEndpoints::refresh() {
-  engine_.refresh();
+  source_.refresh();
   if (refreshed_) refreshed_();
 }
 

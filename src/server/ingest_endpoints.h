@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/engine.h"
+#include "engine/analytics.h"
 #include "ingest/ingestor.h"
 #include "ingest/otlp_encoding.h"
 #include "server/access_control.h"
@@ -27,16 +27,23 @@ namespace cca::server {
 // OTLP export answers once its data is committed, and the server's refresher makes it visible
 // shortly after (Server::poll_store): exporters never read, and one refresh for many exports,
 // instead of one each, is what lets live ingest keep up with a fleet.
+// The embedded store's writer, or null when the store is read-only (read_only_message then says
+// why). Throws store::StoreError when the store cannot be opened at all.
+std::unique_ptr<ingest::IngestTarget> open_embedded_writer(const std::string& db_path,
+                                                           std::string& read_only_message);
+
 class IngestEndpoints {
  public:
+  // ingestor: the store's writer, null when the store is read-only (read_only_message says why).
+  // source: what answers queries, refreshed after a bulk ingest.
   // access: who may ingest (gRPC asks here; the HTTP server checks its routes itself).
   // otlp_max_in_flight: OTLP
   // exports taken at once, whatever their transport; more are refused with 503. refreshed: called
   // after a bulk ingest has refreshed the engine (the live update stream). committed: called
   // after an OTLP export has committed, to have the refresher make it visible.
-  IngestEndpoints(const std::string& db_path, engine::Engine& engine, AccessControl& access,
-                  int otlp_max_in_flight, std::function<void()> refreshed,
-                  std::function<void()> committed);
+  IngestEndpoints(std::unique_ptr<ingest::IngestTarget> ingestor, std::string read_only_message,
+                  engine::AnalyticsSource& source, AccessControl& access, int otlp_max_in_flight,
+                  std::function<void()> refreshed, std::function<void()> committed);
   ~IngestEndpoints();
   IngestEndpoints(const IngestEndpoints&) = delete;
   IngestEndpoints& operator=(const IngestEndpoints&) = delete;
@@ -80,7 +87,7 @@ class IngestEndpoints {
 
  private:
   // The store's writer; throws ApiError 503 store_read_only when the store is read-only.
-  ingest::Ingestor& writer();
+  ingest::IngestTarget& writer();
   void refresh();
   void committed();
   // Runs an OTLP export's ingest on export_workers_, then `done` there.
@@ -89,8 +96,8 @@ class IngestEndpoints {
   ingest::IngestReport run_export(const std::function<ingest::IngestReport()>& ingest);
 
   std::string read_only_message_;
-  std::unique_ptr<ingest::Ingestor> ingestor_;  // null when the store is read-only
-  engine::Engine& engine_;
+  std::unique_ptr<ingest::IngestTarget> ingestor_;  // null when the store is read-only
+  engine::AnalyticsSource& source_;
   AccessControl& access_;
   InFlightLimit otlp_slots_;
   // Live exports run on these threads, at background priority (lower_this_threads_priority):

@@ -44,7 +44,7 @@ void write_history(JsonWriter& json, const insights::MetricSeries& series) {
 
 }  // namespace
 
-Answer answer_forecast(const engine::Snapshot& snapshot, const QueryParams& params,
+Answer answer_forecast(const engine::Analytics& analytics, const QueryParams& params,
                        int64_t now_ms) {
   const engine::Metric metric = metric_param(params, "metric", engine::Metric::kCostUsd);
   if (!insights::is_forecastable(metric))
@@ -54,7 +54,7 @@ Answer answer_forecast(const engine::Snapshot& snapshot, const QueryParams& para
   // A year of days or a month of hours: beyond, the intervals say little.
   const size_t horizon = params.get_count("horizon", daily ? 14 : 48, 1, daily ? 366 : 744);
   const insights::MetricForecast answer = bounded_query([&] {
-    return insights::forecast_metric(snapshot, params.filter(), metric, bucket, horizon, now_ms);
+    return insights::forecast_metric(analytics, params.filter(), metric, bucket, horizon, now_ms);
   });
   const insights::Forecast& f = answer.forecast;
 
@@ -94,7 +94,7 @@ Answer answer_forecast(const engine::Snapshot& snapshot, const QueryParams& para
   return {json.take(), kJson};
 }
 
-Answer answer_anomalies(const engine::Snapshot& snapshot, const QueryParams& params,
+Answer answer_anomalies(const engine::Analytics& analytics, const QueryParams& params,
                         int64_t now_ms) {
   const engine::Metric metric = metric_param(params, "metric", engine::Metric::kCostUsd);
   if (!insights::is_forecastable(metric) && !insights::is_rate_with_parts(metric))
@@ -105,7 +105,7 @@ Answer answer_anomalies(const engine::Snapshot& snapshot, const QueryParams& par
   std::optional<engine::Dimension> by;
   if (params.get("by")) by = dimension_param(params, "by");
   const insights::MetricAnomalies answer = bounded_query([&] {
-    return insights::find_metric_anomalies(snapshot, params.filter(), metric, bucket, by, now_ms);
+    return insights::find_metric_anomalies(analytics, params.filter(), metric, bucket, by, now_ms);
   });
   const insights::MetricSeries& series = answer.series;
   const insights::AnomalyCheck& check = answer.check;

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "engine/snapshot.h"
+#include "engine/analytics.h"
 #include "server/analytics_endpoints.h"
 #include "server/query_params.h"
 
@@ -10,8 +10,9 @@ namespace cca::server {
 
 // GET /api/v1/forecast and GET /api/v1/anomalies (docs/api.md, "Insights"). now_ms ends the
 // history where no `to` does (insights/metric_series.h). Throw ApiError for refused requests.
-Answer answer_forecast(const engine::Snapshot& snapshot, const QueryParams& params, int64_t now_ms);
-Answer answer_anomalies(const engine::Snapshot& snapshot, const QueryParams& params,
+Answer answer_forecast(const engine::Analytics& analytics, const QueryParams& params,
+                       int64_t now_ms);
+Answer answer_anomalies(const engine::Analytics& analytics, const QueryParams& params,
                         int64_t now_ms);
 
 }  // namespace cca::server

@@ -85,9 +85,9 @@ std::string range_query(const Period& p, const std::string& filters) {
   return q;
 }
 
-Period report_period(const engine::Snapshot& snapshot, const engine::Filter& filter) {
+Period report_period(const engine::Analytics& analytics, const engine::Filter& filter) {
   // Whole days: the filter's range, or the days of the data where it leaves an end open.
-  const engine::BucketRange range = engine::bucket_range(snapshot, filter, engine::Bucket::kDay);
+  const engine::BucketRange range = analytics.bucket_range(filter, engine::Bucket::kDay);
   Period p{engine::bucket_start(engine::Bucket::kDay, range.from_ms), range.to_ms};
   p.to_ms = engine::bucket_start(engine::Bucket::kDay, p.to_ms - 1) + kMsPerDay;
   if (p.to_ms <= p.from_ms) p.to_ms = p.from_ms + kMsPerDay;
@@ -112,12 +112,12 @@ json metric_json(const engine::MetricSet& m) {
           {"tool_success_rate", value(engine::Metric::kToolSuccessRate)}};
 }
 
-json movers(const engine::Snapshot& snapshot, const engine::Filter& now,
+json movers(const engine::Analytics& analytics, const engine::Filter& now,
             const engine::Filter& before, engine::Dimension by) {
   std::map<std::string, std::pair<double, double>> cost;  // key -> (now, before)
-  for (const engine::BreakdownRow& row : engine::breakdown(snapshot, now, by))
+  for (const engine::BreakdownRow& row : analytics.breakdown(now, by))
     cost[row.key].first = row.metrics.cost_usd;
-  for (const engine::BreakdownRow& row : engine::breakdown(snapshot, before, by))
+  for (const engine::BreakdownRow& row : analytics.breakdown(before, by))
     cost[row.key].second = row.metrics.cost_usd;
   std::vector<std::pair<std::string, std::pair<double, double>>> rows(cost.begin(), cost.end());
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
@@ -134,13 +134,13 @@ json movers(const engine::Snapshot& snapshot, const engine::Filter& now,
 
 // The anomalies of a metric that began in the period, checked against the whole history before
 // its end.
-void add_anomalies(json& out, const engine::Snapshot& snapshot, const engine::Filter& filter,
+void add_anomalies(json& out, const engine::Analytics& analytics, const engine::Filter& filter,
                    const Period& period, engine::Metric metric, int64_t now_ms) {
   engine::Filter history = filter;
   history.from_ms.reset();
   history.to_ms = period.to_ms;
   const insights::MetricAnomalies found = insights::find_metric_anomalies(
-      snapshot, history, metric, engine::Bucket::kDay, std::nullopt, now_ms);
+      analytics, history, metric, engine::Bucket::kDay, std::nullopt, now_ms);
   for (const insights::Anomaly& a : found.check.anomalies) {
     const int64_t start = found.series.starts[a.begin];
     if (start < period.from_ms) continue;
@@ -490,9 +490,9 @@ std::optional<ReportFormat> parse_report_format(std::string_view name) {
   return std::nullopt;
 }
 
-Answer build_report(const engine::Snapshot& snapshot, const ReportRequest& request,
+Answer build_report(const engine::Analytics& analytics, const ReportRequest& request,
                     ReportFormat format) {
-  const Period period = report_period(snapshot, request.filter);
+  const Period period = report_period(analytics, request.filter);
   const Period previous{period.from_ms - (period.to_ms - period.from_ms), period.from_ms};
   engine::Filter now_filter = request.filter, before_filter = request.filter;
   now_filter.from_ms = period.from_ms;
@@ -509,19 +509,19 @@ Answer build_report(const engine::Snapshot& snapshot, const ReportRequest& reque
   r["previous_period"] = {{"from", day_text(previous.from_ms)},
                           {"to", last_day_text(previous.to_ms)}};
   r["filters"] = filters;
-  const engine::MetricSet totals = engine::summarize(snapshot, now_filter).metrics;
-  const engine::MetricSet before = engine::summarize(snapshot, before_filter).metrics;
+  const engine::MetricSet totals = analytics.summarize(now_filter).metrics;
+  const engine::MetricSet before = analytics.summarize(before_filter).metrics;
   r["totals"] = metric_json(totals);
   r["totals"]["previous"] = metric_json(before);
   r["movers"] = {
-      {"practice", movers(snapshot, now_filter, before_filter, engine::Dimension::kPractice)},
-      {"model", movers(snapshot, now_filter, before_filter, engine::Dimension::kModel)},
-      {"email", movers(snapshot, now_filter, before_filter, engine::Dimension::kEmail)}};
+      {"practice", movers(analytics, now_filter, before_filter, engine::Dimension::kPractice)},
+      {"model", movers(analytics, now_filter, before_filter, engine::Dimension::kModel)},
+      {"email", movers(analytics, now_filter, before_filter, engine::Dimension::kEmail)}};
 
   json anomalies = json::array();
   for (const engine::Metric metric :
        {engine::Metric::kCostUsd, engine::Metric::kApiErrorRate, engine::Metric::kToolSuccessRate})
-    add_anomalies(anomalies, snapshot, request.filter, period, metric, request.now_ms);
+    add_anomalies(anomalies, analytics, request.filter, period, metric, request.now_ms);
   std::stable_sort(anomalies.begin(), anomalies.end(), [](const json& a, const json& b) {
     return a["score"].get<double>() > b["score"].get<double>();
   });
@@ -536,7 +536,7 @@ Answer build_report(const engine::Snapshot& snapshot, const ReportRequest& reque
   const Period horizon =
       running ? period : Period{period.to_ms, period.to_ms + (period.to_ms - period.from_ms)};
   const insights::SpendProjection projection =
-      insights::project_spend(snapshot, request.filter, {horizon.from_ms, horizon.to_ms},
+      insights::project_spend(analytics, request.filter, {horizon.from_ms, horizon.to_ms},
                               running ? request.now_ms : horizon.from_ms);
   r["forecast"] = {{"metric", "cost_usd"},
                    {"basis", running ? "rest_of_period" : "next_period"},
@@ -553,9 +553,8 @@ Answer build_report(const engine::Snapshot& snapshot, const ReportRequest& reque
                         {"api_failure_rate", r["totals"]["previous"]["api_failure_rate"]},
                         {"tool_success_rate", r["totals"]["previous"]["tool_success_rate"]}}}};
 
-  const engine::Timeseries daily = engine::timeseries(snapshot, now_filter, engine::Bucket::kDay);
-  const engine::Timeseries daily_before =
-      engine::timeseries(snapshot, before_filter, engine::Bucket::kDay);
+  const engine::Timeseries daily = analytics.timeseries(now_filter, engine::Bucket::kDay);
+  const engine::Timeseries daily_before = analytics.timeseries(before_filter, engine::Bucket::kDay);
   r["daily"] = json::array();
   for (size_t i = 0; i < daily.starts.size(); ++i)
     r["daily"].push_back(

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/analytics.h"
 #include "engine/filter.h"
-#include "engine/snapshot.h"
 #include "server/analytics_endpoints.h"
 
 namespace cca::server {
@@ -31,7 +31,7 @@ std::string report_filter_query(const std::multimap<std::string, std::string>& p
 // explanations, budget status, the spend forecast (to the period's end while it runs, for the next
 // period of the same length once it is over) and reliability, written out as sentences. Every
 // figure names the API question it answers ("sources"). Throws ApiError, engine::QueryError.
-Answer build_report(const engine::Snapshot& snapshot, const ReportRequest& request,
+Answer build_report(const engine::Analytics& analytics, const ReportRequest& request,
                     ReportFormat format);
 
 }  // namespace cca::server

@@ -48,9 +48,10 @@ int serve(const ServeOptions& options) {
       }
     }
   });
-  const auto snapshot = server.engine().snapshot();
-  std::printf("ccanalytics: %llu events loaded; serving http://%s:%d\n",
-              static_cast<unsigned long long>(snapshot->events), options.host.c_str(), port);
+  std::printf("ccanalytics: %llu events %s; serving http://%s:%d\n",
+              static_cast<unsigned long long>(server.source().events()),
+              options.clickhouse_url.empty() ? "loaded" : "in ClickHouse", options.host.c_str(),
+              port);
   if (server.otlp_grpc_port() != 0)
     std::printf("ccanalytics: OTLP/gRPC on %s:%d\n", options.host.c_str(), server.otlp_grpc_port());
   std::fflush(stdout);

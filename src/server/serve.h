@@ -7,7 +7,11 @@ namespace cca::server {
 
 // Flags of `ccanalytics serve`.
 struct ServeOptions {
+  // The embedded store; with clickhouse_url, the store of tokens, budgets and the audit log only
+  // (a private temporary one when empty).
   std::string db_path;
+  // ClickHouse's HTTP URL (--clickhouse): the telemetry's store instead of db_path.
+  std::string clickhouse_url;
   std::string host = "127.0.0.1";
   int port = 8080;
   // Request bodies above this many MiB answer 413 (--max-body-mb).

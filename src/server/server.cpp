@@ -1,15 +1,19 @@
 #include "server/server.h"
 
 #include <openssl/crypto.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
+#include "clickhouse/clickhouse_analytics.h"
+#include "clickhouse/clickhouse_ingestor.h"
 #include "common/clock.h"
 #include "common/time_util.h"
 #include "server/analytics_endpoints.h"
@@ -240,6 +244,12 @@ Server::~Server() {
   if (poller_.joinable()) poller_.join();
 }
 
+Server::PrivateStore::~PrivateStore() {
+  if (path.empty()) return;
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
+}
+
 int Server::bind() {
   if (!http_->is_valid())
     throw std::runtime_error("cannot use the TLS certificate " + options_.tls_cert_path +
@@ -258,8 +268,32 @@ int Server::bind() {
 }
 
 void Server::load() {
-  if (options_.retention_days > 0) apply_retention_at_start();
-  engine_ = std::make_unique<engine::Engine>(options_.db_path, options_.practice_attribute);
+  std::unique_ptr<ingest::IngestTarget> writer;
+  std::string read_only_message;
+  if (!options_.clickhouse_url.empty()) {
+    if (options_.retention_days > 0 || !options_.practice_attribute.empty())
+      throw std::runtime_error(
+          "--retention-days and --practice-attribute apply to the embedded store, not to "
+          "--clickhouse");
+    if (options_.db_path.empty()) {
+      // Tokens, budgets and the audit log need a store of their own; without --db they live
+      // in a private one for the life of the process.
+      options_.db_path = (std::filesystem::temp_directory_path() /
+                          ("ccanalytics-serve-" + std::to_string(::getpid()) + ".db"))
+                             .string();
+      private_db_.path = options_.db_path;
+    }
+    store::Database control(options_.db_path);  // created when missing
+    const clickhouse::ClickHouseUrl url = clickhouse::ClickHouseUrl::parse(options_.clickhouse_url);
+    source_ = std::make_unique<clickhouse::ClickHouseSource>(url);
+    writer = std::make_unique<clickhouse::ClickHouseIngestor>(url);
+  } else {
+    if (options_.retention_days > 0) apply_retention_at_start();
+    auto engine = std::make_unique<engine::Engine>(options_.db_path, options_.practice_attribute);
+    engine_ = engine.get();
+    source_ = std::move(engine);
+    writer = open_embedded_writer(options_.db_path, read_only_message);
+  }
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
   const bool tls = !options_.tls_cert_path.empty();
   access_ = std::make_unique<AccessControl>(
@@ -278,8 +312,8 @@ void Server::load() {
                    options_.host.c_str());
   }
   ingest_ = std::make_unique<IngestEndpoints>(
-      options_.db_path, *engine_, *access_, options_.otlp_max_in_flight,
-      [this] { publish_update(); }, [this] { request_refresh(); });
+      std::move(writer), std::move(read_only_message), *source_, *access_,
+      options_.otlp_max_in_flight, [this] { publish_update(); }, [this] { request_refresh(); });
   if (options_.otlp_grpc_port != 0) {
     otlp_grpc_ = std::make_unique<OtlpGrpcServer>(
         *ingest_, max_body_bytes_, tls ? file_text(options_.tls_cert_path) : std::string(),
@@ -288,7 +322,7 @@ void Server::load() {
         otlp_grpc_->start(options_.host, options_.otlp_grpc_port < 0 ? 0 : options_.otlp_grpc_port);
   }
   if (options_.retention_days > 0) schedule_retention();
-  budgets_ = std::make_unique<Budgets>(options_.db_path, *engine_,
+  budgets_ = std::make_unique<Budgets>(options_.db_path, *source_,
                                        std::chrono::milliseconds(options_.webhook_retry_ms));
   publish_update();
 }
@@ -319,8 +353,7 @@ void Server::schedule_retention() {
 }
 
 void Server::publish_update() {
-  const auto snapshot = engine_->snapshot();
-  updates_.publish(snapshot->version, snapshot->events);
+  updates_.publish(source_->version(), source_->events());
   if (budgets_) budgets_->data_changed();
 }
 
@@ -387,7 +420,7 @@ void Server::poll_store() {
     const uint64_t exports = ingest_->exports_committed();
     try {
       access_->reload();
-      if (engine_->refresh()) publish_update();
+      if (source_->refresh()) publish_update();
       ingest_->mark_visible(exports);
     } catch (const std::exception& error) {
       std::fprintf(stderr, "ccanalytics serve: reading the store failed: %s\n", error.what());
@@ -410,6 +443,10 @@ void Server::handle_read(const httplib::Request& request, httplib::Response& res
     send_error(response, error);
   } catch (const store::StoreError& error) {
     send_error(response, 503, "store_unavailable", error.what());
+  } catch (const clickhouse::ClickHouseError& error) {
+    send_error(response, 503, "store_unavailable", error.what());
+  } catch (const engine::NotAnswered& error) {
+    send_error(response, 501, "not_answered", error.what());
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ccanalytics serve: %s %s failed: %s\n", request.method.c_str(),
                  request.target.c_str(), error.what());
@@ -437,16 +474,19 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
   if (spec.cached) {
     // Only answers that succeeded are cached, so a hit needs no validation.
     const std::string key = cache_key(request.target, scope);
-    if (auto hit = cache_.find(key, engine_->version())) {
+    // The version before the answer: an answer computed while data arrives is cached under the
+    // older version, which the next look-up no longer asks for.
+    const uint64_t version = source_->version();
+    if (auto hit = cache_.find(key, version)) {
       send_shared(response, std::move(hit));
       return true;
     }
     const QueryParams params(request, spec, std::move(scope));
-    const std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
-    Answer answer = answer_read_only(match.route, *snapshot, params, match.path_argument);
+    const std::shared_ptr<const engine::Analytics> analytics = source_->analytics();
+    Answer answer = answer_read_only(match.route, *analytics, params, match.path_argument);
     std::shared_ptr<const CachedResponse> cached = std::make_shared<CachedResponse>(
         CachedResponse{std::move(answer.body), std::string(answer.content_type)});
-    cache_.store(key, snapshot->version, cached);
+    cache_.store(key, version, cached);
     send_shared(response, std::move(cached));
     return false;
   }
@@ -473,6 +513,10 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
                        "the server has as many open streams as it allows (--max-streams)");
       break;
     case RouteId::kQuality:
+      if (!engine_)
+        throw engine::NotAnswered(
+            "the data quality report is not answered from a ClickHouse store yet; its "
+            "quarantine and ingest log are in the tables quarantine and ingests");
       response.set_content(store_report_->quality_json(params.get_count("sample", 20, 0, 1000)),
                            kJsonType);
       break;
@@ -494,16 +538,16 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
       if (sees_everything) report.budgets_json = budgets_->budgets_json();
       report.now_ms = now_ms();
       send_answer(response, bounded_query([&] {
-                    return build_report(*engine_->snapshot(), report, *format);
+                    return build_report(*source_->analytics(), report, *format);
                   }));
       break;
     }
     case RouteId::kForecast:
     case RouteId::kAnomalies: {
-      const std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
+      const std::shared_ptr<const engine::Analytics> analytics = source_->analytics();
       send_answer(response, match.route == RouteId::kForecast
-                                ? answer_forecast(*snapshot, params, now_ms())
-                                : answer_anomalies(*snapshot, params, now_ms()));
+                                ? answer_forecast(*analytics, params, now_ms())
+                                : answer_anomalies(*analytics, params, now_ms()));
       break;
     }
     default:
@@ -718,13 +762,13 @@ std::string Server::audit_json(const QueryParams& params) {
 }
 
 std::string Server::health_json() const {
-  const auto snapshot = engine_->snapshot();
   JsonWriter json;
   json.begin_object();
   json.key("status").value("ok");
-  json.key("events").value(snapshot->events);
+  json.key("events").value(source_->events());
   json.key("version").value(CCANALYTICS_VERSION);
-  json.key("data_version").value(snapshot->version);
+  json.key("data_version").value(source_->version());
+  json.key("store").value(engine_ ? "embedded" : "clickhouse");
   json.key("refresh_pending").value(ingest_->refresh_pending());
   json.end_object();
   return json.take();
@@ -734,7 +778,7 @@ std::string Server::metrics_text() {
   std::string out;
   metrics_.render(out);
   store_report_->render_metrics(out);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine_ ? engine_->snapshot() : nullptr;
   char text[1024];
   std::snprintf(
       text, sizeof text,
@@ -753,8 +797,8 @@ std::string Server::metrics_text() {
       "# HELP ccanalytics_cache_misses_total Answers computed.\n"
       "# TYPE ccanalytics_cache_misses_total counter\n"
       "ccanalytics_cache_misses_total %llu\n",
-      static_cast<unsigned long long>(snapshot->events),
-      static_cast<unsigned long long>(snapshot->version), snapshot->segments.size(),
+      static_cast<unsigned long long>(source_->events()),
+      static_cast<unsigned long long>(source_->version()), snapshot ? snapshot->segments.size() : 0,
       static_cast<unsigned long long>(cache_.hits()),
       static_cast<unsigned long long>(cache_.misses()));
   out += text;

@@ -54,7 +54,8 @@ class Server {
   // Any thread: stops accepting, lets requests in flight finish, and makes run() return.
   void stop();
 
-  engine::Engine& engine() { return *engine_; }
+  // Where answers come from: the engine, or ClickHouse.
+  engine::AnalyticsSource& source() { return *source_; }
   // The OTLP/gRPC port being served after load(); 0 when off.
   int otlp_grpc_port() const { return otlp_grpc_port_; }
   // Whether an OTLP export that has been answered is not yet visible to queries.
@@ -87,11 +88,18 @@ class Server {
   void publish_update();
 
   ServeOptions options_;
+  // The temporary control store of --clickhouse without --db, removed after every member that
+  // uses it is gone (members are destroyed in reverse order).
+  struct PrivateStore {
+    std::string path;
+    ~PrivateStore();
+  } private_db_;
   std::string ingest_token_;
   size_t max_body_bytes_;
   std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer under TLS
   std::unique_ptr<AccessControl> access_;
-  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<engine::AnalyticsSource> source_;
+  engine::Engine* engine_ = nullptr;  // source_ when the store is the embedded one
   std::unique_ptr<IngestEndpoints> ingest_;
   std::unique_ptr<OtlpGrpcServer> otlp_grpc_;  // after ingest_: stopped and destroyed first
   int otlp_grpc_port_ = 0;
@@ -106,7 +114,7 @@ class Server {
   bool refresh_requested_ = false;  // an OTLP export committed since the last refresh began
   bool listening_ = false;  // run() is in or about to enter the accept loop
   std::thread poller_;
-  std::unique_ptr<Budgets> budgets_;  // after engine_ and before the poller: stopped first
+  std::unique_ptr<Budgets> budgets_;  // after source_ and before the poller: stopped first
   // Last, so that it stops first: its runs ask the poller for refreshes.
   std::unique_ptr<store::RetentionSchedule> retention_;
 };

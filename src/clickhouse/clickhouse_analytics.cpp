@@ -1,0 +1,147 @@
+#include "clickhouse/clickhouse_analytics.h"
+
+#include "clickhouse/event_sql.h"
+#include "clickhouse/schema.h"
+
+namespace cca::clickhouse {
+namespace {
+
+[[noreturn]] void not_answered(std::string_view question) {
+  throw engine::NotAnswered(std::string(question) +
+                            " is not answered from a ClickHouse store yet (docs/operations.md, "
+                            "\"A ClickHouse store\")");
+}
+
+}  // namespace
+
+ClickHouseAnalytics::ClickHouseAnalytics(std::shared_ptr<const ClickHouseClient> client)
+    : client_(std::move(client)), queries_(*client_) {}
+
+std::pair<std::optional<int64_t>, std::optional<int64_t>> ClickHouseAnalytics::span() const {
+  const auto rows =
+      rows_of(client_->query("SELECT count(), min(time_ms), max(time_ms) FROM events"));
+  if (rows.empty() || rows[0].at(0) == "0") return {};
+  return {std::stoll(rows[0].at(1)), std::stoll(rows[0].at(2))};
+}
+
+std::optional<int64_t> ClickHouseAnalytics::first_time() const {
+  return span().first;
+}
+std::optional<int64_t> ClickHouseAnalytics::last_time() const {
+  return span().second;
+}
+
+engine::Summary ClickHouseAnalytics::summarize(const engine::Filter& filter) const {
+  return queries_.summarize(filter);
+}
+
+std::vector<engine::BreakdownRow> ClickHouseAnalytics::breakdown(const engine::Filter& filter,
+                                                                 engine::Dimension by,
+                                                                 engine::Metric sort) const {
+  return queries_.breakdown(filter, by, sort);
+}
+
+engine::Timeseries ClickHouseAnalytics::timeseries(
+    const engine::Filter& filter, engine::Bucket bucket, std::optional<engine::Dimension> split,
+    size_t split_limit, const std::vector<std::string>* split_values) const {
+  return queries_.timeseries(filter, bucket, split, split_limit, split_values);
+}
+
+std::vector<engine::MetricSet> ClickHouseAnalytics::heatmap(const engine::Filter&) const {
+  not_answered("the heatmap");
+}
+
+engine::SessionsPage ClickHouseAnalytics::list_sessions(const engine::Filter&,
+                                                        const engine::SessionOrder&, size_t,
+                                                        size_t) const {
+  not_answered("the session list");
+}
+
+std::optional<engine::SessionEvents> ClickHouseAnalytics::session_detail(const engine::Filter&,
+                                                                         std::string_view) const {
+  not_answered("a session's detail");
+}
+
+engine::UsersPage ClickHouseAnalytics::list_users(const engine::Filter&, const engine::UserOrder&,
+                                                  size_t, size_t) const {
+  not_answered("the user list");
+}
+
+std::optional<engine::UserProfile> ClickHouseAnalytics::user_profile(const engine::Filter&,
+                                                                     std::string_view) const {
+  not_answered("a user's profile");
+}
+
+std::vector<engine::LatencyRow> ClickHouseAnalytics::latency(const engine::Filter&,
+                                                             engine::LatencyBy,
+                                                             engine::LatencyMeasure) const {
+  not_answered("latency");
+}
+
+engine::LatencySeries ClickHouseAnalytics::latency_timeseries(const engine::Filter&,
+                                                              engine::LatencyBy,
+                                                              engine::LatencyMeasure,
+                                                              engine::Bucket) const {
+  not_answered("the latency time series");
+}
+
+engine::Distribution ClickHouseAnalytics::session_distribution(const engine::Filter&,
+                                                               engine::SessionQuantity,
+                                                               size_t) const {
+  not_answered("the session distribution");
+}
+
+engine::Facets ClickHouseAnalytics::facets(const engine::Filter&) const {
+  not_answered("the facets");
+}
+
+std::vector<engine::Employee> ClickHouseAnalytics::employees() const {
+  std::vector<engine::Employee> employees;
+  for (const auto& row : rows_of(client_->query(
+           "SELECT email, full_name, practice, level, location, user_id FROM employees WHERE "
+           "version = (SELECT max(version) FROM employees) AND email != '' ORDER BY email")))
+    employees.push_back({row.at(0), row.at(1), row.at(2), row.at(3), row.at(4), row.at(5)});
+  return employees;
+}
+
+engine::CodeActivity ClickHouseAnalytics::code_activity(const engine::Filter&) const {
+  not_answered("code activity (OTLP metrics)");
+}
+
+engine::CodeTimeline ClickHouseAnalytics::code_timeline(const engine::Filter&,
+                                                        engine::Bucket) const {
+  not_answered("code activity (OTLP metrics)");
+}
+
+std::vector<engine::CodeRow> ClickHouseAnalytics::code_breakdown(
+    const engine::Filter&, const engine::CodeGrouping&) const {
+  not_answered("code activity (OTLP metrics)");
+}
+
+std::vector<engine::MetricNameRow> ClickHouseAnalytics::metric_names() const {
+  not_answered("the metric list (OTLP metrics)");
+}
+
+ClickHouseSource::ClickHouseSource(ClickHouseUrl url)
+    : client_(std::make_shared<const ClickHouseClient>(std::move(url))),
+      analytics_(std::make_shared<const ClickHouseAnalytics>(client_)) {
+  ensure_schema(*client_);
+  refresh();
+}
+
+bool ClickHouseSource::refresh() {
+  std::lock_guard lock(refresh_mutex_);
+  // count() without a condition is read from part metadata: cheap at any size. The ingest log's
+  // revisions catch a redelivery that added nothing, which needs no new version but costs none.
+  const std::string state = client_->query(
+      "SELECT (SELECT count() FROM events), (SELECT count() FROM employees), "
+      "(SELECT count() FROM ingests)");
+  if (state == state_) return false;
+  state_ = state;
+  const auto rows = rows_of(state);
+  if (!rows.empty()) events_ = std::stoull(rows[0].at(0));
+  version_.fetch_add(1);
+  return true;
+}
+
+}  // namespace cca::clickhouse
