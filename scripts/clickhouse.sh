@@ -11,8 +11,9 @@
 #   scripts/clickhouse.sh cluster-stop DIR        stops the cluster; DIR stays
 #   scripts/clickhouse.sh kill-node DIR N         kill -9 cluster server N (1..4)
 #   scripts/clickhouse.sh restart-node DIR N      starts server N again on its ports and data
-#   scripts/clickhouse.sh query URL SQL           runs SQL over HTTP; prints the answer, or the
-#                                                 error to stderr with exit status 1
+#   scripts/clickhouse.sh query URL SQL           runs SQL over HTTP (settings as URL parameters:
+#                                                 URL?insert_quorum=2); prints the answer, or
+#                                                 the error to stderr with exit status 1
 #
 # Only URLs go to stdout (so `url=$(scripts/clickhouse.sh start DIR)` works); progress and
 # errors go to stderr. Exit status 0 means the server(s) answer.
@@ -92,14 +93,15 @@ pick_port() {
 
 # --- HTTP over bash's /dev/tcp, so that the scripts need neither curl nor the client --------
 
-# http_post PORT SQL: prints the body and succeeds when ClickHouse answered 200. HTTP/1.0, so
-# that the server closes the connection after the answer and no chunked encoding is involved.
+# http_post PORT SQL [PARAMS]: prints the body and succeeds when ClickHouse answered 200.
+# PARAMS is a URL query string of settings (insert_quorum=2&...). HTTP/1.0, so that the
+# server closes the connection after the answer and no chunked encoding is involved.
 http_post() {
-  local port=$1 sql=$2
+  local port=$1 sql=$2 params=${3:-}
   (
     exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
-    printf 'POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s' \
-      "$(printf '%s' "$sql" | wc -c)" "$sql" >&3
+    printf 'POST /%s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s' \
+      "${params:+?$params}" "$(printf '%s' "$sql" | wc -c)" "$sql" >&3
     # The trailing x keeps $(...) from eating the end of the headers when the body is empty.
     reply=$(timeout 30 cat <&3 && echo x) || exit 1
     reply=${reply%x}
@@ -187,6 +189,9 @@ write_server_config() {
   <timezone>UTC</timezone>
   <mark_cache_size>268435456</mark_cache_size>
   <max_concurrent_queries>100</max_concurrent_queries>
+  <!-- On TERM the server waits this long (default 5 s) for open connections, which the
+       other servers of a cluster keep to it in their pools. -->
+  <shutdown_wait_unfinished>1</shutdown_wait_unfinished>
 </yandex>
 EOF
   # max_threads 2: the machine has two cores, and 18.16 detects one here.
@@ -560,12 +565,15 @@ wait_replicas_writable() {
 }
 
 # For scripts and people without curl: the same HTTP client the start functions use.
+# The URL may carry settings: http://127.0.0.1:PORT/?insert_quorum=2. (18.16 applies a
+# SETTINGS clause of INSERT ... SELECT to the SELECT only, not to the insert.)
 cmd_query() {
-  local url=$1 sql=$2 port answer
-  [[ "$url" =~ ^http://(127\.0\.0\.1|localhost):([0-9]+)/?$ ]] ||
-    die "query takes a loopback URL like http://127.0.0.1:PORT/, not $url"
+  local url=$1 sql=$2 port params answer
+  [[ "$url" =~ ^http://(127\.0\.0\.1|localhost):([0-9]+)/?(\?([^ ]*))?$ ]] ||
+    die "query takes a loopback URL like http://127.0.0.1:PORT/[?setting=value], not $url"
   port=${BASH_REMATCH[2]}
-  if answer=$(http_post "$port" "$sql"); then
+  params=${BASH_REMATCH[4]}
+  if answer=$(http_post "$port" "$sql" "$params"); then
     [[ -z "$answer" ]] || printf '%s\n' "$answer"
   else
     printf '%s\n' "${answer:-no answer from $url}" >&2
