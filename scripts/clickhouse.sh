@@ -19,7 +19,8 @@
 # errors go to stderr. Exit status 0 means the server(s) answer.
 #
 # One server (start): DIR/config.xml, DIR/users.xml, DIR/data/, DIR/server.log,
-# DIR/server.err.log, DIR/server.pid, DIR/url (the URL), DIR/tcp_port (for clickhouse-client).
+# DIR/server.err.log, DIR/server.pid, DIR/url (the URL, once the server answers),
+# DIR/http_port, DIR/tcp_port (for clickhouse-client).
 # `start` stops a server a previous run left in DIR and begins with empty data.
 #
 # Cluster (cluster-start): DIR/zookeeper/ (zoo.cfg, data, zookeeper.log, zookeeper.pid) and
@@ -72,8 +73,11 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# Ports handed out by this run, so that one run never gives the same port twice.
+# Ports handed out by this attempt, so that one attempt never gives the same port twice, and
+# ports a server of this run could not bind; new_attempt forgets the former only.
 picked_ports=" "
+taken_ports=" "
+new_attempt() { picked_ports=$taken_ports; }
 
 # pick_port VAR: sets VAR to a port nobody listens on now (not in a $(...) subshell, which
 # would forget picked_ports). Two runs may still draw the same port at the same moment; the
@@ -217,7 +221,6 @@ EOF
   <quotas><default></default></quotas>
 </yandex>
 EOF
-  echo "http://127.0.0.1:$http/" >"$dir/url"
   echo "$tcp" >"$dir/tcp_port"
   echo "$http" >"$dir/http_port"
 }
@@ -243,6 +246,9 @@ wait_server() {
   while ! ping_ok "$port"; do
     if ! pid_alive "$dir/server.pid" "$dir/config.xml"; then
       if grep -qs "Address already in use" "$dir/server.err.log" "$dir/stdout.log"; then
+        # "Net Exception: Address already in use: 127.0.0.1:PORT"
+        taken_ports+="$(grep -ohs 'Address already in use: [0-9.]*:[0-9]*' \
+          "$dir/server.err.log" "$dir/stdout.log" | sed 's/.*://' | sort -u | tr '\n' ' ')"
         rm -f "$dir/server.pid"
         return 2
       fi
@@ -257,6 +263,8 @@ wait_server() {
     fi
     sleep 0.1
   done
+  # Written only now, so that a URL file always names a server that answered.
+  echo "http://127.0.0.1:$port/" >"$dir/url"
 }
 
 show_logs() {
@@ -272,7 +280,7 @@ show_logs() {
 clear_server_dir() {
   local dir=$1
   rm -rf "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas"
-  rm -f "$dir/server.log" "$dir/server.err.log" "$dir/stdout.log"
+  rm -f "$dir/server.log" "$dir/server.err.log" "$dir/stdout.log" "$dir/url"
   mkdir -p "$dir"
 }
 
@@ -289,7 +297,8 @@ cmd_start() {
   stop_pid "$dir/server.pid" "$dir/config.xml" clickhouse-server
   # Whatever ends this run early leaves no server behind.
   trap 'stop_pid "$dir/server.pid" "$dir/config.xml" clickhouse-server' EXIT
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5; do
+    new_attempt
     clear_server_dir "$dir"
     if [[ -n "$http_arg" ]]; then http=$http_arg; else pick_port http; fi
     pick_port tcp
@@ -304,10 +313,10 @@ cmd_start() {
       return 0
     fi
     ((status == 2)) || exit 1
-    log "a port was taken (attempt $attempt); drawing new ports"
     [[ -z "$http_arg" ]] || { show_logs "$dir"; die "HTTP port $http_arg (or another) is in use"; }
+    log "a port was taken (attempt $attempt); drawing new ports"
   done
-  die "no free ports after 3 attempts"
+  die "no free ports after 5 attempts"
 }
 
 cmd_stop() {
@@ -365,7 +374,10 @@ EOF
   deadline=$((SECONDS + kStartTimeout))
   until zookeeper_ok "$port"; do
     if ! pid_alive "$zkdir/zookeeper.pid" "$zkdir/zoo.cfg"; then
-      grep -qs "Address already in use" "$zkdir/zookeeper.log" && return 2
+      if grep -qs "Address already in use" "$zkdir/zookeeper.log"; then
+        taken_ports+="$port "
+        return 2
+      fi
       log "ZooKeeper exited; last lines of $zkdir/zookeeper.log:"
       tail -n 30 "$zkdir/zookeeper.log" >&2
       return 1
@@ -452,8 +464,10 @@ cmd_cluster_start() {
   local -a tcp
   dir=$(abs_dir "$1")
   cmd_cluster_stop "$dir"
+  rm -f "$dir/urls"
   trap 'cmd_cluster_stop "$dir"' EXIT
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5; do
+    new_attempt
     status=0
     pick_port zk
     mkdir -p "$dir/zookeeper"
@@ -489,7 +503,7 @@ cmd_cluster_start() {
     ((status == 2)) || exit 1
     log "a port was taken (attempt $attempt); drawing new ports"
   done
-  die "no free ports after 3 attempts"
+  die "no free ports after 5 attempts"
 }
 
 cmd_cluster_stop() {
