@@ -32,7 +32,8 @@
 # cluster-start DIR"), reads DIR/urls, and uses kill-node / restart-node / cluster-stop.
 #
 # Environment: CLICKHOUSE_SERVER (the server binary), JAVA (the java binary for ZooKeeper),
-# CLICKHOUSE_START_TIMEOUT (seconds to wait for /ping; default 30).
+# CLICKHOUSE_START_TIMEOUT (seconds to wait for /ping; default 30), CLICKHOUSE_QUERY_TIMEOUT
+# (seconds `query` waits for an answer; default 300).
 set -euo pipefail
 
 readonly kStartTimeout="${CLICKHOUSE_START_TIMEOUT:-30}"
@@ -97,6 +98,9 @@ pick_port() {
 
 # --- HTTP over bash's /dev/tcp, so that the scripts need neither curl nor the client --------
 
+# Seconds to wait for an answer: short for the readiness checks, longer for `query`.
+http_timeout=30
+
 # http_post PORT SQL [PARAMS]: prints the body and succeeds when ClickHouse answered 200.
 # PARAMS is a URL query string of settings (insert_quorum=2&...). HTTP/1.0, so that the
 # server closes the connection after the answer and no chunked encoding is involved.
@@ -107,7 +111,7 @@ http_post() {
     printf 'POST /%s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s' \
       "${params:+?$params}" "$(printf '%s' "$sql" | wc -c)" "$sql" >&3
     # The trailing x keeps $(...) from eating the end of the headers when the body is empty.
-    reply=$(timeout 30 cat <&3 && echo x) || exit 1
+    reply=$(timeout "$http_timeout" cat <&3 && echo x) || exit 1
     reply=${reply%x}
     status=${reply%%$'\r'*}
     printf '%s' "${reply#*$'\r\n\r\n'}"
@@ -284,10 +288,15 @@ clear_server_dir() {
   mkdir -p "$dir"
 }
 
+# The folder as an absolute path (the configs need one), made if missing. Not / : start and
+# cluster-start empty their data folders.
 abs_dir() {
+  local dir
   [[ -n "$1" ]] || die "DIR must not be empty"
   mkdir -p "$1"
-  (cd "$1" && pwd)
+  dir=$(cd "$1" && pwd)
+  [[ "$dir" != / ]] || die "DIR must not be /"
+  echo "$dir"
 }
 
 cmd_start() {
@@ -587,6 +596,7 @@ cmd_query() {
     die "query takes a loopback URL like http://127.0.0.1:PORT/[?setting=value], not $url"
   port=${BASH_REMATCH[2]}
   params=${BASH_REMATCH[4]}
+  http_timeout=${CLICKHOUSE_QUERY_TIMEOUT:-300}
   if answer=$(http_post "$port" "$sql" "$params"); then
     [[ -z "$answer" ]] || printf '%s\n' "$answer"
   else
