@@ -58,9 +58,14 @@ usage() {
 }
 
 server_binary() {
+  if [[ -n "${CLICKHOUSE_SERVER:-}" ]]; then
+    [[ -x "$CLICKHOUSE_SERVER" ]] || die "CLICKHOUSE_SERVER=$CLICKHOUSE_SERVER is not executable"
+    echo "$CLICKHOUSE_SERVER"
+    return
+  fi
   # Debian installs the server under /usr/sbin, which is not on every user's PATH.
   local candidate
-  for candidate in "${CLICKHOUSE_SERVER:-}" "$(command -v clickhouse-server || true)" \
+  for candidate in "$(command -v clickhouse-server || true)" \
       /usr/sbin/clickhouse-server /usr/bin/clickhouse-server; do
     [[ -n "$candidate" && -x "$candidate" ]] && { echo "$candidate"; return; }
   done
@@ -139,7 +144,23 @@ pid_alive() {
   [[ -f "$pidfile" ]] || return 1
   pid=$(<"$pidfile")
   [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pattern"
+  tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$pattern"
+}
+
+# wait_exec PIDFILE PATTERN: after `( ... exec setsid PROGRAM ...) &`, until the child has
+# become PROGRAM (its command line holds PATTERN), so that pid_alive can tell it from the forked
+# shell, which it cannot for a moment (on a busy machine, long enough to mistake a starting
+# server for a dead one). Fails when the child is gone first (exec failed).
+wait_exec() {
+  local pidfile=$1 pattern=$2 pid state i
+  pid=$(<"$pidfile")
+  for ((i = 0; i < kStartTimeout * 100; i++)); do
+    pid_alive "$pidfile" "$pattern" && return 0
+    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1) || state=""
+    [[ -n "$state" && "$state" != Z ]] || return 1
+    sleep 0.01
+  done
+  return 1
 }
 
 # stop_pid PIDFILE PATTERN NAME: TERM, up to kStopTimeout seconds, then KILL.
@@ -164,6 +185,27 @@ stop_pid() {
 }
 
 # --- one ClickHouse server ----------------------------------------------------------------
+
+# A server's command line vanishes from /proc as soon as its main thread is gone, while its
+# other threads may still hold its files for a moment: among them the flock on data/status,
+# which makes a server started at once in the same folder fail ("Another server instance in
+# same directory is already running"). So a stop or kill is over when that lock is free.
+wait_data_unlocked() {
+  local status=$1/data/status i
+  for ((i = 0; i < kStopTimeout * 20; i++)); do
+    [[ -e "$status" ]] || return 0
+    flock -n "$status" true 2>/dev/null && return 0
+    sleep 0.05
+  done
+  log "$1: data/status still locked ${kStopTimeout}s after the server stopped"
+  return 1
+}
+
+# stop_server DIR NAME
+stop_server() {
+  stop_pid "$1/server.pid" "$1/config.xml" "$2"
+  wait_data_unlocked "$1"
+}
 
 # write_server_config DIR HTTP_PORT TCP_PORT INTERSERVER_PORT
 write_server_config() {
@@ -239,6 +281,7 @@ launch_server() {
   (cd "$dir" && exec setsid "$binary" --config-file="$dir/config.xml" \
     </dev/null >>"$dir/stdout.log" 2>&1) &
   echo $! >"$dir/server.pid"
+  wait_exec "$dir/server.pid" "$dir/config.xml" || true  # wait_server reports a failure
 }
 
 # wait_server DIR: until /ping answers; on failure prints the logs' tails and returns 1, or 2
@@ -303,9 +346,11 @@ cmd_start() {
   local dir http_arg=${2:-} http tcp interserver attempt status
   dir=$(abs_dir "$1")
   [[ -z "$http_arg" || "$http_arg" =~ ^[0-9]+$ ]] || die "HTTP_PORT must be a number: $http_arg"
-  stop_pid "$dir/server.pid" "$dir/config.xml" clickhouse-server
-  # Whatever ends this run early leaves no server behind.
-  trap 'stop_pid "$dir/server.pid" "$dir/config.xml" clickhouse-server' EXIT
+  stop_server "$dir" clickhouse-server
+  # Whatever ends this run early leaves no server behind. (Expanded now: the trap runs after
+  # this function's locals are gone.)
+  # shellcheck disable=SC2064
+  trap "stop_server $(printf '%q' "$dir") clickhouse-server" EXIT
   for attempt in 1 2 3 4 5; do
     new_attempt
     clear_server_dir "$dir"
@@ -332,7 +377,7 @@ cmd_stop() {
   local dir
   [[ -d "$1" ]] || return 0
   dir=$(cd "$1" && pwd)
-  stop_pid "$dir/server.pid" "$dir/config.xml" clickhouse-server
+  stop_server "$dir" clickhouse-server
 }
 
 # --- ZooKeeper --------------------------------------------------------------------------
@@ -380,6 +425,7 @@ EOF
     org.apache.zookeeper.server.quorum.QuorumPeerMain "$zkdir/zoo.cfg" \
     </dev/null >"$zkdir/zookeeper.log" 2>&1) &
   echo $! >"$zkdir/zookeeper.pid"
+  wait_exec "$zkdir/zookeeper.pid" "$zkdir/zoo.cfg" || true
   deadline=$((SECONDS + kStartTimeout))
   until zookeeper_ok "$port"; do
     if ! pid_alive "$zkdir/zookeeper.pid" "$zkdir/zoo.cfg"; then
@@ -474,7 +520,8 @@ cmd_cluster_start() {
   dir=$(abs_dir "$1")
   cmd_cluster_stop "$dir"
   rm -f "$dir/urls"
-  trap 'cmd_cluster_stop "$dir"' EXIT
+  # shellcheck disable=SC2064
+  trap "cmd_cluster_stop $(printf '%q' "$dir")" EXIT
   for attempt in 1 2 3 4 5; do
     new_attempt
     status=0
@@ -521,8 +568,7 @@ cmd_cluster_stop() {
   dir=$(cd "$1" && pwd)
   # The servers first, so that they do not spend their shutdown reconnecting to ZooKeeper.
   for ((n = 1; n <= kNodes; n++)); do
-    [[ -d "$dir/node$n" ]] && stop_pid "$dir/node$n/server.pid" "$dir/node$n/config.xml" \
-      "clickhouse-server node $n" &
+    [[ -d "$dir/node$n" ]] && stop_server "$dir/node$n" "clickhouse-server node $n" &
   done
   wait
   stop_pid "$dir/zookeeper/zookeeper.pid" "$dir/zookeeper/zoo.cfg" ZooKeeper
@@ -542,6 +588,7 @@ cmd_kill_node() {
   pid=$(<"$node/server.pid")
   kill -KILL "$pid"
   while pid_alive "$node/server.pid" "$node/config.xml"; do sleep 0.05; done
+  wait_data_unlocked "$node"
   rm -f "$node/server.pid"
   echo "$EPOCHSECONDS" >"$node/killed_at"
   log "killed node $2 ($pid)"
@@ -552,7 +599,7 @@ cmd_kill_node() {
 cmd_restart_node() {
   local node killed_at wait_until
   node=$(node_dir "$1" "$2")
-  stop_pid "$node/server.pid" "$node/config.xml" "clickhouse-server node $2"
+  stop_server "$node" "clickhouse-server node $2"
   if [[ -f "$node/killed_at" ]]; then
     killed_at=$(<"$node/killed_at")
     # Session expiry is checked once a tick (1 s): two more seconds of margin.
