@@ -17,7 +17,7 @@ SANITIZE_BUILD_DIR ?= build-sanitize
 CCACHE_FLAG = $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 .PHONY: run test build deps binary web web-deps test-cpp test-web test-system soak clients-deps test-clients bench format clean \
-	fuzz-build test-fuzz fuzz test-sanitize
+	fuzz-build test-fuzz fuzz test-sanitize test-cluster
 
 run: deps build
 	@if [ ! -f $(DATA_DIR)/telemetry_logs.jsonl ]; then \
@@ -97,6 +97,12 @@ test-sanitize: deps
 	cd $(SANITIZE_BUILD_DIR) && \
 	  ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+
+# The ClickHouse test cluster (ZooKeeper and 2 shards x 2 replicas of 18.16, all on loopback)
+# end to end, about 30 s; not part of `make test`, which starts a single server (docs/testing.md).
+test-cluster:
+	@bash scripts/install-deps.sh --cluster
+	bash tests/clickhouse/cluster_smoke.sh
 
 bench: deps
 	@bash scripts/install-deps.sh --bench

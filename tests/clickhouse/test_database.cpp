@@ -2,15 +2,16 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <random>
+
+#include "support/clickhouse_test_server.h"
 
 namespace cca::clickhouse {
 
 std::unique_ptr<TestDatabase> TestDatabase::create(const std::string& purpose) {
-  const char* server = std::getenv("CCANALYTICS_CLICKHOUSE_URL");
-  if (!server || !*server) return nullptr;
-  ClickHouseUrl url = ClickHouseUrl::parse(server);
+  const auto server = test::clickhouse_test_url();
+  if (!server) return nullptr;
+  ClickHouseUrl url = ClickHouseUrl::parse(*server);
   // Unique per run and process, so that suites running at once never share tables.
   url.database = "test_" + purpose + "_" + std::to_string(::getpid()) + "_" +
                  std::to_string(std::random_device{}() % 100000);

@@ -7,8 +7,9 @@
 
 namespace cca::clickhouse {
 
-// A database of its own on the test ClickHouse server (CCANALYTICS_CLICKHOUSE_URL, which the
-// ctest fixture sets), dropped when the object goes.
+// A database of its own on the test ClickHouse server (the ctest fixture's, or the one
+// CCANALYTICS_CLICKHOUSE_URL names: support/clickhouse_test_server.h), dropped when the object
+// goes.
 class TestDatabase {
  public:
   static constexpr const char* kSkipReason =
