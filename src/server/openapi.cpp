@@ -620,7 +620,7 @@ constexpr std::string_view kHandWritten = R"json({
         "delivered_at": {"type": "string", "nullable": true}, "next_attempt_at": {"type": "string", "nullable": true}}},
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}}}}},
-      "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}, "refresh_pending": {"type": "boolean", "description": "an answered OTLP export is not visible to queries yet"}}},
+      "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "events": {"type": "integer"}, "version": {"type": "string"}, "data_version": {"type": "integer"}, "store": {"type": "string", "enum": ["embedded", "clickhouse"]}, "refresh_pending": {"type": "boolean", "description": "an answered OTLP export is not visible to queries yet"}}},
       "Session": {"type": "object", "properties": {
         "auth_required": {"type": "boolean", "description": "The store holds tokens, so every endpoint but /health and this one needs one"},
         "signed_in": {"type": "boolean"}, "name": {"type": "string", "nullable": true},
