@@ -1,0 +1,390 @@
+// The shape questions (latency percentiles, heatmap, session distributions, facets) answered by
+// ClickHouse against the embedded engine on the same random history: under seeded random filter
+// combinations, counts and percentiles exactly, means and sums to 1e-9 relative.
+#include "clickhouse/shape_queries.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <random>
+
+#include "clickhouse/clickhouse_ingestor.h"
+#include "clickhouse/history_stores.h"
+#include "common/time_util.h"
+#include "engine/distribution.h"
+#include "engine/facets.h"
+#include "engine/heatmap.h"
+#include "engine/latency.h"
+#include "engine/metric_check.h"
+#include "ingest/ingestor.h"
+#include "support/test_support.h"
+
+namespace cca::clickhouse {
+namespace {
+
+using engine::LatencyBy;
+using engine::LatencyMeasure;
+using engine::Percentiles;
+using testing::describe;
+using testing::expect_same_metrics;
+using testing::near_relative;
+
+constexpr engine::Bucket kBuckets[] = {engine::Bucket::kHour, engine::Bucket::kDay,
+                                       engine::Bucket::kWeek};
+constexpr LatencyBy kBys[] = {LatencyBy::kModel, LatencyBy::kTool};
+constexpr LatencyMeasure kMeasures[] = {LatencyMeasure::kDurationMs, LatencyMeasure::kTtftMs};
+
+std::string latency_context(const engine::Filter& filter, LatencyBy by, LatencyMeasure measure) {
+  return describe(filter) + (by == LatencyBy::kModel ? " by=model" : " by=tool") +
+         (measure == LatencyMeasure::kDurationMs ? " measure=duration_ms" : " measure=ttft_ms");
+}
+
+// Counts and ranks exactly (both sides pick the same stored values); the mean to 1e-9 relative
+// (both sides add the same values in different orders).
+void expect_same_percentiles(const Percentiles& expected, const Percentiles& actual,
+                             const std::string& context) {
+  SCOPED_TRACE(context);
+  EXPECT_EQ(expected.count, actual.count);
+  EXPECT_TRUE(near_relative(expected.mean, actual.mean));
+  EXPECT_EQ(expected.p50, actual.p50);
+  EXPECT_EQ(expected.p90, actual.p90);
+  EXPECT_EQ(expected.p95, actual.p95);
+  EXPECT_EQ(expected.p99, actual.p99);
+  EXPECT_EQ(expected.min, actual.min);
+  EXPECT_EQ(expected.max, actual.max);
+}
+
+// The same, every figure to 1e-9 relative: for samples of sums (a session's cost).
+void expect_near_percentiles(const Percentiles& expected, const Percentiles& actual,
+                             const std::string& context) {
+  SCOPED_TRACE(context);
+  EXPECT_EQ(expected.count, actual.count);
+  for (const auto member :
+       {&Percentiles::mean, &Percentiles::p50, &Percentiles::p90, &Percentiles::p95,
+        &Percentiles::p99, &Percentiles::min, &Percentiles::max})
+    EXPECT_TRUE(near_relative(expected.*member, actual.*member));
+}
+
+class ShapeQueriesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    stores_ = HistoryStores::get();
+    if (!stores_) GTEST_SKIP() << TestDatabase::kSkipReason;
+    queries_ = std::make_unique<ShapeQueries>(*stores_->client);
+  }
+  engine::Filter random_filter(std::mt19937_64& random) const {
+    return stores_->random_filter(random);
+  }
+  std::shared_ptr<const engine::Snapshot> snapshot() const { return stores_->engine->snapshot(); }
+
+  const HistoryStores* stores_ = nullptr;
+  std::unique_ptr<ShapeQueries> queries_;
+};
+
+TEST_F(ShapeQueriesTest, LatencyByModelAndToolUnderRandomFilters) {
+  std::mt19937_64 random(11);
+  size_t rows = 0;
+  for (int i = 0; i < 80; ++i) {
+    const engine::Filter filter = i == 0 ? engine::Filter() : random_filter(random);
+    for (const LatencyBy by : kBys) {
+      for (const LatencyMeasure measure : kMeasures) {
+        const std::string context = latency_context(filter, by, measure);
+        const auto expected = engine::latency(*snapshot(), filter, by, measure);
+        const auto actual = queries_->latency(filter, by, measure);
+        ASSERT_EQ(expected.size(), actual.size()) << context;
+        rows += expected.size();
+        for (size_t r = 0; r < expected.size(); ++r) {
+          EXPECT_EQ(expected[r].key, actual[r].key) << context;
+          expect_same_percentiles(expected[r].duration_ms, actual[r].duration_ms,
+                                  context + " row " + expected[r].key);
+        }
+      }
+    }
+  }
+  EXPECT_GT(rows, 200u);  // the filters leave something to compare
+}
+
+TEST_F(ShapeQueriesTest, LatencySeriesUnderRandomFilters) {
+  std::mt19937_64 random(12);
+  size_t samples = 0;
+  for (int i = 0; i < 40; ++i) {
+    const engine::Filter filter = i == 0 ? engine::Filter() : random_filter(random);
+    for (const engine::Bucket bucket : kBuckets) {
+      for (const LatencyBy of : kBys) {
+        const LatencyMeasure measure = kMeasures[random() % 2];
+        const std::string context = latency_context(filter, of, measure) +
+                                    " bucket=" + std::string(engine::bucket_name(bucket));
+        const auto expected = engine::latency_timeseries(*snapshot(), filter, of, measure, bucket);
+        const auto actual = queries_->latency_timeseries(filter, of, measure, bucket);
+        ASSERT_EQ(expected.starts, actual.starts) << context;
+        ASSERT_EQ(expected.duration_ms.size(), actual.duration_ms.size()) << context;
+        for (size_t b = 0; b < expected.duration_ms.size(); ++b) {
+          samples += expected.duration_ms[b].count;
+          expect_same_percentiles(expected.duration_ms[b], actual.duration_ms[b],
+                                  context + " bucket " + std::to_string(b));
+        }
+      }
+    }
+  }
+  EXPECT_GT(samples, 1000u);
+}
+
+TEST_F(ShapeQueriesTest, HeatmapUnderRandomFilters) {
+  std::mt19937_64 random(13);
+  for (int i = 0; i < 60; ++i) {
+    const engine::Filter filter = i == 0 ? engine::Filter() : random_filter(random);
+    const auto expected = engine::heatmap(*snapshot(), filter);
+    const auto actual = queries_->heatmap(filter);
+    ASSERT_EQ(expected.size(), 168u);
+    ASSERT_EQ(expected.size(), actual.size()) << describe(filter);
+    for (size_t cell = 0; cell < expected.size(); ++cell)
+      expect_same_metrics(expected[cell], actual[cell],
+                          describe(filter) + " cell " + std::to_string(cell));
+  }
+}
+
+TEST_F(ShapeQueriesTest, SessionDistributionsUnderRandomFilters) {
+  std::mt19937_64 random(14);
+  const engine::SessionQuantity quantities[] = {engine::SessionQuantity::kDurationS,
+                                                engine::SessionQuantity::kPrompts,
+                                                engine::SessionQuantity::kCostUsd};
+  const size_t bin_choices[] = {0, 1, 2, 7, 20, engine::kMaxBins};
+  size_t sessions = 0;
+  for (int i = 0; i < 50; ++i) {
+    const engine::Filter filter = i == 0 ? engine::Filter() : random_filter(random);
+    for (const engine::SessionQuantity of : quantities) {
+      const size_t bins = bin_choices[random() % std::size(bin_choices)];
+      const std::string context = describe(filter) +
+                                  " quantity=" + std::string(engine::session_quantity_name(of)) +
+                                  " bins=" + std::to_string(bins);
+      const auto expected = engine::session_distribution(*snapshot(), filter, of, bins);
+      const auto actual = queries_->session_distribution(filter, of, bins);
+      sessions += expected.stats.count;
+      // A session's cost is a sum, added in another order on each side; the others are exact.
+      const bool sums = of == engine::SessionQuantity::kCostUsd;
+      if (sums) {
+        expect_near_percentiles(expected.stats, actual.stats, context);
+      } else {
+        expect_same_percentiles(expected.stats, actual.stats, context);
+      }
+      ASSERT_EQ(expected.bins.size(), actual.bins.size()) << context;
+      for (size_t b = 0; b < expected.bins.size(); ++b) {
+        const std::string bin = context + " bin " + std::to_string(b);
+        EXPECT_EQ(expected.bins[b].count, actual.bins[b].count) << bin;
+        if (sums) {
+          EXPECT_TRUE(near_relative(expected.bins[b].lo, actual.bins[b].lo)) << bin;
+          EXPECT_TRUE(near_relative(expected.bins[b].hi, actual.bins[b].hi)) << bin;
+        } else {
+          EXPECT_EQ(expected.bins[b].lo, actual.bins[b].lo) << bin;
+          EXPECT_EQ(expected.bins[b].hi, actual.bins[b].hi) << bin;
+        }
+      }
+    }
+  }
+  EXPECT_GT(sessions, 1000u);
+}
+
+void expect_same_facet(const engine::FacetList& expected, const engine::FacetList& actual,
+                       const std::string& context) {
+  ASSERT_EQ(expected.size(), actual.size()) << context;
+  for (size_t v = 0; v < expected.size(); ++v) {
+    EXPECT_EQ(expected[v].value, actual[v].value) << context;
+    EXPECT_EQ(expected[v].events, actual[v].events) << context << " value " << expected[v].value;
+  }
+}
+
+void expect_same_facets(const engine::Facets& expected, const engine::Facets& actual,
+                        const std::string& context) {
+  const std::pair<const char*, engine::FacetList engine::Facets::*> lists[] = {
+      {"practice", &engine::Facets::practice}, {"level", &engine::Facets::level},
+      {"location", &engine::Facets::location}, {"model", &engine::Facets::model},
+      {"email", &engine::Facets::email},       {"terminal", &engine::Facets::terminal},
+      {"tool", &engine::Facets::tool},         {"status_code", &engine::Facets::status_code},
+      {"error", &engine::Facets::error}};
+  for (const auto& [name, list] : lists)
+    expect_same_facet(expected.*list, actual.*list, context + " facet " + name);
+  ASSERT_EQ(expected.attributes.size(), actual.attributes.size()) << context;
+  for (size_t k = 0; k < expected.attributes.size(); ++k) {
+    EXPECT_EQ(expected.attributes[k].first, actual.attributes[k].first) << context;
+    expect_same_facet(expected.attributes[k].second, actual.attributes[k].second,
+                      context + " attribute " + expected.attributes[k].first);
+  }
+}
+
+TEST_F(ShapeQueriesTest, FacetsUnderRandomFilters) {
+  std::mt19937_64 random(15);
+  size_t attribute_values = 0;
+  for (int i = 0; i < 80; ++i) {
+    const engine::Filter filter = i == 0 ? engine::Filter() : random_filter(random);
+    const std::string context = describe(filter);
+    const engine::Facets expected = engine::facets(*snapshot(), filter);
+    const engine::Facets actual = queries_->facets(filter);
+    expect_same_facets(expected, actual, context);
+    for (const auto& [key, values] : expected.attributes) attribute_values += values.size();
+  }
+  EXPECT_GT(attribute_values, 100u);
+}
+
+// The shared history carries no time to first token: a smaller one of its own, in both stores,
+// where api_request events with a duration mostly carry one too (the same rule on both sides).
+std::optional<double> ttft_of(const testing::StoredEvent& e) {
+  if (!e.duration_ms || e.time_ms % 5 == 0) return std::nullopt;
+  return static_cast<double>(static_cast<int64_t>(*e.duration_ms) % 997);
+}
+
+TEST(ShapeQueriesTimeToFirstTokenTest, LatencyOfTimeToFirstTokenUnderRandomFilters) {
+  const auto database = TestDatabase::create("ttft");
+  if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
+  const testing::RandomHistory history = testing::make_random_history(7, 40);
+
+  testing::TempStore store;
+  {
+    store::Database db(store.path());
+    testing::StoreWriter writer(db);
+    writer.insert(history.events);
+    writer.replace_directory(history.directory);
+    db.exec(
+        "UPDATE events SET ttft_ms = CAST(duration_ms AS INTEGER) % 997 "
+        "WHERE duration_ms IS NOT NULL AND time_ms % 5 != 0");
+  }
+  const engine::Engine engine(store.path());
+
+  ClickHouseIngestor ingestor(database->url());
+  std::string csv = "email,full_name,practice,level,location\n";
+  for (const auto& e : history.directory)
+    csv += e.email + "," + e.full_name + "," + e.practice + "," + e.level + "," + e.location + "\n";
+  ingestor.load_employees_csv(csv, "directory.csv");
+  const ClickHouseClient client(database->url());
+  {
+    EventWriter writer(client);
+    const auto view = [](const std::optional<std::string>& s) {
+      return s ? std::string_view(*s) : std::string_view();
+    };
+    for (size_t i = 0; i < history.events.size(); ++i) {
+      const testing::StoredEvent& e = history.events[i];
+      EventRecord record;
+      record.key = hash128("ttft " + std::to_string(i));
+      record.time_ms = e.time_ms;
+      record.event_name = e.event_name;
+      record.session_id = e.session_id;
+      record.user = e.user;
+      record.terminal = view(e.terminal);
+      record.model = view(e.model);
+      record.tool_name = view(e.tool);
+      record.error = view(e.error);
+      record.status_code = view(e.status_code);
+      record.practice_hint = view(e.practice_hint);
+      record.attributes_json = view(e.attributes);
+      if (e.duration_ms) record.duration_ms.set(*e.duration_ms);
+      if (const auto ttft = ttft_of(e)) record.ttft_ms.set(*ttft);
+      writer.add(record, 1);
+    }
+    writer.flush();
+  }
+  const ShapeQueries queries(client);
+
+  const auto snapshot = engine.snapshot();
+  std::mt19937_64 random(16);
+  size_t samples = 0;
+  for (int i = 0; i < 60; ++i) {
+    const engine::Filter filter = i == 0 ? engine::Filter()
+                                         : testing::random_filter(history, *snapshot->first_time(),
+                                                                  *snapshot->last_time(), random);
+    const std::string context = latency_context(filter, LatencyBy::kModel, LatencyMeasure::kTtftMs);
+    const auto expected =
+        engine::latency(*snapshot, filter, LatencyBy::kModel, LatencyMeasure::kTtftMs);
+    const auto actual = queries.latency(filter, LatencyBy::kModel, LatencyMeasure::kTtftMs);
+    ASSERT_EQ(expected.size(), actual.size()) << context;
+    for (size_t r = 0; r < expected.size(); ++r) {
+      samples += expected[r].duration_ms.count;
+      EXPECT_EQ(expected[r].key, actual[r].key) << context;
+      expect_same_percentiles(expected[r].duration_ms, actual[r].duration_ms,
+                              context + " row " + expected[r].key);
+    }
+    const engine::Bucket bucket = kBuckets[random() % std::size(kBuckets)];
+    const auto expected_series = engine::latency_timeseries(*snapshot, filter, LatencyBy::kModel,
+                                                            LatencyMeasure::kTtftMs, bucket);
+    const auto actual_series =
+        queries.latency_timeseries(filter, LatencyBy::kModel, LatencyMeasure::kTtftMs, bucket);
+    ASSERT_EQ(expected_series.starts, actual_series.starts) << context;
+    ASSERT_EQ(expected_series.duration_ms.size(), actual_series.duration_ms.size()) << context;
+    for (size_t b = 0; b < expected_series.duration_ms.size(); ++b)
+      expect_same_percentiles(expected_series.duration_ms[b], actual_series.duration_ms[b],
+                              context + " bucket " + std::to_string(b));
+  }
+  EXPECT_GT(samples, 1000u);
+}
+
+// The reference dataset through both ingests (the stores' own parsers and writers, not the test's):
+// every question without a filter and under one model's filter.
+TEST(ShapeQueriesReferenceTest, TheReferenceDatasetAnswersAsInTheEmbeddedStore) {
+  const auto dataset = test::reference_dataset("reference-30u-500s");
+  if (!dataset) GTEST_SKIP() << "reference dataset absent";
+  const auto database = TestDatabase::create("shape_reference");
+  if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
+  const std::string telemetry = (*dataset / "telemetry_logs.jsonl.gz").string();
+  const std::string employees = (*dataset / "employees.csv").string();
+  test::TempDir dir;
+  const std::string db = dir.file("embedded.db");
+  {
+    ingest::Ingestor embedded(db);
+    embedded.load_employees_file(employees);
+    embedded.ingest_file(telemetry);
+  }
+  ClickHouseIngestor clickhouse(database->url());
+  clickhouse.load_employees_file(employees);
+  EXPECT_GT(clickhouse.ingest_file(telemetry).accepted, 10000u);
+  const engine::Engine engine(db);
+  const auto snapshot = engine.snapshot();
+  const ClickHouseClient client(database->url());
+  const ShapeQueries queries(client);
+
+  engine::Filter one_model;
+  const auto models = engine::latency(*snapshot, {}, LatencyBy::kModel);
+  ASSERT_FALSE(models.empty());
+  one_model.model = {models.front().key};
+  for (const engine::Filter& filter : {engine::Filter(), one_model}) {
+    for (const LatencyBy by : kBys) {
+      for (const LatencyMeasure measure : kMeasures) {
+        const std::string context = latency_context(filter, by, measure);
+        const auto expected = engine::latency(*snapshot, filter, by, measure);
+        const auto actual = queries.latency(filter, by, measure);
+        ASSERT_EQ(expected.size(), actual.size()) << context;
+        for (size_t r = 0; r < expected.size(); ++r) {
+          EXPECT_EQ(expected[r].key, actual[r].key) << context;
+          expect_same_percentiles(expected[r].duration_ms, actual[r].duration_ms,
+                                  context + " row " + expected[r].key);
+        }
+        const auto expected_series =
+            engine::latency_timeseries(*snapshot, filter, by, measure, engine::Bucket::kDay);
+        const auto actual_series =
+            queries.latency_timeseries(filter, by, measure, engine::Bucket::kDay);
+        ASSERT_EQ(expected_series.starts, actual_series.starts) << context;
+        for (size_t b = 0; b < expected_series.duration_ms.size(); ++b)
+          expect_same_percentiles(expected_series.duration_ms[b], actual_series.duration_ms[b],
+                                  context + " day " + std::to_string(b));
+      }
+    }
+    const auto expected_cells = engine::heatmap(*snapshot, filter);
+    const auto actual_cells = queries.heatmap(filter);
+    ASSERT_EQ(expected_cells.size(), actual_cells.size());
+    for (size_t cell = 0; cell < expected_cells.size(); ++cell)
+      expect_same_metrics(expected_cells[cell], actual_cells[cell],
+                          describe(filter) + " cell " + std::to_string(cell));
+    for (const auto of : {engine::SessionQuantity::kDurationS, engine::SessionQuantity::kPrompts,
+                          engine::SessionQuantity::kCostUsd}) {
+      const std::string context =
+          describe(filter) + " quantity=" + std::string(engine::session_quantity_name(of));
+      const auto expected = engine::session_distribution(*snapshot, filter, of);
+      const auto actual = queries.session_distribution(filter, of);
+      expect_near_percentiles(expected.stats, actual.stats, context);
+      ASSERT_EQ(expected.bins.size(), actual.bins.size()) << context;
+      for (size_t b = 0; b < expected.bins.size(); ++b)
+        EXPECT_EQ(expected.bins[b].count, actual.bins[b].count) << context << " bin " << b;
+    }
+    expect_same_facets(engine::facets(*snapshot, filter), queries.facets(filter), describe(filter));
+  }
+}
+
+}  // namespace
+}  // namespace cca::clickhouse
