@@ -100,9 +100,11 @@ test-sanitize: deps
 
 # The ClickHouse test cluster (ZooKeeper and 2 shards x 2 replicas of 18.16, all on loopback)
 # end to end, about 30 s; not part of `make test`, which starts a single server (docs/testing.md).
-test-cluster:
+test-cluster: deps binary
 	@bash scripts/install-deps.sh --cluster
 	bash tests/clickhouse/cluster_smoke.sh
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target clickhouse_cluster_test
+	$(BUILD_DIR)/tests/clickhouse/clickhouse_cluster_test
 
 bench: deps
 	@bash scripts/install-deps.sh --bench

@@ -15,7 +15,7 @@ namespace {
 }  // namespace
 
 ClickHouseAnalytics::ClickHouseAnalytics(std::shared_ptr<const ClickHouseClient> client)
-    : client_(std::move(client)), queries_(*client_) {}
+    : client_(std::move(client)), queries_(*client_), shapes_(*client_) {}
 
 std::pair<std::optional<int64_t>, std::optional<int64_t>> ClickHouseAnalytics::span() const {
   const auto rows =
@@ -47,8 +47,8 @@ engine::Timeseries ClickHouseAnalytics::timeseries(
   return queries_.timeseries(filter, bucket, split, split_limit, split_values);
 }
 
-std::vector<engine::MetricSet> ClickHouseAnalytics::heatmap(const engine::Filter&) const {
-  not_answered("the heatmap");
+std::vector<engine::MetricSet> ClickHouseAnalytics::heatmap(const engine::Filter& filter) const {
+  return shapes_.heatmap(filter);
 }
 
 engine::SessionsPage ClickHouseAnalytics::list_sessions(const engine::Filter&,
@@ -72,27 +72,27 @@ std::optional<engine::UserProfile> ClickHouseAnalytics::user_profile(const engin
   not_answered("a user's profile");
 }
 
-std::vector<engine::LatencyRow> ClickHouseAnalytics::latency(const engine::Filter&,
-                                                             engine::LatencyBy,
-                                                             engine::LatencyMeasure) const {
-  not_answered("latency");
+std::vector<engine::LatencyRow> ClickHouseAnalytics::latency(const engine::Filter& filter,
+                                                             engine::LatencyBy by,
+                                                             engine::LatencyMeasure measure) const {
+  return shapes_.latency(filter, by, measure);
 }
 
-engine::LatencySeries ClickHouseAnalytics::latency_timeseries(const engine::Filter&,
-                                                              engine::LatencyBy,
-                                                              engine::LatencyMeasure,
-                                                              engine::Bucket) const {
-  not_answered("the latency time series");
+engine::LatencySeries ClickHouseAnalytics::latency_timeseries(const engine::Filter& filter,
+                                                              engine::LatencyBy of,
+                                                              engine::LatencyMeasure measure,
+                                                              engine::Bucket bucket) const {
+  return shapes_.latency_timeseries(filter, of, measure, bucket);
 }
 
-engine::Distribution ClickHouseAnalytics::session_distribution(const engine::Filter&,
-                                                               engine::SessionQuantity,
-                                                               size_t) const {
-  not_answered("the session distribution");
+engine::Distribution ClickHouseAnalytics::session_distribution(const engine::Filter& filter,
+                                                               engine::SessionQuantity of,
+                                                               size_t bins) const {
+  return shapes_.session_distribution(filter, of, bins);
 }
 
-engine::Facets ClickHouseAnalytics::facets(const engine::Filter&) const {
-  not_answered("the facets");
+engine::Facets ClickHouseAnalytics::facets(const engine::Filter& filter) const {
+  return shapes_.facets(filter);
 }
 
 std::vector<engine::Employee> ClickHouseAnalytics::employees() const {

@@ -66,6 +66,12 @@ ClickHouseUrl ClickHouseUrl::parse(std::string_view url) {
         throw std::invalid_argument("ClickHouse database name must be letters, digits and _: " +
                                     value);
       parsed.database = std::move(value);
+    } else if (key == "cluster") {
+      if (value.empty() || value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+                                                   "UVWXYZ0123456789_") != std::string::npos)
+        throw std::invalid_argument("ClickHouse cluster name must be letters, digits and _: " +
+                                    value);
+      parsed.cluster = std::move(value);
     } else {
       parsed.parameters.emplace_back(std::move(key), std::move(value));
     }
@@ -134,7 +140,10 @@ std::string ClickHouseClient::query(std::string_view sql, const ExternalTable& t
 }
 
 void ClickHouseClient::insert(std::string_view insert_statement, std::string_view rows) const {
-  post(path_with("database=" + url_.database +
+  // On a cluster the Distributed table would otherwise queue the rows on this server's disk and
+  // answer before the shards have them; synchronous, the answer means they are there.
+  const std::string sync = url_.cluster.empty() ? "" : "insert_distributed_sync=1&";
+  post(path_with(sync + "database=" + url_.database +
                  "&query=" + httplib::detail::encode_query_param(std::string(insert_statement))),
        rows, "an insert", nullptr);
 }

@@ -24,11 +24,14 @@ class ClickHouseError : public std::runtime_error {
 };
 
 // Where the store is: ClickHouse's HTTP interface, e.g.
-// http://127.0.0.1:8123/?database=ccanalytics. Query parameters other than `database` (user,
-// password, settings such as max_threads) are sent with every request.
+// http://127.0.0.1:8123/?database=ccanalytics. `cluster=NAME` (a cluster of the servers'
+// remote_servers) lays the tables out replicated and sharded over it. Query parameters other
+// than those two (user, password, settings such as max_threads or insert_quorum) are sent with
+// every request.
 struct ClickHouseUrl {
   std::string origin;    // scheme://host:port
   std::string database;  // "ccanalytics" unless the URL names one
+  std::string cluster;   // empty: one server
   std::vector<std::pair<std::string, std::string>> parameters;
 
   // Throws std::invalid_argument naming what is wrong.

@@ -62,7 +62,18 @@ void split_attributes(std::string_view json, std::vector<std::string_view>& keys
   }
 }
 
+ClickHouseUrl up_to_date_replicas(ClickHouseUrl url) {
+  if (!url.cluster.empty()) {
+    url.parameters.emplace_back("max_replica_delay_for_distributed_queries", "1");
+    url.parameters.emplace_back("fallback_to_stale_replicas_for_distributed_queries", "0");
+  }
+  return url;
+}
+
 }  // namespace
+
+EventWriter::EventWriter(const ClickHouseClient& client)
+    : client_(client), identities_(up_to_date_replicas(client.url())) {}
 
 bool EventWriter::add(const EventRecord& e, uint64_t ingest_id) {
   if (!pending_keys_.insert(e.key)) return false;

@@ -25,16 +25,17 @@ struct FlushCounts {
 //
 // Deduplication: add() drops an event whose identity is already pending; flush() asks ClickHouse
 // which pending identities the events' days already hold (one query, the identities sent as
-// external data) and inserts only the others. Reads therefore never need FINAL. Two processes
-// flushing the same new events at the same instant could both insert them; the table's
-// ReplacingMergeTree key (which ends with the identity) collapses such twins when parts merge.
+// external data, never answered by a lagging replica) and inserts only the others. Reads therefore
+// never need FINAL. Two processes flushing the same new events at the same instant could both
+// insert them; the table's ReplacingMergeTree key (which ends with the identity) collapses such
+// twins when parts merge.
 //
 // Rows are copied when added: the caller's event views may be reused at once. A failed flush
 // throws ClickHouseError and keeps nothing pending; whatever of it ClickHouse had taken is found
 // as already stored when the same input comes again.
 class EventWriter {
  public:
-  explicit EventWriter(const ClickHouseClient& client) : client_(client) {}
+  explicit EventWriter(const ClickHouseClient& client);
 
   // False when an event with the same identity is already pending.
   bool add(const EventRecord& event, uint64_t ingest_id);
@@ -54,6 +55,9 @@ class EventWriter {
   void insert_quarantine();
 
   const ClickHouseClient& client_;
+  // The identities query: on a cluster it must not read a replica that is behind (one just back
+  // from a failure), which could miss events it has not fetched yet and let them in twice.
+  ClickHouseClient identities_;
   std::string block_;  // TabSeparated rows of the pending events
   std::vector<PendingRow> rows_;
   Hash128Set pending_keys_;

@@ -1,11 +1,23 @@
 #include "clickhouse/schema.h"
 
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 
 namespace cca::clickhouse {
 namespace {
+
+// A table as the schema creates it: on one server as named, or on a cluster as a replicated
+// `<name>_local` on every server and a Distributed `<name>` over them, split by shard_key.
+struct TableSpec {
+  const char* name;
+  const char* columns;
+  const char* engine;       // MergeTree, ReplacingMergeTree
+  const char* engine_args;  // the engine's own arguments (a version column), or ""
+  const char* layout;       // PARTITION BY / ORDER BY
+  const char* shard_key;
+};
 
 // Events, one row each, as the embedded store keeps them but with strings in place (ClickHouse
 // compresses repeated values per column, so a dictionary of our own buys nothing here).
@@ -18,8 +30,9 @@ namespace {
 //   twice by concurrent writers (see the event writer for how redeliveries are kept out).
 // - Numbers absent from an event are 0 with their bit in `present` clear, as in the engine.
 // - Custom attributes: parallel key and value arrays (18.16 has no Map).
-constexpr const char* kEvents = R"(
-CREATE TABLE IF NOT EXISTS events (
+constexpr TableSpec kEvents = {
+    "events",
+    R"(
   day Date,
   time_ms Int64,
   key_hi UInt64,
@@ -71,14 +84,15 @@ CREATE TABLE IF NOT EXISTS events (
   scope String,
   envelope String,
   extra String
-) ENGINE = ReplacingMergeTree
-PARTITION BY day
-ORDER BY (user, event_name, time_ms, key_hi, key_lo)
-)";
+)",
+    "ReplacingMergeTree",
+    "",
+    "PARTITION BY day ORDER BY (user, event_name, time_ms, key_hi, key_lo)",
+    "sipHash64(user)"};
 
 // Records that broke a rule, with the reason; key: hash of (reason, raw) for deduplication.
-constexpr const char* kQuarantine = R"(
-CREATE TABLE IF NOT EXISTS quarantine (
+constexpr TableSpec kQuarantine = {
+    "quarantine", R"(
   key_hi UInt64,
   key_lo UInt64,
   ingest_id UInt64,
@@ -90,14 +104,12 @@ CREATE TABLE IF NOT EXISTS quarantine (
   field String,
   detail String,
   raw String
-) ENGINE = ReplacingMergeTree
-ORDER BY (key_hi, key_lo)
-)";
+)", "ReplacingMergeTree", "", "ORDER BY (key_hi, key_lo)", "key_hi"};
 
 // The directory: each load writes every row again under a new version, and the directory is the
 // rows of the latest version (a load replaces the directory, as in the embedded store).
-constexpr const char* kEmployees = R"(
-CREATE TABLE IF NOT EXISTS employees (
+constexpr TableSpec kEmployees = {
+    "employees", R"(
   version UInt64,
   email String,
   full_name String,
@@ -105,14 +117,11 @@ CREATE TABLE IF NOT EXISTS employees (
   level String,
   location String,
   user_id String
-) ENGINE = MergeTree
-ORDER BY (version, email)
-)";
+)", "MergeTree", "", "ORDER BY (version, email)", "sipHash64(email)"};
 
 // The ingest log: a row when an ingest starts and another, with the same id and a higher
 // revision, when it ends; readers take each id's latest revision.
-constexpr const char* kIngests = R"(
-CREATE TABLE IF NOT EXISTS ingests (
+constexpr TableSpec kIngests = {"ingests",  R"(
   id UInt64,
   revision UInt32,
   source String,
@@ -129,35 +138,59 @@ CREATE TABLE IF NOT EXISTS ingests (
   rejected_lines UInt64,
   employees UInt64,
   message String
-) ENGINE = ReplacingMergeTree(revision)
-ORDER BY id
-)";
+)",           "ReplacingMergeTree",
+                                "revision", "ORDER BY id", "id"};
 
-constexpr const char* kSchemaVersionTable = R"(
-CREATE TABLE IF NOT EXISTS schema_version (
+constexpr TableSpec kSchemaVersionTable = {"schema_version",   R"(
   version UInt32,
   applied_ms Int64
-) ENGINE = MergeTree
-ORDER BY version
-)";
+)",      "MergeTree", "",
+                                           "ORDER BY version", "version"};
+
+// The statements that create a table: itself on one server; on a cluster, the replicated local
+// table on every server (ZooKeeper path per shard, database and table) and the Distributed table
+// that reads and writes all shards.
+std::vector<std::string> create_statements(const TableSpec& t, const ClickHouseUrl& url) {
+  const std::string engine_args = t.engine_args;
+  if (url.cluster.empty())
+    return {"CREATE TABLE IF NOT EXISTS " + std::string(t.name) + " (" + t.columns + ") ENGINE = " +
+            t.engine + (engine_args.empty() ? "" : "(" + engine_args + ")") + " " + t.layout};
+  // ON CLUSTER statements run on every server in its default database: names are qualified.
+  const std::string on_cluster = " ON CLUSTER " + url.cluster;
+  const std::string table = url.database + "." + t.name;
+  const std::string local = std::string(t.name) + "_local";
+  const std::string replicated_args = "'/clickhouse/tables/{shard}/" + url.database + "/" + t.name +
+                                      "', '{replica}'" +
+                                      (engine_args.empty() ? "" : ", " + engine_args);
+  return {"CREATE TABLE IF NOT EXISTS " + url.database + "." + local + on_cluster + " (" +
+              t.columns + ") ENGINE = Replicated" + t.engine + "(" + replicated_args + ") " +
+              t.layout,
+          "CREATE TABLE IF NOT EXISTS " + table + on_cluster + " AS " + url.database + "." + local +
+              " ENGINE = Distributed(" + url.cluster + ", " + url.database + ", " + local + ", " +
+              t.shard_key + ")"};
+}
 
 }  // namespace
 
 void ensure_schema(const ClickHouseClient& client) {
   // The database itself: asked of the server's default database, since ours may not exist yet.
   ClickHouseUrl server = client.url();
-  const std::string database = server.database;
   server.database = "system";
-  ClickHouseClient(server).query("CREATE DATABASE IF NOT EXISTS " + database);
+  ClickHouseClient(server).query(
+      "CREATE DATABASE IF NOT EXISTS " + client.url().database +
+      (client.url().cluster.empty() ? "" : " ON CLUSTER " + client.url().cluster));
 
-  client.query(kSchemaVersionTable);
+  for (const std::string& statement : create_statements(kSchemaVersionTable, client.url()))
+    client.query(statement);
   const std::string answer = client.query("SELECT max(version) FROM schema_version");
   const int found = answer.empty() ? 0 : std::stoi(answer);
   if (found > kSchemaVersion)
     throw std::runtime_error("the ClickHouse store's schema is version " + std::to_string(found) +
                              ", newer than this build's " + std::to_string(kSchemaVersion) +
                              ": upgrade ccanalytics");
-  for (const char* table : {kEvents, kQuarantine, kEmployees, kIngests}) client.query(table);
+  for (const TableSpec* table : {&kEvents, &kQuarantine, &kEmployees, &kIngests})
+    for (const std::string& statement : create_statements(*table, client.url()))
+      client.query(statement);
   if (found < kSchemaVersion)
     client.query("INSERT INTO schema_version VALUES (" + std::to_string(kSchemaVersion) + ", " +
                  std::to_string(system_time_ms()) + ")");

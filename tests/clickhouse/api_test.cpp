@@ -132,6 +132,11 @@ class ClickHouseApiTest : public ::testing::Test {
     return q;
   }
 
+  // path with the filter's parameters (each after an '&') as its query.
+  static std::string with_query(const std::string& path, const std::string& filter) {
+    return filter.empty() ? path : path + "?" + filter.substr(1);
+  }
+
   void expect_same(const std::string& target) {
     SCOPED_TRACE(target);
     const json expected = get(*embedded_, target);
@@ -181,6 +186,22 @@ TEST_F(ClickHouseApiTest, SummaryBreakdownsAndTimeSeriesAnswerAlike) {
                 dimensions[random() % 15] + timeless);
     expect_same("/api/v1/timeseries?bucket=week&compare=previous&from=2026-01-05&to=2026-02-01" +
                 timeless);
+  }
+}
+
+TEST_F(ClickHouseApiTest, HeatmapLatencyDistributionAndFacetsAnswerAlike) {
+  std::mt19937_64 random(11);
+  for (int i = 0; i < 6; ++i) {
+    const std::string filter = random_filter(random, true);
+    expect_same(with_query("/api/v1/heatmap", filter));
+    for (const char* by : {"model", "tool"})
+      expect_same(std::string("/api/v1/latency?by=") + by + filter);
+    expect_same("/api/v1/latency?by=model&measure=ttft_ms" + filter);
+    expect_same("/api/v1/latency/timeseries?of=api_request&bucket=day" + filter);
+    expect_same("/api/v1/latency/timeseries?of=tool_result&bucket=week" + filter);
+    for (const char* of : {"session_duration_s", "session_prompts", "session_cost_usd"})
+      expect_same(std::string("/api/v1/distribution?bins=12&of=") + of + filter);
+    expect_same(with_query("/api/v1/facets", filter));
   }
 }
 

@@ -25,7 +25,8 @@ TestDatabase::~TestDatabase() {
   try {
     ClickHouseUrl system = url_;
     system.database = "system";
-    ClickHouseClient(system).query("DROP DATABASE IF EXISTS " + url_.database);
+    ClickHouseClient(system).query("DROP DATABASE IF EXISTS " + url_.database +
+                                   (url_.cluster.empty() ? "" : " ON CLUSTER " + url_.cluster));
   } catch (const std::exception&) {
     // The server went first; its folder goes with it.
   }
