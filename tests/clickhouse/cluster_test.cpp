@@ -15,6 +15,7 @@
 
 #include "clickhouse/client.h"
 #include "clickhouse/queries.h"
+#include "clickhouse/same_answers.h"
 #include "engine/analytics.h"
 #include "engine/engine.h"
 #include "engine/metric_check.h"
@@ -140,25 +141,7 @@ TEST_F(ClusterTest, AReplicaLostMidIngestLosesNothingAndDoublesNothing) {
     const ClickHouseClient client(ClickHouseUrl::parse(store_url(node)));
     const Queries queries(client);
     SCOPED_TRACE("node " + std::to_string(node + 1));
-    testing::expect_same_metrics(engine::summarize(*snapshot, {}).metrics,
-                                 queries.summarize({}).metrics, "summary");
-    for (const engine::Dimension by : engine::all_dimensions()) {
-      const auto expected = engine::breakdown(*snapshot, {}, by);
-      const auto actual = queries.breakdown({}, by);
-      ASSERT_EQ(expected.size(), actual.size()) << engine::dimension_name(by);
-      for (size_t i = 0; i < expected.size(); ++i) {
-        EXPECT_EQ(expected[i].key, actual[i].key);
-        testing::expect_same_metrics(
-            expected[i].metrics, actual[i].metrics,
-            std::string(engine::dimension_name(by)) + " " + expected[i].key);
-      }
-    }
-    const auto expected = engine::timeseries(*snapshot, {}, engine::Bucket::kDay);
-    const auto actual = queries.timeseries({}, engine::Bucket::kDay);
-    ASSERT_EQ(expected.starts, actual.starts);
-    for (size_t b = 0; b < expected.points.size(); ++b)
-      testing::expect_same_metrics(expected.points[b], actual.points[b],
-                                   "day " + std::to_string(b));
+    expect_same_store_answers(*snapshot, queries);
   }
 }
 

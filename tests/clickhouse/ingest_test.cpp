@@ -7,6 +7,7 @@
 #include "clickhouse/clickhouse_ingestor.h"
 #include "clickhouse/event_writer.h"
 #include "clickhouse/queries.h"
+#include "clickhouse/same_answers.h"
 #include "clickhouse/schema.h"
 #include "clickhouse/sql_text.h"
 #include "clickhouse/test_database.h"
@@ -156,27 +157,7 @@ TEST_F(ClickHouseIngestTest, TheReferenceDatasetAnswersAsInTheEmbeddedStore) {
   engine::Engine engine(db);
   const auto snapshot = engine.snapshot();
   const Queries queries(*client_);
-  const auto same = [](const engine::MetricSet& a, const engine::MetricSet& b,
-                       const std::string& context) { testing::expect_same_metrics(a, b, context); };
-  same(engine::summarize(*snapshot, {}).metrics, queries.summarize({}).metrics, "summary");
-  for (const engine::Dimension by : engine::all_dimensions()) {
-    const auto expected = engine::breakdown(*snapshot, {}, by);
-    const auto actual = queries.breakdown({}, by);
-    ASSERT_EQ(expected.size(), actual.size()) << engine::dimension_name(by);
-    for (size_t i = 0; i < expected.size(); ++i) {
-      EXPECT_EQ(expected[i].key, actual[i].key);
-      same(expected[i].metrics, actual[i].metrics, std::string(engine::dimension_name(by)));
-    }
-  }
-  const auto expected =
-      engine::timeseries(*snapshot, {}, engine::Bucket::kDay, engine::Dimension::kPractice, 5);
-  const auto actual = queries.timeseries({}, engine::Bucket::kDay, engine::Dimension::kPractice, 5);
-  ASSERT_EQ(expected.starts, actual.starts);
-  for (size_t b = 0; b < expected.points.size(); ++b)
-    same(expected.points[b], actual.points[b], "day " + std::to_string(b));
-  ASSERT_EQ(expected.series.size(), actual.series.size());
-  for (size_t s = 0; s < expected.series.size(); ++s)
-    EXPECT_EQ(expected.series[s].key, actual.series[s].key);
+  expect_same_store_answers(*snapshot, queries);
 }
 
 }  // namespace
