@@ -57,6 +57,7 @@ int serve(const ServeOptions& options) {
   server.run();
   served.store(true);
   signal_waiter.join();
+  server.write_snapshot_at_shutdown();
   return 0;
 }
 
