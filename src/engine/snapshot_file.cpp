@@ -27,7 +27,7 @@ namespace {
 constexpr char kMagic[8] = {'c', 'c', 'a', 's', 'n', 'a', 'p', '\0'};
 constexpr char kEndMark[8] = {'c', 'c', 'a', 's', 'e', 'n', 'd', '\0'};
 // Bumped whenever what is written changes.
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 constexpr uint32_t kByteOrderMark = 0x01020304;
 constexpr uint32_t kLayout = static_cast<uint32_t>(sizeof(Cell)) << 16 |
                              static_cast<uint32_t>(kEventKinds) << 8 | kCellIndexes;
@@ -76,6 +76,15 @@ class Writer {
   void list(const std::vector<T>& values, F&& each) {
     pod<uint64_t>(values.size());
     for (const T& value : values) each(value);
+  }
+  void column(const CodeColumn& codes) {
+    pod(codes.width());
+    vec(codes.raw());
+  }
+  void column(const SparseNumbers& numbers) {
+    pod<uint64_t>(numbers.size());
+    vec(numbers.present());
+    vec(numbers.values());
   }
 
   // The trailer, outside the checksum.
@@ -161,6 +170,21 @@ class Reader {
     values.resize(count(8));
     for (T& value : values) each(value);
   }
+  void column(CodeColumn& codes) {
+    const auto width = pod<uint8_t>();
+    std::vector<uint8_t> raw;
+    vec(raw);
+    if (!codes.assign_raw(width, std::move(raw))) throw failure(path_, "corrupt code column");
+  }
+  void column(SparseNumbers& numbers) {
+    const auto size = pod<uint64_t>();
+    std::vector<uint64_t> present;
+    std::vector<double> values;
+    vec(present);
+    vec(values);
+    if (!numbers.assign_raw(size, std::move(present), std::move(values)))
+      throw failure(path_, "corrupt number column");
+  }
 
   // Everything read: nothing may be left, and the checksum must match.
   void finish() {
@@ -187,9 +211,9 @@ void segment_fields(Archive& a, S& s) {
   for (auto* column : {&s.event_name, &s.session, &s.user, &s.terminal, &s.model, &s.tool,
                        &s.decision, &s.decision_source, &s.error, &s.status_code, &s.version, &s.os,
                        &s.practice_hint, &s.attempt_code, &s.query_source, &s.attributes})
-    a.vec(*column);
+    a.column(*column);
   for (auto* column : {&s.duration_ms, &s.prompt_length, &s.attempt, &s.tool_result_size_bytes})
-    a.vec(*column);
+    a.column(*column);
   for (auto* column : {&s.api.input_tokens, &s.api.output_tokens, &s.api.cache_read_tokens,
                        &s.api.cache_creation_tokens, &s.api.cost_usd, &s.api.ttft_ms})
     a.vec(*column);
@@ -198,7 +222,6 @@ void segment_fields(Archive& a, S& s) {
   for (auto& cells : s.cells) a.vec(cells);
   for (auto* by_key : {&s.latency.by_model, &s.latency.by_tool, &s.latency.ttft_by_model}) {
     a.list(*by_key, [&](auto& durations) {
-      a.vec(durations.time_ms);
       a.vec(durations.row);
       a.vec(durations.duration_ms);
       a.vec(durations.sorted);
@@ -286,9 +309,9 @@ void check_segment(const Segment& s, const std::string& path) {
        s.api_before_block.size() == n / Segment::kBlockRows + 1;
   for (const auto* by_key : {&s.latency.by_model, &s.latency.by_tool, &s.latency.ttft_by_model}) {
     for (const KeyDurations& d : *by_key) {
-      ok = ok && d.row.size() == d.time_ms.size() && d.duration_ms.size() == d.time_ms.size() &&
-           d.sorted.size() == d.time_ms.size();
-      for (const uint32_t row : d.row) ok = ok && row < n;
+      ok = ok && d.duration_ms.size() == d.row.size() && d.sorted.size() == d.row.size();
+      for (size_t i = 0; i < d.row.size(); ++i)
+        ok = ok && d.row[i] < n && (i == 0 || d.row[i - 1] < d.row[i]);
     }
   }
   if (!ok) throw failure(path, "inconsistent segment");
