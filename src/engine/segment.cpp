@@ -1,5 +1,7 @@
 #include "engine/segment.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -81,6 +83,15 @@ LatencyIndex build_latency_index(const Segment& s) {
 
 }  // namespace
 
+void prefer_huge_pages(const void* data, size_t bytes) {
+  constexpr uintptr_t kHugePage = 2u << 20;
+  if (bytes < 2 * kHugePage) return;
+  const auto begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHugePage - 1);
+  // Advice only: where the kernel declines, the buffer keeps its 4 kB pages.
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 uint32_t Segment::api_rank(size_t row) const {
   const size_t block = row / kBlockRows;
   uint32_t rank = api_before_block[block];
@@ -130,7 +141,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
 }
 
 void SegmentBuilder::reserve(size_t rows) {
-  for_each_column(rows_, [rows](auto& column) { column.reserve(rows); });
+  for_each_column(rows_, [rows](auto& column) { reserve_columns(column, rows); });
 }
 
 void SegmentBuilder::append(const EventRow& r) {

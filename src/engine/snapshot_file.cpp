@@ -1,6 +1,7 @@
 #include "engine/snapshot_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,11 +28,20 @@ namespace {
 constexpr char kMagic[8] = {'c', 'c', 'a', 's', 'n', 'a', 'p', '\0'};
 constexpr char kEndMark[8] = {'c', 'c', 'a', 's', 'e', 'n', 'd', '\0'};
 // Bumped whenever what is written changes.
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;
 constexpr uint32_t kByteOrderMark = 0x01020304;
 constexpr uint32_t kLayout = static_cast<uint32_t>(sizeof(Cell)) << 16 |
                              static_cast<uint32_t>(kEventKinds) << 8 | kCellIndexes;
 constexpr size_t kTrailerBytes = 8 + 16 + 8;
+// Arrays start at file offsets that are multiples of this, so that a mapping of the file holds
+// them aligned.
+constexpr size_t kAlignment = 8;
+// Arrays this large are copied out of a mapping of the file rather than read into zeroed memory.
+constexpr size_t kMappedBytes = 64 << 10;
+
+size_t padding(uint64_t offset) {
+  return static_cast<size_t>((kAlignment - offset % kAlignment) % kAlignment);
+}
 
 static_assert(std::is_trivially_copyable_v<Cell>);
 
@@ -66,6 +76,8 @@ class Writer {
   void vec(const std::vector<T>& values) {
     static_assert(std::is_trivially_copyable_v<T>);
     pod<uint64_t>(values.size());
+    static constexpr char kZeros[kAlignment] = {};
+    bytes(kZeros, padding(written_));
     bytes(values.data(), values.size() * sizeof(T));
   }
   void str(std::string_view text) {
@@ -127,7 +139,7 @@ class Reader {
       throw failure(path_, "cannot read the trailer");
     if (std::memcmp(end, kEndMark, sizeof end) != 0 || body != size - kTrailerBytes)
       throw failure(path_, "truncated or not a snapshot file");
-    remaining_ = body;
+    remaining_ = body_ = body;
     std::rewind(file_);
   }
   ~Reader() { XXH3_freeState(state_); }
@@ -157,8 +169,34 @@ class Reader {
   template <class T>
   void vec(std::vector<T>& values) {
     static_assert(std::is_trivially_copyable_v<T>);
-    values.resize(count(sizeof(T)));
-    bytes(values.data(), values.size() * sizeof(T));
+    const uint64_t size = count(sizeof(T));
+    char pad[kAlignment];
+    bytes(pad, padding(body_ - remaining_));
+    const size_t length = size * sizeof(T);
+    if (length > remaining_) throw failure(path_, "truncated");
+    reserve_columns(values, size);
+    if (length < kMappedBytes) {
+      values.resize(size);
+      bytes(values.data(), length);
+      return;
+    }
+    // Copied straight out of the page cache: no zeroing of the vector first, and the kernel's
+    // copy into a read buffer saved.
+    const uint64_t offset = body_ - remaining_;
+    const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    const uint64_t start = offset / page * page;
+    const size_t mapped = static_cast<size_t>(offset - start) + length;
+    void* const map = mmap(nullptr, mapped, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(file_),
+                           static_cast<off_t>(start));
+    if (map == MAP_FAILED) throw failure(path_, std::string("cannot map: ") + std::strerror(errno));
+    const char* const source = static_cast<const char*>(map) + (offset - start);
+    XXH3_128bits_update(state_, source, length);
+    const T* const first = reinterpret_cast<const T*>(source);
+    values.assign(first, first + size);
+    munmap(map, mapped);
+    remaining_ -= length;
+    if (std::fseek(file_, static_cast<long>(offset + length), SEEK_SET) != 0)
+      throw failure(path_, "cannot seek");
   }
   std::string str() {
     std::string text(count(1), '\0');
@@ -198,7 +236,8 @@ class Reader {
   std::string path_;
   XXH3_state_t* state_;
   XXH128_hash_t expected_{};
-  uint64_t remaining_ = 0;
+  uint64_t body_ = 0;       // bytes before the trailer
+  uint64_t remaining_ = 0;  // of them, not read yet
 };
 
 // The fields of a segment in file order, for writing (const Segment) and reading alike.

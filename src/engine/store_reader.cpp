@@ -49,6 +49,9 @@ class ReadTransaction {
 
 void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, StringCodes& shared,
                 std::string_view practice_attribute, SegmentBuilder& out) {
+  // A large range (a start-up) fills its columns in one go: at most `span` rows.
+  if (up_to_seq - after_seq >= kRowsPerThread)
+    out.reserve(static_cast<size_t>(up_to_seq - after_seq));
   ReadTransaction transaction(db);
   store::Statement string_by_id(db, kStringById);
   store::Statement select(db, kSelectEvents);

@@ -285,6 +285,29 @@ TEST_F(SnapshotFileTest, DamagedFilesAreRefusedAndTheStoreLoaded) {
   EXPECT_TRUE(engine->start_report().from_snapshot_file);
 }
 
+// Columns of more than 64 kB are copied out of a mapping of the file rather than read.
+TEST_F(SnapshotFileTest, LargeColumnsRoundTrip) {
+  testing::TempStore large;
+  {
+    store::Database db(large.path());
+    testing::StoreWriter writer(db);
+    const testing::RandomHistory history = testing::make_random_history(77, 1500);
+    writer.replace_directory(history.directory);
+    writer.insert(history.events);
+  }
+  EngineOptions o = options();
+  o.snapshot_path = large.path() + ".snapshot";
+  ASSERT_TRUE(Engine(large.path(), o).write_snapshot());
+  const Engine engine(large.path(), o);
+  ASSERT_TRUE(engine.start_report().from_snapshot_file);
+  size_t largest = 0;
+  for (const auto& segment : engine.snapshot()->segments)
+    largest = std::max(largest, segment->size());
+  EXPECT_GT(largest * sizeof(int64_t), size_t{64} << 10) << "no column took the mapped path";
+  const Engine reference(large.path());
+  expect_same_answers(*reference.snapshot(), *engine.snapshot());
+}
+
 TEST_F(SnapshotFileTest, AnEmptyStoreWritesNoFile) {
   testing::TempStore empty;
   EngineOptions o = options();
