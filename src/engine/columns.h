@@ -97,6 +97,52 @@ class CodeColumn {
   std::vector<uint8_t> bytes_;
 };
 
+// A column of numbers kept as floats when every one of them is exactly a float (token counts,
+// whole milliseconds), else as doubles: reads give back exactly the doubles it was built from.
+class NumberColumn {
+ public:
+  NumberColumn() = default;
+  explicit NumberColumn(const std::vector<double>& values) {
+    bool exact = true;
+    for (const double value : values) {
+      if (!std::isnan(value) && static_cast<double>(static_cast<float>(value)) != value) {
+        exact = false;
+        break;
+      }
+    }
+    if (exact) {
+      reserve_columns(floats_, values.size());
+      for (const double value : values) floats_.push_back(static_cast<float>(value));
+    } else {
+      reserve_columns(doubles_, values.size());
+      doubles_ = values;
+    }
+    narrow_ = exact;
+  }
+
+  double operator[](size_t i) const { return narrow_ ? floats_[i] : doubles_[i]; }
+  size_t size() const { return narrow_ ? floats_.size() : doubles_.size(); }
+  size_t bytes() const { return floats_.capacity() * 4 + doubles_.capacity() * 8; }
+
+  // For the snapshot file.
+  bool narrow() const { return narrow_; }
+  const std::vector<float>& floats() const { return floats_; }
+  const std::vector<double>& doubles() const { return doubles_; }
+  // False when both or neither hold the values.
+  bool assign_raw(bool narrow, std::vector<float> floats, std::vector<double> doubles) {
+    if (narrow ? !doubles.empty() : !floats.empty()) return false;
+    narrow_ = narrow;
+    floats_ = std::move(floats);
+    doubles_ = std::move(doubles);
+    return true;
+  }
+
+ private:
+  bool narrow_ = true;
+  std::vector<float> floats_;
+  std::vector<double> doubles_;
+};
+
 // A column of numbers that most rows lack (NaN), such as prompt_length, which only user_prompt
 // events carry: a presence bit per row, and the present values in row order, found by counting
 // the bits before a row (a popcount within its 64-row word, plus a running count per word).
@@ -114,9 +160,11 @@ class SparseNumbers {
       present_[i / 64] |= uint64_t{1} << (i % 64);
       ++count;
     }
-    reserve_columns(values_, count);
+    std::vector<double> present_values;
+    reserve_columns(present_values, count);
     for (const double value : values)
-      if (!std::isnan(value)) values_.push_back(value);
+      if (!std::isnan(value)) present_values.push_back(value);
+    values_ = NumberColumn(present_values);
   }
 
   // The row's number, NaN when absent.
@@ -128,14 +176,14 @@ class SparseNumbers {
   }
   size_t size() const { return size_; }
   size_t bytes() const {
-    return present_.capacity() * 8 + before_word_.capacity() * 4 + values_.capacity() * 8;
+    return present_.capacity() * 8 + before_word_.capacity() * 4 + values_.bytes();
   }
 
   // For the snapshot file: the presence bits and the values; the counts are rebuilt.
   const std::vector<uint64_t>& present() const { return present_; }
-  const std::vector<double>& values() const { return values_; }
+  const NumberColumn& values() const { return values_; }
   // False when the bits and values do not agree.
-  bool assign_raw(size_t size, std::vector<uint64_t> present, std::vector<double> values) {
+  bool assign_raw(size_t size, std::vector<uint64_t> present, NumberColumn values) {
     if (present.size() != (size + 63) / 64) return false;
     if (size % 64 != 0 && !present.empty() && (present.back() >> (size % 64)) != 0) return false;
     std::vector<uint32_t> before_word;
@@ -157,7 +205,7 @@ class SparseNumbers {
   size_t size_ = 0;
   std::vector<uint64_t> present_;
   std::vector<uint32_t> before_word_;
-  std::vector<double> values_;
+  NumberColumn values_;
 };
 
 }  // namespace cca::engine

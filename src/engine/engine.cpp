@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -119,6 +121,8 @@ Engine::Engine(const std::string& db_path, EngineOptions options)
       events >= start_.events_from_file ? events - start_.events_from_file : events;
   start_.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // The load's builders and read buffers are gone: give their pages back to the system.
+  malloc_trim(0);
 }
 
 void Engine::log(const std::string& line) const {
@@ -350,6 +354,7 @@ bool Engine::refresh() {
     loaded_ = std::move(fresh);
     retention_version_.store(state.retention_version);
     publish(std::move(next));  // never null: the empty snapshot's directory is always stale
+    malloc_trim(0);  // the old snapshot's pages, once its last reader lets go, and the builders'
     return true;
   }
   std::shared_ptr<Snapshot> next = load_changes(*loaded_, *current, state);

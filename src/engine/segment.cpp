@@ -126,7 +126,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
   r.tool_result_size_bytes = tool_result_size_bytes[i];
   if (kind[i] == static_cast<uint8_t>(EventKind::kApiRequest)) {
     const uint8_t present = api.present[api_index];
-    const auto figure = [&](const std::vector<double>& column, int bit) {
+    const auto figure = [&](const NumberColumn& column, int bit) {
       return present & (1u << bit) ? column[api_index] : kAbsentNumber;
     };
     r.input_tokens = figure(api.input_tokens, 0);
@@ -198,6 +198,7 @@ Segment SegmentBuilder::build() {
   s.flags.resize(n);
   s.api_before_block.reserve(n / Segment::kBlockRows + 1);
   const auto api_kind = static_cast<uint8_t>(EventKind::kApiRequest);
+  std::array<std::vector<double>, 6> api_figures;  // the five figures, then ttft_ms
   for (size_t i = 0; i < n; ++i) {
     if (i % Segment::kBlockRows == 0) s.api_before_block.push_back(s.api.present.size());
     const EventKind kind = Dictionaries::kind_of(c.event_name[i]);
@@ -215,13 +216,17 @@ Segment SegmentBuilder::build() {
     if (c.cost_estimated[i]) present |= kEstimatedCost;
     if (!std::isnan(c.ttft_ms[i])) present |= kTtftPresent;
     s.api.present.push_back(present);
-    s.api.input_tokens.push_back(present_or_zero(figures[0]));
-    s.api.output_tokens.push_back(present_or_zero(figures[1]));
-    s.api.cache_read_tokens.push_back(present_or_zero(figures[2]));
-    s.api.cache_creation_tokens.push_back(present_or_zero(figures[3]));
-    s.api.cost_usd.push_back(present_or_zero(figures[4]));
-    s.api.ttft_ms.push_back(present_or_zero(c.ttft_ms[i]));
+    for (int figure = 0; figure < 5; ++figure)
+      api_figures[figure].push_back(present_or_zero(figures[figure]));
+    api_figures[5].push_back(present_or_zero(c.ttft_ms[i]));
   }
+  s.api.input_tokens = NumberColumn(api_figures[0]);
+  s.api.output_tokens = NumberColumn(api_figures[1]);
+  s.api.cache_read_tokens = NumberColumn(api_figures[2]);
+  s.api.cache_creation_tokens = NumberColumn(api_figures[3]);
+  s.api.cost_usd = NumberColumn(api_figures[4]);
+  s.api.ttft_ms = NumberColumn(api_figures[5]);
+  s.api.present.shrink_to_fit();
   if (n % Segment::kBlockRows == 0)
     s.api_before_block.push_back(s.api.present.size());  // for row n
 

@@ -44,9 +44,8 @@ inline constexpr uint8_t kUserAbort = 4;         // an api_error whose error is 
 inline constexpr uint8_t kEstimatedCost = 1u << 5;
 inline constexpr uint8_t kTtftPresent = 1u << 6;  // ttft_ms was sent
 struct ApiRequestFigures {
-  std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
-      cost_usd;
-  std::vector<double> ttft_ms;  // 0 where absent (kTtftPresent)
+  NumberColumn input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd;
+  NumberColumn ttft_ms;  // 0 where absent (kTtftPresent)
   std::vector<uint8_t> present;
 };
 

@@ -28,7 +28,7 @@ namespace {
 constexpr char kMagic[8] = {'c', 'c', 'a', 's', 'n', 'a', 'p', '\0'};
 constexpr char kEndMark[8] = {'c', 'c', 'a', 's', 'e', 'n', 'd', '\0'};
 // Bumped whenever what is written changes.
-constexpr uint32_t kFormatVersion = 3;
+constexpr uint32_t kFormatVersion = 4;
 constexpr uint32_t kByteOrderMark = 0x01020304;
 constexpr uint32_t kLayout = static_cast<uint32_t>(sizeof(Cell)) << 16 |
                              static_cast<uint32_t>(kEventKinds) << 8 | kCellIndexes;
@@ -93,10 +93,15 @@ class Writer {
     pod(codes.width());
     vec(codes.raw());
   }
+  void column(const NumberColumn& numbers) {
+    pod<uint8_t>(numbers.narrow());
+    vec(numbers.floats());
+    vec(numbers.doubles());
+  }
   void column(const SparseNumbers& numbers) {
     pod<uint64_t>(numbers.size());
     vec(numbers.present());
-    vec(numbers.values());
+    column(numbers.values());
   }
 
   // The trailer, outside the checksum.
@@ -214,12 +219,21 @@ class Reader {
     vec(raw);
     if (!codes.assign_raw(width, std::move(raw))) throw failure(path_, "corrupt code column");
   }
+  void column(NumberColumn& numbers) {
+    const auto narrow = pod<uint8_t>();
+    std::vector<float> floats;
+    std::vector<double> doubles;
+    vec(floats);
+    vec(doubles);
+    if (narrow > 1 || !numbers.assign_raw(narrow == 1, std::move(floats), std::move(doubles)))
+      throw failure(path_, "corrupt number column");
+  }
   void column(SparseNumbers& numbers) {
     const auto size = pod<uint64_t>();
     std::vector<uint64_t> present;
-    std::vector<double> values;
+    NumberColumn values;
     vec(present);
-    vec(values);
+    column(values);
     if (!numbers.assign_raw(size, std::move(present), std::move(values)))
       throw failure(path_, "corrupt number column");
   }
@@ -255,7 +269,7 @@ void segment_fields(Archive& a, S& s) {
     a.column(*column);
   for (auto* column : {&s.api.input_tokens, &s.api.output_tokens, &s.api.cache_read_tokens,
                        &s.api.cache_creation_tokens, &s.api.cost_usd, &s.api.ttft_ms})
-    a.vec(*column);
+    a.column(*column);
   a.vec(s.api.present);
   a.vec(s.api_before_block);
   for (auto& cells : s.cells) a.vec(cells);

@@ -52,17 +52,36 @@ TEST(SparseNumbersTest, PresentValuesAndAbsentRowsReadBack) {
       }
       SparseNumbers copy;
       ASSERT_TRUE(copy.assign_raw(size, column.present(), column.values()));
+      if (column.values().size() > 20) EXPECT_FALSE(column.values().narrow()) << "sevenths";
       for (size_t i = 0; i < size; ++i)
         ASSERT_TRUE(copy[i] == column[i] || (std::isnan(copy[i]) && std::isnan(column[i])));
-      if (!column.values().empty()) {
-        std::vector<double> fewer = column.values();
-        fewer.pop_back();
-        EXPECT_FALSE(SparseNumbers().assign_raw(size, column.present(), fewer));
+      if (column.values().size() > 0) {
+        std::vector<double> fewer;
+        for (size_t v = 0; v + 1 < column.values().size(); ++v) fewer.push_back(column.values()[v]);
+        EXPECT_FALSE(SparseNumbers().assign_raw(size, column.present(), NumberColumn(fewer)));
       }
     }
   }
   // A presence bit beyond the last row is refused.
-  EXPECT_FALSE(SparseNumbers().assign_raw(3, {uint64_t{1} << 5}, {1.0}));
+  EXPECT_FALSE(SparseNumbers().assign_raw(3, {uint64_t{1} << 5}, NumberColumn({1.0})));
+}
+
+TEST(NumberColumnTest, FloatsWhenEveryValueIsExactlyOne) {
+  const std::vector<double> whole = {0, 1, 2.5, 16'777'216, -3, std::nan(""), 1e30 * 0};
+  const NumberColumn narrow(whole);
+  EXPECT_TRUE(narrow.narrow());
+  for (size_t i = 0; i < whole.size(); ++i)
+    EXPECT_TRUE(narrow[i] == whole[i] || (std::isnan(narrow[i]) && std::isnan(whole[i])));
+  // One value that a float would round makes the column doubles, read back exactly.
+  for (const double inexact : {0.1, 16'777'217.0, 1e300, 0.0123456789}) {
+    std::vector<double> values = whole;
+    values.push_back(inexact);
+    const NumberColumn column(values);
+    EXPECT_FALSE(column.narrow()) << inexact;
+    EXPECT_EQ(inexact, column[values.size() - 1]);
+    EXPECT_EQ(values.size(), column.size());
+  }
+  EXPECT_FALSE(NumberColumn().assign_raw(true, {1.0f}, {1.0}));
 }
 
 }  // namespace
