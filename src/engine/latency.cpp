@@ -121,12 +121,11 @@ std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, 
       if (only_time && lo == 0 && hi == durations.row.size()) {
         sample.whole.push_back(&durations);
       } else if (only_time) {
-        sample.loose.insert(sample.loose.end(), durations.duration_ms.begin() + lo,
-                            durations.duration_ms.begin() + hi);
+        for (size_t i = lo; i < hi; ++i) sample.loose.push_back(durations.value(*segment, i));
       } else {
         for (size_t i = lo; i < hi; ++i)
           if (rows.accepts(*segment, durations.row[i]))
-            sample.loose.push_back(durations.duration_ms[i]);
+            sample.loose.push_back(durations.value(*segment, i));
       }
     }
     if (!sample.whole.empty() || !sample.loose.empty())
@@ -161,7 +160,7 @@ LatencySeries latency_timeseries(const Snapshot& snapshot, const Filter& filter,
         const uint32_t row = durations.row[i];
         if (!only_time && !rows.accepts(*segment, row)) continue;
         by_bucket[static_cast<size_t>((segment->time_ms[row] - origin) / width)].push_back(
-            durations.duration_ms[i]);
+            durations.value(*segment, i));
       }
     }
   }

@@ -73,9 +73,14 @@ LatencyIndex build_latency_index(const Segment& s) {
   for (auto* by_key : {&index.by_model, &index.by_tool, &index.ttft_by_model}) {
     for (KeyDurations& durations : *by_key) {
       durations.row.shrink_to_fit();
-      durations.duration_ms.shrink_to_fit();
       durations.sorted = durations.duration_ms;
       std::sort(durations.sorted.begin(), durations.sorted.end());
+      // Durations by model and tool are the segment's own: read through the rows.
+      if (by_key == &index.ttft_by_model) {
+        durations.duration_ms.shrink_to_fit();
+      } else {
+        std::vector<double>().swap(durations.duration_ms);
+      }
     }
   }
   return index;

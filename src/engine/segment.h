@@ -51,8 +51,14 @@ struct ApiRequestFigures {
 
 // Durations of one model's api_request events or one tool's tool_result events, in row order, so
 // that exact percentiles read only those events. Their times are the segment's (time_ms[row]).
+struct Segment;
 struct KeyDurations {
+  // The i-th duration, in row order.
+  double value(const Segment& segment, size_t i) const;
+
   std::vector<uint32_t> row;
+  // In row order; empty where they are the segment's own duration_ms of the rows (by model and
+  // by tool), kept for time to first token, which lives among the api_request figures.
   std::vector<double> duration_ms;
   std::vector<double> sorted;  // duration_ms sorted: a question over the whole segment reads ranks
   double sum = 0;
@@ -99,6 +105,10 @@ struct Segment {
   std::array<std::vector<Cell>, kCellIndexes> cells;  // by CellIndex
   LatencyIndex latency;
 };
+
+inline double KeyDurations::value(const Segment& segment, size_t i) const {
+  return duration_ms.empty() ? segment.duration_ms[row[i]] : duration_ms[i];
+}
 
 // Collects rows in any order, then builds a time-sorted Segment.
 class SegmentBuilder {

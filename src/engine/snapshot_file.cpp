@@ -28,7 +28,7 @@ namespace {
 constexpr char kMagic[8] = {'c', 'c', 'a', 's', 'n', 'a', 'p', '\0'};
 constexpr char kEndMark[8] = {'c', 'c', 'a', 's', 'e', 'n', 'd', '\0'};
 // Bumped whenever what is written changes.
-constexpr uint32_t kFormatVersion = 4;
+constexpr uint32_t kFormatVersion = 5;
 constexpr uint32_t kByteOrderMark = 0x01020304;
 constexpr uint32_t kLayout = static_cast<uint32_t>(sizeof(Cell)) << 16 |
                              static_cast<uint32_t>(kEventKinds) << 8 | kCellIndexes;
@@ -362,7 +362,8 @@ void check_segment(const Segment& s, const std::string& path) {
        s.api_before_block.size() == n / Segment::kBlockRows + 1;
   for (const auto* by_key : {&s.latency.by_model, &s.latency.by_tool, &s.latency.ttft_by_model}) {
     for (const KeyDurations& d : *by_key) {
-      ok = ok && d.duration_ms.size() == d.row.size() && d.sorted.size() == d.row.size();
+      ok = ok && (d.duration_ms.empty() || d.duration_ms.size() == d.row.size()) &&
+           d.sorted.size() == d.row.size();
       for (size_t i = 0; i < d.row.size(); ++i)
         ok = ok && d.row[i] < n && (i == 0 || d.row[i - 1] < d.row[i]);
     }
