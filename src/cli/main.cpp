@@ -1,10 +1,10 @@
 // ccanalytics: one binary, its subcommands (generate, ingest, serve, replay, report, token, backup,
 // restore).
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.h"
+#include "engine/engine.h"
 #include "generate/generator.h"
 #include "server/serve.h"
 
@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
       ->add_option("--max-streams", serve.max_streams,
                    "Open /api/v1/stream connections at most (at most half the threads)")
       ->capture_default_str();
+  bool no_snapshot = false;
+  serve_cmd->add_flag("--no-snapshot", no_snapshot,
+                      "Neither read nor write the engine's snapshot file <db>.snapshot");
   serve_cmd->add_option("--practice-attribute", serve.practice_attribute,
                         "Custom attribute whose value is the practice of events whose user the "
                         "directory does not list");
@@ -197,7 +200,10 @@ int main(int argc, char** argv) {
 
   if (generate_cmd->parsed()) return run_generate(generate);
   if (ingest_cmd->parsed()) return cca::cli::run_ingest(ingest);
-  if (serve_cmd->parsed()) return cca::server::serve(serve);
+  if (serve_cmd->parsed()) {
+    if (!no_snapshot) serve.snapshot_path = cca::engine::default_snapshot_path(serve.db_path);
+    return cca::server::serve(serve);
+  }
   if (replay_cmd->parsed()) return cca::cli::run_replay(replay);
   if (token_create->parsed()) return cca::cli::run_token_create(token);
   if (token_list->parsed()) return cca::cli::run_token_list(token);

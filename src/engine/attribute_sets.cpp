@@ -5,7 +5,7 @@
 
 namespace cca::engine {
 
-AttributeSets::AttributeSets() : sets_(1) {}
+AttributeSets::AttributeSets() : sets_(1), texts_(1, nullptr) {}
 
 uint32_t AttributeSets::intern(std::string_view json) {
   if (json.empty()) return 0;
@@ -27,7 +27,8 @@ uint32_t AttributeSets::intern(std::string_view json) {
   std::lock_guard lock(mutex_);
   const auto code = static_cast<uint32_t>(sets_.size());
   sets_.push_back(std::move(pairs));
-  codes_.emplace(std::string(json), code);
+  const auto stored = codes_.emplace(std::string(json), code).first;
+  texts_.push_back(&stored->first);  // map nodes never move
   return code;
 }
 
@@ -58,6 +59,14 @@ uint32_t AttributeSets::size() const {
 std::vector<AttributeSets::Pairs> AttributeSets::all() const {
   std::lock_guard lock(mutex_);
   return sets_;
+}
+
+std::vector<std::string> AttributeSets::texts() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> texts;
+  texts.reserve(texts_.size());
+  for (const std::string* text : texts_) texts.push_back(text ? *text : std::string());
+  return texts;
 }
 
 }  // namespace cca::engine

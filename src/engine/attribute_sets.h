@@ -37,6 +37,8 @@ class AttributeSets {
   uint32_t size() const;
   // Any thread. Every set's pairs, by set code.
   std::vector<Pairs> all() const;
+  // Any thread. The JSON text each set was interned from, by set code (empty for set 0).
+  std::vector<std::string> texts() const;
 
   Dictionary keys, values;
 
@@ -44,6 +46,7 @@ class AttributeSets {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, uint32_t> codes_;
   std::vector<Pairs> sets_;
+  std::vector<const std::string*> texts_;  // keys of codes_, by set code; null for set 0
 };
 
 }  // namespace cca::engine

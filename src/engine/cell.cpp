@@ -61,8 +61,7 @@ Cell event_cell(const Segment& s, size_t row, uint32_t api_index) {
 
 std::vector<Cell> build_cells(const Segment& s, CellIndex index) {
   std::vector<Cell> cells;
-  uint32_t session_codes = 0;
-  for (const uint32_t session : s.session) session_codes = std::max(session_codes, session + 1);
+  const uint32_t session_codes = s.session.codes();
   // Per session, the cells of the hour being cut, chained through next_in_session: a session has
   // a handful per hour, so finding its cell is a short walk instead of a hash look-up.
   std::vector<uint32_t> head(session_codes, kNone);

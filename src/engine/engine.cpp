@@ -1,10 +1,18 @@
 #include "engine/engine.h"
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <limits>
+#include <stdexcept>
 #include <thread>
 #include <utility>
+
+#include "engine/snapshot_file.h"
 
 namespace cca::engine {
 namespace {
@@ -88,14 +96,142 @@ Engine::Loaded::Loaded(const std::string& db_path, const std::string& practice_a
       reader(db_path, *dictionaries, practice_attribute),
       metric_loader(db_path, *dictionaries) {}
 
+std::string default_snapshot_path(const std::string& db_path) {
+  return db_path + ".snapshot";
+}
+
 Engine::Engine(const std::string& db_path, std::string practice_attribute)
+    : Engine(db_path, EngineOptions{std::move(practice_attribute), {}, {}}) {}
+
+Engine::Engine(const std::string& db_path, EngineOptions options)
     : db_path_(db_path),
-      practice_attribute_(std::move(practice_attribute)),
+      practice_attribute_(options.practice_attribute),
+      options_(std::move(options)),
       loaded_(std::make_unique<Loaded>(db_path_, practice_attribute_)) {
+  const auto started = std::chrono::steady_clock::now();
   // Read before any row: a deletion after it shows as a change, and the next refresh reloads.
   loaded_->retention_version = loaded_->reader.state().retention_version;
-  current_.store(empty_snapshot(*loaded_, 0));
+  start_.from_snapshot_file = !options_.snapshot_path.empty() && load_snapshot_file();
+  if (!start_.from_snapshot_file) current_.store(empty_snapshot(*loaded_, 0));
+  retention_version_.store(loaded_->retention_version);
+  start_.events_from_file = snapshot()->events;
   refresh();
+  const uint64_t events = snapshot()->events;
+  start_.events_from_store =
+      events >= start_.events_from_file ? events - start_.events_from_file : events;
+  start_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // The load's builders and read buffers are gone: give their pages back to the system.
+  malloc_trim(0);
+}
+
+void Engine::log(const std::string& line) const {
+  if (options_.log) {
+    options_.log(line);
+  } else {
+    std::fprintf(stderr, "ccanalytics: %s\n", line.c_str());
+  }
+}
+
+bool Engine::load_snapshot_file() {
+  const std::string& path = options_.snapshot_path;
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return false;  // none yet: nothing to say
+  const auto refuse = [&](const std::string& why) {
+    log("snapshot file " + path + " not used (" + why + "); loading the store instead");
+    return false;
+  };
+  try {
+    const StoreState state = loaded_->reader.state();
+    const SnapshotFileKey key = read_snapshot_file_key(path);
+    if (key.practice_attribute != practice_attribute_)
+      return refuse("written with another --practice-attribute");
+    if (key.schema_version != loaded_->reader.schema_version())
+      return refuse("written for another schema version");
+    if (key.retention_version != state.retention_version)
+      return refuse("rows were deleted from the store after it was written");
+    if (key.last_seq > state.max_seq ||
+        key.fingerprint != loaded_->reader.fingerprint(key.last_seq))
+      return refuse("the store does not hold the rows it was written from");
+    SnapshotFileData data = read_snapshot_file(path, *loaded_->dictionaries);
+    if (data.key.last_seq != key.last_seq || data.key.fingerprint != key.fingerprint ||
+        data.key.retention_version != key.retention_version ||
+        data.key.schema_version != key.schema_version ||
+        data.key.practice_attribute != key.practice_attribute)
+      throw std::runtime_error("replaced while being read");
+    auto base = empty_snapshot(*loaded_, 0);
+    base->last_seq = data.key.last_seq;
+    base->events = data.events;
+    base->segments = std::move(data.segments);
+    loaded_->latest_hints = std::move(data.latest_hints);
+    loaded_->retention_version = key.retention_version;
+    current_.store(std::move(base));
+    file_last_seq_.store(key.last_seq);
+    file_retention_version_.store(key.retention_version);
+    file_events_.store(data.events);
+    return true;
+  } catch (const std::exception& failure) {
+    // The dictionaries may hold part of the file: start over with fresh ones.
+    loaded_ = std::make_unique<Loaded>(db_path_, practice_attribute_);
+    loaded_->retention_version = loaded_->reader.state().retention_version;
+    return refuse(failure.what());
+  }
+}
+
+bool Engine::write_snapshot() {
+  if (options_.snapshot_path.empty()) return false;
+  std::lock_guard write_lock(write_mutex_);
+  const auto started = std::chrono::steady_clock::now();
+  SnapshotFileData data;
+  std::shared_ptr<const Snapshot> current;
+  {
+    std::lock_guard lock(refresh_mutex_);
+    current = snapshot();
+    data.latest_hints = loaded_->latest_hints;
+    data.key.retention_version = loaded_->retention_version;
+  }
+  if (current->events == 0) return false;
+  data.key.last_seq = current->last_seq;
+  data.key.practice_attribute = practice_attribute_;
+  data.events = current->events;
+  data.segments = current->segments;
+  const std::string& path = options_.snapshot_path;
+  try {
+    store::Database db(db_path_, store::Database::Access::kReadEvenIfReadOnly);
+    data.key.schema_version = db.query_int("PRAGMA user_version");
+    data.key.fingerprint = store_fingerprint(db, data.key.last_seq);
+    // After the fingerprint: rows deleted before it was taken show here, and the file would
+    // never match.
+    const int64_t retention_version =
+        db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'retention_version'");
+    if (retention_version != data.key.retention_version || data.key.fingerprint == 0) {
+      log("snapshot file " + path + " not written: rows were deleted from the store meanwhile");
+      return false;
+    }
+    write_snapshot_file(path, data, *current->dictionaries);
+  } catch (const std::exception& failure) {
+    log("snapshot file not written: " + std::string(failure.what()));
+    return false;
+  }
+  file_last_seq_.store(data.key.last_seq);
+  file_retention_version_.store(data.key.retention_version);
+  file_events_.store(data.events);
+  std::error_code error;
+  const auto bytes = std::filesystem::file_size(path, error);
+  char line[160];
+  std::snprintf(line, sizeof line, " (%llu events, %.0f MB) in %.2f s",
+                static_cast<unsigned long long>(data.events),
+                error ? 0.0 : static_cast<double>(bytes) / 1e6,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  log("wrote snapshot file " + path + line);
+  return true;
+}
+
+uint64_t Engine::events_not_in_snapshot_file() const {
+  const uint64_t events = snapshot()->events;
+  if (file_retention_version_.load() != retention_version_.load()) return events;
+  const uint64_t in_file = file_events_.load();
+  return events >= in_file ? events - in_file : events;
 }
 
 Engine::~Engine() = default;
@@ -216,7 +352,9 @@ bool Engine::refresh() {
     std::shared_ptr<Snapshot> next =
         load_changes(*fresh, *empty_snapshot(*fresh, current->version), state);
     loaded_ = std::move(fresh);
+    retention_version_.store(state.retention_version);
     publish(std::move(next));  // never null: the empty snapshot's directory is always stale
+    malloc_trim(0);  // the old snapshot's pages, once its last reader lets go, and the builders'
     return true;
   }
   std::shared_ptr<Snapshot> next = load_changes(*loaded_, *current, state);

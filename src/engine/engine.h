@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,12 +31,34 @@ namespace cca::engine {
 // then comes out exactly as at a restart, from one code path; a reload costs one start-up's
 // load, once per retention run that deleted something, while queries go on reading the
 // previous snapshot.
+struct EngineOptions {
+  // A custom attribute whose value, when an event carries it, is that event's practice unless
+  // the directory lists its user (before the resource's user.practice); empty for none.
+  std::string practice_attribute;
+  // The snapshot file (snapshot_file.h) the first load starts from when it matches the store,
+  // and that write_snapshot() writes; empty for none.
+  std::string snapshot_path;
+  // Where lines about the snapshot file go (a file refused, written, failed); stderr when empty.
+  std::function<void(const std::string&)> log;
+};
+
+// How the first load went.
+struct StartReport {
+  bool from_snapshot_file = false;
+  uint64_t events_from_file = 0;   // events the snapshot file gave
+  uint64_t events_from_store = 0;  // events read from SQLite (all of them without a file)
+  double seconds = 0;              // the whole first load
+};
+
+// The default path of a store's snapshot file: "<db>.snapshot".
+std::string default_snapshot_path(const std::string& db_path);
+
 class Engine final : public AnalyticsSource {
  public:
-  // Opens the store and loads it. Throws store::StoreError. practice_attribute: a custom
-  // attribute whose value, when an event carries it, is that event's practice unless the
-  // directory lists its user (before the resource's user.practice); empty for none.
+  // Opens the store and loads it. Throws store::StoreError. practice_attribute: see
+  // EngineOptions.
   explicit Engine(const std::string& db_path, std::string practice_attribute = {});
+  Engine(const std::string& db_path, EngineOptions options);
   ~Engine() override;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -55,6 +78,18 @@ class Engine final : public AnalyticsSource {
   std::shared_ptr<const Analytics> analytics() const override {
     return std::make_shared<SnapshotAnalytics>(snapshot());
   }
+
+  const StartReport& start_report() const { return start_; }
+
+  // Writes the current snapshot's events and dictionaries to options.snapshot_path (a temporary
+  // file, fsync, rename). Any thread, beside queries and refreshes; one write at a time. Returns
+  // false, after logging why, when it could not (no path, an empty store, a full disk, rows
+  // deleted from the store meanwhile).
+  bool write_snapshot();
+  // Events the current snapshot holds that the snapshot file on disk does not (as far as this
+  // engine knows: the file it started from or last wrote); every event when there is none or
+  // rows were deleted from the store since.
+  uint64_t events_not_in_snapshot_file() const;
 
  private:
   // What is built from the store's rows and rebuilt from scratch by a reload.
@@ -76,12 +111,24 @@ class Engine final : public AnalyticsSource {
   static void note_latest_hints(Loaded& loaded, const Segment& segment);
   // compact: merge small tail segments; off while adding the parts of one parallel read, which
   // are each large.
+  // Starts from the snapshot file when it matches the store; false (after logging why) when
+  // there is none or it cannot be used, leaving loaded_ fresh.
+  bool load_snapshot_file();
+  void log(const std::string& line) const;
   static std::vector<std::shared_ptr<const Segment>> add_segment(
       std::vector<std::shared_ptr<const Segment>> segments, Segment fresh, bool compact,
       const Dictionaries& dictionaries);
 
   const std::string db_path_;
   const std::string practice_attribute_;
+  const EngineOptions options_;
+  StartReport start_;
+  std::mutex write_mutex_;  // one snapshot file write at a time
+  // What the snapshot file on disk holds: events up to this seq of this retention version.
+  std::atomic<int64_t> file_last_seq_{0};
+  std::atomic<int64_t> file_retention_version_{-1};
+  std::atomic<uint64_t> file_events_{0};
+  std::atomic<int64_t> retention_version_{0};  // loaded_'s, for readers outside the mutex
   std::mutex refresh_mutex_;
   std::unique_ptr<Loaded> loaded_;
   std::atomic<std::shared_ptr<const Snapshot>> current_;

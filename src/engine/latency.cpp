@@ -113,23 +113,19 @@ std::vector<LatencyRow> latency(const Snapshot& snapshot, const Filter& filter, 
     Sample sample;
     for (const auto& segment : snapshot.segments) {
       const std::vector<KeyDurations>& keys = key_durations(*segment, by, measure);
-      if (key >= keys.size() || keys[key].time_ms.empty()) continue;
+      if (key >= keys.size() || keys[key].row.empty()) continue;
       const KeyDurations& durations = keys[key];
-      const auto& time = durations.time_ms;
-      const auto lo = static_cast<size_t>(
-          std::lower_bound(time.begin(), time.end(), rows.from_ms()) - time.begin());
-      const auto hi = static_cast<size_t>(
-          std::lower_bound(time.begin() + lo, time.end(), rows.to_ms()) - time.begin());
-      if (lo == hi) continue;
-      if (only_time && lo == 0 && hi == time.size()) {
+      const size_t lo = segment->first_at_or_after(durations.row, rows.from_ms());
+      const size_t hi = segment->first_at_or_after(durations.row, rows.to_ms());
+      if (lo >= hi) continue;
+      if (only_time && lo == 0 && hi == durations.row.size()) {
         sample.whole.push_back(&durations);
       } else if (only_time) {
-        sample.loose.insert(sample.loose.end(), durations.duration_ms.begin() + lo,
-                            durations.duration_ms.begin() + hi);
+        for (size_t i = lo; i < hi; ++i) sample.loose.push_back(durations.value(*segment, i));
       } else {
         for (size_t i = lo; i < hi; ++i)
           if (rows.accepts(*segment, durations.row[i]))
-            sample.loose.push_back(durations.duration_ms[i]);
+            sample.loose.push_back(durations.value(*segment, i));
       }
     }
     if (!sample.whole.empty() || !sample.loose.empty())
@@ -158,14 +154,13 @@ LatencySeries latency_timeseries(const Snapshot& snapshot, const Filter& filter,
   for (const auto& segment : snapshot.segments) {
     if (!rows.accepts_some_user()) break;
     for (const KeyDurations& durations : key_durations(*segment, of, measure)) {
-      const auto& time = durations.time_ms;
-      const auto lo = std::lower_bound(time.begin(), time.end(), rows.from_ms()) - time.begin();
-      const auto hi = std::lower_bound(time.begin() + lo, time.end(), rows.to_ms()) - time.begin();
-      for (auto i = lo; i < hi; ++i) {
-        const auto row = static_cast<size_t>(i);
-        if (!only_time && !rows.accepts(*segment, durations.row[row])) continue;
-        by_bucket[static_cast<size_t>((time[row] - origin) / width)].push_back(
-            durations.duration_ms[row]);
+      const size_t lo = segment->first_at_or_after(durations.row, rows.from_ms());
+      const size_t hi = segment->first_at_or_after(durations.row, rows.to_ms());
+      for (size_t i = lo; i < hi; ++i) {
+        const uint32_t row = durations.row[i];
+        if (!only_time && !rows.accepts(*segment, row)) continue;
+        by_bucket[static_cast<size_t>((segment->time_ms[row] - origin) / width)].push_back(
+            durations.value(*segment, i));
       }
     }
   }

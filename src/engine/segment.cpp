@@ -1,5 +1,7 @@
 #include "engine/segment.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -38,19 +40,22 @@ double present_or_zero(double value) {
 
 LatencyIndex build_latency_index(const Segment& s) {
   LatencyIndex index;
-  const auto add = [&](std::vector<KeyDurations>& by_key, uint32_t key, size_t row) {
+  const auto add = [&](std::vector<KeyDurations>& by_key, uint32_t key, size_t row,
+                       double duration) {
     if (key >= by_key.size()) by_key.resize(key + 1);
     KeyDurations& durations = by_key[key];
-    durations.time_ms.push_back(s.time_ms[row]);
     durations.row.push_back(static_cast<uint32_t>(row));
-    durations.duration_ms.push_back(s.duration_ms[row]);
-    durations.sum += s.duration_ms[row];
+    durations.duration_ms.push_back(duration);
+    durations.sum += duration;
   };
   for (size_t row = 0; row < s.size(); ++row) {
-    if (std::isnan(s.duration_ms[row])) continue;
+    const double duration = s.duration_ms[row];
+    if (std::isnan(duration)) continue;
     const auto kind = static_cast<EventKind>(s.kind[row]);
-    if (kind == EventKind::kApiRequest && s.model[row] != 0) add(index.by_model, s.model[row], row);
-    if (kind == EventKind::kToolResult && s.tool[row] != 0) add(index.by_tool, s.tool[row], row);
+    if (kind == EventKind::kApiRequest && s.model[row] != 0)
+      add(index.by_model, s.model[row], row, duration);
+    if (kind == EventKind::kToolResult && s.tool[row] != 0)
+      add(index.by_tool, s.tool[row], row, duration);
   }
   uint32_t api_index = 0;
   for (size_t row = 0; row < s.size(); ++row) {
@@ -61,21 +66,36 @@ LatencyIndex build_latency_index(const Segment& s) {
       if (s.model[row] >= index.ttft_by_model.size()) index.ttft_by_model.resize(s.model[row] + 1);
       return index.ttft_by_model[s.model[row]];
     }();
-    ttft.time_ms.push_back(s.time_ms[row]);
     ttft.row.push_back(static_cast<uint32_t>(row));
     ttft.duration_ms.push_back(s.api.ttft_ms[api]);
     ttft.sum += s.api.ttft_ms[api];
   }
   for (auto* by_key : {&index.by_model, &index.by_tool, &index.ttft_by_model}) {
     for (KeyDurations& durations : *by_key) {
+      durations.row.shrink_to_fit();
       durations.sorted = durations.duration_ms;
       std::sort(durations.sorted.begin(), durations.sorted.end());
+      // Durations by model and tool are the segment's own: read through the rows.
+      if (by_key == &index.ttft_by_model) {
+        durations.duration_ms.shrink_to_fit();
+      } else {
+        std::vector<double>().swap(durations.duration_ms);
+      }
     }
   }
   return index;
 }
 
 }  // namespace
+
+void prefer_huge_pages(const void* data, size_t bytes) {
+  constexpr uintptr_t kHugePage = 2u << 20;
+  if (bytes < 2 * kHugePage) return;
+  const auto begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHugePage - 1);
+  // Advice only: where the kernel declines, the buffer keeps its 4 kB pages.
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
 
 uint32_t Segment::api_rank(size_t row) const {
   const size_t block = row / kBlockRows;
@@ -111,7 +131,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
   r.tool_result_size_bytes = tool_result_size_bytes[i];
   if (kind[i] == static_cast<uint8_t>(EventKind::kApiRequest)) {
     const uint8_t present = api.present[api_index];
-    const auto figure = [&](const std::vector<double>& column, int bit) {
+    const auto figure = [&](const NumberColumn& column, int bit) {
       return present & (1u << bit) ? column[api_index] : kAbsentNumber;
     };
     r.input_tokens = figure(api.input_tokens, 0);
@@ -126,7 +146,7 @@ EventRow Segment::row(size_t i, uint32_t api_index) const {
 }
 
 void SegmentBuilder::reserve(size_t rows) {
-  for_each_column(rows_, [rows](auto& column) { column.reserve(rows); });
+  for_each_column(rows_, [rows](auto& column) { reserve_columns(column, rows); });
 }
 
 void SegmentBuilder::append(const EventRow& r) {
@@ -183,6 +203,7 @@ Segment SegmentBuilder::build() {
   s.flags.resize(n);
   s.api_before_block.reserve(n / Segment::kBlockRows + 1);
   const auto api_kind = static_cast<uint8_t>(EventKind::kApiRequest);
+  std::array<std::vector<double>, 6> api_figures;  // the five figures, then ttft_ms
   for (size_t i = 0; i < n; ++i) {
     if (i % Segment::kBlockRows == 0) s.api_before_block.push_back(s.api.present.size());
     const EventKind kind = Dictionaries::kind_of(c.event_name[i]);
@@ -200,38 +221,54 @@ Segment SegmentBuilder::build() {
     if (c.cost_estimated[i]) present |= kEstimatedCost;
     if (!std::isnan(c.ttft_ms[i])) present |= kTtftPresent;
     s.api.present.push_back(present);
-    s.api.input_tokens.push_back(present_or_zero(figures[0]));
-    s.api.output_tokens.push_back(present_or_zero(figures[1]));
-    s.api.cache_read_tokens.push_back(present_or_zero(figures[2]));
-    s.api.cache_creation_tokens.push_back(present_or_zero(figures[3]));
-    s.api.cost_usd.push_back(present_or_zero(figures[4]));
-    s.api.ttft_ms.push_back(present_or_zero(c.ttft_ms[i]));
+    for (int figure = 0; figure < 5; ++figure)
+      api_figures[figure].push_back(present_or_zero(figures[figure]));
+    api_figures[5].push_back(present_or_zero(c.ttft_ms[i]));
   }
+  s.api.input_tokens = NumberColumn(api_figures[0]);
+  s.api.output_tokens = NumberColumn(api_figures[1]);
+  s.api.cache_read_tokens = NumberColumn(api_figures[2]);
+  s.api.cache_creation_tokens = NumberColumn(api_figures[3]);
+  s.api.cost_usd = NumberColumn(api_figures[4]);
+  s.api.ttft_ms = NumberColumn(api_figures[5]);
+  s.api.present.shrink_to_fit();
   if (n % Segment::kBlockRows == 0)
     s.api_before_block.push_back(s.api.present.size());  // for row n
 
   s.time_ms = std::move(c.time_ms);
   s.success = std::move(c.success);
-  s.event_name = std::move(c.event_name);
-  s.session = std::move(c.session);
-  s.user = std::move(c.user);
-  s.terminal = std::move(c.terminal);
-  s.model = std::move(c.model);
-  s.tool = std::move(c.tool);
-  s.decision = std::move(c.decision);
-  s.decision_source = std::move(c.decision_source);
-  s.error = std::move(c.error);
-  s.status_code = std::move(c.status_code);
-  s.version = std::move(c.version);
-  s.os = std::move(c.os);
-  s.practice_hint = std::move(c.practice_hint);
-  s.attempt_code = std::move(c.attempt_code);
-  s.query_source = std::move(c.query_source);
-  s.attributes = std::move(c.attributes);
-  s.duration_ms = std::move(c.duration_ms);
-  s.prompt_length = std::move(c.prompt_length);
-  s.attempt = std::move(c.attempt);
-  s.tool_result_size_bytes = std::move(c.tool_result_size_bytes);
+  // Each builder column is let go of once narrowed, so that the load's peak stays near one copy.
+  const auto narrow = [](std::vector<uint32_t>& wide) {
+    CodeColumn column(wide);
+    std::vector<uint32_t>().swap(wide);
+    return column;
+  };
+  const auto sparse = [](std::vector<double>& dense) {
+    SparseNumbers column(dense);
+    std::vector<double>().swap(dense);
+    return column;
+  };
+  s.event_name = narrow(c.event_name);
+  s.session = narrow(c.session);
+  s.user = narrow(c.user);
+  s.terminal = narrow(c.terminal);
+  s.model = narrow(c.model);
+  s.tool = narrow(c.tool);
+  s.decision = narrow(c.decision);
+  s.decision_source = narrow(c.decision_source);
+  s.error = narrow(c.error);
+  s.status_code = narrow(c.status_code);
+  s.version = narrow(c.version);
+  s.os = narrow(c.os);
+  s.practice_hint = narrow(c.practice_hint);
+  s.attempt_code = narrow(c.attempt_code);
+  s.query_source = narrow(c.query_source);
+  s.attributes = narrow(c.attributes);
+  s.duration_ms = sparse(c.duration_ms);
+  s.prompt_length = sparse(c.prompt_length);
+  s.attempt = sparse(c.attempt);
+  s.tool_result_size_bytes = sparse(c.tool_result_size_bytes);
+  c = Columns();
   for (int index = 0; index < kCellIndexes; ++index)
     s.cells[index] = build_cells(s, static_cast<CellIndex>(index));
   s.latency = build_latency_index(s);

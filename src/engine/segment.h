@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "engine/cell.h"
+#include "engine/columns.h"
 #include "engine/dictionaries.h"
 
 namespace cca::engine {
@@ -42,17 +44,21 @@ inline constexpr uint8_t kUserAbort = 4;         // an api_error whose error is 
 inline constexpr uint8_t kEstimatedCost = 1u << 5;
 inline constexpr uint8_t kTtftPresent = 1u << 6;  // ttft_ms was sent
 struct ApiRequestFigures {
-  std::vector<double> input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
-      cost_usd;
-  std::vector<double> ttft_ms;  // 0 where absent (kTtftPresent)
+  NumberColumn input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd;
+  NumberColumn ttft_ms;  // 0 where absent (kTtftPresent)
   std::vector<uint8_t> present;
 };
 
 // Durations of one model's api_request events or one tool's tool_result events, in row order, so
-// that exact percentiles read only those events.
+// that exact percentiles read only those events. Their times are the segment's (time_ms[row]).
+struct Segment;
 struct KeyDurations {
-  std::vector<int64_t> time_ms;
+  // The i-th duration, in row order.
+  double value(const Segment& segment, size_t i) const;
+
   std::vector<uint32_t> row;
+  // In row order; empty where they are the segment's own duration_ms of the rows (by model and
+  // by tool), kept for time to first token, which lives among the api_request figures.
   std::vector<double> duration_ms;
   std::vector<double> sorted;  // duration_ms sorted: a question over the whole segment reads ranks
   double sum = 0;
@@ -77,18 +83,32 @@ struct Segment {
   // keep it as a running count).
   EventRow row(size_t i, uint32_t api_index) const;
 
+  // The first entry of `durations` (row indexes into this segment) at or after time t.
+  size_t first_at_or_after(const std::vector<uint32_t>& rows, int64_t t) const {
+    return static_cast<size_t>(
+        std::lower_bound(rows.begin(), rows.end(), t,
+                         [&](uint32_t row, int64_t time) { return time_ms[row] < time; }) -
+        rows.begin());
+  }
+
   std::vector<int64_t> time_ms;
   std::vector<uint8_t> kind;  // EventKind
   std::vector<uint8_t> flags;
   std::vector<int8_t> success;
-  std::vector<uint32_t> event_name, session, user, terminal, model, tool, decision, decision_source,
-      error, status_code, version, os, practice_hint, attempt_code, query_source, attributes;
-  std::vector<double> duration_ms, prompt_length, attempt, tool_result_size_bytes;
+  // Dictionary codes, each column as narrow as its largest code allows.
+  CodeColumn event_name, session, user, terminal, model, tool, decision, decision_source, error,
+      status_code, version, os, practice_hint, attempt_code, query_source, attributes;
+  // Numbers each event kind has its own of: stored for the rows that carry them.
+  SparseNumbers duration_ms, prompt_length, attempt, tool_result_size_bytes;
   ApiRequestFigures api;
   std::vector<uint32_t> api_before_block;  // api_request rows before each block of kBlockRows
   std::array<std::vector<Cell>, kCellIndexes> cells;  // by CellIndex
   LatencyIndex latency;
 };
+
+inline double KeyDurations::value(const Segment& segment, size_t i) const {
+  return duration_ms.empty() ? segment.duration_ms[row[i]] : duration_ms[i];
+}
 
 // Collects rows in any order, then builds a time-sorted Segment.
 class SegmentBuilder {

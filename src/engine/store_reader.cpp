@@ -8,6 +8,9 @@
 #include <unordered_map>
 #include <utility>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace cca::engine {
 namespace {
 
@@ -46,6 +49,9 @@ class ReadTransaction {
 
 void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, StringCodes& shared,
                 std::string_view practice_attribute, SegmentBuilder& out) {
+  // A large range (a start-up) fills its columns in one go: at most `span` rows.
+  if (up_to_seq - after_seq >= kRowsPerThread)
+    out.reserve(static_cast<size_t>(up_to_seq - after_seq));
   ReadTransaction transaction(db);
   store::Statement string_by_id(db, kStringById);
   store::Statement select(db, kSelectEvents);
@@ -118,6 +124,29 @@ void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, Strin
 
 }  // namespace
 
+uint64_t store_fingerprint(store::Database& db, int64_t last_seq) {
+  constexpr int64_t kSamples = 64;
+  ReadTransaction transaction(db);
+  store::Statement at(db, "SELECT key_hi, key_lo FROM events WHERE seq = ?1");
+  at.bind_int(1, last_seq);
+  if (last_seq <= 0 || !at.step()) return 0;
+  std::vector<int64_t> values = {last_seq, at.column_int(0), at.column_int(1)};
+  at.reset();
+  store::Statement next(db,
+                        "SELECT seq, key_hi, key_lo FROM events WHERE seq >= ?1 AND seq <= ?2 "
+                        "ORDER BY seq LIMIT 1");
+  for (int64_t i = 0; i < kSamples; ++i) {
+    next.bind_int(1, 1 + (last_seq - 1) * i / kSamples);
+    next.bind_int(2, last_seq);
+    if (next.step()) {
+      for (int column = 0; column < 3; ++column) values.push_back(next.column_int(column));
+    }
+    next.reset();
+  }
+  const uint64_t hash = XXH3_64bits(values.data(), values.size() * sizeof(int64_t));
+  return hash == 0 ? 1 : hash;
+}
+
 Dictionary& StringCodes::dictionary(StringColumn column) {
   Dictionaries& d = dictionaries_;
   Dictionary* const by_column[kStringColumns] = {
@@ -179,6 +208,10 @@ StoreState StoreReader::state() {
   state.retention_version =
       db_.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'retention_version'");
   return state;
+}
+
+int64_t StoreReader::schema_version() {
+  return db_.query_int("PRAGMA user_version");
 }
 
 std::vector<SegmentBuilder> StoreReader::read_events(int64_t after_seq, int64_t up_to_seq,

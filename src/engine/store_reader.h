@@ -22,6 +22,11 @@ struct StoreState {
   int64_t retention_version = 0;
 };
 
+// What ties a snapshot file to the rows it holds (snapshot_file.h): a hash of the identity keys
+// (key_hi, key_lo) and seqs of rows sampled evenly across 1..last_seq, the row at last_seq
+// included; 0 when that row does not exist. Reads in its own transaction.
+uint64_t store_fingerprint(store::Database& db, int64_t last_seq);
+
 // The event columns that hold ids into the store's `strings` table.
 enum StringColumn {
   kEventNameColumn,
@@ -75,6 +80,8 @@ class StoreReader {
               std::string practice_attribute = {});
 
   StoreState state();
+  int64_t schema_version();
+  uint64_t fingerprint(int64_t last_seq) { return store_fingerprint(db_, last_seq); }
   // Appends the events with after_seq < seq <= up_to_seq, in seq order. Large ranges are read by
   // `threads` connections at once, each into its own builder (in seq order across builders).
   std::vector<SegmentBuilder> read_events(int64_t after_seq, int64_t up_to_seq, int threads = 1);

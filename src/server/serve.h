@@ -58,6 +58,11 @@ struct ServeOptions {
   // A budget alert's webhook is retried after this many milliseconds, then twice as long each
   // time, up to ten minutes (--webhook-retry-ms).
   int webhook_retry_ms = 1000;
+  // The engine's snapshot file (engine/snapshot_file.h): started from when it matches the store,
+  // written in the background after a load that read many rows from the store and at a clean
+  // shutdown. Empty for none (tests); the command line uses "<db>.snapshot" unless
+  // --no-snapshot.
+  std::string snapshot_path;
 };
 
 // Loads the store, serves the API and the dashboard, and blocks until SIGINT or SIGTERM; then

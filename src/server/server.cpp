@@ -242,6 +242,7 @@ Server::Server(ServeOptions options)
 Server::~Server() {
   stop();
   if (poller_.joinable()) poller_.join();
+  join_snapshot_writer();
 }
 
 Server::PrivateStore::~PrivateStore() {
@@ -289,10 +290,25 @@ void Server::load() {
     writer = std::make_unique<clickhouse::ClickHouseIngestor>(url);
   } else {
     if (options_.retention_days > 0) apply_retention_at_start();
-    auto engine = std::make_unique<engine::Engine>(options_.db_path, options_.practice_attribute);
+    engine::EngineOptions engine_options;
+    engine_options.practice_attribute = options_.practice_attribute;
+    engine_options.snapshot_path = options_.snapshot_path;
+    engine_options.log = [](const std::string& line) {
+      std::fprintf(stderr, "ccanalytics serve: %s\n", line.c_str());
+    };
+    auto engine = std::make_unique<engine::Engine>(options_.db_path, std::move(engine_options));
     engine_ = engine.get();
     source_ = std::move(engine);
     writer = open_embedded_writer(options_.db_path, read_only_message);
+    if (!options_.snapshot_path.empty()) {
+      const engine::StartReport& start = engine_->start_report();
+      std::fprintf(stderr,
+                   "ccanalytics serve: loaded %llu events from the snapshot file and %llu from "
+                   "the store in %.2f s\n",
+                   static_cast<unsigned long long>(start.events_from_file),
+                   static_cast<unsigned long long>(start.events_from_store), start.seconds);
+      maybe_write_snapshot();
+    }
   }
   store_report_ = std::make_unique<StoreReport>(options_.db_path);
   const bool tls = !options_.tls_cert_path.empty();
@@ -350,6 +366,36 @@ void Server::schedule_retention() {
   };
   retention_ = std::make_unique<store::RetentionSchedule>(
       options_.db_path, options_.retention_days, options_.retention_interval, std::move(hooks));
+}
+
+// Rewriting the file costs about a second per 10 M events (in the background, at low priority):
+// worth it once a tenth of the events, and at least 50,000, would otherwise be read from the
+// store at the next start.
+void Server::maybe_write_snapshot() {
+  if (options_.snapshot_path.empty() || !engine_) return;
+  const uint64_t missing = engine_->events_not_in_snapshot_file();
+  const uint64_t events = engine_->snapshot()->events;
+  if (missing == 0 || missing < std::max<uint64_t>(50'000, events / 10)) return;
+  std::lock_guard lock(snapshot_mutex_);
+  if (snapshot_writing_.load()) return;
+  if (snapshot_writer_.joinable()) snapshot_writer_.join();
+  snapshot_writing_.store(true);
+  snapshot_writer_ = std::thread([this] {
+    lower_this_threads_priority();
+    engine_->write_snapshot();
+    snapshot_writing_.store(false);
+  });
+}
+
+void Server::join_snapshot_writer() {
+  std::lock_guard lock(snapshot_mutex_);
+  if (snapshot_writer_.joinable()) snapshot_writer_.join();
+}
+
+void Server::write_snapshot_at_shutdown() {
+  if (options_.snapshot_path.empty() || !engine_) return;
+  join_snapshot_writer();
+  if (engine_->events_not_in_snapshot_file() > 0) engine_->write_snapshot();
 }
 
 void Server::publish_update() {
@@ -420,7 +466,10 @@ void Server::poll_store() {
     const uint64_t exports = ingest_->exports_committed();
     try {
       access_->reload();
-      if (source_->refresh()) publish_update();
+      if (source_->refresh()) {
+        publish_update();
+        maybe_write_snapshot();
+      }
       ingest_->mark_visible(exports);
     } catch (const std::exception& error) {
       std::fprintf(stderr, "ccanalytics serve: reading the store failed: %s\n", error.what());

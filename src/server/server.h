@@ -53,6 +53,9 @@ class Server {
   void run();
   // Any thread: stops accepting, lets requests in flight finish, and makes run() return.
   void stop();
+  // After run(): writes the snapshot file when the engine holds events it lacks (a clean
+  // shutdown), after any background write in progress.
+  void write_snapshot_at_shutdown();
 
   // Where answers come from: the engine, or ClickHouse.
   engine::AnalyticsSource& source() { return *source_; }
@@ -86,6 +89,9 @@ class Server {
   void schedule_retention();
   void request_refresh();
   void publish_update();
+  // Starts a background write of the snapshot file when enough events are missing from it.
+  void maybe_write_snapshot();
+  void join_snapshot_writer();
 
   ServeOptions options_;
   // The temporary control store of --clickhouse without --db, removed after every member that
@@ -114,6 +120,9 @@ class Server {
   bool refresh_requested_ = false;  // an OTLP export committed since the last refresh began
   bool listening_ = false;  // run() is in or about to enter the accept loop
   std::thread poller_;
+  std::mutex snapshot_mutex_;
+  std::thread snapshot_writer_;
+  std::atomic<bool> snapshot_writing_{false};
   std::unique_ptr<Budgets> budgets_;  // after source_ and before the poller: stopped first
   // Last, so that it stops first: its runs ask the poller for refreshes.
   std::unique_ptr<store::RetentionSchedule> retention_;

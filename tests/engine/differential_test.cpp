@@ -31,7 +31,12 @@ using testing::describe;
 using testing::RandomHistory;
 using testing::SqlMetrics;
 
-class DifferentialTest : public ::testing::Test {
+// How the engine under test was loaded: refreshed along as the rows arrived; from a snapshot file
+// the refreshed engine wrote at the end (every row from the file); from one it wrote after the
+// first refresh (the later rows and the full directory from the store).
+enum class Load { kRefreshes, kSnapshotFile, kSnapshotFilePrefix };
+
+class DifferentialTest : public ::testing::TestWithParam<Load> {
  protected:
   static void SetUpTestSuite() {
     store_ = std::make_unique<testing::TempStore>();
@@ -48,9 +53,13 @@ class DifferentialTest : public ::testing::Test {
     std::vector<testing::StoredEvent> first, late;
     for (size_t i = 0; i < n * 2 / 5; ++i) (i % 17 == 5 ? late : first).push_back(events[i]);
     writer.insert(first);
-    engine_ = std::make_unique<Engine>(store_->path());
+    snapshot_path_ = store_->path() + ".snapshot";
+    EngineOptions options;
+    options.snapshot_path = snapshot_path_;
+    engine_ = std::make_unique<Engine>(store_->path(), options);
     writer.insert(late);
     engine_->refresh();
+    ASSERT_TRUE(engine_->write_snapshot());
     writer.insert({events.begin() + n * 2 / 5, events.begin() + n * 3 / 5});
     engine_->refresh();
     writer.insert({events.begin() + n * 3 / 5, events.begin() + n * 4 / 5});
@@ -59,11 +68,33 @@ class DifferentialTest : public ::testing::Test {
     engine_->refresh();
     writer.replace_directory(history_.directory);
     engine_->refresh();
+    from_prefix_ = std::make_unique<Engine>(store_->path(), options);
+    ASSERT_TRUE(from_prefix_->start_report().from_snapshot_file);
+    ASSERT_GT(from_prefix_->start_report().events_from_file, 0u);
+    ASSERT_GT(from_prefix_->start_report().events_from_store, 0u);
+    ASSERT_TRUE(engine_->write_snapshot());
+    from_file_ = std::make_unique<Engine>(store_->path(), options);
+    ASSERT_TRUE(from_file_->start_report().from_snapshot_file);
+    ASSERT_EQ(0u, from_file_->start_report().events_from_store);
     oracle_ = std::make_unique<testing::SqlOracle>(*db_);
+  }
+
+  const Engine& engine() const {
+    switch (GetParam()) {
+      case Load::kRefreshes:
+        return *engine_;
+      case Load::kSnapshotFile:
+        return *from_file_;
+      case Load::kSnapshotFilePrefix:
+        return *from_prefix_;
+    }
+    return *engine_;
   }
 
   static void TearDownTestSuite() {
     oracle_.reset();
+    from_file_.reset();
+    from_prefix_.reset();
     engine_.reset();
     db_.reset();
     store_.reset();
@@ -77,7 +108,8 @@ class DifferentialTest : public ::testing::Test {
   static std::unique_ptr<testing::TempStore> store_;
   static std::unique_ptr<store::Database> db_;
   static RandomHistory history_;
-  static std::unique_ptr<Engine> engine_;
+  static std::unique_ptr<Engine> engine_, from_file_, from_prefix_;
+  static std::string snapshot_path_;
   static std::unique_ptr<testing::SqlOracle> oracle_;
 };
 
@@ -85,19 +117,22 @@ std::unique_ptr<testing::TempStore> DifferentialTest::store_;
 std::unique_ptr<store::Database> DifferentialTest::db_;
 RandomHistory DifferentialTest::history_;
 std::unique_ptr<Engine> DifferentialTest::engine_;
+std::unique_ptr<Engine> DifferentialTest::from_file_;
+std::unique_ptr<Engine> DifferentialTest::from_prefix_;
+std::string DifferentialTest::snapshot_path_;
 std::unique_ptr<testing::SqlOracle> DifferentialTest::oracle_;
 
-TEST_F(DifferentialTest, StoreHasSeveralSegmentsAndEveryEvent) {
-  const auto snapshot = engine_->snapshot();
+TEST_P(DifferentialTest, StoreHasSeveralSegmentsAndEveryEvent) {
+  const auto snapshot = engine().snapshot();
   EXPECT_GT(snapshot->segments.size(), 1u);
   EXPECT_EQ(static_cast<int64_t>(snapshot->events), oracle_->summary({}).events);
   for (size_t i = 1; i < snapshot->segments.size(); ++i)
     EXPECT_LE(snapshot->segments[i - 1]->last_time(), snapshot->segments[i]->first_time());
 }
 
-TEST_F(DifferentialTest, Summary) {
+TEST_P(DifferentialTest, Summary) {
   std::mt19937_64 random(1);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (int i = 0; i < 150; ++i) {
     const Filter filter = random_filter(random);
     const Summary summary = summarize(*snapshot, filter);
@@ -117,9 +152,9 @@ std::vector<Dimension> dimensions_to_check(const RandomHistory& history) {
   return dimensions;
 }
 
-TEST_F(DifferentialTest, BreakdownByEveryDimension) {
+TEST_P(DifferentialTest, BreakdownByEveryDimension) {
   std::mt19937_64 random(2);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (const Dimension dimension : dimensions_to_check(history_)) {
     const std::string name(dimension_name(dimension));
     for (int i = 0; i < 25; ++i) {
@@ -145,8 +180,8 @@ TEST_F(DifferentialTest, BreakdownByEveryDimension) {
   }
 }
 
-TEST_F(DifferentialTest, BreakdownSortedByAnotherMetric) {
-  const auto snapshot = engine_->snapshot();
+TEST_P(DifferentialTest, BreakdownSortedByAnotherMetric) {
+  const auto snapshot = engine().snapshot();
   const std::vector<BreakdownRow> rows =
       breakdown(*snapshot, {}, Dimension::kEmail, Metric::kCostPerSession);
   ASSERT_GT(rows.size(), 2u);
@@ -157,9 +192,9 @@ TEST_F(DifferentialTest, BreakdownSortedByAnotherMetric) {
   }
 }
 
-TEST_F(DifferentialTest, TimeseriesEveryBucket) {
+TEST_P(DifferentialTest, TimeseriesEveryBucket) {
   std::mt19937_64 random(3);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   const std::string day = "(e.time_ms / 86400000) * 86400000";
   const std::pair<Bucket, std::string> buckets[] = {
       {Bucket::kHour, "(e.time_ms / 3600000) * 3600000"},
@@ -199,9 +234,9 @@ TEST_F(DifferentialTest, TimeseriesEveryBucket) {
   }
 }
 
-TEST_F(DifferentialTest, TimeseriesSplitSeries) {
+TEST_P(DifferentialTest, TimeseriesSplitSeries) {
   std::mt19937_64 random(4);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (const Dimension split :
        {Dimension(Dimension::kModel), Dimension(Dimension::kPractice), Dimension(Dimension::kTool),
         Dimension::attribute("attr.team.id")}) {
@@ -235,11 +270,11 @@ TEST_F(DifferentialTest, TimeseriesSplitSeries) {
   }
 }
 
-TEST_F(DifferentialTest, TimeseriesSplitByChosenValues) {
+TEST_P(DifferentialTest, TimeseriesSplitByChosenValues) {
   // compare=previous asks the previous period for the current period's series, whether or not
   // they lead it; a value without events gets zeros.
   std::mt19937_64 random(15);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   const std::vector<std::string> chosen = {history_.models[2], "no-such-model", history_.models[0]};
   for (int i = 0; i < 10; ++i) {
     const Filter filter = random_filter(random);
@@ -261,9 +296,9 @@ TEST_F(DifferentialTest, TimeseriesSplitByChosenValues) {
   }
 }
 
-TEST_F(DifferentialTest, Heatmap) {
+TEST_P(DifferentialTest, Heatmap) {
   std::mt19937_64 random(5);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (int i = 0; i < 40; ++i) {
     const Filter filter = random_filter(random);
     const auto expected = oracle_->grouped_int(
@@ -278,9 +313,9 @@ TEST_F(DifferentialTest, Heatmap) {
   }
 }
 
-TEST_F(DifferentialTest, SessionsEveryRowAndTheirOrder) {
+TEST_P(DifferentialTest, SessionsEveryRowAndTheirOrder) {
   std::mt19937_64 random(6);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (int i = 0; i < 40; ++i) {
     const Filter filter = random_filter(random);
     const std::string context = describe(filter);
@@ -311,8 +346,8 @@ TEST_F(DifferentialTest, SessionsEveryRowAndTheirOrder) {
   }
 }
 
-TEST_F(DifferentialTest, SessionsPagesSortedByAMetricAscending) {
-  const auto snapshot = engine_->snapshot();
+TEST_P(DifferentialTest, SessionsPagesSortedByAMetricAscending) {
+  const auto snapshot = engine().snapshot();
   const auto expected = oracle_->sessions({});
   std::vector<std::pair<int64_t, std::string>> by_cost;  // cost in micro-dollars is not exact,
   std::vector<std::string> ids;                          // so order by prompts, an exact count
@@ -329,9 +364,9 @@ TEST_F(DifferentialTest, SessionsPagesSortedByAMetricAscending) {
   EXPECT_EQ(ids, paged);
 }
 
-TEST_F(DifferentialTest, SessionDetailEvents) {
+TEST_P(DifferentialTest, SessionDetailEvents) {
   std::mt19937_64 random(7);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   const auto all = oracle_->sessions({});
   int checked = 0;
   for (const auto& [id, session] : all) {
@@ -356,9 +391,9 @@ TEST_F(DifferentialTest, SessionDetailEvents) {
   EXPECT_FALSE(session_detail(*snapshot, {}, "no-such-session").has_value());
 }
 
-TEST_F(DifferentialTest, UsersEveryRow) {
+TEST_P(DifferentialTest, UsersEveryRow) {
   std::mt19937_64 random(8);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (int i = 0; i < 40; ++i) {
     const Filter filter = random_filter(random);
     const std::string context = describe(filter);
@@ -386,9 +421,9 @@ TEST_F(DifferentialTest, UsersEveryRow) {
   }
 }
 
-TEST_F(DifferentialTest, UserProfileCalendar) {
+TEST_P(DifferentialTest, UserProfileCalendar) {
   std::mt19937_64 random(9);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (const std::string& email : history_.emails) {
     const Filter filter = random_filter(random);
     const auto profile = user_profile(*snapshot, filter, email);
@@ -427,9 +462,9 @@ TEST_F(DifferentialTest, UserProfileCalendar) {
   }
 }
 
-TEST_F(DifferentialTest, LatencyPercentilesExact) {
+TEST_P(DifferentialTest, LatencyPercentilesExact) {
   std::mt19937_64 random(10);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (int i = 0; i < 60; ++i) {
     const Filter filter = i < 2 ? Filter{} : random_filter(random);
     for (const bool by_model : {true, false}) {
@@ -456,9 +491,9 @@ TEST_F(DifferentialTest, LatencyPercentilesExact) {
   }
 }
 
-TEST_F(DifferentialTest, LatencyTimeseriesExact) {
+TEST_P(DifferentialTest, LatencyTimeseriesExact) {
   std::mt19937_64 random(14);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (int i = 0; i < 20; ++i) {
     const Filter filter = i == 0 ? Filter{} : random_filter(random);
     for (const bool of_requests : {true, false}) {
@@ -494,9 +529,9 @@ TEST_F(DifferentialTest, LatencyTimeseriesExact) {
   }
 }
 
-TEST_F(DifferentialTest, SessionDistributions) {
+TEST_P(DifferentialTest, SessionDistributions) {
   std::mt19937_64 random(11);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (int i = 0; i < 30; ++i) {
     const Filter filter = random_filter(random);
     const auto sessions = oracle_->sessions(filter);
@@ -545,9 +580,9 @@ std::vector<std::pair<std::string, int64_t>> as_pairs(const FacetList& list) {
   return pairs;
 }
 
-TEST_F(DifferentialTest, FacetsLeaveOutTheirOwnFilter) {
+TEST_P(DifferentialTest, FacetsLeaveOutTheirOwnFilter) {
   std::mt19937_64 random(12);
-  const auto snapshot = engine_->snapshot();
+  const auto snapshot = engine().snapshot();
   for (int i = 0; i < 40; ++i) {
     const Filter filter = random_filter(random);
     const Facets answer = facets(*snapshot, filter);
@@ -581,9 +616,17 @@ TEST_F(DifferentialTest, FacetsLeaveOutTheirOwnFilter) {
   }
 }
 
-TEST_F(DifferentialTest, PracticeFromACustomAttribute) {
-  // The same store, read with serve --practice-attribute department.
-  const Engine by_department(store_->path(), "department");
+TEST_P(DifferentialTest, PracticeFromACustomAttribute) {
+  // The same store, read with serve --practice-attribute department; from a snapshot file
+  // written with it too, unless loading refreshed.
+  EngineOptions options;
+  options.practice_attribute = "department";
+  if (GetParam() != Load::kRefreshes) {
+    options.snapshot_path = store_->path() + ".department.snapshot";
+    ASSERT_TRUE(Engine(store_->path(), options).write_snapshot());
+  }
+  const Engine by_department(store_->path(), options);
+  EXPECT_EQ(GetParam() != Load::kRefreshes, by_department.start_report().from_snapshot_file);
   const auto snapshot = by_department.snapshot();
   const std::string practice = testing::SqlOracle::practice_sql("department");
   std::mt19937_64 random(13);
@@ -616,6 +659,21 @@ TEST_F(DifferentialTest, PracticeFromACustomAttribute) {
     some_research = some_research || row.key == "research";
   EXPECT_TRUE(some_research);
 }
+
+INSTANTIATE_TEST_SUITE_P(Loads, DifferentialTest,
+                         ::testing::Values(Load::kRefreshes, Load::kSnapshotFile,
+                                           Load::kSnapshotFilePrefix),
+                         [](const ::testing::TestParamInfo<Load>& info) {
+                           switch (info.param) {
+                             case Load::kRefreshes:
+                               return "Refreshes";
+                             case Load::kSnapshotFile:
+                               return "SnapshotFile";
+                             case Load::kSnapshotFilePrefix:
+                               return "SnapshotFilePrefix";
+                           }
+                           return "Unknown";
+                         });
 
 }  // namespace
 }  // namespace cca::engine
