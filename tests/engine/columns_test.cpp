@@ -52,7 +52,9 @@ TEST(SparseNumbersTest, PresentValuesAndAbsentRowsReadBack) {
       }
       SparseNumbers copy;
       ASSERT_TRUE(copy.assign_raw(size, column.present(), column.values()));
-      if (column.values().size() > 20) EXPECT_FALSE(column.values().narrow()) << "sevenths";
+      if (column.values().size() > 20) {
+        EXPECT_FALSE(column.values().narrow()) << "sevenths";
+      }
       for (size_t i = 0; i < size; ++i)
         ASSERT_TRUE(copy[i] == column[i] || (std::isnan(copy[i]) && std::isnan(column[i])));
       if (column.values().size() > 0) {
