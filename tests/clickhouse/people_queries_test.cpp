@@ -19,6 +19,7 @@
 #include <set>
 #include <tuple>
 
+#include "clickhouse/clickhouse_ingestor.h"
 #include "clickhouse/history_stores.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
@@ -142,6 +143,37 @@ class PeopleQueriesTest : public ::testing::Test {
     if (!stores_) GTEST_SKIP() << TestDatabase::kSkipReason;
     queries_ = std::make_unique<PeopleQueries>(*stores_->client);
     snapshot_ = stores_->engine->snapshot();
+  }
+
+  // Both stores with the history's events under another directory, `employees` (email, full
+  // name, practice, level, location, user_id).
+  void use_directory(const std::vector<std::vector<std::string>>& employees) {
+    std::string csv = "email,full_name,practice,level,location,user_id\n";
+    std::vector<testing::StoredEmployee> stored;
+    for (const auto& e : employees) {
+      csv += e[0] + "," + e[1] + "," + e[2] + "," + e[3] + "," + e[4] + "," + e[5] + "\n";
+      stored.push_back({e[0], e[1], e[2], e[3], e[4]});
+    }
+    store_ = std::make_unique<testing::TempStore>();
+    {
+      store::Database db(store_->path());
+      testing::StoreWriter writer(db);
+      writer.insert(stores_->history.events);
+      writer.replace_directory(stored);
+      for (const auto& e : employees)
+        if (!e[5].empty())
+          db.exec("UPDATE employees SET user_id = '" + e[5] + "' WHERE email = '" + e[0] + "'");
+    }
+    engine_ = std::make_unique<engine::Engine>(store_->path());
+    snapshot_ = engine_->snapshot();
+
+    database_ = TestDatabase::create("people_directory");
+    ASSERT_TRUE(database_);
+    ClickHouseIngestor ingestor(database_->url());
+    ingestor.load_employees_csv(csv, "directory.csv");
+    client_ = std::make_unique<ClickHouseClient>(database_->url());
+    client_->query("INSERT INTO events SELECT * FROM " + stores_->client->database() + ".events");
+    queries_ = std::make_unique<PeopleQueries>(*client_);
   }
 
   // The identities of the session's first events: its first matching event and those at the same
@@ -276,6 +308,11 @@ class PeopleQueriesTest : public ::testing::Test {
   }
 
   const HistoryStores* stores_ = nullptr;
+  // A world of the test's own (use_directory).
+  std::unique_ptr<testing::TempStore> store_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<ClickHouseClient> client_;
   std::unique_ptr<PeopleQueries> queries_;
   std::shared_ptr<const engine::Snapshot> snapshot_;
   size_t compared_ = 0, rows_compared_ = 0, identity_ties_ = 0, hint_ties_ = 0;
@@ -362,6 +399,37 @@ TEST_F(PeopleQueriesTest, UserPagesUnderRandomFilters) {
   }
 }
 
+// A day is active only with an event of work: ranges holding one user's start-up or custom events
+// alone give first and last seen, but no active day, and a calendar day all the same.
+TEST_F(PeopleQueriesTest, DaysWithOnlyOtherEventsAreNotActive) {
+  const std::set<std::string> work = {"user_prompt", "api_request", "api_error", "tool_decision",
+                                      "tool_result"};
+  size_t checked = 0;
+  for (const auto& event : stores_->history.events) {
+    if (work.count(event.event_name) || checked == 12) continue;
+    engine::Filter filter;
+    filter.from_ms = event.time_ms;
+    filter.to_ms = event.time_ms + 1;
+    filter.email = {event.user};
+    const auto expected =
+        engine::list_users(*snapshot_, filter, {engine::UserField::kEmail}, 10, 0);
+    if (expected.rows.size() != 1 || expected.rows[0].active_days != 0) continue;
+    ++checked;
+    compare_users(filter, {"active_days", false}, 10, 0);
+    filter.email.clear();
+    filter.to_ms = event.time_ms + kMsPerHour;
+    compare_users(filter, {"active_days", true}, 10, 0);
+    const auto profile = engine::user_profile(*snapshot_, filter, event.user);
+    const auto actual = queries_->user_profile(filter, event.user);
+    ASSERT_TRUE(profile && actual) << event.user;
+    expect_same_user(profile->row, actual->row, describe(filter));
+    ASSERT_EQ(profile->calendar.size(), actual->calendar.size()) << describe(filter);
+    for (size_t d = 0; d < profile->calendar.size(); ++d)
+      EXPECT_EQ(profile->calendar[d].events, actual->calendar[d].events) << describe(filter);
+  }
+  EXPECT_EQ(checked, 12u);
+}
+
 TEST_F(PeopleQueriesTest, UserProfilesUnderRandomFilters) {
   std::mt19937_64 random(16);
   // Every user by their key, some in another case, the directory's people as it spells them,
@@ -397,6 +465,57 @@ TEST_F(PeopleQueriesTest, UserProfilesUnderRandomFilters) {
   }
   EXPECT_GT(days, 300u);
   std::printf("[ compared ] %zu profiles, %zu calendar days\n", profiles, days);
+}
+
+}  // namespace
+}  // namespace cca::clickhouse
+
+namespace cca::clickhouse {
+namespace {
+
+// People the directory knows by their `user.id` (its user_id column) resolve to that employee:
+// their name, practice, level and location, and the directory's email beside the id they send.
+// Two employees giving the same id: the first by email wins; an id that is some employee's email
+// is that employee. An employee known only by the id
+// still has a profile of their own under their email, from the directory alone.
+TEST_F(PeopleQueriesTest, PeopleKnownByTheirUserId) {
+  std::vector<std::vector<std::string>> employees;
+  for (const auto& e : stores_->history.directory)
+    employees.push_back({e.email, e.full_name, e.practice, e.level, e.location, ""});
+  employees.push_back(
+      {"user12@example.com", "Twelve", "ML Engineering", "L7", "Canada", "0f1012a7c3e9b2d4"});
+  employees.push_back(
+      {"zed@example.com", "Zed", "Data Engineering", "L1", "Poland", "user5@example.com"});
+  employees.push_back(
+      {"abe@example.com", "Abe", "Platform Engineering", "L4", "Germany", "user5@example.com"});
+  // The directory lists 0f1013a7c3e9b2d4 by that email already: the email wins.
+  employees.push_back(
+      {"amy@example.com", "Amy", "Data Engineering", "L1", "Poland", "0f1013a7c3e9b2d4"});
+  use_directory(employees);
+  if (HasFatalFailure()) return;
+
+  const auto everyone = engine::list_users(*snapshot_, {}, {engine::UserField::kEmail}, 100, 0);
+  size_t by_id = 0;
+  for (const auto& row : everyone.rows) by_id += row.directory_email.has_value();
+  ASSERT_EQ(by_id, 2u);  // 0f1012a7c3e9b2d4 and user5: the world is what this test means
+
+  std::mt19937_64 random(17);
+  const std::vector<std::string> asked = {
+      "0f1012a7c3e9b2d4", "0F1013A7C3E9B2D4", "user12@example.com", "User5@example.com",
+      "abe@example.com",  "zed@example.com",  "amy@example.com",    "user3@example.com"};
+  for (int i = 0; i < 12; ++i) {
+    engine::Filter filter = i == 0 ? engine::Filter() : stores_->random_filter(random);
+    if (i % 3 == 1) filter.practice = {"ML Engineering", "Platform Engineering"};
+    for (const Order& order : {Order{"email", true}, Order{"cost_usd", false}})
+      compare_users(filter, order, 1000, 0);
+    compare_sessions(filter, {"start", true}, 1000, 0);
+    for (const std::string& email : asked) {
+      const auto expected = engine::user_profile(*snapshot_, filter, email);
+      const auto actual = queries_->user_profile(filter, email);
+      ASSERT_EQ(expected.has_value(), actual.has_value()) << email;
+      if (expected) expect_same_user(expected->row, actual->row, describe(filter));
+    }
+  }
 }
 
 }  // namespace
