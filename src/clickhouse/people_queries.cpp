@@ -138,8 +138,11 @@ std::string order_by(const OrderValue& value, bool ascending, std::string_view i
          ", " + std::string(id) + " ASC";
 }
 
-std::string limit_clause(size_t limit, size_t offset) {
-  return " LIMIT " + std::to_string(offset) + ", " + std::to_string(limit);
+// The page's rows of a list of `total` (offset < total): never past the end, so that offset plus
+// limit cannot overflow however large a limit the caller asks for.
+std::string limit_clause(size_t limit, size_t offset, size_t total) {
+  return " LIMIT " + std::to_string(offset) + ", " +
+         std::to_string(std::min(limit, total - offset));
 }
 
 uint64_t count_of(const std::string& answer) {
@@ -236,12 +239,12 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
   const auto first = [&](const std::string& expression) {
     return "argMin(" + expression + ", " + std::string(kEventOrder) + ")";
   };
-  const std::string sql = "SELECT session_id AS sid, " + first("user") + ", " +
-                          first(people.practice()) + ", " + first(people.level()) + ", " +
-                          first(people.location()) + ", " + first("terminal") +
-                          ", min(time_ms) AS t0, max(time_ms) AS t1, " + metric_columns() +
-                          " FROM events WHERE " + condition + " GROUP BY sid" +
-                          order_by(value, order.ascending, "sid") + limit_clause(limit, offset);
+  const std::string sql =
+      "SELECT session_id AS sid, " + first("user") + ", " + first(people.practice()) + ", " +
+      first(people.level()) + ", " + first(people.location()) + ", " + first("terminal") +
+      ", min(time_ms) AS t0, max(time_ms) AS t1, " + metric_columns() + " FROM events WHERE " +
+      condition + " GROUP BY sid" + order_by(value, order.ascending, "sid") +
+      limit_clause(limit, offset, page.total);
   for (const auto& row : rows_of(client_.query(sql))) {
     engine::SessionRow session;
     session.session_id = row.at(0);
@@ -380,7 +383,7 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
   const Rows rows = rows_of(client_.query(
       "SELECT user AS u, min(time_ms) AS t0, max(time_ms) AS t1, uniqExactIf(day, " +
       std::string(kWorkEvent) + ") AS days, " + metric_columns() + " FROM events WHERE " +
-      condition + " GROUP BY u" + ordering + limit_clause(limit, offset)));
+      condition + " GROUP BY u" + ordering + limit_clause(limit, offset, page.total)));
   if (rows.empty()) return page;
 
   // Practice for the users the directory does not list: their newest hint over every event.
