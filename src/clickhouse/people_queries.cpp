@@ -342,9 +342,12 @@ std::optional<engine::SessionEvents> PeopleQueries::session_detail(
   if (!detail.events.empty()) {
     row.start_ms = detail.events.front().time_ms;
     row.end_ms = detail.events.back().time_ms;
+    // Only the days of the matching events: ClickHouse has no index on the session.
     const Rows metrics =
-        rows_of(client_.query("SELECT " + std::string(kMetricColumns) + " FROM events WHERE " +
-                              session + " AND (" + condition + ")"));
+        rows_of(client_.query("SELECT " + std::string(kMetricColumns) +
+                              " FROM events WHERE day >= " + quote(format_date(*row.start_ms)) +
+                              " AND day <= " + quote(format_date(*row.end_ms)) + " AND " + session +
+                              " AND (" + condition + ")"));
     if (!metrics.empty()) row.metrics = read_metrics(metrics[0], 0);
   }
   return detail;

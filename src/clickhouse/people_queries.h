@@ -14,7 +14,8 @@ namespace cca::clickhouse {
 // ClickHouse's SQL with the engine's semantics: the same filters, metric sets, identities (a
 // session's who and where from its first matching event, a user's practice from the directory,
 // else from their newest hint over every event), the same order, ties and pages. Lists sort and
-// page in ClickHouse, so only the page travels.
+// page in ClickHouse, so only the page travels. The statement counts below are over the events,
+// besides the directory read with each question (as Queries reads it).
 //
 // One difference the stores cannot avoid: the embedded store breaks ties between events at the
 // same millisecond by the order it stored them in, which ClickHouse does not keep. Here such ties
@@ -34,11 +35,13 @@ class PeopleQueries {
   // engine::session_detail, its events as answers show them (engine::EventValues: text, NaN for
   // numbers absent; token and cost figures only on api_request events, as the engine keeps them).
   // Who and where from the first matching event, else the first event; nullopt when no event has
-  // the id. Two statements.
+  // the id. Two statements: every event of the session (ClickHouse has no index on it, so this
+  // one reads every day), then the metric set over the matching events' days.
   std::optional<engine::SessionEvents> session_detail(const engine::Filter& filter,
                                                       std::string_view session_id) const;
   // engine::list_users: users with a matching event, sorted (by email, or a value with missing
-  // values last and ties by email), a page of them and their total. Three statements.
+  // values last and ties by email), a page of them and their total. Three statements at most (the
+  // third: the newest hints of the page's people the directory does not list).
   engine::UsersPage list_users(const engine::Filter& filter, const engine::UserOrder& order,
                                size_t limit, size_t offset) const;
   // engine::user_profile: nullopt when neither the events nor the directory know the email
