@@ -15,7 +15,7 @@ namespace {
 }  // namespace
 
 ClickHouseAnalytics::ClickHouseAnalytics(std::shared_ptr<const ClickHouseClient> client)
-    : client_(std::move(client)), queries_(*client_), shapes_(*client_) {}
+    : client_(std::move(client)), queries_(*client_), shapes_(*client_), people_(*client_) {}
 
 std::pair<std::optional<int64_t>, std::optional<int64_t>> ClickHouseAnalytics::span() const {
   const auto rows =
@@ -51,25 +51,26 @@ std::vector<engine::MetricSet> ClickHouseAnalytics::heatmap(const engine::Filter
   return shapes_.heatmap(filter);
 }
 
-engine::SessionsPage ClickHouseAnalytics::list_sessions(const engine::Filter&,
-                                                        const engine::SessionOrder&, size_t,
-                                                        size_t) const {
-  not_answered("the session list");
+engine::SessionsPage ClickHouseAnalytics::list_sessions(const engine::Filter& filter,
+                                                        const engine::SessionOrder& order,
+                                                        size_t limit, size_t offset) const {
+  return people_.list_sessions(filter, order, limit, offset);
 }
 
-std::optional<engine::SessionEvents> ClickHouseAnalytics::session_detail(const engine::Filter&,
-                                                                         std::string_view) const {
-  not_answered("a session's detail");
+std::optional<engine::SessionEvents> ClickHouseAnalytics::session_detail(
+    const engine::Filter& filter, std::string_view session_id) const {
+  return people_.session_detail(filter, session_id);
 }
 
-engine::UsersPage ClickHouseAnalytics::list_users(const engine::Filter&, const engine::UserOrder&,
-                                                  size_t, size_t) const {
-  not_answered("the user list");
+engine::UsersPage ClickHouseAnalytics::list_users(const engine::Filter& filter,
+                                                  const engine::UserOrder& order, size_t limit,
+                                                  size_t offset) const {
+  return people_.list_users(filter, order, limit, offset);
 }
 
-std::optional<engine::UserProfile> ClickHouseAnalytics::user_profile(const engine::Filter&,
-                                                                     std::string_view) const {
-  not_answered("a user's profile");
+std::optional<engine::UserProfile> ClickHouseAnalytics::user_profile(const engine::Filter& filter,
+                                                                     std::string_view email) const {
+  return people_.user_profile(filter, email);
 }
 
 std::vector<engine::LatencyRow> ClickHouseAnalytics::latency(const engine::Filter& filter,

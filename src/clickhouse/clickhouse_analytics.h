@@ -5,14 +5,15 @@
 #include <mutex>
 
 #include "clickhouse/client.h"
+#include "clickhouse/people_queries.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/shape_queries.h"
 #include "engine/analytics.h"
 
 namespace cca::clickhouse {
 
-// The analytics questions answered by ClickHouse's SQL (Queries, ShapeQueries), for the
-// server's endpoints, the insights and the report. A question not answered from ClickHouse yet
+// The analytics questions answered by ClickHouse's SQL (Queries, ShapeQueries, PeopleQueries), for
+// the server's endpoints, the insights and the report. A question not answered from ClickHouse yet
 // throws engine::NotAnswered, naming it.
 class ClickHouseAnalytics final : public engine::Analytics {
  public:
@@ -58,6 +59,7 @@ class ClickHouseAnalytics final : public engine::Analytics {
   std::shared_ptr<const ClickHouseClient> client_;
   Queries queries_;
   ShapeQueries shapes_;
+  PeopleQueries people_;
 };
 
 // ClickHouse as the server's source of answers. The version moves when ClickHouse's events,

@@ -3,6 +3,7 @@
 // the ones it does not answer yet say so with a 501; a ClickHouse that cannot answer is a 503.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -203,6 +204,41 @@ TEST_F(ClickHouseApiTest, HeatmapLatencyDistributionAndFacetsAnswerAlike) {
       expect_same(std::string("/api/v1/distribution?bins=12&of=") + of + filter);
     expect_same(with_query("/api/v1/facets", filter));
   }
+}
+
+TEST_F(ClickHouseApiTest, SessionsAndUsersAnswerAlike) {
+  std::mt19937_64 random(13);
+  const char* session_sorts[] = {"start", "end", "duration_s", "cost_usd", "tool_accept_rate"};
+  const char* user_sorts[] = {"email", "first_seen", "active_days", "cost_usd", "api_error_rate"};
+  for (int i = 0; i < 8; ++i) {
+    const std::string filter = random_filter(random, true);
+    const std::string page = "?limit=" + std::to_string(1 + random() % 40) +
+                             "&offset=" + std::to_string(random() % 30) +
+                             (random() % 2 ? "&order=asc" : "&order=desc");
+    expect_same("/api/v1/sessions" + page + "&sort=" + session_sorts[random() % 5] + filter);
+    expect_same("/api/v1/users" + page + "&sort=" + user_sorts[random() % 5] + filter);
+    const json sessions = get(*embedded_, with_query("/api/v1/sessions", filter));
+    for (size_t s = 0; s < sessions["rows"].size() && s < 3; ++s) {
+      const std::string target = with_query(
+          "/api/v1/sessions/" + sessions["rows"][s]["session_id"].get<std::string>(), filter);
+      SCOPED_TRACE(target);
+      // Events at the same millisecond (a tool's decision and result, often) come in the order
+      // each store keeps: the embedded store's insertion order, which ClickHouse does not have.
+      const auto in_time_order = [](json detail) {
+        std::stable_sort(detail["events"].begin(), detail["events"].end(),
+                         [](const json& a, const json& b) {
+                           return std::make_pair(a["t"].get<std::string>(), a.dump()) <
+                                  std::make_pair(b["t"].get<std::string>(), b.dump());
+                         });
+        return detail;
+      };
+      EXPECT_TRUE(same_json(in_time_order(get(*embedded_, target)),
+                            in_time_order(get(*clickhouse_, target)), "$"));
+    }
+    expect_same(with_query("/api/v1/users/" + emails_[random() % emails_.size()], filter));
+  }
+  get(*clickhouse_, "/api/v1/sessions/no-such-session", 404);
+  get(*clickhouse_, "/api/v1/users/nobody@example.com", 404);
 }
 
 TEST_F(ClickHouseApiTest, ForecastsAnomaliesAndTheReportAnswerAlike) {

@@ -1,0 +1,467 @@
+#include "clickhouse/people_queries.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "clickhouse/event_sql.h"
+#include "clickhouse/sql_text.h"
+#include "common/time_util.h"
+#include "engine/ascii_lower.h"
+#include "engine/directory.h"
+
+namespace cca::clickhouse {
+
+using engine::Filter;
+using engine::Metric;
+
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// Which of two events at the same millisecond comes first: ClickHouse keeps no store order, so
+// the identity decides (see the header).
+constexpr std::string_view kEventOrder = "tuple(time_ms, key_hi, key_lo)";
+// The five events of work: a day with only other events is no active day (engine/users.cpp).
+constexpr std::string_view kWorkEvent =
+    "event_name IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', 'tool_result')";
+
+// kMetricColumns with the aliases m0 ... m17, which the order expressions refer to.
+std::string aliased_metric_columns() {
+  const std::string_view columns = kMetricColumns;
+  std::string sql;
+  size_t index = 0, depth = 0, begin = 0;
+  bool quoted = false;
+  const auto take = [&](size_t end) {
+    std::string_view column = columns.substr(begin, end - begin);
+    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    if (!sql.empty()) sql += ", ";
+    sql += std::string(column) + " AS m" + std::to_string(index++);
+  };
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const char c = columns[i];
+    if (c == '\\' && quoted) {
+      ++i;
+    } else if (c == '\'') {
+      quoted = !quoted;
+    } else if (!quoted && c == '(') {
+      ++depth;
+    } else if (!quoted && c == ')') {
+      --depth;
+    } else if (!quoted && depth == 0 && c == ',') {
+      take(i);
+      begin = i + 1;
+    }
+  }
+  take(columns.size());
+  if (index != kMetricFields) throw std::logic_error("kMetricColumns: unexpected column count");
+  return sql;
+}
+
+const std::string& metric_columns() {
+  static const std::string columns = aliased_metric_columns();
+  return columns;
+}
+
+// An order's value as SQL over the aliases: whether it has one (ratios over nothing have none,
+// and sort last) and what it is.
+struct OrderValue {
+  std::string has = "1", value;
+};
+
+std::string m(int i) {
+  return "toFloat64(m" + std::to_string(i) + ")";
+}
+
+OrderValue ratio(const std::string& numerator, const std::string& denominator) {
+  return {"(" + denominator + ") != 0",
+          "if((" + denominator + ") != 0, (" + numerator + ") / (" + denominator + "), 0)"};
+}
+
+// engine::metric_value over the aliases m0 ... m17 (read_metrics' order), in the engine's order of
+// operations.
+OrderValue metric_order(Metric metric) {
+  switch (metric) {
+    case Metric::kEvents:
+      return {"1", m(0)};
+    case Metric::kSessions:
+      return {"1", m(1)};
+    case Metric::kUsers:
+      return {"1", m(2)};
+    case Metric::kUserPrompts:
+      return {"1", m(3)};
+    case Metric::kApiRequests:
+      return {"1", m(4)};
+    case Metric::kApiErrors:
+      return {"1", m(5)};
+    case Metric::kToolDecisions:
+      return {"1", m(6)};
+    case Metric::kToolResults:
+      return {"1", m(7)};
+    case Metric::kApiAborts:
+      return {"1", m(11)};
+    case Metric::kInputTokens:
+      return {"1", m(12)};
+    case Metric::kOutputTokens:
+      return {"1", m(13)};
+    case Metric::kCacheReadTokens:
+      return {"1", m(14)};
+    case Metric::kCacheCreationTokens:
+      return {"1", m(15)};
+    case Metric::kCostUsd:
+      return {"1", m(16)};
+    case Metric::kToolAcceptRate:
+      return ratio(m(9), m(6));
+    case Metric::kToolSuccessRate:
+      return ratio(m(10), m(7));
+    case Metric::kApiErrorRate:
+      return ratio(m(5), m(4) + " + " + m(5));
+    case Metric::kApiFailureRate: {
+      const std::string errors = "(" + m(5) + " - " + m(11) + ")";
+      return ratio(errors, m(4) + " + " + errors);
+    }
+    case Metric::kCostPerSession:
+      return ratio(m(16), m(1));
+    case Metric::kCostPer1kOutputTokens:
+      return {m(13) + " != 0", "if(" + m(13) + " != 0, " + m(16) + " / " + m(13) + " * 1000, 0)"};
+    case Metric::kCacheHitRatio:
+      return ratio(m(14), m(14) + " + " + m(15) + " + " + m(12));
+    case Metric::kTokensPerPrompt:
+      return ratio(m(12) + " + " + m(13) + " + " + m(14) + " + " + m(15), m(3));
+  }
+  return {"0", "0"};
+}
+
+// ORDER BY for a value: rows with one first, then by it, ties by `id` ascending.
+std::string order_by(const OrderValue& value, bool ascending, std::string_view id) {
+  return " ORDER BY (" + value.has + ") DESC, " + value.value + (ascending ? " ASC" : " DESC") +
+         ", " + std::string(id) + " ASC";
+}
+
+// The page's rows of a list of `total` (offset < total): never past the end, so that offset plus
+// limit cannot overflow however large a limit the caller asks for.
+std::string limit_clause(size_t limit, size_t offset, size_t total) {
+  return " LIMIT " + std::to_string(offset) + ", " +
+         std::to_string(std::min(limit, total - offset));
+}
+
+uint64_t count_of(const std::string& answer) {
+  const Rows rows = rows_of(answer);
+  return rows.empty() ? 0 : std::stoull(rows[0].at(0));
+}
+
+std::optional<std::string> text_or_absent(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+// The latest directory, as the engine holds it (sorted by email, user ids indexed), so that a
+// person resolves by engine::Directory's own rules.
+engine::Directory read_directory(const ClickHouseClient& client) {
+  engine::Directory directory;
+  for (auto& row : rows_of(client.query(
+           "SELECT email, full_name, practice, level, location, user_id FROM employees "
+           "WHERE version = (SELECT max(version) FROM employees) AND email != '' ORDER BY "
+           "email"))) {
+    if (row.size() != 6) continue;
+    directory.employees.push_back({std::move(row[0]), std::move(row[1]), std::move(row[2]),
+                                   std::move(row[3]), std::move(row[4]), std::move(row[5])});
+  }
+  directory.index_user_ids();
+  return directory;
+}
+
+// A user row's identity fields (engine/users.cpp identity()): the directory's practice, level
+// and location, an empty field falling back as a missing row does; for users it does not list,
+// practice is the newest hint (`hint`, empty when no event had one).
+engine::UserRow identity(const std::string& email, const engine::Employee* employee,
+                         const std::string& hint) {
+  engine::UserRow row;
+  row.email = email;
+  const auto listed = [&](const std::string engine::Employee::*field) -> std::string {
+    return employee != nullptr && !(employee->*field).empty() ? employee->*field : "";
+  };
+  row.practice = listed(&engine::Employee::practice);
+  if (row.practice.empty()) row.practice = hint.empty() ? "Unknown" : hint;
+  row.level = listed(&engine::Employee::level);
+  if (row.level.empty()) row.level = "Unknown";
+  row.location = listed(&engine::Employee::location);
+  if (row.location.empty()) row.location = "Unknown";
+  if (employee != nullptr) {
+    row.full_name = employee->full_name;
+    if (employee->email != row.email) row.directory_email = employee->email;
+  }
+  return row;
+}
+
+// 'a', 'b': the values for an IN list, empty ones included.
+std::string quoted_values(const std::vector<std::string>& values) {
+  std::string sql;
+  for (const std::string& value : values) {
+    if (!sql.empty()) sql += ", ";
+    sql += quote(value);
+  }
+  return sql;
+}
+
+// The latest practice hint of each user, over every event they sent.
+std::string latest_hint_column() {
+  return "argMaxIf(practice_hint, " + std::string(kEventOrder) + ", practice_hint != '')";
+}
+
+}  // namespace
+
+engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
+                                                  const engine::SessionOrder& order, size_t limit,
+                                                  size_t offset) const {
+  const People people(client_);
+  const std::string condition = "(" + where(people, filter) + ") AND session_id != ''";
+  engine::SessionsPage page;
+  page.total =
+      count_of(client_.query("SELECT uniqExact(session_id) FROM events WHERE " + condition));
+  if (offset >= page.total || limit == 0) return page;
+
+  OrderValue value;
+  switch (order.field) {
+    case engine::SessionField::kStart:
+      value.value = "t0";
+      break;
+    case engine::SessionField::kEnd:
+      value.value = "t1";
+      break;
+    case engine::SessionField::kDuration:
+      value.value = "(t1 - t0)";
+      break;
+    case engine::SessionField::kMetric:
+      value = metric_order(order.metric);
+      break;
+  }
+  const auto first = [&](const std::string& expression) {
+    return "argMin(" + expression + ", " + std::string(kEventOrder) + ")";
+  };
+  const std::string sql =
+      "SELECT session_id AS sid, " + first("user") + ", " + first(people.practice()) + ", " +
+      first(people.level()) + ", " + first(people.location()) + ", " + first("terminal") +
+      ", min(time_ms) AS t0, max(time_ms) AS t1, " + metric_columns() + " FROM events WHERE " +
+      condition + " GROUP BY sid" + order_by(value, order.ascending, "sid") +
+      limit_clause(limit, offset, page.total);
+  for (const auto& row : rows_of(client_.query(sql))) {
+    engine::SessionRow session;
+    session.session_id = row.at(0);
+    session.email = row.at(1);
+    session.practice = row.at(2);
+    session.level = row.at(3);
+    session.location = row.at(4);
+    session.terminal = text_or_absent(row.at(5));
+    session.start_ms = std::stoll(row.at(6));
+    session.end_ms = std::stoll(row.at(7));
+    session.metrics = read_metrics(row, 8);
+    page.rows.push_back(std::move(session));
+  }
+  return page;
+}
+
+std::optional<engine::SessionEvents> PeopleQueries::session_detail(
+    const Filter& filter, std::string_view session_id) const {
+  if (session_id.empty()) return std::nullopt;
+  const People people(client_);
+  const std::string condition = where(people, filter);
+  const std::string session = "session_id = " + quote(session_id);
+
+  // Every event of the session in order, marked whether it matches: who and where come from the
+  // first matching one, else the first.
+  enum Field {
+    kMatches,
+    kUser,
+    kPractice,
+    kLevel,
+    kLocation,
+    kTerminal,
+    kTime,
+    kEventName,
+    kModel,
+    kTool,
+    kDecision,
+    kDecisionSource,
+    kStatusCode,
+    kError,
+    kSuccess,
+    kPresent,
+    kNumbers  // attempt, then the figures in the order of `numbers` below
+  };
+  const Rows events = rows_of(client_.query(
+      "SELECT (" + condition + ") AS matches, user, " + people.practice() + ", " + people.level() +
+      ", " + people.location() +
+      ", terminal, time_ms, event_name, model, tool_name, decision, decision_source, "
+      "status_code, error, success, present, attempt, input_tokens, output_tokens, "
+      "cache_read_tokens, cache_creation_tokens, cost_usd, duration_ms, prompt_length, "
+      "tool_result_size_bytes FROM events WHERE " +
+      session + " ORDER BY " + std::string(kEventOrder)));
+  if (events.empty()) return std::nullopt;
+
+  engine::SessionEvents detail;
+  const std::vector<std::string>* who = &events.front();
+  for (const auto& event : events) {
+    if (event.at(kMatches) != "1") continue;
+    if (detail.events.empty()) who = &event;
+    engine::EventValues v;
+    v.time_ms = std::stoll(event.at(kTime));
+    v.event_name = event.at(kEventName);
+    v.model = text_or_absent(event.at(kModel));
+    v.tool = text_or_absent(event.at(kTool));
+    v.decision = text_or_absent(event.at(kDecision));
+    v.decision_source = text_or_absent(event.at(kDecisionSource));
+    v.status_code = text_or_absent(event.at(kStatusCode));
+    v.error = text_or_absent(event.at(kError));
+    v.success = static_cast<int8_t>(std::stoi(event.at(kSuccess)));
+    // The `present` bits of the ClickHouse writer (event_writer.cpp); the engine keeps token and
+    // cost figures only for api_request events.
+    const unsigned present = static_cast<unsigned>(std::stoul(event.at(kPresent)));
+    const bool api_request = v.event_name == "api_request";
+    const auto number = [&](size_t field, unsigned bit, bool kept) {
+      return kept && (present & (1u << bit)) ? std::stod(event.at(field)) : engine::kAbsentNumber;
+    };
+    v.attempt = number(kNumbers, 7, true);
+    v.input_tokens = number(kNumbers + 1, 0, api_request);
+    v.output_tokens = number(kNumbers + 2, 1, api_request);
+    v.cache_read_tokens = number(kNumbers + 3, 2, api_request);
+    v.cache_creation_tokens = number(kNumbers + 4, 3, api_request);
+    v.cost_usd = number(kNumbers + 5, 4, api_request);
+    v.duration_ms = number(kNumbers + 6, 5, true);
+    v.prompt_length = number(kNumbers + 7, 6, true);
+    v.tool_result_size_bytes = number(kNumbers + 8, 8, true);
+    detail.events.push_back(std::move(v));
+  }
+  engine::SessionRow& row = detail.row;
+  row.session_id = std::string(session_id);
+  row.email = who->at(kUser);
+  row.practice = who->at(kPractice);
+  row.level = who->at(kLevel);
+  row.location = who->at(kLocation);
+  row.terminal = text_or_absent(who->at(kTerminal));
+  if (!detail.events.empty()) {
+    row.start_ms = detail.events.front().time_ms;
+    row.end_ms = detail.events.back().time_ms;
+    // Only the days of the matching events: ClickHouse has no index on the session.
+    const Rows metrics =
+        rows_of(client_.query("SELECT " + std::string(kMetricColumns) +
+                              " FROM events WHERE day >= " + quote(format_date(*row.start_ms)) +
+                              " AND day <= " + quote(format_date(*row.end_ms)) + " AND " + session +
+                              " AND (" + condition + ")"));
+    if (!metrics.empty()) row.metrics = read_metrics(metrics[0], 0);
+  }
+  return detail;
+}
+
+engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::UserOrder& order,
+                                            size_t limit, size_t offset) const {
+  const People people(client_);
+  const std::string condition = where(people, filter);
+  engine::UsersPage page;
+  page.total = count_of(client_.query("SELECT uniqExact(user) FROM events WHERE " + condition));
+  if (offset >= page.total || limit == 0) return page;
+
+  std::string ordering;
+  if (order.field == engine::UserField::kEmail) {
+    ordering = std::string(" ORDER BY u ") + (order.ascending ? "ASC" : "DESC");
+  } else {
+    OrderValue value;
+    switch (order.field) {
+      case engine::UserField::kFirstSeen:
+        value.value = "t0";
+        break;
+      case engine::UserField::kLastSeen:
+        value.value = "t1";
+        break;
+      case engine::UserField::kActiveDays:
+        value.value = "days";
+        break;
+      case engine::UserField::kMetric:
+      case engine::UserField::kEmail:
+        value = metric_order(order.metric);
+        break;
+    }
+    ordering = order_by(value, order.ascending, "u");
+  }
+  const Rows rows = rows_of(client_.query(
+      "SELECT user AS u, min(time_ms) AS t0, max(time_ms) AS t1, uniqExactIf(day, " +
+      std::string(kWorkEvent) + ") AS days, " + metric_columns() + " FROM events WHERE " +
+      condition + " GROUP BY u" + ordering + limit_clause(limit, offset, page.total)));
+  if (rows.empty()) return page;
+
+  // Practice for the users the directory does not list: their newest hint over every event.
+  const engine::Directory directory = read_directory(client_);
+  std::vector<std::string> unlisted;
+  for (const auto& row : rows)
+    if (directory.find_user(row.at(0)) == nullptr) unlisted.push_back(row.at(0));
+  std::vector<std::pair<std::string, std::string>> hints;
+  if (!unlisted.empty()) {
+    for (const auto& row : rows_of(client_.query("SELECT user, " + latest_hint_column() +
+                                                 " FROM events WHERE user IN (" +
+                                                 quoted_values(unlisted) + ") GROUP BY user")))
+      hints.emplace_back(row.at(0), row.at(1));
+  }
+  for (const auto& row : rows) {
+    const std::string& user = row.at(0);
+    std::string hint;
+    for (const auto& [who, latest] : hints)
+      if (who == user) hint = latest;
+    engine::UserRow user_row = identity(user, directory.find_user(user), hint);
+    user_row.first_seen_ms = std::stoll(row.at(1));
+    user_row.last_seen_ms = std::stoll(row.at(2));
+    user_row.active_days = std::stoull(row.at(3));
+    user_row.metrics = read_metrics(row, 4);
+    page.rows.push_back(std::move(user_row));
+  }
+  return page;
+}
+
+std::optional<engine::UserProfile> PeopleQueries::user_profile(const Filter& filter,
+                                                               std::string_view email) const {
+  const std::string lowered = engine::ascii_lower(email);
+  const engine::Directory directory = read_directory(client_);
+  // Whether any event is the user's, and their newest hint.
+  const Rows seen = rows_of(client_.query("SELECT count(), " + latest_hint_column() +
+                                          " FROM events WHERE user = " + quote(lowered)));
+  const bool has_events = !seen.empty() && seen[0].at(0) != "0";
+  const engine::Employee* employee =
+      has_events ? directory.find_user(lowered) : directory.find(lowered);
+  if (!has_events && employee == nullptr) return std::nullopt;
+
+  engine::UserProfile profile;
+  profile.row = identity(lowered, employee, has_events ? seen[0].at(1) : std::string());
+  if (!has_events) return profile;
+  const bool email_filtered_out =
+      !filter.email.empty() &&
+      std::none_of(filter.email.begin(), filter.email.end(),
+                   [&](const std::string& value) { return engine::ascii_lower(value) == lowered; });
+  if (email_filtered_out) return profile;
+
+  Filter own = filter;
+  own.email = {lowered};
+  const People people(client_);
+  // One row per day, then (WITH TOTALS, after an empty line) the totals over every day.
+  const std::string answer = client_.query(
+      "SELECT toUInt32(day) AS d, count(), uniqExactIf(session_id, session_id != ''), "
+      "sumIf(cost_usd, event_name = 'api_request'), " +
+      std::string(kMetricColumns) + ", min(time_ms), max(time_ms), uniqExactIf(day, " +
+      std::string(kWorkEvent) + ") FROM events WHERE " + where(people, own) +
+      " GROUP BY d WITH TOTALS ORDER BY d");
+  const Rows rows = rows_of(answer);
+  if (rows.empty()) throw ClickHouseError(ClickHouseError::Kind::kRefused, "no totals row");
+  for (size_t i = 0; i + 1 < rows.size(); ++i) {
+    const auto& day = rows[i];
+    profile.calendar.push_back({std::stoll(day.at(0)) * kMsPerDay, std::stoull(day.at(1)),
+                                std::stoull(day.at(2)), std::stod(day.at(3))});
+  }
+  const auto& totals = rows.back();
+  profile.row.metrics = read_metrics(totals, 4);
+  if (profile.row.metrics.events > 0) {
+    profile.row.first_seen_ms = std::stoll(totals.at(4 + kMetricFields));
+    profile.row.last_seen_ms = std::stoll(totals.at(5 + kMetricFields));
+    profile.row.active_days = std::stoull(totals.at(6 + kMetricFields));
+  }
+  return profile;
+}
+
+}  // namespace cca::clickhouse
