@@ -58,43 +58,16 @@ std::string text(const Identity& i) {
          std::get<4>(i).value_or("-");
 }
 
-// An event's values as the answers show them, from the engine's row.
-engine::EventValues decode(const engine::Snapshot& snapshot, const engine::EventRow& e) {
-  const engine::Dictionaries& d = snapshot.dict();
-  const auto optional = [](const engine::Dictionary& dictionary,
-                           uint32_t code) -> std::optional<std::string> {
-    if (code == engine::Dictionary::kAbsent) return std::nullopt;
-    return std::string(dictionary.value(code));
-  };
-  engine::EventValues v;
-  v.time_ms = e.time_ms;
-  v.event_name = d.event_name.value(e.event_name);
-  v.model = optional(d.model, e.model);
-  v.tool = optional(d.tool, e.tool);
-  v.decision = optional(d.decision, e.decision);
-  v.decision_source = optional(d.decision_source, e.decision_source);
-  v.status_code = optional(d.status_code, e.status_code);
-  v.error = optional(d.error, e.error);
-  v.success = e.success;
-  v.attempt = e.attempt;
-  v.input_tokens = e.input_tokens;
-  v.output_tokens = e.output_tokens;
-  v.cache_read_tokens = e.cache_read_tokens;
-  v.cache_creation_tokens = e.cache_creation_tokens;
-  v.cost_usd = e.cost_usd;
-  v.duration_ms = e.duration_ms;
-  v.prompt_length = e.prompt_length;
-  v.tool_result_size_bytes = e.tool_result_size_bytes;
-  return v;
-}
-
 // Every field of an event in one line; numbers exactly (%.17g), absent ones as "-".
 std::string line(const engine::EventValues& v) {
   std::string out = std::to_string(v.time_ms) + " " + v.event_name;
   for (const auto* field :
-       {&v.model, &v.tool, &v.decision, &v.decision_source, &v.status_code, &v.error})
-    out += " " + field->value_or("-");
-  out += " success=" + std::to_string(v.success);
+       {&v.model, &v.tool, &v.decision, &v.decision_source, &v.status_code, &v.error}) {
+    out += ' ';
+    out += field->value_or("-");
+  }
+  out += " success=";
+  out += std::to_string(v.success);
   for (const double number :
        {v.attempt, v.input_tokens, v.output_tokens, v.cache_read_tokens, v.cache_creation_tokens,
         v.cost_usd, v.duration_ms, v.prompt_length, v.tool_result_size_bytes}) {
@@ -354,7 +327,8 @@ TEST_F(PeopleQueriesTest, SessionDetailsUnderRandomFilters) {
     for (int k = 0; k < 6; ++k) asked.push_back(ids[random() % ids.size()]);
     for (const std::string& id : asked) {
       const std::string context = describe(filter) + " session=" + id;
-      const auto expected = engine::session_detail(*snapshot_, filter, id);
+      // The engine's detail with its events decoded as the server shows them.
+      const auto expected = engine::SnapshotAnalytics(snapshot_).session_detail(filter, id);
       const auto actual = queries_->session_detail(filter, id);
       ++compared_;
       ASSERT_EQ(expected.has_value(), actual.has_value()) << context;
@@ -366,9 +340,7 @@ TEST_F(PeopleQueriesTest, SessionDetailsUnderRandomFilters) {
       EXPECT_EQ(expected->row.end_ms, actual->row.end_ms) << context;
       expect_same_metrics(expected->row.metrics, actual->row.metrics, context);
       ASSERT_EQ(expected->events.size(), actual->events.size()) << context;
-      std::vector<engine::EventValues> decoded;
-      for (const engine::EventRow& event : expected->events)
-        decoded.push_back(decode(*snapshot_, event));
+      const std::vector<engine::EventValues>& decoded = expected->events;
       EXPECT_EQ(lines_by_time(decoded), lines_by_time(actual->events)) << context;
       for (size_t e = 0; e < decoded.size(); ++e)
         EXPECT_EQ(decoded[e].time_ms, actual->events[e].time_ms) << context;
