@@ -1,6 +1,8 @@
 #include "clickhouse/history_stores.h"
 
 #include "clickhouse/clickhouse_ingestor.h"
+#include "ingest/ingestor.h"
+#include "support/test_support.h"
 
 namespace cca::clickhouse {
 namespace {
@@ -94,7 +96,34 @@ std::unique_ptr<HistoryStores> build() {
   return s;
 }
 
+std::unique_ptr<ReferenceStores> build_reference() {
+  const auto dataset = test::reference_dataset("reference-30u-500s");
+  if (!dataset) return nullptr;
+  auto s = std::make_unique<ReferenceStores>();
+  s->database = TestDatabase::create("reference");
+  if (!s->database) return nullptr;
+  const std::string telemetry = (*dataset / "telemetry_logs.jsonl.gz").string();
+  const std::string employees = (*dataset / "employees.csv").string();
+  s->store = std::make_unique<testing::TempStore>();
+  {
+    ingest::Ingestor embedded(s->store->path());
+    embedded.load_employees_file(employees);
+    embedded.ingest_file(telemetry);
+  }
+  s->engine = std::make_unique<engine::Engine>(s->store->path());
+  ClickHouseIngestor clickhouse(s->database->url());
+  clickhouse.load_employees_file(employees);
+  s->clickhouse_accepted = clickhouse.ingest_file(telemetry).accepted;
+  s->client = std::make_unique<ClickHouseClient>(s->database->url());
+  return s;
+}
+
 }  // namespace
+
+const ReferenceStores* ReferenceStores::get() {
+  static const std::unique_ptr<ReferenceStores> stores = build_reference();
+  return stores.get();
+}
 
 const HistoryStores* HistoryStores::get() {
   static const std::unique_ptr<HistoryStores> stores = build();

@@ -31,4 +31,19 @@ struct HistoryStores {
   FlushCounts first_block, redelivered;  // what the writer said of the first block and the repeat
 };
 
+// The reference dataset reference-30u-500s through both stores' own ingests (their parsers and
+// writers, not the test's), the directory included. Built once per test process; null when the
+// dataset or the test ClickHouse server is absent.
+struct ReferenceStores {
+  static const ReferenceStores* get();
+  static constexpr const char* kSkipReason =
+      "the reference dataset reference-30u-500s or the ClickHouse test server is absent";
+
+  std::unique_ptr<TestDatabase> database;
+  std::unique_ptr<testing::TempStore> store;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<ClickHouseClient> client;
+  uint64_t clickhouse_accepted = 0;  // what ClickHouse's ingest of the telemetry reported
+};
+
 }  // namespace cca::clickhouse

@@ -6,14 +6,13 @@
 
 #include "clickhouse/clickhouse_ingestor.h"
 #include "clickhouse/event_writer.h"
+#include "clickhouse/history_stores.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/same_answers.h"
 #include "clickhouse/schema.h"
 #include "clickhouse/sql_text.h"
 #include "clickhouse/test_database.h"
-#include "engine/engine.h"
 #include "engine/metric_check.h"
-#include "ingest/ingestor.h"
 #include "support/test_support.h"
 
 namespace cca::clickhouse {
@@ -139,25 +138,10 @@ TEST_F(ClickHouseIngestTest, TextThatNeedsEscapingIsKeptToTheByte) {
 
 // The reference dataset through both ingests, directory included: the same answers.
 TEST_F(ClickHouseIngestTest, TheReferenceDatasetAnswersAsInTheEmbeddedStore) {
-  const auto dataset = test::reference_dataset("reference-30u-500s");
-  if (!dataset) GTEST_SKIP() << "reference dataset absent";
-  const std::string telemetry = (*dataset / "telemetry_logs.jsonl.gz").string();
-  const std::string employees = (*dataset / "employees.csv").string();
-  const std::string db = dir_.file("embedded.db");
-  {
-    ingest::Ingestor embedded(db);
-    embedded.load_employees_file(employees);
-    embedded.ingest_file(telemetry);
-  }
-  ClickHouseIngestor clickhouse(database_->url());
-  clickhouse.load_employees_file(employees);
-  const ingest::IngestReport report = clickhouse.ingest_file(telemetry);
-  EXPECT_GT(report.accepted, 10000u);
-
-  engine::Engine engine(db);
-  const auto snapshot = engine.snapshot();
-  const Queries queries(*client_);
-  expect_same_store_answers(*snapshot, queries);
+  const ReferenceStores* reference = ReferenceStores::get();
+  if (!reference) GTEST_SKIP() << ReferenceStores::kSkipReason;
+  EXPECT_GT(reference->clickhouse_accepted, 10000u);
+  expect_same_store_answers(*reference->engine->snapshot(), Queries(*reference->client));
 }
 
 }  // namespace

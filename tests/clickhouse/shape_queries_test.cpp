@@ -16,7 +16,6 @@
 #include "engine/heatmap.h"
 #include "engine/latency.h"
 #include "engine/metric_check.h"
-#include "ingest/ingestor.h"
 #include "support/test_support.h"
 
 namespace cca::clickhouse {
@@ -318,26 +317,11 @@ TEST(ShapeQueriesTimeToFirstTokenTest, LatencyOfTimeToFirstTokenUnderRandomFilte
 // The reference dataset through both ingests (the stores' own parsers and writers, not the test's):
 // every question without a filter and under one model's filter.
 TEST(ShapeQueriesReferenceTest, TheReferenceDatasetAnswersAsInTheEmbeddedStore) {
-  const auto dataset = test::reference_dataset("reference-30u-500s");
-  if (!dataset) GTEST_SKIP() << "reference dataset absent";
-  const auto database = TestDatabase::create("shape_reference");
-  if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
-  const std::string telemetry = (*dataset / "telemetry_logs.jsonl.gz").string();
-  const std::string employees = (*dataset / "employees.csv").string();
-  test::TempDir dir;
-  const std::string db = dir.file("embedded.db");
-  {
-    ingest::Ingestor embedded(db);
-    embedded.load_employees_file(employees);
-    embedded.ingest_file(telemetry);
-  }
-  ClickHouseIngestor clickhouse(database->url());
-  clickhouse.load_employees_file(employees);
-  EXPECT_GT(clickhouse.ingest_file(telemetry).accepted, 10000u);
-  const engine::Engine engine(db);
-  const auto snapshot = engine.snapshot();
-  const ClickHouseClient client(database->url());
-  const ShapeQueries queries(client);
+  const ReferenceStores* reference = ReferenceStores::get();
+  if (!reference) GTEST_SKIP() << ReferenceStores::kSkipReason;
+  EXPECT_GT(reference->clickhouse_accepted, 10000u);
+  const auto snapshot = reference->engine->snapshot();
+  const ShapeQueries queries(*reference->client);
 
   engine::Filter one_model;
   const auto models = engine::latency(*snapshot, {}, LatencyBy::kModel);
