@@ -269,6 +269,8 @@ int Server::bind() {
 }
 
 void Server::load() {
+  if (options_.db_path.empty() && options_.clickhouse_url.empty())
+    throw std::runtime_error("give the store: --db PATH or --clickhouse URL");
   std::unique_ptr<ingest::IngestTarget> writer;
   std::string read_only_message;
   if (!options_.clickhouse_url.empty()) {
