@@ -17,18 +17,11 @@ namespace {
 ClickHouseAnalytics::ClickHouseAnalytics(std::shared_ptr<const ClickHouseClient> client)
     : client_(std::move(client)), queries_(*client_), shapes_(*client_), people_(*client_) {}
 
-std::pair<std::optional<int64_t>, std::optional<int64_t>> ClickHouseAnalytics::span() const {
-  const auto rows =
-      rows_of(client_->query("SELECT count(), min(time_ms), max(time_ms) FROM events"));
-  if (rows.empty() || rows[0].at(0) == "0") return {};
-  return {std::stoll(rows[0].at(1)), std::stoll(rows[0].at(2))};
-}
-
 std::optional<int64_t> ClickHouseAnalytics::first_time() const {
-  return span().first;
+  return queries_.span().first;
 }
 std::optional<int64_t> ClickHouseAnalytics::last_time() const {
-  return span().second;
+  return queries_.span().second;
 }
 
 engine::Summary ClickHouseAnalytics::summarize(const engine::Filter& filter) const {

@@ -54,8 +54,6 @@ class ClickHouseAnalytics final : public engine::Analytics {
   std::vector<engine::MetricNameRow> metric_names() const override;
 
  private:
-  std::pair<std::optional<int64_t>, std::optional<int64_t>> span() const;
-
   std::shared_ptr<const ClickHouseClient> client_;
   Queries queries_;
   ShapeQueries shapes_;

@@ -20,26 +20,86 @@ constexpr EventKind kKindOrder[] = {EventKind::kUserPrompt, EventKind::kApiReque
                                     EventKind::kApiError,   EventKind::kToolDecision,
                                     EventKind::kToolResult, EventKind::kOther};
 
+// The metric set's counts and sums, named as the rollup tables' columns, and each as an aggregate
+// over events (sums are over api_request events, as in the engine; absent figures are stored as
+// 0). The distinct counts (sessions, users) are not additive and are written out where used.
+struct AdditiveMetric {
+  const char* column;
+  const char* over_events;
+};
+constexpr AdditiveMetric kAdditiveMetrics[] = {
+    {"events", "count()"},
+    {"user_prompts", "countIf(event_name = 'user_prompt')"},
+    {"api_requests", "countIf(event_name = 'api_request')"},
+    {"api_errors", "countIf(event_name = 'api_error')"},
+    {"tool_decisions", "countIf(event_name = 'tool_decision')"},
+    {"tool_results", "countIf(event_name = 'tool_result')"},
+    {"other_events",
+     "countIf(event_name NOT IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', "
+     "'tool_result'))"},
+    {"accepted_decisions", "countIf(event_name = 'tool_decision' AND decision = 'accept')"},
+    {"successful_results", "countIf(event_name = 'tool_result' AND success = 1)"},
+    {"api_aborts", "countIf(event_name = 'api_error' AND error = 'Request was aborted.')"},
+    {"input_tokens_sum", "sumIf(input_tokens, event_name = 'api_request')"},
+    {"output_tokens_sum", "sumIf(output_tokens, event_name = 'api_request')"},
+    {"cache_read_tokens_sum", "sumIf(cache_read_tokens, event_name = 'api_request')"},
+    {"cache_creation_tokens_sum", "sumIf(cache_creation_tokens, event_name = 'api_request')"},
+    {"cost_usd_sum", "sumIf(cost_usd, event_name = 'api_request')"},
+    {"cost_estimated_usd_sum",
+     "sumIf(cost_usd, event_name = 'api_request' AND cost_estimated = 1)"},
+};
+
+// The metric set in read_metrics() order: events, the two distinct counts, then the rest.
+std::vector<std::string> metric_expressions(std::string_view sessions, std::string_view users,
+                                            const char* AdditiveMetric::*form,
+                                            std::string_view wrap) {
+  const auto aggregate = [&](const AdditiveMetric& m) {
+    return wrap.empty() ? std::string(m.*form) : std::string(wrap) + "(" + m.*form + ")";
+  };
+  std::vector<std::string> expressions = {aggregate(kAdditiveMetrics[0]), std::string(sessions),
+                                          std::string(users)};
+  for (size_t i = 1; i < std::size(kAdditiveMetrics); ++i)
+    expressions.push_back(aggregate(kAdditiveMetrics[i]));
+  return expressions;
+}
+
+std::string comma_separated(const std::vector<std::string>& expressions) {
+  std::string sql;
+  for (const std::string& expression : expressions) sql += (sql.empty() ? "" : ", ") + expression;
+  return sql;
+}
+
 }  // namespace
 
-// The metric set of a group, in the order read_metrics() takes it. Sums are over api_request
-// events, as in the engine; absent figures are stored as 0.
-const std::string_view kMetricColumns =
-    "count(), uniqExactIf(session_id, session_id != ''), uniqExact(user), "
-    "countIf(event_name = 'user_prompt'), countIf(event_name = 'api_request'), "
-    "countIf(event_name = 'api_error'), countIf(event_name = 'tool_decision'), "
-    "countIf(event_name = 'tool_result'), "
-    "countIf(event_name NOT IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', "
-    "'tool_result')), "
-    "countIf(event_name = 'tool_decision' AND decision = 'accept'), "
-    "countIf(event_name = 'tool_result' AND success = 1), "
-    "countIf(event_name = 'api_error' AND error = 'Request was aborted.'), "
-    "sumIf(input_tokens, event_name = 'api_request'), "
-    "sumIf(output_tokens, event_name = 'api_request'), "
-    "sumIf(cache_read_tokens, event_name = 'api_request'), "
-    "sumIf(cache_creation_tokens, event_name = 'api_request'), "
-    "sumIf(cost_usd, event_name = 'api_request'), "
-    "sumIf(cost_usd, event_name = 'api_request' AND cost_estimated = 1)";
+const std::vector<std::string> kMetricExpressions =
+    metric_expressions("uniqExactIf(session_id, session_id != '')", "uniqExact(user)",
+                       &AdditiveMetric::over_events, "");
+const std::string kMetricColumns = comma_separated(kMetricExpressions);
+
+// The rollups keep every session id, '' included, and count the events without one, so that
+// '' is taken out of the distinct count exactly when the group has such events.
+const std::string kRollupMetricColumns =
+    comma_separated(metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)",
+                                       "uniqExact(user)", &AdditiveMetric::column, "sum"));
+
+std::string rollup_aggregates() {
+  std::string sql;
+  for (const AdditiveMetric& m : kAdditiveMetrics)
+    sql += std::string(m.over_events) + " AS " + m.column + ", ";
+  return sql +
+         "countIf(session_id = '') AS sessionless, uniqExactState(session_id) AS sessions, "
+         "minState(time_ms) AS first_ms, maxState(time_ms) AS last_ms";
+}
+
+std::string rollup_metric_column_types() {
+  std::string sql;
+  for (const AdditiveMetric& m : kAdditiveMetrics)
+    sql += std::string(m.column) +
+           (std::string_view(m.column).ends_with("_sum") ? " Float64, " : " UInt64, ");
+  return sql +
+         "sessionless UInt64, sessions AggregateFunction(uniqExact, String), "
+         "first_ms AggregateFunction(min, Int64), last_ms AggregateFunction(max, Int64)";
+}
 
 MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
   MetricSet m;
@@ -158,18 +218,8 @@ std::string key_expression(const People& people, Dimension dimension) {
   return "''";
 }
 
-// The WHERE clause of a filter.
-std::string where(const People& people, const Filter& filter) {
-  std::vector<std::string> conditions;
-  if (filter.from_ms) {
-    conditions.push_back("time_ms >= " + std::to_string(*filter.from_ms));
-    // Partition pruning: ClickHouse cannot derive the day from time_ms itself.
-    conditions.push_back("day >= " + quote(format_date(*filter.from_ms)));
-  }
-  if (filter.to_ms) {
-    conditions.push_back("time_ms < " + std::to_string(*filter.to_ms));
-    conditions.push_back("day <= " + quote(format_date(*filter.to_ms)));
-  }
+void add_people_conditions(const People& people, const Filter& filter,
+                           std::vector<std::string>& conditions) {
   if (!filter.practice.empty() || !filter.scope_practices.empty()) {
     std::vector<std::string> accepted =
         filter.practice.empty() ? filter.scope_practices : filter.practice;
@@ -187,6 +237,30 @@ std::string where(const People& people, const Filter& filter) {
     for (const std::string& email : filter.email) lowered.push_back(engine::ascii_lower(email));
     conditions.push_back(in_list("user", lowered));
   }
+}
+
+std::string all_of(const std::vector<std::string>& conditions) {
+  if (conditions.empty()) return "1";
+  std::string sql;
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    if (i) sql += " AND ";
+    sql += conditions[i];
+  }
+  return sql;
+}
+
+void add_day_conditions(const Filter& filter, std::vector<std::string>& conditions) {
+  // Partition pruning: ClickHouse cannot derive the day from a time column itself.
+  if (filter.from_ms) conditions.push_back("day >= " + quote(format_date(*filter.from_ms)));
+  if (filter.to_ms) conditions.push_back("day <= " + quote(format_date(*filter.to_ms)));
+}
+
+std::string where(const People& people, const Filter& filter) {
+  std::vector<std::string> conditions;
+  if (filter.from_ms) conditions.push_back("time_ms >= " + std::to_string(*filter.from_ms));
+  if (filter.to_ms) conditions.push_back("time_ms < " + std::to_string(*filter.to_ms));
+  add_day_conditions(filter, conditions);
+  add_people_conditions(people, filter, conditions);
   const std::pair<const char*, const std::vector<std::string>*> columns[] = {
       {"terminal", &filter.terminal},
       {"model", &filter.model},
@@ -197,13 +271,7 @@ std::string where(const People& people, const Filter& filter) {
     if (!values->empty()) conditions.push_back(in_list(column, *values));
   for (const auto& [key, values] : filter.attributes)
     conditions.push_back(in_list(attribute_value(key), values));
-  if (conditions.empty()) return "1";
-  std::string sql;
-  for (size_t i = 0; i < conditions.size(); ++i) {
-    if (i) sql += " AND ";
-    sql += conditions[i];
-  }
-  return sql;
+  return all_of(conditions);
 }
 
 std::vector<std::vector<std::string>> rows_of(const std::string& answer) {

@@ -13,9 +13,16 @@ namespace cca::clickhouse {
 
 // The SQL pieces every question over the events table is made of, with the engine's semantics.
 
-// The metric set of a group as SELECT expressions, kMetricFields of them, in the order
+// The metric set of a group of events as SELECT expressions, kMetricFields of them, in the order
 // read_metrics() takes them. Sums are over api_request events, as in the engine.
-extern const std::string_view kMetricColumns;
+extern const std::string kMetricColumns;
+extern const std::vector<std::string> kMetricExpressions;  // the same, one by one
+// The same over the rows of a rollup table (see rollups.h).
+extern const std::string kRollupMetricColumns;
+// What a rollup row keeps of its events: the aggregates over events a materialized view writes
+// ("count() AS events, ..."), and the rollup table's column declarations for them.
+std::string rollup_aggregates();
+std::string rollup_metric_column_types();
 inline constexpr size_t kMetricFields = 18;
 // The metric set from an answer row's fields [first, first + kMetricFields).
 engine::MetricSet read_metrics(const std::vector<std::string>& fields, size_t first);
@@ -46,8 +53,16 @@ std::string in_list(const std::string& expression, const std::vector<std::string
 std::string attribute_value(std::string_view key);
 // A dimension's value for an event, '' when the event lacks it.
 std::string key_expression(const People& people, engine::Dimension dimension);
-// The WHERE condition of a filter (time range with day pruning, people, event attributes).
+// The WHERE condition of a filter over events (time range with day pruning, people, event
+// attributes).
 std::string where(const People& people, const engine::Filter& filter);
+// Parts of it, for tables with the columns they name: the filter's people (columns user and
+// practice_hint), and the days its time range touches (column day).
+void add_people_conditions(const People& people, const engine::Filter& filter,
+                           std::vector<std::string>& conditions);
+void add_day_conditions(const engine::Filter& filter, std::vector<std::string>& conditions);
+// The conjunction of conditions, "1" for none.
+std::string all_of(const std::vector<std::string>& conditions);
 // The rows of a TabSeparated answer, unescaped.
 std::vector<std::vector<std::string>> rows_of(const std::string& answer);
 

@@ -28,33 +28,9 @@ constexpr std::string_view kWorkEvent =
 
 // kMetricColumns with the aliases m0 ... m17, which the order expressions refer to.
 std::string aliased_metric_columns() {
-  const std::string_view columns = kMetricColumns;
   std::string sql;
-  size_t index = 0, depth = 0, begin = 0;
-  bool quoted = false;
-  const auto take = [&](size_t end) {
-    std::string_view column = columns.substr(begin, end - begin);
-    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
-    if (!sql.empty()) sql += ", ";
-    sql += std::string(column) + " AS m" + std::to_string(index++);
-  };
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const char c = columns[i];
-    if (c == '\\' && quoted) {
-      ++i;
-    } else if (c == '\'') {
-      quoted = !quoted;
-    } else if (!quoted && c == '(') {
-      ++depth;
-    } else if (!quoted && c == ')') {
-      --depth;
-    } else if (!quoted && depth == 0 && c == ',') {
-      take(i);
-      begin = i + 1;
-    }
-  }
-  take(columns.size());
-  if (index != kMetricFields) throw std::logic_error("kMetricColumns: unexpected column count");
+  for (size_t i = 0; i < kMetricExpressions.size(); ++i)
+    sql += (i ? ", " : "") + kMetricExpressions[i] + " AS m" + std::to_string(i);
   return sql;
 }
 

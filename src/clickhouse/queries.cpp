@@ -5,6 +5,7 @@
 #include <set>
 
 #include "clickhouse/event_sql.h"
+#include "clickhouse/rollups.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
@@ -18,9 +19,12 @@ using engine::MetricSet;
 
 engine::Summary Queries::summarize(const Filter& filter) const {
   const People people(client_);
-  const auto rows = rows_of(client_.query("SELECT " + std::string(kMetricColumns) +
-                                          ", min(time_ms), max(time_ms) FROM events WHERE " +
-                                          where(people, filter)));
+  const auto rollup = rollup_read(people, filter, std::nullopt);
+  const auto rows = rows_of(client_.query(
+      rollup ? "SELECT " + kRollupMetricColumns + ", minMerge(first_ms), maxMerge(last_ms) FROM " +
+                   rollup->table->name + " WHERE " + rollup->condition
+             : "SELECT " + kMetricColumns + ", min(time_ms), max(time_ms) FROM events WHERE " +
+                   where(people, filter)));
   engine::Summary summary;
   if (rows.empty()) return summary;
   summary.metrics = read_metrics(rows[0], 0);
@@ -31,12 +35,24 @@ engine::Summary Queries::summarize(const Filter& filter) const {
   return summary;
 }
 
+std::pair<std::optional<int64_t>, std::optional<int64_t>> Queries::span() const {
+  const auto rows =
+      rows_of(client_.query("SELECT sum(events), minMerge(first_ms), maxMerge(last_ms) FROM " +
+                            std::string(kRollupTables[0].name) + " WHERE dimension = ''"));
+  if (rows.empty() || rows[0].at(0) == "0") return {};
+  return {std::stoll(rows[0].at(1)), std::stoll(rows[0].at(2))};
+}
+
 std::vector<engine::BreakdownRow> Queries::breakdown(const Filter& filter, Dimension by,
                                                      engine::Metric sort) const {
   const People people(client_);
-  const auto rows = rows_of(client_.query("SELECT " + key_expression(people, by) + " AS k, " +
-                                          std::string(kMetricColumns) + " FROM events WHERE " +
-                                          where(people, filter) + " GROUP BY k HAVING k != ''"));
+  const auto rollup = rollup_read(people, filter, by);
+  const auto rows = rows_of(client_.query(
+      rollup
+          ? "SELECT " + rollup->key + " AS k, " + kRollupMetricColumns + " FROM " +
+                rollup->table->name + " WHERE " + rollup->condition + " GROUP BY k HAVING k != ''"
+          : "SELECT " + key_expression(people, by) + " AS k, " + kMetricColumns +
+                " FROM events WHERE " + where(people, filter) + " GROUP BY k HAVING k != ''"));
   std::vector<engine::BreakdownRow> result;
   for (const auto& row : rows) result.push_back({row.at(0), read_metrics(row, 1)});
   engine::sort_rows(result, sort);
@@ -49,14 +65,7 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
   engine::Timeseries result;
   // Open ends of the range are the data's, as in the engine: the first and last event stored.
   std::optional<int64_t> first, last;
-  if (!filter.from_ms || !filter.to_ms) {
-    const auto span =
-        rows_of(client_.query("SELECT count(), min(time_ms), max(time_ms) FROM events"));
-    if (!span.empty() && span[0].at(0) != "0") {
-      first = std::stoll(span[0].at(1));
-      last = std::stoll(span[0].at(2));
-    }
-  }
+  if (!filter.from_ms || !filter.to_ms) std::tie(first, last) = span();
   engine::BucketRange range = engine::bucket_range(first, last, filter, bucket);
   if (range.starts.empty()) return result;
   result.starts = std::move(range.starts);
@@ -64,38 +73,56 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
   const int64_t origin = result.starts.front();
   const int64_t width = engine::bucket_width_ms(bucket);
 
+  // An open end of the range reaches to the edge of its bucket: no events lie between the data's
+  // first or last and there, and a range on whole hours or days can be read from a rollup.
   Filter bounded = filter;
-  bounded.from_ms = range.from_ms;
-  bounded.to_ms = range.to_ms;
+  bounded.from_ms = filter.from_ms ? range.from_ms : origin;
+  bounded.to_ms = filter.to_ms ? range.to_ms : result.starts.back() + width;
   const People people(client_);
-  const std::string condition = where(people, bounded);
-  const std::string bucket_index =
-      "intDiv(time_ms - " + std::to_string(origin) + ", " + std::to_string(width) + ")";
+  // Events, or a rollup when one answers: the same question with its own table, time column,
+  // condition and grouping key.
+  struct Source {
+    std::string table, time, condition, key, metrics;
+  };
+  const auto source = [&](std::optional<Dimension> by) {
+    if (const auto rollup = rollup_read(people, bounded, by, width))
+      return Source{rollup->table->name, "start_ms", rollup->condition, rollup->key,
+                    kRollupMetricColumns};
+    return Source{"events", "time_ms", where(people, bounded),
+                  by ? key_expression(people, *by) : "", kMetricColumns};
+  };
+  const auto bucket_index = [&](const Source& from) {
+    return "intDiv(" + from.time + " - " + std::to_string(origin) + ", " + std::to_string(width) +
+           ")";
+  };
 
+  const Source total = source(std::nullopt);
   result.points.assign(buckets, MetricSet());
   for (const auto& row :
-       rows_of(client_.query("SELECT " + bucket_index + " AS b, " + std::string(kMetricColumns) +
-                             " FROM events WHERE " + condition + " GROUP BY b")))
+       rows_of(client_.query("SELECT " + bucket_index(total) + " AS b, " + total.metrics +
+                             " FROM " + total.table + " WHERE " + total.condition + " GROUP BY b")))
     result.points.at(std::stoull(row.at(0))) = read_metrics(row, 1);
   if (!split) return result;
 
-  const std::string key = key_expression(people, *split);
+  const Source by = source(*split);
   std::vector<std::string> keys;
   if (split_values) {
     keys = *split_values;
   } else {
-    for (const auto& row : rows_of(
-             client_.query("SELECT " + key + " AS k, count() AS n FROM events WHERE " + condition +
-                           " GROUP BY k HAVING k != '' ORDER BY n DESC, k ASC LIMIT " +
-                           std::to_string(split_limit))))
+    const std::string count = by.table == "events" ? "count()" : "sum(events)";
+    for (const auto& row : rows_of(client_.query(
+             "SELECT " + by.key + " AS k, " + count + " AS n FROM " + by.table + " WHERE " +
+             by.condition + " GROUP BY k HAVING k != '' ORDER BY n DESC, k ASC LIMIT " +
+             std::to_string(split_limit))))
       keys.push_back(row.at(0));
   }
   for (const std::string& value : keys)
     result.series.push_back({value, std::vector<MetricSet>(buckets)});
   if (keys.empty()) return result;
-  for (const auto& row : rows_of(client_.query(
-           "SELECT " + key + " AS k, " + bucket_index + " AS b, " + std::string(kMetricColumns) +
-           " FROM events WHERE " + condition + " AND " + in_list(key, keys) + " GROUP BY k, b"))) {
+  for (const auto& row :
+       rows_of(client_.query("SELECT " + by.key + " AS k, " + bucket_index(by) + " AS b, " +
+                             by.metrics + " FROM " + by.table + " WHERE " + by.condition + " AND " +
+                             in_list(by.key, keys) + " GROUP BY k, b"))) {
     const auto series = std::find(keys.begin(), keys.end(), row.at(0));
     if (series != keys.end())
       result.series[series - keys.begin()].points.at(std::stoull(row.at(1))) = read_metrics(row, 2);

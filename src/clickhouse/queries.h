@@ -13,8 +13,9 @@ namespace cca::clickhouse {
 
 // The analytics questions answered by ClickHouse's SQL over the events table, with the engine's
 // semantics to the event: the same filters (the directory resolved per person as the engine
-// resolves it), the same metric set, the same buckets, keys and order. Each answer is one or two
-// statements; the directory is read with each question, so a directory load shows at once.
+// resolves it), the same metric set, the same buckets, keys and order. A question reads a rollup
+// when one can answer it (rollups.h), else the events. Each answer is one or two statements; the
+// directory is read with each question, so a directory load shows at once.
 //
 // Throws ClickHouseError when ClickHouse cannot answer, engine::QueryError for a range with too
 // many buckets.
@@ -29,6 +30,9 @@ class Queries {
                                 std::optional<engine::Dimension> split = std::nullopt,
                                 size_t split_limit = 12,
                                 const std::vector<std::string>* split_values = nullptr) const;
+
+  // The first and last event's times, none when the store is empty.
+  std::pair<std::optional<int64_t>, std::optional<int64_t>> span() const;
 
  private:
   const ClickHouseClient& client_;

@@ -3,6 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "clickhouse/event_sql.h"
+#include "clickhouse/rollups.h"
+#include "clickhouse/sql_text.h"
 #include "common/clock.h"
 
 namespace cca::clickhouse {
@@ -11,12 +14,12 @@ namespace {
 // A table as the schema creates it: on one server as named, or on a cluster as a replicated
 // `<name>_local` on every server and a Distributed `<name>` over them, split by shard_key.
 struct TableSpec {
-  const char* name;
-  const char* columns;
-  const char* engine;       // MergeTree, ReplacingMergeTree
-  const char* engine_args;  // the engine's own arguments (a version column), or ""
-  const char* layout;       // PARTITION BY / ORDER BY
-  const char* shard_key;
+  std::string_view name;
+  std::string_view columns;
+  std::string_view engine;       // MergeTree, ReplacingMergeTree, SummingMergeTree
+  std::string_view engine_args;  // the engine's own arguments (a version column), or ""
+  std::string_view layout;       // PARTITION BY / ORDER BY
+  std::string_view shard_key;
 };
 
 // Events, one row each, as the embedded store keeps them but with strings in place (ClickHouse
@@ -147,27 +150,73 @@ constexpr TableSpec kSchemaVersionTable = {"schema_version",   R"(
 )",      "MergeTree", "",
                                            "ORDER BY version", "version"};
 
+// A rollup table (rollups.h): one row per dimension, value, period, person and practice hint,
+// which a SummingMergeTree keeps single as parts merge (sums added, session states united).
+// Partitioned by day like the events, so that retention drops the same partitions.
+const std::string kRollupColumns =
+    "dimension String, value String, day Date, start_ms Int64, user String, "
+    "practice_hint String, " +
+    rollup_metric_column_types();
+
+TableSpec rollup_spec(const RollupTable& rollup) {
+  return {rollup.name,
+          kRollupColumns,
+          "SummingMergeTree",
+          "",
+          "PARTITION BY day ORDER BY (dimension, value, day, start_ms, user, practice_hint)",
+          "sipHash64(user)"};
+}
+
+// The rollup rows of the events in `events`: each event once under dimension '' and once under
+// each rolled-up column with its value there, summed per period and person.
+std::string rollup_select(const RollupTable& rollup, const std::string& events) {
+  std::string dimensions = "''", values = "''";
+  for (const char* column : kRolledUpColumns) {
+    dimensions += ", " + quote(column);
+    values += ", " + std::string(column);
+  }
+  const std::string period = std::to_string(rollup.period_ms);
+  return "SELECT dimension, value, day, time_ms - ((time_ms % " + period + ") + " + period +
+         ") % " + period + " AS start_ms, user, practice_hint, " + rollup_aggregates() + " FROM " +
+         events + " ARRAY JOIN [" + dimensions + "] AS dimension, [" + values +
+         "] AS value GROUP BY dimension, value, day, start_ms, user, practice_hint";
+}
+
+std::string qualified(const ClickHouseUrl& url, std::string_view table) {
+  return url.cluster.empty() ? std::string(table) : url.database + "." + std::string(table);
+}
+
 // The statements that create a table: itself on one server; on a cluster, the replicated local
 // table on every server (ZooKeeper path per shard, database and table) and the Distributed table
 // that reads and writes all shards.
 std::vector<std::string> create_statements(const TableSpec& t, const ClickHouseUrl& url) {
-  const std::string engine_args = t.engine_args;
+  const std::string name(t.name), columns(t.columns), engine(t.engine), layout(t.layout);
+  const std::string engine_args(t.engine_args);
   if (url.cluster.empty())
-    return {"CREATE TABLE IF NOT EXISTS " + std::string(t.name) + " (" + t.columns + ") ENGINE = " +
-            t.engine + (engine_args.empty() ? "" : "(" + engine_args + ")") + " " + t.layout};
+    return {"CREATE TABLE IF NOT EXISTS " + name + " (" + columns + ") ENGINE = " + engine +
+            (engine_args.empty() ? "" : "(" + engine_args + ")") + " " + layout};
   // ON CLUSTER statements run on every server in its default database: names are qualified.
   const std::string on_cluster = " ON CLUSTER " + url.cluster;
-  const std::string table = url.database + "." + t.name;
-  const std::string local = std::string(t.name) + "_local";
-  const std::string replicated_args = "'/clickhouse/tables/{shard}/" + url.database + "/" + t.name +
+  const std::string table = qualified(url, name);
+  const std::string local = name + "_local";
+  const std::string replicated_args = "'/clickhouse/tables/{shard}/" + url.database + "/" + name +
                                       "', '{replica}'" +
                                       (engine_args.empty() ? "" : ", " + engine_args);
-  return {"CREATE TABLE IF NOT EXISTS " + url.database + "." + local + on_cluster + " (" +
-              t.columns + ") ENGINE = Replicated" + t.engine + "(" + replicated_args + ") " +
-              t.layout,
+  return {"CREATE TABLE IF NOT EXISTS " + url.database + "." + local + on_cluster + " (" + columns +
+              ") ENGINE = Replicated" + engine + "(" + replicated_args + ") " + layout,
           "CREATE TABLE IF NOT EXISTS " + table + on_cluster + " AS " + url.database + "." + local +
               " ENGINE = Distributed(" + url.cluster + ", " + url.database + ", " + local + ", " +
-              t.shard_key + ")"};
+              std::string(t.shard_key) + ")"};
+}
+
+// The materialized view that feeds a rollup from every insert into the events: on a cluster,
+// each server's from its own local events into its local rollup, which replicates like the rest.
+std::string create_rollup_view(const RollupTable& rollup, const ClickHouseUrl& url) {
+  const std::string suffix = url.cluster.empty() ? "" : "_local";
+  return "CREATE MATERIALIZED VIEW IF NOT EXISTS " + qualified(url, std::string(rollup.name)) +
+         "_view" + (url.cluster.empty() ? "" : " ON CLUSTER " + url.cluster) + " TO " +
+         qualified(url, std::string(rollup.name) + suffix) + " AS " +
+         rollup_select(rollup, qualified(url, "events" + suffix));
 }
 
 }  // namespace
@@ -191,6 +240,16 @@ void ensure_schema(const ClickHouseClient& client) {
   for (const TableSpec* table : {&kEvents, &kQuarantine, &kEmployees, &kIngests})
     for (const std::string& statement : create_statements(*table, client.url()))
       client.query(statement);
+  for (const RollupTable& rollup : kRollupTables) {
+    for (const std::string& statement : create_statements(rollup_spec(rollup), client.url()))
+      client.query(statement);
+    client.query(create_rollup_view(rollup, client.url()));
+    // Version 1 had no rollups: they start with the events stored so far (through the
+    // Distributed tables on a cluster, which put each person's rows on their events' shard).
+    if (found == 1)
+      client.query("INSERT INTO " + std::string(rollup.name) + " " +
+                   rollup_select(rollup, "events"));
+  }
   if (found < kSchemaVersion)
     client.query("INSERT INTO schema_version VALUES (" + std::to_string(kSchemaVersion) + ", " +
                  std::to_string(system_time_ms()) + ")");

@@ -4,12 +4,15 @@
 
 namespace cca::clickhouse {
 
-// The schema version this build writes and reads (table schema_version).
-inline constexpr int kSchemaVersion = 1;
+// The schema version this build writes and reads (table schema_version). Version 2 added the
+// rollup tables and their materialized views (rollups.h).
+inline constexpr int kSchemaVersion = 2;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion. Idempotent
-// and safe to run from several processes at once (every statement is IF NOT EXISTS). Throws
-// ClickHouseError, and std::runtime_error for a schema newer than this build.
+// and safe to run from several processes at once (every statement is IF NOT EXISTS), except the
+// migration from version 1, which fills the rollups from the events stored: run it with no
+// ingest writing. Throws ClickHouseError, and std::runtime_error for a schema newer than this
+// build.
 void ensure_schema(const ClickHouseClient& client);
 
 }  // namespace cca::clickhouse

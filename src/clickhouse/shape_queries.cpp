@@ -6,6 +6,8 @@
 #include <string>
 
 #include "clickhouse/event_sql.h"
+#include "clickhouse/queries.h"
+#include "clickhouse/rollups.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 
@@ -70,14 +72,7 @@ std::string measured_events(LatencyBy by, LatencyMeasure measure, std::string& k
 engine::BucketRange store_bucket_range(const ClickHouseClient& client, const Filter& filter,
                                        engine::Bucket bucket) {
   std::optional<int64_t> first, last;
-  if (!filter.from_ms || !filter.to_ms) {
-    const auto span =
-        rows_of(client.query("SELECT count(), min(time_ms), max(time_ms) FROM events"));
-    if (!span.empty() && span[0].at(0) != "0") {
-      first = std::stoll(span[0].at(1));
-      last = std::stoll(span[0].at(2));
-    }
-  }
+  if (!filter.from_ms || !filter.to_ms) std::tie(first, last) = Queries(client).span();
   return engine::bucket_range(first, last, filter, bucket);
 }
 
@@ -146,14 +141,18 @@ std::vector<engine::MetricSet> ShapeQueries::heatmap(const Filter& filter) const
   // after a Monday; the modulo arithmetic keeps times before 1970 on the right side.
   constexpr int64_t kMsPerWeek = 7 * kMsPerDay;
   const std::string week = std::to_string(kMsPerWeek);
-  const std::string slot = "intDiv(((time_ms % " + week + ") + " + week + " + " +
-                           std::to_string(3 * kMsPerDay) + ") % " + week + ", " +
-                           std::to_string(kMsPerHour) + ")";
+  const auto slot = [&](const std::string& time) {
+    return "intDiv(((" + time + " % " + week + ") + " + week + " + " +
+           std::to_string(3 * kMsPerDay) + ") % " + week + ", " + std::to_string(kMsPerHour) + ")";
+  };
   const People people(client_);
+  const auto rollup = rollup_read(people, filter, std::nullopt, kMsPerHour);
   std::vector<engine::MetricSet> result(7 * 24);
-  for (const auto& row :
-       rows_of(client_.query("SELECT " + slot + " AS slot, " + std::string(kMetricColumns) +
-                             " FROM events WHERE " + where(people, filter) + " GROUP BY slot")))
+  for (const auto& row : rows_of(client_.query(
+           rollup ? "SELECT " + slot("start_ms") + " AS slot, " + kRollupMetricColumns + " FROM " +
+                        rollup->table->name + " WHERE " + rollup->condition + " GROUP BY slot"
+                  : "SELECT " + slot("time_ms") + " AS slot, " + kMetricColumns +
+                        " FROM events WHERE " + where(people, filter) + " GROUP BY slot")))
     result.at(std::stoull(row.at(0))) = read_metrics(row, 1);
   return result;
 }
