@@ -57,11 +57,12 @@ struct ClickHouseIngestor::Impl {
     }
     report.lines += batch.lines;
     report.bytes += batch.bytes;
-    if (writer.pending_events() >= kEventsPerBlock) flush(report);
+    if (writer.pending_events() >= kEventsPerBlock) count(writer.flush_in_background(), report);
   }
 
-  void flush(ingest::IngestReport& report) {
-    const FlushCounts counts = writer.flush();
+  void flush(ingest::IngestReport& report) { count(writer.flush(), report); }
+
+  static void count(const FlushCounts& counts, ingest::IngestReport& report) {
     report.accepted += counts.inserted;
     report.duplicates += counts.duplicates;
   }
@@ -106,7 +107,8 @@ struct ClickHouseIngestor::Impl {
         if (progress && std::chrono::steady_clock::now() - last_progress > kProgressInterval) {
           last_progress = std::chrono::steady_clock::now();
           progress({report.bytes, source.total(),
-                    report.accepted + report.duplicates + writer.pending_events()});
+                    report.accepted + report.duplicates + writer.pending_events() +
+                        writer.events_in_flight()});
         }
       });
       if (progress) progress({report.bytes, source.total(), report.accepted + report.duplicates});

@@ -150,30 +150,51 @@ void EventWriter::quarantine(const QuarantineRow& q, uint64_t ingest_id, int64_t
   out += '\n';
 }
 
-void EventWriter::insert_quarantine() {
-  if (quarantine_block_.empty()) return;
-  client_.insert("INSERT INTO quarantine FORMAT TabSeparated", quarantine_block_);
+EventWriter::Block EventWriter::take() {
+  Block block{std::move(block_), std::move(rows_), std::move(quarantine_block_)};
+  block_.clear();
+  rows_.clear();
   quarantine_block_.clear();
+  pending_keys_ = Hash128Set();
+  return block;
+}
+
+FlushCounts EventWriter::wait_in_flight() {
+  if (!in_flight_.valid()) return {};
+  in_flight_events_ = 0;
+  try {
+    return in_flight_.get();
+  } catch (...) {
+    take();  // the ingest fails: nothing of it stays pending
+    throw;
+  }
 }
 
 void EventWriter::flush_discard() {
-  block_.clear();
-  rows_.clear();
-  pending_keys_ = Hash128Set();
-  quarantine_block_.clear();
+  try {
+    wait_in_flight();
+  } catch (const std::exception&) {
+    // The failure was reported, or is being: nothing of that block is kept either way.
+  }
+  take();
 }
 
 FlushCounts EventWriter::flush() {
+  FlushCounts counts = wait_in_flight();
+  return counts += write(take());
+}
+
+FlushCounts EventWriter::flush_in_background() {
+  const FlushCounts counts = wait_in_flight();
+  in_flight_events_ = rows_.size();
+  in_flight_ = std::async(std::launch::async,
+                          [this, block = take()]() mutable { return write(std::move(block)); });
+  return counts;
+}
+
+FlushCounts EventWriter::write(Block block) const {
   FlushCounts counts;
-  std::string block = std::move(block_);
-  std::vector<PendingRow> rows = std::move(rows_);
-  block_.clear();
-  rows_.clear();
-  pending_keys_ = Hash128Set();
-  struct ClearQuarantine {
-    std::string& block;
-    ~ClearQuarantine() { block.clear(); }
-  } clear_quarantine{quarantine_block_};
+  const std::vector<PendingRow>& rows = block.rows;
   if (!rows.empty()) {
     // Which of these identities ClickHouse holds already, on the days they fall on.
     ExternalTable keys{"pending", "hi UInt64, lo UInt64", {}};
@@ -191,30 +212,31 @@ FlushCounts EventWriter::flush() {
       day_list += quote(format_date(static_cast<int64_t>(day) * kMsPerDay));
     }
     const std::string stored =
-        client_.query("SELECT key_hi, key_lo FROM events WHERE day IN (" + day_list +
-                          ") AND (key_hi, key_lo) IN (SELECT hi, lo FROM pending)",
-                      keys);
+        identities_.query("SELECT key_hi, key_lo FROM events WHERE day IN (" + day_list +
+                              ") AND (key_hi, key_lo) IN (SELECT hi, lo FROM pending)",
+                          keys);
     Hash128Set known;
     for_each_tsv_row(stored, [&](const std::vector<std::string>& fields) {
       if (fields.size() == 2) known.insert({std::stoull(fields[0]), std::stoull(fields[1])});
     });
     std::string fresh;
     if (known.size() == 0) {
-      fresh = std::move(block);
+      fresh = std::move(block.events);
       counts.inserted = rows.size();
     } else {
       for (const PendingRow& row : rows) {
         if (known.contains(row.key)) {
           ++counts.duplicates;
         } else {
-          fresh.append(block, row.begin, row.end - row.begin);
+          fresh.append(block.events, row.begin, row.end - row.begin);
           ++counts.inserted;
         }
       }
     }
     if (!fresh.empty()) client_.insert("INSERT INTO events FORMAT TabSeparated", fresh);
   }
-  insert_quarantine();
+  if (!block.quarantine.empty())
+    client_.insert("INSERT INTO quarantine FORMAT TabSeparated", block.quarantine);
   return counts;
 }
 

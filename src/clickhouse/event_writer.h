@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,12 @@ struct QuarantineRow {
 struct FlushCounts {
   uint64_t inserted = 0;
   uint64_t duplicates = 0;  // already in ClickHouse (events pending together count in add())
+
+  FlushCounts& operator+=(const FlushCounts& other) {
+    inserted += other.inserted;
+    duplicates += other.duplicates;
+    return *this;
+  }
 };
 
 // Writes events and quarantined records to ClickHouse in large blocks, exactly once per identity.
@@ -33,6 +40,10 @@ struct FlushCounts {
 // Rows are copied when added: the caller's event views may be reused at once. A failed flush
 // throws ClickHouseError and keeps nothing pending; whatever of it ClickHouse had taken is found
 // as already stored when the same input comes again.
+//
+// A large ingest hands each full block to flush_in_background(), so that ClickHouse writes one
+// block (and fills the rollups) while the next is parsed; one block at a time is in flight, and
+// it is written before the next one's identities are asked, so deduplication sees it.
 class EventWriter {
  public:
   explicit EventWriter(const ClickHouseClient& client);
@@ -40,8 +51,14 @@ class EventWriter {
   // False when an event with the same identity is already pending.
   bool add(const EventRecord& event, uint64_t ingest_id);
   void quarantine(const QuarantineRow& row, uint64_t ingest_id, int64_t received_ms);
+  // Events added and not yet handed to a flush, and those of the block in flight.
   size_t pending_events() const { return rows_.size(); }
+  size_t events_in_flight() const { return in_flight_events_; }
+  // Writes everything pending, after the block in flight; the counts of both.
   FlushCounts flush();
+  // Starts writing what is pending on another thread, after the block in flight is written;
+  // returns that block's counts (zero when there was none). Throws its error, if it failed.
+  FlushCounts flush_in_background();
   // Drops what is pending, after a failure: the next ingest starts clean.
   void flush_discard();
 
@@ -49,10 +66,16 @@ class EventWriter {
   struct PendingRow {
     Hash128 key;
     int32_t day;        // UTC days since the epoch
-    size_t begin, end;  // the row's text in block_
+    size_t begin, end;  // the row's text in the block's events
   };
-
-  void insert_quarantine();
+  struct Block {
+    std::string events;  // TabSeparated rows
+    std::vector<PendingRow> rows;
+    std::string quarantine;
+  };
+  Block take();
+  FlushCounts write(Block block) const;
+  FlushCounts wait_in_flight();
 
   const ClickHouseClient& client_;
   // The identities query: on a cluster it must not read a replica that is behind (one just back
@@ -62,6 +85,8 @@ class EventWriter {
   std::vector<PendingRow> rows_;
   Hash128Set pending_keys_;
   std::string quarantine_block_;
+  std::future<FlushCounts> in_flight_;
+  size_t in_flight_events_ = 0;
   std::vector<std::string_view> attribute_keys_, attribute_values_;  // reused per event
   std::string attributes_text_;
 };

@@ -71,8 +71,9 @@ std::unique_ptr<HistoryStores> build() {
   }
   s->engine = std::make_unique<engine::Engine>(s->store->path());
 
-  // ClickHouse, through the store's writer: three blocks, the second sent twice (a redelivery)
-  // and overlapping the first, and a partial directory replaced by the full one.
+  // ClickHouse, through the store's writer: three blocks, the second written in the background
+  // and sent again (a redelivery, overlapping the first) while it is in flight, and a partial
+  // directory replaced by the full one.
   ClickHouseIngestor ingestor(s->database->url());
   std::vector<testing::StoredEmployee> partial(s->history.directory.begin(),
                                                s->history.directory.begin() + 3);
@@ -83,14 +84,19 @@ std::unique_ptr<HistoryStores> build() {
   const ClickHouseClient client(s->database->url());
   EventWriter writer(client);
   const size_t third = events.size() / 3;
-  const auto write = [&](size_t from, size_t to) {
+  const auto add = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i) writer.add(texts[i]->record, 1);
-    return writer.flush();
   };
-  s->first_block = write(0, third);
-  write(third, 2 * third);
-  s->redelivered = write(third - 10, 2 * third);
-  write(2 * third, events.size());
+  add(0, third);
+  s->first_block = writer.flush();
+  add(third, 2 * third);
+  FlushCounts counts = writer.flush_in_background();  // none: no block was in flight
+  add(third - 10, 2 * third);
+  // The second block's counts come with the flush that waited for it: all inserted.
+  counts += writer.flush();
+  s->redelivered = {counts.inserted - third, counts.duplicates};
+  add(2 * third, events.size());
+  writer.flush();
   ingestor.load_employees_csv(directory_csv(s->history.directory), "directory.csv");
   s->client = std::make_unique<ClickHouseClient>(s->database->url());
   return s;

@@ -182,10 +182,13 @@ TEST_F(RollupsTest, UpgradingAVersionOneStoreFillsTheRollupsFromItsEvents) {
   ensure_schema(client);
   const std::string source = stores_->client->url().database;
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
-  for (const RollupTable& rollup : kRollupTables) {
-    client.query("DROP TABLE " + std::string(rollup.name) + "_view");
+  const auto views = rows_of(
+      client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = "
+                   "'MaterializedView'"));
+  ASSERT_EQ(views.size(), std::size(kRollupTables) * (std::size(kRolledUpColumns) + 1));
+  for (const auto& view : views) client.query("DROP TABLE " + view.at(0));
+  for (const RollupTable& rollup : kRollupTables)
     client.query("DROP TABLE " + std::string(rollup.name));
-  }
   client.query("DROP TABLE schema_version");
   client.query(
       "CREATE TABLE schema_version (version UInt32, applied_ms Int64) ENGINE = "
