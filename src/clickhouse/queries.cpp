@@ -22,7 +22,7 @@ engine::Summary Queries::summarize(const Filter& filter) const {
   const auto rollup = rollup_read(people, filter, std::nullopt);
   const auto rows = rows_of(client_.query(
       rollup ? "SELECT " + kRollupMetricColumns + ", minMerge(first_ms), maxMerge(last_ms) FROM " +
-                   rollup->table->name + " WHERE " + rollup->condition
+                   rollup->filtered_table
              : "SELECT " + kMetricColumns + ", min(time_ms), max(time_ms) FROM events WHERE " +
                    where(people, filter)));
   engine::Summary summary;
@@ -48,11 +48,10 @@ std::vector<engine::BreakdownRow> Queries::breakdown(const Filter& filter, Dimen
   const People people(client_);
   const auto rollup = rollup_read(people, filter, by);
   const auto rows = rows_of(client_.query(
-      rollup
-          ? "SELECT " + rollup->key + " AS k, " + kRollupMetricColumns + " FROM " +
-                rollup->table->name + " WHERE " + rollup->condition + " GROUP BY k HAVING k != ''"
-          : "SELECT " + key_expression(people, by) + " AS k, " + kMetricColumns +
-                " FROM events WHERE " + where(people, filter) + " GROUP BY k HAVING k != ''"));
+      rollup ? "SELECT " + rollup->key + " AS k, " + kRollupMetricColumns + " FROM " +
+                   rollup->filtered_table + " GROUP BY k HAVING k != ''"
+             : "SELECT " + key_expression(people, by) + " AS k, " + kMetricColumns +
+                   " FROM events WHERE " + where(people, filter) + " GROUP BY k HAVING k != ''"));
   std::vector<engine::BreakdownRow> result;
   for (const auto& row : rows) result.push_back({row.at(0), read_metrics(row, 1)});
   engine::sort_rows(result, sort);
@@ -79,17 +78,17 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
   bounded.from_ms = filter.from_ms ? range.from_ms : origin;
   bounded.to_ms = filter.to_ms ? range.to_ms : result.starts.back() + width;
   const People people(client_);
-  // Events, or a rollup when one answers: the same question with its own table, time column,
-  // condition and grouping key.
+  // Events, or a rollup when one answers: the same question with its own filtered table, time
+  // column, grouping key and aggregates.
   struct Source {
-    std::string table, time, condition, key, metrics;
+    std::string filtered_table, time, key, metrics, events;
   };
   const auto source = [&](std::optional<Dimension> by) {
     if (const auto rollup = rollup_read(people, bounded, by, width))
-      return Source{rollup->table->name, "start_ms", rollup->condition, rollup->key,
-                    kRollupMetricColumns};
-    return Source{"events", "time_ms", where(people, bounded),
-                  by ? key_expression(people, *by) : "", kMetricColumns};
+      return Source{rollup->filtered_table, "start_ms", rollup->key, kRollupMetricColumns,
+                    "sum(events)"};
+    return Source{"events WHERE " + where(people, bounded), "time_ms",
+                  by ? key_expression(people, *by) : "", kMetricColumns, "count()"};
   };
   const auto bucket_index = [&](const Source& from) {
     return "intDiv(" + from.time + " - " + std::to_string(origin) + ", " + std::to_string(width) +
@@ -100,7 +99,7 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
   result.points.assign(buckets, MetricSet());
   for (const auto& row :
        rows_of(client_.query("SELECT " + bucket_index(total) + " AS b, " + total.metrics +
-                             " FROM " + total.table + " WHERE " + total.condition + " GROUP BY b")))
+                             " FROM " + total.filtered_table + " GROUP BY b")))
     result.points.at(std::stoull(row.at(0))) = read_metrics(row, 1);
   if (!split) return result;
 
@@ -109,20 +108,18 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
   if (split_values) {
     keys = *split_values;
   } else {
-    const std::string count = by.table == "events" ? "count()" : "sum(events)";
     for (const auto& row : rows_of(client_.query(
-             "SELECT " + by.key + " AS k, " + count + " AS n FROM " + by.table + " WHERE " +
-             by.condition + " GROUP BY k HAVING k != '' ORDER BY n DESC, k ASC LIMIT " +
+             "SELECT " + by.key + " AS k, " + by.events + " AS n FROM " + by.filtered_table +
+             " GROUP BY k HAVING k != '' ORDER BY n DESC, k ASC LIMIT " +
              std::to_string(split_limit))))
       keys.push_back(row.at(0));
   }
   for (const std::string& value : keys)
     result.series.push_back({value, std::vector<MetricSet>(buckets)});
   if (keys.empty()) return result;
-  for (const auto& row :
-       rows_of(client_.query("SELECT " + by.key + " AS k, " + bucket_index(by) + " AS b, " +
-                             by.metrics + " FROM " + by.table + " WHERE " + by.condition + " AND " +
-                             in_list(by.key, keys) + " GROUP BY k, b"))) {
+  for (const auto& row : rows_of(client_.query(
+           "SELECT " + by.key + " AS k, " + bucket_index(by) + " AS b, " + by.metrics + " FROM " +
+           by.filtered_table + " AND " + in_list(by.key, keys) + " GROUP BY k, b"))) {
     const auto series = std::find(keys.begin(), keys.end(), row.at(0));
     if (series != keys.end())
       result.series[series - keys.begin()].points.at(std::stoull(row.at(1))) = read_metrics(row, 2);

@@ -65,7 +65,7 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
     if (filter.to_ms) conditions.push_back("start_ms < " + std::to_string(*filter.to_ms));
     add_day_conditions(filter, conditions);
     add_people_conditions(people, filter, conditions);
-    return RollupRead{&table, all_of(conditions), key};
+    return RollupRead{&table, std::string(table.name) + " PREWHERE " + all_of(conditions), key};
   }
   return std::nullopt;
 }

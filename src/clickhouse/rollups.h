@@ -36,8 +36,11 @@ inline constexpr RollupTable kRollupTables[] = {{"rollup_day", kMsPerDay},
 // A question's reading of a rollup.
 struct RollupRead {
   const RollupTable* table;
-  std::string condition;  // over the rollup's rows: dimension, value, periods, people
-  std::string key;        // the grouping dimension's value per row ("value", or a person's)
+  // The table and its filter, to follow FROM: "rollup_day PREWHERE <dimension, value, periods,
+  // people>". PREWHERE: the rows' session states, costly to read, are read only for the rows
+  // that pass.
+  std::string filtered_table;
+  std::string key;  // the grouping dimension's value per row ("value", or a person's)
 };
 
 // The rollup that answers a question over `filter` (grouped by `by`, if given) whose time

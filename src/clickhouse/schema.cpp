@@ -152,7 +152,8 @@ constexpr TableSpec kSchemaVersionTable = {"schema_version",   R"(
 
 // A rollup table (rollups.h): one row per dimension, value, period, person and practice hint,
 // which a SummingMergeTree keeps single as parts merge (sums added, session states united).
-// Partitioned by day like the events, so that retention drops the same partitions.
+// Partitioned by month: a rollup's day holds a few thousand rows, too few for a part of its own
+// (each part is read at least a granule at a time).
 const std::string kRollupColumns =
     "dimension String, value String, day Date, start_ms Int64, user String, "
     "practice_hint String, " +
@@ -163,7 +164,8 @@ TableSpec rollup_spec(const RollupTable& rollup) {
           kRollupColumns,
           "SummingMergeTree",
           "",
-          "PARTITION BY day ORDER BY (dimension, value, day, start_ms, user, practice_hint)",
+          "PARTITION BY toYYYYMM(day) ORDER BY (dimension, value, day, start_ms, user, "
+          "practice_hint)",
           "sipHash64(user)"};
 }
 

@@ -150,7 +150,7 @@ std::vector<engine::MetricSet> ShapeQueries::heatmap(const Filter& filter) const
   std::vector<engine::MetricSet> result(7 * 24);
   for (const auto& row : rows_of(client_.query(
            rollup ? "SELECT " + slot("start_ms") + " AS slot, " + kRollupMetricColumns + " FROM " +
-                        rollup->table->name + " WHERE " + rollup->condition + " GROUP BY slot"
+                        rollup->filtered_table + " GROUP BY slot"
                   : "SELECT " + slot("time_ms") + " AS slot, " + kMetricColumns +
                         " FROM events WHERE " + where(people, filter) + " GROUP BY slot")))
     result.at(std::stoull(row.at(0))) = read_metrics(row, 1);
