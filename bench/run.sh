@@ -12,6 +12,8 @@
 #   BENCH_SQL_REPETITIONS runs of each DuckDB / SQLite query after a warm-up (default 10 / 5)
 #   BENCH_10M=1           also measure at ~10 M generated events (takes many minutes, ~13 GB disk)
 #   BENCH_10M_SESSIONS    sessions generated for that stage (default 115000: ~87 events each)
+#   BENCH_SCALE=1         also the scale curve, embedded store beside ClickHouse at 10, 50 and
+#                         100 M events (bench/scale.sh, which says its own settings; hours)
 #   TMPDIR                where the scratch folder goes (about 2 GB, 15 GB more with BENCH_10M)
 set -euo pipefail
 
@@ -47,11 +49,6 @@ trap 'exit 130' INT TERM
 results=$work/results.jsonl
 : >"$results"
 
-# record FORMAT ARGS...: one JSON object per line into the run's results.
-record() {
-  # shellcheck disable=SC2059
-  printf "$1\n" "${@:2}" >>"$results"
-}
 
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 # stage NAME: notes the 1-minute load average as a stage begins, so that the report shows
@@ -257,6 +254,10 @@ fi
 record '{"kind":"meta","load_end":"%s","finished":"%s"}' "$(load_average)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 mkdir -p "$bench_dir/results"
+if [[ "${BENCH_SCALE:-0}" == 1 ]]; then
+  log "scale curve (bench/scale.sh)"
+  bash "$bench_dir/scale.sh"
+fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 cp "$results" "$bench_dir/results/$stamp.jsonl"
 node "$bench_dir/lib/report.mjs" "$results" | tee "$bench_dir/results/$stamp.md"

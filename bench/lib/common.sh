@@ -23,6 +23,12 @@ json_field() {
     });' "$1"
 }
 
+# record FORMAT ARGS...: one JSON object per line into the run's results ($results).
+record() {
+  # shellcheck disable=SC2059
+  printf "$1\n" "${@:2}" >>"$results"
+}
+
 # timed OUTPUT_FILE COMMAND...: runs the command with its stdout in OUTPUT_FILE and sets
 # timed_seconds (wall) and timed_rss_kb (peak resident set of the process).
 timed() {

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The scale curve: the embedded store and ClickHouse fed the same generated events, 10 M at a
+# time, and measured at each size of BENCH_SCALE_SIZES: ingest throughput, the embedded server's
+# start-up and memory, and every dashboard question (bench/lib/scale_questions.mjs) on both.
+# bench/run.sh runs it when BENCH_SCALE=1; it also runs on its own:
+#
+#   bash bench/scale.sh
+#
+#   BENCH_SCALE_SIZES        sizes measured, in millions of events, ascending (default "10 50 100")
+#   BENCH_SCALE_REPETITIONS  uncached requests per question and filter (default 5)
+#   BENCH_SCALE_MIN_FREE_GB  free disk kept; the curve stops before a chunk would go below it,
+#                            and says so (default 20)
+#   CCANALYTICS_BIN, TMPDIR  as for bench/run.sh
+#
+# Each 10 M chunk is `ccanalytics generate --num-sessions 115000 --num-users 1000 --days 90
+# --seed N` (about 10.3 M events, 12.4 GB of JSONL, deleted once both stores have it): the same
+# 1,000 people over the same 90 days, busier with each chunk. Writes bench/results/scale-<time>.md
+# and .jsonl.
+set -euo pipefail
+
+bench_dir=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$bench_dir")
+bin=${CCANALYTICS_BIN:-$repo/build/ccanalytics}
+read -r -a sizes <<<"${BENCH_SCALE_SIZES:-10 50 100}"
+repetitions=${BENCH_SCALE_REPETITIONS:-5}
+min_free_gb=${BENCH_SCALE_MIN_FREE_GB:-20}
+readonly kChunkSessions=115000 kChunkMillions=10
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ccanalytics-scale.XXXXXX")
+# shellcheck source=bench/lib/common.sh
+source "$bench_dir/lib/common.sh"
+[[ -x "$bin" ]] || die "no binary at $bin: build first (make build)"
+for tool in node curl /usr/bin/time; do require_command "$tool"; done
+
+clickhouse_dir=$work/clickhouse
+cleanup() {
+  stop_server
+  "$repo/scripts/clickhouse.sh" stop "$clickhouse_dir" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+results=$work/results.jsonl
+: >"$results"
+
+machine="$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }'), $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB"
+record '{"kind":"meta","machine":"%s","commit":"%s","started":"%s","load":"%s"}' "$machine" \
+  "$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+log "starting ClickHouse in $clickhouse_dir"
+clickhouse_url="$("$repo/scripts/clickhouse.sh" start "$clickhouse_dir")?database=scale"
+db=$work/scale.db
+
+# measure SIZE: both stores' servers at this size.
+measure() {
+  local size=$1 store
+  for run in first again; do
+    log "${size} M: embedded server start-up ($run)"
+    start_server "$db" --otlp-grpc-port 0
+    record '{"kind":"startup","size":%d,"run":"%s","summary_ms":%d,"rss_kb":%d}' "$size" "$run" \
+      "$startup_summary_ms" "$(server_rss_kb)"
+    [[ $run == again ]] || stop_server
+  done
+  log "${size} M: embedded questions"
+  record '{"kind":"questions","size":%d,"store":"embedded","data":%s}' "$size" \
+    "$(node "$bench_dir/lib/scale_questions.mjs" --base "$server_url" --repetitions "$repetitions")"
+  record '{"kind":"rss","size":%d,"rss_kb":%d}' "$size" "$(server_rss_kb)"
+  stop_server
+  log "${size} M: ClickHouse questions"
+  start_server "$work/control.db" --otlp-grpc-port 0 --clickhouse "$clickhouse_url"
+  record '{"kind":"questions","size":%d,"store":"clickhouse","data":%s}' "$size" \
+    "$(node "$bench_dir/lib/scale_questions.mjs" --base "$server_url" --repetitions "$repetitions")"
+  stop_server
+  for store in "$db" "$clickhouse_dir/data"; do
+    record '{"kind":"disk","size":%d,"path":"%s","bytes":%d}' "$size" "$(basename "$store")" \
+      "$(du -cb "$store"* | tail -n 1 | cut -f1)"
+  done
+}
+
+chunks=0
+for size in "${sizes[@]}"; do
+  while ((chunks * kChunkMillions < size)); do
+    free_gb=$(df -BG --output=avail "$work" | tail -n 1 | tr -dc 0-9)
+    if ((free_gb < min_free_gb + 14)); then
+      log "stopping at $((chunks * kChunkMillions)) M: ${free_gb} GB free, a chunk needs about 14"
+      record '{"kind":"stopped","millions":%d,"free_gb":%d}' "$((chunks * kChunkMillions))" "$free_gb"
+      break 2
+    fi
+    ((chunks += 1))
+    chunk=$work/chunk
+    log "chunk $chunks: generating"
+    timed "$work/generate.out" "$bin" generate --output-dir "$chunk" --num-sessions "$kChunkSessions" \
+      --num-users 1000 --days 90 --seed "$chunks"
+    for store in embedded clickhouse; do
+      log "chunk $chunks: ingest into $store"
+      local_target=(--db "$db")
+      [[ $store == clickhouse ]] && local_target=(--clickhouse "$clickhouse_url")
+      timed "$work/ingest.out" "$bin" ingest "${local_target[@]}" --telemetry "$chunk/telemetry_logs.jsonl" \
+        --employees "$chunk/employees.csv" --json
+      record '{"kind":"ingest","chunk":%d,"store":"%s","seconds":%s,"peak_rss_kb":%s,"report":%s}' \
+        "$chunks" "$store" "$timed_seconds" "$timed_rss_kb" "$(tail -n 1 "$work/ingest.out")"
+    done
+    rm -rf "$chunk"
+  done
+  measure "$size"
+done
+
+mkdir -p "$bench_dir/results"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+cp "$results" "$bench_dir/results/scale-$stamp.jsonl"
+node "$bench_dir/lib/scale_report.mjs" "$results" | tee "$bench_dir/results/scale-$stamp.md"
+log "written: bench/results/scale-$stamp.md"
