@@ -94,9 +94,9 @@ for size in "${sizes[@]}"; do
       --num-users 1000 --days 90 --seed "$chunks"
     for store in embedded clickhouse; do
       log "chunk $chunks: ingest into $store"
-      local_target=(--db "$db")
-      [[ $store == clickhouse ]] && local_target=(--clickhouse "$clickhouse_url")
-      timed "$work/ingest.out" "$bin" ingest "${local_target[@]}" --telemetry "$chunk/telemetry_logs.jsonl" \
+      target=(--db "$db")
+      [[ $store == clickhouse ]] && target=(--clickhouse "$clickhouse_url")
+      timed "$work/ingest.out" "$bin" ingest "${target[@]}" --telemetry "$chunk/telemetry_logs.jsonl" \
         --employees "$chunk/employees.csv" --json
       record '{"kind":"ingest","chunk":%d,"store":"%s","seconds":%s,"peak_rss_kb":%s,"report":%s}' \
         "$chunks" "$store" "$timed_seconds" "$timed_rss_kb" "$(tail -n 1 "$work/ingest.out")"

@@ -26,27 +26,32 @@ constexpr EventKind kKindOrder[] = {EventKind::kUserPrompt, EventKind::kApiReque
 struct AdditiveMetric {
   const char* column;
   const char* over_events;
+  const char* type;  // of the rollup column
 };
 constexpr AdditiveMetric kAdditiveMetrics[] = {
-    {"events", "count()"},
-    {"user_prompts", "countIf(event_name = 'user_prompt')"},
-    {"api_requests", "countIf(event_name = 'api_request')"},
-    {"api_errors", "countIf(event_name = 'api_error')"},
-    {"tool_decisions", "countIf(event_name = 'tool_decision')"},
-    {"tool_results", "countIf(event_name = 'tool_result')"},
+    {"events", "count()", "UInt64"},
+    {"user_prompts", "countIf(event_name = 'user_prompt')", "UInt64"},
+    {"api_requests", "countIf(event_name = 'api_request')", "UInt64"},
+    {"api_errors", "countIf(event_name = 'api_error')", "UInt64"},
+    {"tool_decisions", "countIf(event_name = 'tool_decision')", "UInt64"},
+    {"tool_results", "countIf(event_name = 'tool_result')", "UInt64"},
     {"other_events",
      "countIf(event_name NOT IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', "
-     "'tool_result'))"},
-    {"accepted_decisions", "countIf(event_name = 'tool_decision' AND decision = 'accept')"},
-    {"successful_results", "countIf(event_name = 'tool_result' AND success = 1)"},
-    {"api_aborts", "countIf(event_name = 'api_error' AND error = 'Request was aborted.')"},
-    {"input_tokens_sum", "sumIf(input_tokens, event_name = 'api_request')"},
-    {"output_tokens_sum", "sumIf(output_tokens, event_name = 'api_request')"},
-    {"cache_read_tokens_sum", "sumIf(cache_read_tokens, event_name = 'api_request')"},
-    {"cache_creation_tokens_sum", "sumIf(cache_creation_tokens, event_name = 'api_request')"},
-    {"cost_usd_sum", "sumIf(cost_usd, event_name = 'api_request')"},
-    {"cost_estimated_usd_sum",
-     "sumIf(cost_usd, event_name = 'api_request' AND cost_estimated = 1)"},
+     "'tool_result'))",
+     "UInt64"},
+    {"accepted_decisions", "countIf(event_name = 'tool_decision' AND decision = 'accept')",
+     "UInt64"},
+    {"successful_results", "countIf(event_name = 'tool_result' AND success = 1)", "UInt64"},
+    {"api_aborts", "countIf(event_name = 'api_error' AND error = 'Request was aborted.')",
+     "UInt64"},
+    {"input_tokens_sum", "sumIf(input_tokens, event_name = 'api_request')", "Float64"},
+    {"output_tokens_sum", "sumIf(output_tokens, event_name = 'api_request')", "Float64"},
+    {"cache_read_tokens_sum", "sumIf(cache_read_tokens, event_name = 'api_request')", "Float64"},
+    {"cache_creation_tokens_sum", "sumIf(cache_creation_tokens, event_name = 'api_request')",
+     "Float64"},
+    {"cost_usd_sum", "sumIf(cost_usd, event_name = 'api_request')", "Float64"},
+    {"cost_estimated_usd_sum", "sumIf(cost_usd, event_name = 'api_request' AND cost_estimated = 1)",
+     "Float64"},
 };
 
 // The metric set in read_metrics() order: events, the two distinct counts, then the rest.
@@ -94,8 +99,7 @@ std::string rollup_aggregates() {
 std::string rollup_metric_column_types() {
   std::string sql;
   for (const AdditiveMetric& m : kAdditiveMetrics)
-    sql += std::string(m.column) +
-           (std::string_view(m.column).ends_with("_sum") ? " Float64, " : " UInt64, ");
+    sql += std::string(m.column) + " " + m.type + ", ";
   return sql +
          "sessionless UInt64, sessions AggregateFunction(uniqExact, String), "
          "first_ms AggregateFunction(min, Int64), last_ms AggregateFunction(max, Int64)";

@@ -19,12 +19,10 @@ using engine::MetricSet;
 
 engine::Summary Queries::summarize(const Filter& filter) const {
   const People people(client_);
-  const auto rollup = rollup_read(people, filter, std::nullopt);
-  const auto rows = rows_of(client_.query(
-      rollup ? "SELECT " + kRollupMetricColumns + ", minMerge(first_ms), maxMerge(last_ms) FROM " +
-                   rollup->filtered_table
-             : "SELECT " + kMetricColumns + ", min(time_ms), max(time_ms) FROM events WHERE " +
-                   where(people, filter)));
+  const MetricSource source = metric_source(people, filter, std::nullopt);
+  const auto rows =
+      rows_of(client_.query("SELECT " + std::string(source.metrics) + ", " +
+                            std::string(source.first_last) + " FROM " + source.filtered_table));
   engine::Summary summary;
   if (rows.empty()) return summary;
   summary.metrics = read_metrics(rows[0], 0);
@@ -46,12 +44,10 @@ std::pair<std::optional<int64_t>, std::optional<int64_t>> Queries::span() const 
 std::vector<engine::BreakdownRow> Queries::breakdown(const Filter& filter, Dimension by,
                                                      engine::Metric sort) const {
   const People people(client_);
-  const auto rollup = rollup_read(people, filter, by);
-  const auto rows = rows_of(client_.query(
-      rollup ? "SELECT " + rollup->key + " AS k, " + kRollupMetricColumns + " FROM " +
-                   rollup->filtered_table + " GROUP BY k HAVING k != ''"
-             : "SELECT " + key_expression(people, by) + " AS k, " + kMetricColumns +
-                   " FROM events WHERE " + where(people, filter) + " GROUP BY k HAVING k != ''"));
+  const MetricSource source = metric_source(people, filter, by);
+  const auto rows =
+      rows_of(client_.query("SELECT " + source.key + " AS k, " + std::string(source.metrics) +
+                            " FROM " + source.filtered_table + " GROUP BY k HAVING k != ''"));
   std::vector<engine::BreakdownRow> result;
   for (const auto& row : rows) result.push_back({row.at(0), read_metrics(row, 1)});
   engine::sort_rows(result, sort);
@@ -78,39 +74,27 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
   bounded.from_ms = filter.from_ms ? range.from_ms : origin;
   bounded.to_ms = filter.to_ms ? range.to_ms : result.starts.back() + width;
   const People people(client_);
-  // Events, or a rollup when one answers: the same question with its own filtered table, time
-  // column, grouping key and aggregates.
-  struct Source {
-    std::string filtered_table, time, key, metrics, events;
-  };
-  const auto source = [&](std::optional<Dimension> by) {
-    if (const auto rollup = rollup_read(people, bounded, by, width))
-      return Source{rollup->filtered_table, "start_ms", rollup->key, kRollupMetricColumns,
-                    "sum(events)"};
-    return Source{"events WHERE " + where(people, bounded), "time_ms",
-                  by ? key_expression(people, *by) : "", kMetricColumns, "count()"};
-  };
-  const auto bucket_index = [&](const Source& from) {
+  const auto bucket_index = [&](const MetricSource& from) {
     return "intDiv(" + from.time + " - " + std::to_string(origin) + ", " + std::to_string(width) +
            ")";
   };
 
-  const Source total = source(std::nullopt);
+  const MetricSource total = metric_source(people, bounded, std::nullopt, width);
   result.points.assign(buckets, MetricSet());
-  for (const auto& row :
-       rows_of(client_.query("SELECT " + bucket_index(total) + " AS b, " + total.metrics +
-                             " FROM " + total.filtered_table + " GROUP BY b")))
+  for (const auto& row : rows_of(client_.query("SELECT " + bucket_index(total) + " AS b, " +
+                                               std::string(total.metrics) + " FROM " +
+                                               total.filtered_table + " GROUP BY b")))
     result.points.at(std::stoull(row.at(0))) = read_metrics(row, 1);
   if (!split) return result;
 
-  const Source by = source(*split);
+  const MetricSource by = metric_source(people, bounded, *split, width);
   std::vector<std::string> keys;
   if (split_values) {
     keys = *split_values;
   } else {
     for (const auto& row : rows_of(client_.query(
-             "SELECT " + by.key + " AS k, " + by.events + " AS n FROM " + by.filtered_table +
-             " GROUP BY k HAVING k != '' ORDER BY n DESC, k ASC LIMIT " +
+             "SELECT " + by.key + " AS k, " + std::string(by.events) + " AS n FROM " +
+             by.filtered_table + " GROUP BY k HAVING k != '' ORDER BY n DESC, k ASC LIMIT " +
              std::to_string(split_limit))))
       keys.push_back(row.at(0));
   }
@@ -118,8 +102,8 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
     result.series.push_back({value, std::vector<MetricSet>(buckets)});
   if (keys.empty()) return result;
   for (const auto& row : rows_of(client_.query(
-           "SELECT " + by.key + " AS k, " + bucket_index(by) + " AS b, " + by.metrics + " FROM " +
-           by.filtered_table + " AND " + in_list(by.key, keys) + " GROUP BY k, b"))) {
+           "SELECT " + by.key + " AS k, " + bucket_index(by) + " AS b, " + std::string(by.metrics) +
+           " FROM " + by.filtered_table + " AND " + in_list(by.key, keys) + " GROUP BY k, b"))) {
     const auto series = std::find(keys.begin(), keys.end(), row.at(0));
     if (series != keys.end())
       result.series[series - keys.begin()].points.at(std::stoull(row.at(1))) = read_metrics(row, 2);

@@ -70,4 +70,21 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
   return std::nullopt;
 }
 
+MetricSource metric_source(const People& people, const engine::Filter& filter,
+                           std::optional<Dimension> by, int64_t bucket_ms) {
+  if (auto rollup = rollup_read(people, filter, by, bucket_ms))
+    return {std::move(rollup->filtered_table),
+            "start_ms",
+            std::move(rollup->key),
+            kRollupMetricColumns,
+            "sum(events)",
+            "minMerge(first_ms), maxMerge(last_ms)"};
+  return {"events WHERE " + where(people, filter),
+          "time_ms",
+          by ? key_expression(people, *by) : "",
+          kMetricColumns,
+          "count()",
+          "min(time_ms), max(time_ms)"};
+}
+
 }  // namespace cca::clickhouse

@@ -146,13 +146,11 @@ std::vector<engine::MetricSet> ShapeQueries::heatmap(const Filter& filter) const
            std::to_string(3 * kMsPerDay) + ") % " + week + ", " + std::to_string(kMsPerHour) + ")";
   };
   const People people(client_);
-  const auto rollup = rollup_read(people, filter, std::nullopt, kMsPerHour);
+  const MetricSource source = metric_source(people, filter, std::nullopt, kMsPerHour);
   std::vector<engine::MetricSet> result(7 * 24);
-  for (const auto& row : rows_of(client_.query(
-           rollup ? "SELECT " + slot("start_ms") + " AS slot, " + kRollupMetricColumns + " FROM " +
-                        rollup->filtered_table + " GROUP BY slot"
-                  : "SELECT " + slot("time_ms") + " AS slot, " + kMetricColumns +
-                        " FROM events WHERE " + where(people, filter) + " GROUP BY slot")))
+  for (const auto& row : rows_of(client_.query("SELECT " + slot(source.time) + " AS slot, " +
+                                               std::string(source.metrics) + " FROM " +
+                                               source.filtered_table + " GROUP BY slot")))
     result.at(std::stoull(row.at(0))) = read_metrics(row, 1);
   return result;
 }
