@@ -26,12 +26,12 @@ struct NamedMetric {
   CodeMetric metric;
 };
 constexpr NamedMetric kNamedMetrics[] = {
-    {"claude_code.lines_of_code.count", CodeMetric::kLinesOfCode},
-    {"claude_code.commit.count", CodeMetric::kCommits},
-    {"claude_code.pull_request.count", CodeMetric::kPullRequests},
-    {"claude_code.active_time.total", CodeMetric::kActiveTime},
-    {"claude_code.session.count", CodeMetric::kSessions},
-    {"claude_code.code_edit_tool.decision", CodeMetric::kEditDecisions},
+    {code_metric::kLinesOfCode, CodeMetric::kLinesOfCode},
+    {code_metric::kCommits, CodeMetric::kCommits},
+    {code_metric::kPullRequests, CodeMetric::kPullRequests},
+    {code_metric::kActiveTime, CodeMetric::kActiveTime},
+    {code_metric::kSessions, CodeMetric::kSessions},
+    {code_metric::kEditDecisions, CodeMetric::kEditDecisions},
 };
 
 // What each series counts towards, decided once per query rather than per point.
@@ -96,7 +96,8 @@ std::vector<SeriesRole> series_roles(const Snapshot& snapshot, const RowFilter& 
     name_codes[i] = code(m.name, kNamedMetrics[i].name);
     by_name_code[i] = kNamedMetrics[i].metric;
   }
-  const uint32_t added = code(m.type, "added"), removed = code(m.type, "removed");
+  const uint32_t added = code(m.type, code_metric::kAdded),
+                 removed = code(m.type, code_metric::kRemoved);
   std::vector<SeriesRole> roles(data.series->size());
   for (size_t i = 0; i < roles.size(); ++i) {
     const MetricSeries& s = (*data.series)[i];

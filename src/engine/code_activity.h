@@ -12,6 +12,18 @@
 
 namespace cca::engine {
 
+// The metrics code activity sums, by their OTLP names, and the lines-of-code types it tells apart.
+namespace code_metric {
+inline constexpr std::string_view kLinesOfCode = "claude_code.lines_of_code.count";
+inline constexpr std::string_view kCommits = "claude_code.commit.count";
+inline constexpr std::string_view kPullRequests = "claude_code.pull_request.count";
+inline constexpr std::string_view kActiveTime = "claude_code.active_time.total";
+inline constexpr std::string_view kSessions = "claude_code.session.count";
+inline constexpr std::string_view kEditDecisions = "claude_code.code_edit_tool.decision";
+inline constexpr std::string_view kAdded = "added";
+inline constexpr std::string_view kRemoved = "removed";
+}  // namespace code_metric
+
 // Claude Code's code-activity figures, summed over metric data points (each point's delta, so
 // cumulative and delta exports count alike).
 struct CodeActivity {

@@ -36,8 +36,7 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 store::MetricPointRow row_of(const MetricPoint& p, const std::string& resource,
                              const std::string& attributes) {
   store::MetricPointRow row;
-  // A series is what a point measures, whatever its times: resource, metric and attributes.
-  row.series_key = hash128(resource + '\n' + p.name + '\n' + attributes);
+  row.series_key = series_key(resource, p.name, attributes);
   row.name = p.name;
   row.unit = p.unit;
   row.kind = metric_kind_name(p.kind);

@@ -71,6 +71,16 @@ std::string_view metric_kind_name(MetricKind kind) {
   return "unknown";
 }
 
+Hash128 series_key(std::string_view resource_json, std::string_view name,
+                   std::string_view attributes_json) {
+  std::string identity(resource_json);
+  identity += '\n';
+  identity += name;
+  identity += '\n';
+  identity += attributes_json;
+  return hash128(identity);
+}
+
 void add_point(MetricPoint&& point, MetricBatch& batch) {
   drop_private(point.attributes);
   drop_private(point.resource);

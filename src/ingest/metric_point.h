@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/hash128.h"
+
 namespace cca::ingest {
 
 // Why a metric data point was quarantined (kind "data_point"), beside the event reasons of
@@ -52,6 +54,12 @@ struct MetricPoint {
   std::string session, terminal, model, type, language, tool, decision, source, query_source;
   std::string practice_hint;  // resource user.practice
 };
+
+// The identity of a point's series: what the point measures, whatever its times (its resource, its
+// metric's name and its attributes, each object's JSON text with keys sorted). A point is its
+// series, start time and time.
+Hash128 series_key(std::string_view resource_json, std::string_view name,
+                   std::string_view attributes_json);
 
 // A point add_point() refused, with the reason.
 struct RejectedPoint {

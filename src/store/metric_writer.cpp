@@ -29,18 +29,6 @@ std::optional<int64_t> optional_int(const Statement& s, int column) {
   return s.column_int(column);
 }
 
-// What a cumulative value adds since the series' last point: all of it when the series is new,
-// its start time changed or a monotonic value went down (the client restarted its count);
-// nothing when the point is older than the last one (its increase is already inside the later
-// total); the difference otherwise.
-std::optional<double> cumulative_delta(std::optional<double> value, std::optional<double> last,
-                                       bool same_start, bool older, bool monotonic) {
-  if (!value) return std::nullopt;
-  if (older) return 0.0;
-  if (!last || !same_start || (monotonic && *value < *last)) return *value;
-  return *value - *last;
-}
-
 }  // namespace
 
 MetricWriter::MetricWriter(Database& db, StringDictionary& strings)
@@ -73,10 +61,10 @@ MetricWriter::SeriesState MetricWriter::series_of(const MetricPointRow& p) {
   find_series_.bind_int(2, static_cast<int64_t>(p.series_key.lo));
   if (find_series_.step()) {
     state.id = find_series_.column_int(0);
-    state.last_start_ns = optional_int(find_series_, 1);
-    state.last_time_ns = optional_int(find_series_, 2);
-    state.last_value = optional_double(find_series_, 3);
-    state.last_count = optional_double(find_series_, 4);
+    state.last.start_ns = optional_int(find_series_, 1);
+    state.last.time_ns = optional_int(find_series_, 2);
+    state.last.value = optional_double(find_series_, 3);
+    state.last.count = optional_double(find_series_, 4);
   }
   find_series_.reset();
   if (state.id != 0) return state;
@@ -102,14 +90,8 @@ MetricWriter::SeriesState MetricWriter::series_of(const MetricPointRow& p) {
 
 bool MetricWriter::insert(const MetricPointRow& p, int64_t ingest_id) {
   const SeriesState series = series_of(p);
-  std::optional<double> delta = p.value, delta_count = p.count;
-  const bool cumulative = p.temporality == 2;
-  const bool older = series.last_time_ns && p.time_ns <= *series.last_time_ns;
-  if (cumulative) {
-    const bool same_start = series.last_start_ns == p.start_ns;
-    delta = cumulative_delta(p.value, series.last_value, same_start, older, p.monotonic);
-    delta_count = cumulative_delta(p.count, series.last_count, same_start, older, true);
-  }
+  const PointDelta d =
+      point_delta(series.last, p.temporality, p.monotonic, p.start_ns, p.time_ns, p.value, p.count);
   Statement& s = insert_point_;
   s.bind_int(1, series.id);
   s.bind_int(2, ingest_id);
@@ -118,12 +100,12 @@ bool MetricWriter::insert(const MetricPointRow& p, int64_t ingest_id) {
   s.bind_int(5, p.time_ns);
   bind_optional(s, 6, p.value);
   bind_optional(s, 7, p.count);
-  bind_optional(s, 8, delta);
-  bind_optional(s, 9, delta_count);
+  bind_optional(s, 8, d.delta);
+  bind_optional(s, 9, d.delta_count);
   s.step();
   s.reset();
   if (sqlite3_changes(db_.handle()) == 0) return false;
-  if (cumulative && !older) {
+  if (d.newest) {
     Statement& u = update_series_;
     u.bind_int(1, series.id);
     u.bind_int(2, p.start_ns);

@@ -6,6 +6,7 @@
 
 #include "common/hash128.h"
 #include "store/database.h"
+#include "store/metric_delta.h"
 #include "store/string_dictionary.h"
 
 namespace cca::store {
@@ -38,8 +39,7 @@ class MetricWriter {
  private:
   struct SeriesState {
     int64_t id = 0;
-    std::optional<int64_t> last_start_ns, last_time_ns;
-    std::optional<double> last_value, last_count;
+    CumulativeState last;
   };
   SeriesState series_of(const MetricPointRow& point);
   int64_t id_or_null(std::string_view value);
