@@ -8,6 +8,7 @@
 
 #include "clickhouse/event_writer.h"
 #include "clickhouse/ingest_log.h"
+#include "clickhouse/metric_writer.h"
 #include "clickhouse/schema.h"
 #include "clickhouse/sql_text.h"
 #include "common/clock.h"
@@ -15,10 +16,14 @@
 #include "ingest/employees_csv.h"
 #include "ingest/event_batch.h"
 #include "ingest/input_reader.h"
+#include "ingest/metric_point.h"
+#include "ingest/otlp_metrics_parser.h"
 #include "ingest/otlp_parser.h"
 #include "ingest/otlp_protobuf_logs.h"
+#include "ingest/otlp_protobuf_metrics.h"
 #include "ingest/pipeline.h"
 #include "ingest/rejection.h"
+#include "store/ingest_log.h"
 
 namespace cca::clickhouse {
 namespace {
@@ -32,13 +37,15 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 }  // namespace
 
 struct ClickHouseIngestor::Impl {
-  explicit Impl(ClickHouseUrl url) : client(std::move(url)), log(client), writer(client) {
+  explicit Impl(ClickHouseUrl url)
+      : client(std::move(url)), log(client), writer(client), metrics(client) {
     ensure_schema(client);
   }
 
   ClickHouseClient client;
   IngestLog log;
   EventWriter writer;
+  MetricWriter metrics;
   std::mutex mutex;  // one writer at a time: the pending block is shared
   // The ingest log row each live source adds its exports to this hour.
   std::unordered_map<std::string, IngestLogRow> live_rows;
@@ -116,9 +123,9 @@ struct ClickHouseIngestor::Impl {
     });
   }
 
-  // A live export: written at once, and counted into its source's row of the hour.
-  ingest::IngestReport live_export(const ingest::EventBatch& batch, std::string_view source,
-                                   size_t size) {
+  // A live export: written at once by `write`, and counted into its source's row of the hour.
+  template <typename Write>
+  ingest::IngestReport live_export(std::string_view source, size_t size, Write&& write) {
     const auto started = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex);
     const int64_t hour_ms = floor_div(system_time_ms(), kMsPerHour) * kMsPerHour;
@@ -135,7 +142,7 @@ struct ClickHouseIngestor::Impl {
     ingest::IngestReport report;
     report.ingest_id = row.counts.ingest_id;
     try {
-      write_batch(batch, source, report);
+      write(report);
       flush(report);
     } catch (const std::exception&) {
       writer.flush_discard();
@@ -180,14 +187,35 @@ ingest::IngestReport ClickHouseIngestor::ingest_otlp_logs(std::string_view body,
   } else {
     json_parser.parse(body, batch);
   }
-  return impl_->live_export(batch, "otlp", body.size());
+  return impl_->live_export("otlp", body.size(), [&](ingest::IngestReport& report) {
+    impl_->write_batch(batch, "otlp", report);
+  });
 }
 
-ingest::IngestReport ClickHouseIngestor::ingest_otlp_metrics(std::string_view,
-                                                             ingest::OtlpEncoding) {
-  throw ingest::IngestError(
-      "this server's store is ClickHouse, which does not keep OTLP metrics yet; send metrics to "
-      "a server with an embedded store");
+ingest::IngestReport ClickHouseIngestor::ingest_otlp_metrics(std::string_view body,
+                                                             ingest::OtlpEncoding encoding) {
+  thread_local ingest::OtlpMetricsParser json_parser;
+  thread_local ingest::OtlpProtobufMetrics protobuf_parser;
+  ingest::MetricBatch batch;
+  // Both throw, storing nothing, when the request is malformed.
+  if (encoding == ingest::OtlpEncoding::kProtobuf) {
+    protobuf_parser.parse(body, batch);
+  } else {
+    json_parser.parse(body, batch);
+  }
+  return impl_->live_export(
+      store::kOtlpMetricsSource, body.size(), [&](ingest::IngestReport& report) {
+        Impl::count(impl_->metrics.write(batch.points, static_cast<uint64_t>(report.ingest_id)),
+                    report);
+        const int64_t received = system_time_ms();
+        for (const ingest::RejectedPoint& r : batch.rejected) {
+          ++report.rejected_events;
+          ++report.rejected_by_reason[r.reason];
+          impl_->writer.quarantine({store::kOtlpMetricsSource, ingest::kDataPointKind, r.reason,
+                                    r.field, r.detail, r.raw, r.number},
+                                   static_cast<uint64_t>(report.ingest_id), received);
+        }
+      });
 }
 
 size_t ClickHouseIngestor::load_employees_csv(std::string_view csv, std::string_view source) {

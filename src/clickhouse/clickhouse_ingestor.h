@@ -15,9 +15,8 @@ namespace cca::clickhouse {
 // accepted; it throws ClickHouseError when ClickHouse cannot be written, and the ingest log then
 // holds the ingest as failed. ClickHouse has no transactions: a file whose ingest failed half-way
 // keeps the blocks written before the failure, and ingesting it again completes it without
-// doubling anything.
-//
-// OTLP metrics are not kept in ClickHouse yet: ingest_otlp_metrics throws IngestError saying so.
+// doubling anything. OTLP metrics exports are written by MetricWriter, under the embedded store's
+// rules and with its ingest log source name.
 class ClickHouseIngestor : public ingest::IngestTarget {
  public:
   // Creates or migrates the schema. Throws ClickHouseError.

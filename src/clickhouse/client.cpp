@@ -83,6 +83,14 @@ std::string ClickHouseUrl::display() const {
   return origin + "/?database=" + database;
 }
 
+ClickHouseUrl up_to_date_replicas(ClickHouseUrl url) {
+  if (!url.cluster.empty()) {
+    url.parameters.emplace_back("max_replica_delay_for_distributed_queries", "1");
+    url.parameters.emplace_back("fallback_to_stale_replicas_for_distributed_queries", "0");
+  }
+  return url;
+}
+
 ClickHouseClient::ClickHouseClient(ClickHouseUrl url, std::chrono::seconds timeout)
     : url_(std::move(url)), timeout_(timeout) {}
 

@@ -39,6 +39,10 @@ struct ClickHouseUrl {
   std::string display() const;  // the origin and database, never a password
 };
 
+// The URL for reads that must see every write acknowledged so far (which identities are stored):
+// on a cluster, never a replica that is behind, as one just back from a failure may be.
+ClickHouseUrl up_to_date_replicas(ClickHouseUrl url);
+
 // A table sent along with a query as external data: the query reads it by `name`.
 struct ExternalTable {
   std::string name;

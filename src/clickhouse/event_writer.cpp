@@ -62,14 +62,6 @@ void split_attributes(std::string_view json, std::vector<std::string_view>& keys
   }
 }
 
-ClickHouseUrl up_to_date_replicas(ClickHouseUrl url) {
-  if (!url.cluster.empty()) {
-    url.parameters.emplace_back("max_replica_delay_for_distributed_queries", "1");
-    url.parameters.emplace_back("fallback_to_stale_replicas_for_distributed_queries", "0");
-  }
-  return url;
-}
-
 }  // namespace
 
 EventWriter::EventWriter(const ClickHouseClient& client)

@@ -150,6 +150,85 @@ constexpr TableSpec kSchemaVersionTable = {"schema_version",   R"(
 )",      "MergeTree", "",
                                            "ORDER BY version", "version"};
 
+// OTLP metric series: a series' kind and unit (its first point's, as in the embedded store) and
+// its comparison state, its newest cumulative point (metric_writer.h). A change is a new row with
+// a higher version, and a series is its latest version (readers take argMax by version, which
+// needs neither FINAL nor merges). Values are kept as text (%.17g): ClickHouse may round the last
+// bit of a float it parses, and an unchanged cumulative total must give a delta of exactly 0.
+constexpr TableSpec kMetricSeries = {
+    "metric_series", R"(
+  key_hi UInt64,
+  key_lo UInt64,
+  version UInt64,
+  name String,
+  kind String,
+  unit String,
+  has_last UInt8,
+  last_start_ns Int64,
+  last_time_ns Int64,
+  last_value String,
+  last_count String
+)", "ReplacingMergeTree", "version", "ORDER BY (key_hi, key_lo)", "key_hi"};
+
+// OTLP metric data points, one row each, with their series' attributes in place under the events'
+// column names (user, practice_hint, terminal, model, tool_name, attr_keys/attr_values), so that
+// the events' filter SQL applies and a code-activity question is one scan without a join.
+//
+// - Monthly partitions (of the UTC day, computed by the writer): Claude Code exports a few points
+//   per session and minute, too few a day for parts of their own; a time range still reads only
+//   its months, and old months leave with DROP PARTITION.
+// - ORDER BY (name, user, time_ms, identity): every code-activity question reads only the code
+//   metrics' names (token and cost usage, the most numerous points, are skipped); within a name a
+//   person filter reads that person's granules, and a time range the granules of its times. The
+//   point's identity (series, start, time) closes the key, so that the ReplacingMergeTree
+//   collapses a point two writers raced to insert (the writer keeps redeliveries out).
+// - time_ms is timeUnixNano in ms, as the engine places a point; time_ns and start_ns as sent.
+// - attr_keys/attr_values: the string attributes of the point over its resource's (the point's
+//   win), those with an empty value left out: what the engine's attr.<key> filters and groupings
+//   see. resource/attributes keep every attribute as JSON, as the embedded store does.
+// - value/count as sent; delta/delta_count what the point adds (NULL: nothing, e.g. a histogram
+//   without a sum).
+constexpr TableSpec kMetricPoints = {
+    "metric_points",
+    R"(
+  day Date,
+  time_ms Int64,
+  time_ns Int64,
+  start_ns Int64,
+  series_hi UInt64,
+  series_lo UInt64,
+  ingest_id UInt64,
+  name String,
+  kind String,
+  unit String,
+  monotonic UInt8,
+  temporality UInt8,
+  user String,
+  session_id String,
+  terminal String,
+  model String,
+  type String,
+  language String,
+  tool_name String,
+  decision String,
+  source String,
+  query_source String,
+  practice_hint String,
+  attr_keys Array(String),
+  attr_values Array(String),
+  value Nullable(Float64),
+  count Nullable(Float64),
+  delta Nullable(Float64),
+  delta_count Nullable(Float64),
+  resource String,
+  attributes String
+)",
+    "ReplacingMergeTree",
+    "",
+    "PARTITION BY toYYYYMM(day) ORDER BY (name, user, time_ms, series_hi, series_lo, start_ns, "
+    "time_ns)",
+    "sipHash64(user)"};
+
 // A rollup table (rollups.h): one row per dimension, value, period, person and practice hint,
 // which a SummingMergeTree keeps single as parts merge (sums added, session states united).
 // Partitioned by month: a rollup's day holds a few thousand rows, too few for a part of its own
@@ -248,7 +327,8 @@ void ensure_schema(const ClickHouseClient& client) {
     throw std::runtime_error("the ClickHouse store's schema is version " + std::to_string(found) +
                              ", newer than this build's " + std::to_string(kSchemaVersion) +
                              ": upgrade ccanalytics");
-  for (const TableSpec* table : {&kEvents, &kQuarantine, &kEmployees, &kIngests})
+  for (const TableSpec* table :
+       {&kEvents, &kQuarantine, &kEmployees, &kIngests, &kMetricSeries, &kMetricPoints})
     for (const std::string& statement : create_statements(*table, client.url()))
       client.query(statement);
   for (const RollupTable& rollup : kRollupTables) {

@@ -5,8 +5,9 @@
 namespace cca::clickhouse {
 
 // The schema version this build writes and reads (table schema_version). Version 2 added the
-// rollup tables and their materialized views (rollups.h).
-inline constexpr int kSchemaVersion = 2;
+// rollup tables and their materialized views (rollups.h), version 3 the OTLP metric tables
+// (metric_series, metric_points), which start empty.
+inline constexpr int kSchemaVersion = 3;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion. Idempotent
 // and safe to run from several processes at once (every statement is IF NOT EXISTS), except the
