@@ -4,18 +4,13 @@
 #include "clickhouse/schema.h"
 
 namespace cca::clickhouse {
-namespace {
-
-[[noreturn]] void not_answered(std::string_view question) {
-  throw engine::NotAnswered(std::string(question) +
-                            " is not answered from a ClickHouse store yet (docs/operations.md, "
-                            "\"A ClickHouse store\")");
-}
-
-}  // namespace
 
 ClickHouseAnalytics::ClickHouseAnalytics(std::shared_ptr<const ClickHouseClient> client)
-    : client_(std::move(client)), queries_(*client_), shapes_(*client_), people_(*client_) {}
+    : client_(std::move(client)),
+      queries_(*client_),
+      shapes_(*client_),
+      people_(*client_),
+      code_(*client_) {}
 
 std::optional<int64_t> ClickHouseAnalytics::first_time() const {
   return queries_.span().first;
@@ -98,22 +93,22 @@ std::vector<engine::Employee> ClickHouseAnalytics::employees() const {
   return employees;
 }
 
-engine::CodeActivity ClickHouseAnalytics::code_activity(const engine::Filter&) const {
-  not_answered("code activity (OTLP metrics)");
+engine::CodeActivity ClickHouseAnalytics::code_activity(const engine::Filter& filter) const {
+  return code_.code_activity(filter);
 }
 
-engine::CodeTimeline ClickHouseAnalytics::code_timeline(const engine::Filter&,
-                                                        engine::Bucket) const {
-  not_answered("code activity (OTLP metrics)");
+engine::CodeTimeline ClickHouseAnalytics::code_timeline(const engine::Filter& filter,
+                                                        engine::Bucket bucket) const {
+  return code_.code_timeline(filter, bucket);
 }
 
 std::vector<engine::CodeRow> ClickHouseAnalytics::code_breakdown(
-    const engine::Filter&, const engine::CodeGrouping&) const {
-  not_answered("code activity (OTLP metrics)");
+    const engine::Filter& filter, const engine::CodeGrouping& by) const {
+  return code_.code_breakdown(filter, by);
 }
 
 std::vector<engine::MetricNameRow> ClickHouseAnalytics::metric_names() const {
-  not_answered("the metric list (OTLP metrics)");
+  return code_.metric_names();
 }
 
 ClickHouseSource::ClickHouseSource(ClickHouseUrl url)
@@ -129,7 +124,7 @@ bool ClickHouseSource::refresh() {
   // revisions catch a redelivery that added nothing, which needs no new version but costs none.
   const std::string state = client_->query(
       "SELECT (SELECT count() FROM events), (SELECT count() FROM employees), "
-      "(SELECT count() FROM ingests)");
+      "(SELECT count() FROM ingests), (SELECT count() FROM metric_points)");
   if (state == state_) return false;
   state_ = state;
   const auto rows = rows_of(state);

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "clickhouse/client.h"
+#include "clickhouse/code_queries.h"
 #include "clickhouse/people_queries.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/shape_queries.h"
@@ -12,9 +13,9 @@
 
 namespace cca::clickhouse {
 
-// The analytics questions answered by ClickHouse's SQL (Queries, ShapeQueries, PeopleQueries), for
-// the server's endpoints, the insights and the report. A question not answered from ClickHouse yet
-// throws engine::NotAnswered, naming it.
+// The analytics questions answered by ClickHouse's SQL (Queries, ShapeQueries, PeopleQueries,
+// CodeQueries), for the server's endpoints, the insights and the report: every question of
+// engine::Analytics.
 class ClickHouseAnalytics final : public engine::Analytics {
  public:
   explicit ClickHouseAnalytics(std::shared_ptr<const ClickHouseClient> client);
@@ -58,11 +59,12 @@ class ClickHouseAnalytics final : public engine::Analytics {
   Queries queries_;
   ShapeQueries shapes_;
   PeopleQueries people_;
+  CodeQueries code_;
 };
 
 // ClickHouse as the server's source of answers. The version moves when ClickHouse's events,
-// directory or ingest log change (refresh() asks, cheaply: counts come from part metadata), so
-// that cached answers and the live update stream follow what any process stored.
+// metric points, directory or ingest log change (refresh() asks, cheaply: counts come from part
+// metadata), so that cached answers and the live update stream follow what any process stored.
 class ClickHouseSource final : public engine::AnalyticsSource {
  public:
   // Creates or migrates the schema. Throws ClickHouseError.
