@@ -1,6 +1,7 @@
 // `serve --clickhouse` against `serve --db` over the same generated data, ingested by the binary
 // into each store: every question ClickHouse answers gets the same JSON, under random filters;
-// the ones it does not answer yet say so with a 501; a ClickHouse that cannot answer is a 503.
+// code activity from the generated OTLP metrics included; the ones it does not answer yet say so
+// with a 501; a ClickHouse that cannot answer is a 503.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -72,8 +73,9 @@ class ClickHouseApiTest : public ::testing::Test {
         "' --num-users 30 --num-sessions 600 --days 40 --end-date 2026-02-10 --scenario '" +
         CCANALYTICS_SOURCE_DIR + "/scenarios/incidents.json'");
     ASSERT_EQ(0, generated) << generate_output;
-    const std::string files =
-        " --telemetry '" + data + "/telemetry_logs.jsonl' --employees '" + data + "/employees.csv'";
+    const std::string files = " --telemetry '" + data + "/telemetry_logs.jsonl' --metrics '" +
+                              data + "/otlp_metrics.jsonl' --employees '" + data +
+                              "/employees.csv'";
     for (const std::string& store :
          {"--db '" + store_->path() + "'", "--clickhouse '" + database_->url_text() + "'"}) {
       const auto [ingested, output] = test::run_command(bin + " ingest " + store + files);
@@ -290,11 +292,27 @@ TEST_F(ClickHouseApiTest, AnIngestThroughTheServerLandsInClickHouse) {
             client.query("SELECT count() FROM events WHERE user = 'new.person@example.com'"));
 }
 
-TEST_F(ClickHouseApiTest, QuestionsNotAnsweredFromClickHouseYetSaySo) {
-  for (const char* target : {"/api/v1/code", "/api/v1/quality"}) {
-    const json answer = get(*clickhouse_, target, 501);
-    EXPECT_EQ("not_answered", answer["error"]["code"]) << target;
+TEST_F(ClickHouseApiTest, CodeActivityAnswersAlike) {
+  const json total = get(*clickhouse_, "/api/v1/code");
+  EXPECT_GT(total["lines_added"].get<double>(), 0);
+  EXPECT_GT(get(*clickhouse_, "/api/v1/code/metrics")["metrics"].size(), 3u);
+  expect_same("/api/v1/code/metrics");
+  std::mt19937_64 random(17);
+  const char* groupings[] = {"language", "model", "tool", "email", "practice"};
+  const char* buckets[] = {"hour", "day", "week"};
+  for (int i = 0; i < 8; ++i) {
+    const std::string filter = random_filter(random, true);
+    const std::string timeless = random_filter(random, false);
+    expect_same(with_query("/api/v1/code", filter));
+    expect_same(std::string("/api/v1/code/breakdown?by=") + groupings[i % 5] + filter);
+    expect_same(std::string("/api/v1/code/timeseries?bucket=") + buckets[i % 3] + filter);
+    expect_same("/api/v1/code/timeseries?bucket=hour&from=2026-01-20&to=2026-01-27" + timeless);
   }
+}
+
+TEST_F(ClickHouseApiTest, QuestionsNotAnsweredFromClickHouseYetSaySo) {
+  const json answer = get(*clickhouse_, "/api/v1/quality", 501);
+  EXPECT_EQ("not_answered", answer["error"]["code"]);
 }
 
 TEST_F(ClickHouseApiTest, AClickHouseThatCannotAnswerIsA503) {

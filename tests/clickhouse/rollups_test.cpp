@@ -205,7 +205,7 @@ TEST_F(RollupsTest, UpgradingAVersionOneStoreFillsTheRollupsFromItsEvents) {
   ASSERT_EQ(expected.size(), actual.size());
   for (size_t r = 0; r < actual.size(); ++r)
     expect_same_metrics(expected[r].metrics, actual[r].metrics, "model " + actual[r].key);
-  // Another start finds version 2 and adds nothing.
+  // Another start finds the current version and adds nothing.
   ensure_schema(client);
   expect_same_metrics(original.summarize({}).metrics, upgraded.summarize({}).metrics, "again");
 }
