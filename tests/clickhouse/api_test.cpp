@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -275,6 +276,55 @@ TEST_F(ClickHouseApiTest, BudgetsSeeTheSameSpend) {
                         clickhouse["budgets"][0]["forecast_usd"], "forecast"));
 }
 
+// Before the live ingest below, which only ClickHouse gets.
+TEST_F(ClickHouseApiTest, TheQualityReportTellsTheSameIngestsAndRejections) {
+  // A file of records both stores refuse, each twice, and a batch they already hold.
+  const std::string data = (store_->folder() / "data").string();
+  std::ifstream telemetry(data + "/telemetry_logs.jsonl");
+  std::string stored_batch;
+  ASSERT_TRUE(std::getline(telemetry, stored_batch));
+  const std::string bad = (store_->folder() / "bad.jsonl").string();
+  std::ofstream(bad) << "not json\n"
+                     << stored_batch << "\n"
+                     << "{\"logEvents\": 7}\n"
+                     << test::batch_line({test::log_event(
+                            "no-user", 1769040000000,
+                            test::message({{"event.name", "user_prompt"}, {"session.id", "s"}}))})
+                     << "\n"
+                     << "not json\n";
+  for (const std::string& store :
+       {"--db '" + store_->path() + "'", "--clickhouse '" + database_->url_text() + "'"}) {
+    const auto [status, output] = test::run_command(std::string(CCANALYTICS_BINARY) + " ingest " +
+                                                    store + " --telemetry '" + bad + "'");
+    ASSERT_EQ(0, status) << output;
+  }
+  // Ids and times are each store's own; everything else is the same.
+  const auto comparable = [](json report) {
+    for (json& ingest : report["ingests"]) {
+      EXPECT_LT(ingest["id"].get<int64_t>(), int64_t{1} << 53) << "not exact in JavaScript";
+      for (const char* own : {"id", "started", "finished"}) ingest.erase(own);
+    }
+    for (json& record : report["quarantine_sample"]) {
+      EXPECT_LT(record["id"].get<int64_t>(), int64_t{1} << 53) << "not exact in JavaScript";
+      for (const char* own : {"id", "received"}) record.erase(own);
+    }
+    return report;
+  };
+  const json embedded = comparable(get(*embedded_, "/api/v1/quality?sample=50"));
+  const json clickhouse = comparable(get(*clickhouse_, "/api/v1/quality?sample=50"));
+  EXPECT_TRUE(same_json(embedded, clickhouse, "$"));
+  // What the file did, as an independent count: one duplicate batch's events, three bad lines
+  // of which two are the same, one bad event.
+  const json& last = clickhouse["ingests"][0];
+  EXPECT_EQ(bad, last["path"]);
+  EXPECT_EQ(5, last["lines"]);
+  EXPECT_EQ(0, last["accepted"]);
+  EXPECT_EQ(3, last["rejected_lines"]);
+  EXPECT_EQ(1, last["rejected_events"]);
+  EXPECT_GT(last["duplicates"].get<int>(), 0);
+  EXPECT_EQ(3u, clickhouse["quarantine_sample"].size());  // "not json" once
+}
+
 TEST_F(ClickHouseApiTest, AnIngestThroughTheServerLandsInClickHouse) {
   const std::string line = test::batch_line({test::log_event(
       "api-ingest-1", 1769040000000,
@@ -291,7 +341,7 @@ TEST_F(ClickHouseApiTest, AnIngestThroughTheServerLandsInClickHouse) {
 }
 
 TEST_F(ClickHouseApiTest, QuestionsNotAnsweredFromClickHouseYetSaySo) {
-  for (const char* target : {"/api/v1/code", "/api/v1/quality"}) {
+  for (const char* target : {"/api/v1/code"}) {
     const json answer = get(*clickhouse_, target, 501);
     EXPECT_EQ("not_answered", answer["error"]["code"]) << target;
   }
