@@ -8,7 +8,8 @@ namespace cca::clickhouse {
 // rollup tables and their materialized views (rollups.h).
 inline constexpr int kSchemaVersion = 2;
 
-// Creates the database and every table, or migrates an older schema to kSchemaVersion. Idempotent
+// Creates the database and every table, or migrates an older schema to kSchemaVersion; does
+// nothing, with a single read, when the schema is at kSchemaVersion. Idempotent
 // and safe to run from several processes at once (every statement is IF NOT EXISTS), except the
 // migration from version 1, which fills the rollups from the events stored: run it with no
 // ingest writing. Throws ClickHouseError, and std::runtime_error for a schema newer than this
