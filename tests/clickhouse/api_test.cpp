@@ -10,6 +10,7 @@
 #include <random>
 
 #include "clickhouse/client.h"
+#include "clickhouse/same_json.h"
 #include "clickhouse/test_database.h"
 #include "engine/temp_store.h"
 #include "server/running_server.h"
@@ -21,42 +22,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kNow = "2026-02-10T12:00:00Z";
-
-// Equal JSON, numbers to 1e-9 relative (both stores add the same doubles in different orders).
-::testing::AssertionResult same_json(const json& a, const json& b, const std::string& path) {
-  if (a.is_number() && b.is_number()) {
-    const double x = a.get<double>(), y = b.get<double>();
-    if (std::abs(x - y) <= 1e-9 * std::max(std::abs(x), std::abs(y)) + 1e-9)
-      return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << path << ": " << a << " != " << b;
-  }
-  if (a.type() != b.type())
-    return ::testing::AssertionFailure() << path << ": " << a << " != " << b;
-  if (a.is_object()) {
-    if (a.size() != b.size())
-      return ::testing::AssertionFailure() << path << ": keys differ: " << a.dump().substr(0, 300)
-                                           << " vs " << b.dump().substr(0, 300);
-    for (auto it = a.begin(); it != a.end(); ++it) {
-      if (!b.contains(it.key()))
-        return ::testing::AssertionFailure() << path << ": no " << it.key();
-      const auto r = same_json(it.value(), b[it.key()], path + "." + it.key());
-      if (!r) return r;
-    }
-    return ::testing::AssertionSuccess();
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size())
-      return ::testing::AssertionFailure()
-             << path << ": " << a.size() << " vs " << b.size() << " items";
-    for (size_t i = 0; i < a.size(); ++i) {
-      const auto r = same_json(a[i], b[i], path + "[" + std::to_string(i) + "]");
-      if (!r) return r;
-    }
-    return ::testing::AssertionSuccess();
-  }
-  if (a == b) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << path << ": " << a << " != " << b;
-}
 
 class ClickHouseApiTest : public ::testing::Test {
  protected:
@@ -223,16 +188,6 @@ TEST_F(ClickHouseApiTest, SessionsAndUsersAnswerAlike) {
       const std::string target = with_query(
           "/api/v1/sessions/" + sessions["rows"][s]["session_id"].get<std::string>(), filter);
       SCOPED_TRACE(target);
-      // Events at the same millisecond (a tool's decision and result, often) come in the order
-      // each store keeps: the embedded store's insertion order, which ClickHouse does not have.
-      const auto in_time_order = [](json detail) {
-        std::stable_sort(detail["events"].begin(), detail["events"].end(),
-                         [](const json& a, const json& b) {
-                           return std::make_pair(a["t"].get<std::string>(), a.dump()) <
-                                  std::make_pair(b["t"].get<std::string>(), b.dump());
-                         });
-        return detail;
-      };
       EXPECT_TRUE(same_json(in_time_order(get(*embedded_, target)),
                             in_time_order(get(*clickhouse_, target)), "$"));
     }
