@@ -83,9 +83,10 @@ const std::string kMetricColumns = comma_separated(kMetricExpressions);
 
 // The rollups keep every session id, '' included, and count the events without one, so that
 // '' is taken out of the distinct count exactly when the group has such events.
-const std::string kRollupMetricColumns =
-    comma_separated(metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)",
-                                       "uniqExact(user)", &AdditiveMetric::column, "sum"));
+const std::vector<std::string> kRollupMetricExpressions =
+    metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)", "uniqExact(user)",
+                       &AdditiveMetric::column, "sum");
+const std::string kRollupMetricColumns = comma_separated(kRollupMetricExpressions);
 
 std::string rollup_aggregates() {
   std::string sql;

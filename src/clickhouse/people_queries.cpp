@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "clickhouse/event_sql.h"
+#include "clickhouse/rollups.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
@@ -22,20 +23,17 @@ using Rows = std::vector<std::vector<std::string>>;
 // Which of two events at the same millisecond comes first: ClickHouse keeps no store order, so
 // the identity decides (see the header).
 constexpr std::string_view kEventOrder = "tuple(time_ms, key_hi, key_lo)";
-// The five events of work: a day with only other events is no active day (engine/users.cpp).
-constexpr std::string_view kWorkEvent =
-    "event_name IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', 'tool_result')";
 
-// kMetricColumns with the aliases m0 ... m17, which the order expressions refer to.
-std::string aliased_metric_columns() {
+// Metric expressions with the aliases m0 ... m17, which the order expressions refer to.
+std::string aliased(const std::vector<std::string>& metric_expressions) {
   std::string sql;
-  for (size_t i = 0; i < kMetricExpressions.size(); ++i)
-    sql += (i ? ", " : "") + kMetricExpressions[i] + " AS m" + std::to_string(i);
+  for (size_t i = 0; i < metric_expressions.size(); ++i)
+    sql += (i ? ", " : "") + metric_expressions[i] + " AS m" + std::to_string(i);
   return sql;
 }
 
 const std::string& metric_columns() {
-  static const std::string columns = aliased_metric_columns();
+  static const std::string columns = aliased(kMetricExpressions);
   return columns;
 }
 
@@ -332,9 +330,11 @@ std::optional<engine::SessionEvents> PeopleQueries::session_detail(
 engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::UserOrder& order,
                                             size_t limit, size_t offset) const {
   const People people(client_);
-  const std::string condition = where(people, filter);
+  // Each person's figures, from a rollup when the filter allows.
+  const MetricSource source =
+      metric_source(people, filter, engine::Dimension{engine::Dimension::kEmail});
   engine::UsersPage page;
-  page.total = count_of(client_.query("SELECT uniqExact(user) FROM events WHERE " + condition));
+  page.total = count_of(client_.query("SELECT uniqExact(user) FROM " + source.filtered_table));
   if (offset >= page.total || limit == 0) return page;
 
   std::string ordering;
@@ -360,9 +360,10 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
     ordering = order_by(value, order.ascending, "u");
   }
   const Rows rows = rows_of(client_.query(
-      "SELECT user AS u, min(time_ms) AS t0, max(time_ms) AS t1, uniqExactIf(day, " +
-      std::string(kWorkEvent) + ") AS days, " + metric_columns() + " FROM events WHERE " +
-      condition + " GROUP BY u" + ordering + limit_clause(limit, offset, page.total)));
+      "SELECT user AS u, " + std::string(source.first) + " AS t0, " + std::string(source.last) +
+      " AS t1, uniqExactIf(day, " + std::string(source.has_work) + ") AS days, " +
+      aliased(*source.metric_expressions) + " FROM " + source.filtered_table + " GROUP BY u" +
+      ordering + limit_clause(limit, offset, page.total)));
   if (rows.empty()) return page;
 
   // Practice for the users the directory does not list: their newest hint over every event.
