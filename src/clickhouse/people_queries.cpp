@@ -6,6 +6,7 @@
 
 #include "clickhouse/event_sql.h"
 #include "clickhouse/rollups.h"
+#include "clickhouse/session_days.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
@@ -189,10 +190,23 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
                                                   const engine::SessionOrder& order, size_t limit,
                                                   size_t offset) const {
   const People people(client_);
-  const std::string condition = "(" + where(people, filter) + ") AND session_id != ''";
+  // The matching sessions' rows: session_days when the filter allows, else the events. `order`
+  // orders a session's rows by their first event (time, then identity).
+  struct {
+    std::string rows, order, start, end;
+    const std::string* metrics;
+  } source;
+  static const std::string kSessionDayMetrics = aliased(kSessionDayMetricExpressions);
+  if (auto session_days = session_days_read(people, filter)) {
+    source = {std::move(*session_days), kSessionFirst,
+              "tupleElement(min(" + std::string(kSessionFirst) + "), 1)",
+              "max(" + std::string(kSessionLast) + ")", &kSessionDayMetrics};
+  } else {
+    source = {"events WHERE (" + where(people, filter) + ") AND session_id != ''",
+              std::string(kEventOrder), "min(time_ms)", "max(time_ms)", &metric_columns()};
+  }
   engine::SessionsPage page;
-  page.total =
-      count_of(client_.query("SELECT uniqExact(session_id) FROM events WHERE " + condition));
+  page.total = count_of(client_.query("SELECT uniqExact(session_id) FROM " + source.rows));
   if (offset >= page.total || limit == 0) return page;
 
   OrderValue value;
@@ -210,26 +224,34 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
       value = metric_order(order.metric);
       break;
   }
-  const auto first = [&](const std::string& expression) {
-    return "argMin(" + expression + ", " + std::string(kEventOrder) + ")";
+  const auto first = [&](const std::string& column) {
+    return "argMin(" + column + ", " + source.order + ") AS first_" + column;
   };
-  const std::string sql =
-      "SELECT session_id AS sid, " + first("user") + ", " + first(people.practice()) + ", " +
-      first(people.level()) + ", " + first(people.location()) + ", " + first("terminal") +
-      ", min(time_ms) AS t0, max(time_ms) AS t1, " + metric_columns() + " FROM events WHERE " +
-      condition + " GROUP BY sid" + order_by(value, order.ascending, "sid") +
-      limit_clause(limit, offset, page.total);
+  // The page's sessions first; then their first event's person resolved through the directory,
+  // for those rows alone (the lookup is a transform over every listed person).
+  const std::string ordering = order_by(value, order.ascending, "sid");
+  const std::string page_rows = "SELECT session_id AS sid, " + first("user") + ", " +
+                                first("practice_hint") + ", " + first("terminal") + ", " +
+                                source.start + " AS t0, " + source.end + " AS t1, " +
+                                *source.metrics + " FROM " + source.rows + " GROUP BY sid" +
+                                ordering + limit_clause(limit, offset, page.total);
+  std::string metric_aliases;
+  for (size_t i = 0; i < kMetricFields; ++i) metric_aliases += ", m" + std::to_string(i);
+  const std::string sql = "SELECT sid, first_user AS user, first_practice_hint AS practice_hint, " +
+                          people.practice() + ", " + people.level() + ", " + people.location() +
+                          ", first_terminal, t0, t1" + metric_aliases + " FROM (" + page_rows +
+                          ")" + ordering;
   for (const auto& row : rows_of(client_.query(sql))) {
     engine::SessionRow session;
     session.session_id = row.at(0);
     session.email = row.at(1);
-    session.practice = row.at(2);
-    session.level = row.at(3);
-    session.location = row.at(4);
-    session.terminal = text_or_absent(row.at(5));
-    session.start_ms = std::stoll(row.at(6));
-    session.end_ms = std::stoll(row.at(7));
-    session.metrics = read_metrics(row, 8);
+    session.practice = row.at(3);
+    session.level = row.at(4);
+    session.location = row.at(5);
+    session.terminal = text_or_absent(row.at(6));
+    session.start_ms = std::stoll(row.at(7));
+    session.end_ms = std::stoll(row.at(8));
+    session.metrics = read_metrics(row, 9);
     page.rows.push_back(std::move(session));
   }
   return page;

@@ -22,6 +22,7 @@
 #include "clickhouse/clickhouse_ingestor.h"
 #include "clickhouse/history_stores.h"
 #include "clickhouse/rollups.h"
+#include "clickhouse/session_days.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
 #include "engine/metric_check.h"
@@ -307,6 +308,27 @@ TEST_F(PeopleQueriesTest, SessionPagesUnderRandomFilters) {
   std::mt19937_64 random(12);
   for (int i = 0; i < 120; ++i) {
     const engine::Filter filter = stores_->random_filter(random);
+    for (int k = 0; k < 3; ++k) {
+      const auto [limit, offset] = random_page(random);
+      compare_sessions(filter, kSessionOrders[random() % kSessionOrders.size()], limit, offset);
+    }
+  }
+}
+
+// Filters session_days answers (whole UTC days, people, terminals; no single-event filters),
+// each page read from it.
+TEST_F(PeopleQueriesTest, SessionPagesFromSessionDaysUnderRandomFilters) {
+  std::mt19937_64 random(17);
+  for (int i = 0; i < 80; ++i) {
+    engine::Filter filter = stores_->random_filter(random);
+    filter.model.clear();
+    filter.tool.clear();
+    filter.status_code.clear();
+    filter.error.clear();
+    filter.attributes.clear();
+    for (std::optional<int64_t>* end : {&filter.from_ms, &filter.to_ms})
+      if (*end) **end = floor_div(**end, kMsPerDay) * kMsPerDay;
+    ASSERT_TRUE(session_days_read(People(*stores_->client), filter)) << describe(filter);
     for (int k = 0; k < 3; ++k) {
       const auto [limit, offset] = random_page(random);
       compare_sessions(filter, kSessionOrders[random() % kSessionOrders.size()], limit, offset);
