@@ -320,14 +320,7 @@ TEST_F(PeopleQueriesTest, SessionPagesUnderRandomFilters) {
 TEST_F(PeopleQueriesTest, SessionPagesFromSessionDaysUnderRandomFilters) {
   std::mt19937_64 random(17);
   for (int i = 0; i < 80; ++i) {
-    engine::Filter filter = stores_->random_filter(random);
-    filter.model.clear();
-    filter.tool.clear();
-    filter.status_code.clear();
-    filter.error.clear();
-    filter.attributes.clear();
-    for (std::optional<int64_t>* end : {&filter.from_ms, &filter.to_ms})
-      if (*end) **end = floor_div(**end, kMsPerDay) * kMsPerDay;
+    const engine::Filter filter = stores_->random_session_days_filter(random);
     ASSERT_TRUE(session_days_read(People(*stores_->client), filter)) << describe(filter);
     for (int k = 0; k < 3; ++k) {
       const auto [limit, offset] = random_page(random);
