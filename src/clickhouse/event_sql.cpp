@@ -83,24 +83,38 @@ const std::string kMetricColumns = comma_separated(kMetricExpressions);
 
 // The rollups keep every session id, '' included, and count the events without one, so that
 // '' is taken out of the distinct count exactly when the group has such events.
-const std::string kRollupMetricColumns =
-    comma_separated(metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)",
-                                       "uniqExact(user)", &AdditiveMetric::column, "sum"));
+const std::vector<std::string> kRollupMetricExpressions =
+    metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)", "uniqExact(user)",
+                       &AdditiveMetric::column, "sum");
+const std::string kRollupMetricColumns = comma_separated(kRollupMetricExpressions);
 
-std::string rollup_aggregates() {
+// Grouped by session: each group is one session, and a distinct count of its ids would cost a
+// hash table per group.
+const std::vector<std::string> kSessionDayMetricExpressions =
+    metric_expressions("toUInt64(1)", "uniqExact(user)", &AdditiveMetric::column, "sum");
+
+std::string additive_aggregates() {
   std::string sql;
   for (const AdditiveMetric& m : kAdditiveMetrics)
     sql += std::string(m.over_events) + " AS " + m.column + ", ";
-  return sql +
+  return sql;
+}
+
+std::string additive_column_types() {
+  std::string sql;
+  for (const AdditiveMetric& m : kAdditiveMetrics)
+    sql += std::string(m.column) + " " + m.type + ", ";
+  return sql;
+}
+
+std::string rollup_aggregates() {
+  return additive_aggregates() +
          "countIf(session_id = '') AS sessionless, uniqExactState(session_id) AS sessions, "
          "minState(time_ms) AS first_ms, maxState(time_ms) AS last_ms";
 }
 
 std::string rollup_metric_column_types() {
-  std::string sql;
-  for (const AdditiveMetric& m : kAdditiveMetrics)
-    sql += std::string(m.column) + " " + m.type + ", ";
-  return sql +
+  return additive_column_types() +
          "sessionless UInt64, sessions AggregateFunction(uniqExact, String), "
          "first_ms AggregateFunction(min, Int64), last_ms AggregateFunction(max, Int64)";
 }

@@ -19,11 +19,20 @@ extern const std::string kMetricColumns;
 extern const std::vector<std::string> kMetricExpressions;  // the same, one by one
 // The same over the rows of a rollup table (see rollups.h).
 extern const std::string kRollupMetricColumns;
+extern const std::vector<std::string> kRollupMetricExpressions;
+// The same over the rows of session_days (session_days.h) grouped by session.
+extern const std::vector<std::string> kSessionDayMetricExpressions;
 // What a rollup row keeps of its events: the aggregates over events a materialized view writes
 // ("count() AS events, ..."), and the rollup table's column declarations for them.
 std::string rollup_aggregates();
 std::string rollup_metric_column_types();
+// Their additive part, each followed by ", ": every count and sum of the metric set.
+std::string additive_aggregates();
+std::string additive_column_types();
 inline constexpr size_t kMetricFields = 18;
+// Whether an event is work: a day with only other events is no active day (engine/users.cpp).
+inline constexpr std::string_view kWorkEvent =
+    "event_name IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', 'tool_result')";
 // The metric set from an answer row's fields [first, first + kMetricFields).
 engine::MetricSet read_metrics(const std::vector<std::string>& fields, size_t first);
 

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "clickhouse/event_sql.h"
+#include "clickhouse/rollups.h"
+#include "clickhouse/session_days.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
@@ -22,20 +24,17 @@ using Rows = std::vector<std::vector<std::string>>;
 // Which of two events at the same millisecond comes first: ClickHouse keeps no store order, so
 // the identity decides (see the header).
 constexpr std::string_view kEventOrder = "tuple(time_ms, key_hi, key_lo)";
-// The five events of work: a day with only other events is no active day (engine/users.cpp).
-constexpr std::string_view kWorkEvent =
-    "event_name IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', 'tool_result')";
 
-// kMetricColumns with the aliases m0 ... m17, which the order expressions refer to.
-std::string aliased_metric_columns() {
+// Metric expressions with the aliases m0 ... m17, which the order expressions refer to.
+std::string aliased(const std::vector<std::string>& metric_expressions) {
   std::string sql;
-  for (size_t i = 0; i < kMetricExpressions.size(); ++i)
-    sql += (i ? ", " : "") + kMetricExpressions[i] + " AS m" + std::to_string(i);
+  for (size_t i = 0; i < metric_expressions.size(); ++i)
+    sql += (i ? ", " : "") + metric_expressions[i] + " AS m" + std::to_string(i);
   return sql;
 }
 
 const std::string& metric_columns() {
-  static const std::string columns = aliased_metric_columns();
+  static const std::string columns = aliased(kMetricExpressions);
   return columns;
 }
 
@@ -191,10 +190,23 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
                                                   const engine::SessionOrder& order, size_t limit,
                                                   size_t offset) const {
   const People people(client_);
-  const std::string condition = "(" + where(people, filter) + ") AND session_id != ''";
+  // The matching sessions' rows: session_days when the filter allows, else the events. `order`
+  // orders a session's rows by their first event (time, then identity).
+  struct {
+    std::string rows, order, start, end;
+    const std::string* metrics;
+  } source;
+  static const std::string kSessionDayMetrics = aliased(kSessionDayMetricExpressions);
+  if (auto session_days = session_days_read(people, filter)) {
+    source = {std::move(*session_days), kSessionFirst,
+              "tupleElement(min(" + std::string(kSessionFirst) + "), 1)",
+              "max(" + std::string(kSessionLast) + ")", &kSessionDayMetrics};
+  } else {
+    source = {"events WHERE (" + where(people, filter) + ") AND session_id != ''",
+              std::string(kEventOrder), "min(time_ms)", "max(time_ms)", &metric_columns()};
+  }
   engine::SessionsPage page;
-  page.total =
-      count_of(client_.query("SELECT uniqExact(session_id) FROM events WHERE " + condition));
+  page.total = count_of(client_.query("SELECT uniqExact(session_id) FROM " + source.rows));
   if (offset >= page.total || limit == 0) return page;
 
   OrderValue value;
@@ -212,26 +224,34 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
       value = metric_order(order.metric);
       break;
   }
-  const auto first = [&](const std::string& expression) {
-    return "argMin(" + expression + ", " + std::string(kEventOrder) + ")";
+  const auto first = [&](const std::string& column) {
+    return "argMin(" + column + ", " + source.order + ") AS first_" + column;
   };
-  const std::string sql =
-      "SELECT session_id AS sid, " + first("user") + ", " + first(people.practice()) + ", " +
-      first(people.level()) + ", " + first(people.location()) + ", " + first("terminal") +
-      ", min(time_ms) AS t0, max(time_ms) AS t1, " + metric_columns() + " FROM events WHERE " +
-      condition + " GROUP BY sid" + order_by(value, order.ascending, "sid") +
-      limit_clause(limit, offset, page.total);
+  // The page's sessions first; then their first event's person resolved through the directory,
+  // for those rows alone (the lookup is a transform over every listed person).
+  const std::string ordering = order_by(value, order.ascending, "sid");
+  const std::string page_rows = "SELECT session_id AS sid, " + first("user") + ", " +
+                                first("practice_hint") + ", " + first("terminal") + ", " +
+                                source.start + " AS t0, " + source.end + " AS t1, " +
+                                *source.metrics + " FROM " + source.rows + " GROUP BY sid" +
+                                ordering + limit_clause(limit, offset, page.total);
+  std::string metric_aliases;
+  for (size_t i = 0; i < kMetricFields; ++i) metric_aliases += ", m" + std::to_string(i);
+  const std::string sql = "SELECT sid, first_user AS user, first_practice_hint AS practice_hint, " +
+                          people.practice() + ", " + people.level() + ", " + people.location() +
+                          ", first_terminal, t0, t1" + metric_aliases + " FROM (" + page_rows +
+                          ")" + ordering;
   for (const auto& row : rows_of(client_.query(sql))) {
     engine::SessionRow session;
     session.session_id = row.at(0);
     session.email = row.at(1);
-    session.practice = row.at(2);
-    session.level = row.at(3);
-    session.location = row.at(4);
-    session.terminal = text_or_absent(row.at(5));
-    session.start_ms = std::stoll(row.at(6));
-    session.end_ms = std::stoll(row.at(7));
-    session.metrics = read_metrics(row, 8);
+    session.practice = row.at(3);
+    session.level = row.at(4);
+    session.location = row.at(5);
+    session.terminal = text_or_absent(row.at(6));
+    session.start_ms = std::stoll(row.at(7));
+    session.end_ms = std::stoll(row.at(8));
+    session.metrics = read_metrics(row, 9);
     page.rows.push_back(std::move(session));
   }
   return page;
@@ -332,9 +352,11 @@ std::optional<engine::SessionEvents> PeopleQueries::session_detail(
 engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::UserOrder& order,
                                             size_t limit, size_t offset) const {
   const People people(client_);
-  const std::string condition = where(people, filter);
+  // Each person's figures, from a rollup when the filter allows.
+  const MetricSource source =
+      metric_source(people, filter, engine::Dimension{engine::Dimension::kEmail});
   engine::UsersPage page;
-  page.total = count_of(client_.query("SELECT uniqExact(user) FROM events WHERE " + condition));
+  page.total = count_of(client_.query("SELECT uniqExact(user) FROM " + source.filtered_table));
   if (offset >= page.total || limit == 0) return page;
 
   std::string ordering;
@@ -360,9 +382,10 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
     ordering = order_by(value, order.ascending, "u");
   }
   const Rows rows = rows_of(client_.query(
-      "SELECT user AS u, min(time_ms) AS t0, max(time_ms) AS t1, uniqExactIf(day, " +
-      std::string(kWorkEvent) + ") AS days, " + metric_columns() + " FROM events WHERE " +
-      condition + " GROUP BY u" + ordering + limit_clause(limit, offset, page.total)));
+      "SELECT user AS u, " + std::string(source.first) + " AS t0, " + std::string(source.last) +
+      " AS t1, uniqExactIf(day, " + std::string(source.has_work) + ") AS days, " +
+      aliased(*source.metric_expressions) + " FROM " + source.filtered_table + " GROUP BY u" +
+      ordering + limit_clause(limit, offset, page.total)));
   if (rows.empty()) return page;
 
   // Practice for the users the directory does not list: their newest hint over every event.

@@ -20,9 +20,9 @@ using engine::MetricSet;
 engine::Summary Queries::summarize(const Filter& filter) const {
   const People people(client_);
   const MetricSource source = metric_source(people, filter, std::nullopt);
-  const auto rows =
-      rows_of(client_.query("SELECT " + std::string(source.metrics) + ", " +
-                            std::string(source.first_last) + " FROM " + source.filtered_table));
+  const auto rows = rows_of(
+      client_.query("SELECT " + std::string(source.metrics) + ", " + std::string(source.first) +
+                    ", " + std::string(source.last) + " FROM " + source.filtered_table));
   engine::Summary summary;
   if (rows.empty()) return summary;
   summary.metrics = read_metrics(rows[0], 0);

@@ -77,14 +77,20 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
             "start_ms",
             std::move(rollup->key),
             kRollupMetricColumns,
+            &kRollupMetricExpressions,
             "sum(events)",
-            "minMerge(first_ms), maxMerge(last_ms)"};
+            "minMerge(first_ms)",
+            "maxMerge(last_ms)",
+            "events > other_events"};
   return {"events WHERE " + where(people, filter),
           "time_ms",
           by ? key_expression(people, *by) : "",
           kMetricColumns,
+          &kMetricExpressions,
           "count()",
-          "min(time_ms), max(time_ms)"};
+          "min(time_ms)",
+          "max(time_ms)",
+          kWorkEvent};
 }
 
 }  // namespace cca::clickhouse

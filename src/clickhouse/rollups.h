@@ -52,12 +52,16 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
 // What a question over a metric set reads, as the pieces of its SQL: the rollup rollup_read()
 // chooses, else the events. The same question over either gives the same answer.
 struct MetricSource {
-  std::string filtered_table;   // follows FROM: "rollup_day PREWHERE ..." or "events WHERE ..."
-  std::string time;             // the column a row's time is in, for buckets
-  std::string key;              // the grouping dimension's value per row; "" without `by`
-  std::string_view metrics;     // kRollupMetricColumns or kMetricColumns
-  std::string_view events;      // the number of events of a group
-  std::string_view first_last;  // the first and last event's times of a group
+  std::string filtered_table;  // follows FROM: "rollup_day PREWHERE ..." or "events WHERE ..."
+  std::string time;            // the column a row's time is in, for buckets
+  std::string key;             // the grouping dimension's value per row; "" without `by`
+  std::string_view metrics;    // kRollupMetricColumns or kMetricColumns
+  const std::vector<std::string>* metric_expressions;  // the same, one by one
+  std::string_view events;                             // the number of events of a group
+  std::string_view first, last;  // the first and last event's times of a group
+  // Whether a row holds work (engine/users.cpp: the five event types other than "other"), so
+  // that a group's active days are the distinct `day`s of such rows.
+  std::string_view has_work;
 };
 MetricSource metric_source(const People& people, const engine::Filter& filter,
                            std::optional<engine::Dimension> by, int64_t bucket_ms = 0);

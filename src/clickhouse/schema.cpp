@@ -5,6 +5,7 @@
 
 #include "clickhouse/event_sql.h"
 #include "clickhouse/rollups.h"
+#include "clickhouse/session_days.h"
 #include "clickhouse/sql_text.h"
 #include "common/clock.h"
 
@@ -296,22 +297,38 @@ std::vector<std::string> create_statements(const TableSpec& t, const ClickHouseU
               std::string(t.shard_key) + ")"};
 }
 
-// The materialized view that feeds a rollup's dimension from every insert into the events: on a
-// cluster, each server's from its own local events into its local rollup, which replicates like
-// the rest.
+// A materialized view `name` that writes `select(events)` of every insert into the events into
+// `table`: on a cluster, each server's from its own local events into its local table, which
+// replicates like the rest.
+template <typename Select>
+std::string create_view(const std::string& name, const std::string& table, Select&& select,
+                        const ClickHouseUrl& url) {
+  const std::string suffix = url.cluster.empty() ? "" : "_local";
+  return "CREATE MATERIALIZED VIEW IF NOT EXISTS " + qualified(url, name) +
+         (url.cluster.empty() ? "" : " ON CLUSTER " + url.cluster) + " TO " +
+         qualified(url, table + suffix) + " AS " + select(qualified(url, "events" + suffix));
+}
+
+// The view that feeds a rollup's dimension.
 std::string create_rollup_view(const RollupTable& rollup, const char* column,
                                const ClickHouseUrl& url) {
-  const std::string suffix = url.cluster.empty() ? "" : "_local";
-  return "CREATE MATERIALIZED VIEW IF NOT EXISTS " + qualified(url, std::string(rollup.name)) +
-         "_" + (column ? column : "all") + "_view" +
-         (url.cluster.empty() ? "" : " ON CLUSTER " + url.cluster) + " TO " +
-         qualified(url, std::string(rollup.name) + suffix) + " AS " +
-         rollup_select(rollup, column, qualified(url, "events" + suffix));
+  return create_view(
+      std::string(rollup.name) + "_" + (column ? column : "all") + "_view", rollup.name,
+      [&](const std::string& events) { return rollup_select(rollup, column, events); }, url);
 }
 
 }  // namespace
 
 void ensure_schema(const ClickHouseClient& client) {
+  // A schema at this build's version has every table: nothing to create. Every ingest and server
+  // start comes here, and on a cluster each statement below is a distributed DDL that waits for
+  // every server, so that a replica down would stop ingests that need no change.
+  try {
+    const std::string current = client.query("SELECT max(version) FROM schema_version");
+    if (!current.empty() && std::stoi(current) == kSchemaVersion) return;
+  } catch (const ClickHouseError& error) {
+    if (error.kind() != ClickHouseError::Kind::kRefused) throw;  // no database or table yet
+  }
   // The database itself: asked of the server's default database, since ours may not exist yet.
   ClickHouseUrl server = client.url();
   server.database = "system";
@@ -343,6 +360,19 @@ void ensure_schema(const ClickHouseClient& client) {
                      rollup_select(rollup, column, "events"));
     }
   }
+  // Version 3: session_days, summed per session and day like a rollup; sharded by person like
+  // the events, so that a session's rows are on its events' shard.
+  const std::string session_columns = session_days_columns();
+  const std::string session_layout =
+      "PARTITION BY toYYYYMM(day) ORDER BY (" + std::string(kSessionDaysKey) + ")";
+  const TableSpec sessions = {kSessionDays, session_columns, "SummingMergeTree",
+                              "",           session_layout,  "sipHash64(user)"};
+  for (const std::string& statement : create_statements(sessions, client.url()))
+    client.query(statement);
+  client.query(create_view(std::string(kSessionDays) + "_view", kSessionDays, session_days_select,
+                           client.url()));
+  if (found == 1 || found == 2)
+    client.query("INSERT INTO " + std::string(kSessionDays) + " " + session_days_select("events"));
   if (found < kSchemaVersion)
     client.query("INSERT INTO schema_version VALUES (" + std::to_string(kSchemaVersion) + ", " +
                  std::to_string(system_time_ms()) + ")");

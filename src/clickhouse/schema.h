@@ -5,15 +5,17 @@
 namespace cca::clickhouse {
 
 // The schema version this build writes and reads (table schema_version). Version 2 added the
-// rollup tables and their materialized views (rollups.h), version 3 the OTLP metric tables
-// (metric_series, metric_points), which start empty.
-inline constexpr int kSchemaVersion = 3;
+// rollup tables and their materialized views (rollups.h), version 3 session_days
+// (session_days.h), version 4 the OTLP metric tables (metric_series, metric_points), which start
+// empty.
+inline constexpr int kSchemaVersion = 4;
 
-// Creates the database and every table, or migrates an older schema to kSchemaVersion. Idempotent
+// Creates the database and every table, or migrates an older schema to kSchemaVersion; does
+// nothing, with a single read, when the schema is at kSchemaVersion. Idempotent
 // and safe to run from several processes at once (every statement is IF NOT EXISTS), except the
-// migration from version 1, which fills the rollups from the events stored: run it with no
-// ingest writing. Throws ClickHouseError, and std::runtime_error for a schema newer than this
-// build.
+// migration from an older version, which fills the tables it lacks from the events stored: run it
+// with no ingest writing. Throws ClickHouseError, and std::runtime_error for a schema newer than
+// this build.
 void ensure_schema(const ClickHouseClient& client);
 
 }  // namespace cca::clickhouse

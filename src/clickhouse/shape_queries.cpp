@@ -8,6 +8,7 @@
 #include "clickhouse/event_sql.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/rollups.h"
+#include "clickhouse/session_days.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 
@@ -158,23 +159,29 @@ std::vector<engine::MetricSet> ShapeQueries::heatmap(const Filter& filter) const
 engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
                                                         engine::SessionQuantity of,
                                                         size_t bins) const {
-  // Each session's quantity over its matching events (events without a session are no session's).
+  // Each session's quantity over its matching events (events without a session are no session's),
+  // from session_days when the filter allows, else from the events.
+  const People people(client_);
+  const std::optional<std::string> session_days = session_days_read(people, filter);
   std::string quantity;
   switch (of) {
     case engine::SessionQuantity::kDurationS:
-      quantity = "(max(time_ms) - min(time_ms)) / 1000";
+      quantity = session_days ? "(max(" + std::string(kSessionLast) + ") - tupleElement(min(" +
+                                    kSessionFirst + "), 1)) / 1000"
+                              : "(max(time_ms) - min(time_ms)) / 1000";
       break;
     case engine::SessionQuantity::kPrompts:
-      quantity = "toFloat64(countIf(event_name = 'user_prompt'))";
+      quantity = session_days ? "toFloat64(sum(user_prompts))"
+                              : "toFloat64(countIf(event_name = 'user_prompt'))";
       break;
     case engine::SessionQuantity::kCostUsd:
-      quantity = "sumIf(cost_usd, event_name = 'api_request')";
+      quantity = session_days ? "sum(cost_usd_sum)" : "sumIf(cost_usd, event_name = 'api_request')";
       break;
   }
-  const People people(client_);
-  const std::string sessions = "SELECT session_id, " + quantity +
-                               " AS v FROM events WHERE session_id != '' AND " +
-                               where(people, filter) + " GROUP BY session_id";
+  const std::string session_rows =
+      session_days ? *session_days : "events WHERE session_id != '' AND " + where(people, filter);
+  const std::string sessions =
+      "SELECT session_id, " + quantity + " AS v FROM " + session_rows + " GROUP BY session_id";
   // The engine's bins: equal widths lo + width * i from the smallest value to the largest (one bin
   // when they are equal); a value belongs to the last bin whose lower edge is at or below it, the
   // edges computed as the engine computes them, so that rounding puts a value where it does there.

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,12 +37,6 @@ struct EventValues {
 struct SessionEvents {
   SessionRow row;
   std::vector<EventValues> events;  // the matching events in time order
-};
-
-// A question the store behind an Analytics cannot answer (yet): the server says so with a 501.
-class NotAnswered : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 // Every analytics question, whichever store answers it: the engine over one snapshot

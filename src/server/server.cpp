@@ -14,6 +14,7 @@
 
 #include "clickhouse/clickhouse_analytics.h"
 #include "clickhouse/clickhouse_ingestor.h"
+#include "clickhouse/quality_reader.h"
 #include "common/clock.h"
 #include "common/time_util.h"
 #include "server/analytics_endpoints.h"
@@ -290,6 +291,8 @@ void Server::load() {
     const clickhouse::ClickHouseUrl url = clickhouse::ClickHouseUrl::parse(options_.clickhouse_url);
     source_ = std::make_unique<clickhouse::ClickHouseSource>(url);
     writer = std::make_unique<clickhouse::ClickHouseIngestor>(url);
+    quality_ = std::make_unique<clickhouse::ClickHouseQualityReader>(
+        std::make_shared<const clickhouse::ClickHouseClient>(url));
   } else {
     if (options_.retention_days > 0) apply_retention_at_start();
     engine::EngineOptions engine_options;
@@ -302,6 +305,7 @@ void Server::load() {
     engine_ = engine.get();
     source_ = std::move(engine);
     writer = open_embedded_writer(options_.db_path, read_only_message);
+    quality_ = std::make_unique<store::SqliteQualityReader>(options_.db_path);
     if (!options_.snapshot_path.empty()) {
       const engine::StartReport& start = engine_->start_report();
       std::fprintf(stderr,
@@ -312,7 +316,6 @@ void Server::load() {
       maybe_write_snapshot();
     }
   }
-  store_report_ = std::make_unique<StoreReport>(options_.db_path);
   const bool tls = !options_.tls_cert_path.empty();
   access_ = std::make_unique<AccessControl>(
       options_.db_path, ingest_token_, options_.metrics_public, tls, options_.max_auth_failures);
@@ -496,8 +499,6 @@ void Server::handle_read(const httplib::Request& request, httplib::Response& res
     send_error(response, 503, "store_unavailable", error.what());
   } catch (const clickhouse::ClickHouseError& error) {
     send_error(response, 503, "store_unavailable", error.what());
-  } catch (const engine::NotAnswered& error) {
-    send_error(response, 501, "not_answered", error.what());
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ccanalytics serve: %s %s failed: %s\n", request.method.c_str(),
                  request.target.c_str(), error.what());
@@ -564,11 +565,7 @@ bool Server::answer_get(const RouteMatch& match, const httplib::Request& request
                        "the server has as many open streams as it allows (--max-streams)");
       break;
     case RouteId::kQuality:
-      if (!engine_)
-        throw engine::NotAnswered(
-            "the data quality report is not answered from a ClickHouse store yet; its "
-            "quarantine and ingest log are in the tables quarantine and ingests");
-      response.set_content(store_report_->quality_json(params.get_count("sample", 20, 0, 1000)),
+      response.set_content(quality_json(quality_->report(params.get_count("sample", 20, 0, 1000))),
                            kJsonType);
       break;
     case RouteId::kBudgets:
@@ -828,7 +825,7 @@ std::string Server::health_json() const {
 std::string Server::metrics_text() {
   std::string out;
   metrics_.render(out);
-  store_report_->render_metrics(out);
+  render_store_metrics(out, quality_->totals(), quality_->size_on_disk_bytes());
   const auto snapshot = engine_ ? engine_->snapshot() : nullptr;
   char text[1024];
   std::snprintf(

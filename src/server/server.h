@@ -109,7 +109,7 @@ class Server {
   std::unique_ptr<IngestEndpoints> ingest_;
   std::unique_ptr<OtlpGrpcServer> otlp_grpc_;  // after ingest_: stopped and destroyed first
   int otlp_grpc_port_ = 0;
-  std::unique_ptr<StoreReport> store_report_;
+  std::unique_ptr<store::QualityReader> quality_;  // the ingest log and quarantine
   ResponseCache cache_;
   HttpMetrics metrics_;
   UpdateStream updates_;

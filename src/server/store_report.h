@@ -1,29 +1,16 @@
 #pragma once
 
-#include <cstdint>
-#include <mutex>
 #include <string>
 
-#include "store/database.h"
+#include "store/quality_report.h"
 
 namespace cca::server {
 
-// Answers read from the store itself rather than from the engine: the ingest log, the quarantine
-// and totals for /metrics. Uses its own connection, one query at a time.
-class StoreReport {
- public:
-  explicit StoreReport(const std::string& db_path);
+// GET /api/v1/quality's answer.
+std::string quality_json(const store::QualityReport& report);
 
-  // GET /api/v1/quality: totals, the ingest log (newest first), rejections by reason and the
-  // newest `sample` quarantined records.
-  std::string quality_json(size_t sample);
-  // Prometheus lines for ingested, duplicate and rejected counts and the store's size on disk.
-  void render_metrics(std::string& out);
-
- private:
-  std::mutex mutex_;
-  std::string db_path_;
-  store::Database db_;
-};
+// Prometheus lines for ingested, duplicate and rejected counts and the store's size on disk.
+void render_store_metrics(std::string& out, const store::IngestTotals& totals,
+                          uint64_t size_on_disk_bytes);
 
 }  // namespace cca::server

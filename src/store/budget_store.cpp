@@ -10,14 +10,6 @@ constexpr const char* kAlertColumns =
     "forecast_usd, amount_usd, at_ms, webhook, status, attempts, last_attempt_ms, "
     "next_attempt_ms, last_error, delivered_ms";
 
-std::optional<std::string> optional_text(const Statement& s, int column) {
-  if (s.column_is_null(column)) return std::nullopt;
-  return std::string(s.column_text(column));
-}
-std::optional<int64_t> optional_int(const Statement& s, int column) {
-  if (s.column_is_null(column)) return std::nullopt;
-  return s.column_int(column);
-}
 void bind_optional(Statement& s, int index, const std::optional<std::string>& text) {
   if (text)
     s.bind_text(index, *text);
@@ -33,7 +25,7 @@ BudgetRecord read_budget(const Statement& s) {
   b.period = s.column_text(3);
   b.filters_json = s.column_text(4);
   b.thresholds_json = s.column_text(5);
-  b.webhook = optional_text(s, 6);
+  b.webhook = s.column_optional_text(6);
   b.created_ms = s.column_int(7);
   b.updated_ms = s.column_int(8);
   return b;
@@ -52,13 +44,13 @@ BudgetAlert read_alert(const Statement& s) {
   a.forecast_usd = s.column_double(8);
   a.amount_usd = s.column_double(9);
   a.at_ms = s.column_int(10);
-  a.webhook = optional_text(s, 11);
+  a.webhook = s.column_optional_text(11);
   a.status = s.column_text(12);
   a.attempts = s.column_int(13);
-  a.last_attempt_ms = optional_int(s, 14);
-  a.next_attempt_ms = optional_int(s, 15);
-  a.last_error = optional_text(s, 16);
-  a.delivered_ms = optional_int(s, 17);
+  a.last_attempt_ms = s.column_optional_int(14);
+  a.next_attempt_ms = s.column_optional_int(15);
+  a.last_error = s.column_optional_text(16);
+  a.delivered_ms = s.column_optional_int(17);
   return a;
 }
 

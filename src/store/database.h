@@ -81,6 +81,15 @@ class Statement {
   double column_double(int index) const { return sqlite3_column_double(stmt_, index); }
   bool column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
   std::string_view column_text(int index) const;
+  // None for NULL.
+  std::optional<std::string> column_optional_text(int index) const {
+    if (column_is_null(index)) return std::nullopt;
+    return std::string(column_text(index));
+  }
+  std::optional<int64_t> column_optional_int(int index) const {
+    if (column_is_null(index)) return std::nullopt;
+    return column_int(index);
+  }
 
  private:
   sqlite3* db_;

@@ -2,7 +2,9 @@
 // loopback (2 shards x 2 replicas, scripts/clickhouse.sh cluster-start), the tables replicated and
 // sharded (URL parameter cluster=). An ingest through the binary loses a replica half-way; the
 // replica comes back; the same file is delivered again. Nothing is lost, nothing doubled, every
-// replica agrees, and the answers equal the embedded store's on the same data.
+// replica agrees, and the answers equal the embedded store's on the same data: ClickHouse's
+// queries asked of every node, and every dashboard question asked of `serve --clickhouse` on the
+// cluster and of `serve --db`.
 //
 // Run by `make test-cluster` (it needs zookeeperd), not by ctest.
 #include <gtest/gtest.h>
@@ -16,10 +18,12 @@
 #include "clickhouse/client.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/same_answers.h"
+#include "clickhouse/same_json.h"
 #include "engine/analytics.h"
 #include "engine/engine.h"
 #include "engine/metric_check.h"
 #include "engine/temp_store.h"
+#include "server/running_server.h"
 #include "support/test_support.h"
 
 namespace cca::clickhouse {
@@ -27,6 +31,7 @@ namespace {
 
 const std::string kScript = std::string(CCANALYTICS_SOURCE_DIR) + "/scripts/clickhouse.sh";
 const std::string kBinary = CCANALYTICS_BINARY;
+constexpr const char* kNow = "2026-02-10T12:00:00Z";  // the generated data's last day
 
 class ClusterTest : public ::testing::Test {
  protected:
@@ -44,7 +49,8 @@ class ClusterTest : public ::testing::Test {
     data_ = (store_->folder() / "data").string();
     const auto [generated, generate_output] =
         test::run_command(kBinary + " generate --output-dir '" + data_ +
-                          "' --num-users 60 --num-sessions 2500 --days 30 2>&1");
+                          "' --num-users 60 --num-sessions 2500 --days 30 --end-date 2026-02-10 "
+                          "2>&1");
     ASSERT_EQ(0, generated) << generate_output;
     const auto [ingested, ingest_output] =
         test::run_command(kBinary + " ingest --db '" + store_->path() + "' --telemetry '" + data_ +
@@ -143,6 +149,65 @@ TEST_F(ClusterTest, AReplicaLostMidIngestLosesNothingAndDoublesNothing) {
     SCOPED_TRACE("node " + std::to_string(node + 1));
     expect_same_store_answers(*snapshot, queries);
   }
+
+  // Every dashboard page's questions, through both servers.
+  setenv("CCANALYTICS_NOW", kNow, 1);
+  testing::TempStore control;
+  testing::RunningServer embedded(testing::test_options(store_->path()));
+  server::ServeOptions options = testing::test_options(control.path());
+  options.clickhouse_url = store_url(0);
+  testing::RunningServer clustered(options);
+  const auto get = [](testing::RunningServer& server, const std::string& target) {
+    const auto response = server.client()->Get(target);
+    EXPECT_TRUE(response) << target;
+    if (!response) return nlohmann::json();
+    EXPECT_EQ(200, response->status) << target << ": " << response->body.substr(0, 400);
+    return nlohmann::json::parse(response->body, nullptr, false);
+  };
+  const nlohmann::json practices = get(embedded, "/api/v1/breakdown?by=practice");
+  ASSERT_FALSE(practices["rows"].empty());
+  const std::string practice = httplib::detail::encode_query_param(practices["rows"][0]["key"]);
+  const nlohmann::json users = get(embedded, "/api/v1/users?limit=3&sort=cost_usd");
+  const nlohmann::json sessions = get(embedded, "/api/v1/sessions?limit=3&sort=cost_usd");
+  std::vector<std::string> targets;
+  for (const std::string& filter :
+       std::vector<std::string>{"", "from=2026-01-27&to=2026-02-10", "practice=" + practice}) {
+    const std::string q = filter.empty() ? "" : "&" + filter;
+    const std::string only = filter.empty() ? "" : "?" + filter;
+    targets.push_back("/api/v1/summary" + only);
+    for (const char* by : {"practice", "level", "location", "model", "tool", "email", "terminal",
+                           "event_type", "version", "os", "status_code", "error"})
+      targets.push_back(std::string("/api/v1/breakdown?by=") + by + "&sort=cost_usd" + q);
+    targets.push_back("/api/v1/timeseries?bucket=day&split=model" + q);
+    if (filter.find("from=") == std::string::npos)
+      targets.push_back("/api/v1/timeseries?bucket=hour&from=2026-02-03&to=2026-02-05" + q);
+    targets.push_back("/api/v1/heatmap" + only);
+    targets.push_back("/api/v1/latency?by=model" + q);
+    targets.push_back("/api/v1/latency?by=tool" + q);
+    targets.push_back("/api/v1/latency/timeseries?of=api_request&bucket=day" + q);
+    targets.push_back("/api/v1/distribution?of=session_cost_usd&bins=10" + q);
+    targets.push_back("/api/v1/facets" + only);
+    targets.push_back("/api/v1/sessions?limit=20&sort=start" + q);
+    targets.push_back("/api/v1/users?limit=20&sort=cost_usd" + q);
+    for (const auto& row : users["rows"])
+      targets.push_back("/api/v1/users/" + row["email"].get<std::string>() + only);
+  }
+  targets.push_back("/api/v1/forecast?metric=cost_usd&bucket=day&horizon=7");
+  targets.push_back("/api/v1/anomalies?metric=cost_usd&bucket=day&by=model");
+  targets.push_back("/api/v1/report?from=2026-02-02&to=2026-02-09&format=json");
+  targets.push_back("/api/v1/employees");
+  for (const std::string& target : targets) {
+    SCOPED_TRACE(target);
+    EXPECT_TRUE(same_json(get(embedded, target), get(clustered, target), "$"));
+  }
+  ASSERT_FALSE(sessions["rows"].empty());
+  for (const auto& row : sessions["rows"]) {
+    const std::string target = "/api/v1/sessions/" + row["session_id"].get<std::string>();
+    SCOPED_TRACE(target);
+    EXPECT_TRUE(same_json(in_time_order(get(embedded, target)),
+                          in_time_order(get(clustered, target)), "$"));
+  }
+  unsetenv("CCANALYTICS_NOW");
 }
 
 }  // namespace

@@ -141,4 +141,16 @@ engine::Filter HistoryStores::random_filter(std::mt19937_64& random) const {
   return testing::random_filter(history, *snapshot->first_time(), *snapshot->last_time(), random);
 }
 
+engine::Filter HistoryStores::random_session_days_filter(std::mt19937_64& random) const {
+  engine::Filter filter = random_filter(random);
+  filter.model.clear();
+  filter.tool.clear();
+  filter.status_code.clear();
+  filter.error.clear();
+  filter.attributes.clear();
+  for (std::optional<int64_t>* end : {&filter.from_ms, &filter.to_ms})
+    if (*end) **end = floor_div(**end, kMsPerDay) * kMsPerDay;
+  return filter;
+}
+
 }  // namespace cca::clickhouse

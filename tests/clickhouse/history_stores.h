@@ -22,6 +22,8 @@ struct HistoryStores {
 
   // A random filter over the history's values and span.
   engine::Filter random_filter(std::mt19937_64& random) const;
+  // One that session_days answers: whole UTC days, people and terminals, no single-event filters.
+  engine::Filter random_session_days_filter(std::mt19937_64& random) const;
 
   std::unique_ptr<TestDatabase> database;
   testing::RandomHistory history;

@@ -1,5 +1,5 @@
 // OTLP metrics into ClickHouse beyond what the differential test shows: an export whose series
-// write was lost counts right once delivered again, and a version-2 store gains the metric tables
+// write was lost counts right once delivered again, and a version-3 store gains the metric tables
 // when a newer ccanalytics starts on it.
 #include <gtest/gtest.h>
 
@@ -78,7 +78,7 @@ TEST(ClickHouseMetricIngest, AnExportWhoseSeriesWriteWasLostCountsOnceDeliveredA
   EXPECT_EQ(expected, CodeQueries(client).code_activity({}).lines_added);
 }
 
-TEST(ClickHouseMetricIngest, AVersionTwoStoreGainsTheMetricTablesOnStart) {
+TEST(ClickHouseMetricIngest, AVersionThreeStoreGainsTheMetricTablesOnStart) {
   const auto database = TestDatabase::create("metric_upgrade");
   if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
   const ClickHouseClient client(database->url());
@@ -88,7 +88,7 @@ TEST(ClickHouseMetricIngest, AVersionTwoStoreGainsTheMetricTablesOnStart) {
   client.query(
       "CREATE TABLE schema_version (version UInt32, applied_ms Int64) ENGINE = MergeTree ORDER BY "
       "version");
-  client.query("INSERT INTO schema_version VALUES (2, 0)");
+  client.query("INSERT INTO schema_version VALUES (3, 0)");
 
   ClickHouseIngestor ingestor(database->url());
   EXPECT_EQ(std::to_string(kSchemaVersion) + "\n",

@@ -21,6 +21,8 @@
 
 #include "clickhouse/clickhouse_ingestor.h"
 #include "clickhouse/history_stores.h"
+#include "clickhouse/rollups.h"
+#include "clickhouse/session_days.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
 #include "engine/metric_check.h"
@@ -313,6 +315,20 @@ TEST_F(PeopleQueriesTest, SessionPagesUnderRandomFilters) {
   }
 }
 
+// Filters session_days answers (whole UTC days, people, terminals; no single-event filters),
+// each page read from it.
+TEST_F(PeopleQueriesTest, SessionPagesFromSessionDaysUnderRandomFilters) {
+  std::mt19937_64 random(17);
+  for (int i = 0; i < 80; ++i) {
+    const engine::Filter filter = stores_->random_session_days_filter(random);
+    ASSERT_TRUE(session_days_read(People(*stores_->client), filter)) << describe(filter);
+    for (int k = 0; k < 3; ++k) {
+      const auto [limit, offset] = random_page(random);
+      compare_sessions(filter, kSessionOrders[random() % kSessionOrders.size()], limit, offset);
+    }
+  }
+}
+
 TEST_F(PeopleQueriesTest, SessionDetailsUnderRandomFilters) {
   std::mt19937_64 random(13);
   std::vector<std::string> ids;
@@ -361,14 +377,18 @@ TEST_F(PeopleQueriesTest, UserListsInEveryOrderWithoutAndWithAFilter) {
 
 TEST_F(PeopleQueriesTest, UserPagesUnderRandomFilters) {
   std::mt19937_64 random(15);
+  size_t from_rollups = 0;
   for (int i = 0; i < 120; ++i) {
     const engine::Filter filter = stores_->random_filter(random);
+    if (rollup_read(People(*stores_->client), filter, engine::Dimension{engine::Dimension::kEmail}))
+      ++from_rollups;
     for (int k = 0; k < 3; ++k) {
       auto [limit, offset] = random_page(random);
       offset %= 20;  // there are 14 users
       compare_users(filter, kUserOrders[random() % kUserOrders.size()], limit, offset);
     }
   }
+  EXPECT_GT(from_rollups, 20u);  // the pages read from the rollups, as well as from the events
 }
 
 // A day is active only with an event of work: ranges holding one user's start-up or custom events
@@ -400,6 +420,34 @@ TEST_F(PeopleQueriesTest, DaysWithOnlyOtherEventsAreNotActive) {
       EXPECT_EQ(profile->calendar[d].events, actual->calendar[d].events) << describe(filter);
   }
   EXPECT_EQ(checked, 12u);
+}
+
+// The same from the hourly rollup: a whole hour holding a user's other events but none of their
+// work is no active day.
+TEST_F(PeopleQueriesTest, AnHourWithOnlyOtherEventsIsNoActiveDayInTheRollupToo) {
+  const std::set<std::string> work = {"user_prompt", "api_request", "api_error", "tool_decision",
+                                      "tool_result"};
+  size_t idle_hours = 0;
+  for (const auto& event : stores_->history.events) {
+    if (work.count(event.event_name)) continue;
+    engine::Filter hour;
+    hour.from_ms = floor_div(event.time_ms, kMsPerHour) * kMsPerHour;
+    hour.to_ms = *hour.from_ms + kMsPerHour;
+    hour.email = {event.user};
+    const auto expected = engine::list_users(*snapshot_, hour, {engine::UserField::kEmail}, 1, 0);
+    if (expected.rows.size() != 1 || expected.rows[0].active_days != 0) continue;
+    ++idle_hours;
+    ASSERT_TRUE(
+        rollup_read(People(*stores_->client), hour, engine::Dimension{engine::Dimension::kEmail}));
+    compare_users(hour, {"active_days", true}, 10, 0);
+    engine::Filter day = hour;  // and the whole day, from the daily rollup
+    day.from_ms = floor_div(event.time_ms, kMsPerDay) * kMsPerDay;
+    day.to_ms = *day.from_ms + kMsPerDay;
+    compare_users(day, {"active_days", true}, 10, 0);
+    day.email.clear();
+    compare_users(day, {"active_days", true}, 10, 0);
+  }
+  EXPECT_GT(idle_hours, 0u);  // the random history has one at least
 }
 
 TEST_F(PeopleQueriesTest, UserProfilesUnderRandomFilters) {

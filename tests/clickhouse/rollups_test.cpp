@@ -1,6 +1,6 @@
 // The rollups (src/clickhouse/rollups.h): which questions they answer, that what the materialized
 // views wrote adds up to the events, that the answers read from them are the engine's under
-// random filters they can express, and that a version-1 store gets them filled on upgrade.
+// random filters they can express (their filling on upgrade: schema_test.cpp).
 #include "clickhouse/rollups.h"
 
 #include <gtest/gtest.h>
@@ -10,7 +10,6 @@
 
 #include "clickhouse/history_stores.h"
 #include "clickhouse/queries.h"
-#include "clickhouse/schema.h"
 #include "clickhouse/shape_queries.h"
 #include "engine/breakdown.h"
 #include "engine/heatmap.h"
@@ -172,42 +171,6 @@ TEST_F(RollupsTest, AnswersFromTheRollupsAreTheEnginesUnderRandomFilters) {
       expect_same_metrics(expected_cells[c], cells[c], describe(filter) + " heatmap");
   }
   EXPECT_GT(read_from_rollups, 30u);  // most of these questions were the rollups' to answer
-}
-
-// A store made by version 1 (no rollups) is upgraded in place: the rollups start with its events.
-TEST_F(RollupsTest, UpgradingAVersionOneStoreFillsTheRollupsFromItsEvents) {
-  const auto database = TestDatabase::create("rollup_upgrade");
-  ASSERT_NE(database, nullptr);
-  const ClickHouseClient client(database->url());
-  ensure_schema(client);
-  const std::string source = stores_->client->url().database;
-  client.query("INSERT INTO events SELECT * FROM " + source + ".events");
-  const auto views = rows_of(
-      client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = "
-                   "'MaterializedView'"));
-  ASSERT_EQ(views.size(), std::size(kRollupTables) * (std::size(kRolledUpColumns) + 1));
-  for (const auto& view : views) client.query("DROP TABLE " + view.at(0));
-  for (const RollupTable& rollup : kRollupTables)
-    client.query("DROP TABLE " + std::string(rollup.name));
-  client.query("DROP TABLE schema_version");
-  client.query(
-      "CREATE TABLE schema_version (version UInt32, applied_ms Int64) ENGINE = "
-      "MergeTree ORDER BY version");
-  client.query("INSERT INTO schema_version VALUES (1, 0)");
-
-  ensure_schema(client);
-  EXPECT_EQ(client.query("SELECT max(version) FROM schema_version"),
-            std::to_string(kSchemaVersion) + "\n");
-  const Queries upgraded(client), original(*stores_->client);
-  expect_same_metrics(original.summarize({}).metrics, upgraded.summarize({}).metrics, "summary");
-  const auto expected = original.breakdown({}, Dimension{Dimension::kModel});
-  const auto actual = upgraded.breakdown({}, Dimension{Dimension::kModel});
-  ASSERT_EQ(expected.size(), actual.size());
-  for (size_t r = 0; r < actual.size(); ++r)
-    expect_same_metrics(expected[r].metrics, actual[r].metrics, "model " + actual[r].key);
-  // Another start finds the current version and adds nothing.
-  ensure_schema(client);
-  expect_same_metrics(original.summarize({}).metrics, upgraded.summarize({}).metrics, "again");
 }
 
 }  // namespace

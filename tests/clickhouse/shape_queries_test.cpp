@@ -10,6 +10,7 @@
 
 #include "clickhouse/clickhouse_ingestor.h"
 #include "clickhouse/history_stores.h"
+#include "clickhouse/session_days.h"
 #include "common/time_util.h"
 #include "engine/distribution.h"
 #include "engine/facets.h"
@@ -148,9 +149,13 @@ TEST_F(ShapeQueriesTest, SessionDistributionsUnderRandomFilters) {
                                                 engine::SessionQuantity::kPrompts,
                                                 engine::SessionQuantity::kCostUsd};
   const size_t bin_choices[] = {0, 1, 2, 7, 20, engine::kMaxBins};
-  size_t sessions = 0;
+  size_t sessions = 0, from_session_days = 0;
   for (int i = 0; i < 50; ++i) {
-    const engine::Filter filter = i == 0 ? engine::Filter() : random_filter(random);
+    // Every other filter one that session_days answers.
+    const engine::Filter filter = i == 0       ? engine::Filter()
+                                  : i % 2 == 1 ? stores_->random_session_days_filter(random)
+                                               : random_filter(random);
+    if (session_days_read(People(*stores_->client), filter)) ++from_session_days;
     for (const engine::SessionQuantity of : quantities) {
       const size_t bins = bin_choices[random() % std::size(bin_choices)];
       const std::string context = describe(filter) +
@@ -181,6 +186,7 @@ TEST_F(ShapeQueriesTest, SessionDistributionsUnderRandomFilters) {
     }
   }
   EXPECT_GT(sessions, 1000u);
+  EXPECT_GT(from_session_days, 25u);
 }
 
 void expect_same_facet(const engine::FacetList& expected, const engine::FacetList& actual,

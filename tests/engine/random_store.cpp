@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 
 #include "common/time_util.h"
 
@@ -262,6 +263,24 @@ RandomHistory make_random_history(uint64_t seed, size_t session_count) {
       if (chance(0.02)) t = (floor_div(t, kMsPerHour) + 1) * kMsPerHour;  // lands on an hour
     }
   }
+  // One event of no work by the first user in an hour they send nothing else (within the
+  // history's span, which stays as it was): an hour with events but no active day.
+  std::set<int64_t> busy_hours;
+  int64_t first_ms = h.events.front().time_ms, last_ms = first_ms;
+  for (const StoredEvent& e : h.events) {
+    if (e.user == users.front().key) busy_hours.insert(floor_div(e.time_ms, kMsPerHour));
+    first_ms = std::min(first_ms, e.time_ms);
+    last_ms = std::max(last_ms, e.time_ms);
+  }
+  int64_t idle_hour = floor_div(first_ms, kMsPerHour) + 1;
+  while (busy_hours.count(idle_hour) && (idle_hour + 1) * kMsPerHour < last_ms) ++idle_hour;
+  StoredEvent idle;
+  idle.time_ms = idle_hour * kMsPerHour + 61'000;
+  idle.event_name = "custom.thing";
+  idle.session_id = "session-" + std::to_string(seed) + "-idle";
+  idle.user = users.front().key;
+  idle.practice_hint = users.front().hint;
+  h.events.push_back(std::move(idle));
   std::stable_sort(
       h.events.begin(), h.events.end(),
       [](const StoredEvent& a, const StoredEvent& b) { return a.time_ms < b.time_ms; });

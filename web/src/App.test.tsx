@@ -42,7 +42,6 @@ describe('App', () => {
       reportUnreachable();
       reportReachable();
     });
-    // The page's module is imported afresh, which takes seconds when the machine is busy.
     expect(await screen.findByRole('heading', { name: 'Overview' }, { timeout: 15_000 })).toBeInTheDocument();
     expect(screen.queryByText(/This page could not be loaded/)).toBeNull();
     // Its own limit covers both waits above (5 s and 15 s; the retries alone take 2.5 s), not

@@ -1,6 +1,5 @@
 import { Component, type ReactNode, useEffect } from 'react';
 
-import { onReconnect } from './api/connectivity';
 import { Brand } from './components/Brand';
 import { FilterBar } from './components/FilterBar';
 import { Link } from './components/Link';
@@ -90,9 +89,6 @@ export function preloadPage(pathname: string): void {
 
 function PageSlot({ page, params }: { page: LazyComponent<PageParams>; params: Record<string, string> }) {
   const { Component: Page, error, retry } = useLazyComponent(page);
-  // A page whose code could not be fetched (the server was down, or was updated meanwhile) is
-  // asked for again when the server is back.
-  useEffect(() => (error ? onReconnect(retry) : undefined), [error, retry]);
   if (error) return <PageLoadFailed onRetry={retry} />;
   return Page ? <Page params={params} /> : <LoadingMessage />;
 }

@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/react';
 import { useLayoutEffect } from 'react';
 import { describe, expect, it } from 'vitest';
 
+import { reportReachable, reportUnreachable } from './api/connectivity';
 import { type LazyComponent, lazyComponent, useLazyComponent } from './lazyComponent';
 
 function Slot({ lazy }: { lazy: LazyComponent<{ name: string }> }) {
@@ -80,5 +81,22 @@ describe('lazyComponent', () => {
     }, [1]);
     await expect(broken.load()).rejects.toThrow('gone');
     expect(failures).toBe(2);
+  });
+
+  it('asks again for code that failed when the server is back, even at once after the failure', async () => {
+    let deployed = false;
+    const lazy = lazyComponent<{ name: string }>(
+      () => (deployed ? Promise.resolve({ default: () => <p>ready</p> }) : Promise.reject(new Error('offline'))),
+      [],
+    );
+    render(<Slot lazy={lazy} />);
+    // The server is back before React has shown the failure: this callback runs right after the
+    // hook's own, in the same microtask queue.
+    await lazy.load().catch(() => {
+      deployed = true;
+      reportUnreachable();
+      reportReachable();
+    });
+    expect(await screen.findByText('ready')).toBeInTheDocument();
   });
 });

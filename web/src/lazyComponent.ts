@@ -4,6 +4,8 @@
 
 import { type ComponentType, useCallback, useEffect, useState } from 'react';
 
+import { onReconnect } from './api/connectivity';
+
 export interface LazyComponent<P> {
   load: () => Promise<ComponentType<P>>;
   loaded?: ComponentType<P>;
@@ -49,28 +51,37 @@ export function lazyComponent<P>(
 }
 
 // The component once its code has arrived (undefined until then), or the error that stopped it;
-// `retry` asks for the code again.
+// `retry` asks for the code again. Code that failed to arrive (the server was down, or was updated
+// meanwhile) is also asked for again when the server is back.
 export function useLazyComponent<P>(lazy: LazyComponent<P>): { Component?: ComponentType<P>; error?: Error; retry: () => void } {
   const [attempt, setAttempt] = useState(0);
   const [, setArrivals] = useState(0);
   const [error, setError] = useState<Error>();
   const Component = lazy.loaded;
+  const retry = useCallback(() => {
+    setError(undefined);
+    setAttempt((n) => n + 1);
+  }, []);
   useEffect(() => {
     // Keyed on what this render saw, not on `lazy.loaded` now: code that arrived between the render
     // and this effect still needs the re-render that shows it.
     if (Component) return undefined;
     let current = true;
+    let stopListening: (() => void) | undefined;
     lazy.load().then(
       () => current && setArrivals((n) => n + 1),
-      (e: unknown) => current && setError(e instanceof Error ? e : new Error(String(e))),
+      (e: unknown) => {
+        if (!current) return;
+        // Listening from here rather than from an effect of the render that shows the error: the
+        // server can come back before React runs that effect, and its return would go unheard.
+        stopListening = onReconnect(retry);
+        setError(e instanceof Error ? e : new Error(String(e)));
+      },
     );
     return () => {
       current = false;
+      stopListening?.();
     };
-  }, [lazy, Component, attempt]);
-  const retry = useCallback(() => {
-    setError(undefined);
-    setAttempt((n) => n + 1);
-  }, []);
+  }, [lazy, Component, attempt, retry]);
   return { Component, error, retry };
 }

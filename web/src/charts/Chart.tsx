@@ -1,6 +1,3 @@
-import { useEffect } from 'react';
-
-import { onReconnect } from '../api/connectivity';
 import { lazyComponent, useLazyComponent } from '../lazyComponent';
 import { ChartTable } from './ChartTable';
 import type { ChartProps } from './EChart';
@@ -17,9 +14,7 @@ export function preloadCharts(): void {
 // do what clicking the chart's elements does: pages get the keyboard drill-down by passing
 // `onSelect`. The table needs no ECharts, so it works before and without the library.
 export function Chart(props: ChartProps) {
-  const { Component, error, retry } = useLazyComponent(EChart);
-  // Code that failed to arrive (the server was down) is asked for again once it is back.
-  useEffect(() => (error ? onReconnect(retry) : undefined), [error, retry]);
+  const { Component, error } = useLazyComponent(EChart);
   return (
     <div className="chart-frame">
       {Component ? (

@@ -1,0 +1,39 @@
+#include "clickhouse/session_days.h"
+
+#include <vector>
+
+#include "clickhouse/sql_text.h"
+#include "common/time_util.h"
+
+namespace cca::clickhouse {
+
+std::string session_days_columns() {
+  return "day Date, session_id String, user String, practice_hint String, terminal String, " +
+         additive_column_types() +
+         "first AggregateFunction(min, Tuple(Int64, UInt64, UInt64)), "
+         "last_ms AggregateFunction(max, Int64)";
+}
+
+std::string session_days_select(const std::string& events) {
+  return "SELECT day, session_id, user, practice_hint, terminal, " + additive_aggregates() +
+         "minState(tuple(time_ms, key_hi, key_lo)) AS first, maxState(time_ms) AS last_ms FROM " +
+         events + " WHERE session_id != '' GROUP BY " + kSessionDaysKey;
+}
+
+std::optional<std::string> session_days_read(const People& people, const engine::Filter& filter) {
+  if (!filter.model.empty() || !filter.tool.empty() || !filter.status_code.empty() ||
+      !filter.error.empty() || !filter.attributes.empty())
+    return std::nullopt;
+  const auto whole_day = [](const std::optional<int64_t>& time) {
+    return !time || floor_div(*time, kMsPerDay) * kMsPerDay == *time;
+  };
+  if (!whole_day(filter.from_ms) || !whole_day(filter.to_ms)) return std::nullopt;
+  std::vector<std::string> conditions;
+  if (filter.from_ms) conditions.push_back("day >= " + quote(format_date(*filter.from_ms)));
+  if (filter.to_ms) conditions.push_back("day < " + quote(format_date(*filter.to_ms)));
+  add_people_conditions(people, filter, conditions);
+  if (!filter.terminal.empty()) conditions.push_back(in_list("terminal", filter.terminal));
+  return std::string(kSessionDays) + " PREWHERE " + all_of(conditions);
+}
+
+}  // namespace cca::clickhouse

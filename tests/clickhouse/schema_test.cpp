@@ -1,0 +1,97 @@
+// Upgrading a store made by an older version in place: the tables it lacks are created and
+// filled from its events, and the answers read from them are the original store's.
+#include "clickhouse/schema.h"
+
+#include <gtest/gtest.h>
+
+#include "clickhouse/history_stores.h"
+#include "clickhouse/people_queries.h"
+#include "clickhouse/queries.h"
+#include "clickhouse/rollups.h"
+#include "clickhouse/session_days.h"
+#include "engine/metric_check.h"
+
+namespace cca::clickhouse {
+namespace {
+
+using engine::Dimension;
+using testing::expect_same_metrics;
+
+// A database holding the history's events and directory as `version` left it: the tables and
+// views it did not have are dropped (version 1: the rollups, session_days and the metric tables;
+// version 2: session_days and the metric tables; version 3: the metric tables), and
+// schema_version says `version`.
+void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
+  ensure_schema(client);
+  client.query("INSERT INTO events SELECT * FROM " + source + ".events");
+  client.query("INSERT INTO employees SELECT * FROM " + source + ".employees");
+  std::vector<std::string> newer = {"metric_series", "metric_points"};
+  if (version < 3) newer.push_back(kSessionDays);
+  if (version < 2)
+    for (const RollupTable& rollup : kRollupTables) newer.push_back(rollup.name);
+  for (const auto& view : rows_of(client.query(
+           "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = "
+           "'MaterializedView'")))
+    for (const std::string& table : newer)
+      if (view.at(0).starts_with(table + "_")) client.query("DROP TABLE " + view.at(0));
+  for (const std::string& table : newer) client.query("DROP TABLE " + table);
+  client.query("DROP TABLE schema_version");
+  client.query(
+      "CREATE TABLE schema_version (version UInt32, applied_ms Int64) ENGINE = "
+      "MergeTree ORDER BY version");
+  client.query("INSERT INTO schema_version VALUES (" + std::to_string(version) + ", 0)");
+}
+
+// The summary and model breakdown (from the rollups) and the first sessions page (from
+// session_days), with and without a practice filter.
+void expect_same_answers(const ClickHouseClient& original, const ClickHouseClient& upgraded,
+                         const std::string& context) {
+  engine::Filter practice;
+  practice.practice = {"Platform Engineering"};
+  for (const engine::Filter& filter : {engine::Filter(), practice}) {
+    const std::string where = context + " " + testing::describe(filter);
+    const Queries expected(original), actual(upgraded);
+    expect_same_metrics(expected.summarize(filter).metrics, actual.summarize(filter).metrics,
+                        where);
+    const auto expected_rows = expected.breakdown(filter, Dimension{Dimension::kModel});
+    const auto actual_rows = actual.breakdown(filter, Dimension{Dimension::kModel});
+    ASSERT_EQ(expected_rows.size(), actual_rows.size()) << where;
+    for (size_t r = 0; r < actual_rows.size(); ++r)
+      expect_same_metrics(expected_rows[r].metrics, actual_rows[r].metrics,
+                          where + " model " + actual_rows[r].key);
+    const auto expected_page =
+        PeopleQueries(original).list_sessions(filter, {engine::SessionField::kStart}, 50, 0);
+    const auto actual_page =
+        PeopleQueries(upgraded).list_sessions(filter, {engine::SessionField::kStart}, 50, 0);
+    ASSERT_EQ(expected_page.total, actual_page.total) << where;
+    ASSERT_EQ(expected_page.rows.size(), actual_page.rows.size()) << where;
+    for (size_t r = 0; r < actual_page.rows.size(); ++r) {
+      EXPECT_EQ(expected_page.rows[r].session_id, actual_page.rows[r].session_id) << where;
+      expect_same_metrics(expected_page.rows[r].metrics, actual_page.rows[r].metrics,
+                          where + " session " + actual_page.rows[r].session_id);
+    }
+  }
+}
+
+TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
+  const HistoryStores* stores = HistoryStores::get();
+  if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
+  for (const int version : {1, 2, 3}) {
+    SCOPED_TRACE("from version " + std::to_string(version));
+    const auto database = TestDatabase::create("upgrade");
+    ASSERT_NE(database, nullptr);
+    const ClickHouseClient client(database->url());
+    make_older_store(client, stores->client->url().database, version);
+
+    ensure_schema(client);
+    EXPECT_EQ(client.query("SELECT max(version) FROM schema_version"),
+              std::to_string(kSchemaVersion) + "\n");
+    expect_same_answers(*stores->client, client, "upgraded");
+    // Another start finds the current version and adds nothing.
+    ensure_schema(client);
+    expect_same_answers(*stores->client, client, "started again");
+  }
+}
+
+}  // namespace
+}  // namespace cca::clickhouse
