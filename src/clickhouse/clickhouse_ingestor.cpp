@@ -48,7 +48,11 @@ struct ClickHouseIngestor::Impl {
   MetricWriter metrics;
   std::mutex mutex;  // one writer at a time: the pending block is shared
   // The ingest log row each live source adds its exports to this hour.
-  std::unordered_map<std::string, IngestLogRow> live_rows;
+  struct LiveRow {
+    int64_t hour_ms = 0;
+    IngestLogRow row;
+  };
+  std::unordered_map<std::string, LiveRow> live_rows;
 
   // Adds one batch to the pending block, flushing when it is full.
   void write_batch(const ingest::EventBatch& batch, std::string_view source,
@@ -129,13 +133,17 @@ struct ClickHouseIngestor::Impl {
     const auto started = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex);
     const int64_t hour_ms = floor_div(system_time_ms(), kMsPerHour) * kMsPerHour;
-    IngestLogRow& row = live_rows[std::string(source)];
-    if (row.id == 0 || row.started_ms != hour_ms) {
+    LiveRow& live = live_rows[std::string(source)];
+    IngestLogRow& row = live.row;
+    if (row.id == 0 || live.hour_ms != hour_ms) {
+      live.hour_ms = hour_ms;
       row = IngestLogRow();
       row.id = IngestLog::new_id();
       row.source = source;
       row.path = "exports of the hour from " + format_rfc3339_s(hour_ms);
-      row.started_ms = hour_ms;
+      // Started at its first export, as in the embedded store: the quality report lists ingests
+      // by start, which orders them as they came.
+      row.started_ms = system_time_ms();
       row.status = "complete";
       row.counts.ingest_id = static_cast<int64_t>(row.id);
     }
