@@ -7,6 +7,12 @@
 namespace cca::clickhouse {
 namespace {
 
+// Which replica of a shard a write goes to, and the reads that check what is stored before the
+// next write: the first one up, in the cluster's order, for both. A random choice for each would
+// send a check, half the time, to the replica that has not yet fetched the rows written a moment
+// before, and a redelivery close behind its first delivery would be stored twice.
+constexpr const char* kWriteReplicaChoice = "in_order";
+
 std::string url_decode(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -87,6 +93,7 @@ ClickHouseUrl up_to_date_replicas(ClickHouseUrl url) {
   if (!url.cluster.empty()) {
     url.parameters.emplace_back("max_replica_delay_for_distributed_queries", "1");
     url.parameters.emplace_back("fallback_to_stale_replicas_for_distributed_queries", "0");
+    url.parameters.emplace_back("load_balancing", kWriteReplicaChoice);
   }
   return url;
 }
@@ -150,7 +157,10 @@ std::string ClickHouseClient::query(std::string_view sql, const ExternalTable& t
 void ClickHouseClient::insert(std::string_view insert_statement, std::string_view rows) const {
   // On a cluster the Distributed table would otherwise queue the rows on this server's disk and
   // answer before the shards have them; synchronous, the answer means they are there.
-  const std::string sync = url_.cluster.empty() ? "" : "insert_distributed_sync=1&";
+  const std::string sync =
+      url_.cluster.empty()
+          ? ""
+          : "insert_distributed_sync=1&load_balancing=" + std::string(kWriteReplicaChoice) + "&";
   post(path_with(sync + "database=" + url_.database +
                  "&query=" + httplib::detail::encode_query_param(std::string(insert_statement))),
        rows, "an insert", nullptr);

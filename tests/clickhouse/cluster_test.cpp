@@ -4,7 +4,8 @@
 // replica comes back; the same file is delivered again. Nothing is lost, nothing doubled, every
 // replica agrees, and the answers equal the embedded store's on the same data: ClickHouse's
 // queries asked of every node, and every dashboard question asked of `serve --clickhouse` on the
-// cluster and of `serve --db`.
+// cluster and of `serve --db`. OTLP metrics exports (the real Claude Code captures and a random
+// fleet's) ingested into both give the same code activity, and their redelivery adds nothing.
 //
 // Run by `make test-cluster` (it needs zookeeperd), not by ctest.
 #include <gtest/gtest.h>
@@ -17,11 +18,13 @@
 
 #include "clickhouse/client.h"
 #include "clickhouse/queries.h"
+#include "clickhouse/random_metrics.h"
 #include "clickhouse/same_answers.h"
 #include "clickhouse/same_json.h"
 #include "engine/analytics.h"
 #include "engine/engine.h"
 #include "engine/metric_check.h"
+#include "engine/otlp_metrics_fixture.h"
 #include "engine/temp_store.h"
 #include "server/running_server.h"
 #include "support/test_support.h"
@@ -74,6 +77,13 @@ class ClusterTest : public ::testing::Test {
         output.substr(last == std::string::npos ? 0 : last + 1), nullptr, false);
     report["exit_code"] = status;
     return report;
+  }
+  static nlohmann::json get(testing::RunningServer& server, const std::string& target) {
+    const auto response = server.client()->Get(target);
+    EXPECT_TRUE(response) << target;
+    if (!response) return nlohmann::json();
+    EXPECT_EQ(200, response->status) << target << ": " << response->body.substr(0, 400);
+    return nlohmann::json::parse(response->body, nullptr, false);
   }
   static uint64_t count_on(size_t node, const std::string& table) {
     return std::stoull(ClickHouseClient(ClickHouseUrl::parse(store_url(node)))
@@ -157,13 +167,6 @@ TEST_F(ClusterTest, AReplicaLostMidIngestLosesNothingAndDoublesNothing) {
   server::ServeOptions options = testing::test_options(control.path());
   options.clickhouse_url = store_url(0);
   testing::RunningServer clustered(options);
-  const auto get = [](testing::RunningServer& server, const std::string& target) {
-    const auto response = server.client()->Get(target);
-    EXPECT_TRUE(response) << target;
-    if (!response) return nlohmann::json();
-    EXPECT_EQ(200, response->status) << target << ": " << response->body.substr(0, 400);
-    return nlohmann::json::parse(response->body, nullptr, false);
-  };
   const nlohmann::json practices = get(embedded, "/api/v1/breakdown?by=practice");
   ASSERT_FALSE(practices["rows"].empty());
   const std::string practice = httplib::detail::encode_query_param(practices["rows"][0]["key"]);
@@ -208,6 +211,55 @@ TEST_F(ClusterTest, AReplicaLostMidIngestLosesNothingAndDoublesNothing) {
                           in_time_order(get(clustered, target)), "$"));
   }
   unsetenv("CCANALYTICS_NOW");
+}
+
+TEST_F(ClusterTest, OtlpMetricsGiveTheSameCodeActivity) {
+  // One export a line, as `ingest --metrics` reads them.
+  std::vector<std::string> exports = testing::make_random_metrics(20261205).requests;
+  if (const auto dataset = testing::otlp_dataset())
+    for (const std::string& body :
+         testing::metric_requests(*dataset, {"metrics-1.json", "metrics-2.json"}))
+      exports.push_back(body);
+  const std::string file = (store_->folder() / "metrics.jsonl").string();
+  {
+    std::ofstream out(file);
+    for (const std::string& body : exports) out << nlohmann::json::parse(body).dump() << "\n";
+  }
+  const auto [embedded_status, embedded_output] = test::run_command(
+      kBinary + " ingest --db '" + store_->path() + "' --metrics '" + file + "' 2>&1");
+  ASSERT_EQ(0, embedded_status) << embedded_output;
+  const nlohmann::json first = ingest(" --metrics '" + file + "'");
+  ASSERT_EQ(0, first["exit_code"]) << first.dump();
+  const nlohmann::json& stored = first["metrics_files"][0];
+  ASSERT_GT(stored["accepted"].get<uint64_t>(), 0u) << first.dump();
+  const nlohmann::json again = ingest(" --metrics '" + file + "'");
+  ASSERT_EQ(0, again["exit_code"]) << again.dump();
+  EXPECT_EQ(0, again["metrics_files"][0]["accepted"]) << again.dump();
+  EXPECT_EQ(stored["accepted"].get<uint64_t>() + stored["duplicates"].get<uint64_t>(),
+            again["metrics_files"][0]["duplicates"])
+      << again.dump();
+
+  testing::TempStore control;
+  testing::RunningServer embedded(testing::test_options(store_->path()));
+  server::ServeOptions options = testing::test_options(control.path());
+  options.clickhouse_url = store_url(2);  // another shard's server than the ingest's
+  testing::RunningServer clustered(options);
+  ASSERT_GT(get(clustered, "/api/v1/code")["lines_added"].get<double>(), 0);
+  std::vector<std::string> targets = {"/api/v1/code", "/api/v1/code/metrics"};
+  for (const char* by : {"language", "model", "tool", "email", "practice"})
+    targets.push_back(std::string("/api/v1/code/breakdown?by=") + by);
+  for (const char* bucket : {"hour", "day", "week"})
+    targets.push_back(std::string("/api/v1/code/timeseries?bucket=") + bucket);
+  const nlohmann::json people = get(embedded, "/api/v1/code/breakdown?by=email");
+  ASSERT_FALSE(people["rows"].empty());
+  const std::string email =
+      httplib::detail::encode_query_param(people["rows"][0]["key"].get<std::string>());
+  targets.push_back("/api/v1/code?email=" + email);
+  targets.push_back("/api/v1/code/breakdown?by=language&email=" + email);
+  for (const std::string& target : targets) {
+    SCOPED_TRACE(target);
+    EXPECT_TRUE(same_json(get(embedded, target), get(clustered, target), "$"));
+  }
 }
 
 }  // namespace
