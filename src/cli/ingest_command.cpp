@@ -5,14 +5,11 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <string_view>
-#include <vector>
 
 #include "cli/commands.h"
 #include "clickhouse/clickhouse_ingestor.h"
 #include "common/time_util.h"
 #include "ingest/ingestor.h"
-#include "ingest/input_reader.h"
 #include "store/database.h"
 #include "store/retention_schedule.h"
 
@@ -64,30 +61,6 @@ class ProgressBar {
   bool drawn_ = false;
   clock::time_point started_;
 };
-
-// One OTLP/JSON ExportMetricsServiceRequest a line (the generator's otlp_metrics.jsonl),
-// plain or gzip; each line its own export, as a live exporter would send it.
-ingest::IngestReport ingest_metrics_file(ingest::IngestTarget& ingestor, const std::string& path) {
-  const auto source = ingest::open_file_source(path);
-  std::string content;
-  std::vector<char> buffer(1 << 20);
-  while (const size_t n = source->read(buffer.data(), buffer.size()))
-    content.append(buffer.data(), n);
-  ingest::IngestReport total;
-  std::string_view rest = content;
-  for (uint64_t line = 1; !rest.empty(); ++line) {
-    const size_t end = std::min(rest.find('\n'), rest.size());
-    const std::string_view text = rest.substr(0, end);
-    rest.remove_prefix(std::min(end + 1, rest.size()));
-    if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    try {
-      total.merge(ingestor.ingest_otlp_metrics(text, ingest::OtlpEncoding::kJson));
-    } catch (const ingest::IngestError& error) {
-      throw ingest::IngestError(path + ":" + std::to_string(line) + ": " + error.what());
-    }
-  }
-  return total;
-}
 
 void print_report(const std::string& path, const ingest::IngestReport& r) {
   const double mb_per_s = r.seconds > 0 ? r.bytes / 1e6 / r.seconds : 0;
@@ -186,7 +159,7 @@ int run_ingest(const IngestCommandOptions& options) {
   for (const std::string& path : options.metrics_files) {
     if (!store_failure.empty()) break;
     try {
-      const ingest::IngestReport report = ingest_metrics_file(*ingestor, path);
+      const ingest::IngestReport report = ingestor->ingest_metrics_file(path);
       if (!options.json)
         std::cout << path << ": " << report.accepted << " metric data points stored, "
                   << report.duplicates << " duplicates, " << report.rejected_events

@@ -17,10 +17,8 @@
 #include "ingest/event_batch.h"
 #include "ingest/input_reader.h"
 #include "ingest/metric_point.h"
-#include "ingest/otlp_metrics_parser.h"
 #include "ingest/otlp_parser.h"
 #include "ingest/otlp_protobuf_logs.h"
-#include "ingest/otlp_protobuf_metrics.h"
 #include "ingest/pipeline.h"
 #include "ingest/rejection.h"
 #include "store/ingest_log.h"
@@ -200,30 +198,20 @@ ingest::IngestReport ClickHouseIngestor::ingest_otlp_logs(std::string_view body,
   });
 }
 
-ingest::IngestReport ClickHouseIngestor::ingest_otlp_metrics(std::string_view body,
-                                                             ingest::OtlpEncoding encoding) {
-  thread_local ingest::OtlpMetricsParser json_parser;
-  thread_local ingest::OtlpProtobufMetrics protobuf_parser;
-  ingest::MetricBatch batch;
-  // Both throw, storing nothing, when the request is malformed.
-  if (encoding == ingest::OtlpEncoding::kProtobuf) {
-    protobuf_parser.parse(body, batch);
-  } else {
-    json_parser.parse(body, batch);
-  }
-  return impl_->live_export(
-      store::kOtlpMetricsSource, body.size(), [&](ingest::IngestReport& report) {
-        Impl::count(impl_->metrics.write(batch.points, static_cast<uint64_t>(report.ingest_id)),
-                    report);
-        const int64_t received = system_time_ms();
-        for (const ingest::RejectedPoint& r : batch.rejected) {
-          ++report.rejected_events;
-          ++report.rejected_by_reason[r.reason];
-          impl_->writer.quarantine({store::kOtlpMetricsSource, ingest::kDataPointKind, r.reason,
-                                    r.field, r.detail, r.raw, r.number},
-                                   static_cast<uint64_t>(report.ingest_id), received);
-        }
-      });
+ingest::IngestReport ClickHouseIngestor::ingest_metric_points(const ingest::MetricBatch& batch,
+                                                              size_t bytes) {
+  return impl_->live_export(store::kOtlpMetricsSource, bytes, [&](ingest::IngestReport& report) {
+    Impl::count(impl_->metrics.write(batch.points, static_cast<uint64_t>(report.ingest_id)),
+                report);
+    const int64_t received = system_time_ms();
+    for (const ingest::RejectedPoint& r : batch.rejected) {
+      ++report.rejected_events;
+      ++report.rejected_by_reason[r.reason];
+      impl_->writer.quarantine({store::kOtlpMetricsSource, ingest::kDataPointKind, r.reason,
+                                r.field, r.detail, r.raw, r.number},
+                               static_cast<uint64_t>(report.ingest_id), received);
+    }
+  });
 }
 
 size_t ClickHouseIngestor::load_employees_csv(std::string_view csv, std::string_view source) {

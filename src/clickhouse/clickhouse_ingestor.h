@@ -28,8 +28,8 @@ class ClickHouseIngestor : public ingest::IngestTarget {
   ingest::IngestReport ingest_jsonl(std::string_view body, std::string_view source) override;
   ingest::IngestReport ingest_otlp_logs(
       std::string_view body, ingest::OtlpEncoding encoding = ingest::OtlpEncoding::kJson) override;
-  ingest::IngestReport ingest_otlp_metrics(std::string_view body,
-                                           ingest::OtlpEncoding encoding) override;
+  ingest::IngestReport ingest_metric_points(const ingest::MetricBatch& batch,
+                                            size_t bytes) override;
   size_t load_employees_csv(std::string_view csv, std::string_view source) override;
 
  private:

@@ -1,6 +1,5 @@
 #include "clickhouse/metric_writer.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -195,27 +194,25 @@ FlushCounts MetricWriter::write(const std::vector<MetricPoint>& points, uint64_t
   }
 
   // Which of the points are stored, by identity, with their temporality; looked up on their days
-  // and people (the table's partitions and key).
-  ExternalTable point_keys{"batch", "hi UInt64, lo UInt64, start_ns Int64, time_ns Int64", {}};
-  std::vector<std::string> days, users;
+  // and people (the table's partitions and key). The days and people go as external data too: as
+  // lists in the query's text, a write of many exports made a URL longer than ClickHouse takes.
+  ExternalTable point_keys{
+      "batch", "hi UInt64, lo UInt64, start_ns Int64, time_ns Int64, day Date, user String", {}};
   for (size_t i = 0; i < points.size(); ++i) {
     const MetricPoint& p = points[i];
-    point_keys.tab_separated_rows +=
-        std::to_string(identified[i].series.hi) + '\t' + std::to_string(identified[i].series.lo) +
-        '\t' + std::to_string(p.start_ns) + '\t' + std::to_string(p.time_ns) + '\n';
-    days.push_back(format_date(p.time_ns / 1'000'000));
-    users.push_back(p.user);
-  }
-  for (std::vector<std::string>* list : {&days, &users}) {
-    std::sort(list->begin(), list->end());
-    list->erase(std::unique(list->begin(), list->end()), list->end());
+    std::string& rows = point_keys.tab_separated_rows;
+    rows += std::to_string(identified[i].series.hi) + '\t' +
+            std::to_string(identified[i].series.lo) + '\t' + std::to_string(p.start_ns) + '\t' +
+            std::to_string(p.time_ns) + '\t' + format_date(p.time_ns / 1'000'000) + '\t';
+    append_tsv_field(rows, p.user);
+    rows += '\n';
   }
   std::unordered_map<PointKey, int, PointKeyHasher> stored;
   for (const auto& row : rows_of(stored_.query(
-           "SELECT series_hi, series_lo, start_ns, time_ns, temporality FROM metric_points WHERE " +
-               in_list("day", days) + " AND " + in_list("user", users) +
-               " AND (series_hi, series_lo, start_ns, time_ns) IN "
-               "(SELECT hi, lo, start_ns, time_ns FROM batch)",
+           "SELECT series_hi, series_lo, start_ns, time_ns, temporality FROM metric_points WHERE "
+           "day IN (SELECT day FROM batch) AND user IN (SELECT user FROM batch) AND "
+           "(series_hi, series_lo, start_ns, time_ns) IN "
+           "(SELECT hi, lo, start_ns, time_ns FROM batch)",
            point_keys)))
     stored.emplace(PointKey{{std::stoull(row.at(0)), std::stoull(row.at(1))},
                             std::stoll(row.at(2)),

@@ -247,35 +247,25 @@ IngestReport Ingestor::ingest_otlp_logs(std::string_view body, OtlpEncoding enco
   });
 }
 
-IngestReport Ingestor::ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) {
-  thread_local OtlpMetricsParser json_parser;
-  thread_local OtlpProtobufMetrics protobuf_parser;
-  MetricBatch batch;
-  // Both throw, storing nothing, when the request is malformed.
-  if (encoding == OtlpEncoding::kProtobuf) {
-    protobuf_parser.parse(body, batch);
-  } else {
-    json_parser.parse(body, batch);
-  }
+IngestReport Ingestor::ingest_metric_points(const MetricBatch& batch, size_t bytes) {
   std::lock_guard lock(impl_->mutex);
-  return impl_->live_export(
-      store::kOtlpMetricsSource, body.size(), [&](IngestReport& report) {
-        store::MetricWriter writer(impl_->db, impl_->event_writer().strings());
-        for (const MetricPoint& p : batch.points) {
-          const std::string resource = p.resource.dump();
-          const std::string attributes = p.attributes.dump();
-          const store::MetricPointRow row = row_of(p, resource, attributes);
-          (writer.insert(row, report.ingest_id) ? report.accepted : report.duplicates)++;
-        }
-        const int64_t received = system_time_ms();
-        for (const RejectedPoint& r : batch.rejected) {
-          ++report.rejected_events;
-          ++report.rejected_by_reason[r.reason];
-          impl_->event_writer().quarantine({store::kOtlpMetricsSource, kDataPointKind, r.reason,
-                                            r.field, r.detail, r.raw, r.number},
-                                           report.ingest_id, received);
-        }
-      });
+  return impl_->live_export(store::kOtlpMetricsSource, bytes, [&](IngestReport& report) {
+    store::MetricWriter writer(impl_->db, impl_->event_writer().strings());
+    for (const MetricPoint& p : batch.points) {
+      const std::string resource = p.resource.dump();
+      const std::string attributes = p.attributes.dump();
+      const store::MetricPointRow row = row_of(p, resource, attributes);
+      (writer.insert(row, report.ingest_id) ? report.accepted : report.duplicates)++;
+    }
+    const int64_t received = system_time_ms();
+    for (const RejectedPoint& r : batch.rejected) {
+      ++report.rejected_events;
+      ++report.rejected_by_reason[r.reason];
+      impl_->event_writer().quarantine(
+          {store::kOtlpMetricsSource, kDataPointKind, r.reason, r.field, r.detail, r.raw, r.number},
+          report.ingest_id, received);
+    }
+  });
 }
 
 size_t Ingestor::load_employees_csv(std::string_view csv, std::string_view source) {
@@ -302,6 +292,57 @@ size_t Ingestor::load_employees_csv(std::string_view csv, std::string_view sourc
                                       });
   (void)report;
   return parsed.employees.size();
+}
+
+IngestReport IngestTarget::ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) {
+  thread_local OtlpMetricsParser json_parser;
+  thread_local OtlpProtobufMetrics protobuf_parser;
+  MetricBatch batch;
+  // Both throw, storing nothing, when the request is malformed.
+  if (encoding == OtlpEncoding::kProtobuf) {
+    protobuf_parser.parse(body, batch);
+  } else {
+    json_parser.parse(body, batch);
+  }
+  return ingest_metric_points(batch, body.size());
+}
+
+IngestReport IngestTarget::ingest_metrics_file(const std::string& path, size_t points_per_write) {
+  const std::unique_ptr<ByteSource> source = open_file_source(path);
+  ChunkReader reader(*source, 1 << 20);
+  OtlpMetricsParser parser;
+  MetricBatch batch;
+  size_t batch_bytes = 0;
+  IngestReport total;
+  uint64_t exports = 0;
+  const auto write = [&] {
+    if (batch_bytes == 0) return;
+    total.merge(ingest_metric_points(batch, batch_bytes));
+    batch = MetricBatch();
+    batch_bytes = 0;
+  };
+  Chunk chunk;
+  while (reader.next(chunk)) {
+    std::string_view rest(chunk.buffer.data(), chunk.size);
+    for (uint64_t line = chunk.first_line; !rest.empty(); ++line) {
+      const size_t end = std::min(rest.find('\n'), rest.size());
+      const std::string_view text = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+      if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      try {
+        parser.parse(text, batch);  // appends nothing when it throws
+      } catch (const IngestError& error) {
+        write();
+        throw IngestError(path + ":" + std::to_string(line) + ": " + error.what());
+      }
+      batch_bytes += text.size();
+      ++exports;
+      if (batch.points.size() >= points_per_write) write();
+    }
+  }
+  write();
+  total.lines = exports;
+  return total;
 }
 
 size_t IngestTarget::load_employees_file(const std::string& path) {

@@ -12,6 +12,8 @@
 
 namespace cca::ingest {
 
+struct MetricBatch;
+
 // A file that cannot be read, or a request body that is not what its endpoint takes.
 class IngestError : public std::runtime_error {
  public:
@@ -49,7 +51,18 @@ class IngestTarget {
   // An OTLP/HTTP ExportMetricsServiceRequest. Throws IngestError (nothing stored) when the body
   // is not a valid request. The report counts data points: accepted, duplicates (already stored)
   // and rejected_events (quarantined, by reason).
-  virtual IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) = 0;
+  IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding);
+  // OTLP/JSON metrics exports one a line (the generator's otlp_metrics.jsonl), plain or gzip,
+  // streamed. Each line is an export as a live exporter sends it, but the points of many lines
+  // are written at once: a store writes a series' points in their order, so one write of several
+  // exports stores what writing them one by one would, in far fewer round trips. Throws
+  // IngestError naming the line of a malformed export; the lines before it are stored.
+  // points_per_write: enough that a store's per-write costs (round trips to ClickHouse, a SQLite
+  // commit) vanish, few enough that a write's points stay a few tens of MB.
+  IngestReport ingest_metrics_file(const std::string& path, size_t points_per_write = 20'000);
+  // The data points of one or more exports, in their order, as one write; `bytes` is their
+  // exports' size, for the ingest log.
+  virtual IngestReport ingest_metric_points(const MetricBatch& batch, size_t bytes) = 0;
 
   // Employee directory CSV (RFC 4180). Replaces the directory; returns the rows loaded.
   // Throws IngestError with the line and reason when the CSV is malformed.
@@ -69,7 +82,7 @@ class Ingestor : public IngestTarget {
   IngestReport ingest_jsonl(std::string_view body, std::string_view source) override;
   IngestReport ingest_otlp_logs(std::string_view body,
                                 OtlpEncoding encoding = OtlpEncoding::kJson) override;
-  IngestReport ingest_otlp_metrics(std::string_view body, OtlpEncoding encoding) override;
+  IngestReport ingest_metric_points(const MetricBatch& batch, size_t bytes) override;
   size_t load_employees_csv(std::string_view csv, std::string_view source) override;
 
  private:

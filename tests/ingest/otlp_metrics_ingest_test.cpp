@@ -223,5 +223,92 @@ TEST_F(OtlpMetricsIngest, ContentAttributesNeverReachTheStore) {
   }
 }
 
+// The exports of a metrics file one a line, as the generator writes them: a cumulative series
+// with an unchanged re-export, a counter reset and a late point, a delta series, a redelivered
+// export and a refused point.
+std::vector<std::string> metrics_file_exports() {
+  const auto lines = [](double value, const std::string& time) {
+    return point(value, {kv("type", str("added"))}, time);
+  };
+  const auto cost = [](double value, const std::string& time) {
+    return sum_metric("claude_code.cost.usage", {point(value, {}, time)});
+  };
+  const auto cumulative = [](json p) {
+    return sum_metric("claude_code.lines_of_code.count", {std::move(p)}, 2);
+  };
+  std::vector<std::string> exports = {
+      request({cumulative(lines(5, "1796280540000000000")), cost(0.5, "1796280540000000000")})
+          .dump(),
+      request({cumulative(lines(8, "1796280600000000000")), cost(0.25, "1796280600000000000")})
+          .dump(),
+      request({cumulative(lines(8, "1796280660000000000"))}).dump(),
+      request({cumulative(lines(3, "1796280720000000000")), cost(-1, "1796280720000000000")})
+          .dump(),
+      request({cumulative(lines(6, "1796280630000000000")), cost(1.5, "1796280780000000000")})
+          .dump(),
+  };
+  exports.insert(exports.begin() + 3, exports[1]);  // a redelivery
+  return exports;
+}
+
+// What a store holds of metrics: every point with its delta, and the quarantine.
+std::string stored_points(const std::string& db) {
+  return test::sql_text(db,
+                        "SELECT group_concat(p, '|') FROM (SELECT name || ',' || user || ',' || "
+                        "start_ns || ',' || "
+                        "time_ns || ',' || ifnull(value, '') || ',' || ifnull(delta, '') || ',' || "
+                        "ifnull(delta_count, '') AS p FROM metric_points_decoded ORDER BY name, "
+                        "time_ns, start_ns)") +
+         " / quarantine " +
+         test::sql_text(db, "SELECT group_concat(reason || ':' || raw, '|') FROM quarantine");
+}
+
+TEST_F(OtlpMetricsIngest, AMetricsFileStoresWhatItsExportsOneByOneStore) {
+  const std::vector<std::string> exports = metrics_file_exports();
+  IngestReport expected;
+  {
+    Ingestor one_by_one(db_);
+    for (const std::string& body : exports)
+      expected.merge(one_by_one.ingest_otlp_metrics(body, OtlpEncoding::kJson));
+  }
+  ASSERT_EQ(1u, expected.rejected_events);
+  ASSERT_EQ(2u, expected.duplicates);
+  std::string file;
+  for (const std::string& body : exports) file += body + "\n  \n";  // blank lines are no exports
+  const std::string path = dir_.file("otlp_metrics.jsonl");
+  test::write_file(path, file);
+  // Writes of one point upward: a cumulative series' points fall into different writes, or the
+  // same one, and each write meets what the writes before it stored.
+  for (const size_t points_per_write : {1, 2, 3, 100}) {
+    SCOPED_TRACE(points_per_write);
+    const std::string db = dir_.file("file-" + std::to_string(points_per_write) + ".db");
+    const IngestReport actual = Ingestor(db).ingest_metrics_file(path, points_per_write);
+    EXPECT_EQ(expected.accepted, actual.accepted);
+    EXPECT_EQ(expected.duplicates, actual.duplicates);
+    EXPECT_EQ(expected.rejected_by_reason, actual.rejected_by_reason);
+    EXPECT_EQ(exports.size(), actual.lines);
+    EXPECT_EQ(stored_points(db_), stored_points(db));
+  }
+}
+
+TEST_F(OtlpMetricsIngest, AMalformedLineOfAMetricsFileIsNamedAndTheLinesBeforeItAreStored) {
+  const std::vector<std::string> exports = metrics_file_exports();
+  {
+    Ingestor one_by_one(db_);
+    for (size_t i = 0; i < 2; ++i) one_by_one.ingest_otlp_metrics(exports[i], OtlpEncoding::kJson);
+  }
+  const std::string path = dir_.file("otlp_metrics.jsonl");
+  test::write_gzip_file(
+      path, exports[0] + "\n" + exports[1] + "\n{\"resourceMetrics\": 7}\n" + exports[2] + "\n");
+  const std::string db = dir_.file("file.db");
+  try {
+    Ingestor(db).ingest_metrics_file(path, 100);
+    FAIL() << "no error";
+  } catch (const IngestError& error) {
+    EXPECT_EQ(0u, std::string(error.what()).find(path + ":3: ")) << error.what();
+  }
+  EXPECT_EQ(stored_points(db_), stored_points(db));
+}
+
 }  // namespace
 }  // namespace cca::ingest
