@@ -1,9 +1,11 @@
 #include "clickhouse/schema.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "clickhouse/event_sql.h"
+#include "clickhouse/latency_rollups.h"
 #include "clickhouse/rollups.h"
 #include "clickhouse/session_days.h"
 #include "clickhouse/sql_text.h"
@@ -373,6 +375,29 @@ void ensure_schema(const ClickHouseClient& client) {
                            client.url()));
   if (found == 1 || found == 2)
     client.query("INSERT INTO " + std::string(kSessionDays) + " " + session_days_select("events"));
+  // Version 5: the latency rollups, one view per table and measure. They hold no person: on a
+  // cluster any shard takes a backfilled row.
+  const std::string latency_columns = latency_rollup_columns();
+  for (const LatencyRollup& rollup : kLatencyRollups) {
+    const TableSpec table = {rollup.table,
+                             latency_columns,
+                             "SummingMergeTree",
+                             "",
+                             "PARTITION BY toYYYYMM(day) ORDER BY (measure, day, key, value)",
+                             "rand()"};
+    for (const std::string& statement : create_statements(table, client.url()))
+      client.query(statement);
+    for (const LatencyMeasured* measured : latency_measures()) {
+      const auto select = [&](const std::string& events) {
+        return latency_rollup_select(rollup, *measured, events);
+      };
+      std::string view = std::string(rollup.table) + "_" + measured->measure + "_view";
+      std::replace(view.begin(), view.end(), ' ', '_');
+      client.query(create_view(view, rollup.table, select, client.url()));
+      if (found >= 1 && found < 5)
+        client.query("INSERT INTO " + std::string(rollup.table) + " " + select("events"));
+    }
+  }
   if (found < kSchemaVersion)
     client.query("INSERT INTO schema_version VALUES (" + std::to_string(kSchemaVersion) + ", " +
                  std::to_string(system_time_ms()) + ")");

@@ -7,8 +7,8 @@ namespace cca::clickhouse {
 // The schema version this build writes and reads (table schema_version). Version 2 added the
 // rollup tables and their materialized views (rollups.h), version 3 session_days
 // (session_days.h), version 4 the OTLP metric tables (metric_series, metric_points), which start
-// empty.
-inline constexpr int kSchemaVersion = 4;
+// empty, version 5 the latency rollups (latency_rollups.h).
+inline constexpr int kSchemaVersion = 5;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion; does
 // nothing, with a single read, when the schema is at kSchemaVersion. Idempotent

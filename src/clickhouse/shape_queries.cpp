@@ -6,6 +6,7 @@
 #include <string>
 
 #include "clickhouse/event_sql.h"
+#include "clickhouse/latency_rollups.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/rollups.h"
 #include "clickhouse/session_days.h"
@@ -21,22 +22,37 @@ using engine::Percentiles;
 
 namespace {
 
-// The statistics of a sample as engine::percentiles() gives them, from a row of a subquery with
-// `n` (the count), `total` (the sum) and `sorted` (the values in increasing order): count, mean,
-// p50, p90, p95, p99, min, max. Ranks are the engine's nearest ranks, max(1, ceil(p / 100 * n)),
-// computed in the same double arithmetic (ClickHouse's `/` divides as doubles).
+// The statistics of a sample as engine::percentiles() gives them, from a row of sample(): count,
+// mean, p50, p90, p95, p99, min, max. Ranks are the engine's nearest ranks,
+// max(1, ceil(p / 100 * n)), computed in the same double arithmetic (ClickHouse's `/` divides as
+// doubles); a rank's value is the first whose running count reaches it.
 constexpr size_t kPercentileFields = 8;
 std::string percentile_columns() {
   std::string sql = "n, if(n = 0, 0, total / n)";
   for (const int percent : {50, 90, 95, 99})
-    sql += ", if(n = 0, 0, sorted[toUInt64(greatest(1, ceil(" + std::to_string(percent) +
-           " / 100 * n)))])";
-  return sql + ", if(n = 0, 0, sorted[1]), if(n = 0, 0, sorted[n])";
+    sql += ", if(n = 0, 0, vals[arrayFirstIndex(x -> x >= greatest(1, ceil(" +
+           std::to_string(percent) + " / 100 * n)), cum)])";
+  return sql + ", if(n = 0, 0, vals[1]), if(n = 0, 0, vals[length(vals)])";
 }
-// The subquery columns percentile_columns() reads, over the values of `value` in a group.
-std::string sample_columns(const std::string& value) {
-  return "count() AS n, sum(" + value + ") AS total, arraySort(groupArray(" + value +
-         ")) AS sorted";
+
+// A subquery giving, per group of `keys` (comma-separated, or empty for one group) over `rows` (a
+// FROM clause with the keys and the value `v`, each row weighing `weight`: "count()" for rows that
+// are single values), the sample percentile_columns() reads: `n` (the count), `total` (the sum)
+// and each distinct value once in increasing order (`vals`) beside how often it occurs (`counts`)
+// and the running count up to it (`cum`). Grouping by value first is a hash aggregation over few
+// distinct values (durations are whole milliseconds), where sorting every value
+// (arraySort(groupArray(v))) took seconds at tens of millions of events.
+std::string sample(const std::string& keys, const std::string& rows,
+                   const std::string& weight = "count()") {
+  const std::string by = keys.empty() ? "" : keys + ", ";
+  return "SELECT " + by +
+         "n, total, arrayMap(p -> tupleElement(p, 1), pairs) AS vals, "
+         "arrayMap(p -> tupleElement(p, 2), pairs) AS counts, arrayCumSum(counts) AS cum FROM "
+         "(SELECT " +
+         by +
+         "sum(c) AS n, sum(v * c) AS total, arraySort(groupArray((v, c))) AS pairs FROM (SELECT " +
+         by + "v, " + weight + " AS c FROM " + rows + " GROUP BY " + by + "v)" +
+         (keys.empty() ? "" : " GROUP BY " + keys) + ")";
 }
 
 Percentiles read_percentiles(const std::vector<std::string>& fields, size_t first) {
@@ -46,26 +62,6 @@ Percentiles read_percentiles(const std::vector<std::string>& fields, size_t firs
   double* const values[] = {&p.mean, &p.p50, &p.p90, &p.p95, &p.p99, &p.min, &p.max};
   for (size_t i = 0; i < std::size(values); ++i) *values[i] = std::stod(fields.at(first + 1 + i));
   return p;
-}
-
-// The events a latency question reads and the figure it reads of them, as the engine's latency
-// index keeps them: api_request events with a model, tool_result events with a tool, and of those
-// only the ones carrying the figure (the `present` bits of the event writer: duration_ms 1 << 5,
-// ttft_ms 1 << 9). By tool the measure is always duration_ms, as in the engine.
-std::string measured_events(LatencyBy by, LatencyMeasure measure, std::string& key,
-                            std::string& value) {
-  if (by == LatencyBy::kTool) {
-    key = "tool_name";
-    value = "duration_ms";
-    return "event_name = 'tool_result' AND tool_name != '' AND bitAnd(present, 32) != 0";
-  }
-  key = "model";
-  if (measure == LatencyMeasure::kTtftMs) {
-    value = "ttft_ms";
-    return "event_name = 'api_request' AND model != '' AND bitAnd(present, 512) != 0";
-  }
-  value = "duration_ms";
-  return "event_name = 'api_request' AND model != '' AND bitAnd(present, 32) != 0";
 }
 
 // The buckets of a time series over this store, as Queries::timeseries takes them: open ends of
@@ -95,13 +91,17 @@ std::vector<size_t> read_counts(std::string_view array) {
 
 std::vector<engine::LatencyRow> ShapeQueries::latency(const Filter& filter, LatencyBy by,
                                                       LatencyMeasure measure) const {
-  const People people(client_);
-  std::string key, value;
-  const std::string events = measured_events(by, measure, key, value);
+  std::string sample_sql;
+  if (const auto rollup = latency_rollup_condition(filter, by, measure)) {
+    sample_sql = sample("k", latency_rollup_rows(filter, *rollup), "sum(c)");
+  } else {
+    const LatencyMeasured& measured = latency_measured(by, measure);
+    sample_sql = sample("k", "(SELECT " + std::string(measured.key) + " AS k, " + measured.value +
+                                 " AS v FROM events WHERE " + measured.events + " AND " +
+                                 where(People(client_), filter) + ")");
+  }
   const auto rows =
-      rows_of(client_.query("SELECT k, " + percentile_columns() + " FROM (SELECT " + key +
-                            " AS k, " + sample_columns(value) + " FROM events WHERE " + events +
-                            " AND " + where(people, filter) + " GROUP BY k)"));
+      rows_of(client_.query("SELECT k, " + percentile_columns() + " FROM (" + sample_sql + ")"));
   std::vector<engine::LatencyRow> result;
   for (const auto& row : rows) result.push_back({row.at(0), read_percentiles(row, 1)});
   std::sort(result.begin(), result.end(),
@@ -119,19 +119,35 @@ engine::LatencySeries ShapeQueries::latency_timeseries(const Filter& filter, Lat
   engine::LatencySeries result;
   engine::BucketRange range = store_bucket_range(client_, filter, bucket);
   if (range.starts.empty()) return result;
-  Filter bounded = filter;
-  bounded.from_ms = range.from_ms;
-  bounded.to_ms = range.to_ms;
-  const std::string bucket_index = "intDiv(time_ms - " + std::to_string(range.starts.front()) +
-                                   ", " + std::to_string(engine::bucket_width_ms(bucket)) + ")";
-  const People people(client_);
-  std::string key, value;
-  const std::string events = measured_events(of, measure, key, value);
+  const int64_t origin = range.starts.front(), width = engine::bucket_width_ms(bucket);
+  const auto bucket_of = [&](const std::string& time) {
+    return "intDiv(" + time + " - " + std::to_string(origin) + ", " + std::to_string(width) + ")";
+  };
+  std::string sample_sql;
+  // Buckets of whole days read latency_day over the filter's own range: an open end takes every
+  // day, as the data's span does.
+  const auto rollup =
+      width % kMsPerDay == 0 ? latency_rollup_condition(filter, of, measure) : std::nullopt;
+  if (rollup) {
+    const std::string day_ms = "toInt64(toUInt32(day)) * " + std::to_string(kMsPerDay);
+    sample_sql = sample(
+        "b",
+        "(SELECT " + bucket_of(day_ms) + " AS b, v, c FROM " + latency_day_rows(filter, *rollup) +
+            " WHERE " + day_ms + " >= " + std::to_string(origin) + " AND " + day_ms + " < " +
+            std::to_string(origin + width * static_cast<int64_t>(range.starts.size())) + ")",
+        "sum(c)");
+  } else {
+    Filter bounded = filter;
+    bounded.from_ms = range.from_ms;
+    bounded.to_ms = range.to_ms;
+    const LatencyMeasured& measured = latency_measured(of, measure);
+    sample_sql = sample("b", "(SELECT " + bucket_of("time_ms") + " AS b, " + measured.value +
+                                 " AS v FROM events WHERE " + measured.events + " AND " +
+                                 where(People(client_), bounded) + ")");
+  }
   result.duration_ms.assign(range.starts.size(), Percentiles());
   for (const auto& row :
-       rows_of(client_.query("SELECT b, " + percentile_columns() + " FROM (SELECT " + bucket_index +
-                             " AS b, " + sample_columns(value) + " FROM events WHERE " + events +
-                             " AND " + where(people, bounded) + " GROUP BY b)")))
+       rows_of(client_.query("SELECT b, " + percentile_columns() + " FROM (" + sample_sql + ")")))
     result.duration_ms.at(std::stoull(row.at(0))) = read_percentiles(row, 1);
   result.starts = std::move(range.starts);
   return result;
@@ -186,16 +202,18 @@ engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
   // when they are equal); a value belongs to the last bin whose lower edge is at or below it, the
   // edges computed as the engine computes them, so that rounding puts a value where it does there.
   // (ClickHouse 18.16 keeps a subquery's column for a lambda only when something outside a lambda
-  // reads it too: hence lo, width and bin_count in the answer.)
+  // reads it too: hence lo, width, bin_count and the length of counts in the answer.)
   const std::string bin_count = std::to_string(std::max<size_t>(bins, 1));
-  const std::string counts =
-      "arrayMap(j -> arrayCount(v -> v >= lo + width * j AND (j + 1 = bin_count OR v < lo + "
-      "width * (j + 1)), sorted), range(toUInt64(bin_count))), lo, width, bin_count";
+  const std::string bin_counts =
+      "arrayMap(j -> arraySum(arrayMap((v, c) -> if(v >= lo + width * j AND (j + 1 = bin_count OR "
+      "v < lo + width * (j + 1)), c, 0), vals, counts)), range(toUInt64(bin_count))), lo, width, "
+      "bin_count, length(counts)";
   const auto rows = rows_of(client_.query(
-      "SELECT " + percentile_columns() + ", " + counts +
-      " FROM (SELECT n, total, sorted, sorted[1] AS lo, sorted[n] AS hi, if(hi > lo, " + bin_count +
-      ", 1) AS bin_count, if(hi > lo, (hi - lo) / " + bin_count + ", 0) AS width FROM (SELECT " +
-      sample_columns("v") + " FROM (" + sessions + ")))"));
+      "SELECT " + percentile_columns() + ", " + bin_counts +
+      " FROM (SELECT n, total, vals, counts, cum, vals[1] AS lo, vals[length(vals)] AS hi, "
+      "if(hi > lo, " +
+      bin_count + ", 1) AS bin_count, if(hi > lo, (hi - lo) / " + bin_count +
+      ", 0) AS width FROM (" + sample("", "(" + sessions + ")") + "))"));
   engine::Distribution result;
   if (rows.empty()) return result;
   result.stats = read_percentiles(rows[0], 0);

@@ -172,6 +172,12 @@ TEST_F(ClickHouseApiTest, HeatmapLatencyDistributionAndFacetsAnswerAlike) {
       expect_same(std::string("/api/v1/distribution?bins=12&of=") + of + filter);
     expect_same(with_query("/api/v1/facets", filter));
   }
+  // Ranges with a whole month inside and days beside it: latency_month and latency_day together
+  // (the data's 40 days end on 10 February).
+  for (const char* range : {"&to=2026-02-04", "&from=2026-01-09", "&from=2025-12-20&to=2026-02-04",
+                            "&from=2026-01-01&to=2026-01-31"})
+    for (const char* by : {"model&measure=ttft_ms", "tool"})
+      expect_same(std::string("/api/v1/latency?by=") + by + range);
 }
 
 TEST_F(ClickHouseApiTest, SessionsAndUsersAnswerAlike) {

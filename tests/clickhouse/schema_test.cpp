@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "clickhouse/history_stores.h"
+#include "clickhouse/latency_rollups.h"
 #include "clickhouse/people_queries.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/rollups.h"
 #include "clickhouse/session_days.h"
+#include "clickhouse/shape_queries.h"
 #include "engine/metric_check.h"
 
 namespace cca::clickhouse {
@@ -18,14 +20,16 @@ using engine::Dimension;
 using testing::expect_same_metrics;
 
 // A database holding the history's events and directory as `version` left it: the tables and
-// views it did not have are dropped (version 1: the rollups, session_days and the metric tables;
-// version 2: session_days and the metric tables; version 3: the metric tables), and
-// schema_version says `version`.
+// views it did not have are dropped (version 1: the rollups, session_days, the metric tables and
+// the latency rollups; version 2: session_days and what came after; version 3: the metric tables
+// and the latency rollups; version 4: the latency rollups), and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
   client.query("INSERT INTO employees SELECT * FROM " + source + ".employees");
-  std::vector<std::string> newer = {"metric_series", "metric_points"};
+  std::vector<std::string> newer;
+  for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.table);
+  if (version < 4) newer.insert(newer.end(), {"metric_series", "metric_points"});
   if (version < 3) newer.push_back(kSessionDays);
   if (version < 2)
     for (const RollupTable& rollup : kRollupTables) newer.push_back(rollup.name);
@@ -42,8 +46,9 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
   client.query("INSERT INTO schema_version VALUES (" + std::to_string(version) + ", 0)");
 }
 
-// The summary and model breakdown (from the rollups) and the first sessions page (from
-// session_days), with and without a practice filter.
+// The summary and model breakdown (from the rollups), the first sessions page (from
+// session_days) and the latency percentiles (from the latency rollups without a filter), with and
+// without a practice filter.
 void expect_same_answers(const ClickHouseClient& original, const ClickHouseClient& upgraded,
                          const std::string& context) {
   engine::Filter practice;
@@ -70,13 +75,25 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
       expect_same_metrics(expected_page.rows[r].metrics, actual_page.rows[r].metrics,
                           where + " session " + actual_page.rows[r].session_id);
     }
+    for (const engine::LatencyBy by : {engine::LatencyBy::kModel, engine::LatencyBy::kTool}) {
+      const auto expected_latency = ShapeQueries(original).latency(filter, by);
+      const auto actual_latency = ShapeQueries(upgraded).latency(filter, by);
+      ASSERT_EQ(expected_latency.size(), actual_latency.size()) << where;
+      for (size_t r = 0; r < actual_latency.size(); ++r) {
+        EXPECT_EQ(expected_latency[r].key, actual_latency[r].key) << where;
+        EXPECT_EQ(expected_latency[r].duration_ms.count, actual_latency[r].duration_ms.count)
+            << where << " " << actual_latency[r].key;
+        EXPECT_EQ(expected_latency[r].duration_ms.p90, actual_latency[r].duration_ms.p90)
+            << where << " " << actual_latency[r].key;
+      }
+    }
   }
 }
 
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3}) {
+  for (const int version : {1, 2, 3, 4}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);

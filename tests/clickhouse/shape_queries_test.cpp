@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
 
 #include "clickhouse/clickhouse_ingestor.h"
 #include "clickhouse/history_stores.h"
+#include "clickhouse/latency_rollups.h"
 #include "clickhouse/session_days.h"
 #include "common/time_util.h"
 #include "engine/distribution.h"
@@ -76,6 +78,20 @@ class ShapeQueriesTest : public ::testing::Test {
     return stores_->random_filter(random);
   }
   std::shared_ptr<const engine::Snapshot> snapshot() const { return stores_->engine->snapshot(); }
+  // Compares the latency rows of both stores; returns how many there were.
+  size_t expect_same_latency(const engine::Filter& filter, LatencyBy by,
+                             LatencyMeasure measure) const {
+    const std::string context = latency_context(filter, by, measure);
+    const auto expected = engine::latency(*snapshot(), filter, by, measure);
+    const auto actual = queries_->latency(filter, by, measure);
+    EXPECT_EQ(expected.size(), actual.size()) << context;
+    for (size_t r = 0; r < std::min(expected.size(), actual.size()); ++r) {
+      EXPECT_EQ(expected[r].key, actual[r].key) << context;
+      expect_same_percentiles(expected[r].duration_ms, actual[r].duration_ms,
+                              context + " row " + expected[r].key);
+    }
+    return expected.size();
+  }
 
   const HistoryStores* stores_ = nullptr;
   std::unique_ptr<ShapeQueries> queries_;
@@ -87,21 +103,66 @@ TEST_F(ShapeQueriesTest, LatencyByModelAndToolUnderRandomFilters) {
   for (int i = 0; i < 80; ++i) {
     const engine::Filter filter = i == 0 ? engine::Filter() : random_filter(random);
     for (const LatencyBy by : kBys) {
+      for (const LatencyMeasure measure : kMeasures)
+        rows += expect_same_latency(filter, by, measure);
+    }
+  }
+  EXPECT_GT(rows, 200u);  // the filters leave something to compare
+}
+
+// The filters the latency rollups express: whole UTC days, open on either side or not, within a
+// month or across months (then the months wholly inside come from latency_month), and the rows'
+// own models or tools, some of which no event has.
+TEST_F(ShapeQueriesTest, LatencyFromTheLatencyRollupsUnderTheFiltersTheyExpress) {
+  const int64_t first = floor_div(*snapshot()->first_time(), kMsPerDay) * kMsPerDay;
+  const int64_t last = floor_div(*snapshot()->last_time(), kMsPerDay) * kMsPerDay;
+  const int64_t span_days = (last - first) / kMsPerDay;
+  std::mt19937_64 random(13);
+  size_t rows = 0;
+  for (int i = 0; i < 60; ++i) {
+    engine::Filter filter;
+    const auto day = [&] {
+      return first + (static_cast<int64_t>(random() % (span_days + 70)) - 35) * kMsPerDay;
+    };
+    if (random() % 4 != 0) filter.from_ms = day();
+    if (random() % 4 != 0) filter.to_ms = day();
+    if (filter.from_ms && filter.to_ms && *filter.from_ms > *filter.to_ms)
+      std::swap(filter.from_ms, filter.to_ms);
+    for (const LatencyBy by : kBys) {
+      engine::Filter keyed = filter;
+      if (random() % 3 == 0) {
+        const std::vector<std::string>& values =
+            by == LatencyBy::kModel ? stores_->history.models : stores_->history.tools;
+        (by == LatencyBy::kModel ? keyed.model : keyed.tool) = {values[random() % values.size()],
+                                                                values[random() % values.size()]};
+      }
       for (const LatencyMeasure measure : kMeasures) {
-        const std::string context = latency_context(filter, by, measure);
-        const auto expected = engine::latency(*snapshot(), filter, by, measure);
-        const auto actual = queries_->latency(filter, by, measure);
-        ASSERT_EQ(expected.size(), actual.size()) << context;
-        rows += expected.size();
-        for (size_t r = 0; r < expected.size(); ++r) {
-          EXPECT_EQ(expected[r].key, actual[r].key) << context;
-          expect_same_percentiles(expected[r].duration_ms, actual[r].duration_ms,
-                                  context + " row " + expected[r].key);
+        const std::string context = latency_context(keyed, by, measure);
+        ASSERT_TRUE(latency_rollup_condition(keyed, by, measure)) << context;
+        rows += expect_same_latency(keyed, by, measure);
+        // Day and week buckets read latency_day.
+        for (const engine::Bucket bucket : {engine::Bucket::kDay, engine::Bucket::kWeek}) {
+          const std::string where = context + " bucket=" + std::string(engine::bucket_name(bucket));
+          const auto expected_series =
+              engine::latency_timeseries(*snapshot(), keyed, by, measure, bucket);
+          const auto actual_series = queries_->latency_timeseries(keyed, by, measure, bucket);
+          ASSERT_EQ(expected_series.starts, actual_series.starts) << where;
+          for (size_t b = 0; b < expected_series.duration_ms.size(); ++b)
+            expect_same_percentiles(expected_series.duration_ms[b], actual_series.duration_ms[b],
+                                    where + " bucket " + std::to_string(b));
         }
       }
     }
   }
-  EXPECT_GT(rows, 200u);  // the filters leave something to compare
+  EXPECT_GT(rows, 100u);
+  // What needs the events.
+  engine::Filter practice, hours, tool_by_model;
+  practice.practice = {stores_->history.practices.front()};
+  hours.from_ms = first + kMsPerHour;
+  tool_by_model.tool = {stores_->history.tools.front()};
+  for (const engine::Filter* filter : {&practice, &hours, &tool_by_model})
+    EXPECT_FALSE(latency_rollup_condition(*filter, LatencyBy::kModel, LatencyMeasure::kDurationMs))
+        << describe(*filter);
 }
 
 TEST_F(ShapeQueriesTest, LatencySeriesUnderRandomFilters) {

@@ -1,0 +1,125 @@
+#include "clickhouse/latency_rollups.h"
+
+#include "clickhouse/event_sql.h"
+#include "clickhouse/sql_text.h"
+#include "common/time_util.h"
+
+namespace cca::clickhouse {
+namespace {
+
+using engine::LatencyBy;
+using engine::LatencyMeasure;
+
+// The `present` bits of the event writer: duration_ms 1 << 5, ttft_ms 1 << 9.
+constexpr LatencyMeasured kModelDuration = {
+    "model duration_ms", "model", "duration_ms",
+    "event_name = 'api_request' AND model != '' AND bitAnd(present, 32) != 0"};
+constexpr LatencyMeasured kModelTtft = {
+    "model ttft_ms", "model", "ttft_ms",
+    "event_name = 'api_request' AND model != '' AND bitAnd(present, 512) != 0"};
+constexpr LatencyMeasured kToolDuration = {
+    "tool duration_ms", "tool_name", "duration_ms",
+    "event_name = 'tool_result' AND tool_name != '' AND bitAnd(present, 32) != 0"};
+
+// The first day of the month of a UTC day, and of the month after.
+int64_t month_start(int64_t day_ms) {
+  const CivilDate date = civil_from_days(floor_div(day_ms, kMsPerDay));
+  return days_from_civil(date.year, date.month, 1) * kMsPerDay;
+}
+int64_t next_month_start(int64_t day_ms) {
+  const CivilDate date = civil_from_days(floor_div(day_ms, kMsPerDay));
+  return (date.month == 12 ? days_from_civil(date.year + 1, 1, 1)
+                           : days_from_civil(date.year, date.month + 1, 1)) *
+         kMsPerDay;
+}
+
+bool on_day(const std::optional<int64_t>& time) {
+  return !time || floor_div(*time, kMsPerDay) * kMsPerDay == *time;
+}
+
+// "day >= 'from' AND day < 'to'" over the given ends.
+std::string days_between(std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
+  std::vector<std::string> conditions;
+  if (from_ms) conditions.push_back("day >= " + quote(format_date(*from_ms)));
+  if (to_ms) conditions.push_back("day < " + quote(format_date(*to_ms)));
+  return all_of(conditions);
+}
+
+}  // namespace
+
+const LatencyMeasured& latency_measured(LatencyBy by, LatencyMeasure measure) {
+  // By tool the measure is always duration_ms, as in the engine.
+  if (by == LatencyBy::kTool) return kToolDuration;
+  return measure == LatencyMeasure::kTtftMs ? kModelTtft : kModelDuration;
+}
+
+std::vector<const LatencyMeasured*> latency_measures() {
+  return {&kModelDuration, &kModelTtft, &kToolDuration};
+}
+
+std::string latency_rollup_columns() {
+  return "day Date, measure String, key String, value Float64, events UInt64";
+}
+
+std::string latency_rollup_select(const LatencyRollup& rollup, const LatencyMeasured& measured,
+                                  const std::string& events) {
+  return "SELECT " + std::string(rollup.period) + " AS day, " + quote(measured.measure) +
+         " AS measure, " + measured.key + " AS key, " + measured.value +
+         " AS value, count() AS events FROM " + events + " WHERE " + measured.events +
+         " GROUP BY day, measure, key, value";
+}
+
+std::optional<std::string> latency_rollup_condition(const engine::Filter& filter, LatencyBy by,
+                                                    LatencyMeasure measure) {
+  const bool by_model = by == LatencyBy::kModel;
+  if (!filter.practice.empty() || !filter.scope_practices.empty() || !filter.level.empty() ||
+      !filter.location.empty() || !filter.email.empty() || !filter.terminal.empty() ||
+      !filter.status_code.empty() || !filter.error.empty() || !filter.attributes.empty() ||
+      !(by_model ? filter.tool : filter.model).empty() || !on_day(filter.from_ms) ||
+      !on_day(filter.to_ms))
+    return std::nullopt;
+  std::string condition = "measure = " + quote(latency_measured(by, measure).measure);
+  const std::vector<std::string>& keys = by_model ? filter.model : filter.tool;
+  if (!keys.empty()) condition += " AND " + in_list("key", keys);
+  return condition;
+}
+
+std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition) {
+  // "(SELECT ...)" of `table`'s rows on the days `days`, and of more tables with UNION ALL.
+  std::string sql = "(";
+  const auto add_rows = [&](const char* table, const std::string& days) {
+    if (sql.size() > 1) sql += " UNION ALL ";
+    sql.append("SELECT key AS k, value AS v, events AS c FROM ").append(table);
+    sql.append(" WHERE ").append(condition).append(" AND (").append(days).append(")");
+  };
+  // The whole months of the range: from the first month starting at or after its start to the
+  // month its end falls in (an open end leaves that side open).
+  const std::optional<int64_t> months_from =
+      filter.from_ms ? std::optional(month_start(*filter.from_ms) == *filter.from_ms
+                                         ? *filter.from_ms
+                                         : next_month_start(*filter.from_ms))
+                     : std::nullopt;
+  const std::optional<int64_t> months_to =
+      filter.to_ms ? std::optional(month_start(*filter.to_ms)) : std::nullopt;
+  if (months_from && months_to && *months_from >= *months_to) {  // no whole month
+    add_rows("latency_day", days_between(filter.from_ms, filter.to_ms));
+  } else {
+    add_rows("latency_month", days_between(months_from, months_to));
+    std::string days;  // the range's days outside those months
+    const auto add_days = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
+      if (!days.empty()) days += " OR ";
+      days.append("(").append(days_between(from_ms, to_ms)).append(")");
+    };
+    if (filter.from_ms && *filter.from_ms < *months_from) add_days(filter.from_ms, months_from);
+    if (filter.to_ms && *months_to < *filter.to_ms) add_days(months_to, filter.to_ms);
+    if (!days.empty()) add_rows("latency_day", days);
+  }
+  return sql + ")";
+}
+
+std::string latency_day_rows(const engine::Filter& filter, const std::string& condition) {
+  return "(SELECT day, value AS v, events AS c FROM latency_day WHERE " + condition + " AND " +
+         days_between(filter.from_ms, filter.to_ms) + ")";
+}
+
+}  // namespace cca::clickhouse
