@@ -52,21 +52,30 @@ log "starting ClickHouse in $clickhouse_dir"
 clickhouse_url="$("$repo/scripts/clickhouse.sh" start "$clickhouse_dir")?database=scale"
 db=$work/scale.db
 
-# measure SIZE: both stores' servers at this size.
+# measure SIZE: both stores' servers at this size. An embedded server that cannot start (its
+# first start builds the column snapshot, which needs memory in proportion to the events) is
+# recorded as such, and ClickHouse is measured all the same.
 measure() {
   local size=$1 store
   for run in first again; do
     log "${size} M: embedded server start-up ($run)"
-    start_server "$db" --otlp-grpc-port 0
-    record '{"kind":"startup","size":%d,"run":"%s","summary_ms":%d,"rss_kb":%d}' "$size" "$run" \
-      "$startup_summary_ms" "$(server_rss_kb)"
+    if ! launch_server "$db" --otlp-grpc-port 0; then
+      log "${size} M: the embedded server exited with status $server_exit_status while starting"
+      record '{"kind":"startup_failed","size":%d,"run":"%s","exit_status":%d}' "$size" "$run" \
+        "$server_exit_status"
+      break
+    fi
+    record '{"kind":"startup","size":%d,"run":"%s","summary_ms":%d,"rss_kb":%d,"peak_rss_kb":%d}' \
+      "$size" "$run" "$startup_summary_ms" "$(server_rss_kb)" "$(server_peak_rss_kb)"
     [[ $run == again ]] || stop_server
   done
-  log "${size} M: embedded questions"
-  record '{"kind":"questions","size":%d,"store":"embedded","data":%s}' "$size" \
-    "$(node "$bench_dir/lib/scale_questions.mjs" --base "$server_url" --repetitions "$repetitions")"
-  record '{"kind":"rss","size":%d,"rss_kb":%d}' "$size" "$(server_rss_kb)"
-  stop_server
+  if [[ -n "${server_pid:-}" ]]; then
+    log "${size} M: embedded questions"
+    record '{"kind":"questions","size":%d,"store":"embedded","data":%s}' "$size" \
+      "$(node "$bench_dir/lib/scale_questions.mjs" --base "$server_url" --repetitions "$repetitions")"
+    record '{"kind":"rss","size":%d,"rss_kb":%d}' "$size" "$(server_rss_kb)"
+    stop_server
+  fi
   log "${size} M: ClickHouse questions"
   start_server "$work/control.db" --otlp-grpc-port 0 --clickhouse "$clickhouse_url"
   record '{"kind":"questions","size":%d,"store":"clickhouse","data":%s}' "$size" \

@@ -53,6 +53,13 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # server_pid, server_url, startup_health_ms and startup_summary_ms (start to the first answer of
 # /health, and of /api/v1/summary, polled every 10 ms).
 start_server() {
+  launch_server "$@" || die "ccanalytics serve exited (status $server_exit_status) before answering /health"
+}
+
+# launch_server: start_server, but a server that exits before answering returns 1 with
+# server_exit_status set (137: killed, as by the kernel when memory runs out) instead of ending
+# the run.
+launch_server() {
   local db=$1 port started
   shift
   local options=("$@")
@@ -64,9 +71,11 @@ start_server() {
   server_pid=$!
   until curl -sf -o /dev/null "$server_url/health"; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
-      cat "$work/server.log" >&2
+      server_exit_status=0
+      wait "$server_pid" || server_exit_status=$?
+      tail -n 20 "$work/server.log" >&2
       server_pid=""
-      die "ccanalytics serve exited before answering /health"
+      return 1
     fi
     if (($(now_ms) - started > 900000)); then die "ccanalytics serve did not answer /health in 15 min"; fi
     sleep 0.01
@@ -92,5 +101,6 @@ server_cpu_seconds() {
   awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / tck }' "/proc/$server_pid/stat"
 }
 
-# Resident set size of the server now, in kB.
+# Resident set size of the server now, and the most it has had, in kB.
 server_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"; }
+server_peak_rss_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status"; }

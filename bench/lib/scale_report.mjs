@@ -29,14 +29,20 @@ out.push('');
 
 const sizes = [...new Set(of('questions').map((r) => r.size))];
 out.push('### Embedded server start-up and memory', '');
-out.push('| size | start-up to the first summary, first start | from the snapshot file | resident after start-up | after the questions |');
-out.push('| --- | --- | --- | --- | --- |');
+out.push('| size | start-up to the first summary, first start | its peak resident | from the snapshot file | resident after start-up | after the questions |');
+out.push('| --- | --- | --- | --- | --- | --- |');
 for (const size of sizes) {
-  const first = of('startup').find((r) => r.size === size && r.run === 'first');
-  const again = of('startup').find((r) => r.size === size && r.run === 'again');
+  const startup = (run) => of('startup').find((r) => r.size === size && r.run === run);
+  const failed = of('startup_failed').find((r) => r.size === size);
+  const first = startup('first'), again = startup('again');
   const rss = of('rss').find((r) => r.size === size);
-  out.push(`| ${size} M | ${fmt(first.summary_ms / 1000)} s | ${fmt(again.summary_ms / 1000)} s | ` +
-    `${mib(again.rss_kb)} MiB | ${rss ? mib(rss.rss_kb) : '-'} MiB |`);
+  const cell = (r, text) => (r ? text(r) : '-');
+  const firstStart = failed?.run === 'first' ? `exited while starting (status ${failed.exit_status})`
+    : cell(first, (r) => `${fmt(r.summary_ms / 1000)} s`);
+  out.push(`| ${size} M | ${firstStart} | ` +
+    `${cell(first, (r) => (r.peak_rss_kb ? `${mib(r.peak_rss_kb)} MiB` : '-'))} | ` +
+    `${cell(again, (r) => `${fmt(r.summary_ms / 1000)} s`)} | ` +
+    `${cell(again, (r) => `${mib(r.rss_kb)} MiB`)} | ${rss ? `${mib(rss.rss_kb)} MiB` : '-'} |`);
 }
 out.push('');
 
@@ -54,9 +60,9 @@ for (const row of first.data.results) {
   out.push(`| ${row.question} | ${row.filter} | ${cells.join(' | ')} |`);
 }
 out.push('');
-out.push('Events per size: ' + sizes.map((size) => stores.map((store) => {
+out.push('Events per size: ' + sizes.map((size) => stores.flatMap((store) => {
   const q = of('questions').find((r) => r.size === size && r.store === store);
-  return `${size} M ${store} ${fmt(q.data.events)}`;
+  return q ? [`${size} M ${store} ${fmt(q.data.events)}`] : [];
 }).join(', ')).join('; ') + '.');
 out.push('');
 out.push('### Disk', '');
