@@ -187,12 +187,7 @@ ingest::IngestReport ClickHouseIngestor::ingest_otlp_logs(std::string_view body,
   thread_local ingest::OtlpParser json_parser;
   thread_local ingest::OtlpProtobufLogs protobuf_parser;
   ingest::EventBatch batch;
-  // Both throw, storing nothing, when the request is malformed.
-  if (encoding == ingest::OtlpEncoding::kProtobuf) {
-    protobuf_parser.parse(body, batch);
-  } else {
-    json_parser.parse(body, batch);
-  }
+  ingest::parse_otlp(body, encoding, json_parser, protobuf_parser, batch);
   return impl_->live_export("otlp", body.size(), [&](ingest::IngestReport& report) {
     impl_->write_batch(batch, "otlp", report);
   });

@@ -125,7 +125,8 @@ engine::LatencySeries ShapeQueries::latency_timeseries(const Filter& filter, Lat
   };
   std::string sample_sql;
   // Buckets of whole days read latency_day over the filter's own range: an open end takes every
-  // day, as the data's span does.
+  // day, as the data's span does. The days are also held to the buckets, which events ingested
+  // since the span was read could fall outside.
   const auto rollup =
       width % kMsPerDay == 0 ? latency_rollup_condition(filter, of, measure) : std::nullopt;
   if (rollup) {

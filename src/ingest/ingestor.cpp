@@ -234,12 +234,7 @@ IngestReport Ingestor::ingest_otlp_logs(std::string_view body, OtlpEncoding enco
   thread_local OtlpParser json_parser;
   thread_local OtlpProtobufLogs protobuf_parser;
   EventBatch batch;
-  // Both throw, storing nothing, when the request is malformed.
-  if (encoding == OtlpEncoding::kProtobuf) {
-    protobuf_parser.parse(body, batch);
-  } else {
-    json_parser.parse(body, batch);
-  }
+  parse_otlp(body, encoding, json_parser, protobuf_parser, batch);
   for (EventRecord& event : batch.events) compute_client_key(event);
   std::lock_guard lock(impl_->mutex);
   return impl_->live_export("otlp", body.size(), [&](IngestReport& report) {
@@ -298,12 +293,7 @@ IngestReport IngestTarget::ingest_otlp_metrics(std::string_view body, OtlpEncodi
   thread_local OtlpMetricsParser json_parser;
   thread_local OtlpProtobufMetrics protobuf_parser;
   MetricBatch batch;
-  // Both throw, storing nothing, when the request is malformed.
-  if (encoding == OtlpEncoding::kProtobuf) {
-    protobuf_parser.parse(body, batch);
-  } else {
-    json_parser.parse(body, batch);
-  }
+  parse_otlp(body, encoding, json_parser, protobuf_parser, batch);
   return ingest_metric_points(batch, body.size());
 }
 
