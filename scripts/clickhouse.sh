@@ -108,16 +108,28 @@ http_timeout=30
 
 # http_post PORT SQL [PARAMS]: prints the body and succeeds when ClickHouse answered 200.
 # PARAMS is a URL query string of settings (insert_quorum=2&...). HTTP/1.0, so that the
-# server closes the connection after the answer and no chunked encoding is involved.
+# server closes the connection after the answer and no chunked encoding is involved. When
+# there is no answer it prints why: no connection, no reply in time, or a connection closed
+# without a reply (a server that died while answering).
 http_post() {
   local port=$1 sql=$2 params=${3:-}
   (
-    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+    if ! exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+      printf 'nothing accepts connections on port %s' "$port"
+      exit 1
+    fi
     printf 'POST /%s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s' \
       "${params:+?$params}" "$(printf '%s' "$sql" | wc -c)" "$sql" >&3
     # The trailing x keeps $(...) from eating the end of the headers when the body is empty.
-    reply=$(timeout "$http_timeout" cat <&3 && echo x) || exit 1
+    if ! reply=$(timeout "$http_timeout" cat <&3 && echo x); then
+      printf 'no reply on port %s within %ss' "$port" "$http_timeout"
+      exit 1
+    fi
     reply=${reply%x}
+    if [[ -z "$reply" ]]; then
+      printf 'port %s closed the connection without a reply' "$port"
+      exit 1
+    fi
     status=${reply%%$'\r'*}
     printf '%s' "${reply#*$'\r\n\r\n'}"
     [[ "$status" == "HTTP/1."?" 200"* ]]
@@ -382,16 +394,19 @@ cmd_stop() {
 
 # --- ZooKeeper --------------------------------------------------------------------------
 
-# ZooKeeper's four-letter `ruok`: "imok" once it serves.
+# ZooKeeper's four-letter `srvr` names the server's mode once it serves sessions. Not `ruok`:
+# that answers "imok" while the server is still starting and refuses sessions ("ZooKeeperServer
+# not running"), and a ClickHouse 18.16 server whose DDL worker is refused at start dies of a
+# null pointer a moment later.
 zookeeper_ok() {
   local reply
   reply=$(
     exec 2>/dev/null
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-    printf 'ruok' >&3
+    printf 'srvr' >&3
     timeout 5 cat <&3
   ) || return 1
-  [[ "$reply" == imok ]]
+  [[ "$reply" == *"Mode: standalone"* ]]
 }
 
 # start_zookeeper ZKDIR PORT: one standalone ZooKeeper from the zookeeperd package's jars (the
@@ -413,7 +428,7 @@ clientPort=$port
 clientPortAddress=127.0.0.1
 maxClientCnxns=0
 admin.enableServer=false
-4lw.commands.whitelist=ruok,stat,srvr,mntr
+4lw.commands.whitelist=srvr,stat,mntr
 autopurge.purgeInterval=0
 EOF
   echo "$port" >"$zkdir/port"
@@ -547,6 +562,7 @@ cmd_cluster_start() {
       for ((n = 1; n <= kNodes && status == 0; n++)); do
         wait_zookeeper_session "$dir" "$n" || status=$?
       done
+      ((status != 0)) || check_distributed_ddl "$dir" || status=$?
     fi
     if ((status == 0)); then
       trap - EXIT
@@ -562,15 +578,40 @@ cmd_cluster_start() {
   die "no free ports after 5 attempts"
 }
 
+# check_distributed_ddl DIR: a distributed DDL through node 1 is executed by all four servers
+# (the DDL queue in ZooKeeper, each server's DDL worker, each finding itself in the cluster).
+# Fails, after the servers' and ZooKeeper's logs, when not.
+check_distributed_ddl() {
+  local dir=$1 port answer n
+  port=$(<"$dir/node1/http_port")
+  if answer=$(http_timeout=$((kStartTimeout + 10)) http_post "$port" "CREATE DATABASE IF NOT EXISTS default ON CLUSTER ccanalytics" \
+    "distributed_ddl_task_timeout=$kStartTimeout") &&
+    [[ $(grep -c . <<<"$answer") == "$kNodes" ]]; then
+    return 0
+  fi
+  log "a distributed DDL through node 1 failed: ${answer:-an empty answer}"
+  for ((n = 1; n <= kNodes; n++)); do
+    pid_alive "$dir/node$n/server.pid" "$dir/node$n/config.xml" || log "node $n is not running"
+    show_logs "$dir/node$n"
+  done
+  log "--- last lines of $dir/zookeeper/zookeeper.log"
+  tail -n 30 "$dir/zookeeper/zookeeper.log" >&2
+  return 1
+}
+
 cmd_cluster_stop() {
   local dir n
+  local -a stopping=()
   [[ -d "$1" ]] || return 0
   dir=$(cd "$1" && pwd)
   # The servers first, so that they do not spend their shutdown reconnecting to ZooKeeper.
+  # Only these stops are waited for: a ZooKeeper that cluster-start launched is a child too.
   for ((n = 1; n <= kNodes; n++)); do
-    [[ -d "$dir/node$n" ]] && stop_server "$dir/node$n" "clickhouse-server node $n" &
+    [[ -d "$dir/node$n" ]] || continue
+    stop_server "$dir/node$n" "clickhouse-server node $n" &
+    stopping+=($!)
   done
-  wait
+  ((${#stopping[@]} == 0)) || wait "${stopping[@]}"
   stop_pid "$dir/zookeeper/zookeeper.pid" "$dir/zookeeper/zoo.cfg" ZooKeeper
 }
 

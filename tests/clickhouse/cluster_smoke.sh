@@ -21,13 +21,20 @@ else
   remove_dir=true
 fi
 cleanup() {
+  local status=$?
+  if ((status != 0 || failed != 0)); then  # what the servers said, before their folder goes
+    for log in "$dir"/node*/server.err.log "$dir"/node*/stdout.log "$dir"/zookeeper/zookeeper.log; do
+      [[ -s "$log" ]] || continue
+      echo "--- last lines of $log"
+      tail -n 40 "$log"
+    done
+  fi
   "$ch" cluster-stop "$dir" || true
   if $remove_dir; then rm -rf "$dir"; fi
 }
-trap cleanup EXIT
-
 passed=0
 failed=0
+trap cleanup EXIT
 check() {  # check NAME EXPECTED ACTUAL
   if [[ "$2" == "$3" ]]; then
     passed=$((passed + 1))
