@@ -40,6 +40,10 @@ struct EngineOptions {
   std::string snapshot_path;
   // Where lines about the snapshot file go (a file refused, written, failed); stderr when empty.
   std::function<void(const std::string&)> log;
+  // The rows of a segment that a first load of many rows builds, and the most a compaction
+  // merges into one: what a load holds beyond its result is about this many rows, a few hundred
+  // bytes each, per loading thread.
+  size_t segment_rows = size_t{1} << 20;
 };
 
 // How the first load went.
@@ -109,15 +113,15 @@ class Engine final : public AnalyticsSource {
   std::shared_ptr<Snapshot> empty_snapshot(const Loaded& loaded, uint64_t version) const;
   void publish(std::shared_ptr<Snapshot> next);
   static void note_latest_hints(Loaded& loaded, const Segment& segment);
-  // compact: merge small tail segments; off while adding the parts of one parallel read, which
-  // are each large.
   // Starts from the snapshot file when it matches the store; false (after logging why) when
   // there is none or it cannot be used, leaving loaded_ fresh.
   bool load_snapshot_file();
   void log(const std::string& line) const;
+  // Adds `fresh`, merged with the segments it overlaps in time. compact: merge small tail
+  // segments (up to segment_rows); off while adding the parts of one load, which are each large.
   static std::vector<std::shared_ptr<const Segment>> add_segment(
       std::vector<std::shared_ptr<const Segment>> segments, Segment fresh, bool compact,
-      const Dictionaries& dictionaries);
+      const Dictionaries& dictionaries, size_t segment_rows);
 
   const std::string db_path_;
   const std::string practice_attribute_;

@@ -192,7 +192,7 @@ void SegmentBuilder::sort_by_time() {
   for_each_column(rows_, [&](auto& column) { permute(column, order); });
 }
 
-Segment SegmentBuilder::build() {
+Segment SegmentBuilder::build(bool with_indexes) {
   sort_by_time();
   Columns c = std::move(rows_);
   rows_ = Columns();
@@ -269,6 +269,7 @@ Segment SegmentBuilder::build() {
   s.attempt = sparse(c.attempt);
   s.tool_result_size_bytes = sparse(c.tool_result_size_bytes);
   c = Columns();
+  if (!with_indexes) return s;
   for (int index = 0; index < kCellIndexes; ++index)
     s.cells[index] = build_cells(s, static_cast<CellIndex>(index));
   s.latency = build_latency_index(s);

@@ -119,7 +119,8 @@ class SegmentBuilder {
   void append(const EventRow& row);
   size_t size() const { return rows_.time_ms.size(); }
   // Sorts stably by time and moves the rows into a segment; the builder is empty afterwards.
-  Segment build();
+  // Without indexes (cells, latency) the segment serves only as a run to merge (Segment::row).
+  Segment build(bool with_indexes = true);
 
  private:
   struct Columns {

@@ -1,15 +1,17 @@
 #include "engine/store_reader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
-#include <exception>
-#include <thread>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+
+#include "engine/parallel.h"
 
 namespace cca::engine {
 namespace {
@@ -47,11 +49,21 @@ class ReadTransaction {
   store::Database& db_;
 };
 
+// Where a read's rows go: one builder, or the builders of the time ranges a load by time splits
+// the rows into (bounds[i - 1] <= time_ms < bounds[i] to builder i).
+struct TimeRangeBuilders {
+  void append(const EventRow& row) {
+    const auto range = std::upper_bound(bounds.begin(), bounds.end(), row.time_ms) - bounds.begin();
+    builders[static_cast<size_t>(range)].append(row);
+  }
+
+  const std::vector<int64_t>& bounds;
+  std::vector<SegmentBuilder>& builders;
+};
+
+template <class Sink>
 void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, StringCodes& shared,
-                std::string_view practice_attribute, SegmentBuilder& out) {
-  // A large range (a start-up) fills its columns in one go: at most `span` rows.
-  if (up_to_seq - after_seq >= kRowsPerThread)
-    out.reserve(static_cast<size_t>(up_to_seq - after_seq));
+                std::string_view practice_attribute, Sink& out) {
   ReadTransaction transaction(db);
   store::Statement string_by_id(db, kStringById);
   store::Statement select(db, kSelectEvents);
@@ -219,34 +231,68 @@ std::vector<SegmentBuilder> StoreReader::read_events(int64_t after_seq, int64_t 
   const int64_t span = up_to_seq - after_seq;
   const int64_t parts = std::clamp<int64_t>(span / kRowsPerThread, 1, std::max(threads, 1));
   std::vector<SegmentBuilder> builders;
-  for (int64_t part = 0; part < parts; ++part) builders.emplace_back(dictionaries_);
+  for (int64_t part = 0; part < parts; ++part) {
+    builders.emplace_back(dictionaries_);
+    // A large range fills its columns in one go: at most its share of the rows.
+    if (span / parts >= kRowsPerThread)
+      builders.back().reserve(static_cast<size_t>(span / parts + 1));
+  }
   const auto bound = [&](int64_t part) { return after_seq + span * part / parts; };
-  if (parts == 1) {
-    read_range(db_, after_seq, up_to_seq, codes_, practice_attribute_, builders[0]);
-    return builders;
-  }
-  std::vector<std::exception_ptr> failures(parts);
-  std::vector<std::thread> workers;
-  for (int64_t part = 1; part < parts; ++part) {
-    workers.emplace_back([&, part] {
-      try {
-        store::Database connection(db_path_, store::Database::Access::kReadEvenIfReadOnly);
-        read_range(connection, bound(part), bound(part + 1), codes_, practice_attribute_,
-                   builders[part]);
-      } catch (...) {
-        failures[part] = std::current_exception();
-      }
-    });
-  }
-  try {
-    read_range(db_, bound(0), bound(1), codes_, practice_attribute_, builders[0]);
-  } catch (...) {
-    failures[0] = std::current_exception();
-  }
-  for (std::thread& worker : workers) worker.join();
-  for (const std::exception_ptr& failure : failures)
-    if (failure) std::rethrow_exception(failure);
+  run_in_parallel(static_cast<size_t>(parts), [&](size_t part) {
+    const auto p = static_cast<int64_t>(part);
+    if (part == 0) {
+      read_range(db_, bound(p), bound(p + 1), codes_, practice_attribute_, builders[0]);
+    } else {
+      store::Database connection(db_path_, store::Database::Access::kReadEvenIfReadOnly);
+      read_range(connection, bound(p), bound(p + 1), codes_, practice_attribute_, builders[part]);
+    }
+  });
   return builders;
+}
+
+std::vector<int64_t> StoreReader::sample_times(int64_t after_seq, int64_t up_to_seq, int samples) {
+  ReadTransaction transaction(db_);
+  store::Statement next(db_,
+                        "SELECT time_ms FROM events WHERE seq > ?1 AND seq <= ?2 "
+                        "ORDER BY seq LIMIT 1");
+  std::vector<int64_t> times;
+  const int64_t span = up_to_seq - after_seq;
+  for (int64_t i = 0; i < samples; ++i) {
+    next.bind_int(1, after_seq + span * i / samples);
+    next.bind_int(2, up_to_seq);
+    if (next.step()) times.push_back(next.column_int(0));
+    next.reset();
+  }
+  std::sort(times.begin(), times.end());
+  return times;
+}
+
+void StoreReader::read_events_by_time(
+    int64_t after_seq, int64_t up_to_seq, int64_t chunk_rows, const std::vector<int64_t>& bounds,
+    int threads, const std::function<void(size_t, std::vector<SegmentBuilder>&)>& take) {
+  const int64_t chunks =
+      std::max<int64_t>(1, (up_to_seq - after_seq + chunk_rows - 1) / chunk_rows);
+  std::atomic<int64_t> next_chunk{0};
+  std::atomic<bool> failed{false};  // the other threads stop at their next chunk
+  run_in_parallel(static_cast<size_t>(std::max(threads, 1)), [&](size_t worker) {
+    try {
+      std::optional<store::Database> own;
+      if (worker != 0) own.emplace(db_path_, store::Database::Access::kReadEvenIfReadOnly);
+      store::Database& connection = worker == 0 ? db_ : *own;
+      std::vector<SegmentBuilder> builders;
+      for (size_t i = 0; i <= bounds.size(); ++i) builders.emplace_back(dictionaries_);
+      TimeRangeBuilders sink{bounds, builders};
+      for (int64_t chunk = next_chunk++; chunk < chunks && !failed; chunk = next_chunk++) {
+        const int64_t from = after_seq + chunk * chunk_rows;
+        read_range(connection, from, std::min(up_to_seq, from + chunk_rows), codes_,
+                   practice_attribute_, sink);
+        take(static_cast<size_t>(chunk), builders);
+      }
+    } catch (...) {
+      failed = true;
+      throw;
+    }
+  });
 }
 
 Directory StoreReader::read_directory() {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -85,6 +86,16 @@ class StoreReader {
   // Appends the events with after_seq < seq <= up_to_seq, in seq order. Large ranges are read by
   // `threads` connections at once, each into its own builder (in seq order across builders).
   std::vector<SegmentBuilder> read_events(int64_t after_seq, int64_t up_to_seq, int threads = 1);
+  // The times of `samples` rows spread evenly over after_seq < seq <= up_to_seq, sorted.
+  std::vector<int64_t> sample_times(int64_t after_seq, int64_t up_to_seq, int samples);
+  // Reads after_seq < seq <= up_to_seq in chunks of chunk_rows seqs, `threads` chunks at a time,
+  // each row into the builder of its time range (bounds[i - 1] <= time_ms < bounds[i] into
+  // builders[i]; bounds.size() + 1 builders). Once a chunk is read, calls take(chunk, builders)
+  // on the thread that read it, which must empty them; chunks are numbered in seq order. Memory
+  // stays at what `take` keeps plus a chunk's rows per thread.
+  void read_events_by_time(int64_t after_seq, int64_t up_to_seq, int64_t chunk_rows,
+                           const std::vector<int64_t>& bounds, int threads,
+                           const std::function<void(size_t, std::vector<SegmentBuilder>&)>& take);
   Directory read_directory();
 
  private:

@@ -33,8 +33,10 @@ using testing::SqlMetrics;
 
 // How the engine under test was loaded: refreshed along as the rows arrived; from a snapshot file
 // the refreshed engine wrote at the end (every row from the file); from one it wrote after the
-// first refresh (the later rows and the full directory from the store).
-enum class Load { kRefreshes, kSnapshotFile, kSnapshotFilePrefix };
+// first refresh (the later rows and the full directory from the store); started on three fifths
+// of the rows with segments of a few hundred rows, so that its first load goes by time ranges and
+// its refreshes stop compacting at that size.
+enum class Load { kRefreshes, kSnapshotFile, kSnapshotFilePrefix, kSmallSegments };
 
 class DifferentialTest : public ::testing::TestWithParam<Load> {
  protected:
@@ -62,12 +64,22 @@ class DifferentialTest : public ::testing::TestWithParam<Load> {
     ASSERT_TRUE(engine_->write_snapshot());
     writer.insert({events.begin() + n * 2 / 5, events.begin() + n * 3 / 5});
     engine_->refresh();
+    EngineOptions small_segments;
+    small_segments.segment_rows = 300;
+    small_segments_ = std::make_unique<Engine>(store_->path(), small_segments);
+    // Loaded by time ranges: more segments than a load by seq makes, none above the size.
+    ASSERT_GT(small_segments_->snapshot()->segments.size(), n * 3 / 5 / 300);
+    for (const auto& segment : small_segments_->snapshot()->segments)
+      ASSERT_LE(segment->size(), 2 * small_segments.segment_rows);
     writer.insert({events.begin() + n * 3 / 5, events.begin() + n * 4 / 5});
     engine_->refresh();
+    small_segments_->refresh();
     writer.insert({events.begin() + n * 4 / 5, events.end()});
     engine_->refresh();
+    small_segments_->refresh();
     writer.replace_directory(history_.directory);
     engine_->refresh();
+    small_segments_->refresh();
     from_prefix_ = std::make_unique<Engine>(store_->path(), options);
     ASSERT_TRUE(from_prefix_->start_report().from_snapshot_file);
     ASSERT_GT(from_prefix_->start_report().events_from_file, 0u);
@@ -87,6 +99,8 @@ class DifferentialTest : public ::testing::TestWithParam<Load> {
         return *from_file_;
       case Load::kSnapshotFilePrefix:
         return *from_prefix_;
+      case Load::kSmallSegments:
+        return *small_segments_;
     }
     return *engine_;
   }
@@ -95,6 +109,7 @@ class DifferentialTest : public ::testing::TestWithParam<Load> {
     oracle_.reset();
     from_file_.reset();
     from_prefix_.reset();
+    small_segments_.reset();
     engine_.reset();
     db_.reset();
     store_.reset();
@@ -108,7 +123,7 @@ class DifferentialTest : public ::testing::TestWithParam<Load> {
   static std::unique_ptr<testing::TempStore> store_;
   static std::unique_ptr<store::Database> db_;
   static RandomHistory history_;
-  static std::unique_ptr<Engine> engine_, from_file_, from_prefix_;
+  static std::unique_ptr<Engine> engine_, from_file_, from_prefix_, small_segments_;
   static std::string snapshot_path_;
   static std::unique_ptr<testing::SqlOracle> oracle_;
 };
@@ -119,6 +134,7 @@ RandomHistory DifferentialTest::history_;
 std::unique_ptr<Engine> DifferentialTest::engine_;
 std::unique_ptr<Engine> DifferentialTest::from_file_;
 std::unique_ptr<Engine> DifferentialTest::from_prefix_;
+std::unique_ptr<Engine> DifferentialTest::small_segments_;
 std::string DifferentialTest::snapshot_path_;
 std::unique_ptr<testing::SqlOracle> DifferentialTest::oracle_;
 
@@ -662,7 +678,7 @@ TEST_P(DifferentialTest, PracticeFromACustomAttribute) {
 
 INSTANTIATE_TEST_SUITE_P(Loads, DifferentialTest,
                          ::testing::Values(Load::kRefreshes, Load::kSnapshotFile,
-                                           Load::kSnapshotFilePrefix),
+                                           Load::kSnapshotFilePrefix, Load::kSmallSegments),
                          [](const ::testing::TestParamInfo<Load>& info) {
                            switch (info.param) {
                              case Load::kRefreshes:
@@ -671,6 +687,8 @@ INSTANTIATE_TEST_SUITE_P(Loads, DifferentialTest,
                                return "SnapshotFile";
                              case Load::kSnapshotFilePrefix:
                                return "SnapshotFilePrefix";
+                             case Load::kSmallSegments:
+                               return "SmallSegments";
                            }
                            return "Unknown";
                          });

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -228,6 +229,46 @@ TEST(EngineTest, LoadsAStoreWhosePartsOverlapInTime) {
   ASSERT_EQ(by_model_b.size(), by_model_a.size());
   for (size_t r = 0; r < by_model_a.size(); ++r)
     expect_same(by_model_b[r].metrics, by_model_a[r].metrics, by_model_a[r].key);
+}
+
+// A first load by time ranges reads the store in chunks and merges each range's runs: rows of
+// equal times must still come in store order, across chunks and reading threads.
+TEST(EngineTest, ALoadByTimeRangesKeepsTheStoreOrderOfEqualTimes) {
+  constexpr int kSessions = 50, kRounds = 40;
+  testing::TempStore store;
+  {
+    store::Database db(store.path());
+    testing::StoreWriter writer(db);
+    // Round r gives every session one more event at that session's own time: a session's
+    // events are 50 seqs apart, in many chunks of 100.
+    std::vector<StoredEvent> events;
+    for (int round = 0; round < kRounds; ++round) {
+      for (int s = 0; s < kSessions; ++s) {
+        StoredEvent e = event(1'700'000'000'000 + s * 1000,
+                              std::string("s").append(std::to_string(s)), "u@x.com");
+        e.terminal = std::to_string(round);
+        events.push_back(e);
+      }
+    }
+    writer.insert(events);
+  }
+  EngineOptions options;
+  options.segment_rows = 100;
+  Engine engine(store.path(), options);
+  const auto snapshot = engine.snapshot();
+  ASSERT_EQ(snapshot->events, static_cast<uint64_t>(kSessions * kRounds));
+  ASSERT_GT(snapshot->segments.size(), 2u) << "loaded by time ranges";
+  std::map<std::string, std::vector<std::string>> terminals;  // by session, in row order
+  for (const auto& segment : snapshot->segments) {
+    for (size_t i = 0; i < segment->size(); ++i) {
+      terminals[std::string(snapshot->dictionaries->session.value(segment->session[i]))].push_back(
+          std::string(snapshot->dictionaries->terminal.value(segment->terminal[i])));
+    }
+  }
+  ASSERT_EQ(terminals.size(), static_cast<size_t>(kSessions));
+  std::vector<std::string> store_order;
+  for (int round = 0; round < kRounds; ++round) store_order.push_back(std::to_string(round));
+  for (const auto& [session, in_rows] : terminals) EXPECT_EQ(store_order, in_rows) << session;
 }
 
 TEST(EngineTest, DirectoryLoadsRelabelEventsAlreadyLoaded) {
