@@ -1,5 +1,7 @@
 #include "engine/distinct_counter.h"
 
+#include <algorithm>
+
 namespace cca::engine {
 namespace {
 
@@ -14,7 +16,8 @@ size_t slot_of(uint64_t pair, size_t mask) {
 }  // namespace
 
 DistinctCounter::DistinctCounter(size_t groups, size_t entities) : entities_(entities) {
-  if (groups * entities <= kBitsetLimit) {
+  const bool few_partners = std::min(groups, entities) <= kFewPartners;
+  if (groups * entities <= (few_partners ? kLargeBitsetLimit : kBitsetLimit)) {
     bits_.assign((groups * entities + 63) / 64 + 1, 0);
     return;
   }

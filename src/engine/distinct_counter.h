@@ -38,6 +38,13 @@ class DistinctCounter {
   static constexpr uint32_t kNone = UINT32_MAX;
   static constexpr uint64_t kEmpty = UINT64_MAX;
   static constexpr size_t kBitsetLimit = size_t{1} << 24;  // 2 MiB of bits
+  // Where one side is a few values (tools, models), most of the other side's members meet several
+  // of them: the last partner rarely matches and the hash set fills. A bitset up to 16 MiB is
+  // cheaper there: the breakdown by tool over 103 M events (17 tools, 1.15 M sessions) took 109
+  // ms with it, 1,161 ms with the hash set. Where both sides are large (sessions and their users)
+  // the last partner nearly always matches, and a large bitset only costs its clearing.
+  static constexpr size_t kFewPartners = 256;
+  static constexpr size_t kLargeBitsetLimit = size_t{1} << 27;
 
   bool mark_new_partner(uint32_t group, uint32_t entity, uint32_t side, uint32_t partner,
                         uint32_t& last);

@@ -384,9 +384,11 @@ TEST(EngineTest, DictionaryReadsWhileAWriterInterns) {
 
 TEST(EngineTest, DistinctCounterCountsPairsOnceInEveryMode) {
   std::mt19937_64 random(11);
-  // Small spaces use a bitset, large ones the per-entity last group and a hash set of pairs.
+  // Small spaces use a bitset (larger where one side is a few values), large ones the last
+  // partner of the larger side (groups, then entities) and a hash set of pairs.
   for (const auto& [groups, entities] :
-       {std::pair<size_t, size_t>{16, 1000}, std::pair<size_t, size_t>{50'000, 2'000}}) {
+       {std::pair<size_t, size_t>{16, 1000}, std::pair<size_t, size_t>{17, 2'000'000},
+        std::pair<size_t, size_t>{50'000, 2'000}, std::pair<size_t, size_t>{2'000, 50'000}}) {
     DistinctCounter counter(groups, entities);
     std::set<std::pair<uint32_t, uint32_t>> seen;
     for (int i = 0; i < 200'000; ++i) {
