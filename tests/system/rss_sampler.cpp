@@ -42,14 +42,16 @@ uint64_t median_kib(const std::vector<RssSample>& samples, double from, double t
 }
 
 std::string memory_flat_violation(const std::vector<RssSample>& samples, double total_seconds,
-                                  double tolerance) {
+                                  double warm_up_seconds, double tolerance) {
   const double quarter = total_seconds / 4;
-  const uint64_t second = median_kib(samples, quarter, 2 * quarter);
+  if (warm_up_seconds > 2 * quarter) return "the warm-up outlasted half the run";
+  const double settled = std::max(quarter, warm_up_seconds);
+  const uint64_t after_warm_up = median_kib(samples, settled, settled + quarter);
   const uint64_t last = median_kib(samples, 3 * quarter, total_seconds + 1);
-  if (second == 0 || last == 0) return "too few memory samples";
-  if (static_cast<double>(last) > static_cast<double>(second) * (1 + tolerance))
-    return "VmRSS median grew from " + std::to_string(second) + " KiB (second quarter) to " +
-           std::to_string(last) + " KiB (last quarter)";
+  if (after_warm_up == 0 || last == 0) return "too few memory samples";
+  if (static_cast<double>(last) > static_cast<double>(after_warm_up) * (1 + tolerance))
+    return "VmRSS median grew from " + std::to_string(after_warm_up) +
+           " KiB (the quarter after warm-up) to " + std::to_string(last) + " KiB (last quarter)";
   return "";
 }
 

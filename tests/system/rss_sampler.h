@@ -31,13 +31,15 @@ class RssSampler {
   std::thread thread_;
 };
 
-// The memory rule of the soak: over a run of fixed data, cut in four quarters of time, the first
-// is warm-up (the data's first pass, the answer cache filling up); the median of the last quarter
-// must be within `tolerance` (0.10: 10 %) above the median of the second. Medians, so that a
-// passing peak (a large answer being built) does not count; second against last quarter, so that
-// growth that goes on after warm-up, the mark of a leak, does. Returns "" when it holds, else why.
+// The memory rule of the soak: over a run of fixed data, cut in four quarters of time, the
+// warm-up (the data's first pass, the answer cache filling up) is the first quarter or, on a
+// machine slow enough that the data is complete only later, up to `warm_up_seconds` (at most half
+// the run); the median of the last quarter must be within `tolerance` (0.10: 10 %) above the
+// median of the quarter after the warm-up. Medians, so that a passing peak (a large answer being
+// built) does not count; a quarter after warm-up against the last, so that growth that goes on
+// after warm-up, the mark of a leak, does. Returns "" when it holds, else why.
 std::string memory_flat_violation(const std::vector<RssSample>& samples, double total_seconds,
-                                  double tolerance);
+                                  double warm_up_seconds, double tolerance);
 
 // The median VmRSS of the samples in [from, to) seconds; 0 when there are none.
 uint64_t median_kib(const std::vector<RssSample>& samples, double from, double to);
