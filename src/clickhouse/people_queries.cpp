@@ -184,6 +184,43 @@ std::string latest_hint_column() {
   return "argMaxIf(practice_hint, " + std::string(kEventOrder) + ", practice_hint != '')";
 }
 
+// A page of sessions ordered by start or end, read from the sessions with a row on the days
+// nearest the page's end of the order rather than from every session. In descending order, every
+// session that starts (or ends) on day D or later has a row on a day from D on, and every other
+// session starts (ends) before D; in ascending order the same holds from the other end. So the
+// page of the sessions with a row on such days (each over all its rows, for exact figures) is the
+// page of all sessions once its last row starts (ends) within those days. The days are widened
+// until they hold the page: `page_size` rows, the last being the `through`-th of the order.
+// A few thousand sessions are grouped instead of every one (at 100 M events, 1.15 M sessions).
+// nullopt when only every day would hold the page. `rows`: "session_days PREWHERE ...".
+template <typename PageOf>
+std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const std::string& rows,
+                                           const engine::SessionOrder& order, size_t page_size,
+                                           size_t through, PageOf&& page_of) {
+  constexpr size_t kStartColumn = 7, kEndColumn = 8;  // of page_of's rows
+  const size_t value_column =
+      order.field == engine::SessionField::kStart ? kStartColumn : kEndColumn;
+  // Rows per day, nearest first: a day's rows are at least its sessions.
+  const Rows days =
+      rows_of(client.query("SELECT day, count() FROM " + rows + " GROUP BY day ORDER BY day " +
+                           (order.ascending ? "ASC" : "DESC")));
+  size_t covered = 0, wanted = 2 * through;
+  for (size_t i = 0; i + 1 < days.size(); ++i) {
+    covered += std::stoull(days[i].at(1));
+    if (covered < wanted) continue;
+    const std::string& edge = days[i].at(0);
+    const int64_t edge_ms = parse_date_ms(edge).value();
+    Rows page = page_of(rows + " AND session_id IN (SELECT session_id FROM " + rows + " AND day " +
+                        (order.ascending ? "<= " : ">= ") + quote(edge) + ")");
+    if (page.size() == page_size) {
+      const int64_t last = std::stoll(page.back().at(value_column));
+      if (order.ascending ? last < edge_ms + kMsPerDay : last >= edge_ms) return page;
+    }
+    wanted *= 4;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
@@ -197,7 +234,9 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
     const std::string* metrics;
   } source;
   static const std::string kSessionDayMetrics = aliased(kSessionDayMetricExpressions);
-  if (auto session_days = session_days_read(people, filter)) {
+  std::optional<std::string> session_days = session_days_read(people, filter);
+  const bool from_session_days = session_days.has_value();
+  if (session_days) {
     source = {std::move(*session_days), kSessionFirst,
               "tupleElement(min(" + std::string(kSessionFirst) + "), 1)",
               "max(" + std::string(kSessionLast) + ")", &kSessionDayMetrics};
@@ -227,21 +266,31 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
   const auto first = [&](const std::string& column) {
     return "argMin(" + column + ", " + source.order + ") AS first_" + column;
   };
-  // The page's sessions first; then their first event's person resolved through the directory,
-  // for those rows alone (the lookup is a transform over every listed person).
+  // The page's sessions among those `rows` hold first; then their first event's person resolved
+  // through the directory, for those rows alone (the lookup is a transform over every listed
+  // person).
   const std::string ordering = order_by(value, order.ascending, "sid");
-  const std::string page_rows = "SELECT session_id AS sid, " + first("user") + ", " +
-                                first("practice_hint") + ", " + first("terminal") + ", " +
-                                source.start + " AS t0, " + source.end + " AS t1, " +
-                                *source.metrics + " FROM " + source.rows + " GROUP BY sid" +
-                                ordering + limit_clause(limit, offset, page.total);
   std::string metric_aliases;
   for (size_t i = 0; i < kMetricFields; ++i) metric_aliases += ", m" + std::to_string(i);
-  const std::string sql = "SELECT sid, first_user AS user, first_practice_hint AS practice_hint, " +
-                          people.practice() + ", " + people.level() + ", " + people.location() +
-                          ", first_terminal, t0, t1" + metric_aliases + " FROM (" + page_rows +
-                          ")" + ordering;
-  for (const auto& row : rows_of(client_.query(sql))) {
+  const auto page_of = [&](const std::string& rows) {
+    const std::string page_rows = "SELECT session_id AS sid, " + first("user") + ", " +
+                                  first("practice_hint") + ", " + first("terminal") + ", " +
+                                  source.start + " AS t0, " + source.end + " AS t1, " +
+                                  *source.metrics + " FROM " + rows + " GROUP BY sid" + ordering +
+                                  limit_clause(limit, offset, page.total);
+    return rows_of(client_.query(
+        "SELECT sid, first_user AS user, first_practice_hint AS practice_hint, " +
+        people.practice() + ", " + people.level() + ", " + people.location() +
+        ", first_terminal, t0, t1" + metric_aliases + " FROM (" + page_rows + ")" + ordering));
+  };
+  std::optional<Rows> rows;
+  const size_t page_size = std::min(limit, page.total - offset);
+  if (from_session_days &&
+      (order.field == engine::SessionField::kStart || order.field == engine::SessionField::kEnd))
+    rows =
+        page_from_nearest_days(client_, source.rows, order, page_size, offset + page_size, page_of);
+  if (!rows) rows = page_of(source.rows);
+  for (const auto& row : *rows) {
     engine::SessionRow session;
     session.session_id = row.at(0);
     session.email = row.at(1);

@@ -28,7 +28,9 @@ class PeopleQueries {
   explicit PeopleQueries(const ClickHouseClient& client) : client_(client) {}
 
   // engine::list_sessions: sessions with a matching event, sorted (missing values last, ties by
-  // session id), a page of them and their total. Two statements.
+  // session id), a page of them and their total. Two statements; a page by start or end that
+  // session_days answers takes one more (its rows per day) and is read from the sessions of the
+  // days nearest its end of the order, more days as needed.
   engine::SessionsPage list_sessions(const engine::Filter& filter,
                                      const engine::SessionOrder& order, size_t limit,
                                      size_t offset) const;

@@ -54,11 +54,13 @@ std::string directory_csv(const std::vector<testing::StoredEmployee>& employees)
   return csv;
 }
 
-std::unique_ptr<HistoryStores> build() {
+}  // namespace
+
+std::unique_ptr<HistoryStores> HistoryStores::of(const char* name, testing::RandomHistory history) {
   auto s = std::make_unique<HistoryStores>();
-  s->database = TestDatabase::create("history");
+  s->database = TestDatabase::create(name);
   if (!s->database) return nullptr;
-  s->history = testing::make_random_history(20261204);
+  s->history = std::move(history);
   const auto& events = s->history.events;
 
   // The embedded store, written straight into its tables, read by the engine.
@@ -75,8 +77,9 @@ std::unique_ptr<HistoryStores> build() {
   // and sent again (a redelivery, overlapping the first) while it is in flight, and a partial
   // directory replaced by the full one.
   ClickHouseIngestor ingestor(s->database->url());
-  std::vector<testing::StoredEmployee> partial(s->history.directory.begin(),
-                                               s->history.directory.begin() + 3);
+  std::vector<testing::StoredEmployee> partial(
+      s->history.directory.begin(),
+      s->history.directory.begin() + std::min<size_t>(3, s->history.directory.size()));
   ingestor.load_employees_csv(directory_csv(partial), "partial.csv");
   std::vector<std::unique_ptr<EventText>> texts;
   for (size_t i = 0; i < events.size(); ++i)
@@ -91,7 +94,7 @@ std::unique_ptr<HistoryStores> build() {
   s->first_block = writer.flush();
   add(third, 2 * third);
   FlushCounts counts = writer.flush_in_background();  // none: no block was in flight
-  add(third - 10, 2 * third);
+  add(third - std::min<size_t>(10, third), 2 * third);
   // The second block's counts come with the flush that waited for it: all inserted.
   counts += writer.flush();
   s->redelivered = {counts.inserted - third, counts.duplicates};
@@ -101,6 +104,8 @@ std::unique_ptr<HistoryStores> build() {
   s->client = std::make_unique<ClickHouseClient>(s->database->url());
   return s;
 }
+
+namespace {
 
 std::unique_ptr<ReferenceStores> build_reference() {
   const auto dataset = test::reference_dataset("reference-30u-500s");
@@ -132,7 +137,8 @@ const ReferenceStores* ReferenceStores::get() {
 }
 
 const HistoryStores* HistoryStores::get() {
-  static const std::unique_ptr<HistoryStores> stores = build();
+  static const std::unique_ptr<HistoryStores> stores =
+      of("history", testing::make_random_history(20261204));
   return stores.get();
 }
 

@@ -19,6 +19,8 @@ namespace cca::clickhouse {
 // process; null when there is no test ClickHouse server.
 struct HistoryStores {
   static const HistoryStores* get();
+  // The same for another history, in a database of its own named after `name`.
+  static std::unique_ptr<HistoryStores> of(const char* name, testing::RandomHistory history);
 
   // A random filter over the history's values and span.
   engine::Filter random_filter(std::mt19937_64& random) const;

@@ -538,5 +538,71 @@ TEST_F(PeopleQueriesTest, PeopleKnownByTheirUserId) {
   }
 }
 
+// Pages ordered by start or end are read from the sessions with a row on the days nearest the
+// page's end of the order: sessions reaching into those days from others count with all their
+// rows, and a page whose last session lies beyond those days is read from more. A history made
+// for it: on days 9 and 10, sessions a, b, c run from day 9 into day 10, e lies late on day 9
+// and d on day 10, so that day 10's rows hold four sessions but only one that starts there (start,
+// descending: d, e, c, ...); on days 1 and 2 the mirror image (end, ascending: s, t, r, ...).
+TEST(SessionPagesFromTheNearestDays, AnswerAsEverySessionDoes) {
+  testing::RandomHistory history;
+  const int64_t origin = days_from_civil(2026, 1, 1) * kMsPerDay;
+  const auto at = [&](int day, double hour) {
+    return origin + day * kMsPerDay + static_cast<int64_t>(hour * kMsPerHour);
+  };
+  const std::pair<const char*, std::vector<int64_t>> sessions[] = {
+      {"a", {at(9, 10), at(10, 2)}},     {"b", {at(9, 11), at(10, 3)}},
+      {"c", {at(9, 20), at(10, 1)}},     {"e", {at(9, 23), at(9, 23.5)}},
+      {"d", {at(10, 12), at(10, 12.2)}}, {"p", {at(1, 22), at(2, 5)}},
+      {"q", {at(1, 21), at(2, 4)}},      {"r", {at(1, 4), at(2, 3)}},
+      {"s", {at(1, 1), at(1, 2)}},       {"t", {at(2, 0.5), at(2, 1)}}};
+  double cost = 0.01;
+  for (const auto& [id, times] : sessions)
+    for (const int64_t time : times) {
+      testing::StoredEvent event;
+      event.time_ms = time;
+      event.event_name = "api_request";
+      event.session_id = id;
+      event.user = "ana@example.com";
+      event.terminal = "vscode";
+      event.model = "claude-sonnet-4-5";
+      event.cost_usd = cost += 0.01;  // each event its own cost: a row missing one shows
+      history.events.push_back(event);
+    }
+  std::sort(history.events.begin(), history.events.end(),
+            [](const auto& x, const auto& y) { return x.time_ms < y.time_ms; });
+  history.directory = {{"ana@example.com", "Ana", "Platform Engineering", "L4", "Spain"}};
+  const auto stores = HistoryStores::of("nearest_days", std::move(history));
+  if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
+
+  const auto snapshot = stores->engine->snapshot();
+  const PeopleQueries queries(*stores->client);
+  engine::Filter days;  // whole days, as the dashboard asks
+  days.from_ms = at(0, 0);
+  days.to_ms = at(12, 0);
+  for (const engine::Filter& filter : {engine::Filter(), days})
+    for (const engine::SessionField field :
+         {engine::SessionField::kStart, engine::SessionField::kEnd})
+      for (const bool ascending : {true, false})
+        for (size_t limit = 1; limit <= 4; ++limit)
+          for (size_t offset = 0; offset <= 3; ++offset) {
+            const engine::SessionOrder order{field, Metric::kEvents, ascending};
+            const auto expected = engine::list_sessions(*snapshot, filter, order, limit, offset);
+            const auto actual = queries.list_sessions(filter, order, limit, offset);
+            const std::string context =
+                describe(filter) + (field == engine::SessionField::kStart ? " start" : " end") +
+                (ascending ? " asc" : " desc") + " limit " + std::to_string(limit) + " offset " +
+                std::to_string(offset);
+            ASSERT_EQ(expected.total, actual.total) << context;
+            ASSERT_EQ(expected.rows.size(), actual.rows.size()) << context;
+            for (size_t r = 0; r < expected.rows.size(); ++r) {
+              EXPECT_EQ(expected.rows[r].session_id, actual.rows[r].session_id) << context;
+              EXPECT_EQ(expected.rows[r].start_ms, actual.rows[r].start_ms) << context;
+              EXPECT_EQ(expected.rows[r].end_ms, actual.rows[r].end_ms) << context;
+              expect_same_metrics(expected.rows[r].metrics, actual.rows[r].metrics, context);
+            }
+          }
+}
+
 }  // namespace
 }  // namespace cca::clickhouse

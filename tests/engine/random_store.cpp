@@ -261,6 +261,7 @@ RandomHistory make_random_history(uint64_t seed, size_t session_count) {
       h.events.push_back(std::move(e));
       t += static_cast<int64_t>(between(0, 1) < 0.05 ? 0 : between(1, 240) * 1000);
       if (chance(0.02)) t = (floor_div(t, kMsPerHour) + 1) * kMsPerHour;  // lands on an hour
+      if (chance(0.003)) t += static_cast<int64_t>(between(1, 3) * kMsPerDay);  // resumed later
     }
   }
   // One event of no work by the first user in an hour they send nothing else (within the

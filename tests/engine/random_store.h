@@ -48,7 +48,8 @@ class StoreWriter {
 
 // A seeded random telemetry history with every shape the engine must handle: users in and out of
 // the directory, practice hints that change between events, unknown event names, absent numbers,
-// sessions shared by two users, events at equal times and on hour boundaries.
+// sessions shared by two users, sessions resumed days later, events at equal times and on hour
+// boundaries.
 struct RandomHistory {
   std::vector<StoredEvent> events;  // in time order
   std::vector<StoredEmployee> directory;
