@@ -134,6 +134,31 @@ void read_range(store::Database& db, int64_t after_seq, int64_t up_to_seq, Strin
   }
 }
 
+// Rows spread evenly over after_seq < seq <= up_to_seq: for each of `samples` evenly spaced
+// seqs, the first row after it (seqs have gaps where rows were deleted). Calls take(statement)
+// with each row's `columns` selected.
+void sample_rows(store::Database& db, int64_t after_seq, int64_t up_to_seq, int64_t samples,
+                 std::string_view columns, const std::function<void(store::Statement&)>& take) {
+  store::Statement next(db, "SELECT " + std::string(columns) +
+                                " FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT 1");
+  const int64_t span = up_to_seq - after_seq;
+  for (int64_t i = 0; i < samples; ++i) {
+    next.bind_int(1, after_seq + span * i / samples);
+    next.bind_int(2, up_to_seq);
+    if (next.step()) take(next);
+    next.reset();
+  }
+}
+
+// The connection of a parallel reader's `worker`: the reader's own for the first, a new one
+// (kept in `own`) for the others, since an SQLite connection serves one thread at a time.
+store::Database& worker_connection(size_t worker, store::Database& first, const std::string& path,
+                                   std::optional<store::Database>& own) {
+  if (worker == 0) return first;
+  own.emplace(path, store::Database::Access::kReadEvenIfReadOnly);
+  return *own;
+}
+
 }  // namespace
 
 uint64_t store_fingerprint(store::Database& db, int64_t last_seq) {
@@ -144,17 +169,9 @@ uint64_t store_fingerprint(store::Database& db, int64_t last_seq) {
   if (last_seq <= 0 || !at.step()) return 0;
   std::vector<int64_t> values = {last_seq, at.column_int(0), at.column_int(1)};
   at.reset();
-  store::Statement next(db,
-                        "SELECT seq, key_hi, key_lo FROM events WHERE seq >= ?1 AND seq <= ?2 "
-                        "ORDER BY seq LIMIT 1");
-  for (int64_t i = 0; i < kSamples; ++i) {
-    next.bind_int(1, 1 + (last_seq - 1) * i / kSamples);
-    next.bind_int(2, last_seq);
-    if (next.step()) {
-      for (int column = 0; column < 3; ++column) values.push_back(next.column_int(column));
-    }
-    next.reset();
-  }
+  sample_rows(db, 0, last_seq, kSamples, "seq, key_hi, key_lo", [&](store::Statement& row) {
+    for (int column = 0; column < 3; ++column) values.push_back(row.column_int(column));
+  });
   const uint64_t hash = XXH3_64bits(values.data(), values.size() * sizeof(int64_t));
   return hash == 0 ? 1 : hash;
 }
@@ -239,30 +256,19 @@ std::vector<SegmentBuilder> StoreReader::read_events(int64_t after_seq, int64_t 
   }
   const auto bound = [&](int64_t part) { return after_seq + span * part / parts; };
   run_in_parallel(static_cast<size_t>(parts), [&](size_t part) {
+    std::optional<store::Database> own;
     const auto p = static_cast<int64_t>(part);
-    if (part == 0) {
-      read_range(db_, bound(p), bound(p + 1), codes_, practice_attribute_, builders[0]);
-    } else {
-      store::Database connection(db_path_, store::Database::Access::kReadEvenIfReadOnly);
-      read_range(connection, bound(p), bound(p + 1), codes_, practice_attribute_, builders[part]);
-    }
+    read_range(worker_connection(part, db_, db_path_, own), bound(p), bound(p + 1), codes_,
+               practice_attribute_, builders[part]);
   });
   return builders;
 }
 
 std::vector<int64_t> StoreReader::sample_times(int64_t after_seq, int64_t up_to_seq, int samples) {
   ReadTransaction transaction(db_);
-  store::Statement next(db_,
-                        "SELECT time_ms FROM events WHERE seq > ?1 AND seq <= ?2 "
-                        "ORDER BY seq LIMIT 1");
   std::vector<int64_t> times;
-  const int64_t span = up_to_seq - after_seq;
-  for (int64_t i = 0; i < samples; ++i) {
-    next.bind_int(1, after_seq + span * i / samples);
-    next.bind_int(2, up_to_seq);
-    if (next.step()) times.push_back(next.column_int(0));
-    next.reset();
-  }
+  sample_rows(db_, after_seq, up_to_seq, samples, "time_ms",
+              [&](store::Statement& row) { times.push_back(row.column_int(0)); });
   std::sort(times.begin(), times.end());
   return times;
 }
@@ -277,8 +283,7 @@ void StoreReader::read_events_by_time(
   run_in_parallel(static_cast<size_t>(std::max(threads, 1)), [&](size_t worker) {
     try {
       std::optional<store::Database> own;
-      if (worker != 0) own.emplace(db_path_, store::Database::Access::kReadEvenIfReadOnly);
-      store::Database& connection = worker == 0 ? db_ : *own;
+      store::Database& connection = worker_connection(worker, db_, db_path_, own);
       std::vector<SegmentBuilder> builders;
       for (size_t i = 0; i <= bounds.size(); ++i) builders.emplace_back(dictionaries_);
       TimeRangeBuilders sink{bounds, builders};
