@@ -1,6 +1,7 @@
 #include "clickhouse/people_queries.h"
 
 #include <algorithm>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -190,13 +191,16 @@ std::string latest_hint_column() {
 // session starts (ends) before D; in ascending order the same holds from the other end. So the
 // page of the sessions with a row on such days (each over all its rows, for exact figures) is the
 // page of all sessions once its last row starts (ends) within those days. The days are widened
-// until they hold the page: `page_size` rows, the last being the `through`-th of the order.
+// until they hold the page, `limit` sessions from `offset` on (page_of(rows, offset + limit) reads
+// it).
 // A few thousand sessions are grouped instead of every one (at 100 M events, 1.15 M sessions).
-// nullopt when only every day would hold the page. `rows`: "session_days PREWHERE ...".
+// nullopt when only every day would hold the page, or the page is not full (the sessions end
+// within it). `rows`: "session_days PREWHERE ...".
+constexpr size_t kNearestDaysThrough = 100'000;  // pages that end further into the order group all
 template <typename PageOf>
 std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const std::string& rows,
-                                           const engine::SessionOrder& order, size_t page_size,
-                                           size_t through, PageOf&& page_of) {
+                                           const engine::SessionOrder& order, size_t limit,
+                                           size_t offset, PageOf&& page_of) {
   constexpr size_t kStartColumn = 7, kEndColumn = 8;  // of page_of's rows
   const size_t value_column =
       order.field == engine::SessionField::kStart ? kStartColumn : kEndColumn;
@@ -204,15 +208,16 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
   const Rows days =
       rows_of(client.query("SELECT day, count() FROM " + rows + " GROUP BY day ORDER BY day " +
                            (order.ascending ? "ASC" : "DESC")));
-  size_t covered = 0, wanted = 2 * through;
+  size_t covered = 0, wanted = 2 * (offset + limit);
   for (size_t i = 0; i + 1 < days.size(); ++i) {
     covered += std::stoull(days[i].at(1));
     if (covered < wanted) continue;
     const std::string& edge = days[i].at(0);
     const int64_t edge_ms = parse_date_ms(edge).value();
     Rows page = page_of(rows + " AND session_id IN (SELECT session_id FROM " + rows + " AND day " +
-                        (order.ascending ? "<= " : ">= ") + quote(edge) + ")");
-    if (page.size() == page_size) {
+                            (order.ascending ? "<= " : ">= ") + quote(edge) + ")",
+                        offset + limit);
+    if (page.size() == limit) {
       const int64_t last = std::stoll(page.back().at(value_column));
       if (order.ascending ? last < edge_ms + kMsPerDay : last >= edge_ms) return page;
     }
@@ -244,9 +249,10 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
     source = {"events WHERE (" + where(people, filter) + ") AND session_id != ''",
               std::string(kEventOrder), "min(time_ms)", "max(time_ms)", &metric_columns()};
   }
-  engine::SessionsPage page;
-  page.total = count_of(client_.query("SELECT uniqExact(session_id) FROM " + source.rows));
-  if (offset >= page.total || limit == 0) return page;
+  // The total is counted while the page is read.
+  std::future<std::string> counted = std::async(std::launch::async, [&] {
+    return client_.query("SELECT uniqExact(session_id) FROM " + source.rows);
+  });
 
   OrderValue value;
   switch (order.field) {
@@ -272,24 +278,29 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
   const std::string ordering = order_by(value, order.ascending, "sid");
   std::string metric_aliases;
   for (size_t i = 0; i < kMetricFields; ++i) metric_aliases += ", m" + std::to_string(i);
-  const auto page_of = [&](const std::string& rows) {
+  // The page of the sessions of `rows`, of which there are `total` or more.
+  const auto page_of = [&](const std::string& rows, size_t total) {
     const std::string page_rows = "SELECT session_id AS sid, " + first("user") + ", " +
                                   first("practice_hint") + ", " + first("terminal") + ", " +
                                   source.start + " AS t0, " + source.end + " AS t1, " +
                                   *source.metrics + " FROM " + rows + " GROUP BY sid" + ordering +
-                                  limit_clause(limit, offset, page.total);
+                                  limit_clause(limit, offset, total);
     return rows_of(client_.query(
         "SELECT sid, first_user AS user, first_practice_hint AS practice_hint, " +
         people.practice() + ", " + people.level() + ", " + people.location() +
         ", first_terminal, t0, t1" + metric_aliases + " FROM (" + page_rows + ")" + ordering));
   };
   std::optional<Rows> rows;
-  const size_t page_size = std::min(limit, page.total - offset);
-  if (from_session_days &&
+  if (from_session_days && limit > 0 && limit <= kNearestDaysThrough &&
+      offset <= kNearestDaysThrough - limit &&
       (order.field == engine::SessionField::kStart || order.field == engine::SessionField::kEnd))
-    rows =
-        page_from_nearest_days(client_, source.rows, order, page_size, offset + page_size, page_of);
-  if (!rows) rows = page_of(source.rows);
+    rows = page_from_nearest_days(client_, source.rows, order, limit, offset, page_of);
+  engine::SessionsPage page;
+  page.total = count_of(counted.get());
+  if (!rows) {
+    if (offset >= page.total || limit == 0) return page;
+    rows = page_of(source.rows, page.total);
+  }
   for (const auto& row : *rows) {
     engine::SessionRow session;
     session.session_id = row.at(0);
