@@ -214,8 +214,10 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
     if (covered < wanted) continue;
     const std::string& edge = days[i].at(0);
     const int64_t edge_ms = parse_date_ms(edge).value();
-    Rows page = page_of(rows + " AND session_id IN (SELECT session_id FROM " + rows + " AND day " +
-                            (order.ascending ? "<= " : ">= ") + quote(edge) + ")",
+    // GLOBAL: on a cluster the set is made once and sent to every shard (ClickHouse refuses a
+    // Distributed table inside a plain IN over another).
+    Rows page = page_of(rows + " AND session_id GLOBAL IN (SELECT session_id FROM " + rows +
+                            " AND day " + (order.ascending ? "<= " : ">= ") + quote(edge) + ")",
                         offset + limit);
     if (page.size() == limit) {
       const int64_t last = std::stoll(page.back().at(value_column));
