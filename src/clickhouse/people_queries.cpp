@@ -192,8 +192,7 @@ std::string latest_hint_column() {
 // page of the sessions with a row on such days (each over all its rows, for exact figures) is the
 // page of all sessions once its last row starts (ends) within those days. The days are widened
 // until they hold the page, `limit` sessions from `offset` on (page_of(rows, offset + limit) reads
-// it).
-// A few thousand sessions are grouped instead of every one (at 100 M events, 1.15 M sessions).
+// it), so that a few thousand sessions are grouped instead of every one (at 100 M events, 1.15 M).
 // nullopt when only every day would hold the page, or the page is not full (the sessions end
 // within it). `rows`: "session_days PREWHERE ...".
 constexpr size_t kNearestDaysThrough = 100'000;  // pages that end further into the order group all
