@@ -196,13 +196,13 @@ std::string latest_hint_column() {
 // nullopt when only every day would hold the page, or the page is not full (the sessions end
 // within it). `rows`: "session_days PREWHERE ...".
 constexpr size_t kNearestDaysThrough = 100'000;  // pages that end further into the order group all
+// Where a page's rows (list_sessions' page_of) hold a session's start and end.
+constexpr size_t kStartField = 7, kEndField = 8;
 template <typename PageOf>
 std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const std::string& rows,
                                            const engine::SessionOrder& order, size_t limit,
                                            size_t offset, PageOf&& page_of) {
-  constexpr size_t kStartColumn = 7, kEndColumn = 8;  // of page_of's rows
-  const size_t value_column =
-      order.field == engine::SessionField::kStart ? kStartColumn : kEndColumn;
+  const size_t value_field = order.field == engine::SessionField::kStart ? kStartField : kEndField;
   // Rows per day, nearest first: a day's rows are at least its sessions.
   const Rows days =
       rows_of(client.query("SELECT day, count() FROM " + rows + " GROUP BY day ORDER BY day " +
@@ -219,7 +219,7 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
                             " AND day " + (order.ascending ? "<= " : ">= ") + quote(edge) + ")",
                         offset + limit);
     if (page.size() == limit) {
-      const int64_t last = std::stoll(page.back().at(value_column));
+      const int64_t last = std::stoll(page.back().at(value_field));
       if (order.ascending ? last < edge_ms + kMsPerDay : last >= edge_ms) return page;
     }
     wanted *= 4;
@@ -310,8 +310,8 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
     session.level = row.at(4);
     session.location = row.at(5);
     session.terminal = text_or_absent(row.at(6));
-    session.start_ms = std::stoll(row.at(7));
-    session.end_ms = std::stoll(row.at(8));
+    session.start_ms = std::stoll(row.at(kStartField));
+    session.end_ms = std::stoll(row.at(kEndField));
     session.metrics = read_metrics(row, 9);
     page.rows.push_back(std::move(session));
   }

@@ -197,9 +197,10 @@ engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
       "arrayMap(j -> arraySum(arrayMap((v, c) -> if(v >= low + width * j AND (j + 1 = bin_count OR "
       "v < low + width * (j + 1)), c, 0), vals, counts)), range(toUInt64(bin_count))), width, "
       "bin_count, length(vals), length(counts)";
-  // The sessions' distinct values in increasing order (`vals`) beside how often each occurs.
+  // The sessions' distinct values (`vals`, in no order: the bins sum over all of them) beside how
+  // often each occurs.
   const std::string sample = "SELECT " + std::string(kPercentileAggregates) +
-                             ", arraySort(groupArray((v, c))) AS pairs, "
+                             ", groupArray((v, c)) AS pairs, "
                              "arrayMap(p -> tupleElement(p, 1), pairs) AS vals, "
                              "arrayMap(p -> tupleElement(p, 2), pairs) AS counts FROM (SELECT v, "
                              "count() AS c FROM (" +
