@@ -68,13 +68,13 @@ std::vector<std::string> metric_expressions(std::string_view sessions, std::stri
   return expressions;
 }
 
+}  // namespace
+
 std::string comma_separated(const std::vector<std::string>& expressions) {
   std::string sql;
   for (const std::string& expression : expressions) sql += (sql.empty() ? "" : ", ") + expression;
   return sql;
 }
-
-}  // namespace
 
 const std::vector<std::string> kMetricExpressions =
     metric_expressions("uniqExactIf(session_id, session_id != '')", "uniqExact(user)",
@@ -83,9 +83,11 @@ const std::string kMetricColumns = comma_separated(kMetricExpressions);
 
 // The rollups keep every session id, '' included, and count the events without one, so that
 // '' is taken out of the distinct count exactly when the group has such events.
+std::vector<std::string> rollup_metric_expressions(std::string_view sessions) {
+  return metric_expressions(sessions, "uniqExact(user)", &AdditiveMetric::column, "sum");
+}
 const std::vector<std::string> kRollupMetricExpressions =
-    metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)", "uniqExact(user)",
-                       &AdditiveMetric::column, "sum");
+    rollup_metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)");
 const std::string kRollupMetricColumns = comma_separated(kRollupMetricExpressions);
 
 // Grouped by session: each group is one session, and a distinct count of its ids would cost a
@@ -97,6 +99,19 @@ std::string additive_aggregates() {
   std::string sql;
   for (const AdditiveMetric& m : kAdditiveMetrics)
     sql += std::string(m.over_events) + " AS " + m.column + ", ";
+  return sql;
+}
+
+std::string additive_columns() {
+  std::string sql;
+  for (const AdditiveMetric& m : kAdditiveMetrics) sql += std::string(m.column) + ", ";
+  return sql;
+}
+
+std::string additive_zeros() {
+  std::string sql;
+  for (const AdditiveMetric& m : kAdditiveMetrics)
+    sql += "to" + std::string(m.type) + "(0) AS " + m.column + ", ";
   return sql;
 }
 

@@ -20,6 +20,8 @@ extern const std::vector<std::string> kMetricExpressions;  // the same, one by o
 // The same over the rows of a rollup table (see rollups.h).
 extern const std::string kRollupMetricColumns;
 extern const std::vector<std::string> kRollupMetricExpressions;
+// The same with the sessions counted by `sessions` (rollups.cpp).
+std::vector<std::string> rollup_metric_expressions(std::string_view sessions);
 // The same over the rows of session_days (session_days.h) grouped by session.
 extern const std::vector<std::string> kSessionDayMetricExpressions;
 // What a rollup row keeps of its events: the aggregates over events a materialized view writes
@@ -29,6 +31,11 @@ std::string rollup_metric_column_types();
 // Their additive part, each followed by ", ": every count and sum of the metric set.
 std::string additive_aggregates();
 std::string additive_column_types();
+// Their columns' names, and zeros of their types named after them, each followed by ", ".
+std::string additive_columns();
+std::string additive_zeros();
+// "a, b, c"
+std::string comma_separated(const std::vector<std::string>& expressions);
 inline constexpr size_t kMetricFields = 18;
 // Whether an event is work: a day with only other events is no active day (engine/users.cpp).
 inline constexpr std::string_view kWorkEvent =

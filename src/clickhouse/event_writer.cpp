@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "clickhouse/session_opens.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 
@@ -119,8 +120,18 @@ bool EventWriter::add(const EventRecord& e, uint64_t ingest_id) {
        {e.attributes_json, e.resource_json, e.scope_json, e.envelope_json})
     field(out, text);
   append_tsv_field(out, e.extra_json);
-  out += '\n';
-  rows_.push_back({e.key, day, begin, block_.size()});
+  // The session marks follow when the block is written (session_opens.h).
+  PendingRow row{e.key, day, e.time_ms, begin, block_.size(), cell_text_.size(), {}};
+  const std::string_view cell_fields[] = {
+      e.session_id, e.user,       e.practice_hint,   e.model,  e.terminal,
+      e.tool_name,  e.event_name, e.service_version, e.os_type};
+  static_assert(std::size(cell_fields) == std::tuple_size_v<decltype(row.cell_sizes)> &&
+                std::size(cell_fields) == 2 + kRollupDimensionCount);
+  for (size_t i = 0; i < std::size(cell_fields); ++i) {
+    cell_text_ += cell_fields[i];
+    row.cell_sizes[i] = static_cast<uint32_t>(cell_fields[i].size());
+  }
+  rows_.push_back(row);
   return true;
 }
 
@@ -143,8 +154,10 @@ void EventWriter::quarantine(const QuarantineRow& q, uint64_t ingest_id, int64_t
 }
 
 EventWriter::Block EventWriter::take() {
-  Block block{std::move(block_), std::move(rows_), std::move(quarantine_block_)};
+  Block block{std::move(block_), std::move(cell_text_), std::move(rows_),
+              std::move(quarantine_block_)};
   block_.clear();
+  cell_text_.clear();
   rows_.clear();
   quarantine_block_.clear();
   pending_keys_ = Hash128Set();
@@ -211,19 +224,35 @@ FlushCounts EventWriter::write(Block block) const {
     for_each_tsv_row(stored, [&](const std::vector<std::string>& fields) {
       if (fields.size() == 2) known.insert({std::stoull(fields[0]), std::stoull(fields[1])});
     });
-    std::string fresh;
-    if (known.size() == 0) {
-      fresh = std::move(block.events);
-      counts.inserted = rows.size();
-    } else {
-      for (const PendingRow& row : rows) {
-        if (known.contains(row.key)) {
-          ++counts.duplicates;
-        } else {
-          fresh.append(block.events, row.begin, row.end - row.begin);
-          ++counts.inserted;
-        }
+    std::vector<const PendingRow*> fresh_rows;
+    std::vector<OpenedEvent> opened;
+    for (const PendingRow& row : rows) {
+      if (known.contains(row.key)) {
+        ++counts.duplicates;
+        continue;
       }
+      fresh_rows.push_back(&row);
+      OpenedEvent& event = opened.emplace_back();
+      event.time_ms = row.time_ms;
+      size_t at = row.cells_begin;
+      const auto next = [&](size_t i) {
+        const std::string_view text(block.cells.data() + at, row.cell_sizes[i]);
+        at += row.cell_sizes[i];
+        return text;
+      };
+      event.session = next(0);
+      event.user = next(1);
+      event.hint = next(2);
+      for (size_t d = 1; d < kRollupDimensionCount; ++d) event.values[d] = next(2 + d);
+    }
+    counts.inserted = fresh_rows.size();
+    const SessionOpens marks(identities_, opened);
+    std::string fresh;
+    fresh.reserve(block.events.size() + fresh_rows.size() * 24);
+    for (size_t i = 0; i < fresh_rows.size(); ++i) {
+      fresh.append(block.events, fresh_rows[i]->begin, fresh_rows[i]->end - fresh_rows[i]->begin);
+      marks.append_columns(fresh, i);
+      fresh += '\n';
     }
     if (!fresh.empty()) client_.insert("INSERT INTO events FORMAT TabSeparated", fresh);
   }

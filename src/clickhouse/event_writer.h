@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <future>
 #include <string>
@@ -37,6 +38,11 @@ struct FlushCounts {
 // insert them; the table's ReplacingMergeTree key (which ends with the identity) collapses such
 // twins when parts merge.
 //
+// Session marks: flush() also asks which rollup cells the fresh events' sessions have already and
+// marks the events that open the others (session_opens.h), in the same insert. Like the
+// deduplication, this holds for one writer at a time (the ingestor's lock); two processes writing
+// the same session at the same instant could both mark a cell.
+//
 // Rows are copied when added: the caller's event views may be reused at once. A failed flush
 // throws ClickHouseError and keeps nothing pending; whatever of it ClickHouse had taken is found
 // as already stored when the same input comes again.
@@ -65,11 +71,17 @@ class EventWriter {
  private:
   struct PendingRow {
     Hash128 key;
-    int32_t day;        // UTC days since the epoch
-    size_t begin, end;  // the row's text in the block's events
+    int32_t day;  // UTC days since the epoch
+    int64_t time_ms;
+    size_t begin, end;  // the row's text in the block's events, up to its session marks
+    // What the session marks are made of, from cells_begin in the block's cells: session, person,
+    // practice hint and the rolled-up columns' values, one after another.
+    size_t cells_begin;
+    std::array<uint32_t, 9> cell_sizes;
   };
   struct Block {
-    std::string events;  // TabSeparated rows
+    std::string events;  // TabSeparated rows without their session marks and line ends
+    std::string cells;
     std::vector<PendingRow> rows;
     std::string quarantine;
   };
@@ -82,6 +94,7 @@ class EventWriter {
   // from a failure), which could miss events it has not fetched yet and let them in twice.
   ClickHouseClient identities_;
   std::string block_;  // TabSeparated rows of the pending events
+  std::string cell_text_;
   std::vector<PendingRow> rows_;
   Hash128Set pending_keys_;
   std::string quarantine_block_;

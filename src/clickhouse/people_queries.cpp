@@ -250,10 +250,15 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
     source = {"events WHERE (" + where(people, filter) + ") AND session_id != ''",
               std::string(kEventOrder), "min(time_ms)", "max(time_ms)", &metric_columns()};
   }
-  // The total is counted while the page is read.
-  std::future<std::string> counted = std::async(std::launch::async, [&] {
-    return client_.query("SELECT uniqExact(session_id) FROM " + source.rows);
-  });
+  // The total is counted while the page is read: the summary's sessions where a rollup counts
+  // them, else the distinct ids of the rows.
+  const MetricSource summary = metric_source(people, filter, std::nullopt);
+  const std::string total =
+      summary.counts_sessions
+          ? "SELECT " + summary.metric_expressions->at(1) + " FROM " + summary.filtered_table
+          : "SELECT uniqExact(session_id) FROM " + source.rows;
+  std::future<std::string> counted =
+      std::async(std::launch::async, [&] { return client_.query(total); });
 
   OrderValue value;
   switch (order.field) {
@@ -415,7 +420,7 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
   const People people(client_);
   // Each person's figures, from a rollup when the filter allows.
   const MetricSource source =
-      metric_source(people, filter, engine::Dimension{engine::Dimension::kEmail});
+      metric_source(people, filter, engine::Dimension{engine::Dimension::kEmail}, 0, true);
   engine::UsersPage page;
   page.total = count_of(client_.query("SELECT uniqExact(user) FROM " + source.filtered_table));
   if (offset >= page.total || limit == 0) return page;

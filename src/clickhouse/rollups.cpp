@@ -1,5 +1,6 @@
 #include "clickhouse/rollups.h"
 
+#include "clickhouse/session_opens.h"
 #include "clickhouse/sql_text.h"
 
 namespace cca::clickhouse {
@@ -20,14 +21,33 @@ bool is_person(Dimension dimension) {
          dimension.kind == Dimension::kLocation || dimension.kind == Dimension::kEmail;
 }
 
-bool on_period(const std::optional<int64_t>& time, int64_t period_ms) {
-  return !time || floor_div(*time, period_ms) * period_ms == *time;
+bool on_period(const std::optional<int64_t>& time, const RollupTable& table) {
+  return !time || period_start_ms(table, *time) == *time;
+}
+
+// The first month start at or after `time`.
+int64_t month_at_or_after(int64_t time) {
+  const RollupTable& months = kRollupTables[kMonthRollup];
+  const int64_t start = period_start_ms(months, time);
+  return start == time ? start : period_start_ms(months, start + 32 * kMsPerDay);
 }
 
 }  // namespace
 
+int64_t period_start_ms(const RollupTable& table, int64_t time_ms) {
+  if (table.period_ms > 0) return floor_div(time_ms, table.period_ms) * table.period_ms;
+  const CivilDate date = civil_from_days(floor_div(time_ms, kMsPerDay));
+  return days_from_civil(date.year, date.month, 1) * kMsPerDay;
+}
+
+std::string period_start_sql(const RollupTable& table) {
+  if (table.period_ms > 0) return period_start("time_ms", table.period_ms);
+  return "(toStartOfMonth(day) - toDate('1970-01-01')) * " + std::to_string(kMsPerDay);
+}
+
 std::optional<RollupRead> rollup_read(const People& people, const engine::Filter& filter,
-                                      std::optional<Dimension> by, int64_t bucket_ms) {
+                                      std::optional<Dimension> by, int64_t bucket_ms,
+                                      bool per_day) {
   if (!filter.status_code.empty() || !filter.error.empty() || !filter.attributes.empty())
     return std::nullopt;
 
@@ -55,25 +75,105 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
     }
   }
 
-  for (const RollupTable& table : kRollupTables) {
-    if (bucket_ms % table.period_ms != 0 || !on_period(filter.from_ms, table.period_ms) ||
-        !on_period(filter.to_ms, table.period_ms))
-      continue;
+  const auto conditions_over = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
     std::vector<std::string> conditions = {"dimension = " + quote(column.value_or(""))};
     if (accepted) conditions.push_back(in_list("value", *accepted));
-    if (filter.from_ms) conditions.push_back("start_ms >= " + std::to_string(*filter.from_ms));
-    if (filter.to_ms) conditions.push_back("start_ms < " + std::to_string(*filter.to_ms));
-    add_day_conditions(filter, conditions);
+    engine::Filter range = filter;
+    range.from_ms = from_ms;
+    range.to_ms = to_ms;
+    if (from_ms) conditions.push_back("start_ms >= " + std::to_string(*from_ms));
+    if (to_ms) conditions.push_back("start_ms < " + std::to_string(*to_ms));
+    add_day_conditions(range, conditions);
     add_people_conditions(people, filter, conditions);
-    return RollupRead{&table, std::string(table.name) + " PREWHERE " + all_of(conditions), key};
+    return all_of(conditions);
+  };
+  const bool values_share_groups = accepted && accepted->size() > 1 && key != "value";
+  for (const RollupTable& table : kRollupTables) {
+    const bool months = table.period_ms == 0;
+    if ((months ? bucket_ms != 0 || per_day : bucket_ms % table.period_ms != 0) ||
+        !on_period(filter.from_ms, table) || !on_period(filter.to_ms, table))
+      continue;
+    const bool periods_share_groups = table.period_ms == kMsPerHour && bucket_ms != kMsPerHour;
+    RollupRead read{{{&table, conditions_over(filter.from_ms, filter.to_ms)}},
+                    conditions_over(filter.from_ms, filter.to_ms),
+                    table.period,
+                    key,
+                    !values_share_groups && !periods_share_groups};
+    // A range of whole days over whole months and more: the months from rollup_month.
+    if (&table == &kRollupTables[kDayRollup] && bucket_ms == 0 && !per_day &&
+        read.counts_sessions) {
+      const RollupTable& month_table = kRollupTables[kMonthRollup];
+      const std::optional<int64_t> first_month =
+          filter.from_ms ? std::optional(month_at_or_after(*filter.from_ms)) : std::nullopt;
+      const std::optional<int64_t> end_of_months =
+          filter.to_ms ? std::optional(period_start_ms(month_table, *filter.to_ms)) : std::nullopt;
+      if (!first_month || !end_of_months || *first_month < *end_of_months) {
+        read.parts = {{&month_table, conditions_over(first_month, end_of_months)}};
+        std::vector<std::string> in_months;
+        if (first_month) {
+          if (*first_month != *filter.from_ms)
+            read.parts.push_back({&table, conditions_over(filter.from_ms, first_month)});
+          in_months.push_back("start_ms >= " + std::to_string(*first_month));
+        }
+        if (end_of_months) {
+          if (*end_of_months != *filter.to_ms)
+            read.parts.push_back({&table, conditions_over(end_of_months, filter.to_ms)});
+          in_months.push_back("start_ms < " + std::to_string(*end_of_months));
+        }
+        read.spanning_period =
+            in_months.empty() ? month_table.period
+                              : "if(" + all_of(in_months) + ", " + month_table.period + ", day)";
+      }
+    }
+    return read;
   }
   return std::nullopt;
 }
 
+namespace {
+
+// The metric set over rollup rows whose sessions are counted: the rows' opened counts, less each
+// spanning session's cells among them, plus the spanning sessions themselves (a spanning cell is
+// its session, value, person, hint and `cell`, its period as the rows count it).
+const std::vector<std::string> kCountedMetricExpressions = rollup_metric_expressions(
+    "sum(opened) + uniqExactIf(session_id, session_id != '') - uniqExactIf(session_id, value, "
+    "cell, user, practice_hint, session_id != '')");
+const std::string kCountedMetricColumns = comma_separated(kCountedMetricExpressions);
+
+// The rollup parts' rows and, beside them, the spanning sessions' cells with no figures of their
+// own.
+std::string rows_and_spanning_cells(const RollupRead& read) {
+  const std::string key_columns = "dimension, value, day, start_ms, user, practice_hint, " +
+                                  read.spanning_period + " AS cell, ";
+  std::string rows;
+  for (const RollupRead::Part& part : read.parts)
+    rows += "SELECT " + key_columns + additive_columns() +
+            "opened, first_ms, last_ms, '' AS session_id FROM " + part.table->name + " PREWHERE " +
+            part.conditions + " UNION ALL ";
+  return "(" + rows + "SELECT " + key_columns + additive_zeros() +
+         "toUInt64(0) AS opened, arrayReduce('minState', emptyArrayInt64()) AS first_ms, "
+         "arrayReduce('maxState', emptyArrayInt64()) AS last_ms, session_id FROM " +
+         kSpanningCells + " PREWHERE " + read.conditions + ") WHERE 1";
+}
+
+}  // namespace
+
 MetricSource metric_source(const People& people, const engine::Filter& filter,
-                           std::optional<Dimension> by, int64_t bucket_ms) {
-  if (auto rollup = rollup_read(people, filter, by, bucket_ms))
-    return {std::move(rollup->filtered_table),
+                           std::optional<Dimension> by, int64_t bucket_ms, bool per_day) {
+  if (auto rollup = rollup_read(people, filter, by, bucket_ms, per_day)) {
+    if (rollup->counts_sessions)
+      return {rows_and_spanning_cells(*rollup),
+              "start_ms",
+              std::move(rollup->key),
+              kCountedMetricColumns,
+              &kCountedMetricExpressions,
+              "sum(events)",
+              "minMerge(first_ms)",
+              "maxMerge(last_ms)",
+              "events > other_events",
+              true};
+    const RollupRead::Part& part = rollup->parts.front();
+    return {std::string(part.table->name) + " PREWHERE " + part.conditions,
             "start_ms",
             std::move(rollup->key),
             kRollupMetricColumns,
@@ -82,6 +182,7 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
             "minMerge(first_ms)",
             "maxMerge(last_ms)",
             "events > other_events"};
+  }
   return {"events WHERE " + where(people, filter),
           "time_ms",
           by ? key_expression(people, *by) : "",

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clickhouse/event_sql.h"
 #include "common/time_util.h"
@@ -11,7 +13,8 @@
 
 namespace cca::clickhouse {
 
-// Rollups: the events summed per person and period (hour, day), once over all events (dimension
+// Rollups: the events summed per person and period (hour, day, month), once over all events
+// (dimension
 // '') and once per value of each rolled-up column. Materialized views fill them as events are
 // inserted (schema.cpp), so a dashboard question whose filter they can express reads a few
 // thousand rollup rows instead of every event; the answer is the same to the event, since every
@@ -23,36 +26,70 @@ namespace cca::clickhouse {
 inline constexpr const char* kRolledUpColumns[] = {"model",      "terminal", "tool_name",
                                                    "event_name", "version",  "os_type"};
 
+// A rollup's dimensions: 0, all events (dimension ''), then each rolled-up column; the column of
+// dimension d, or null for all events.
+inline constexpr size_t kRollupDimensionCount = 1 + std::size(kRolledUpColumns);
+constexpr const char* rollup_dimension_column(size_t dimension) {
+  return dimension == 0 ? nullptr : kRolledUpColumns[dimension - 1];
+}
+
 struct RollupTable {
   const char* name;
-  int64_t period_ms;  // UTC hours or days; rows hold start_ms, the period's start
+  int64_t period_ms;   // UTC hours or days; 0: calendar months. Rows hold start_ms, its start
+  const char* day;     // a row's `day` from its events': the day itself, or its month's first
+  const char* period;  // SQL over a row's columns that tells the table's periods apart
+  int since_version;   // the schema version that added it
 };
 // Coarsest first: the first one whose periods fit a question answers it. Each has its own view
 // over the events: ClickHouse 18.16 does not pass a view's writes on to the views of its target,
 // so a day rollup cannot be fed from the hour one.
-inline constexpr RollupTable kRollupTables[] = {{"rollup_day", kMsPerDay},
-                                                {"rollup_hour", kMsPerHour}};
+inline constexpr RollupTable kRollupTables[] = {
+    {"rollup_month", 0, "toStartOfMonth(day)", "toStartOfMonth(day)", 6},
+    {"rollup_day", kMsPerDay, "day", "day", 2},
+    {"rollup_hour", kMsPerHour, "day", "start_ms", 2}};
+inline constexpr size_t kMonthRollup = 0, kDayRollup = 1, kHourRollup = 2;
 
-// A question's reading of a rollup.
+// The start of the table's period that `time_ms` falls in, and the same as SQL over an event.
+int64_t period_start_ms(const RollupTable& table, int64_t time_ms);
+std::string period_start_sql(const RollupTable& table);
+
+// A question's reading of the rollups.
 struct RollupRead {
-  const RollupTable* table;
-  // The table and its filter, to follow FROM: "rollup_day PREWHERE <dimension, value, periods,
-  // people>". PREWHERE: the rows' session states, costly to read, are read only for the rows
-  // that pass.
-  std::string filtered_table;
+  struct Part {
+    const RollupTable* table;
+    // The rows' filter: "<dimension, value, periods, people>", over the rollup's columns.
+    std::string conditions;
+  };
+  // One table's rows; or, when sessions are counted and nothing needs a row's day, the months
+  // wholly inside the range from rollup_month and the days around them from rollup_day.
+  std::vector<Part> parts;
+  // The same filter over the whole range, for spanning_cells (session_opens.h), which shares the
+  // rollups' columns; and the period of a spanning cell as the parts see it.
+  std::string conditions;
+  std::string spanning_period;
   std::string key;  // the grouping dimension's value per row ("value", or a person's)
+  // Whether the sessions are the sum of the rows' `opened` counts, corrected by spanning_cells:
+  // when no group of the question holds two rows of a session that lies in one (day, person,
+  // hint), i.e. one value of the dimension per group, and one period per day (month and day
+  // rollups, or the hour rollup read hour by hour). Otherwise they are the union of the rows'
+  // session states, from one table.
+  bool counts_sessions;
 };
 
-// The rollup that answers a question over `filter` (grouped by `by`, if given) whose time
+// The rollups that answer a question over `filter` (grouped by `by`, if given) whose time
 // buckets are `bucket_ms` long (0: no buckets), or none when the filter or grouping needs the
-// events, or the range does not fall on the rollups' periods.
+// events, or the range does not fall on the rollups' periods. `per_day`: the question needs each
+// row's day (active days), which month rows do not keep.
 std::optional<RollupRead> rollup_read(const People& people, const engine::Filter& filter,
-                                      std::optional<engine::Dimension> by, int64_t bucket_ms = 0);
+                                      std::optional<engine::Dimension> by, int64_t bucket_ms = 0,
+                                      bool per_day = false);
 
 // What a question over a metric set reads, as the pieces of its SQL: the rollup rollup_read()
 // chooses, else the events. The same question over either gives the same answer.
 struct MetricSource {
-  std::string filtered_table;  // follows FROM: "rollup_day PREWHERE ..." or "events WHERE ..."
+  // Follows FROM: "rollup_day PREWHERE ...", "(<rollup_day and spanning_cells rows>) WHERE 1"
+  // or "events WHERE ...", so that " AND <condition>" or " GROUP BY ..." may follow.
+  std::string filtered_table;
   std::string time;            // the column a row's time is in, for buckets
   std::string key;             // the grouping dimension's value per row; "" without `by`
   std::string_view metrics;    // kRollupMetricColumns or kMetricColumns
@@ -62,8 +99,12 @@ struct MetricSource {
   // Whether a row holds work (engine/users.cpp: the five event types other than "other"), so
   // that a group's active days are the distinct `day`s of such rows.
   std::string_view has_work;
+  // Whether the sessions (metric_expressions[1]) are counted rather than collected: see
+  // RollupRead::counts_sessions.
+  bool counts_sessions = false;
 };
 MetricSource metric_source(const People& people, const engine::Filter& filter,
-                           std::optional<engine::Dimension> by, int64_t bucket_ms = 0);
+                           std::optional<engine::Dimension> by, int64_t bucket_ms = 0,
+                           bool per_day = false);
 
 }  // namespace cca::clickhouse

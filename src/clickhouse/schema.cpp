@@ -8,6 +8,7 @@
 #include "clickhouse/latency_rollups.h"
 #include "clickhouse/rollups.h"
 #include "clickhouse/session_days.h"
+#include "clickhouse/session_opens.h"
 #include "clickhouse/sql_text.h"
 #include "common/clock.h"
 
@@ -36,9 +37,8 @@ struct TableSpec {
 //   twice by concurrent writers (see the event writer for how redeliveries are kept out).
 // - Numbers absent from an event are 0 with their bit in `present` clear, as in the engine.
 // - Custom attributes: parallel key and value arrays (18.16 has no Map).
-constexpr TableSpec kEvents = {
-    "events",
-    R"(
+// - Last, the marks of the sessions' rollup cells the event opens (session_opens.h).
+const std::string kEventColumns = R"(
   day Date,
   time_ms Int64,
   key_hi UInt64,
@@ -89,12 +89,18 @@ constexpr TableSpec kEvents = {
   resource String,
   scope String,
   envelope String,
-  extra String
-)",
-    "ReplacingMergeTree",
-    "",
-    "PARTITION BY day ORDER BY (user, event_name, time_ms, key_hi, key_lo)",
-    "sipHash64(user)"};
+  extra String)" + [] {
+  std::string columns;
+  for (const auto& [name, type] : kOpensColumns)
+    columns += std::string(",\n  ") + name + " " + type;
+  return columns;
+}();
+const TableSpec kEvents = {"events",
+                           kEventColumns,
+                           "ReplacingMergeTree",
+                           "",
+                           "PARTITION BY day ORDER BY (user, event_name, time_ms, key_hi, key_lo)",
+                           "sipHash64(user)"};
 
 // Records that broke a rule, with the reason; key: hash of (reason, raw) for deduplication.
 constexpr TableSpec kQuarantine = {
@@ -239,7 +245,7 @@ constexpr TableSpec kMetricPoints = {
 const std::string kRollupColumns =
     "dimension String, value String, day Date, start_ms Int64, user String, "
     "practice_hint String, " +
-    rollup_metric_column_types();
+    rollup_metric_column_types() + ", opened UInt64";
 
 TableSpec rollup_spec(const RollupTable& rollup) {
   return {rollup.name,
@@ -255,21 +261,15 @@ TableSpec rollup_spec(const RollupTable& rollup) {
 // rolled-up column (`column`), or, with none, '' for all events; summed per period and person.
 // One view per dimension: an ARRAY JOIN of every event into all dimensions at once costs
 // ClickHouse 18.16 three times the CPU and memory (it copies every column of the block).
-std::string rollup_select(const RollupTable& rollup, const char* column,
-                          const std::string& events) {
-  const std::string period = std::to_string(rollup.period_ms);
+std::string rollup_select(size_t table, size_t dimension, const std::string& events) {
+  const RollupTable& rollup = kRollupTables[table];
+  const char* column = rollup_dimension_column(dimension);
   return "SELECT " + quote(column ? column : "") + " AS dimension, " +
-         (column ? std::string(column) : "''") + " AS value, day, time_ms - ((time_ms % " + period +
-         ") + " + period + ") % " + period + " AS start_ms, user, practice_hint, " +
-         rollup_aggregates() + " FROM " + events +
+         (column ? std::string(column) : "''") + " AS value, " + rollup.day + " AS day, " +
+         period_start_sql(rollup) + " AS start_ms, user, practice_hint, " + rollup_aggregates() +
+         ", sum(bitAnd(opens, " + std::to_string(open_bit(table, dimension)) +
+         ") != 0) AS opened FROM " + events +
          " GROUP BY dimension, value, day, start_ms, user, practice_hint";
-}
-
-// The dimensions of the rollups: null (all events) and each rolled-up column.
-std::vector<const char*> rollup_dimensions() {
-  std::vector<const char*> dimensions = {nullptr};
-  dimensions.insert(dimensions.end(), std::begin(kRolledUpColumns), std::end(kRolledUpColumns));
-  return dimensions;
 }
 
 std::string qualified(const ClickHouseUrl& url, std::string_view table) {
@@ -311,12 +311,39 @@ std::string create_view(const std::string& name, const std::string& table, Selec
          qualified(url, table + suffix) + " AS " + select(qualified(url, "events" + suffix));
 }
 
+std::string rollup_view_name(size_t table, size_t dimension) {
+  const char* column = rollup_dimension_column(dimension);
+  return std::string(kRollupTables[table].name) + "_" + (column ? column : "all") + "_view";
+}
+
 // The view that feeds a rollup's dimension.
-std::string create_rollup_view(const RollupTable& rollup, const char* column,
-                               const ClickHouseUrl& url) {
+std::string create_rollup_view(size_t table, size_t dimension, const ClickHouseUrl& url) {
   return create_view(
-      std::string(rollup.name) + "_" + (column ? column : "all") + "_view", rollup.name,
-      [&](const std::string& events) { return rollup_select(rollup, column, events); }, url);
+      rollup_view_name(table, dimension), kRollupTables[table].name,
+      [&](const std::string& events) { return rollup_select(table, dimension, events); }, url);
+}
+
+std::string on_cluster(const ClickHouseUrl& url) {
+  return url.cluster.empty() ? "" : " ON CLUSTER " + url.cluster;
+}
+
+// Adds to `table` (on a cluster, to its local and Distributed tables) the columns it lacks.
+void add_columns(const ClickHouseClient& client, const std::string& table,
+                 const std::vector<std::pair<std::string, std::string>>& columns) {
+  const ClickHouseUrl& url = client.url();
+  const std::string local = url.cluster.empty() ? table : table + "_local";
+  std::string present = "\n";
+  present += client.query(
+      "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = " +
+      quote(local));
+  std::string added;
+  for (const auto& [name, type] : columns)
+    if (present.find("\n" + name + "\n") == std::string::npos)
+      added += (added.empty() ? "ADD COLUMN " : ", ADD COLUMN ") + name + " " + type;
+  if (added.empty()) return;
+  if (!url.cluster.empty())
+    client.query("ALTER TABLE " + qualified(url, local) + on_cluster(url) + " " + added);
+  client.query("ALTER TABLE " + qualified(url, table) + on_cluster(url) + " " + added);
 }
 
 }  // namespace
@@ -334,9 +361,8 @@ void ensure_schema(const ClickHouseClient& client) {
   // The database itself: asked of the server's default database, since ours may not exist yet.
   ClickHouseUrl server = client.url();
   server.database = "system";
-  ClickHouseClient(server).query(
-      "CREATE DATABASE IF NOT EXISTS " + client.url().database +
-      (client.url().cluster.empty() ? "" : " ON CLUSTER " + client.url().cluster));
+  ClickHouseClient(server).query("CREATE DATABASE IF NOT EXISTS " + client.url().database +
+                                 on_cluster(client.url()));
 
   for (const std::string& statement : create_statements(kSchemaVersionTable, client.url()))
     client.query(statement);
@@ -350,16 +376,29 @@ void ensure_schema(const ClickHouseClient& client) {
        {&kEvents, &kQuarantine, &kEmployees, &kIngests, &kMetricSeries, &kMetricPoints})
     for (const std::string& statement : create_statements(*table, client.url()))
       client.query(statement);
-  for (const RollupTable& rollup : kRollupTables) {
+  // Version 6 marks the sessions' rollup cells on the events (session_opens.h); the rollup views
+  // of older versions, which wrote no `opened`, are replaced.
+  const bool unmarked = found >= 1 && found < 6;
+  if (unmarked) {
+    std::vector<std::pair<std::string, std::string>> marks;
+    for (const auto& [name, type] : kOpensColumns) marks.emplace_back(name, type);
+    add_columns(client, "events", marks);
+  }
+  for (size_t t = 0; t < std::size(kRollupTables); ++t) {
+    const RollupTable& rollup = kRollupTables[t];
     for (const std::string& statement : create_statements(rollup_spec(rollup), client.url()))
       client.query(statement);
-    for (const char* column : rollup_dimensions()) {
-      client.query(create_rollup_view(rollup, column, client.url()));
-      // Version 1 had no rollups: they start with the events stored so far (through the
+    if (unmarked) add_columns(client, rollup.name, {{"opened", "UInt64"}});
+    for (size_t d = 0; d < kRollupDimensionCount; ++d) {
+      if (unmarked)
+        client.query("DROP TABLE IF EXISTS " + qualified(client.url(), rollup_view_name(t, d)) +
+                     on_cluster(client.url()));
+      client.query(create_rollup_view(t, d, client.url()));
+      // A store from before the rollup starts it with the events stored so far (through the
       // Distributed tables on a cluster, which put each person's rows on their events' shard).
-      if (found == 1)
+      if (found >= 1 && found < rollup.since_version)
         client.query("INSERT INTO " + std::string(rollup.name) + " " +
-                     rollup_select(rollup, column, "events"));
+                     rollup_select(t, d, "events"));
     }
   }
   // Version 3: session_days, summed per session and day like a rollup; sharded by person like
@@ -375,6 +414,22 @@ void ensure_schema(const ClickHouseClient& client) {
                            client.url()));
   if (found == 1 || found == 2)
     client.query("INSERT INTO " + std::string(kSessionDays) + " " + session_days_select("events"));
+  // Version 6: spanning_cells, sharded by person like the rollups; an older store counts the
+  // sessions of its events once (after session_days, which tells the spanning sessions).
+  const TableSpec spanning = {
+      kSpanningCells,
+      kSpanningCellsColumns,
+      "ReplacingMergeTree",
+      "",
+      "PARTITION BY toYYYYMM(day) ORDER BY (dimension, value, day, start_ms, user, "
+      "practice_hint, session_id)",
+      "sipHash64(user)"};
+  for (const std::string& statement : create_statements(spanning, client.url()))
+    client.query(statement);
+  client.query(create_view(std::string(kSpanningCells) + "_view", kSpanningCells,
+                           spanning_cells_select, client.url()));
+  if (unmarked)
+    for (const std::string& statement : session_opens_backfill()) client.query(statement);
   // Version 5: the latency rollups, one view per table and measure. They hold no person: on a
   // cluster any shard takes a backfilled row.
   const std::string latency_columns = latency_rollup_columns();

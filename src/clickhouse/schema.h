@@ -7,8 +7,9 @@ namespace cca::clickhouse {
 // The schema version this build writes and reads (table schema_version). Version 2 added the
 // rollup tables and their materialized views (rollups.h), version 3 session_days
 // (session_days.h), version 4 the OTLP metric tables (metric_series, metric_points), which start
-// empty, version 5 the latency rollups (latency_rollups.h).
-inline constexpr int kSchemaVersion = 5;
+// empty, version 5 the latency rollups (latency_rollups.h), version 6 the sessions' counts
+// (session_opens.h: the events' marks, the rollups' `opened`, spanning_cells).
+inline constexpr int kSchemaVersion = 6;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion; does
 // nothing, with a single read, when the schema is at kSchemaVersion. Idempotent

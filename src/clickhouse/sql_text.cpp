@@ -75,6 +75,12 @@ void append_tsv_array(std::string& out, const std::vector<std::string_view>& val
   out += ']';
 }
 
+std::string period_start(std::string_view time, int64_t period_ms) {
+  const std::string period = std::to_string(period_ms);
+  const std::string t(time);
+  return t + " - ((" + t + " % " + period + ") + " + period + ") % " + period;
+}
+
 std::vector<std::string> split_tsv_line(std::string_view line) {
   std::vector<std::string> fields(1);
   for (size_t i = 0; i < line.size(); ++i) {

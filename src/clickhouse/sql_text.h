@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,9 @@ std::string quote_list(const std::vector<std::string>& values);
 void append_tsv_field(std::string& out, std::string_view text);
 // Appends ['a','b'] as a TabSeparated array field.
 void append_tsv_array(std::string& out, const std::vector<std::string_view>& values);
+// The start of the UTC period (hour, day) that `time` (ms since the epoch) falls in, as SQL; floor
+// division, so that times before 1970 fall in their own period.
+std::string period_start(std::string_view time, int64_t period_ms);
 // The fields of one TabSeparated line, unescaped.
 std::vector<std::string> split_tsv_line(std::string_view line);
 // Calls f(fields) for each line of a TabSeparated answer.

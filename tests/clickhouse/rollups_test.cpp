@@ -9,11 +9,13 @@
 #include <random>
 
 #include "clickhouse/history_stores.h"
+#include "clickhouse/people_queries.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/shape_queries.h"
 #include "engine/breakdown.h"
 #include "engine/heatmap.h"
 #include "engine/metric_check.h"
+#include "engine/sessions.h"
 #include "engine/summary.h"
 #include "engine/timeseries.h"
 
@@ -24,6 +26,34 @@ using engine::Dimension;
 using testing::describe;
 using testing::expect_same_metrics;
 
+// A random filter with what keeps a question off the rollups taken out: status codes, errors,
+// custom attributes, and all but one of the rolled-up columns.
+engine::Filter rollup_filter(const HistoryStores& stores, std::mt19937_64& random) {
+  engine::Filter filter = stores.random_filter(random);
+  filter.status_code.clear();
+  filter.error.clear();
+  filter.attributes.clear();
+  std::vector<std::string>* columns[] = {&filter.model, &filter.terminal, &filter.tool};
+  const size_t kept = random() % std::size(columns);
+  for (size_t i = 0; i < std::size(columns); ++i)
+    if (i != kept) columns[i]->clear();
+  return filter;
+}
+
+// The tables a question reads, coarsest first ("rollup_month rollup_day"), or "" for events.
+std::string tables(const HistoryStores& stores, const engine::Filter& filter,
+                   std::optional<Dimension> by = std::nullopt, int64_t bucket_ms = 0,
+                   bool per_day = false) {
+  const auto read = rollup_read(People(*stores.client), filter, by, bucket_ms, per_day);
+  std::string names;
+  if (read)
+    for (const RollupRead::Part& part : read->parts) {
+      if (!names.empty()) names += ' ';
+      names += part.table->name;
+    }
+  return names;
+}
+
 class RollupsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -31,23 +61,9 @@ class RollupsTest : public ::testing::Test {
     if (!stores_) GTEST_SKIP() << TestDatabase::kSkipReason;
   }
 
-  // A random filter with what keeps a question off the rollups taken out: status codes, errors,
-  // custom attributes, and all but one of the rolled-up columns.
-  engine::Filter rollup_filter(std::mt19937_64& random) const {
-    engine::Filter filter = stores_->random_filter(random);
-    filter.status_code.clear();
-    filter.error.clear();
-    filter.attributes.clear();
-    std::vector<std::string>* columns[] = {&filter.model, &filter.terminal, &filter.tool};
-    const size_t kept = random() % std::size(columns);
-    for (size_t i = 0; i < std::size(columns); ++i)
-      if (i != kept) columns[i]->clear();
-    return filter;
-  }
-  const char* table(const engine::Filter& filter, std::optional<Dimension> by = std::nullopt,
-                    int64_t bucket_ms = 0) const {
-    const auto read = rollup_read(People(*stores_->client), filter, by, bucket_ms);
-    return read ? read->table->name : nullptr;
+  std::string tables(const engine::Filter& filter, std::optional<Dimension> by = std::nullopt,
+                     int64_t bucket_ms = 0, bool per_day = false) const {
+    return clickhouse::tables(*stores_, filter, by, bucket_ms, per_day);
   }
 
   const HistoryStores* stores_ = nullptr;
@@ -55,48 +71,64 @@ class RollupsTest : public ::testing::Test {
 
 TEST_F(RollupsTest, AQuestionReadsTheCoarsestRollupItsFilterAllows) {
   const engine::Filter everything;
-  EXPECT_STREQ(table(everything), "rollup_day");
-  EXPECT_STREQ(table(everything, std::nullopt, kMsPerHour), "rollup_hour");
-  EXPECT_STREQ(table(everything, std::nullopt, 7 * kMsPerDay), "rollup_day");
+  EXPECT_EQ(tables(everything), "rollup_month");
+  EXPECT_EQ(tables(everything, std::nullopt, 0, true), "rollup_day");  // active days
+  EXPECT_EQ(tables(everything, std::nullopt, kMsPerHour), "rollup_hour");
+  EXPECT_EQ(tables(everything, std::nullopt, 7 * kMsPerDay), "rollup_day");
 
   engine::Filter days;
   days.from_ms = 20000 * kMsPerDay;
   days.to_ms = 20007 * kMsPerDay;
-  EXPECT_STREQ(table(days), "rollup_day");
+  EXPECT_EQ(tables(days), "rollup_day");
   engine::Filter hours = days;
   hours.to_ms = *days.to_ms + 5 * kMsPerHour;
-  EXPECT_STREQ(table(hours), "rollup_hour");
+  EXPECT_EQ(tables(hours), "rollup_hour");
   engine::Filter instant = days;
   instant.from_ms = *days.from_ms + 1;
-  EXPECT_EQ(table(instant), nullptr);
+  EXPECT_EQ(tables(instant), "");
+
+  // 2024-10-15 to 2025-01-10: November and December whole, the days around them.
+  engine::Filter months;
+  months.from_ms = days_from_civil(2024, 10, 15) * kMsPerDay;
+  months.to_ms = days_from_civil(2025, 1, 10) * kMsPerDay;
+  EXPECT_EQ(tables(months), "rollup_month rollup_day rollup_day");
+  EXPECT_EQ(tables(months, Dimension{Dimension::kModel}), "rollup_month rollup_day rollup_day");
+  EXPECT_EQ(tables(months, std::nullopt, kMsPerDay), "rollup_day");
+  months.from_ms = days_from_civil(2024, 11, 1) * kMsPerDay;
+  EXPECT_EQ(tables(months), "rollup_month rollup_day");
+  months.to_ms = std::nullopt;
+  EXPECT_EQ(tables(months), "rollup_month");
+  months.from_ms = days_from_civil(2024, 11, 2) * kMsPerDay;
+  months.to_ms = days_from_civil(2024, 12, 31) * kMsPerDay;
+  EXPECT_EQ(tables(months), "rollup_day");  // no whole month
 
   engine::Filter people = days;
   people.practice = {"Platform Engineering"};
   people.email = {"Someone@example.com"};
-  EXPECT_STREQ(table(people, Dimension{Dimension::kLevel}), "rollup_day");
-  EXPECT_STREQ(table(people, Dimension{Dimension::kModel}), "rollup_day");
+  EXPECT_EQ(tables(people, Dimension{Dimension::kLevel}), "rollup_day");
+  EXPECT_EQ(tables(people, Dimension{Dimension::kModel}), "rollup_day");
 
   engine::Filter model;
   model.model = {"claude-opus-4-7"};
-  EXPECT_STREQ(table(model), "rollup_day");
-  EXPECT_STREQ(table(model, Dimension{Dimension::kModel}), "rollup_day");
-  EXPECT_STREQ(table(model, Dimension{Dimension::kPractice}), "rollup_day");
-  EXPECT_EQ(table(model, Dimension{Dimension::kTool}), nullptr);  // two rolled-up columns
+  EXPECT_EQ(tables(model), "rollup_month");
+  EXPECT_EQ(tables(model, Dimension{Dimension::kModel}), "rollup_month");
+  EXPECT_EQ(tables(model, Dimension{Dimension::kPractice}), "rollup_month");
+  EXPECT_EQ(tables(model, Dimension{Dimension::kTool}), "");  // two rolled-up columns
   engine::Filter two = model;
   two.terminal = {"vscode"};
-  EXPECT_EQ(table(two), nullptr);
+  EXPECT_EQ(tables(two), "");
 
   for (const auto& single_event : {&engine::Filter::status_code, &engine::Filter::error}) {
     engine::Filter filter;
     (filter.*single_event).push_back("500");
-    EXPECT_EQ(table(filter), nullptr);
+    EXPECT_EQ(tables(filter), "");
   }
   engine::Filter attribute;
   attribute.attributes.push_back({"team", {"red"}});
-  EXPECT_EQ(table(attribute), nullptr);
+  EXPECT_EQ(tables(attribute), "");
   for (const auto kind : {Dimension::kError, Dimension::kStatusCode, Dimension::kAttempt,
                           Dimension::kQuerySource, Dimension::kDecisionSource})
-    EXPECT_EQ(table(everything, Dimension{kind}), nullptr);
+    EXPECT_EQ(tables(everything, Dimension{kind}), "");
 }
 
 TEST_F(RollupsTest, EveryDimensionOfEveryRollupAddsUpToTheEvents) {
@@ -130,9 +162,9 @@ TEST_F(RollupsTest, AnswersFromTheRollupsAreTheEnginesUnderRandomFilters) {
                                     engine::Bucket::kWeek};
   size_t read_from_rollups = 0;
   for (int i = 0; i < 60; ++i) {
-    const engine::Filter filter = rollup_filter(random);
+    const engine::Filter filter = rollup_filter(*stores_, random);
     const auto snapshot = stores_->engine->snapshot();
-    if (table(filter)) ++read_from_rollups;
+    if (!tables(filter).empty()) ++read_from_rollups;
 
     const auto summary = queries.summarize(filter);
     const auto expected_summary = engine::summarize(*snapshot, filter);
@@ -171,6 +203,58 @@ TEST_F(RollupsTest, AnswersFromTheRollupsAreTheEnginesUnderRandomFilters) {
       expect_same_metrics(expected_cells[c], cells[c], describe(filter) + " heatmap");
   }
   EXPECT_GT(read_from_rollups, 30u);  // most of these questions were the rollups' to answer
+}
+
+// The random history stretched over three months (its times from its first taken four times),
+// so that ranges hold whole months: their rows are read from rollup_month, the days around them
+// from rollup_day, and the sessions are counted across both, spanning ones (resumed, shared,
+// changing hints, crossing midnight or a month's end) included.
+TEST(RollupMonthsTest, RangesOverWholeMonthsAnswerAsTheEngine) {
+  testing::RandomHistory history = testing::make_random_history(20261206, 120);
+  const int64_t origin = history.events.front().time_ms;
+  for (testing::StoredEvent& e : history.events) e.time_ms = origin + (e.time_ms - origin) * 4;
+  const auto stores = HistoryStores::of("months", std::move(history));
+  if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
+  const Queries queries(*stores->client);
+  const PeopleQueries people(*stores->client);
+  const auto snapshot = stores->engine->snapshot();
+  const int64_t first_day = floor_div(*snapshot->first_time(), kMsPerDay);
+  const int64_t days = floor_div(*snapshot->last_time(), kMsPerDay) - first_day + 1;
+  ASSERT_GT(days, 62);
+  const Dimension dimensions[] = {{Dimension::kPractice}, {Dimension::kEmail},
+                                  {Dimension::kModel},    {Dimension::kTool},
+                                  {Dimension::kTerminal}, {Dimension::kEventType}};
+  std::mt19937_64 random(6);
+  size_t months_and_days = 0;
+  for (int i = 0; i < 40; ++i) {
+    engine::Filter filter = rollup_filter(*stores, random);
+    const auto any_day = [&] {
+      return (first_day - 2 + static_cast<int64_t>(random() % (days + 4))) * kMsPerDay;
+    };
+    filter.from_ms = random() % 4 == 0 ? std::nullopt : std::optional(any_day());
+    filter.to_ms = random() % 4 == 0 ? std::nullopt : std::optional(any_day());
+    if (filter.from_ms && filter.to_ms && *filter.from_ms > *filter.to_ms)
+      std::swap(*filter.from_ms, *filter.to_ms);
+    if (tables(*stores, filter).starts_with("rollup_month rollup_day")) ++months_and_days;
+
+    const std::string context = describe(filter);
+    expect_same_metrics(engine::summarize(*snapshot, filter).metrics,
+                        queries.summarize(filter).metrics, context);
+    const Dimension by = dimensions[random() % std::size(dimensions)];
+    const auto expected_rows = engine::breakdown(*snapshot, filter, by, engine::Metric::kEvents);
+    const auto rows = queries.breakdown(filter, by, engine::Metric::kEvents);
+    ASSERT_EQ(expected_rows.size(), rows.size()) << context;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      EXPECT_EQ(expected_rows[r].key, rows[r].key) << context;
+      expect_same_metrics(expected_rows[r].metrics, rows[r].metrics,
+                          context + " by " + std::string(dimension_name(by)));
+    }
+    const engine::SessionOrder newest{engine::SessionField::kStart};
+    EXPECT_EQ(engine::list_sessions(*snapshot, filter, newest, 5, 0).total,
+              people.list_sessions(filter, newest, 5, 0).total)
+        << context;
+  }
+  EXPECT_GT(months_and_days, 8u);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "clickhouse/queries.h"
 #include "clickhouse/rollups.h"
 #include "clickhouse/session_days.h"
+#include "clickhouse/session_opens.h"
 #include "clickhouse/shape_queries.h"
 #include "engine/metric_check.h"
 
@@ -19,20 +20,29 @@ namespace {
 using engine::Dimension;
 using testing::expect_same_metrics;
 
-// A database holding the history's events and directory as `version` left it: the tables and
-// views it did not have are dropped (version 1: the rollups, session_days, the metric tables and
-// the latency rollups; version 2: session_days and what came after; version 3: the metric tables
-// and the latency rollups; version 4: the latency rollups), and schema_version says `version`.
+// A database holding the history's events and directory as `version` left it: the tables,
+// views and columns it did not have are dropped (version 1: the rollups, session_days, the metric
+// tables and the latency rollups; version 2: session_days and what came after; version 3: the
+// metric tables and the latency rollups; version 4: the latency rollups; before version 6: the
+// month rollup, the session marks of the events, the other rollups' opened counts and
+// spanning_cells), and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
   client.query("INSERT INTO employees SELECT * FROM " + source + ".employees");
-  std::vector<std::string> newer;
-  for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.table);
+  std::string marks;
+  for (const auto& [name, type] : kOpensColumns)
+    marks += std::string(marks.empty() ? "" : ", ") + "DROP COLUMN " + name;
+  client.query("ALTER TABLE events " + marks);
+  for (const RollupTable& rollup : kRollupTables)
+    client.query("ALTER TABLE " + std::string(rollup.name) + " DROP COLUMN opened");
+  std::vector<std::string> newer = {kSpanningCells};
+  if (version < 5)
+    for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.table);
   if (version < 4) newer.insert(newer.end(), {"metric_series", "metric_points"});
   if (version < 3) newer.push_back(kSessionDays);
-  if (version < 2)
-    for (const RollupTable& rollup : kRollupTables) newer.push_back(rollup.name);
+  for (const RollupTable& rollup : kRollupTables)
+    if (version < rollup.since_version) newer.push_back(rollup.name);
   for (const auto& view : rows_of(client.query(
            "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = "
            "'MaterializedView'")))
@@ -93,7 +103,7 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3, 4}) {
+  for (const int version : {1, 2, 3, 4, 5}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);

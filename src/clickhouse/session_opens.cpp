@@ -1,0 +1,243 @@
+#include "clickhouse/session_opens.h"
+
+#include <set>
+#include <unordered_map>
+
+#include "clickhouse/event_sql.h"
+#include "clickhouse/sql_text.h"
+#include "common/hash128_set.h"
+#include "common/time_util.h"
+
+namespace cca::clickhouse {
+namespace {
+
+std::string_view dimension_name(size_t dimension) {
+  const char* column = rollup_dimension_column(dimension);
+  return column ? column : "";
+}
+
+// The rolled-up columns, comma-separated: what the cell lookups select and group by after the
+// session, hour, person and hint.
+std::string rolled_up_list() {
+  std::string list;
+  for (const char* column : kRolledUpColumns)
+    list += std::string(list.empty() ? "" : ", ") + column;
+  return list;
+}
+
+void append_sized(std::string& out, std::string_view text) {
+  const uint32_t size = static_cast<uint32_t>(text.size());
+  out.append(reinterpret_cast<const char*>(&size), sizeof size);
+  out += text;
+}
+
+// A cell's identity: 128 bits of its table, dimension, period start, session, person, hint and
+// value (the event identities' hash; a collision is as unlikely as theirs).
+Hash128 cell_key(size_t table, size_t dimension, int64_t start_ms, std::string_view session,
+                 std::string_view user, std::string_view hint, std::string_view value) {
+  thread_local std::string bytes;
+  bytes.clear();
+  bytes += static_cast<char>(table);
+  bytes += static_cast<char>(dimension);
+  bytes.append(reinterpret_cast<const char*>(&start_ms), sizeof start_ms);
+  for (const std::string_view text : {session, user, hint, value}) append_sized(bytes, text);
+  return hash128(bytes);
+}
+
+// A session's (day, person, hint): more than one makes it spanning.
+std::string combination(std::string_view day, std::string_view user, std::string_view hint) {
+  std::string text;
+  for (const std::string_view part : {day, user, hint}) append_sized(text, part);
+  return text;
+}
+
+// The cells the sessions of the external table `sessions` have on `days`: one row per session,
+// hour, person, hint and combination of the rolled-up values.
+std::string stored_cells_query(const std::set<std::string>& days) {
+  std::string day_list;
+  for (const std::string& day : days) day_list += (day_list.empty() ? "" : ", ") + quote(day);
+  const std::string values = "user, practice_hint, " + rolled_up_list();
+  return "SELECT session_id, " + period_start("time_ms", kMsPerHour) + " AS hour, " + values +
+         " FROM events WHERE day IN (" + day_list +
+         ") AND session_id IN (SELECT id FROM sessions) GROUP BY session_id, hour, " + values;
+}
+
+ExternalTable session_table(const std::vector<std::string_view>& ids) {
+  ExternalTable table{"sessions", "id String", {}};
+  for (const std::string_view id : ids) {
+    append_tsv_field(table.tab_separated_rows, id);
+    table.tab_separated_rows += '\n';
+  }
+  return table;
+}
+
+}  // namespace
+
+std::string spanning_cells_select(const std::string& events) {
+  return "SELECT session_id, d AS dimension, v AS value, day_of_cell AS day, s AS start_ms, "
+         "u AS user, h AS practice_hint FROM " +
+         events +
+         " ARRAY JOIN span_dimensions AS d, span_values AS v, span_days AS day_of_cell, "
+         "span_starts AS s, span_users AS u, span_hints AS h";
+}
+
+std::vector<std::string> session_opens_backfill() {
+  std::vector<std::string> statements;
+  for (const RollupTable& table : kRollupTables)
+    for (size_t d = 0; d < kRollupDimensionCount; ++d)
+      statements.push_back(
+          "INSERT INTO " + std::string(table.name) +
+          " (dimension, value, day, start_ms, user, practice_hint, opened) SELECT " +
+          quote(dimension_name(d)) + " AS dimension, " +
+          (d == 0 ? std::string("''") : std::string(dimension_name(d))) + " AS value, " +
+          table.day + " AS day, " + period_start_sql(table) +
+          " AS start_ms, user, practice_hint, uniqExact(session_id) FROM events WHERE session_id "
+          "!= '' GROUP BY dimension, value, day, start_ms, user, practice_hint");
+  const std::string spanning =
+      "SELECT session_id FROM session_days GROUP BY session_id HAVING uniqExact(day, user, "
+      "practice_hint) > 1";
+  for (size_t d = 0; d < kRollupDimensionCount; ++d)
+    statements.push_back(
+        "INSERT INTO " + std::string(kSpanningCells) + " SELECT session_id, " +
+        quote(dimension_name(d)) + " AS dimension, " +
+        (d == 0 ? std::string("''") : std::string(dimension_name(d))) + " AS value, day, " +
+        period_start("time_ms", kMsPerHour) +
+        " AS start_ms, user, practice_hint FROM events WHERE session_id GLOBAL IN (" + spanning +
+        ") GROUP BY session_id, dimension, value, day, start_ms, user, practice_hint");
+  return statements;
+}
+
+SessionOpens::SessionOpens(const ClickHouseClient& reader, const std::vector<OpenedEvent>& events)
+    : opens_(events.size()), spans_(events.size()) {
+  struct Session {
+    std::set<std::string> stored, written;  // (day, person, hint) combinations
+    std::set<std::string> stored_days;
+    bool spanning = false;
+    std::vector<SpanCell> stored_cells;  // to copy, when it becomes spanning now
+  };
+  std::unordered_map<std::string_view, Session> sessions;
+  std::set<std::string> days;
+  for (const OpenedEvent& e : events) {
+    if (e.session.empty()) continue;
+    const std::string day = format_date(e.time_ms);
+    sessions[e.session].written.insert(combination(day, e.user, e.hint));
+    days.insert(day);
+  }
+  if (sessions.empty()) return;
+  std::vector<std::string_view> ids;
+  for (const auto& entry : sessions) ids.push_back(entry.first);
+  const ExternalTable all_ids = session_table(ids);
+
+  for (const auto& row : rows_of(reader.query(
+           "SELECT session_id, day, user, practice_hint FROM session_days WHERE session_id IN "
+           "(SELECT id FROM sessions) GROUP BY session_id, day, user, practice_hint",
+           all_ids))) {
+    Session& session = sessions.find(row.at(0))->second;
+    session.stored.insert(combination(row.at(1), row.at(2), row.at(3)));
+    session.stored_days.insert(row.at(1));
+  }
+
+  // Every cell of the stored rows: each of their periods under each dimension.
+  Hash128Set stored_cells;
+  const auto for_each_cell = [](const std::vector<std::string>& row, auto&& cell) {
+    const int64_t hour = std::stoll(row.at(1));
+    for (size_t d = 0; d < kRollupDimensionCount; ++d)
+      cell(d, hour, d == 0 ? std::string_view() : std::string_view(row.at(3 + d)));
+  };
+  const auto store = [&](const std::vector<std::string>& row) {
+    for_each_cell(row, [&](size_t d, int64_t hour, std::string_view value) {
+      for (size_t t = 0; t < std::size(kRollupTables); ++t)
+        stored_cells.insert(
+            cell_key(t, d, period_start_ms(kRollupTables[t], hour), row[0], row[2], row[3], value));
+    });
+  };
+  for (const auto& row : rows_of(reader.query(stored_cells_query(days), all_ids))) store(row);
+
+  // A spanning session's cells on its other days too: a month holds several of its days. One
+  // spanning from this block on takes its stored cells with it into spanning_cells.
+  std::vector<std::string_view> spanning;
+  std::set<std::string> their_days;
+  for (auto& [id, session] : sessions) {
+    std::set<std::string> all = session.stored;
+    all.insert(session.written.begin(), session.written.end());
+    session.spanning = all.size() > 1;
+    if (session.spanning && !session.stored.empty()) {
+      spanning.push_back(id);
+      for (const std::string& day : session.stored_days)
+        if (!days.contains(day)) their_days.insert(day);
+    }
+  }
+  if (!spanning.empty()) {
+    std::set<std::string> all_days = days;
+    all_days.insert(their_days.begin(), their_days.end());
+    Hash128Set copied;
+    for (const auto& row :
+         rows_of(reader.query(stored_cells_query(all_days), session_table(spanning)))) {
+      store(row);
+      Session& session = sessions.find(row[0])->second;
+      if (session.stored.size() > 1) continue;  // spanning already: its cells are listed
+      for_each_cell(row, [&](size_t d, int64_t hour, std::string_view value) {
+        if (copied.insert(cell_key(kHourRollup, d, hour, row[0], row[2], row[3], value)))
+          session.stored_cells.push_back(
+              {static_cast<uint8_t>(d), std::string(value), row[2], row[3], hour});
+      });
+    }
+  }
+
+  for (size_t i = 0; i < events.size(); ++i) {
+    const OpenedEvent& e = events[i];
+    if (e.session.empty()) continue;
+    Session& session = sessions.find(e.session)->second;
+    std::array<int64_t, std::size(kRollupTables)> starts;
+    for (size_t t = 0; t < starts.size(); ++t)
+      starts[t] = period_start_ms(kRollupTables[t], e.time_ms);
+    for (size_t d = 0; d < kRollupDimensionCount; ++d) {
+      const std::string_view value = e.values[d];
+      for (size_t t = 0; t < starts.size(); ++t) {
+        if (!stored_cells.insert(cell_key(t, d, starts[t], e.session, e.user, e.hint, value)))
+          continue;
+        opens_[i] |= open_bit(t, d);
+        if (t == kHourRollup && session.spanning)
+          spans_[i].push_back({static_cast<uint8_t>(d), std::string(value), std::string(e.user),
+                               std::string(e.hint), starts[t]});
+      }
+    }
+    if (!session.stored_cells.empty()) {
+      for (SpanCell& cell : session.stored_cells) spans_[i].push_back(std::move(cell));
+      session.stored_cells.clear();
+    }
+  }
+}
+
+void SessionOpens::append_columns(std::string& out, size_t event) const {
+  out += '\t';
+  out += std::to_string(opens_[event]);
+  const std::vector<SpanCell>& cells = spans_[event];
+  if (cells.empty()) {
+    out += "\t[]\t[]\t[]\t[]\t[]\t[]";
+    return;
+  }
+  std::vector<std::string_view> texts;
+  const auto strings = [&](auto&& text_of) {
+    texts.clear();
+    for (const SpanCell& cell : cells) texts.push_back(text_of(cell));
+    out += '\t';
+    append_tsv_array(out, texts);
+  };
+  std::vector<std::string> dates;
+  for (const SpanCell& cell : cells) dates.push_back(format_date(cell.start_ms));
+  strings([](const SpanCell& cell) { return dimension_name(cell.dimension); });
+  strings([](const SpanCell& cell) { return std::string_view(cell.value); });
+  size_t next_date = 0;
+  strings([&](const SpanCell&) { return std::string_view(dates[next_date++]); });
+  out += "\t[";
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(cells[i].start_ms);
+  }
+  out += ']';
+  strings([](const SpanCell& cell) { return std::string_view(cell.user); });
+  strings([](const SpanCell& cell) { return std::string_view(cell.hint); });
+}
+
+}  // namespace cca::clickhouse
