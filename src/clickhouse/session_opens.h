@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "clickhouse/client.h"
@@ -21,8 +22,8 @@ namespace cca::clickhouse {
 // into `opened`: the row's distinct sessions. Summed over many rows, a session counts once per
 // row it is in; that is once per group of a question as long as the session lies in one
 // (day, person, practice hint) and the group holds one row per (period, person, hint) of a value
-// (a day rollup's groups; an hour rollup's when each group is a single hour of a day: hourly
-// series and the heatmap). The few sessions that span days, people or hints are "spanning": the
+// (the month and day rollups' groups; the hour rollup's when each group is a single hour of a
+// day: hourly series and the heatmap). The few sessions that span days, people or hints are "spanning": the
 // writer lists every hour cell of theirs in spanning_cells (carried on the event rows as arrays,
 // so that they arrive with the insert that made them), and a question subtracts their cells and
 // counts them by id instead (rollups.cpp).
