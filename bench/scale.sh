@@ -10,6 +10,8 @@
 #   BENCH_SCALE_REPETITIONS  uncached requests per question and filter (default 5)
 #   BENCH_SCALE_MIN_FREE_GB  free disk kept; the curve stops before a chunk would go below it,
 #                            and says so (default 20)
+#   BENCH_SCALE_KEEP_CLICKHOUSE  a folder to move ClickHouse's data folder to at the end, to look
+#                            into the store afterwards (default: deleted with the rest)
 #   CCANALYTICS_BIN, TMPDIR  as for bench/run.sh
 #
 # Each 10 M chunk is `ccanalytics generate --num-sessions 115000 --num-users 1000 --days 90
@@ -33,9 +35,25 @@ source "$bench_dir/lib/common.sh"
 for tool in node curl /usr/bin/time; do require_command "$tool"; done
 
 clickhouse_dir=$work/clickhouse
+# A curve that fails keeps what it measured and ClickHouse's logs (the last 200,000 lines of the
+# server log, which times every query) in bench/results/scale-failed-<time>.*.
 cleanup() {
+  local status=$?
   stop_server
   "$repo/scripts/clickhouse.sh" stop "$clickhouse_dir" 2>/dev/null || true
+  if ((status != 0)); then
+    local kept
+    kept=$bench_dir/results/scale-failed-$(date -u +%Y%m%dT%H%M%SZ)
+    mkdir -p "$bench_dir/results"
+    cp "${results:-}" "$kept.jsonl" 2>/dev/null || true
+    cp "$clickhouse_dir/server.err.log" "$kept.clickhouse.err.log" 2>/dev/null || true
+    tail -n 200000 "$clickhouse_dir/server.log" >"$kept.clickhouse.log" 2>/dev/null || true
+    log "failed (status $status): kept $kept.*"
+  fi
+  if [[ -n "${BENCH_SCALE_KEEP_CLICKHOUSE:-}" && -d $clickhouse_dir/data ]]; then
+    mv "$clickhouse_dir/data" "$BENCH_SCALE_KEEP_CLICKHOUSE"
+    log "ClickHouse's data folder moved to $BENCH_SCALE_KEEP_CLICKHOUSE"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -94,8 +94,9 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
         !on_period(filter.from_ms, table) || !on_period(filter.to_ms, table))
       continue;
     const bool periods_share_groups = table.period_ms == kMsPerHour && bucket_ms != kMsPerHour;
-    RollupRead read{{{&table, conditions_over(filter.from_ms, filter.to_ms)}},
-                    conditions_over(filter.from_ms, filter.to_ms),
+    const std::string whole_range = conditions_over(filter.from_ms, filter.to_ms);
+    RollupRead read{{{&table, whole_range}},
+                    whole_range,
                     table.period,
                     key,
                     !values_share_groups && !periods_share_groups};

@@ -414,8 +414,9 @@ void ensure_schema(const ClickHouseClient& client) {
                            client.url()));
   if (found == 1 || found == 2)
     client.query("INSERT INTO " + std::string(kSessionDays) + " " + session_days_select("events"));
-  // Version 6: spanning_cells, sharded by person like the rollups; an older store counts the
-  // sessions of its events once (after session_days, which tells the spanning sessions).
+  // Version 6: spanning_cells, sharded by person like the rollups, and session_cells; an older
+  // store counts the sessions of its events once (after session_days, which tells the spanning
+  // sessions).
   const TableSpec spanning = {
       kSpanningCells,
       kSpanningCellsColumns,
@@ -428,8 +429,20 @@ void ensure_schema(const ClickHouseClient& client) {
     client.query(statement);
   client.query(create_view(std::string(kSpanningCells) + "_view", kSpanningCells,
                            spanning_cells_select, client.url()));
-  if (unmarked)
-    for (const std::string& statement : session_opens_backfill()) client.query(statement);
+  // session_cells, sharded by person like the events it is made of.
+  const std::string cell_columns = session_cells_columns(), cell_layout = session_cells_layout();
+  const TableSpec session_cells = {kSessionCells, cell_columns,     "ReplacingMergeTree", "",
+                                   cell_layout,   "sipHash64(user)"};
+  for (const std::string& statement : create_statements(session_cells, client.url()))
+    client.query(statement);
+  client.query(create_view(std::string(kSessionCells) + "_view", kSessionCells,
+                           session_cells_select, client.url()));
+  if (unmarked) {
+    std::vector<std::string> days;
+    for (const auto& row : rows_of(client.query("SELECT DISTINCT day FROM events ORDER BY day")))
+      days.push_back(row.at(0));
+    for (const std::string& statement : session_opens_backfill(days)) client.query(statement);
+  }
   // Version 5: the latency rollups, one view per table and measure. They hold no person: on a
   // cluster any shard takes a backfilled row.
   const std::string latency_columns = latency_rollup_columns();

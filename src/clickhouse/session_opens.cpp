@@ -45,21 +45,16 @@ Hash128 cell_key(size_t table, size_t dimension, int64_t start_ms, std::string_v
 }
 
 // A session's (day, person, hint): more than one makes it spanning.
-std::string combination(std::string_view day, std::string_view user, std::string_view hint) {
-  std::string text;
-  for (const std::string_view part : {day, user, hint}) append_sized(text, part);
+std::string combination(int64_t time_ms, std::string_view user, std::string_view hint) {
+  const int64_t day = floor_div(time_ms, kMsPerDay);
+  std::string text(reinterpret_cast<const char*>(&day), sizeof day);
+  for (const std::string_view part : {user, hint}) append_sized(text, part);
   return text;
 }
 
-// The cells the sessions of the external table `sessions` have on `days`: one row per session,
-// hour, person, hint and combination of the rolled-up values.
-std::string stored_cells_query(const std::set<std::string>& days) {
-  std::string day_list;
-  for (const std::string& day : days) day_list += (day_list.empty() ? "" : ", ") + quote(day);
-  const std::string values = "user, practice_hint, " + rolled_up_list();
-  return "SELECT session_id, " + period_start("time_ms", kMsPerHour) + " AS hour, " + values +
-         " FROM events WHERE day IN (" + day_list +
-         ") AND session_id IN (SELECT id FROM sessions) GROUP BY session_id, hour, " + values;
+// A cell's columns after the session and hour.
+std::string cell_columns() {
+  return "user, practice_hint, " + rolled_up_list();
 }
 
 ExternalTable session_table(const std::vector<std::string_view>& ids) {
@@ -81,7 +76,25 @@ std::string spanning_cells_select(const std::string& events) {
          "span_starts AS s, span_users AS u, span_hints AS h";
 }
 
-std::vector<std::string> session_opens_backfill() {
+std::string session_cells_columns() {
+  std::string columns =
+      "session_id String, day Date, start_ms Int64, user String, practice_hint String";
+  for (const char* column : kRolledUpColumns) columns += std::string(", ") + column + " String";
+  return columns;
+}
+
+std::string session_cells_layout() {
+  return "PARTITION BY toYYYYMM(day) ORDER BY (session_id, start_ms, " + cell_columns() +
+         ") SETTINGS index_granularity = 1024";
+}
+
+std::string session_cells_select(const std::string& events) {
+  return "SELECT session_id, day, " + period_start("time_ms", kMsPerHour) + " AS start_ms, " +
+         cell_columns() + " FROM " + events + " WHERE session_id != '' GROUP BY session_id, day, " +
+         "start_ms, " + cell_columns();
+}
+
+std::vector<std::string> session_opens_backfill(const std::vector<std::string>& days) {
   std::vector<std::string> statements;
   for (const RollupTable& table : kRollupTables)
     for (size_t d = 0; d < kRollupDimensionCount; ++d)
@@ -104,6 +117,9 @@ std::vector<std::string> session_opens_backfill() {
         period_start("time_ms", kMsPerHour) +
         " AS start_ms, user, practice_hint FROM events WHERE session_id GLOBAL IN (" + spanning +
         ") GROUP BY session_id, dimension, value, day, start_ms, user, practice_hint");
+  for (const std::string& day : days)
+    statements.push_back("INSERT INTO " + std::string(kSessionCells) + " " +
+                         session_cells_select("events PREWHERE day = " + quote(day)));
   return statements;
 }
 
@@ -111,77 +127,55 @@ SessionOpens::SessionOpens(const ClickHouseClient& reader, const std::vector<Ope
     : opens_(events.size()), spans_(events.size()) {
   struct Session {
     std::set<std::string> stored, written;  // (day, person, hint) combinations
-    std::set<std::string> stored_days;
     bool spanning = false;
     std::vector<SpanCell> stored_cells;  // to copy, when it becomes spanning now
   };
   std::unordered_map<std::string_view, Session> sessions;
-  std::set<std::string> days;
-  for (const OpenedEvent& e : events) {
-    if (e.session.empty()) continue;
-    const std::string day = format_date(e.time_ms);
-    sessions[e.session].written.insert(combination(day, e.user, e.hint));
-    days.insert(day);
-  }
+  for (const OpenedEvent& e : events)
+    if (!e.session.empty())
+      sessions[e.session].written.insert(combination(e.time_ms, e.user, e.hint));
   if (sessions.empty()) return;
   std::vector<std::string_view> ids;
   for (const auto& entry : sessions) ids.push_back(entry.first);
-  const ExternalTable all_ids = session_table(ids);
-
-  for (const auto& row : rows_of(reader.query(
-           "SELECT session_id, day, user, practice_hint FROM session_days WHERE session_id IN "
-           "(SELECT id FROM sessions) GROUP BY session_id, day, user, practice_hint",
-           all_ids))) {
-    Session& session = sessions.find(row.at(0))->second;
-    session.stored.insert(combination(row.at(1), row.at(2), row.at(3)));
-    session.stored_days.insert(row.at(1));
-  }
-
-  // Every cell of the stored rows: each of their periods under each dimension.
-  Hash128Set stored_cells;
+  // Rows: session, hour, person, hint, then the rolled-up values.
+  const std::vector<std::vector<std::string>> stored_rows =
+      rows_of(reader.query("SELECT session_id, start_ms, " + cell_columns() + " FROM " +
+                               kSessionCells + " WHERE session_id IN (SELECT id FROM sessions)",
+                           session_table(ids)));
   const auto for_each_cell = [](const std::vector<std::string>& row, auto&& cell) {
     const int64_t hour = std::stoll(row.at(1));
     for (size_t d = 0; d < kRollupDimensionCount; ++d)
       cell(d, hour, d == 0 ? std::string_view() : std::string_view(row.at(3 + d)));
   };
-  const auto store = [&](const std::vector<std::string>& row) {
+
+  // Every cell of the stored rows: each of their periods under each dimension.
+  Hash128Set known_cells;
+  for (const auto& row : stored_rows) {
+    sessions.find(row.at(0))->second.stored.insert(
+        combination(std::stoll(row.at(1)), row.at(2), row.at(3)));
     for_each_cell(row, [&](size_t d, int64_t hour, std::string_view value) {
       for (size_t t = 0; t < std::size(kRollupTables); ++t)
-        stored_cells.insert(
+        known_cells.insert(
             cell_key(t, d, period_start_ms(kRollupTables[t], hour), row[0], row[2], row[3], value));
     });
-  };
-  for (const auto& row : rows_of(reader.query(stored_cells_query(days), all_ids))) store(row);
-
-  // A spanning session's cells on its other days too: a month holds several of its days. One
-  // spanning from this block on takes its stored cells with it into spanning_cells.
-  std::vector<std::string_view> spanning;
-  std::set<std::string> their_days;
-  for (auto& [id, session] : sessions) {
-    std::set<std::string> all = session.stored;
-    all.insert(session.written.begin(), session.written.end());
-    session.spanning = all.size() > 1;
-    if (session.spanning && !session.stored.empty()) {
-      spanning.push_back(id);
-      for (const std::string& day : session.stored_days)
-        if (!days.contains(day)) their_days.insert(day);
-    }
   }
-  if (!spanning.empty()) {
-    std::set<std::string> all_days = days;
-    all_days.insert(their_days.begin(), their_days.end());
-    Hash128Set copied;
-    for (const auto& row :
-         rows_of(reader.query(stored_cells_query(all_days), session_table(spanning)))) {
-      store(row);
-      Session& session = sessions.find(row[0])->second;
-      if (session.stored.size() > 1) continue;  // spanning already: its cells are listed
-      for_each_cell(row, [&](size_t d, int64_t hour, std::string_view value) {
-        if (copied.insert(cell_key(kHourRollup, d, hour, row[0], row[2], row[3], value)))
-          session.stored_cells.push_back(
-              {static_cast<uint8_t>(d), std::string(value), row[2], row[3], hour});
-      });
-    }
+  for (auto& [id, session] : sessions) {
+    size_t combinations = session.stored.size();
+    for (const std::string& written : session.written)
+      combinations += session.stored.contains(written) ? 0 : 1;
+    session.spanning = combinations > 1;
+  }
+  // A session spanning from this block on takes its stored cells with it into spanning_cells (one
+  // spanning already has listed them).
+  Hash128Set copied;
+  for (const auto& row : stored_rows) {
+    Session& session = sessions.find(row[0])->second;
+    if (!session.spanning || session.stored.size() > 1) continue;
+    for_each_cell(row, [&](size_t d, int64_t hour, std::string_view value) {
+      if (copied.insert(cell_key(kHourRollup, d, hour, row[0], row[2], row[3], value)))
+        session.stored_cells.push_back(
+            {static_cast<uint8_t>(d), std::string(value), row[2], row[3], hour});
+    });
   }
 
   for (size_t i = 0; i < events.size(); ++i) {
@@ -194,7 +188,7 @@ SessionOpens::SessionOpens(const ClickHouseClient& reader, const std::vector<Ope
     for (size_t d = 0; d < kRollupDimensionCount; ++d) {
       const std::string_view value = e.values[d];
       for (size_t t = 0; t < starts.size(); ++t) {
-        if (!stored_cells.insert(cell_key(t, d, starts[t], e.session, e.user, e.hint, value)))
+        if (!known_cells.insert(cell_key(t, d, starts[t], e.session, e.user, e.hint, value)))
           continue;
         opens_[i] |= open_bit(t, d);
         if (t == kHourRollup && session.spanning)

@@ -54,10 +54,23 @@ inline constexpr const char* kSpanningCellsColumns =
 // The view's SELECT over `events`: the span arrays of each inserted event, one row per element.
 std::string spanning_cells_select(const std::string& events);
 
+// session_cells: every session's hour cells (hour, person, hint and the rolled-up values together),
+// ordered by session, which is what the writer asks of a block's sessions: the answer reads a
+// granule or two per session whatever the store's size, where a scan of the block's days of the
+// events read every event of those days.
+// A ReplacingMergeTree keyed by the whole cell, so that a cell written by several blocks is kept
+// once as parts merge; small granules, since a lookup reads one per session and part.
+inline constexpr const char* kSessionCells = "session_cells";
+std::string session_cells_columns();
+std::string session_cells_layout();
+// The view's SELECT over `events`: the distinct cells of the inserted events.
+std::string session_cells_select(const std::string& events);
+
 // What an upgraded store runs once to count the sessions of the events it holds: `opened` of
-// every rollup row and the cells of every spanning session (from session_days), as the writer
-// would have marked them.
-std::vector<std::string> session_opens_backfill();
+// every rollup row, the cells of every spanning session (from session_days) as the writer would
+// have marked them, and session_cells of each of `days` (one statement a day, which keeps the
+// grouping's memory to a day's cells).
+std::vector<std::string> session_opens_backfill(const std::vector<std::string>& days);
 
 // An event as the writer marks it.
 struct OpenedEvent {
@@ -69,8 +82,8 @@ struct OpenedEvent {
 // The marks of a block of events about to be inserted (none of them stored yet, no two alike).
 class SessionOpens {
  public:
-  // Asks `reader` (which must not lag behind the writes) which cells and (day, person, hint)
-  // combinations the events' sessions already have.
+  // Asks `reader` (which must not lag behind the writes) which cells the events' sessions
+  // already have.
   SessionOpens(const ClickHouseClient& reader, const std::vector<OpenedEvent>& events);
 
   // Appends "\t<opens>\t<span arrays...>" of event i.

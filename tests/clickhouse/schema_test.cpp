@@ -24,8 +24,8 @@ using testing::expect_same_metrics;
 // views and columns it did not have are dropped (version 1: the rollups, session_days, the metric
 // tables and the latency rollups; version 2: session_days and what came after; version 3: the
 // metric tables and the latency rollups; version 4: the latency rollups; before version 6: the
-// month rollup, the session marks of the events, the other rollups' opened counts and
-// spanning_cells), and schema_version says `version`.
+// month rollup, the session marks of the events, the other rollups' opened counts,
+// spanning_cells and session_cells), and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
@@ -36,7 +36,7 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
   client.query("ALTER TABLE events " + marks);
   for (const RollupTable& rollup : kRollupTables)
     client.query("ALTER TABLE " + std::string(rollup.name) + " DROP COLUMN opened");
-  std::vector<std::string> newer = {kSpanningCells};
+  std::vector<std::string> newer = {kSpanningCells, kSessionCells};
   if (version < 5)
     for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.table);
   if (version < 4) newer.insert(newer.end(), {"metric_series", "metric_points"});
@@ -114,6 +114,13 @@ TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
     EXPECT_EQ(client.query("SELECT max(version) FROM schema_version"),
               std::to_string(kSchemaVersion) + "\n");
     expect_same_answers(*stores->client, client, "upgraded");
+    // Later ingests ask session_cells: the upgrade fills it as the inserts would have.
+    std::string cell = "session_id, start_ms, user, practice_hint";
+    for (const char* column : kRolledUpColumns) cell += std::string(", ") + column;
+    const std::string cells = "SELECT count(), sum(cityHash64(" + cell +
+                              ")) FROM (SELECT DISTINCT " + cell + " FROM " + kSessionCells + ")";
+    EXPECT_EQ(client.query(cells), stores->client->query(cells));
+    EXPECT_NE(client.query(cells), "0\t0\n");
     // Another start finds the current version and adds nothing.
     ensure_schema(client);
     expect_same_answers(*stores->client, client, "started again");
