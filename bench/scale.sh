@@ -10,6 +10,8 @@
 #   BENCH_SCALE_REPETITIONS  uncached requests per question and filter (default 5)
 #   BENCH_SCALE_MIN_FREE_GB  free disk kept; the curve stops before a chunk would go below it,
 #                            and says so (default 20)
+#   BENCH_SCALE_SETTLE_MAX   seconds to wait, at each size, for ClickHouse's merges to settle
+#                            before asking the questions again (default 1800)
 #   BENCH_SCALE_KEEP_CLICKHOUSE  a folder to move ClickHouse's data folder to at the end, to look
 #                            into the store afterwards (default: deleted with the rest)
 #   CCANALYTICS_BIN, TMPDIR  as for bench/run.sh
@@ -29,6 +31,7 @@ min_free_gb=${BENCH_SCALE_MIN_FREE_GB:-20}
 readonly kChunkSessions=115000 kChunkMillions=10
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ccanalytics-scale.XXXXXX")
+settle_max=${BENCH_SCALE_SETTLE_MAX:-1800}
 # shellcheck source=bench/lib/common.sh
 source "$bench_dir/lib/common.sh"
 [[ -x "$bin" ]] || die "no binary at $bin: build first (make build)"
@@ -70,6 +73,26 @@ log "starting ClickHouse in $clickhouse_dir"
 clickhouse_url="$("$repo/scripts/clickhouse.sh" start "$clickhouse_dir")?database=scale"
 db=$work/scale.db
 
+# clickhouse_questions SIZE STORE: every question, answered from ClickHouse, recorded as STORE.
+clickhouse_questions() {
+  start_server "$work/control.db" --otlp-grpc-port 0 --clickhouse "$clickhouse_url"
+  record '{"kind":"questions","size":%d,"store":"%s","data":%s}' "$1" "$2" \
+    "$(node "$bench_dir/lib/scale_questions.mjs" --base "$server_url" --repetitions "$repetitions")"
+  stop_server
+}
+
+# wait_for_merges: waits until ClickHouse has run no merge for 30 s in a row, or settle_max
+# seconds have passed; prints the seconds waited.
+wait_for_merges() {
+  local started=$SECONDS quiet=0 running
+  while ((quiet < 6 && SECONDS - started < settle_max)); do
+    sleep 5
+    running=$(curl -sS "${clickhouse_url%%\?*}" --data-binary "SELECT count() FROM system.merges")
+    if [[ $running == 0 ]]; then ((quiet += 1)); else quiet=0; fi
+  done
+  echo $((SECONDS - started))
+}
+
 # measure SIZE: both stores' servers at this size. An embedded server that cannot start (its
 # first start builds the column snapshot, which needs memory in proportion to the events) is
 # recorded as such, and ClickHouse is measured all the same.
@@ -94,11 +117,16 @@ measure() {
     record '{"kind":"rss","size":%d,"rss_kb":%d}' "$size" "$(server_rss_kb)"
     stop_server
   fi
-  log "${size} M: ClickHouse questions"
-  start_server "$work/control.db" --otlp-grpc-port 0 --clickhouse "$clickhouse_url"
-  record '{"kind":"questions","size":%d,"store":"clickhouse","data":%s}' "$size" \
-    "$(node "$bench_dir/lib/scale_questions.mjs" --base "$server_url" --repetitions "$repetitions")"
-  stop_server
+  # ClickHouse twice: right after the bulk ingest, while it still merges the parts the inserts
+  # made (a store fed at a fleet's pace is rarely in that state), and once the merges settle.
+  log "${size} M: ClickHouse questions, right after the ingest"
+  clickhouse_questions "$size" clickhouse
+  log "${size} M: waiting for ClickHouse's merges to settle (at most ${settle_max} s)"
+  local waited
+  waited=$(wait_for_merges)
+  record '{"kind":"settled","size":%d,"seconds":%d}' "$size" "$waited"
+  log "${size} M: ClickHouse questions, merges settled after ${waited} s"
+  clickhouse_questions "$size" "clickhouse settled"
   for store in "$db" "$clickhouse_dir/data"; do
     record '{"kind":"disk","size":%d,"path":"%s","bytes":%d}' "$size" "$(basename "$store")" \
       "$(du -cb "$store"* | tail -n 1 | cut -f1)"

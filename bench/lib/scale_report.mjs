@@ -47,7 +47,7 @@ for (const size of sizes) {
 out.push('');
 
 out.push('### Dashboard questions, uncached, server-side median ms (round trip in brackets)', '');
-const stores = ['embedded', 'clickhouse'];
+const stores = ['embedded', 'clickhouse', 'clickhouse settled'];
 out.push(`| question | filter | ${sizes.flatMap((s) => stores.map((st) => `${s} M ${st}`)).join(' | ')} |`);
 out.push(`| --- | --- | ${sizes.flatMap(() => stores.map(() => '---')).join(' | ')} |`);
 const first = of('questions')[0];
@@ -65,6 +65,12 @@ out.push('Events per size: ' + sizes.map((size) => stores.flatMap((store) => {
   return q ? [`${size} M ${store} ${fmt(q.data.events)}`] : [];
 }).join(', ')).join('; ') + '.');
 out.push('');
+const settled = of('settled');
+if (settled.length) {
+  out.push('`clickhouse`: right after the ingest, while ClickHouse merges the parts it wrote; ' +
+    '`clickhouse settled`: once no merge ran for 30 s, which took ' +
+    settled.map((s) => `${fmt(s.seconds, 0)} s at ${s.size} M`).join(', ') + '.', '');
+}
 out.push('### Disk', '');
 for (const d of of('disk')) out.push(`- ${d.size} M, ${d.path}: ${fmt(d.bytes / 1e9)} GB`);
 console.log(out.join('\n'));

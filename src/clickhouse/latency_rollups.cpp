@@ -1,5 +1,9 @@
 #include "clickhouse/latency_rollups.h"
 
+#include <bit>
+#include <cstdio>
+#include <limits>
+
 #include "clickhouse/event_sql.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
@@ -37,6 +41,15 @@ bool on_day(const std::optional<int64_t>& time) {
   return !time || floor_div(*time, kMsPerDay) * kMsPerDay == *time;
 }
 
+// A bucket is the value's bits above the 6 highest of its mantissa.
+constexpr int kBucketShift = 52 - 6;
+
+std::string exact_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
 // "day >= 'from' AND day < 'to'" over the given ends.
 std::string days_between(std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
   std::vector<std::string> conditions;
@@ -69,6 +82,42 @@ std::string latency_rollup_select(const LatencyRollup& rollup, const LatencyMeas
          " GROUP BY day, measure, key, value";
 }
 
+std::string latency_bucket_columns() {
+  return "day Date, measure String, key String, bucket UInt64, events UInt64, total Float64";
+}
+
+std::string latency_bucket_select(const LatencyRollup& rollup, const LatencyMeasured& measured,
+                                  const std::string& events) {
+  return "SELECT " + std::string(rollup.period) + " AS day, " + quote(measured.measure) +
+         " AS measure, " + measured.key + " AS key, " + latency_bucket_sql(measured.value) +
+         " AS bucket, count() AS events, sum(" + measured.value + ") AS total FROM " + events +
+         " WHERE " + measured.events + " GROUP BY day, measure, key, bucket";
+}
+
+// 18.16 reinterprets no Float64 as an integer, but does its bytes.
+std::string latency_bucket_sql(const std::string& value) {
+  return "if(" + value +
+         " <= 0, toUInt64(0), bitShiftRight(reinterpretAsUInt64(reinterpretAsString(" + value +
+         ")), " + std::to_string(kBucketShift) + ") + 1)";
+}
+
+uint64_t latency_bucket(double value) {
+  if (value <= 0) return 0;
+  return (std::bit_cast<uint64_t>(value) >> kBucketShift) + 1;
+}
+
+std::string latency_bucket_range(uint64_t bucket) {
+  if (bucket == 0) return "value <= 0";
+  // The bounds go through ClickHouse's float parser, which may read them an ulp off: widened by a
+  // millionth of themselves.
+  std::string range =
+      "value >= " + exact_text(std::bit_cast<double>((bucket - 1) << kBucketShift) * (1 - 1e-6));
+  const uint64_t end = bucket << kBucketShift;
+  if (end < std::bit_cast<uint64_t>(std::numeric_limits<double>::infinity()))
+    range += " AND value <= " + exact_text(std::bit_cast<double>(end) * (1 + 1e-6));
+  return range;
+}
+
 std::optional<std::string> latency_rollup_condition(const engine::Filter& filter, LatencyBy by,
                                                     LatencyMeasure measure) {
   const bool by_model = by == LatencyBy::kModel;
@@ -84,12 +133,19 @@ std::optional<std::string> latency_rollup_condition(const engine::Filter& filter
   return condition;
 }
 
-std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition) {
+namespace {
+
+// "(SELECT `columns` ...)" of the rows matching `condition` of `tables` (month first, then day)
+// over the filter's range: the months wholly inside it from the month table, its other days from
+// the day table.
+std::string rows_over_range(const engine::Filter& filter, const std::string& condition,
+                            const std::string& columns, const char* month_table,
+                            const char* day_table) {
   // "(SELECT ...)" of `table`'s rows on the days `days`, and of more tables with UNION ALL.
   std::string sql = "(";
   const auto add_rows = [&](const char* table, const std::string& days) {
     if (sql.size() > 1) sql += " UNION ALL ";
-    sql.append("SELECT key AS k, value AS v, events AS c FROM ").append(table);
+    sql.append("SELECT ").append(columns).append(" FROM ").append(table);
     sql.append(" WHERE ").append(condition).append(" AND (").append(days).append(")");
   };
   // The whole months of the range: from the first month starting at or after its start to the
@@ -102,9 +158,9 @@ std::string latency_rollup_rows(const engine::Filter& filter, const std::string&
   const std::optional<int64_t> months_to =
       filter.to_ms ? std::optional(month_start(*filter.to_ms)) : std::nullopt;
   if (months_from && months_to && *months_from >= *months_to) {  // no whole month
-    add_rows("latency_day", days_between(filter.from_ms, filter.to_ms));
+    add_rows(day_table, days_between(filter.from_ms, filter.to_ms));
   } else {
-    add_rows("latency_month", days_between(months_from, months_to));
+    add_rows(month_table, days_between(months_from, months_to));
     std::string days;  // the range's days outside those months
     const auto add_days = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
       if (!days.empty()) days += " OR ";
@@ -112,9 +168,23 @@ std::string latency_rollup_rows(const engine::Filter& filter, const std::string&
     };
     if (filter.from_ms && *filter.from_ms < *months_from) add_days(filter.from_ms, months_from);
     if (filter.to_ms && *months_to < *filter.to_ms) add_days(months_to, filter.to_ms);
-    if (!days.empty()) add_rows("latency_day", days);
+    if (!days.empty()) add_rows(day_table, days);
   }
   return sql + ")";
+}
+
+}  // namespace
+
+std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition) {
+  const auto& [day, month] = kLatencyRollups;
+  return rows_over_range(filter, condition, "key AS k, value AS v, events AS c", month.table,
+                         day.table);
+}
+
+std::string latency_bucket_rows(const engine::Filter& filter, const std::string& condition) {
+  const auto& [day, month] = kLatencyRollups;
+  return rows_over_range(filter, condition, "key AS k, bucket AS b, events AS c, total AS s",
+                         month.buckets, day.buckets);
 }
 
 std::string latency_day_rows(const engine::Filter& filter, const std::string& condition) {

@@ -30,16 +30,36 @@ struct LatencyMeasured {
 const LatencyMeasured& latency_measured(engine::LatencyBy by, engine::LatencyMeasure measure);
 
 // The rollup tables, and the SELECT over `events` each materialized view runs for one measure.
+//
+// Beside each, its buckets table: the same events counted per bucket of values (the value's
+// sign, exponent and first 6 bits of mantissa: 64 buckets a power of two, each 1.6 % wide), with
+// their sum. A percentile question reads the buckets first (a few hundred rows a model and day),
+// finds the bucket each rank falls in, and then reads the exact values of those buckets only
+// (small granules, so that it reads little more than them): the answer of every distinct value,
+// from a few per cent of the rows.
 struct LatencyRollup {
   const char* table;
   const char* period;  // the `day` of an event's row: its day or its month's first day
+  const char* buckets;
 };
-inline constexpr LatencyRollup kLatencyRollups[] = {{"latency_day", "day"},
-                                                    {"latency_month", "toStartOfMonth(day)"}};
+inline constexpr LatencyRollup kLatencyRollups[] = {
+    {"latency_day", "day", "latency_day_buckets"},
+    {"latency_month", "toStartOfMonth(day)", "latency_month_buckets"}};
 std::vector<const LatencyMeasured*> latency_measures();
 std::string latency_rollup_columns();
 std::string latency_rollup_select(const LatencyRollup& rollup, const LatencyMeasured& measured,
                                   const std::string& events);
+std::string latency_bucket_columns();
+std::string latency_bucket_select(const LatencyRollup& rollup, const LatencyMeasured& measured,
+                                  const std::string& events);
+
+// A value's bucket, as the buckets tables keep it: 0 for every value <= 0, then increasing with
+// the value. The same in ClickHouse (an expression of `value`) and here.
+std::string latency_bucket_sql(const std::string& value);
+uint64_t latency_bucket(double value);
+// A condition on `value` true of every value of `bucket` and of few others (for the index; the
+// bucket itself is tested with latency_bucket_sql).
+std::string latency_bucket_range(uint64_t bucket);
 
 // The condition on latency rollup rows for a latency question over `filter` (its measure, and its
 // models or tools if filtered), or none when the filter needs the events: people, terminals,
@@ -53,6 +73,10 @@ std::optional<std::string> latency_rollup_condition(const engine::Filter& filter
 // `condition` over the filter's range: the months wholly inside it from latency_month, its other
 // days from latency_day.
 std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition);
+
+// Rows (k, b: a bucket, c: its events, s: their sum) of the buckets tables over the filter's range,
+// as latency_rollup_rows reads the values.
+std::string latency_bucket_rows(const engine::Filter& filter, const std::string& condition);
 
 // Rows (day, v, c) of latency_day matching `condition` over the filter's range, for buckets of
 // whole days.

@@ -327,6 +327,17 @@ std::string on_cluster(const ClickHouseUrl& url) {
   return url.cluster.empty() ? "" : " ON CLUSTER " + url.cluster;
 }
 
+// Drops a view or table; on a cluster, on every server.
+void drop(const ClickHouseClient& client, const std::string& name) {
+  client.query("DROP TABLE IF EXISTS " + qualified(client.url(), name) + on_cluster(client.url()));
+}
+
+// Drops a table made by create_statements: on a cluster, its local tables too.
+void drop_table(const ClickHouseClient& client, const std::string& name) {
+  if (!client.url().cluster.empty()) drop(client, name + "_local");
+  drop(client, name);
+}
+
 // Adds to `table` (on a cluster, to its local and Distributed tables) the columns it lacks.
 void add_columns(const ClickHouseClient& client, const std::string& table,
                  const std::vector<std::pair<std::string, std::string>>& columns) {
@@ -390,9 +401,7 @@ void ensure_schema(const ClickHouseClient& client) {
       client.query(statement);
     if (unmarked) add_columns(client, rollup.name, {{"opened", "UInt64"}});
     for (size_t d = 0; d < kRollupDimensionCount; ++d) {
-      if (unmarked)
-        client.query("DROP TABLE IF EXISTS " + qualified(client.url(), rollup_view_name(t, d)) +
-                     on_cluster(client.url()));
+      if (unmarked) drop(client, rollup_view_name(t, d));
       client.query(create_rollup_view(t, d, client.url()));
       // A store from before the rollup starts it with the events stored so far (through the
       // Distributed tables on a cluster, which put each person's rows on their events' shard).
@@ -443,27 +452,54 @@ void ensure_schema(const ClickHouseClient& client) {
       days.push_back(row.at(0));
     for (const std::string& statement : session_opens_backfill(days)) client.query(statement);
   }
-  // Version 5: the latency rollups, one view per table and measure. They hold no person: on a
-  // cluster any shard takes a backfilled row.
+  // Version 5: the latency rollups, one view per table and measure; version 7: their buckets
+  // tables, and granules of 256 rows in the rollups, so that the values of a few buckets read
+  // little else (a version 5 or 6 store builds its rollups again for that). They hold no person:
+  // on a cluster any shard takes a backfilled row.
   const std::string latency_columns = latency_rollup_columns();
+  const std::string bucket_columns = latency_bucket_columns();
   for (const LatencyRollup& rollup : kLatencyRollups) {
-    const TableSpec table = {rollup.table,
-                             latency_columns,
-                             "SummingMergeTree",
-                             "",
-                             "PARTITION BY toYYYYMM(day) ORDER BY (measure, day, key, value)",
-                             "rand()"};
-    for (const std::string& statement : create_statements(table, client.url()))
-      client.query(statement);
+    const auto view_name = [&](const char* table, const LatencyMeasured& measured) {
+      std::string name = std::string(table) + "_" + measured.measure + "_view";
+      std::replace(name.begin(), name.end(), ' ', '_');
+      return name;
+    };
+    if (found == 5 || found == 6) {
+      for (const LatencyMeasured* measured : latency_measures())
+        drop(client, view_name(rollup.table, *measured));
+      drop_table(client, rollup.table);
+    }
+    const TableSpec values = {rollup.table,
+                              latency_columns,
+                              "SummingMergeTree",
+                              "",
+                              "PARTITION BY toYYYYMM(day) ORDER BY (measure, day, key, value) "
+                              "SETTINGS index_granularity = 256",
+                              "rand()"};
+    const TableSpec buckets = {rollup.buckets,
+                               bucket_columns,
+                               "SummingMergeTree",
+                               "",
+                               "PARTITION BY toYYYYMM(day) ORDER BY (measure, day, key, bucket)",
+                               "rand()"};
+    for (const TableSpec* table : {&values, &buckets})
+      for (const std::string& statement : create_statements(*table, client.url()))
+        client.query(statement);
     for (const LatencyMeasured* measured : latency_measures()) {
-      const auto select = [&](const std::string& events) {
+      const auto value_rows = [&](const std::string& events) {
         return latency_rollup_select(rollup, *measured, events);
       };
-      std::string view = std::string(rollup.table) + "_" + measured->measure + "_view";
-      std::replace(view.begin(), view.end(), ' ', '_');
-      client.query(create_view(view, rollup.table, select, client.url()));
-      if (found >= 1 && found < 5)
-        client.query("INSERT INTO " + std::string(rollup.table) + " " + select("events"));
+      const auto bucket_rows = [&](const std::string& events) {
+        return latency_bucket_select(rollup, *measured, events);
+      };
+      client.query(
+          create_view(view_name(rollup.table, *measured), rollup.table, value_rows, client.url()));
+      client.query(create_view(view_name(rollup.buckets, *measured), rollup.buckets, bucket_rows,
+                               client.url()));
+      if (found >= 1 && found < 7) {
+        client.query("INSERT INTO " + std::string(rollup.table) + " " + value_rows("events"));
+        client.query("INSERT INTO " + std::string(rollup.buckets) + " " + bucket_rows("events"));
+      }
     }
   }
   if (found < kSchemaVersion)

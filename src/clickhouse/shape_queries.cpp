@@ -1,6 +1,7 @@
 #include "clickhouse/shape_queries.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <string>
@@ -79,22 +80,104 @@ engine::BucketRange store_bucket_range(const ClickHouseClient& client, const Fil
   return engine::bucket_range(first, last, filter, bucket);
 }
 
+// Latency percentiles per model or tool from the latency rollups, in two reads (see
+// latency_rollups.h): the buckets, which give each key's count, mean and the bucket each of its
+// ranks falls in with the events below that bucket; then the values of those buckets, walked
+// from there to the ranks. The ranks are the engine's: min (1), p50, p90, p95, p99, max (n).
+std::vector<engine::LatencyRow> latency_from_buckets(const ClickHouseClient& client,
+                                                     const Filter& filter,
+                                                     const std::string& condition) {
+  struct Rank {
+    uint64_t rank;  // 1-based
+    uint64_t bucket = 0, below = 0;
+    double value = 0;
+  };
+  struct Key {
+    std::string name;
+    uint64_t count = 0;
+    double sum = 0;
+    std::vector<std::pair<uint64_t, uint64_t>> buckets;  // (bucket, events), increasing
+    std::vector<Rank> ranks;
+  };
+  std::vector<Key> keys;
+  for (const auto& row : rows_of(client.query("SELECT k, b, sum(c), sum(s) FROM " +
+                                              latency_bucket_rows(filter, condition) +
+                                              " GROUP BY k, b ORDER BY k, b"))) {
+    if (keys.empty() || keys.back().name != row.at(0)) keys.emplace_back().name = row.at(0);
+    Key& key = keys.back();
+    const uint64_t events = std::stoull(row.at(2));
+    key.buckets.emplace_back(std::stoull(row.at(1)), events);
+    key.count += events;
+    key.sum += std::stod(row.at(3));
+  }
+  if (keys.empty()) return {};
+
+  std::string wanted;  // the buckets holding a rank, any key
+  for (Key& key : keys) {
+    const auto n = static_cast<double>(key.count);
+    const auto nearest = [&](double percent) {
+      return static_cast<uint64_t>(std::max(1.0, std::ceil(percent / 100.0 * n)));
+    };
+    key.ranks = {{1}, {nearest(50)}, {nearest(90)}, {nearest(95)}, {nearest(99)}, {key.count}};
+    uint64_t below = 0;
+    auto bucket = key.buckets.begin();
+    for (Rank& rank : key.ranks) {  // increasing
+      while (below + bucket->second < rank.rank) below += (bucket++)->second;
+      rank.bucket = bucket->first;
+      rank.below = below;
+      if (&rank != &key.ranks.front() && rank.bucket == (&rank - 1)->bucket) continue;
+      wanted += (wanted.empty() ? "(" : " OR (") + std::string("key = ") + quote(key.name) +
+                " AND " + latency_bucket_range(rank.bucket) + " AND " +
+                latency_bucket_sql("value") + " = " + std::to_string(rank.bucket) + ")";
+    }
+  }
+
+  // Each key's values in those buckets, increasing.
+  std::map<std::string, std::vector<std::pair<double, uint64_t>>, std::less<>> values;
+  for (const auto& row :
+       rows_of(client.query("SELECT k, v, sum(c) FROM " +
+                            latency_rollup_rows(filter, condition + " AND (" + wanted + ")") +
+                            " GROUP BY k, v ORDER BY k, v")))
+    values[row.at(0)].emplace_back(std::stod(row.at(1)), std::stoull(row.at(2)));
+  std::vector<engine::LatencyRow> result;
+  for (Key& key : keys) {
+    const std::vector<std::pair<double, uint64_t>>& held = values[key.name];
+    // Under concurrent inserts the two reads may see different events (on a cluster, tables
+    // replicate apart): a rank the bucket's values fall short of takes its largest.
+    for (Rank& rank : key.ranks) {
+      uint64_t reached = rank.below;
+      for (const auto& [value, events] : held) {
+        if (latency_bucket(value) != rank.bucket) continue;
+        rank.value = value;
+        reached += events;
+        if (reached >= rank.rank) break;
+      }
+    }
+    Percentiles p;
+    p.count = key.count;
+    p.mean = key.sum / static_cast<double>(key.count);
+    double* const at_ranks[] = {&p.min, &p.p50, &p.p90, &p.p95, &p.p99, &p.max};
+    for (size_t i = 0; i < std::size(at_ranks); ++i) *at_ranks[i] = key.ranks[i].value;
+    result.push_back({key.name, p});
+  }
+  return result;
+}
+
 }  // namespace
 
 std::vector<engine::LatencyRow> ShapeQueries::latency(const Filter& filter, LatencyBy by,
                                                       LatencyMeasure measure) const {
-  std::string values;
+  std::vector<engine::LatencyRow> result;
   if (const auto rollup = latency_rollup_condition(filter, by, measure)) {
-    values = latency_rollup_rows(filter, *rollup);
+    result = latency_from_buckets(client_, filter, *rollup);
   } else {
     const LatencyMeasured& measured = latency_measured(by, measure);
-    values = "(SELECT " + std::string(measured.key) + " AS k, " + measured.value +
-             " AS v, toUInt64(1) AS c FROM events WHERE " + measured.events + " AND " +
-             where(People(client_), filter) + ")";
+    const std::string values = "(SELECT " + std::string(measured.key) + " AS k, " + measured.value +
+                               " AS v, toUInt64(1) AS c FROM events WHERE " + measured.events +
+                               " AND " + where(People(client_), filter) + ")";
+    for (const auto& row : rows_of(client_.query(percentiles_by("k", values))))
+      result.push_back({row.at(0), read_percentiles(row, 1)});
   }
-  const auto rows = rows_of(client_.query(percentiles_by("k", values)));
-  std::vector<engine::LatencyRow> result;
-  for (const auto& row : rows) result.push_back({row.at(0), read_percentiles(row, 1)});
   std::sort(result.begin(), result.end(),
             [](const engine::LatencyRow& a, const engine::LatencyRow& b) {
               if (a.duration_ms.count != b.duration_ms.count)
