@@ -23,10 +23,10 @@ namespace cca::clickhouse {
 // row it is in; that is once per group of a question as long as the session lies in one
 // (day, person, practice hint) and the group holds one row per (period, person, hint) of a value
 // (the month and day rollups' groups; the hour rollup's when each group is a single hour of a
-// day: hourly series and the heatmap). The few sessions that span days, people or hints are "spanning": the
-// writer lists every hour cell of theirs in spanning_cells (carried on the event rows as arrays,
-// so that they arrive with the insert that made them), and a question subtracts their cells and
-// counts them by id instead (rollups.cpp).
+// day: hourly series and the heatmap). The few sessions that span days, people or hints are
+// "spanning": the writer lists every hour cell of theirs in spanning_cells (carried on the event
+// rows as arrays, so that they arrive with the insert that made them), and a question subtracts
+// their cells and counts them by id instead (rollups.cpp).
 
 // The bit of `opens` for a rollup table (its index in kRollupTables) and dimension.
 constexpr uint32_t open_bit(size_t table, size_t dimension) {

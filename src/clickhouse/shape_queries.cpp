@@ -1,7 +1,6 @@
 #include "clickhouse/shape_queries.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <optional>
 #include <string>
@@ -114,10 +113,7 @@ std::vector<engine::LatencyRow> latency_from_buckets(const ClickHouseClient& cli
 
   std::string wanted;  // the buckets holding a rank, any key
   for (Key& key : keys) {
-    const auto n = static_cast<double>(key.count);
-    const auto nearest = [&](double percent) {
-      return static_cast<uint64_t>(std::max(1.0, std::ceil(percent / 100.0 * n)));
-    };
+    const auto nearest = [&](double percent) { return engine::nearest_rank(percent, key.count); };
     key.ranks = {{1}, {nearest(50)}, {nearest(90)}, {nearest(95)}, {nearest(99)}, {key.count}};
     uint64_t below = 0;
     auto bucket = key.buckets.begin();
@@ -127,8 +123,7 @@ std::vector<engine::LatencyRow> latency_from_buckets(const ClickHouseClient& cli
       rank.below = below;
       if (&rank != &key.ranks.front() && rank.bucket == (&rank - 1)->bucket) continue;
       wanted += (wanted.empty() ? "(" : " OR (") + std::string("key = ") + quote(key.name) +
-                " AND " + latency_bucket_range(rank.bucket) + " AND " +
-                latency_bucket_sql("value") + " = " + std::to_string(rank.bucket) + ")";
+                " AND " + latency_bucket_range(rank.bucket) + ")";
     }
   }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -80,9 +79,7 @@ Percentiles summarise(Sample& sample) {
   p.mean = sum / static_cast<double>(p.count);
   // Nearest rank: the smallest value with at least p% of the sample at or below it.
   const auto rank = [&](double percent) {
-    const auto n = static_cast<double>(p.count);
-    return rank_in_runs(runs,
-                        static_cast<size_t>(std::max(1.0, std::ceil(percent / 100.0 * n))) - 1);
+    return rank_in_runs(runs, nearest_rank(percent, p.count) - 1);
   };
   p.p50 = rank(50);
   p.p90 = rank(90);

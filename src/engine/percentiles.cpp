@@ -1,7 +1,6 @@
 #include "engine/percentiles.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace cca::engine {
 
@@ -15,8 +14,7 @@ Percentiles percentiles(std::vector<double>& values) {
   // Increasing ranks: each nth_element only reorders the part above the previous one.
   auto from = values.begin();
   const auto rank = [&](double percent) {
-    const auto n = static_cast<double>(values.size());
-    const auto k = static_cast<size_t>(std::max(1.0, std::ceil(percent / 100.0 * n))) - 1;
+    const size_t k = nearest_rank(percent, values.size()) - 1;
     const auto nth = values.begin() + static_cast<std::ptrdiff_t>(k);
     std::nth_element(from, nth, values.end());
     from = nth;
