@@ -34,6 +34,13 @@ std::string aliased(const std::vector<std::string>& metric_expressions) {
   return sql;
 }
 
+// The aliases alone: "m0, m1, ...".
+std::string metric_aliases(size_t count) {
+  std::string sql;
+  for (size_t i = 0; i < count; ++i) sql += (i ? ", m" : "m") + std::to_string(i);
+  return sql;
+}
+
 const std::string& metric_columns() {
   static const std::string columns = aliased(kMetricExpressions);
   return columns;
@@ -418,9 +425,15 @@ std::optional<engine::SessionEvents> PeopleQueries::session_detail(
 engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::UserOrder& order,
                                             size_t limit, size_t offset) const {
   const People people(client_);
-  // Each person's figures, from a rollup when the filter allows.
-  const MetricSource source =
-      metric_source(people, filter, engine::Dimension{engine::Dimension::kEmail}, 0, true);
+  // Each person's figures, from a rollup when the filter allows; their active days need each
+  // row's day, which month rows do not keep. Where the figures come from months, the days are
+  // read apart, from the day rows' few columns (day, person, whether it holds work), and joined:
+  // over 100 M events the day rows' figures would be 30 times the month rows'.
+  const engine::Dimension by_person{engine::Dimension::kEmail};
+  const MetricSource source = metric_source(people, filter, by_person);
+  const MetricSource daily = metric_source(people, filter, by_person, 0, true);
+  const bool days_apart = daily.filtered_table != source.filtered_table;
+  const std::string active_days = "uniqExactIf(day, " + std::string(daily.has_work) + ")";
   engine::UsersPage page;
   page.total = count_of(client_.query("SELECT uniqExact(user) FROM " + source.filtered_table));
   if (offset >= page.total || limit == 0) return page;
@@ -447,11 +460,17 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
     }
     ordering = order_by(value, order.ascending, "u");
   }
-  const Rows rows = rows_of(client_.query(
+  const std::string figures =
       "SELECT user AS u, " + std::string(source.first) + " AS t0, " + std::string(source.last) +
-      " AS t1, uniqExactIf(day, " + std::string(source.has_work) + ") AS days, " +
-      aliased(*source.metric_expressions) + " FROM " + source.filtered_table + " GROUP BY u" +
-      ordering + limit_clause(limit, offset, page.total)));
+      " AS t1, " + (days_apart ? "" : active_days + " AS days, ") +
+      aliased(*source.metric_expressions) + " FROM " + source.filtered_table + " GROUP BY u";
+  const std::string people_rows =
+      days_apart ? "SELECT u, t0, t1, days, " + metric_aliases(source.metric_expressions->size()) +
+                       " FROM (" + figures + ") ANY LEFT JOIN (SELECT user AS u, " + active_days +
+                       " AS days FROM " + daily.filtered_table + " GROUP BY u) USING u"
+                 : figures;
+  const Rows rows =
+      rows_of(client_.query(people_rows + ordering + limit_clause(limit, offset, page.total)));
   if (rows.empty()) return page;
 
   // Practice for the users the directory does not list: their newest hint over every event.

@@ -18,6 +18,7 @@
 #include "engine/sessions.h"
 #include "engine/summary.h"
 #include "engine/timeseries.h"
+#include "engine/users.h"
 
 namespace cca::clickhouse {
 namespace {
@@ -253,6 +254,23 @@ TEST(RollupMonthsTest, RangesOverWholeMonthsAnswerAsTheEngine) {
     EXPECT_EQ(engine::list_sessions(*snapshot, filter, newest, 5, 0).total,
               people.list_sessions(filter, newest, 5, 0).total)
         << context;
+    // The users page: figures from months and days, active days from the days alone.
+    const engine::UserOrder order =
+        random() % 2
+            ? engine::UserOrder{engine::UserField::kActiveDays}
+            : engine::UserOrder{engine::UserField::kMetric, engine::Metric::kCostUsd, true};
+    const auto expected_users = engine::list_users(*snapshot, filter, order, 8, 0);
+    const auto users = people.list_users(filter, order, 8, 0);
+    ASSERT_EQ(expected_users.total, users.total) << context;
+    ASSERT_EQ(expected_users.rows.size(), users.rows.size()) << context;
+    for (size_t r = 0; r < users.rows.size(); ++r) {
+      const std::string who = context + " user row " + std::to_string(r);
+      EXPECT_EQ(expected_users.rows[r].email, users.rows[r].email) << who;
+      EXPECT_EQ(expected_users.rows[r].first_seen_ms, users.rows[r].first_seen_ms) << who;
+      EXPECT_EQ(expected_users.rows[r].last_seen_ms, users.rows[r].last_seen_ms) << who;
+      EXPECT_EQ(expected_users.rows[r].active_days, users.rows[r].active_days) << who;
+      expect_same_metrics(expected_users.rows[r].metrics, users.rows[r].metrics, who);
+    }
   }
   EXPECT_GT(months_and_days, 8u);
 }
