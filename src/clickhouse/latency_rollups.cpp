@@ -1,9 +1,5 @@
 #include "clickhouse/latency_rollups.h"
 
-#include <bit>
-#include <cstdio>
-#include <limits>
-
 #include "clickhouse/event_sql.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
@@ -44,12 +40,6 @@ bool on_day(const std::optional<int64_t>& time) {
 // A bucket is the value's bits above the 6 highest of its mantissa.
 constexpr int kBucketShift = 52 - 6;
 
-std::string exact_text(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
-
 // "day >= 'from' AND day < 'to'" over the given ends.
 std::string days_between(std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
   std::vector<std::string> conditions;
@@ -71,15 +61,15 @@ std::vector<const LatencyMeasured*> latency_measures() {
 }
 
 std::string latency_rollup_columns() {
-  return "day Date, measure String, key String, value Float64, events UInt64";
+  return "day Date, measure String, key String, bucket UInt64, value Float64, events UInt64";
 }
 
 std::string latency_rollup_select(const LatencyRollup& rollup, const LatencyMeasured& measured,
                                   const std::string& events) {
   return "SELECT " + std::string(rollup.period) + " AS day, " + quote(measured.measure) +
-         " AS measure, " + measured.key + " AS key, " + measured.value +
-         " AS value, count() AS events FROM " + events + " WHERE " + measured.events +
-         " GROUP BY day, measure, key, value";
+         " AS measure, " + measured.key + " AS key, " + latency_bucket_sql(measured.value) +
+         " AS bucket, " + measured.value + " AS value, count() AS events FROM " + events +
+         " WHERE " + measured.events + " GROUP BY day, measure, key, bucket, value";
 }
 
 std::string latency_bucket_columns() {
@@ -99,23 +89,6 @@ std::string latency_bucket_sql(const std::string& value) {
   return "if(" + value +
          " <= 0, toUInt64(0), bitShiftRight(reinterpretAsUInt64(reinterpretAsString(" + value +
          ")), " + std::to_string(kBucketShift) + ") + 1)";
-}
-
-uint64_t latency_bucket(double value) {
-  if (value <= 0) return 0;
-  return (std::bit_cast<uint64_t>(value) >> kBucketShift) + 1;
-}
-
-std::string latency_bucket_range(uint64_t bucket) {
-  if (bucket == 0) return "value <= 0";
-  // The bounds go through ClickHouse's float parser, which may read them an ulp off: widened by a
-  // millionth of themselves.
-  std::string range =
-      "value >= " + exact_text(std::bit_cast<double>((bucket - 1) << kBucketShift) * (1 - 1e-6));
-  const uint64_t end = bucket << kBucketShift;
-  if (end < std::bit_cast<uint64_t>(std::numeric_limits<double>::infinity()))
-    range += " AND value <= " + exact_text(std::bit_cast<double>(end) * (1 + 1e-6));
-  return range;
 }
 
 std::optional<std::string> latency_rollup_condition(const engine::Filter& filter, LatencyBy by,
@@ -177,8 +150,8 @@ std::string rows_over_range(const engine::Filter& filter, const std::string& con
 
 std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition) {
   const auto& [day, month] = kLatencyRollups;
-  return rows_over_range(filter, condition, "key AS k, value AS v, events AS c", month.table,
-                         day.table);
+  return rows_over_range(filter, condition, "key AS k, bucket AS b, value AS v, events AS c",
+                         month.table, day.table);
 }
 
 std::string latency_bucket_rows(const engine::Filter& filter, const std::string& condition) {

@@ -453,9 +453,9 @@ void ensure_schema(const ClickHouseClient& client) {
     for (const std::string& statement : session_opens_backfill(days)) client.query(statement);
   }
   // Version 5: the latency rollups, one view per table and measure; version 7: their buckets
-  // tables, and granules of 256 rows in the rollups, so that the values of a few buckets read
-  // little else (a version 5 or 6 store builds its rollups again for that). They hold no person:
-  // on a cluster any shard takes a backfilled row.
+  // tables; version 8: each value's bucket in the rollups, ordered by it in granules of 256 rows,
+  // so that the values of a few buckets read little else (an older store builds its rollups
+  // again for that). They hold no person: on a cluster any shard takes a backfilled row.
   const std::string latency_columns = latency_rollup_columns();
   const std::string bucket_columns = latency_bucket_columns();
   for (const LatencyRollup& rollup : kLatencyRollups) {
@@ -464,7 +464,8 @@ void ensure_schema(const ClickHouseClient& client) {
       std::replace(name.begin(), name.end(), ' ', '_');
       return name;
     };
-    if (found == 5 || found == 6) {
+    const bool rebuilt = found >= 5 && found < 8;
+    if (rebuilt) {
       for (const LatencyMeasured* measured : latency_measures())
         drop(client, view_name(rollup.table, *measured));
       drop_table(client, rollup.table);
@@ -473,8 +474,8 @@ void ensure_schema(const ClickHouseClient& client) {
                               latency_columns,
                               "SummingMergeTree",
                               "",
-                              "PARTITION BY toYYYYMM(day) ORDER BY (measure, day, key, value) "
-                              "SETTINGS index_granularity = 256",
+                              "PARTITION BY toYYYYMM(day) ORDER BY (measure, key, bucket, "
+                              "value, day) SETTINGS index_granularity = 256",
                               "rand()"};
     const TableSpec buckets = {rollup.buckets,
                                bucket_columns,
@@ -496,10 +497,10 @@ void ensure_schema(const ClickHouseClient& client) {
           create_view(view_name(rollup.table, *measured), rollup.table, value_rows, client.url()));
       client.query(create_view(view_name(rollup.buckets, *measured), rollup.buckets, bucket_rows,
                                client.url()));
-      if (found >= 1 && found < 7) {
+      if ((found >= 1 && found < 5) || rebuilt)
         client.query("INSERT INTO " + std::string(rollup.table) + " " + value_rows("events"));
+      if (found >= 1 && found < 7)
         client.query("INSERT INTO " + std::string(rollup.buckets) + " " + bucket_rows("events"));
-      }
     }
   }
   if (found < kSchemaVersion)

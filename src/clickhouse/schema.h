@@ -9,8 +9,9 @@ namespace cca::clickhouse {
 // (session_days.h), version 4 the OTLP metric tables (metric_series, metric_points), which start
 // empty, version 5 the latency rollups (latency_rollups.h), version 6 the sessions' counts
 // (session_opens.h: the events' marks, the rollups' `opened`, spanning_cells, session_cells) and
-// rollup_month, version 7 the latency buckets (latency_rollups.h).
-inline constexpr int kSchemaVersion = 7;
+// rollup_month, version 7 the latency buckets, version 8 the latency rollups ordered by bucket
+// (latency_rollups.h).
+inline constexpr int kSchemaVersion = 8;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion; does
 // nothing, with a single read, when the schema is at kSchemaVersion. Idempotent

@@ -122,29 +122,34 @@ std::vector<engine::LatencyRow> latency_from_buckets(const ClickHouseClient& cli
       rank.bucket = bucket->first;
       rank.below = below;
       if (&rank != &key.ranks.front() && rank.bucket == (&rank - 1)->bucket) continue;
-      wanted += (wanted.empty() ? "(" : " OR (") + std::string("key = ") + quote(key.name) +
-                " AND " + latency_bucket_range(rank.bucket) + ")";
+      wanted += (wanted.empty() ? "(" : ", (") + quote(key.name) + ", " +
+                std::to_string(rank.bucket) + ")";
     }
   }
 
-  // Each key's values in those buckets, increasing.
-  std::map<std::string, std::vector<std::pair<double, uint64_t>>, std::less<>> values;
-  for (const auto& row :
-       rows_of(client.query("SELECT k, v, sum(c) FROM " +
-                            latency_rollup_rows(filter, condition + " AND (" + wanted + ")") +
-                            " GROUP BY k, v ORDER BY k, v")))
-    values[row.at(0)].emplace_back(std::stod(row.at(1)), std::stoull(row.at(2)));
+  // Each key's values in those buckets, increasing: (value, its bucket, its events).
+  struct Value {
+    double value;
+    uint64_t bucket, events;
+  };
+  std::map<std::string, std::vector<Value>, std::less<>> values;
+  for (const auto& row : rows_of(client.query(
+           "SELECT k, v, b, sum(c) FROM " +
+           latency_rollup_rows(filter, condition + " AND (key, bucket) IN (" + wanted + ")") +
+           " GROUP BY k, v, b ORDER BY k, v")))
+    values[row.at(0)].push_back(
+        {std::stod(row.at(1)), std::stoull(row.at(2)), std::stoull(row.at(3))});
   std::vector<engine::LatencyRow> result;
   for (Key& key : keys) {
-    const std::vector<std::pair<double, uint64_t>>& held = values[key.name];
+    const std::vector<Value>& held = values[key.name];
     // Under concurrent inserts the two reads may see different events (on a cluster, tables
     // replicate apart): a rank the bucket's values fall short of takes its largest.
     for (Rank& rank : key.ranks) {
       uint64_t reached = rank.below;
-      for (const auto& [value, events] : held) {
-        if (latency_bucket(value) != rank.bucket) continue;
-        rank.value = value;
-        reached += events;
+      for (const Value& value : held) {
+        if (value.bucket != rank.bucket) continue;
+        rank.value = value.value;
+        reached += value.events;
         if (reached >= rank.rank) break;
       }
     }

@@ -27,14 +27,26 @@ using testing::expect_same_metrics;
 // tables and the latency rollups; version 2: session_days and what came after; version 3: the
 // metric tables and the latency rollups; version 4: the latency rollups; before version 6: the
 // month rollup, the session marks of the events, the other rollups' opened counts,
-// spanning_cells and session_cells; before version 7: the latency buckets), and schema_version
-// says `version`.
+// spanning_cells and session_cells; before version 7: the latency buckets; before version 8:
+// the latency rollups without each value's bucket, ordered by day), and schema_version says
+// `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
   client.query("INSERT INTO employees SELECT * FROM " + source + ".employees");
   std::vector<std::string> newer;
-  for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.buckets);
+  if (version < 7)
+    for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.buckets);
+  if (version >= 5)
+    for (const LatencyRollup& rollup : kLatencyRollups) {
+      const std::string table = rollup.table, older = table + "_older";
+      client.query("CREATE TABLE " + older +
+                   " ENGINE = SummingMergeTree PARTITION BY toYYYYMM(day) ORDER BY (measure, "
+                   "day, key, value) AS SELECT day, measure, key, value, events FROM " +
+                   table);
+      client.query("DROP TABLE " + table);
+      client.query("RENAME TABLE " + older + " TO " + table);
+    }
   if (version < 6) {
     std::string marks;
     for (const auto& [name, type] : kOpensColumns)
@@ -111,7 +123,7 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3, 4, 5, 6}) {
+  for (const int version : {1, 2, 3, 4, 5, 6, 7}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);
