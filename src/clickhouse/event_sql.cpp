@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "clickhouse/rollups.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
@@ -88,7 +89,6 @@ std::vector<std::string> rollup_metric_expressions(std::string_view sessions) {
 }
 const std::vector<std::string> kRollupMetricExpressions =
     rollup_metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)");
-const std::string kRollupMetricColumns = comma_separated(kRollupMetricExpressions);
 
 // Grouped by session: each group is one session, and a distinct count of its ids would cost a
 // hash table per group.
@@ -115,6 +115,13 @@ std::string additive_zeros() {
   return sql;
 }
 
+std::string additive_sums() {
+  std::string sql;
+  for (const AdditiveMetric& m : kAdditiveMetrics)
+    sql += "sum(" + std::string(m.column) + ") AS " + m.column + ", ";
+  return sql;
+}
+
 std::string additive_column_types() {
   std::string sql;
   for (const AdditiveMetric& m : kAdditiveMetrics)
@@ -132,6 +139,10 @@ std::string rollup_metric_column_types() {
   return additive_column_types() +
          "sessionless UInt64, sessions AggregateFunction(uniqExact, String), "
          "first_ms AggregateFunction(min, Int64), last_ms AggregateFunction(max, Int64)";
+}
+
+std::string rollup_metric_column_names() {
+  return additive_columns() + "sessionless, sessions, first_ms, last_ms";
 }
 
 MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
@@ -155,7 +166,7 @@ MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
   return m;
 }
 
-People::People(const ClickHouseClient& client) {
+People::People(const ClickHouseClient& client) : client_(client) {
   const std::string rows = client.query(
       "SELECT email, practice, level, location, user_id FROM employees "
       "WHERE version = (SELECT max(version) FROM employees) AND email != '' ORDER BY email");
@@ -166,6 +177,17 @@ People::People(const ClickHouseClient& client) {
   for (const auto& e : employees) add(e[0], e);
   for (const auto& e : employees)
     if (!e[4].empty()) add(e[4], e);
+}
+
+bool People::user_keys_unique() const {
+  if (!user_keys_unique_) {
+    // Every person has month rollup rows over all events: a few per person and month.
+    const RollupTable& months = kRollupTables[kMonthRollup];
+    user_keys_unique_ =
+        client_.query("SELECT uniqExact(user) = uniqExact(user_key) FROM " +
+                      std::string(months.name) + " PREWHERE dimension = ''") == "1\n";
+  }
+  return *user_keys_unique_;
 }
 
 std::string People::practice() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +18,7 @@ namespace cca::clickhouse {
 // read_metrics() takes them. Sums are over api_request events, as in the engine.
 extern const std::string kMetricColumns;
 extern const std::vector<std::string> kMetricExpressions;  // the same, one by one
-// The same over the rows of a rollup table (see rollups.h).
-extern const std::string kRollupMetricColumns;
+// The same over the rows of a rollup table (see rollups.h), one by one.
 extern const std::vector<std::string> kRollupMetricExpressions;
 // The same with the sessions counted by `sessions` (rollups.cpp).
 std::vector<std::string> rollup_metric_expressions(std::string_view sessions);
@@ -28,12 +28,15 @@ extern const std::vector<std::string> kSessionDayMetricExpressions;
 // ("count() AS events, ..."), and the rollup table's column declarations for them.
 std::string rollup_aggregates();
 std::string rollup_metric_column_types();
+std::string rollup_metric_column_names();
 // Their additive part, each followed by ", ": every count and sum of the metric set.
 std::string additive_aggregates();
 std::string additive_column_types();
-// Their columns' names, and zeros of their types named after them, each followed by ", ".
+// Their columns' names, zeros of their types and their sums over rows named after them, each
+// followed by ", ".
 std::string additive_columns();
 std::string additive_zeros();
+std::string additive_sums();
 // "a, b, c"
 std::string comma_separated(const std::vector<std::string>& expressions);
 inline constexpr size_t kMetricFields = 18;
@@ -55,11 +58,17 @@ class People {
   std::string level() const;
   std::string location() const;
 
+  // Whether no two people of the store share a rollup `user_key` (rollups.h), so that counting
+  // the keys counts the people; asked of the store once, when first needed.
+  bool user_keys_unique() const;
+
  private:
   void add(const std::string& key, const std::vector<std::string>& employee);
   std::string lookup(const std::vector<std::string>& values, std::string_view otherwise) const;
 
+  const ClickHouseClient& client_;
   std::vector<std::string> keys_, practices_, levels_, locations_;
+  mutable std::optional<bool> user_keys_unique_;
 };
 
 // "expression IN (values)" over the values that can match: an empty value matches no event, and

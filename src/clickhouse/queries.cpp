@@ -20,9 +20,7 @@ using engine::MetricSet;
 engine::Summary Queries::summarize(const Filter& filter) const {
   const People people(client_);
   const MetricSource source = metric_source(people, filter, std::nullopt);
-  const auto rows = rows_of(
-      client_.query("SELECT " + std::string(source.metrics) + ", " + std::string(source.first) +
-                    ", " + std::string(source.last) + " FROM " + source.filtered_table));
+  const auto rows = rows_of(client_.query(select_metrics(source, {}, {source.first, source.last})));
   engine::Summary summary;
   if (rows.empty()) return summary;
   summary.metrics = read_metrics(rows[0], 0);
@@ -46,8 +44,7 @@ std::vector<engine::BreakdownRow> Queries::breakdown(const Filter& filter, Dimen
   const People people(client_);
   const MetricSource source = metric_source(people, filter, by);
   const auto rows =
-      rows_of(client_.query("SELECT " + source.key + " AS k, " + std::string(source.metrics) +
-                            " FROM " + source.filtered_table + " GROUP BY k HAVING k != ''"));
+      rows_of(client_.query(select_metrics(source, {{source.key, "k"}}, {}, "", "k != ''")));
   std::vector<engine::BreakdownRow> result;
   for (const auto& row : rows) result.push_back({row.at(0), read_metrics(row, 1)});
   engine::sort_rows(result, sort);
@@ -81,9 +78,8 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
 
   const MetricSource total = metric_source(people, bounded, std::nullopt, width);
   result.points.assign(buckets, MetricSet());
-  for (const auto& row : rows_of(client_.query("SELECT " + bucket_index(total) + " AS b, " +
-                                               std::string(total.metrics) + " FROM " +
-                                               total.filtered_table + " GROUP BY b")))
+  for (const auto& row :
+       rows_of(client_.query(select_metrics(total, {{bucket_index(total), "b"}}))))
     result.points.at(std::stoull(row.at(0))) = read_metrics(row, 1);
   if (!split) return result;
 
@@ -101,9 +97,8 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
   for (const std::string& value : keys)
     result.series.push_back({value, std::vector<MetricSet>(buckets)});
   if (keys.empty()) return result;
-  for (const auto& row : rows_of(client_.query(
-           "SELECT " + by.key + " AS k, " + bucket_index(by) + " AS b, " + std::string(by.metrics) +
-           " FROM " + by.filtered_table + " AND " + in_list(by.key, keys) + " GROUP BY k, b"))) {
+  for (const auto& row : rows_of(client_.query(select_metrics(
+           by, {{by.key, "k"}, {bucket_index(by), "b"}}, {}, in_list(by.key, keys))))) {
     const auto series = std::find(keys.begin(), keys.end(), row.at(0));
     if (series != keys.end())
       result.series[series - keys.begin()].points.at(std::stoull(row.at(1))) = read_metrics(row, 2);

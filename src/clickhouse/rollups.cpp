@@ -87,6 +87,9 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
     add_people_conditions(people, filter, conditions);
     return all_of(conditions);
   };
+  std::vector<std::string> people_conditions;
+  add_people_conditions(people, filter, people_conditions);
+  const bool about_people = !people_conditions.empty() || (by && is_person(*by));
   const bool values_share_groups = accepted && accepted->size() > 1 && key != "value";
   for (const RollupTable& table : kRollupTables) {
     const bool months = table.period_ms == 0;
@@ -95,11 +98,10 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
       continue;
     const bool periods_share_groups = table.period_ms == kMsPerHour && bucket_ms != kMsPerHour;
     const std::string whole_range = conditions_over(filter.from_ms, filter.to_ms);
-    RollupRead read{{{&table, whole_range}},
-                    whole_range,
-                    table.period,
-                    key,
-                    !values_share_groups && !periods_share_groups};
+    const bool counts_sessions = !values_share_groups && !periods_share_groups;
+    RollupRead read{{{&table, whole_range}}, whole_range, table.period, key};
+    read.counts_sessions = counts_sessions;
+    read.totals = counts_sessions && !about_people;
     // A range of whole days over whole months and more: the months from rollup_month.
     if (&table == &kRollupTables[kDayRollup] && bucket_ms == 0 && !per_day &&
         read.counts_sessions) {
@@ -139,22 +141,40 @@ namespace {
 const std::vector<std::string> kCountedMetricExpressions = rollup_metric_expressions(
     "sum(opened) + uniqExactIf(session_id, session_id != '') - uniqExactIf(session_id, value, "
     "cell, user, practice_hint, session_id != '')");
-const std::string kCountedMetricColumns = comma_separated(kCountedMetricExpressions);
 
-// The rollup parts' rows and, beside them, the spanning sessions' cells with no figures of their
-// own.
+// The index of the people among the metric set's expressions (read_metrics' order).
+constexpr size_t kPeopleField = 2;
+
+// The rollup parts' rows (from the totals tables: without people) and, beside them, the spanning
+// sessions' cells with no figures of their own.
 std::string rows_and_spanning_cells(const RollupRead& read) {
-  const std::string key_columns = "dimension, value, day, start_ms, user, practice_hint, " +
-                                  read.spanning_period + " AS cell, ";
+  const std::string cells = "dimension, value, day, start_ms, ";
+  const std::string cell = read.spanning_period + " AS cell, ";
   std::string rows;
   for (const RollupRead::Part& part : read.parts)
-    rows += "SELECT " + key_columns + additive_columns() +
-            "opened, first_ms, last_ms, '' AS session_id FROM " + part.table->name + " PREWHERE " +
-            part.conditions + " UNION ALL ";
-  return "(" + rows + "SELECT " + key_columns + additive_zeros() +
+    rows += "SELECT " + cells +
+            (read.totals ? "'' AS user, '' AS practice_hint, " : "user, practice_hint, ") + cell +
+            additive_columns() + "opened, first_ms, last_ms, '' AS session_id FROM " +
+            (read.totals ? part.table->totals : part.table->name) + " PREWHERE " + part.conditions +
+            " UNION ALL ";
+  return "(" + rows + "SELECT " + cells + "user, practice_hint, " + cell + additive_zeros() +
          "toUInt64(0) AS opened, arrayReduce('minState', emptyArrayInt64()) AS first_ms, "
          "arrayReduce('maxState', emptyArrayInt64()) AS last_ms, session_id FROM " +
          kSpanningCells + " PREWHERE " + read.conditions + ") WHERE 1";
+}
+
+// The people's columns of the rollup parts' rows.
+std::string people_rows(const RollupRead& read) {
+  const auto rows_of = [](const RollupRead::Part& part) {
+    return std::string(part.table->name) + " PREWHERE " + part.conditions;
+  };
+  if (read.parts.size() == 1) return rows_of(read.parts.front());
+  std::string rows;
+  for (const RollupRead::Part& part : read.parts)
+    rows += (rows.empty() ? "" : " UNION ALL ") +
+            std::string("SELECT dimension, value, day, start_ms, user, user_key FROM ") +
+            rows_of(part);
+  return "(" + rows + ") WHERE 1";
 }
 
 }  // namespace
@@ -166,18 +186,20 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
       return {rows_and_spanning_cells(*rollup),
               "start_ms",
               std::move(rollup->key),
-              kCountedMetricColumns,
               &kCountedMetricExpressions,
               "sum(events)",
               "minMerge(first_ms)",
               "maxMerge(last_ms)",
               "events > other_events",
-              true};
+              true,
+              rollup->totals ? people_rows(*rollup) : "",
+              !rollup->totals             ? ""
+              : people.user_keys_unique() ? "uniqExact(user_key)"
+                                          : "uniqExact(user)"};
     const RollupRead::Part& part = rollup->parts.front();
     return {std::string(part.table->name) + " PREWHERE " + part.conditions,
             "start_ms",
             std::move(rollup->key),
-            kRollupMetricColumns,
             &kRollupMetricExpressions,
             "sum(events)",
             "minMerge(first_ms)",
@@ -187,12 +209,49 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
   return {"events WHERE " + where(people, filter),
           "time_ms",
           by ? key_expression(people, *by) : "",
-          kMetricColumns,
           &kMetricExpressions,
           "count()",
           "min(time_ms)",
           "max(time_ms)",
           kWorkEvent};
+}
+
+std::string select_metrics(const MetricSource& source, const std::vector<Grouping>& groups,
+                           const std::vector<std::string_view>& more_columns,
+                           const std::string& condition, const std::string& having) {
+  std::string keys, aliases;
+  for (const Grouping& group : groups) {
+    keys += group.expression + " AS " + group.alias + ", ";
+    aliases += (aliases.empty() ? "" : ", ") + group.alias;
+  }
+  const std::string narrowed = condition.empty() ? "" : " AND " + condition;
+  const std::string grouped = aliases.empty() ? "" : " GROUP BY " + aliases;
+  const std::string kept = having.empty() ? "" : " HAVING " + having;
+  const std::vector<std::string>& metrics = *source.metric_expressions;
+  std::string extra;
+  for (const std::string_view column : more_columns) extra.append(", ").append(column);
+  if (source.people_rows.empty())
+    return "SELECT " + keys + comma_separated(metrics) + extra + " FROM " + source.filtered_table +
+           narrowed + grouped + kept;
+
+  // The figures from the totals rows and the people from the rollup rows, group by group.
+  std::string figures, columns = aliases.empty() ? "" : aliases + ", ";
+  const auto add = [&](std::string_view expression, char prefix, size_t i) {
+    const std::string alias = prefix + std::to_string(i);
+    if (prefix != 'm' || i != kPeopleField)
+      figures.append(expression).append(" AS ").append(alias).append(", ");
+    columns.append(prefix == 'm' && i == 0 ? "" : ", ").append(alias);
+  };
+  for (size_t i = 0; i < metrics.size(); ++i) add(metrics[i], 'm', i);
+  for (size_t i = 0; i < more_columns.size(); ++i) add(more_columns[i], 'x', i);
+  figures.resize(figures.size() - 2);
+  const std::string people = "(SELECT " + keys + source.people + " AS m" +
+                             std::to_string(kPeopleField) + " FROM " + source.people_rows +
+                             narrowed + grouped + ")";
+  return "SELECT " + columns + " FROM (SELECT " + keys + figures + " FROM " +
+         source.filtered_table + narrowed + grouped + kept + ") " +
+         (aliases.empty() ? "CROSS JOIN " + people
+                          : "ANY LEFT JOIN " + people + " USING " + aliases);
 }
 
 }  // namespace cca::clickhouse

@@ -242,9 +242,11 @@ constexpr TableSpec kMetricPoints = {
 // which a SummingMergeTree keeps single as parts merge (sums added, session states united).
 // Partitioned by month: a rollup's day holds a few thousand rows, too few for a part of its own
 // (each part is read at least a granule at a time).
+// `user_key` is in the sorting key, a function of `user` there: a SummingMergeTree would add up
+// a number outside it.
 const std::string kRollupColumns =
     "dimension String, value String, day Date, start_ms Int64, user String, "
-    "practice_hint String, " +
+    "practice_hint String, user_key UInt64, " +
     rollup_metric_column_types() + ", opened UInt64";
 
 TableSpec rollup_spec(const RollupTable& rollup) {
@@ -253,8 +255,24 @@ TableSpec rollup_spec(const RollupTable& rollup) {
           "SummingMergeTree",
           "",
           "PARTITION BY toYYYYMM(day) ORDER BY (dimension, value, day, start_ms, user, "
-          "practice_hint)",
+          "practice_hint, user_key)",
           "sipHash64(user)"};
+}
+
+// A totals table (rollups.h): the rollup's rows without people. Any shard takes a row: each
+// shard's rows are its own people's, and a question adds them up.
+const std::string kTotalsColumns = "dimension String, value String, day Date, start_ms Int64, " +
+                                   additive_column_types() +
+                                   "first_ms AggregateFunction(min, Int64), last_ms "
+                                   "AggregateFunction(max, Int64), opened UInt64";
+
+TableSpec totals_spec(const RollupTable& rollup) {
+  return {rollup.totals,
+          kTotalsColumns,
+          "SummingMergeTree",
+          "",
+          "PARTITION BY toYYYYMM(day) ORDER BY (dimension, value, day, start_ms)",
+          "rand()"};
 }
 
 // The rollup rows of the events in `events` under one dimension: each event's value of the
@@ -266,10 +284,23 @@ std::string rollup_select(size_t table, size_t dimension, const std::string& eve
   const char* column = rollup_dimension_column(dimension);
   return "SELECT " + quote(column ? column : "") + " AS dimension, " +
          (column ? std::string(column) : "''") + " AS value, " + rollup.day + " AS day, " +
-         period_start_sql(rollup) + " AS start_ms, user, practice_hint, " + rollup_aggregates() +
-         ", sum(bitAnd(opens, " + std::to_string(open_bit(table, dimension)) +
-         ") != 0) AS opened FROM " + events +
-         " GROUP BY dimension, value, day, start_ms, user, practice_hint";
+         period_start_sql(rollup) + " AS start_ms, user, practice_hint, " + kUserKey +
+         " AS user_key, " + rollup_aggregates() + ", sum(bitAnd(opens, " +
+         std::to_string(open_bit(table, dimension)) + ") != 0) AS opened FROM " + events +
+         " GROUP BY dimension, value, day, start_ms, user, practice_hint, user_key";
+}
+
+// The same summed over people, for the totals table: `opened` counts the sessions once per
+// person and hint they lie in, as the rollup rows do.
+std::string totals_select(size_t table, size_t dimension, const std::string& events) {
+  const RollupTable& rollup = kRollupTables[table];
+  const char* column = rollup_dimension_column(dimension);
+  return "SELECT " + quote(column ? column : "") + " AS dimension, " +
+         (column ? std::string(column) : "''") + " AS value, " + rollup.day + " AS day, " +
+         period_start_sql(rollup) + " AS start_ms, " + additive_aggregates() +
+         "minState(time_ms) AS first_ms, maxState(time_ms) AS last_ms, sum(bitAnd(opens, " +
+         std::to_string(open_bit(table, dimension)) + ") != 0) AS opened FROM " + events +
+         " GROUP BY dimension, value, day, start_ms";
 }
 
 std::string qualified(const ClickHouseUrl& url, std::string_view table) {
@@ -311,16 +342,9 @@ std::string create_view(const std::string& name, const std::string& table, Selec
          qualified(url, table + suffix) + " AS " + select(qualified(url, "events" + suffix));
 }
 
-std::string rollup_view_name(size_t table, size_t dimension) {
+std::string rollup_view_name(const char* table, size_t dimension) {
   const char* column = rollup_dimension_column(dimension);
-  return std::string(kRollupTables[table].name) + "_" + (column ? column : "all") + "_view";
-}
-
-// The view that feeds a rollup's dimension.
-std::string create_rollup_view(size_t table, size_t dimension, const ClickHouseUrl& url) {
-  return create_view(
-      rollup_view_name(table, dimension), kRollupTables[table].name,
-      [&](const std::string& events) { return rollup_select(table, dimension, events); }, url);
+  return std::string(table) + "_" + (column ? column : "all") + "_view";
 }
 
 std::string on_cluster(const ClickHouseUrl& url) {
@@ -387,28 +411,62 @@ void ensure_schema(const ClickHouseClient& client) {
        {&kEvents, &kQuarantine, &kEmployees, &kIngests, &kMetricSeries, &kMetricPoints})
     for (const std::string& statement : create_statements(*table, client.url()))
       client.query(statement);
-  // Version 6 marks the sessions' rollup cells on the events (session_opens.h); the rollup views
-  // of older versions, which wrote no `opened`, are replaced.
+  // Version 6 marks the sessions' rollup cells on the events (session_opens.h); an older store's
+  // events are unmarked, and their sessions are counted apart (below).
   const bool unmarked = found >= 1 && found < 6;
   if (unmarked) {
     std::vector<std::pair<std::string, std::string>> marks;
     for (const auto& [name, type] : kOpensColumns) marks.emplace_back(name, type);
     add_columns(client, "events", marks);
   }
+  // Version 8 keys the rollups' people by number too, in their sorting key (rollups.h), and adds
+  // the totals tables. An older store's rollup rows are copied aside and back into the new table
+  // with their numbers (grouping every stored event again would hold a session state per row in
+  // memory at once); a store from before a rollup fills it from its events; the totals are the
+  // rollup rows summed. On a cluster through the Distributed tables, which put each person's rows
+  // on their events' shard.
+  const ClickHouseUrl& url = client.url();
   for (size_t t = 0; t < std::size(kRollupTables); ++t) {
     const RollupTable& rollup = kRollupTables[t];
-    for (const std::string& statement : create_statements(rollup_spec(rollup), client.url()))
-      client.query(statement);
-    if (unmarked) add_columns(client, rollup.name, {{"opened", "UInt64"}});
-    for (size_t d = 0; d < kRollupDimensionCount; ++d) {
-      if (unmarked) drop(client, rollup_view_name(t, d));
-      client.query(create_rollup_view(t, d, client.url()));
-      // A store from before the rollup starts it with the events stored so far (through the
-      // Distributed tables on a cluster, which put each person's rows on their events' shard).
-      if (found >= 1 && found < rollup.since_version)
+    const std::string aside = std::string(rollup.name) + "_older";
+    const bool copied = found >= rollup.since_version && found < 8;
+    if (copied) {
+      if (unmarked) add_columns(client, rollup.name, {{"opened", "UInt64"}});
+      drop(client, aside);
+      client.query("CREATE TABLE " + qualified(url, aside) + " ENGINE = Log AS SELECT * FROM " +
+                   qualified(url, rollup.name));
+    }
+    for (const char* table : {rollup.name, rollup.totals}) {
+      if (found >= 1 && found < 8) {
+        for (size_t d = 0; d < kRollupDimensionCount; ++d) drop(client, rollup_view_name(table, d));
+        drop_table(client, table);
+      }
+      const TableSpec spec = table == rollup.name ? rollup_spec(rollup) : totals_spec(rollup);
+      for (const std::string& statement : create_statements(spec, url)) client.query(statement);
+      const auto select = table == rollup.name ? &rollup_select : &totals_select;
+      for (size_t d = 0; d < kRollupDimensionCount; ++d) {
+        const auto rows = [&](const std::string& events) { return select(t, d, events); };
+        client.query(create_view(rollup_view_name(table, d), table, rows, url));
+      }
+    }
+    const std::string columns = "dimension, value, day, start_ms, user, practice_hint, " +
+                                rollup_metric_column_names() + ", opened";
+    if (copied) {
+      client.query("INSERT INTO " + qualified(url, rollup.name) + " (" + columns +
+                   ", user_key) SELECT " + columns + ", " + kUserKey + " FROM " +
+                   qualified(url, aside));
+      drop(client, aside);
+    } else if (found >= 1 && found < rollup.since_version) {
+      for (size_t d = 0; d < kRollupDimensionCount; ++d)
         client.query("INSERT INTO " + std::string(rollup.name) + " " +
                      rollup_select(t, d, "events"));
     }
+    if (found >= 1 && found < 8)
+      client.query("INSERT INTO " + std::string(rollup.totals) +
+                   " SELECT dimension, value, day, start_ms, " + additive_sums() +
+                   "minMergeState(first_ms) AS first_ms, maxMergeState(last_ms) AS last_ms, "
+                   "sum(opened) AS opened FROM " +
+                   rollup.name + " GROUP BY dimension, value, day, start_ms");
   }
   // Version 3: session_days, summed per session and day like a rollup; sharded by person like
   // the events, so that a session's rows are on its events' shard.

@@ -97,15 +97,23 @@ std::string session_cells_select(const std::string& events) {
 std::vector<std::string> session_opens_backfill(const std::vector<std::string>& days) {
   std::vector<std::string> statements;
   for (const RollupTable& table : kRollupTables)
-    for (size_t d = 0; d < kRollupDimensionCount; ++d)
-      statements.push_back(
-          "INSERT INTO " + std::string(table.name) +
-          " (dimension, value, day, start_ms, user, practice_hint, opened) SELECT " +
-          quote(dimension_name(d)) + " AS dimension, " +
+    for (size_t d = 0; d < kRollupDimensionCount; ++d) {
+      const std::string opened =
+          "SELECT " + quote(dimension_name(d)) + " AS dimension, " +
           (d == 0 ? std::string("''") : std::string(dimension_name(d))) + " AS value, " +
           table.day + " AS day, " + period_start_sql(table) +
-          " AS start_ms, user, practice_hint, uniqExact(session_id) FROM events WHERE session_id "
-          "!= '' GROUP BY dimension, value, day, start_ms, user, practice_hint");
+          " AS start_ms, user, practice_hint, " + kUserKey +
+          " AS user_key, uniqExact(session_id) AS opened FROM events WHERE session_id != '' "
+          "GROUP BY dimension, value, day, start_ms, user, practice_hint, user_key";
+      statements.push_back("INSERT INTO " + std::string(table.name) +
+                           " (dimension, value, day, start_ms, user, practice_hint, user_key, "
+                           "opened) " +
+                           opened);
+      statements.push_back("INSERT INTO " + std::string(table.totals) +
+                           " (dimension, value, day, start_ms, opened) SELECT dimension, value, "
+                           "day, start_ms, sum(opened) FROM (" +
+                           opened + ") GROUP BY dimension, value, day, start_ms");
+    }
   const std::string spanning =
       "SELECT session_id FROM session_days GROUP BY session_id HAVING uniqExact(day, user, "
       "practice_hint) > 1";

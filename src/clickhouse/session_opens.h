@@ -67,9 +67,9 @@ std::string session_cells_layout();
 std::string session_cells_select(const std::string& events);
 
 // What an upgraded store runs once to count the sessions of the events it holds: `opened` of
-// every rollup row, the cells of every spanning session (from session_days) as the writer would
-// have marked them, and session_cells of each of `days` (one statement a day, which keeps the
-// grouping's memory to a day's cells).
+// every rollup and totals row, the cells of every spanning session (from session_days) as the
+// writer would have marked them, and session_cells of each of `days` (one statement a day, which
+// keeps the grouping's memory to a day's cells).
 std::vector<std::string> session_opens_backfill(const std::vector<std::string>& days);
 
 // An event as the writer marks it.

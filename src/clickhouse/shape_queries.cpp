@@ -237,9 +237,8 @@ std::vector<engine::MetricSet> ShapeQueries::heatmap(const Filter& filter) const
   const People people(client_);
   const MetricSource source = metric_source(people, filter, std::nullopt, kMsPerHour);
   std::vector<engine::MetricSet> result(7 * 24);
-  for (const auto& row : rows_of(client_.query("SELECT " + slot(source.time) + " AS slot, " +
-                                               std::string(source.metrics) + " FROM " +
-                                               source.filtered_table + " GROUP BY slot")))
+  for (const auto& row :
+       rows_of(client_.query(select_metrics(source, {{slot(source.time), "slot"}}))))
     result.at(std::stoull(row.at(0))) = read_metrics(row, 1);
   return result;
 }

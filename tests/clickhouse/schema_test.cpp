@@ -14,6 +14,7 @@
 #include "clickhouse/session_days.h"
 #include "clickhouse/session_opens.h"
 #include "clickhouse/shape_queries.h"
+#include "clickhouse/sql_text.h"
 #include "engine/metric_check.h"
 
 namespace cca::clickhouse {
@@ -28,25 +29,39 @@ using testing::expect_same_metrics;
 // metric tables and the latency rollups; version 4: the latency rollups; before version 6: the
 // month rollup, the session marks of the events, the other rollups' opened counts,
 // spanning_cells and session_cells; before version 7: the latency buckets; before version 8:
-// the latency rollups without each value's bucket, ordered by day), and schema_version says
-// `version`.
+// the latency rollups without each value's bucket, ordered by day, the rollups without people's
+// numbers, and no totals tables), and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
   client.query("INSERT INTO employees SELECT * FROM " + source + ".employees");
   std::vector<std::string> newer;
+  const auto rebuild_without = [&](const std::string& table, const std::string& column,
+                                   const std::string& order) {
+    std::string kept;
+    for (const auto& row : rows_of(client.query(
+             "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = " +
+             quote(table) + " AND name != " + quote(column))))
+      kept += (kept.empty() ? "" : ", ") + row.at(0);
+    const std::string older = table + "_older";
+    client.query("CREATE TABLE " + older +
+                 " ENGINE = SummingMergeTree PARTITION BY toYYYYMM(day) ORDER BY (" + order +
+                 ") AS SELECT " + kept + " FROM " + table);
+    client.query("DROP TABLE " + table);
+    client.query("RENAME TABLE " + older + " TO " + table);
+  };
+  if (version < 8)
+    for (const RollupTable& rollup : kRollupTables) {
+      newer.push_back(rollup.totals);
+      if (version >= rollup.since_version)
+        rebuild_without(rollup.name, "user_key",
+                        "dimension, value, day, start_ms, user, practice_hint");
+    }
   if (version < 7)
     for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.buckets);
   if (version >= 5)
-    for (const LatencyRollup& rollup : kLatencyRollups) {
-      const std::string table = rollup.table, older = table + "_older";
-      client.query("CREATE TABLE " + older +
-                   " ENGINE = SummingMergeTree PARTITION BY toYYYYMM(day) ORDER BY (measure, "
-                   "day, key, value) AS SELECT day, measure, key, value, events FROM " +
-                   table);
-      client.query("DROP TABLE " + table);
-      client.query("RENAME TABLE " + older + " TO " + table);
-    }
+    for (const LatencyRollup& rollup : kLatencyRollups)
+      rebuild_without(rollup.table, "bucket", "measure, day, key, value");
   if (version < 6) {
     std::string marks;
     for (const auto& [name, type] : kOpensColumns)
