@@ -362,6 +362,11 @@ void drop_table(const ClickHouseClient& client, const std::string& name) {
   drop(client, name);
 }
 
+// Whether the server we talk to has `table` in the database.
+bool exists(const ClickHouseClient& client, const std::string& table) {
+  return client.query("EXISTS TABLE " + qualified(client.url(), table)) == "1\n";
+}
+
 // Adds to `table` (on a cluster, to its local and Distributed tables) the columns it lacks.
 void add_columns(const ClickHouseClient& client, const std::string& table,
                  const std::vector<std::pair<std::string, std::string>>& columns) {
@@ -381,18 +386,8 @@ void add_columns(const ClickHouseClient& client, const std::string& table,
   client.query("ALTER TABLE " + qualified(url, table) + on_cluster(url) + " " + added);
 }
 
-}  // namespace
-
-void ensure_schema(const ClickHouseClient& client) {
-  // A schema at this build's version has every table: nothing to create. Every ingest and server
-  // start comes here, and on a cluster each statement below is a distributed DDL that waits for
-  // every server, so that a replica down would stop ingests that need no change.
-  try {
-    const std::string current = client.query("SELECT max(version) FROM schema_version");
-    if (!current.empty() && std::stoi(current) == kSchemaVersion) return;
-  } catch (const ClickHouseError& error) {
-    if (error.kind() != ClickHouseError::Kind::kRefused) throw;  // no database or table yet
-  }
+// Creates the schema, or migrates an older one (see ensure_schema).
+void create_or_migrate(const ClickHouseClient& client) {
   // The database itself: asked of the server's default database, since ours may not exist yet.
   ClickHouseUrl server = client.url();
   server.database = "system";
@@ -424,17 +419,20 @@ void ensure_schema(const ClickHouseClient& client) {
   // with their numbers (grouping every stored event again would hold a session state per row in
   // memory at once); a store from before a rollup fills it from its events; the totals are the
   // rollup rows summed. On a cluster through the Distributed tables, which put each person's rows
-  // on their events' shard.
+  // on their events' shard. A migration cut short starts again where it can: the copy aside
+  // takes its name only once whole, and while it exists it holds the rows.
   const ClickHouseUrl& url = client.url();
   for (size_t t = 0; t < std::size(kRollupTables); ++t) {
     const RollupTable& rollup = kRollupTables[t];
     const std::string aside = std::string(rollup.name) + "_older";
     const bool copied = found >= rollup.since_version && found < 8;
-    if (copied) {
+    if (copied && !exists(client, aside)) {
       if (unmarked) add_columns(client, rollup.name, {{"opened", "UInt64"}});
-      drop(client, aside);
-      client.query("CREATE TABLE " + qualified(url, aside) + " ENGINE = Log AS SELECT * FROM " +
+      const std::string partial = aside + "_partial";
+      drop(client, partial);
+      client.query("CREATE TABLE " + qualified(url, partial) + " ENGINE = Log AS SELECT * FROM " +
                    qualified(url, rollup.name));
+      client.query("RENAME TABLE " + qualified(url, partial) + " TO " + qualified(url, aside));
     }
     for (const char* table : {rollup.name, rollup.totals}) {
       if (found >= 1 && found < 8) {
@@ -564,6 +562,22 @@ void ensure_schema(const ClickHouseClient& client) {
   if (found < kSchemaVersion)
     client.query("INSERT INTO schema_version VALUES (" + std::to_string(kSchemaVersion) + ", " +
                  std::to_string(system_time_ms()) + ")");
+}
+
+}  // namespace
+
+void ensure_schema(const ClickHouseClient& client) {
+  // A schema at this build's version has every table: nothing to create. Every ingest and server
+  // start comes here, and on a cluster each statement below is a distributed DDL that waits for
+  // every server, so that a replica down would stop ingests that need no change.
+  try {
+    const std::string current = client.query("SELECT max(version) FROM schema_version");
+    if (!current.empty() && std::stoi(current) == kSchemaVersion) return;
+  } catch (const ClickHouseError& error) {
+    if (error.kind() != ClickHouseError::Kind::kRefused) throw;  // no database or table yet
+  }
+  // A migration's statements copy or sum whole tables: minutes each over a hundred million events.
+  create_or_migrate(ClickHouseClient(client.url(), kMigrationTimeout));
 }
 
 }  // namespace cca::clickhouse

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include "clickhouse/client.h"
 
 namespace cca::clickhouse {
@@ -20,5 +22,7 @@ inline constexpr int kSchemaVersion = 8;
 // with no ingest writing. Throws ClickHouseError, and std::runtime_error for a schema newer than
 // this build.
 void ensure_schema(const ClickHouseClient& client);
+// How long a migration's statement may run (the client's own timeout is for questions).
+inline constexpr std::chrono::seconds kMigrationTimeout = std::chrono::hours(6);
 
 }  // namespace cca::clickhouse
