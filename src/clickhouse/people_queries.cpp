@@ -192,14 +192,16 @@ std::string latest_hint_column() {
   return "argMaxIf(practice_hint, " + std::string(kEventOrder) + ", practice_hint != '')";
 }
 
-// A page of sessions ordered by start or end, read from the sessions with a row on the days
-// nearest the page's end of the order rather than from every session. In descending order, every
-// session that starts (or ends) on day D or later has a row on a day from D on, and every other
-// session starts (ends) before D; in ascending order the same holds from the other end. So the
-// page of the sessions with a row on such days (each over all its rows, for exact figures) is the
-// page of all sessions once its last row starts (ends) within those days. The days are widened
-// until they hold the page, `limit` sessions from `offset` on (page_of(rows, offset + limit) reads
-// it), so that a few thousand sessions are grouped instead of every one (at 100 M events, 1.15 M).
+// A page of sessions ordered by start or end, read from a few candidate sessions rather than
+// from every one. Take descending order by start: each session_days row has its own first event,
+// and a session's start is the earliest of its rows'. The candidates are the sessions of the N
+// rows with the latest firsts (among the rows of the days nearest that end of the order, enough
+// of them to hold N), and `cutoff` the N-th of those firsts. Every other session has every row's
+// first at or before the cutoff (rows of earlier days lie before those days), so it starts at or
+// before it. The page of the candidates (each over all its rows, for exact figures) is then the
+// page of all sessions when it is full and its last session starts after the cutoff. Otherwise N
+// grows fourfold. End orders take each row's last event, ascending orders the other end; so that
+// a few hundred sessions are grouped instead of every one (at 100 M events, 1.15 M), or a day's.
 // nullopt when only every day would hold the page, or the page is not full (the sessions end
 // within it). `rows`: "session_days PREWHERE ...".
 constexpr size_t kNearestDaysThrough = 100'000;  // pages that end further into the order group all
@@ -209,25 +211,33 @@ template <typename PageOf>
 std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const std::string& rows,
                                            const engine::SessionOrder& order, size_t limit,
                                            size_t offset, PageOf&& page_of) {
-  const size_t value_field = order.field == engine::SessionField::kStart ? kStartField : kEndField;
+  const bool by_start = order.field == engine::SessionField::kStart;
+  const size_t value_field = by_start ? kStartField : kEndField;
+  const std::string row_value =
+      by_start ? "tupleElement(" + std::string(kSessionFirst) + ", 1)" : kSessionLast;
+  const std::string direction = order.ascending ? " ASC" : " DESC";
   // Rows per day, nearest first: a day's rows are at least its sessions.
-  const Rows days =
-      rows_of(client.query("SELECT day, count() FROM " + rows + " GROUP BY day ORDER BY day " +
-                           (order.ascending ? "ASC" : "DESC")));
+  const Rows days = rows_of(
+      client.query("SELECT day, count() FROM " + rows + " GROUP BY day ORDER BY day" + direction));
   size_t covered = 0, wanted = 2 * (offset + limit);
   for (size_t i = 0; i + 1 < days.size(); ++i) {
     covered += std::stoull(days[i].at(1));
     if (covered < wanted) continue;
-    const std::string& edge = days[i].at(0);
-    const int64_t edge_ms = parse_date_ms(edge).value();
+    // The wanted rows nearest the end of the order, among those days'.
+    const std::string nearest = "SELECT session_id, " + row_value + " AS v FROM " + rows +
+                                " AND day " + (order.ascending ? "<= " : ">= ") +
+                                quote(days[i].at(0)) + " ORDER BY v" + direction + " LIMIT " +
+                                std::to_string(wanted);
+    const int64_t cutoff = std::stoll(client.query(
+        "SELECT " + std::string(order.ascending ? "max" : "min") + "(v) FROM (" + nearest + ")"));
     // GLOBAL: on a cluster the set is made once and sent to every shard (ClickHouse refuses a
     // Distributed table inside a plain IN over another).
-    Rows page = page_of(rows + " AND session_id GLOBAL IN (SELECT session_id FROM " + rows +
-                            " AND day " + (order.ascending ? "<= " : ">= ") + quote(edge) + ")",
-                        offset + limit);
+    Rows page =
+        page_of(rows + " AND session_id GLOBAL IN (SELECT session_id FROM (" + nearest + "))",
+                offset + limit);
     if (page.size() == limit) {
       const int64_t last = std::stoll(page.back().at(value_field));
-      if (order.ascending ? last < edge_ms + kMsPerDay : last >= edge_ms) return page;
+      if (order.ascending ? last < cutoff : last > cutoff) return page;
     }
     wanted *= 4;
   }

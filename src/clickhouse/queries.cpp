@@ -32,9 +32,9 @@ engine::Summary Queries::summarize(const Filter& filter) const {
 }
 
 std::pair<std::optional<int64_t>, std::optional<int64_t>> Queries::span() const {
-  const auto rows =
-      rows_of(client_.query("SELECT sum(events), minMerge(first_ms), maxMerge(last_ms) FROM " +
-                            std::string(kRollupTables[0].name) + " WHERE dimension = ''"));
+  const auto rows = rows_of(
+      client_.query("SELECT sum(events), minMerge(first_ms), maxMerge(last_ms) FROM " +
+                    std::string(kRollupTables[kMonthRollup].totals) + " WHERE dimension = ''"));
   if (rows.empty() || rows[0].at(0) == "0") return {};
   return {std::stoll(rows[0].at(1)), std::stoll(rows[0].at(2))};
 }
