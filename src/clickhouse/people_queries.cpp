@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -445,8 +446,16 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
   const bool days_apart = daily.filtered_table != source.filtered_table;
   const std::string active_days = "uniqExactIf(day, " + std::string(daily.has_work) + ")";
   engine::UsersPage page;
-  page.total = count_of(client_.query("SELECT uniqExact(user) FROM " + source.filtered_table));
-  if (offset >= page.total || limit == 0) return page;
+  if (limit == 0) {
+    page.total = count_of(client_.query("SELECT uniqExact(user) FROM " + source.filtered_table));
+    return page;
+  }
+  // The total is counted while the page is read, and the directory read.
+  std::future<std::string> counted = std::async(std::launch::async, [&] {
+    return client_.query("SELECT uniqExact(user) FROM " + source.filtered_table);
+  });
+  std::future<engine::Directory> listed =
+      std::async(std::launch::async, [&] { return read_directory(client_); });
 
   std::string ordering;
   if (order.field == engine::UserField::kEmail) {
@@ -479,12 +488,15 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
                        " FROM (" + figures + ") ANY LEFT JOIN (SELECT user AS u, " + active_days +
                        " AS days FROM " + daily.filtered_table + " GROUP BY u) USING u"
                  : figures;
-  const Rows rows =
-      rows_of(client_.query(people_rows + ordering + limit_clause(limit, offset, page.total)));
+  const uint64_t most = std::numeric_limits<int64_t>::max();  // offset + limit within LIMIT's
+  const Rows rows = rows_of(client_.query(people_rows + ordering + " LIMIT " +
+                                          std::to_string(std::min<uint64_t>(offset, most)) + ", " +
+                                          std::to_string(std::min<uint64_t>(limit, most))));
+  page.total = count_of(counted.get());
+  const engine::Directory directory = listed.get();
   if (rows.empty()) return page;
 
   // Practice for the users the directory does not list: their newest hint over every event.
-  const engine::Directory directory = read_directory(client_);
   std::vector<std::string> unlisted;
   for (const auto& row : rows)
     if (directory.find_user(row.at(0)) == nullptr) unlisted.push_back(row.at(0));
