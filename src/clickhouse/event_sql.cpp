@@ -1,6 +1,7 @@
 #include "clickhouse/event_sql.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "clickhouse/rollups.h"
 #include "clickhouse/sql_text.h"
@@ -174,9 +175,10 @@ People::People(const ClickHouseClient& client) : client_(client) {
   for_each_tsv_row(rows, [&](std::vector<std::string> fields) {
     if (fields.size() == 5) employees.push_back(std::move(fields));
   });
-  for (const auto& e : employees) add(e[0], e);
+  std::unordered_set<std::string_view> added;
+  for (const auto& e : employees) add(e[0], e, added);
   for (const auto& e : employees)
-    if (!e[4].empty()) add(e[4], e);
+    if (!e[4].empty()) add(e[4], e, added);
 }
 
 bool People::user_keys_unique() const {
@@ -200,9 +202,11 @@ std::string People::location() const {
   return lookup(locations_, "'Unknown'");
 }
 
-// The first employee a key names wins: emails are added before user ids.
-void People::add(const std::string& key, const std::vector<std::string>& employee) {
-  if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) return;
+// The first employee a key names wins: emails are added before user ids. `added`: the keys so
+// far (a scan of keys_ made a directory of 1,800 people cost 3 ms a question).
+void People::add(const std::string& key, const std::vector<std::string>& employee,
+                 std::unordered_set<std::string_view>& added) {
+  if (!added.insert(key).second) return;
   keys_.push_back(key);
   practices_.push_back(employee[1]);
   levels_.push_back(employee[2]);

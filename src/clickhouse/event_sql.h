@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "clickhouse/client.h"
@@ -63,7 +64,8 @@ class People {
   bool user_keys_unique() const;
 
  private:
-  void add(const std::string& key, const std::vector<std::string>& employee);
+  void add(const std::string& key, const std::vector<std::string>& employee,
+           std::unordered_set<std::string_view>& added);
   std::string lookup(const std::vector<std::string>& values, std::string_view otherwise) const;
 
   const ClickHouseClient& client_;
