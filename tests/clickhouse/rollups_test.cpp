@@ -134,6 +134,31 @@ TEST_F(RollupsTest, AQuestionReadsTheCoarsestRollupItsFilterAllows) {
     EXPECT_EQ(tables(everything, Dimension{kind}), "");
 }
 
+// The totals hold everyone: a question about some people, or scoped to some practices, never
+// reads them.
+TEST_F(RollupsTest, OnlyQuestionsAboutEveryoneReadTheTotals) {
+  const People people(*stores_->client);
+  const auto totals = [&](const engine::Filter& filter, std::optional<Dimension> by) {
+    const auto read = rollup_read(people, filter, by);
+    return read && read->totals;
+  };
+  const engine::Filter everyone;
+  EXPECT_TRUE(totals(everyone, std::nullopt));
+  EXPECT_TRUE(totals(everyone, Dimension{Dimension::kModel}));
+  EXPECT_FALSE(totals(everyone, Dimension{Dimension::kPractice}));
+  EXPECT_FALSE(totals(everyone, Dimension{Dimension::kEmail}));
+  engine::Filter practice, scoped, person, level, location;
+  practice.practice = {"Platform Engineering"};
+  scoped.scope_practices = {"Platform Engineering"};
+  person.email = {"someone@example.com"};
+  level.level = {"L4"};
+  location.location = {"Spain"};
+  for (const engine::Filter* some : {&practice, &scoped, &person, &level, &location}) {
+    EXPECT_FALSE(totals(*some, std::nullopt)) << testing::describe(*some);
+    EXPECT_FALSE(totals(*some, Dimension{Dimension::kModel})) << testing::describe(*some);
+  }
+}
+
 TEST_F(RollupsTest, EveryDimensionOfEveryRollupAddsUpToTheEvents) {
   const ClickHouseClient& client = *stores_->client;
   const std::string events = client.query(
