@@ -122,11 +122,12 @@ std::string order_by(const OrderValue& value, bool ascending, std::string_view i
          ", " + std::string(id) + " ASC";
 }
 
-// The page's rows of a list of `total` (offset < total): never past the end, so that offset plus
-// limit cannot overflow however large a limit the caller asks for.
-std::string limit_clause(size_t limit, size_t offset, size_t total) {
-  return " LIMIT " + std::to_string(offset) + ", " +
-         std::to_string(std::min(limit, total - offset));
+// The page's rows of a list: offset and limit each held to the largest Int64, so that their sum
+// cannot overflow however large a page the caller asks for.
+std::string limit_clause(size_t limit, size_t offset) {
+  const uint64_t most = std::numeric_limits<int64_t>::max();
+  return " LIMIT " + std::to_string(std::min<uint64_t>(offset, most)) + ", " +
+         std::to_string(std::min<uint64_t>(limit, most));
 }
 
 uint64_t count_of(const std::string& answer) {
@@ -234,8 +235,7 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
     // GLOBAL: on a cluster the set is made once and sent to every shard (ClickHouse refuses a
     // Distributed table inside a plain IN over another).
     Rows page =
-        page_of(rows + " AND session_id GLOBAL IN (SELECT session_id FROM (" + nearest + "))",
-                offset + limit);
+        page_of(rows + " AND session_id GLOBAL IN (SELECT session_id FROM (" + nearest + "))");
     if (page.size() == limit) {
       const int64_t last = std::stoll(page.back().at(value_field));
       if (order.ascending ? last < cutoff : last > cutoff) return page;
@@ -302,13 +302,13 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
   const std::string ordering = order_by(value, order.ascending, "sid");
   std::string metric_aliases;
   for (size_t i = 0; i < kMetricFields; ++i) metric_aliases += ", m" + std::to_string(i);
-  // The page of the sessions of `rows`, of which there are `total` or more.
-  const auto page_of = [&](const std::string& rows, size_t total) {
+  // The page of the sessions of `rows`.
+  const auto page_of = [&](const std::string& rows) {
     const std::string page_rows = "SELECT session_id AS sid, " + first("user") + ", " +
                                   first("practice_hint") + ", " + first("terminal") + ", " +
                                   source.start + " AS t0, " + source.end + " AS t1, " +
                                   *source.metrics + " FROM " + rows + " GROUP BY sid" + ordering +
-                                  limit_clause(limit, offset, total);
+                                  limit_clause(limit, offset);
     return rows_of(client_.query(
         "SELECT sid, first_user AS user, first_practice_hint AS practice_hint, " +
         people.practice() + ", " + people.level() + ", " + people.location() +
@@ -323,7 +323,7 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
   page.total = count_of(counted.get());
   if (!rows) {
     if (offset >= page.total || limit == 0) return page;
-    rows = page_of(source.rows, page.total);
+    rows = page_of(source.rows);
   }
   for (const auto& row : *rows) {
     engine::SessionRow session;
@@ -446,14 +446,14 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
   const bool days_apart = daily.filtered_table != source.filtered_table;
   const std::string active_days = "uniqExactIf(day, " + std::string(daily.has_work) + ")";
   engine::UsersPage page;
+  const std::string count = "SELECT uniqExact(user) FROM " + source.filtered_table;
   if (limit == 0) {
-    page.total = count_of(client_.query("SELECT uniqExact(user) FROM " + source.filtered_table));
+    page.total = count_of(client_.query(count));
     return page;
   }
   // The total is counted while the page is read, and the directory read.
-  std::future<std::string> counted = std::async(std::launch::async, [&] {
-    return client_.query("SELECT uniqExact(user) FROM " + source.filtered_table);
-  });
+  std::future<std::string> counted =
+      std::async(std::launch::async, [&] { return client_.query(count); });
   std::future<engine::Directory> listed =
       std::async(std::launch::async, [&] { return read_directory(client_); });
 
@@ -488,10 +488,7 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
                        " FROM (" + figures + ") ANY LEFT JOIN (SELECT user AS u, " + active_days +
                        " AS days FROM " + daily.filtered_table + " GROUP BY u) USING u"
                  : figures;
-  const uint64_t most = std::numeric_limits<int64_t>::max();  // offset + limit within LIMIT's
-  const Rows rows = rows_of(client_.query(people_rows + ordering + " LIMIT " +
-                                          std::to_string(std::min<uint64_t>(offset, most)) + ", " +
-                                          std::to_string(std::min<uint64_t>(limit, most))));
+  const Rows rows = rows_of(client_.query(people_rows + ordering + limit_clause(limit, offset)));
   page.total = count_of(counted.get());
   const engine::Directory directory = listed.get();
   if (rows.empty()) return page;
