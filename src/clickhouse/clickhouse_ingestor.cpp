@@ -173,7 +173,14 @@ ingest::IngestReport ClickHouseIngestor::ingest_file(const std::string& path,
                                                      const ingest::ProgressCallback& progress) {
   std::unique_ptr<ingest::ByteSource> source = ingest::open_file_source(path);
   const int64_t size = static_cast<int64_t>(source->total());
-  return impl_->ingest_stream(*source, path, path, size, progress);
+  ingest::IngestReport report = impl_->ingest_stream(*source, path, path, size, progress);
+  // A file may hold any days, already held ones too; live exports come in time order and need no
+  // compaction. The events are in: a compaction that fails is tried again after the next file.
+  try {
+    compact_people_tables(impl_->client);
+  } catch (const ClickHouseError&) {
+  }
+  return report;
 }
 
 ingest::IngestReport ClickHouseIngestor::ingest_jsonl(std::string_view body,

@@ -163,17 +163,20 @@ std::string rows_and_spanning_cells(const RollupRead& read) {
          kSpanningCells + " PREWHERE " + read.conditions + ") WHERE 1";
 }
 
-// The people's columns of the rollup parts' rows.
-std::string people_rows(const RollupRead& read) {
-  const auto rows_of = [](const RollupRead::Part& part) {
-    return std::string(part.table->name) + " PREWHERE " + part.conditions;
+// The rows of the rollup parts' people, each the `person` column (user_key or user) beside its
+// dimension, value and period: a part's people table's where it has one and `person` is the
+// number.
+std::string people_rows(const RollupRead& read, const std::string& person) {
+  const auto rows_of = [&](const RollupRead::Part& part) {
+    const bool own = part.table->people && person == "user_key";
+    return std::string(own ? part.table->people : part.table->name) + " PREWHERE " +
+           part.conditions;
   };
   if (read.parts.size() == 1) return rows_of(read.parts.front());
   std::string rows;
   for (const RollupRead::Part& part : read.parts)
-    rows += (rows.empty() ? "" : " UNION ALL ") +
-            std::string("SELECT dimension, value, day, start_ms, user, user_key FROM ") +
-            rows_of(part);
+    rows += std::string(rows.empty() ? "" : " UNION ALL ") +
+            "SELECT dimension, value, day, start_ms, " + person + " FROM " + rows_of(part);
   return "(" + rows + ") WHERE 1";
 }
 
@@ -182,7 +185,8 @@ std::string people_rows(const RollupRead& read) {
 MetricSource metric_source(const People& people, const engine::Filter& filter,
                            std::optional<Dimension> by, int64_t bucket_ms, bool per_day) {
   if (auto rollup = rollup_read(people, filter, by, bucket_ms, per_day)) {
-    if (rollup->counts_sessions)
+    if (rollup->counts_sessions) {
+      const std::string person = rollup->totals && people.user_keys_unique() ? "user_key" : "user";
       return {rows_and_spanning_cells(*rollup),
               "start_ms",
               std::move(rollup->key),
@@ -192,10 +196,9 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
               "maxMerge(last_ms)",
               "events > other_events",
               true,
-              rollup->totals ? people_rows(*rollup) : "",
-              !rollup->totals             ? ""
-              : people.user_keys_unique() ? "uniqExact(user_key)"
-                                          : "uniqExact(user)"};
+              rollup->totals ? people_rows(*rollup, person) : "",
+              rollup->totals ? "uniqExact(" + person + ")" : ""};
+    }
     const RollupRead::Part& part = rollup->parts.front();
     return {std::string(part.table->name) + " PREWHERE " + part.conditions,
             "start_ms",

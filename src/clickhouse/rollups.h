@@ -38,6 +38,13 @@ constexpr const char* rollup_dimension_column(size_t dimension) {
 // is what a question reads that neither filters nor groups on people: over 100 M events the
 // hourly series over every day reads 30,000 rows of it instead of 1.4 M, a row per person. The
 // people of its figures come from the rollup rows' `user_key`, those few columns read apart.
+//
+// The hour rollup has, beside it, its people alone (`people`): one row per dimension, value, hour
+// and person's number, without the practice hint or a figure. The hourly series over every day
+// of 103 M events counts the distinct people of each hour: over those rows (980,000, against the
+// rollup's 1.3 M with a row per hint) and their five narrow columns, ClickHouse 18.16 takes
+// 26-31 ms instead of 45-50. A ReplacingMergeTree: merges drop a repeated row, and reads count
+// distinct keys, so a row not yet merged away counts once all the same.
 struct RollupTable {
   const char* name;
   const char* totals;
@@ -45,14 +52,15 @@ struct RollupTable {
   const char* day;     // a row's `day` from its events': the day itself, or its month's first
   const char* period;  // SQL over a row's columns that tells the table's periods apart
   int since_version;   // the schema version that added it
+  const char* people;  // its people alone (schema version 9), or null: its own rows
 };
 // Coarsest first: the first one whose periods fit a question answers it. Each has its own view
 // over the events: ClickHouse 18.16 does not pass a view's writes on to the views of its target,
 // so a day rollup cannot be fed from the hour one.
 inline constexpr RollupTable kRollupTables[] = {
-    {"rollup_month", "totals_month", 0, "toStartOfMonth(day)", "toStartOfMonth(day)", 6},
-    {"rollup_day", "totals_day", kMsPerDay, "day", "day", 2},
-    {"rollup_hour", "totals_hour", kMsPerHour, "day", "start_ms", 2}};
+    {"rollup_month", "totals_month", 0, "toStartOfMonth(day)", "toStartOfMonth(day)", 6, nullptr},
+    {"rollup_day", "totals_day", kMsPerDay, "day", "day", 2, nullptr},
+    {"rollup_hour", "totals_hour", kMsPerHour, "day", "start_ms", 2, "people_hour"}};
 inline constexpr size_t kMonthRollup = 0, kDayRollup = 1, kHourRollup = 2;
 
 // A rollup row's person as a number (`user_key`), so that distinct people are counted over
@@ -117,8 +125,9 @@ struct MetricSource {
   // RollupRead::counts_sessions.
   bool counts_sessions = false;
   // From the totals tables, whose rows hold no people: the metric set's people
-  // (metric_expressions[2]) are `people` over these rollup rows instead, which have the columns
-  // `time` and `key` name too, and take " AND <condition>" as filtered_table does.
+  // (metric_expressions[2]) are `people` over these rows of the rollup's people (its own or its
+  // people table's) instead, which have the columns `time` and `key` name too, and take
+  // " AND <condition>" as filtered_table does.
   std::string people_rows{};
   std::string people{};
 };

@@ -1,7 +1,9 @@
 #include "clickhouse/schema.h"
 
 #include <algorithm>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "clickhouse/event_sql.h"
@@ -275,16 +277,20 @@ TableSpec totals_spec(const RollupTable& rollup) {
           "rand()"};
 }
 
-// The rollup rows of the events in `events` under one dimension: each event's value of the
-// rolled-up column (`column`), or, with none, '' for all events; summed per period and person.
+// A rollup row's cell under one dimension, over an event: "<dimension>, <value>, <day>,
+// <start_ms>, ", the dimension's rolled-up column (`column`), or, with none, '' for all events.
+std::string rollup_cell(const RollupTable& rollup, size_t dimension) {
+  const char* column = rollup_dimension_column(dimension);
+  return quote(column ? column : "") + " AS dimension, " + (column ? std::string(column) : "''") +
+         " AS value, " + rollup.day + " AS day, " + period_start_sql(rollup) + " AS start_ms, ";
+}
+
+// The rollup rows of the events in `events` under one dimension, summed per period and person.
 // One view per dimension: an ARRAY JOIN of every event into all dimensions at once costs
 // ClickHouse 18.16 three times the CPU and memory (it copies every column of the block).
 std::string rollup_select(size_t table, size_t dimension, const std::string& events) {
   const RollupTable& rollup = kRollupTables[table];
-  const char* column = rollup_dimension_column(dimension);
-  return "SELECT " + quote(column ? column : "") + " AS dimension, " +
-         (column ? std::string(column) : "''") + " AS value, " + rollup.day + " AS day, " +
-         period_start_sql(rollup) + " AS start_ms, user, practice_hint, " + kUserKey +
+  return "SELECT " + rollup_cell(rollup, dimension) + "user, practice_hint, " + kUserKey +
          " AS user_key, " + rollup_aggregates() + ", sum(bitAnd(opens, " +
          std::to_string(open_bit(table, dimension)) + ") != 0) AS opened FROM " + events +
          " GROUP BY dimension, value, day, start_ms, user, practice_hint, user_key";
@@ -294,13 +300,27 @@ std::string rollup_select(size_t table, size_t dimension, const std::string& eve
 // person and hint they lie in, as the rollup rows do.
 std::string totals_select(size_t table, size_t dimension, const std::string& events) {
   const RollupTable& rollup = kRollupTables[table];
-  const char* column = rollup_dimension_column(dimension);
-  return "SELECT " + quote(column ? column : "") + " AS dimension, " +
-         (column ? std::string(column) : "''") + " AS value, " + rollup.day + " AS day, " +
-         period_start_sql(rollup) + " AS start_ms, " + additive_aggregates() +
+  return "SELECT " + rollup_cell(rollup, dimension) + additive_aggregates() +
          "minState(time_ms) AS first_ms, maxState(time_ms) AS last_ms, sum(bitAnd(opens, " +
          std::to_string(open_bit(table, dimension)) + ") != 0) AS opened FROM " + events +
          " GROUP BY dimension, value, day, start_ms";
+}
+
+// A rollup's people table (rollups.h): its cells' people's numbers, once each. On a cluster a
+// row's shard is its number's (the views write each shard's from its own events; a question's
+// uniqExact adds up the shards exactly either way).
+TableSpec people_spec(const RollupTable& rollup) {
+  return {rollup.people,
+          "dimension String, value String, day Date, start_ms Int64, user_key UInt64",
+          "ReplacingMergeTree",
+          "",
+          "PARTITION BY toYYYYMM(day) ORDER BY (dimension, value, start_ms, user_key)",
+          "user_key"};
+}
+
+std::string people_select(size_t table, size_t dimension, const std::string& events) {
+  return "SELECT " + rollup_cell(kRollupTables[table], dimension) + kUserKey +
+         " AS user_key FROM " + events + " GROUP BY dimension, value, day, start_ms, user_key";
 }
 
 std::string qualified(const ClickHouseUrl& url, std::string_view table) {
@@ -465,7 +485,20 @@ void create_or_migrate(const ClickHouseClient& client) {
                    "minMergeState(first_ms) AS first_ms, maxMergeState(last_ms) AS last_ms, "
                    "sum(opened) AS opened FROM " +
                    rollup.name + " GROUP BY dimension, value, day, start_ms");
+    // Version 9: the rollup's people alone; an older store's from the rollup's rows. A migration
+    // cut short and started again inserts them twice: merges drop the repeats, reads count once.
+    if (!rollup.people) continue;
+    for (const std::string& statement : create_statements(people_spec(rollup), url))
+      client.query(statement);
+    for (size_t d = 0; d < kRollupDimensionCount; ++d) {
+      const auto rows = [&](const std::string& events) { return people_select(t, d, events); };
+      client.query(create_view(rollup_view_name(rollup.people, d), rollup.people, rows, url));
+    }
+    if (found >= 1 && found < 9)
+      client.query("INSERT INTO " + std::string(rollup.people) +
+                   " SELECT dimension, value, day, start_ms, user_key FROM " + rollup.name);
   }
+  if (found >= 1 && found < 9) compact_people_tables(client);
   // Version 3: session_days, summed per session and day like a rollup; sharded by person like
   // the events, so that a session's rows are on its events' shard.
   const std::string session_columns = session_days_columns();
@@ -565,6 +598,35 @@ void create_or_migrate(const ClickHouseClient& client) {
 }
 
 }  // namespace
+
+void compact_people_tables(const ClickHouseClient& client) {
+  if (!client.url().cluster.empty()) return;
+  // An OPTIMIZE whose parts a background merge holds does nothing, and says so only when asked
+  // to: it is tried again once that merge is done, for a minute at most.
+  ClickHouseUrl url = client.url();
+  url.parameters.emplace_back("optimize_throw_if_noop", "1");
+  const ClickHouseClient merging(url, kMigrationTimeout);
+  for (const RollupTable& rollup : kRollupTables) {
+    if (!rollup.people) continue;
+    for (int attempt = 0; attempt < 60; ++attempt) {
+      bool merged = true;
+      for (const auto& row : rows_of(merging.query(
+               "SELECT partition FROM system.parts WHERE database = currentDatabase() AND "
+               "table = " +
+               quote(rollup.people) + " AND active GROUP BY partition HAVING count() > 1"))) {
+        try {
+          merging.query("OPTIMIZE TABLE " + std::string(rollup.people) + " PARTITION " + row.at(0) +
+                        " FINAL");
+        } catch (const ClickHouseError& error) {
+          if (error.kind() != ClickHouseError::Kind::kRefused) throw;
+          merged = false;
+        }
+      }
+      if (merged) break;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+}
 
 void ensure_schema(const ClickHouseClient& client) {
   // A schema at this build's version has every table: nothing to create. Every ingest and server

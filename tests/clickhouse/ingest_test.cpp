@@ -8,6 +8,7 @@
 #include "clickhouse/event_writer.h"
 #include "clickhouse/history_stores.h"
 #include "clickhouse/queries.h"
+#include "clickhouse/rollups.h"
 #include "clickhouse/same_answers.h"
 #include "clickhouse/schema.h"
 #include "clickhouse/sql_text.h"
@@ -72,6 +73,35 @@ TEST_F(ClickHouseIngestTest, TheBinaryStoresEachEventOnceAndQuarantinesWhatIsBad
   EXPECT_EQ(count("SELECT count() FROM quarantine FINAL WHERE reason != '' AND raw != ''"), 2);
   EXPECT_EQ(count("SELECT count() FROM ingests FINAL WHERE status = 'complete'"), 2);
   EXPECT_EQ(count("SELECT sum(accepted) FROM ingests FINAL"), 3);
+}
+
+// A file of hours already held leaves each of them in one part of the people table, and counts
+// each person of an hour once.
+TEST_F(ClickHouseIngestTest, AFileOfHoursAlreadyHeldLeavesThePeopleTableInOnePart) {
+  const int64_t t = 1767225600000;  // 2026-01-01
+  const auto file_of = [&](const std::string& name, const std::vector<std::string>& users) {
+    std::vector<nlohmann::json> events;
+    for (const std::string& user : users)
+      events.push_back(
+          test::log_event(name + user, t + static_cast<int64_t>(events.size()),
+                          test::message(test::base_attributes("user_prompt", "s-" + user, user))));
+    const std::string file = dir_.file(name + ".jsonl");
+    test::write_file(file, test::batch_line(events) + "\n");
+    return file;
+  };
+  ClickHouseIngestor ingestor(database_->url());
+  ingestor.ingest_file(file_of("first", {"a@example.com", "b@example.com"}));
+  ingestor.ingest_file(file_of("second", {"b@example.com", "c@example.com"}));
+  const RollupTable& hours = kRollupTables[kHourRollup];
+  EXPECT_EQ(client_->query("SELECT partition, count() FROM system.parts WHERE database = "
+                           "currentDatabase() AND table = " +
+                           quote(hours.people) + " AND active GROUP BY partition"),
+            "202601\t1\n");
+  EXPECT_EQ(count("SELECT count() FROM " + std::string(hours.people) + " WHERE dimension = ''"), 3);
+  engine::Filter hour;  // the events' time is their event.timestamp, 2026-01-02T02:41
+  hour.from_ms = t + kMsPerDay + 2 * kMsPerHour;
+  hour.to_ms = *hour.from_ms + kMsPerHour;
+  EXPECT_EQ(Queries(*client_).timeseries(hour, engine::Bucket::kHour).points.at(0).users, 3u);
 }
 
 TEST_F(ClickHouseIngestTest, NoClickHouseFailsTheIngestSayingSo) {

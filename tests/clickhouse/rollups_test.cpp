@@ -185,6 +185,16 @@ TEST_F(RollupsTest, EveryDimensionOfEveryRollupAddsUpToTheEvents) {
                            std::string(rollup.name)),
               "0\t1\n")
         << rollup.name;
+    // A people table holds each cell's people of the rollup, each once.
+    if (!rollup.people) continue;
+    const std::string cells =
+        "SELECT dimension, count(), sum(cityHash64(value, day, start_ms, "
+        "user_key)) FROM (SELECT DISTINCT dimension, value, day, start_ms, "
+        "user_key FROM ";
+    const std::string per_dimension_rows = ") GROUP BY dimension ORDER BY dimension";
+    EXPECT_EQ(client.query(cells + rollup.people + per_dimension_rows),
+              client.query(cells + rollup.name + per_dimension_rows))
+        << rollup.people;
   }
 }
 
@@ -330,10 +340,16 @@ TEST(UserKeysTest, TwoPeopleSharingANumberAreCountedByName) {
   add("a@example.com", "cityHash64('a@example.com')");
   add("b@example.com", "cityHash64('b@example.com')");
   EXPECT_TRUE(People(client).user_keys_unique());
+  const RollupTable& hours = kRollupTables[kHourRollup];
+  EXPECT_TRUE(metric_source(People(client), {}, std::nullopt, kMsPerHour)
+                  .people_rows.starts_with(std::string(hours.people) + " "));
   add("c@example.com", "cityHash64('a@example.com')");
   const People people(client);
   EXPECT_FALSE(people.user_keys_unique());
   EXPECT_EQ(metric_source(people, {}, std::nullopt).people, "uniqExact(user)");
+  // Nor does an hourly question read the hour rollup's people table, which holds numbers only.
+  EXPECT_TRUE(metric_source(people, {}, std::nullopt, kMsPerHour)
+                  .people_rows.starts_with(std::string(hours.name) + " "));
 }
 
 }  // namespace

@@ -30,12 +30,16 @@ using testing::expect_same_metrics;
 // month rollup, the session marks of the events, the other rollups' opened counts,
 // spanning_cells and session_cells; before version 7: the latency buckets; before version 8:
 // the latency rollups without each value's bucket, ordered by day, the rollups without people's
-// numbers, and no totals tables), and schema_version says `version`.
+// numbers, and no totals tables; before version 9: no people tables), and schema_version says
+// `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
   client.query("INSERT INTO employees SELECT * FROM " + source + ".employees");
   std::vector<std::string> newer;
+  if (version < 9)
+    for (const RollupTable& rollup : kRollupTables)
+      if (rollup.people) newer.push_back(rollup.people);
   const auto rebuild_without = [&](const std::string& table, const std::string& column,
                                    const std::string& order) {
     std::string kept;
@@ -59,7 +63,7 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
     }
   if (version < 7)
     for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.buckets);
-  if (version >= 5)
+  if (version >= 5 && version < 8)
     for (const LatencyRollup& rollup : kLatencyRollups)
       rebuild_without(rollup.table, "bucket", "measure, day, key, value");
   if (version < 6) {
@@ -91,9 +95,9 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
   client.query("INSERT INTO schema_version VALUES (" + std::to_string(version) + ", 0)");
 }
 
-// The summary and model breakdown (from the rollups), the first sessions page (from
-// session_days) and the latency percentiles (from the latency rollups without a filter), with and
-// without a practice filter.
+// The summary, model breakdown and hourly series (from the rollups), the first sessions page
+// (from session_days) and the latency percentiles (from the latency rollups without a filter),
+// with and without a practice filter.
 void expect_same_answers(const ClickHouseClient& original, const ClickHouseClient& upgraded,
                          const std::string& context) {
   engine::Filter practice;
@@ -109,6 +113,12 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
     for (size_t r = 0; r < actual_rows.size(); ++r)
       expect_same_metrics(expected_rows[r].metrics, actual_rows[r].metrics,
                           where + " model " + actual_rows[r].key);
+    const auto expected_hours = expected.timeseries(filter, engine::Bucket::kHour);
+    const auto actual_hours = actual.timeseries(filter, engine::Bucket::kHour);
+    ASSERT_EQ(expected_hours.points.size(), actual_hours.points.size()) << where;
+    for (size_t b = 0; b < actual_hours.points.size(); ++b)
+      expect_same_metrics(expected_hours.points[b], actual_hours.points[b],
+                          where + " hour " + std::to_string(b));
     const auto expected_page =
         PeopleQueries(original).list_sessions(filter, {engine::SessionField::kStart}, 50, 0);
     const auto actual_page =
@@ -138,7 +148,7 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3, 4, 5, 6, 7}) {
+  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);
