@@ -1,5 +1,6 @@
 // The dashboard questions of questions.mjs, each asked afresh (a URL the server has not answered
-// before, with the same meaning) several times, for the scale curve (bench/scale.sh).
+// before, with the same meaning) several times, for the scale curve (bench/scale.sh); then the
+// rest of what the dashboard's pages ask (`panels`, no peer computes them).
 //
 //   node scale_questions.mjs --base http://127.0.0.1:PORT [--repetitions 5]
 //
@@ -39,9 +40,47 @@ const filters = [
   { id: '14 days', query: (k) => `from=${window.fromDay}&to=${day(window.toMs + k * kMsPerDay)}` },
 ];
 
+// The requests of the dashboard's pages (web/src/pages) beyond `questions`, as the pages make
+// them over a range of days. A path without filters (a session, the quality report) is asked
+// once, of a server that has not answered it yet; the session and person are the first of the
+// sessions and users pages.
+const pageOf = async (path) => JSON.parse((await get(values.base, path)).body).rows ?? [];
+const [session] = await pageOf('/api/v1/sessions?limit=1&sort=cost_usd');
+const [person] = await pageOf('/api/v1/users?limit=1');
+const panels = [
+  { id: 'summary by event type', path: '/api/v1/breakdown?by=event_type' },
+  { id: 'forecast cost', path: '/api/v1/forecast?metric=cost_usd&bucket=day&horizon=14' },
+  { id: 'anomalies cost', path: '/api/v1/anomalies?metric=cost_usd&bucket=day' },
+  { id: 'trend by status code', path: '/api/v1/timeseries?bucket=day&split=status_code&split_limit=8&metrics=api_aborts,api_errors,api_requests' },
+  { id: 'latency over time', path: '/api/v1/latency/timeseries?of=api_request&bucket=day&measure=duration_ms' },
+  { id: 'errors by model', path: '/api/v1/breakdown?by=model&sort=api_errors' },
+  { id: 'errors by message', path: '/api/v1/breakdown?by=error&sort=api_errors' },
+  { id: 'errors by attempt', path: '/api/v1/breakdown?by=attempt&sort=api_errors' },
+  { id: 'decisions by source', path: '/api/v1/breakdown?by=decision_source&sort=tool_decisions' },
+  { id: 'tool latency', path: '/api/v1/latency?by=tool' },
+  { id: 'tool latency over time', path: '/api/v1/latency/timeseries?of=tool_result&bucket=day&measure=duration_ms' },
+  { id: 'facets', path: '/api/v1/facets' },
+  { id: 'levels of a practice', path: '/api/v1/breakdown?by=level&practice=Platform%20Engineering' },
+  { id: 'cost by practice', path: '/api/v1/breakdown?by=practice&sort=cost_usd' },
+  { id: 'timeseries week', path: '/api/v1/timeseries?bucket=week' },
+  { id: 'code activity', path: '/api/v1/code' },
+  { id: 'code over time', path: '/api/v1/code/timeseries?bucket=day' },
+  { id: 'code by language', path: '/api/v1/code/breakdown?by=language' },
+  { id: 'session durations', path: '/api/v1/distribution?of=session_duration_s' },
+  { id: 'session prompts', path: '/api/v1/distribution?of=session_prompts' },
+  { id: 'session costs', path: '/api/v1/distribution?of=session_cost_usd' },
+  ...(person ? [
+    { id: 'a person', path: `/api/v1/users/${encodeURIComponent(person.email)}` },
+    { id: "a person's models", path: `/api/v1/breakdown?by=model&sort=cost_usd&email=${encodeURIComponent(person.email)}` },
+  ] : []),
+  ...(session ? [{ id: 'a session', path: `/api/v1/sessions/${encodeURIComponent(session.session_id)}`, once: true }] : []),
+  { id: 'quality', path: '/api/v1/quality', once: true },
+  { id: 'directory', path: '/api/v1/employees', once: true },
+];
+
 const results = [];
 let k = 0;
-for (const question of questions) {
+for (const question of [...questions, ...panels.filter((p) => !p.once)]) {
   for (const filter of filters) {
     const times = [], serverTimes = [];
     let rows = null;
@@ -56,5 +95,10 @@ for (const question of questions) {
       server_ms: serverTimes.length ? median(serverTimes) : null, max_ms: Math.max(...times), rows,
     });
   }
+}
+for (const panel of panels.filter((p) => p.once)) {
+  const answer = await get(values.base, panel.path);
+  results.push({ question: panel.id, filter: '-', ms: answer.ms, server_ms: answer.serverMs,
+    max_ms: answer.ms, rows: answerRows(JSON.parse(answer.body)).length });
 }
 console.log(JSON.stringify({ events: summary.events, results }));
