@@ -9,6 +9,7 @@
 #include "clickhouse/event_sql.h"
 #include "clickhouse/rollups.h"
 #include "clickhouse/session_days.h"
+#include "clickhouse/session_opens.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
@@ -346,7 +347,13 @@ std::optional<engine::SessionEvents> PeopleQueries::session_detail(
   if (session_id.empty()) return std::nullopt;
   const People people(client_);
   const std::string condition = where(people, filter);
-  const std::string session = "session_id = " + quote(session_id);
+  // The events table is ordered by person and split by day: the session's people and days, from
+  // session_cells (ordered by session), let ClickHouse read only their granules, not every event.
+  const std::string cells =
+      std::string(kSessionCells) + " WHERE session_id = " + quote(session_id) + ")";
+  const std::string session = "user IN (SELECT user FROM " + cells +
+                              " AND day IN (SELECT day FROM " + cells +
+                              " AND session_id = " + quote(session_id);
 
   // Every event of the session in order, marked whether it matches: who and where come from the
   // first matching one, else the first.
