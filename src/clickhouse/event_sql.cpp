@@ -314,6 +314,19 @@ void add_day_conditions(const Filter& filter, std::vector<std::string>& conditio
   if (filter.to_ms) conditions.push_back("day <= " + quote(format_date(*filter.to_ms)));
 }
 
+std::optional<std::vector<std::string>> whole_day_conditions(const People& people,
+                                                             const Filter& filter) {
+  const auto whole_day = [](const std::optional<int64_t>& time) {
+    return !time || floor_div(*time, kMsPerDay) * kMsPerDay == *time;
+  };
+  if (!whole_day(filter.from_ms) || !whole_day(filter.to_ms)) return std::nullopt;
+  std::vector<std::string> conditions;
+  if (filter.from_ms) conditions.push_back("day >= " + quote(format_date(*filter.from_ms)));
+  if (filter.to_ms) conditions.push_back("day < " + quote(format_date(*filter.to_ms)));
+  add_people_conditions(people, filter, conditions);
+  return conditions;
+}
+
 std::string where(const People& people, const Filter& filter) {
   std::vector<std::string> conditions;
   if (filter.from_ms) conditions.push_back("time_ms >= " + std::to_string(*filter.from_ms));

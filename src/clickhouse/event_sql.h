@@ -88,6 +88,11 @@ std::string where(const People& people, const engine::Filter& filter);
 void add_people_conditions(const People& people, const engine::Filter& filter,
                            std::vector<std::string>& conditions);
 void add_day_conditions(const engine::Filter& filter, std::vector<std::string>& conditions);
+// The conditions of a filter's range and people over a table of events summed per UTC day,
+// person and practice hint (columns day, user, practice_hint), or none when the range does not
+// fall on whole UTC days. The caller rules out the filters the table cannot tell.
+std::optional<std::vector<std::string>> whole_day_conditions(const People& people,
+                                                             const engine::Filter& filter);
 // The conjunction of conditions, "1" for none.
 std::string all_of(const std::vector<std::string>& conditions);
 // The rows of a TabSeparated answer, unescaped.

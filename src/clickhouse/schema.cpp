@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "clickhouse/event_sql.h"
+#include "clickhouse/facet_values.h"
 #include "clickhouse/latency_rollups.h"
 #include "clickhouse/rollups.h"
 #include "clickhouse/session_days.h"
@@ -540,6 +541,22 @@ void create_or_migrate(const ClickHouseClient& client) {
     for (const auto& row : rows_of(client.query("SELECT DISTINCT day FROM events ORDER BY day")))
       days.push_back(row.at(0));
     for (const std::string& statement : session_opens_backfill(days)) client.query(statement);
+  }
+  // Version 10: facet_values, sharded by person like the events it counts; an older store's from
+  // its events, a facet at a time. Its sums add up: a migration cut short starts the table again.
+  if (found >= 1 && found < 10) {
+    for (size_t f = 0; f < std::size(kFacetValueFacets); ++f) drop(client, facet_values_view(f));
+    drop_table(client, kFacetValues);
+  }
+  const TableSpec facet_values = {kFacetValues, kFacetValuesColumns, "SummingMergeTree",
+                                  "",           kFacetValuesLayout,  "sipHash64(user)"};
+  for (const std::string& statement : create_statements(facet_values, client.url()))
+    client.query(statement);
+  for (size_t f = 0; f < std::size(kFacetValueFacets); ++f) {
+    const auto rows = [&](const std::string& events) { return facet_values_select(f, events); };
+    client.query(create_view(facet_values_view(f), kFacetValues, rows, client.url()));
+    if (found >= 1 && found < 10)
+      client.query("INSERT INTO " + std::string(kFacetValues) + " " + rows("events"));
   }
   // Version 5: the latency rollups, one view per table and measure; version 7: their buckets
   // tables; version 8: each value's bucket in the rollups, ordered by it in granules of 256 rows,

@@ -24,16 +24,10 @@ std::optional<std::string> session_days_read(const People& people, const engine:
   if (!filter.model.empty() || !filter.tool.empty() || !filter.status_code.empty() ||
       !filter.error.empty() || !filter.attributes.empty())
     return std::nullopt;
-  const auto whole_day = [](const std::optional<int64_t>& time) {
-    return !time || floor_div(*time, kMsPerDay) * kMsPerDay == *time;
-  };
-  if (!whole_day(filter.from_ms) || !whole_day(filter.to_ms)) return std::nullopt;
-  std::vector<std::string> conditions;
-  if (filter.from_ms) conditions.push_back("day >= " + quote(format_date(*filter.from_ms)));
-  if (filter.to_ms) conditions.push_back("day < " + quote(format_date(*filter.to_ms)));
-  add_people_conditions(people, filter, conditions);
-  if (!filter.terminal.empty()) conditions.push_back(in_list("terminal", filter.terminal));
-  return std::string(kSessionDays) + " PREWHERE " + all_of(conditions);
+  std::optional<std::vector<std::string>> conditions = whole_day_conditions(people, filter);
+  if (!conditions) return std::nullopt;
+  if (!filter.terminal.empty()) conditions->push_back(in_list("terminal", filter.terminal));
+  return std::string(kSessionDays) + " PREWHERE " + all_of(*conditions);
 }
 
 }  // namespace cca::clickhouse

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "clickhouse/event_sql.h"
+#include "clickhouse/facet_values.h"
 #include "clickhouse/latency_rollups.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/rollups.h"
@@ -15,6 +16,7 @@
 
 namespace cca::clickhouse {
 
+using engine::Dimension;
 using engine::Filter;
 using engine::LatencyBy;
 using engine::LatencyMeasure;
@@ -311,52 +313,75 @@ engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
 engine::Facets ShapeQueries::facets(const Filter& filter) const {
   const People people(client_);
   engine::Facets result;
-  // Each facet under every filter but its own, in the order of the engine's facets.
+  // Each facet under every filter but its own, in the order of the engine's facets: the values
+  // and events of its dimension over what metric_source reads (a rollup where the filter
+  // allows), or of facet_values for those it holds.
   const struct {
     engine::FacetList* list;
     std::vector<std::string> Filter::*own;
-    std::string key;
-  } facets[] = {{&result.practice, &Filter::practice, people.practice()},
-                {&result.level, &Filter::level, people.level()},
-                {&result.location, &Filter::location, people.location()},
-                {&result.model, &Filter::model, "model"},
-                {&result.email, &Filter::email, "user"},
-                {&result.terminal, &Filter::terminal, "terminal"},
-                {&result.tool, &Filter::tool, "tool_name"},
-                {&result.status_code, &Filter::status_code, "status_code"},
-                {&result.error, &Filter::error, "error"}};
-  constexpr int kAttributeFacet = 100;
+    Dimension dimension;
+    const char* facet_values_facet;
+  } facets[] = {{&result.practice, &Filter::practice, Dimension{Dimension::kPractice}, nullptr},
+                {&result.level, &Filter::level, Dimension{Dimension::kLevel}, nullptr},
+                {&result.location, &Filter::location, Dimension{Dimension::kLocation}, nullptr},
+                {&result.model, &Filter::model, Dimension{Dimension::kModel}, nullptr},
+                {&result.email, &Filter::email, Dimension{Dimension::kEmail}, nullptr},
+                {&result.terminal, &Filter::terminal, Dimension{Dimension::kTerminal}, nullptr},
+                {&result.tool, &Filter::tool, Dimension{Dimension::kTool}, nullptr},
+                {&result.status_code, &Filter::status_code, Dimension{Dimension::kStatusCode},
+                 kStatusCodeFacet},
+                {&result.error, &Filter::error, Dimension{Dimension::kError}, kErrorFacet}};
+  constexpr int kAttributeFacetIndex = 100;
+  const auto facet_values_part = [&](int index, const char* facet, const std::string& keys,
+                                     const std::string& conditions) {
+    return "SELECT toUInt8(" + std::to_string(index) + ") AS facet_, key AS facet_key_, " +
+           "value AS facet_value_, sum(events) AS facet_events_ FROM " + kFacetValues +
+           " PREWHERE facet = " + quote(facet) + " AND " + keys + " AND " + conditions +
+           " GROUP BY facet_key_, facet_value_";
+  };
   std::vector<std::string> parts;
   for (size_t i = 0; i < std::size(facets); ++i) {
     Filter relaxed = filter;
     (relaxed.*facets[i].own).clear();
+    const std::optional<std::string> conditions =
+        facets[i].facet_values_facet ? facet_values_conditions(people, relaxed) : std::nullopt;
+    if (conditions) {
+      parts.push_back(
+          facet_values_part(static_cast<int>(i), facets[i].facet_values_facet, "1", *conditions));
+      continue;
+    }
+    const MetricSource source = metric_source(people, relaxed, facets[i].dimension);
     parts.push_back("SELECT toUInt8(" + std::to_string(i) + ") AS facet_, '' AS facet_key_, " +
-                    facets[i].key +
-                    " AS facet_value_, count() AS facet_events_ FROM events WHERE " +
-                    where(people, relaxed) + " GROUP BY facet_value_ HAVING facet_value_ != ''");
+                    source.key + " AS facet_value_, " + std::string(source.events) +
+                    " AS facet_events_ FROM " + source.filtered_table +
+                    " GROUP BY facet_value_ HAVING facet_value_ != '' AND facet_events_ > 0");
   }
   // Custom attributes: the pairs of the events (the engine keeps none with an empty key or value).
   // A filtered key's values under the filter without that key's entry; every other key's under
-  // the whole filter.
-  const auto attribute_part = [&](const Filter& under, const std::string& keys) {
-    return "SELECT toUInt8(" + std::to_string(kAttributeFacet) +
+  // the whole filter. `keys` gives the keys' condition over a column of keys.
+  const auto attribute_part = [&](const Filter& under, const auto& keys) {
+    if (const std::optional<std::string> conditions = facet_values_conditions(people, under))
+      return facet_values_part(kAttributeFacetIndex, kAttributeFacet, keys("key"), *conditions);
+    return "SELECT toUInt8(" + std::to_string(kAttributeFacetIndex) +
            ") AS facet_, attribute_key_ AS facet_key_, attribute_value_ AS facet_value_, "
            "count() AS facet_events_ FROM events ARRAY JOIN attr_keys AS attribute_key_, "
            "attr_values AS attribute_value_ WHERE " +
-           keys + " AND attribute_key_ != '' AND attribute_value_ != '' AND " +
+           keys("attribute_key_") + " AND attribute_key_ != '' AND attribute_value_ != '' AND " +
            where(people, under) + " GROUP BY attribute_key_, attribute_value_";
   };
-  std::vector<std::string> filtered_keys;
   for (size_t i = 0; i < filter.attributes.size(); ++i) {
     const std::string& key = filter.attributes[i].first;
-    filtered_keys.push_back(key);
     Filter relaxed = filter;
     relaxed.attributes.erase(relaxed.attributes.begin() + static_cast<std::ptrdiff_t>(i));
-    parts.push_back(attribute_part(relaxed, "attribute_key_ = " + quote(key)));
+    parts.push_back(attribute_part(
+        relaxed, [&](const std::string& column) { return column + " = " + quote(key); }));
   }
-  std::string other_keys = "1";
-  for (const std::string& key : filtered_keys) other_keys += " AND attribute_key_ != " + quote(key);
-  parts.push_back(attribute_part(filter, other_keys));
+  parts.push_back(attribute_part(filter, [&](const std::string& column) {
+    std::string others = "1";
+    for (const auto& [key, values] : filter.attributes)
+      others += " AND " + column + " != " + quote(key);
+    return others;
+  }));
   std::string sql;
   for (const std::string& part : parts) {
     if (!sql.empty()) sql += " UNION ALL ";
@@ -367,7 +392,7 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   for (const auto& row : rows_of(client_.query(sql))) {
     const size_t facet = std::stoul(row.at(0));
     const uint64_t events = std::stoull(row.at(3));
-    if (facet == kAttributeFacet) {
+    if (facet == kAttributeFacetIndex) {
       attributes[row.at(1)][row.at(2)] += events;
     } else {
       facets[facet].list->push_back({row.at(2), events});

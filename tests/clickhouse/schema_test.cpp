@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "clickhouse/facet_values.h"
 #include "clickhouse/history_stores.h"
 #include "clickhouse/latency_rollups.h"
 #include "clickhouse/people_queries.h"
@@ -30,13 +31,14 @@ using testing::expect_same_metrics;
 // month rollup, the session marks of the events, the other rollups' opened counts,
 // spanning_cells and session_cells; before version 7: the latency buckets; before version 8:
 // the latency rollups without each value's bucket, ordered by day, the rollups without people's
-// numbers, and no totals tables; before version 9: no people tables), and schema_version says
-// `version`.
+// numbers, and no totals tables; before version 9: no people tables; before version 10: no
+// facet_values), and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
   client.query("INSERT INTO employees SELECT * FROM " + source + ".employees");
   std::vector<std::string> newer;
+  if (version < 10) newer.push_back(kFacetValues);
   if (version < 9)
     for (const RollupTable& rollup : kRollupTables)
       if (rollup.people) newer.push_back(rollup.people);
@@ -96,8 +98,9 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
 }
 
 // The summary, model breakdown and hourly series (from the rollups), the first sessions page
-// (from session_days) and the latency percentiles (from the latency rollups without a filter),
-// with and without a practice filter.
+// (from session_days), the latency percentiles (from the latency rollups without a filter) and
+// the status code, error and attribute facets (from facet_values), with and without a practice
+// filter.
 void expect_same_answers(const ClickHouseClient& original, const ClickHouseClient& upgraded,
                          const std::string& context) {
   engine::Filter practice;
@@ -119,6 +122,20 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
     for (size_t b = 0; b < actual_hours.points.size(); ++b)
       expect_same_metrics(expected_hours.points[b], actual_hours.points[b],
                           where + " hour " + std::to_string(b));
+    const engine::Facets expected_facets = ShapeQueries(original).facets(filter);
+    const engine::Facets actual_facets = ShapeQueries(upgraded).facets(filter);
+    for (const auto list : {&engine::Facets::status_code, &engine::Facets::error}) {
+      ASSERT_EQ((expected_facets.*list).size(), (actual_facets.*list).size()) << where;
+      for (size_t v = 0; v < (actual_facets.*list).size(); ++v) {
+        EXPECT_EQ((expected_facets.*list)[v].value, (actual_facets.*list)[v].value) << where;
+        EXPECT_EQ((expected_facets.*list)[v].events, (actual_facets.*list)[v].events) << where;
+      }
+    }
+    ASSERT_EQ(expected_facets.attributes.size(), actual_facets.attributes.size()) << where;
+    for (size_t k = 0; k < actual_facets.attributes.size(); ++k)
+      EXPECT_EQ(expected_facets.attributes[k].second.size(),
+                actual_facets.attributes[k].second.size())
+          << where << " attribute " << actual_facets.attributes[k].first;
     const auto expected_page =
         PeopleQueries(original).list_sessions(filter, {engine::SessionField::kStart}, 50, 0);
     const auto actual_page =
@@ -148,7 +165,7 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8}) {
+  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);

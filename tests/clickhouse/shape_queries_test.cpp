@@ -10,6 +10,7 @@
 #include <random>
 
 #include "clickhouse/clickhouse_ingestor.h"
+#include "clickhouse/facet_values.h"
 #include "clickhouse/history_stores.h"
 #include "clickhouse/latency_rollups.h"
 #include "clickhouse/session_days.h"
@@ -289,6 +290,21 @@ TEST_F(ShapeQueriesTest, FacetsUnderRandomFilters) {
     for (const auto& [key, values] : expected.attributes) attribute_values += values.size();
   }
   EXPECT_GT(attribute_values, 100u);
+}
+
+// Under whole days and people, the status codes, errors and custom attributes come from
+// facet_values and the other facets from the rollups: the same as the engine's.
+TEST_F(ShapeQueriesTest, FacetsOverWholeDaysAndPeopleAnswerFromTheFacetValues) {
+  std::mt19937_64 random(16);
+  size_t from_facet_values = 0;
+  for (int i = 0; i < 40; ++i) {
+    engine::Filter filter = i == 0 ? engine::Filter() : stores_->random_session_days_filter(random);
+    if (i % 2 == 0) filter.terminal.clear();
+    if (facet_values_conditions(People(*stores_->client), filter)) ++from_facet_values;
+    expect_same_facets(engine::facets(*snapshot(), filter), queries_->facets(filter),
+                       describe(filter));
+  }
+  EXPECT_GT(from_facet_values, 20u);
 }
 
 // The shared history carries no time to first token: a smaller one of its own, in both stores,
