@@ -349,10 +349,11 @@ std::optional<engine::SessionEvents> PeopleQueries::session_detail(
   const std::string condition = where(people, filter);
   // The events table is ordered by person and split by day: the session's people and days, from
   // session_cells (ordered by session), let ClickHouse read only their granules, not every event.
+  // GLOBAL: on a cluster the sets are read once, then sent to every shard.
   const std::string cells =
       std::string(kSessionCells) + " WHERE session_id = " + quote(session_id) + ")";
-  const std::string session = "user IN (SELECT user FROM " + cells +
-                              " AND day IN (SELECT day FROM " + cells +
+  const std::string session = "user GLOBAL IN (SELECT user FROM " + cells +
+                              " AND day GLOBAL IN (SELECT day FROM " + cells +
                               " AND session_id = " + quote(session_id);
 
   // Every event of the session in order, marked whether it matches: who and where come from the
