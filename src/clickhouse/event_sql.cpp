@@ -266,7 +266,7 @@ std::string key_expression(const People& people, Dimension dimension) {
     case Dimension::kDecisionSource:
       return "decision_source";
     case Dimension::kAttempt:
-      return "if(bitAnd(present, 128) = 0, '', toString(attempt))";
+      return kAttemptValue;
     case Dimension::kError:
       return "error";
     case Dimension::kQuerySource:

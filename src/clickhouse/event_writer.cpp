@@ -122,9 +122,12 @@ bool EventWriter::add(const EventRecord& e, uint64_t ingest_id) {
   append_tsv_field(out, e.extra_json);
   // The session marks follow when the block is written (session_opens.h).
   PendingRow row{e.key, day, e.time_ms, begin, block_.size(), cell_text_.size(), {}};
+  const std::string attempt = e.attempt.present ? format_attempt(e.attempt.value) : "";
   const std::string_view cell_fields[] = {
-      e.session_id, e.user,       e.practice_hint,   e.model,  e.terminal,
-      e.tool_name,  e.event_name, e.service_version, e.os_type};
+      e.session_id, e.user,        e.practice_hint,   e.model,
+      e.terminal,   e.tool_name,   e.event_name,      e.service_version,
+      e.os_type,    e.status_code, e.decision_source, attempt,
+      e.error};
   static_assert(std::size(cell_fields) == std::tuple_size_v<decltype(row.cell_sizes)> &&
                 std::size(cell_fields) == 2 + kRollupDimensionCount);
   for (size_t i = 0; i < std::size(cell_fields); ++i) {

@@ -77,7 +77,7 @@ class EventWriter {
     // What the session marks are made of, from cells_begin in the block's cells: session, person,
     // practice hint and the rolled-up columns' values, one after another.
     size_t cells_begin;
-    std::array<uint32_t, 9> cell_sizes;
+    std::array<uint32_t, 13> cell_sizes;
   };
   struct Block {
     std::string events;  // TabSeparated rows without their session marks and line ends

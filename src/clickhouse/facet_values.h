@@ -9,8 +9,9 @@
 
 namespace cca::clickhouse {
 
-// facet_values (schema version 10): the events counted per value of each facet no rollup holds
-// (status codes, error messages, custom attributes' key and value pairs), per UTC day, person and
+// facet_values (schema version 10): the events counted per value of each facet no rollup held
+// before version 11 (status codes, error messages, custom attributes' key and value pairs; the
+// first two are rolled up since, and their facets still read it first), per UTC day, person and
 // practice hint; a materialized view per facet fills it on every insert (schema.cpp). The filter
 // bar's facets under a filter of days and people read it instead of the events: over 103 M
 // events those three facets scanned every event (an ARRAY JOIN for the attributes) in seconds.

@@ -9,11 +9,17 @@ namespace {
 using engine::Dimension;
 
 // The rolled-up column a dimension's values are, if any.
-std::optional<std::string> rolled_up_column(const People& people, Dimension dimension) {
-  std::string column = key_expression(people, dimension);
-  for (const char* rolled_up : kRolledUpColumns)
-    if (column == rolled_up) return column;
-  return std::nullopt;
+const RolledUpColumn* rolled_up_column(const People& people, Dimension dimension) {
+  const std::string value = key_expression(people, dimension);
+  for (const RolledUpColumn& rolled_up : kRolledUpColumns)
+    if (value == rolled_up.value) return &rolled_up;
+  return nullptr;
+}
+
+const RolledUpColumn& rolled_up(std::string_view dimension) {
+  for (const RolledUpColumn& column : kRolledUpColumns)
+    if (column.dimension == dimension) return column;
+  throw std::logic_error("not a rolled-up column: " + std::string(dimension));
 }
 
 bool is_person(Dimension dimension) {
@@ -34,6 +40,11 @@ int64_t month_at_or_after(int64_t time) {
 
 }  // namespace
 
+std::string dimension_rows_condition(size_t dimension) {
+  const RolledUpColumn* column = rollup_dimension_column(dimension);
+  return column && column->sparse ? std::string(column->value) + " != ''" : "";
+}
+
 int64_t period_start_ms(const RollupTable& table, int64_t time_ms) {
   if (table.period_ms > 0) return floor_div(time_ms, table.period_ms) * table.period_ms;
   const CivilDate date = civil_from_days(floor_div(time_ms, kMsPerDay));
@@ -48,25 +59,28 @@ std::string period_start_sql(const RollupTable& table) {
 std::optional<RollupRead> rollup_read(const People& people, const engine::Filter& filter,
                                       std::optional<Dimension> by, int64_t bucket_ms,
                                       bool per_day) {
-  if (!filter.status_code.empty() || !filter.error.empty() || !filter.attributes.empty())
-    return std::nullopt;
+  if (!filter.attributes.empty()) return std::nullopt;
 
   // The one rolled-up column the question filters or groups on, if any.
-  std::optional<std::string> column;
+  const RolledUpColumn* column = nullptr;
   const std::vector<std::string>* accepted = nullptr;
-  const std::pair<const char*, const std::vector<std::string>*> filtered[] = {
-      {"model", &filter.model}, {"terminal", &filter.terminal}, {"tool_name", &filter.tool}};
+  const std::pair<const RolledUpColumn&, const std::vector<std::string>*> filtered[] = {
+      {rolled_up("model"), &filter.model},
+      {rolled_up("terminal"), &filter.terminal},
+      {rolled_up("tool_name"), &filter.tool},
+      {rolled_up("status_code"), &filter.status_code},
+      {rolled_up("error"), &filter.error}};
   for (const auto& [name, values] : filtered) {
     if (values->empty()) continue;
     if (column) return std::nullopt;
-    column = name;
+    column = &name;
     accepted = values;
   }
   std::string key;
   if (by) {
-    if (const auto grouped = rolled_up_column(people, *by)) {
-      if (column && column != *grouped) return std::nullopt;
-      column = *grouped;
+    if (const RolledUpColumn* grouped = rolled_up_column(people, *by)) {
+      if (column && column != grouped) return std::nullopt;
+      column = grouped;
       key = "value";
     } else if (is_person(*by)) {
       key = key_expression(people, *by);
@@ -76,7 +90,7 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
   }
 
   const auto conditions_over = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
-    std::vector<std::string> conditions = {"dimension = " + quote(column.value_or(""))};
+    std::vector<std::string> conditions = {"dimension = " + quote(column ? column->dimension : "")};
     if (accepted) conditions.push_back(in_list("value", *accepted));
     engine::Filter range = filter;
     range.from_ms = from_ms;

@@ -281,9 +281,16 @@ TableSpec totals_spec(const RollupTable& rollup) {
 // A rollup row's cell under one dimension, over an event: "<dimension>, <value>, <day>,
 // <start_ms>, ", the dimension's rolled-up column (`column`), or, with none, '' for all events.
 std::string rollup_cell(const RollupTable& rollup, size_t dimension) {
-  const char* column = rollup_dimension_column(dimension);
-  return quote(column ? column : "") + " AS dimension, " + (column ? std::string(column) : "''") +
-         " AS value, " + rollup.day + " AS day, " + period_start_sql(rollup) + " AS start_ms, ";
+  const RolledUpColumn* column = rollup_dimension_column(dimension);
+  return quote(column ? column->dimension : "") + " AS dimension, " +
+         (column ? std::string(column->value) : "''") + " AS value, " + rollup.day + " AS day, " +
+         period_start_sql(rollup) + " AS start_ms, ";
+}
+
+// The events of `events` that have rows under the dimension.
+std::string dimension_events(const std::string& events, size_t dimension) {
+  const std::string condition = dimension_rows_condition(dimension);
+  return condition.empty() ? events : events + " WHERE " + condition;
 }
 
 // The rollup rows of the events in `events` under one dimension, summed per period and person.
@@ -293,7 +300,8 @@ std::string rollup_select(size_t table, size_t dimension, const std::string& eve
   const RollupTable& rollup = kRollupTables[table];
   return "SELECT " + rollup_cell(rollup, dimension) + "user, practice_hint, " + kUserKey +
          " AS user_key, " + rollup_aggregates() + ", sum(bitAnd(opens, " +
-         std::to_string(open_bit(table, dimension)) + ") != 0) AS opened FROM " + events +
+         std::to_string(open_bit(table, dimension)) + ") != 0) AS opened FROM " +
+         dimension_events(events, dimension) +
          " GROUP BY dimension, value, day, start_ms, user, practice_hint, user_key";
 }
 
@@ -303,8 +311,8 @@ std::string totals_select(size_t table, size_t dimension, const std::string& eve
   const RollupTable& rollup = kRollupTables[table];
   return "SELECT " + rollup_cell(rollup, dimension) + additive_aggregates() +
          "minState(time_ms) AS first_ms, maxState(time_ms) AS last_ms, sum(bitAnd(opens, " +
-         std::to_string(open_bit(table, dimension)) + ") != 0) AS opened FROM " + events +
-         " GROUP BY dimension, value, day, start_ms";
+         std::to_string(open_bit(table, dimension)) + ") != 0) AS opened FROM " +
+         dimension_events(events, dimension) + " GROUP BY dimension, value, day, start_ms";
 }
 
 // A rollup's people table (rollups.h): its cells' people's numbers, once each. On a cluster a
@@ -321,7 +329,8 @@ TableSpec people_spec(const RollupTable& rollup) {
 
 std::string people_select(size_t table, size_t dimension, const std::string& events) {
   return "SELECT " + rollup_cell(kRollupTables[table], dimension) + kUserKey +
-         " AS user_key FROM " + events + " GROUP BY dimension, value, day, start_ms, user_key";
+         " AS user_key FROM " + dimension_events(events, dimension) +
+         " GROUP BY dimension, value, day, start_ms, user_key";
 }
 
 std::string qualified(const ClickHouseUrl& url, std::string_view table) {
@@ -364,8 +373,8 @@ std::string create_view(const std::string& name, const std::string& table, Selec
 }
 
 std::string rollup_view_name(const char* table, size_t dimension) {
-  const char* column = rollup_dimension_column(dimension);
-  return std::string(table) + "_" + (column ? column : "all") + "_view";
+  const RolledUpColumn* column = rollup_dimension_column(dimension);
+  return std::string(table) + "_" + (column ? column->dimension : "all") + "_view";
 }
 
 std::string on_cluster(const ClickHouseUrl& url) {
@@ -407,6 +416,16 @@ void add_columns(const ClickHouseClient& client, const std::string& table,
   client.query("ALTER TABLE " + qualified(url, table) + on_cluster(url) + " " + added);
 }
 
+// Changes the type of `table`'s column (on a cluster, of its local and Distributed tables).
+void modify_column(const ClickHouseClient& client, const std::string& table,
+                   const std::string& column, const std::string& type) {
+  const ClickHouseUrl& url = client.url();
+  const std::string change = " MODIFY COLUMN " + column + " " + type;
+  if (!url.cluster.empty())
+    client.query("ALTER TABLE " + qualified(url, table + "_local") + on_cluster(url) + change);
+  client.query("ALTER TABLE " + qualified(url, table) + on_cluster(url) + change);
+}
+
 // Creates the schema, or migrates an older one (see ensure_schema).
 void create_or_migrate(const ClickHouseClient& client) {
   // The database itself: asked of the server's default database, since ours may not exist yet.
@@ -435,6 +454,9 @@ void create_or_migrate(const ClickHouseClient& client) {
     for (const auto& [name, type] : kOpensColumns) marks.emplace_back(name, type);
     add_columns(client, "events", marks);
   }
+  // Version 11: the sparse dimensions' marks take the high 32 bits (session_opens.h).
+  const bool lacks_sparse = found >= 1 && found < 11;
+  if (found >= 6 && found < 11) modify_column(client, "events", "opens", "UInt64");
   // Version 8 keys the rollups' people by number too, in their sorting key (rollups.h), and adds
   // the totals tables. An older store's rollup rows are copied aside and back into the new table
   // with their numbers (grouping every stored event again would hold a session state per row in
@@ -475,10 +497,17 @@ void create_or_migrate(const ClickHouseClient& client) {
                    ", user_key) SELECT " + columns + ", " + kUserKey + " FROM " +
                    qualified(url, aside));
       drop(client, aside);
-    } else if (found >= 1 && found < rollup.since_version) {
-      for (size_t d = 0; d < kRollupDimensionCount; ++d)
-        client.query("INSERT INTO " + std::string(rollup.name) + " " +
-                     rollup_select(t, d, "events"));
+    }
+    // A store from before the rollup fills it from its events; one from before version 11 its
+    // sparse dimensions' rows (whose sessions are counted below).
+    const size_t first_missing = found >= 1 && found < rollup.since_version ? 0
+                                 : lacks_sparse                             ? kFirstSparseDimension
+                                                                            : kRollupDimensionCount;
+    for (size_t d = first_missing; d < kRollupDimensionCount; ++d) {
+      client.query("INSERT INTO " + std::string(rollup.name) + " " + rollup_select(t, d, "events"));
+      if (found >= 8)
+        client.query("INSERT INTO " + std::string(rollup.totals) + " " +
+                     totals_select(t, d, "events"));
     }
     if (found >= 1 && found < 8)
       client.query("INSERT INTO " + std::string(rollup.totals) +
@@ -498,8 +527,12 @@ void create_or_migrate(const ClickHouseClient& client) {
     if (found >= 1 && found < 9)
       client.query("INSERT INTO " + std::string(rollup.people) +
                    " SELECT dimension, value, day, start_ms, user_key FROM " + rollup.name);
+    else if (lacks_sparse)
+      for (size_t d = kFirstSparseDimension; d < kRollupDimensionCount; ++d)
+        client.query("INSERT INTO " + std::string(rollup.people) + " " +
+                     people_select(t, d, "events"));
   }
-  if (found >= 1 && found < 9) compact_people_tables(client);
+  if (lacks_sparse) compact_people_tables(client);
   // Version 3: session_days, summed per session and day like a rollup; sharded by person like
   // the events, so that a session's rows are on its events' shard.
   const std::string session_columns = session_days_columns();
@@ -528,7 +561,13 @@ void create_or_migrate(const ClickHouseClient& client) {
     client.query(statement);
   client.query(create_view(std::string(kSpanningCells) + "_view", kSpanningCells,
                            spanning_cells_select, client.url()));
-  // session_cells, sharded by person like the events it is made of.
+  // session_cells, sharded by person like the events it is made of. Version 11 adds the sparse
+  // dimensions to its cells (and key): a marked store's is made again from its events.
+  const bool marked = found >= 6 && found < 11;
+  if (marked) {
+    drop(client, std::string(kSessionCells) + "_view");
+    drop_table(client, kSessionCells);
+  }
   const std::string cell_columns = session_cells_columns(), cell_layout = session_cells_layout();
   const TableSpec session_cells = {kSessionCells, cell_columns,     "ReplacingMergeTree", "",
                                    cell_layout,   "sipHash64(user)"};
@@ -536,11 +575,13 @@ void create_or_migrate(const ClickHouseClient& client) {
     client.query(statement);
   client.query(create_view(std::string(kSessionCells) + "_view", kSessionCells,
                            session_cells_select, client.url()));
-  if (unmarked) {
+  if (unmarked || marked) {
     std::vector<std::string> days;
     for (const auto& row : rows_of(client.query("SELECT DISTINCT day FROM events ORDER BY day")))
       days.push_back(row.at(0));
-    for (const std::string& statement : session_opens_backfill(days)) client.query(statement);
+    for (const std::string& statement :
+         session_opens_backfill(days, unmarked ? 0 : kFirstSparseDimension))
+      client.query(statement);
   }
   // Version 10: facet_values, sharded by person like the events it counts; an older store's from
   // its events, a facet at a time. Its sums add up: a migration cut short starts the table again.

@@ -13,8 +13,10 @@ namespace cca::clickhouse {
 // (session_opens.h: the events' marks, the rollups' `opened`, spanning_cells, session_cells) and
 // rollup_month, version 7 the latency buckets, version 8 the latency rollups ordered by bucket
 // (latency_rollups.h), the rollups' people's numbers and the totals tables (rollups.h), version
-// 9 the hour rollup's people table (rollups.h), version 10 facet_values (facet_values.h).
-inline constexpr int kSchemaVersion = 10;
+// 9 the hour rollup's people table (rollups.h), version 10 facet_values (facet_values.h),
+// version 11 the rollups' sparse dimensions (status code, decision source, attempt, error:
+// rollups.h) with 64-bit session marks and session_cells holding their values.
+inline constexpr int kSchemaVersion = 11;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion; does
 // nothing, with a single read, when the schema is at kSchemaVersion. Idempotent

@@ -12,16 +12,27 @@ namespace cca::clickhouse {
 namespace {
 
 std::string_view dimension_name(size_t dimension) {
-  const char* column = rollup_dimension_column(dimension);
-  return column ? column : "";
+  const RolledUpColumn* column = rollup_dimension_column(dimension);
+  return column ? column->dimension : "";
 }
 
-// The rolled-up columns, comma-separated: what the cell lookups select and group by after the
-// session, hour, person and hint.
+// A dimension's value over an event, and " AND <the condition on the events that have rows
+// under it>".
+std::string value_of(size_t dimension) {
+  const RolledUpColumn* column = rollup_dimension_column(dimension);
+  return column ? column->value : "''";
+}
+std::string rows_condition(size_t dimension) {
+  const std::string condition = dimension_rows_condition(dimension);
+  return condition.empty() ? "" : " AND " + condition;
+}
+
+// The rolled-up columns, comma-separated, as session_cells names them (by dimension): what the
+// cell lookups select and group by after the session, hour, person and hint.
 std::string rolled_up_list() {
   std::string list;
-  for (const char* column : kRolledUpColumns)
-    list += std::string(list.empty() ? "" : ", ") + column;
+  for (const RolledUpColumn& column : kRolledUpColumns)
+    list += std::string(list.empty() ? "" : ", ") + column.dimension;
   return list;
 }
 
@@ -79,7 +90,8 @@ std::string spanning_cells_select(const std::string& events) {
 std::string session_cells_columns() {
   std::string columns =
       "session_id String, day Date, start_ms Int64, user String, practice_hint String";
-  for (const char* column : kRolledUpColumns) columns += std::string(", ") + column + " String";
+  for (const RolledUpColumn& column : kRolledUpColumns)
+    columns += std::string(", ") + column.dimension + " String";
   return columns;
 }
 
@@ -89,22 +101,26 @@ std::string session_cells_layout() {
 }
 
 std::string session_cells_select(const std::string& events) {
-  return "SELECT session_id, day, " + period_start("time_ms", kMsPerHour) + " AS start_ms, " +
-         cell_columns() + " FROM " + events + " WHERE session_id != '' GROUP BY session_id, day, " +
-         "start_ms, " + cell_columns();
+  std::string values;
+  for (const RolledUpColumn& column : kRolledUpColumns)
+    values += std::string(", ") + column.value + " AS " + column.dimension;
+  return "SELECT session_id, day, " + period_start("time_ms", kMsPerHour) +
+         " AS start_ms, user, practice_hint" + values + " FROM " + events +
+         " WHERE session_id != '' GROUP BY session_id, day, start_ms, " + cell_columns();
 }
 
-std::vector<std::string> session_opens_backfill(const std::vector<std::string>& days) {
+std::vector<std::string> session_opens_backfill(const std::vector<std::string>& days,
+                                                size_t first_dimension) {
   std::vector<std::string> statements;
   for (const RollupTable& table : kRollupTables)
-    for (size_t d = 0; d < kRollupDimensionCount; ++d) {
+    for (size_t d = first_dimension; d < kRollupDimensionCount; ++d) {
       const std::string opened =
-          "SELECT " + quote(dimension_name(d)) + " AS dimension, " +
-          (d == 0 ? std::string("''") : std::string(dimension_name(d))) + " AS value, " +
+          "SELECT " + quote(dimension_name(d)) + " AS dimension, " + value_of(d) + " AS value, " +
           table.day + " AS day, " + period_start_sql(table) +
           " AS start_ms, user, practice_hint, " + kUserKey +
-          " AS user_key, uniqExact(session_id) AS opened FROM events WHERE session_id != '' "
-          "GROUP BY dimension, value, day, start_ms, user, practice_hint, user_key";
+          " AS user_key, uniqExact(session_id) AS opened FROM events WHERE session_id != ''" +
+          rows_condition(d) + " GROUP BY dimension, value, day, start_ms, user, practice_hint, " +
+          "user_key";
       statements.push_back("INSERT INTO " + std::string(table.name) +
                            " (dimension, value, day, start_ms, user, practice_hint, user_key, "
                            "opened) " +
@@ -117,14 +133,15 @@ std::vector<std::string> session_opens_backfill(const std::vector<std::string>& 
   const std::string spanning =
       "SELECT session_id FROM session_days GROUP BY session_id HAVING uniqExact(day, user, "
       "practice_hint) > 1";
-  for (size_t d = 0; d < kRollupDimensionCount; ++d)
-    statements.push_back(
-        "INSERT INTO " + std::string(kSpanningCells) + " SELECT session_id, " +
-        quote(dimension_name(d)) + " AS dimension, " +
-        (d == 0 ? std::string("''") : std::string(dimension_name(d))) + " AS value, day, " +
-        period_start("time_ms", kMsPerHour) +
-        " AS start_ms, user, practice_hint FROM events WHERE session_id GLOBAL IN (" + spanning +
-        ") GROUP BY session_id, dimension, value, day, start_ms, user, practice_hint");
+  for (size_t d = first_dimension; d < kRollupDimensionCount; ++d)
+    statements.push_back("INSERT INTO " + std::string(kSpanningCells) + " SELECT session_id, " +
+                         quote(dimension_name(d)) + " AS dimension, " + value_of(d) +
+                         " AS value, day, " + period_start("time_ms", kMsPerHour) +
+                         " AS start_ms, user, practice_hint FROM events WHERE session_id GLOBAL "
+                         "IN (" +
+                         spanning + ")" + rows_condition(d) +
+                         " GROUP BY session_id, dimension, value, day, start_ms, user, "
+                         "practice_hint");
   for (const std::string& day : days)
     statements.push_back("INSERT INTO " + std::string(kSessionCells) + " " +
                          session_cells_select("events PREWHERE day = " + quote(day)));
@@ -152,8 +169,10 @@ SessionOpens::SessionOpens(const ClickHouseClient& reader, const std::vector<Ope
                            session_table(ids)));
   const auto for_each_cell = [](const std::vector<std::string>& row, auto&& cell) {
     const int64_t hour = std::stoll(row.at(1));
-    for (size_t d = 0; d < kRollupDimensionCount; ++d)
-      cell(d, hour, d == 0 ? std::string_view() : std::string_view(row.at(3 + d)));
+    for (size_t d = 0; d < kRollupDimensionCount; ++d) {
+      const std::string_view value = d == 0 ? std::string_view() : std::string_view(row.at(3 + d));
+      if (!value.empty() || d < kFirstSparseDimension) cell(d, hour, value);
+    }
   };
 
   // Every cell of the stored rows: each of their periods under each dimension.
@@ -195,6 +214,7 @@ SessionOpens::SessionOpens(const ClickHouseClient& reader, const std::vector<Ope
       starts[t] = period_start_ms(kRollupTables[t], e.time_ms);
     for (size_t d = 0; d < kRollupDimensionCount; ++d) {
       const std::string_view value = e.values[d];
+      if (value.empty() && d >= kFirstSparseDimension) continue;  // no rows under the dimension
       for (size_t t = 0; t < starts.size(); ++t) {
         if (!known_cells.insert(cell_key(t, d, starts[t], e.session, e.user, e.hint, value)))
           continue;

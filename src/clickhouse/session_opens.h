@@ -28,15 +28,21 @@ namespace cca::clickhouse {
 // rows as arrays, so that they arrive with the insert that made them), and a question subtracts
 // their cells and counts them by id instead (rollups.cpp).
 
-// The bit of `opens` for a rollup table (its index in kRollupTables) and dimension.
-constexpr uint32_t open_bit(size_t table, size_t dimension) {
-  return 1u << (8 * table + dimension);
+// The bit of `opens` for a rollup table (its index in kRollupTables) and dimension: a byte of
+// the low 32 bits per table for the dimensions before the sparse ones (UInt32 until schema
+// version 11), a byte of the high 32 bits per table for the sparse ones, so that the marks stored
+// before keep their meaning.
+constexpr uint64_t open_bit(size_t table, size_t dimension) {
+  return uint64_t{1} << (dimension < kFirstSparseDimension
+                             ? 8 * table + dimension
+                             : 32 + 8 * table + dimension - kFirstSparseDimension);
 }
-static_assert(std::size(kRollupTables) <= 4 && kRollupDimensionCount <= 8);
+static_assert(std::size(kRollupTables) <= 4 && kFirstSparseDimension <= 8 &&
+              kRollupDimensionCount - kFirstSparseDimension <= 8);
 
 // The events' columns for it, after the others: name and type.
 inline constexpr std::array<std::pair<const char*, const char*>, 7> kOpensColumns = {{
-    {"opens", "UInt32"},
+    {"opens", "UInt64"},
     {"span_dimensions", "Array(String)"},
     {"span_values", "Array(String)"},
     {"span_days", "Array(Date)"},
@@ -66,11 +72,13 @@ std::string session_cells_layout();
 // The view's SELECT over `events`: the distinct cells of the inserted events.
 std::string session_cells_select(const std::string& events);
 
-// What an upgraded store runs once to count the sessions of the events it holds: `opened` of
-// every rollup and totals row, the cells of every spanning session (from session_days) as the
-// writer would have marked them, and session_cells of each of `days` (one statement a day, which
-// keeps the grouping's memory to a day's cells).
-std::vector<std::string> session_opens_backfill(const std::vector<std::string>& days);
+// What an upgraded store runs once to count the sessions of the events it holds under the
+// dimensions from `first_dimension` on: `opened` of their rollup and totals rows, the cells of
+// every spanning session (from session_days) as the writer would have marked them, and
+// session_cells of each of `days` (one statement a day, which keeps the grouping's memory to a
+// day's cells).
+std::vector<std::string> session_opens_backfill(const std::vector<std::string>& days,
+                                                size_t first_dimension);
 
 // An event as the writer marks it.
 struct OpenedEvent {
@@ -95,7 +103,7 @@ class SessionOpens {
     std::string value, user, hint;
     int64_t start_ms;
   };
-  std::vector<uint32_t> opens_;
+  std::vector<uint64_t> opens_;
   std::vector<std::vector<SpanCell>> spans_;
 };
 

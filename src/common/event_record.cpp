@@ -1,5 +1,7 @@
 #include "common/event_record.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -19,6 +21,14 @@ void compute_client_key(EventRecord& e) {
     scratch.append(field);
   }
   e.client_key = hash128(scratch);
+}
+
+std::string format_attempt(double attempt) {
+  char text[32];
+  const auto end = attempt == std::trunc(attempt) && std::abs(attempt) < 1e15
+                       ? std::to_chars(text, text + sizeof text, static_cast<int64_t>(attempt)).ptr
+                       : std::to_chars(text, text + sizeof text, attempt).ptr;
+  return std::string(text, static_cast<size_t>(end - text));
 }
 
 }  // namespace cca

@@ -77,4 +77,9 @@ struct EventRecord {
 
 void compute_client_key(EventRecord& event);
 
+// An attempt number as text: whole numbers as integers ("2", not "2.0"), anything else in its
+// shortest exact form (as ClickHouse's toString writes a Float64, at least for whole numbers
+// below 10^15 and decimals such as 2.5).
+std::string format_attempt(double attempt);
+
 }  // namespace cca

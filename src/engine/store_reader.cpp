@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
-#include <cmath>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -11,6 +9,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "common/event_record.h"
 #include "engine/parallel.h"
 
 namespace cca::engine {
@@ -186,13 +185,9 @@ Dictionary& StringCodes::dictionary(StringColumn column) {
 }
 
 uint32_t StringCodes::attempt_code(double attempt) {
-  // Whole numbers as integers ("2", not "2.0"), anything else in its shortest exact form.
-  char text[32];
-  const auto end = attempt == std::trunc(attempt) && std::abs(attempt) < 1e15
-                       ? std::to_chars(text, text + sizeof text, static_cast<int64_t>(attempt)).ptr
-                       : std::to_chars(text, text + sizeof text, attempt).ptr;
+  const std::string text = format_attempt(attempt);
   std::lock_guard lock(mutex_);
-  return dictionaries_.attempt.intern(std::string_view(text, static_cast<size_t>(end - text)));
+  return dictionaries_.attempt.intern(text);
 }
 
 uint32_t StringCodes::attribute_practice(uint32_t set, std::string_view practice_key) {

@@ -32,11 +32,43 @@ using testing::expect_same_metrics;
 // spanning_cells and session_cells; before version 7: the latency buckets; before version 8:
 // the latency rollups without each value's bucket, ordered by day, the rollups without people's
 // numbers, and no totals tables; before version 9: no people tables; before version 10: no
-// facet_values), and schema_version says `version`.
+// facet_values; before version 11: no rows or views of the rollups' sparse dimensions, 32-bit
+// session marks and session_cells without the sparse dimensions' values), and schema_version
+// says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
   client.query("INSERT INTO employees SELECT * FROM " + source + ".employees");
+  if (version < 11) {
+    std::string sparse;
+    for (size_t d = kFirstSparseDimension; d < kRollupDimensionCount; ++d)
+      sparse +=
+          std::string(sparse.empty() ? "" : ", ") + quote(rollup_dimension_column(d)->dimension);
+    for (const RollupTable& rollup : kRollupTables)
+      for (const char* table : {rollup.name, rollup.totals, rollup.people}) {
+        if (!table) continue;
+        for (size_t d = kFirstSparseDimension; d < kRollupDimensionCount; ++d)
+          client.query("DROP TABLE " + std::string(table) + "_" +
+                       rollup_dimension_column(d)->dimension + "_view");
+        const std::string older = std::string(table) + "_older";
+        client.query("CREATE TABLE " + older + " AS " + table);
+        client.query("INSERT INTO " + older + " SELECT * FROM " + table +
+                     " WHERE dimension NOT IN (" + sparse + ")");
+        client.query("DROP TABLE " + std::string(table));
+        client.query("RENAME TABLE " + older + " TO " + table);
+      }
+    client.query("ALTER TABLE events MODIFY COLUMN opens UInt32");
+    const std::string cell =
+        "session_id, start_ms, user, practice_hint, model, terminal, tool_name, event_name, "
+        "version, os_type";
+    client.query(
+        "CREATE TABLE session_cells_older ENGINE = ReplacingMergeTree PARTITION BY "
+        "toYYYYMM(day) ORDER BY (" +
+        cell + ") AS SELECT day, " + cell + " FROM " + kSessionCells);
+    client.query("DROP TABLE " + std::string(kSessionCells) + "_view");
+    client.query("DROP TABLE " + std::string(kSessionCells));
+    client.query("RENAME TABLE session_cells_older TO " + std::string(kSessionCells));
+  }
   std::vector<std::string> newer;
   if (version < 10) newer.push_back(kFacetValues);
   if (version < 9)
@@ -97,7 +129,8 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
   client.query("INSERT INTO schema_version VALUES (" + std::to_string(version) + ", 0)");
 }
 
-// The summary, model breakdown and hourly series (from the rollups), the first sessions page
+// The summary, the breakdowns by model and by the sparse dimensions and the hourly series (from
+// the rollups), the first sessions page
 // (from session_days), the latency percentiles (from the latency rollups without a filter) and
 // the status code, error and attribute facets (from facet_values), with and without a practice
 // filter.
@@ -110,12 +143,18 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
     const Queries expected(original), actual(upgraded);
     expect_same_metrics(expected.summarize(filter).metrics, actual.summarize(filter).metrics,
                         where);
-    const auto expected_rows = expected.breakdown(filter, Dimension{Dimension::kModel});
-    const auto actual_rows = actual.breakdown(filter, Dimension{Dimension::kModel});
-    ASSERT_EQ(expected_rows.size(), actual_rows.size()) << where;
-    for (size_t r = 0; r < actual_rows.size(); ++r)
-      expect_same_metrics(expected_rows[r].metrics, actual_rows[r].metrics,
-                          where + " model " + actual_rows[r].key);
+    for (const Dimension by :
+         {Dimension::kModel, Dimension::kStatusCode, Dimension::kDecisionSource,
+          Dimension::kAttempt, Dimension::kError}) {
+      const auto expected_rows = expected.breakdown(filter, by);
+      const auto actual_rows = actual.breakdown(filter, by);
+      ASSERT_EQ(expected_rows.size(), actual_rows.size()) << where;
+      EXPECT_FALSE(actual_rows.empty()) << where << " " << engine::dimension_name(by);
+      for (size_t r = 0; r < actual_rows.size(); ++r)
+        expect_same_metrics(
+            expected_rows[r].metrics, actual_rows[r].metrics,
+            where + " " + std::string(engine::dimension_name(by)) + " " + actual_rows[r].key);
+    }
     const auto expected_hours = expected.timeseries(filter, engine::Bucket::kHour);
     const auto actual_hours = actual.timeseries(filter, engine::Bucket::kHour);
     ASSERT_EQ(expected_hours.points.size(), actual_hours.points.size()) << where;
@@ -165,7 +204,7 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);
@@ -178,7 +217,8 @@ TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
     expect_same_answers(*stores->client, client, "upgraded");
     // Later ingests ask session_cells: the upgrade fills it as the inserts would have.
     std::string cell = "session_id, start_ms, user, practice_hint";
-    for (const char* column : kRolledUpColumns) cell += std::string(", ") + column;
+    for (const RolledUpColumn& column : kRolledUpColumns)
+      cell += std::string(", ") + column.dimension;
     const std::string cells = "SELECT count(), sum(cityHash64(" + cell +
                               ")) FROM (SELECT DISTINCT " + cell + " FROM " + kSessionCells + ")";
     EXPECT_EQ(client.query(cells), stores->client->query(cells));
