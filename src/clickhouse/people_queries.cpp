@@ -551,26 +551,28 @@ std::optional<engine::UserProfile> PeopleQueries::user_profile(const Filter& fil
   Filter own = filter;
   own.email = {lowered};
   const People people(client_);
-  // One row per day, then (WITH TOTALS, after an empty line) the totals over every day.
-  const std::string answer = client_.query(
-      "SELECT toUInt32(day) AS d, count(), uniqExactIf(session_id, session_id != ''), "
-      "sumIf(cost_usd, event_name = 'api_request'), " +
-      std::string(kMetricColumns) + ", min(time_ms), max(time_ms), uniqExactIf(day, " +
-      std::string(kWorkEvent) + ") FROM events WHERE " + where(people, own) +
-      " GROUP BY d WITH TOTALS ORDER BY d");
+  // One row per day, then (WITH TOTALS, after an empty line) the totals over every day; from the
+  // person's day rollup rows where the filter allows (a row per day and hint, where their events
+  // are a granule or two in each day's partition: over 103 M events 460 ms).
+  const MetricSource source = metric_source(people, own, std::nullopt, kMsPerDay, true);
+  const std::string answer =
+      client_.query(select_metrics(source, {{"toUInt32(day)", "d"}},
+                                   {source.first, source.last,
+                                    "uniqExactIf(day, " + std::string(source.has_work) + ")"}) +
+                    " WITH TOTALS ORDER BY d");
   const Rows rows = rows_of(answer);
   if (rows.empty()) throw ClickHouseError(ClickHouseError::Kind::kRefused, "no totals row");
   for (size_t i = 0; i + 1 < rows.size(); ++i) {
-    const auto& day = rows[i];
-    profile.calendar.push_back({std::stoll(day.at(0)) * kMsPerDay, std::stoull(day.at(1)),
-                                std::stoull(day.at(2)), std::stod(day.at(3))});
+    const engine::MetricSet day = read_metrics(rows[i], 1);
+    profile.calendar.push_back(
+        {std::stoll(rows[i].at(0)) * kMsPerDay, day.events, day.sessions, day.cost_usd});
   }
   const auto& totals = rows.back();
-  profile.row.metrics = read_metrics(totals, 4);
+  profile.row.metrics = read_metrics(totals, 1);
   if (profile.row.metrics.events > 0) {
-    profile.row.first_seen_ms = std::stoll(totals.at(4 + kMetricFields));
-    profile.row.last_seen_ms = std::stoll(totals.at(5 + kMetricFields));
-    profile.row.active_days = std::stoull(totals.at(6 + kMetricFields));
+    profile.row.first_seen_ms = std::stoll(totals.at(1 + kMetricFields));
+    profile.row.last_seen_ms = std::stoll(totals.at(2 + kMetricFields));
+    profile.row.active_days = std::stoull(totals.at(3 + kMetricFields));
   }
   return profile;
 }

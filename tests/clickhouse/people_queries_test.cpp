@@ -458,9 +458,15 @@ TEST_F(PeopleQueriesTest, UserProfilesUnderRandomFilters) {
   for (const auto& employee : stores_->history.directory) emails.push_back(employee.email);
   emails.push_back("0F1012A7C3E9B2D4");
   emails.push_back("");
-  size_t profiles = 0, days = 0;
+  size_t profiles = 0, days = 0, from_rollups = 0;
+  const People people(*stores_->client);
   for (int i = 0; i < 25; ++i) {
     const engine::Filter filter = i == 0 ? engine::Filter() : stores_->random_filter(random);
+    engine::Filter own = filter;
+    own.email = {"someone@example.com"};
+    if (!metric_source(people, own, std::nullopt, kMsPerDay, true)
+             .filtered_table.starts_with("events"))
+      ++from_rollups;
     for (const std::string& email : emails) {
       const std::string context = describe(filter) + " profile=" + email;
       const auto expected = engine::user_profile(*snapshot_, filter, email);
@@ -484,7 +490,9 @@ TEST_F(PeopleQueriesTest, UserProfilesUnderRandomFilters) {
     }
   }
   EXPECT_GT(days, 300u);
-  std::printf("[ compared ] %zu profiles, %zu calendar days\n", profiles, days);
+  EXPECT_GT(from_rollups, 5u);
+  std::printf("[ compared ] %zu profiles, %zu calendar days, %zu filters from the rollups\n",
+              profiles, days, from_rollups);
 }
 
 }  // namespace
