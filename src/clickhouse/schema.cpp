@@ -584,21 +584,28 @@ void create_or_migrate(const ClickHouseClient& client) {
       client.query(statement);
   }
   // Version 10: facet_values, sharded by person like the events it counts; an older store's from
-  // its events, a facet at a time. Its sums add up: a migration cut short starts the table again.
+  // its events. Its sums add up: a migration cut short starts the table again. Version 11 keeps
+  // only the custom attributes in it: a version 10 store's views of the others are dropped and
+  // their rows deleted (a mutation, which ClickHouse runs in the background; reads name the
+  // facet, so rows not yet deleted are not read).
   if (found >= 1 && found < 10) {
-    for (size_t f = 0; f < std::size(kFacetValueFacets); ++f) drop(client, facet_values_view(f));
+    drop(client, facet_values_view(kAttributeFacet));
     drop_table(client, kFacetValues);
+  }
+  if (found == 10) {
+    for (const char* former : kFormerFacetValueFacets) drop(client, facet_values_view(former));
+    const std::string table =
+        url.cluster.empty() ? std::string(kFacetValues) : std::string(kFacetValues) + "_local";
+    client.query("ALTER TABLE " + qualified(url, table) + on_cluster(url) +
+                 " DELETE WHERE facet != " + quote(kAttributeFacet));
   }
   const TableSpec facet_values = {kFacetValues, kFacetValuesColumns, "SummingMergeTree",
                                   "",           kFacetValuesLayout,  "sipHash64(user)"};
-  for (const std::string& statement : create_statements(facet_values, client.url()))
-    client.query(statement);
-  for (size_t f = 0; f < std::size(kFacetValueFacets); ++f) {
-    const auto rows = [&](const std::string& events) { return facet_values_select(f, events); };
-    client.query(create_view(facet_values_view(f), kFacetValues, rows, client.url()));
-    if (found >= 1 && found < 10)
-      client.query("INSERT INTO " + std::string(kFacetValues) + " " + rows("events"));
-  }
+  for (const std::string& statement : create_statements(facet_values, url)) client.query(statement);
+  client.query(
+      create_view(facet_values_view(kAttributeFacet), kFacetValues, facet_values_select, url));
+  if (found >= 1 && found < 10)
+    client.query("INSERT INTO " + std::string(kFacetValues) + " " + facet_values_select("events"));
   // Version 5: the latency rollups, one view per table and measure; version 7: their buckets
   // tables; version 8: each value's bucket in the rollups, ordered by it in granules of 256 rows,
   // so that the values of a few buckets read little else (an older store builds its rollups

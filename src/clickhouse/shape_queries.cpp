@@ -314,42 +314,25 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   const People people(client_);
   engine::Facets result;
   // Each facet under every filter but its own, in the order of the engine's facets: the values
-  // and events of its dimension over what metric_source reads (a rollup where the filter
-  // allows), or of facet_values for those it holds.
+  // and events of its dimension over what metric_source reads (a rollup where the filter allows).
   const struct {
     engine::FacetList* list;
     std::vector<std::string> Filter::*own;
     Dimension dimension;
-    const char* facet_values_facet;
-  } facets[] = {{&result.practice, &Filter::practice, Dimension{Dimension::kPractice}, nullptr},
-                {&result.level, &Filter::level, Dimension{Dimension::kLevel}, nullptr},
-                {&result.location, &Filter::location, Dimension{Dimension::kLocation}, nullptr},
-                {&result.model, &Filter::model, Dimension{Dimension::kModel}, nullptr},
-                {&result.email, &Filter::email, Dimension{Dimension::kEmail}, nullptr},
-                {&result.terminal, &Filter::terminal, Dimension{Dimension::kTerminal}, nullptr},
-                {&result.tool, &Filter::tool, Dimension{Dimension::kTool}, nullptr},
-                {&result.status_code, &Filter::status_code, Dimension{Dimension::kStatusCode},
-                 kStatusCodeFacet},
-                {&result.error, &Filter::error, Dimension{Dimension::kError}, kErrorFacet}};
+  } facets[] = {{&result.practice, &Filter::practice, Dimension{Dimension::kPractice}},
+                {&result.level, &Filter::level, Dimension{Dimension::kLevel}},
+                {&result.location, &Filter::location, Dimension{Dimension::kLocation}},
+                {&result.model, &Filter::model, Dimension{Dimension::kModel}},
+                {&result.email, &Filter::email, Dimension{Dimension::kEmail}},
+                {&result.terminal, &Filter::terminal, Dimension{Dimension::kTerminal}},
+                {&result.tool, &Filter::tool, Dimension{Dimension::kTool}},
+                {&result.status_code, &Filter::status_code, Dimension{Dimension::kStatusCode}},
+                {&result.error, &Filter::error, Dimension{Dimension::kError}}};
   constexpr int kAttributeFacetIndex = 100;
-  const auto facet_values_part = [&](int index, const char* facet, const std::string& keys,
-                                     const std::string& conditions) {
-    return "SELECT toUInt8(" + std::to_string(index) + ") AS facet_, key AS facet_key_, " +
-           "value AS facet_value_, sum(events) AS facet_events_ FROM " + kFacetValues +
-           " PREWHERE facet = " + quote(facet) + " AND " + keys + " AND " + conditions +
-           " GROUP BY facet_key_, facet_value_";
-  };
   std::vector<std::string> parts;
   for (size_t i = 0; i < std::size(facets); ++i) {
     Filter relaxed = filter;
     (relaxed.*facets[i].own).clear();
-    const std::optional<std::string> conditions =
-        facets[i].facet_values_facet ? facet_values_conditions(people, relaxed) : std::nullopt;
-    if (conditions) {
-      parts.push_back(
-          facet_values_part(static_cast<int>(i), facets[i].facet_values_facet, "1", *conditions));
-      continue;
-    }
     const MetricSource source = metric_source(people, relaxed, facets[i].dimension);
     parts.push_back("SELECT toUInt8(" + std::to_string(i) + ") AS facet_, '' AS facet_key_, " +
                     source.key + " AS facet_value_, " + std::string(source.events) +
@@ -361,7 +344,11 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   // the whole filter. `keys` gives the keys' condition over a column of keys.
   const auto attribute_part = [&](const Filter& under, const auto& keys) {
     if (const std::optional<std::string> conditions = facet_values_conditions(people, under))
-      return facet_values_part(kAttributeFacetIndex, kAttributeFacet, keys("key"), *conditions);
+      return "SELECT toUInt8(" + std::to_string(kAttributeFacetIndex) +
+             ") AS facet_, key AS facet_key_, value AS facet_value_, sum(events) AS "
+             "facet_events_ FROM " +
+             kFacetValues + " PREWHERE facet = " + quote(kAttributeFacet) + " AND " + keys("key") +
+             " AND " + *conditions + " GROUP BY facet_key_, facet_value_";
     return "SELECT toUInt8(" + std::to_string(kAttributeFacetIndex) +
            ") AS facet_, attribute_key_ AS facet_key_, attribute_value_ AS facet_value_, "
            "count() AS facet_events_ FROM events ARRAY JOIN attr_keys AS attribute_key_, "

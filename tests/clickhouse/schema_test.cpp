@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "clickhouse/facet_values.h"
 #include "clickhouse/history_stores.h"
@@ -33,8 +35,8 @@ using testing::expect_same_metrics;
 // the latency rollups without each value's bucket, ordered by day, the rollups without people's
 // numbers, and no totals tables; before version 9: no people tables; before version 10: no
 // facet_values; before version 11: no rows or views of the rollups' sparse dimensions, 32-bit
-// session marks and session_cells without the sparse dimensions' values), and schema_version
-// says `version`.
+// session marks, session_cells without the sparse dimensions' values, and status codes and
+// errors in facet_values too), and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
@@ -68,6 +70,15 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
     client.query("DROP TABLE " + std::string(kSessionCells) + "_view");
     client.query("DROP TABLE " + std::string(kSessionCells));
     client.query("RENAME TABLE session_cells_older TO " + std::string(kSessionCells));
+    for (const char* former : kFormerFacetValueFacets) {
+      const std::string rows = "SELECT " + quote(former) + " AS facet, '' AS key, " + former +
+                               " AS value, day, user, practice_hint, count() AS events FROM " +
+                               "events WHERE value != '' GROUP BY facet, key, value, day, user, " +
+                               "practice_hint";
+      client.query("CREATE MATERIALIZED VIEW " + facet_values_view(former) + " TO " + kFacetValues +
+                   " AS " + rows);
+      client.query("INSERT INTO " + std::string(kFacetValues) + " " + rows);
+    }
   }
   std::vector<std::string> newer;
   if (version < 10) newer.push_back(kFacetValues);
@@ -130,10 +141,9 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
 }
 
 // The summary, the breakdowns by model and by the sparse dimensions and the hourly series (from
-// the rollups), the first sessions page
-// (from session_days), the latency percentiles (from the latency rollups without a filter) and
-// the status code, error and attribute facets (from facet_values), with and without a practice
-// filter.
+// the rollups), the first sessions page (from session_days), the latency percentiles (from the
+// latency rollups without a filter) and the status code and error facets (from the rollups) and
+// attribute facets (from facet_values), with and without a practice filter.
 void expect_same_answers(const ClickHouseClient& original, const ClickHouseClient& upgraded,
                          const std::string& context) {
   engine::Filter practice;
@@ -223,6 +233,19 @@ TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
                               ")) FROM (SELECT DISTINCT " + cell + " FROM " + kSessionCells + ")";
     EXPECT_EQ(client.query(cells), stores->client->query(cells));
     EXPECT_NE(client.query(cells), "0\t0\n");
+    // Only the custom attributes stay in facet_values (their rows deleted by a mutation, which
+    // ClickHouse runs in the background).
+    EXPECT_EQ(client.query("SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                           "AND name LIKE 'facet_values_%_view'"),
+              "1\n");
+    for (int wait = 0;
+         wait < 60 && client.query("SELECT count() FROM " + std::string(kFacetValues) +
+                                   " WHERE facet != 'attribute'") != "0\n";
+         ++wait)
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_EQ(client.query("SELECT count() FROM " + std::string(kFacetValues) +
+                           " WHERE facet != 'attribute'"),
+              "0\n");
     // Another start finds the current version and adds nothing.
     ensure_schema(client);
     expect_same_answers(*stores->client, client, "started again");

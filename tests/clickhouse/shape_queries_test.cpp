@@ -292,8 +292,8 @@ TEST_F(ShapeQueriesTest, FacetsUnderRandomFilters) {
   EXPECT_GT(attribute_values, 100u);
 }
 
-// Under whole days and people, the status codes, errors and custom attributes come from
-// facet_values and the other facets from the rollups: the same as the engine's.
+// Under whole days and people, the custom attributes come from facet_values and the other facets
+// from the rollups: the same as the engine's.
 TEST_F(ShapeQueriesTest, FacetsOverWholeDaysAndPeopleAnswerFromTheFacetValues) {
   std::mt19937_64 random(16);
   size_t from_facet_values = 0;
