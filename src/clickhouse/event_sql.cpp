@@ -235,6 +235,10 @@ std::string in_list(const std::string& expression, const std::vector<std::string
   return sql + ")";
 }
 
+const char* in_subquery(const ClickHouseClient& client) {
+  return client.url().cluster.empty() ? "IN" : "GLOBAL IN";
+}
+
 std::string attribute_value(std::string_view key) {
   return "attr_values[indexOf(attr_keys, " + quote(key) + ")]";
 }

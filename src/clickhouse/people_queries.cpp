@@ -233,10 +233,8 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
                                 std::to_string(wanted);
     const int64_t cutoff = std::stoll(client.query(
         "SELECT " + std::string(order.ascending ? "max" : "min") + "(v) FROM (" + nearest + ")"));
-    // GLOBAL: on a cluster the set is made once and sent to every shard (ClickHouse refuses a
-    // Distributed table inside a plain IN over another).
-    Rows page =
-        page_of(rows + " AND session_id GLOBAL IN (SELECT session_id FROM (" + nearest + "))");
+    Rows page = page_of(rows + " AND session_id " + in_subquery(client) +
+                        " (SELECT session_id FROM (" + nearest + "))");
     if (page.size() == limit) {
       const int64_t last = std::stoll(page.back().at(value_field));
       if (order.ascending ? last < cutoff : last > cutoff) return page;
@@ -349,11 +347,11 @@ std::optional<engine::SessionEvents> PeopleQueries::session_detail(
   const std::string condition = where(people, filter);
   // The events table is ordered by person and split by day: the session's people and days, from
   // session_cells (ordered by session), let ClickHouse read only their granules, not every event.
-  // GLOBAL: on a cluster the sets are read once, then sent to every shard.
+  const std::string in = in_subquery(client_);
   const std::string cells =
       std::string(kSessionCells) + " WHERE session_id = " + quote(session_id) + ")";
-  const std::string session = "user GLOBAL IN (SELECT user FROM " + cells +
-                              " AND day GLOBAL IN (SELECT day FROM " + cells +
+  const std::string session = "user " + in + " (SELECT user FROM " + cells + " AND day " + in +
+                              " (SELECT day FROM " + cells +
                               " AND session_id = " + quote(session_id);
 
   // Every event of the session in order, marked whether it matches: who and where come from the
