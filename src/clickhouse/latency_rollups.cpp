@@ -109,16 +109,17 @@ std::optional<std::string> latency_rollup_condition(const engine::Filter& filter
 namespace {
 
 // "(SELECT `columns` ...)" of the rows matching `condition` of `tables` (month first, then day)
-// over the filter's range: the months wholly inside it from the month table, its other days from
-// the day table.
+// over the filter's range: the months wholly inside it from the month table (unless the group is
+// of days), its other days from the day table.
 std::string rows_over_range(const engine::Filter& filter, const std::string& condition,
-                            const std::string& columns, const char* month_table,
-                            const char* day_table) {
+                            const std::string& columns, const LatencyGroup& group,
+                            const char* month_table, const char* day_table) {
   // "(SELECT ...)" of `table`'s rows on the days `days`, and of more tables with UNION ALL.
   std::string sql = "(";
   const auto add_rows = [&](const char* table, const std::string& days) {
     if (sql.size() > 1) sql += " UNION ALL ";
-    sql.append("SELECT ").append(columns).append(" FROM ").append(table);
+    sql.append("SELECT ").append(group.expression).append(" AS k, ").append(columns);
+    sql.append(" FROM ").append(table);
     sql.append(" WHERE ").append(condition).append(" AND (").append(days).append(")");
   };
   // The whole months of the range: from the first month starting at or after its start to the
@@ -130,7 +131,7 @@ std::string rows_over_range(const engine::Filter& filter, const std::string& con
                      : std::nullopt;
   const std::optional<int64_t> months_to =
       filter.to_ms ? std::optional(month_start(*filter.to_ms)) : std::nullopt;
-  if (months_from && months_to && *months_from >= *months_to) {  // no whole month
+  if (group.of_days || (months_from && months_to && *months_from >= *months_to)) {
     add_rows(day_table, days_between(filter.from_ms, filter.to_ms));
   } else {
     add_rows(month_table, days_between(months_from, months_to));
@@ -148,21 +149,18 @@ std::string rows_over_range(const engine::Filter& filter, const std::string& con
 
 }  // namespace
 
-std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition) {
+std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition,
+                                const LatencyGroup& group) {
   const auto& [day, month] = kLatencyRollups;
-  return rows_over_range(filter, condition, "key AS k, bucket AS b, value AS v, events AS c",
+  return rows_over_range(filter, condition, "bucket AS b, value AS v, events AS c", group,
                          month.table, day.table);
 }
 
-std::string latency_bucket_rows(const engine::Filter& filter, const std::string& condition) {
+std::string latency_bucket_rows(const engine::Filter& filter, const std::string& condition,
+                                const LatencyGroup& group) {
   const auto& [day, month] = kLatencyRollups;
-  return rows_over_range(filter, condition, "key AS k, bucket AS b, events AS c, total AS s",
+  return rows_over_range(filter, condition, "bucket AS b, events AS c, total AS s", group,
                          month.buckets, day.buckets);
-}
-
-std::string latency_day_rows(const engine::Filter& filter, const std::string& condition) {
-  return "(SELECT day, value AS v, events AS c FROM latency_day WHERE " + condition + " AND " +
-         days_between(filter.from_ms, filter.to_ms) + ")";
 }
 
 }  // namespace cca::clickhouse

@@ -66,17 +66,23 @@ std::optional<std::string> latency_rollup_condition(const engine::Filter& filter
                                                     engine::LatencyBy by,
                                                     engine::LatencyMeasure measure);
 
-// Rows (k: the model or tool, b: a bucket, v: a value of it, c: how many events took it) of the
-// rollup rows matching `condition` over the filter's range: the months wholly inside it from
-// latency_month, its other days from latency_day.
-std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition);
+// What a latency question's answer is per: the model or tool (`key`), where the months wholly
+// inside the range are read from the month tables; or another String expression of the rows' key
+// and day, such as a time bucket of a series, read from the day tables only (which keep the day).
+struct LatencyGroup {
+  std::string expression = "key";
+  bool of_days = false;
+};
+
+// Rows (k: the group, b: a bucket, v: a value of it, c: how many events took it) of the rollup
+// rows matching `condition` over the filter's range: the months wholly inside it from
+// latency_month (unless the group is of days), its other days from latency_day.
+std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition,
+                                const LatencyGroup& group);
 
 // Rows (k, b: a bucket, c: its events, s: their sum) of the buckets tables over the filter's range,
 // as latency_rollup_rows reads the values.
-std::string latency_bucket_rows(const engine::Filter& filter, const std::string& condition);
-
-// Rows (day, v, c) of latency_day matching `condition` over the filter's range, for buckets of
-// whole days.
-std::string latency_day_rows(const engine::Filter& filter, const std::string& condition);
+std::string latency_bucket_rows(const engine::Filter& filter, const std::string& condition,
+                                const LatencyGroup& group);
 
 }  // namespace cca::clickhouse

@@ -81,13 +81,15 @@ engine::BucketRange store_bucket_range(const ClickHouseClient& client, const Fil
   return engine::bucket_range(first, last, filter, bucket);
 }
 
-// Latency percentiles per model or tool from the latency rollups, in two reads (see
-// latency_rollups.h): the buckets, which give each key's count, mean and the bucket each of its
-// ranks falls in with the events below that bucket; then the values of those buckets, walked
-// from there to the ranks. The ranks are the engine's: min (1), p50, p90, p95, p99, max (n).
+// Latency percentiles per group (a model or tool, or a time bucket) from the latency rollups, in
+// two reads (see latency_rollups.h): the buckets, which give each group's count, mean and the
+// bucket each of its ranks falls in with the events below that bucket; then the values of those
+// buckets, walked from there to the ranks. The ranks are the engine's: min (1), p50, p90, p95,
+// p99, max (n). Groups without events have no row.
 std::vector<engine::LatencyRow> latency_from_buckets(const ClickHouseClient& client,
                                                      const Filter& filter,
-                                                     const std::string& condition) {
+                                                     const std::string& condition,
+                                                     const LatencyGroup& group) {
   struct Rank {
     uint64_t rank;  // 1-based
     uint64_t bucket = 0, below = 0;
@@ -102,7 +104,7 @@ std::vector<engine::LatencyRow> latency_from_buckets(const ClickHouseClient& cli
   };
   std::vector<Key> keys;
   for (const auto& row : rows_of(client.query("SELECT k, b, sum(c), sum(s) FROM " +
-                                              latency_bucket_rows(filter, condition) +
+                                              latency_bucket_rows(filter, condition, group) +
                                               " GROUP BY k, b ORDER BY k, b"))) {
     if (keys.empty() || keys.back().name != row.at(0)) keys.emplace_back().name = row.at(0);
     Key& key = keys.back();
@@ -137,7 +139,9 @@ std::vector<engine::LatencyRow> latency_from_buckets(const ClickHouseClient& cli
   std::map<std::string, std::vector<Value>, std::less<>> values;
   for (const auto& row : rows_of(client.query(
            "SELECT k, v, b, sum(c) FROM " +
-           latency_rollup_rows(filter, condition + " AND (key, bucket) IN (" + wanted + ")") +
+           latency_rollup_rows(
+               filter, condition + " AND (" + group.expression + ", bucket) IN (" + wanted + ")",
+               group) +
            " GROUP BY k, v, b ORDER BY k, v")))
     values[row.at(0)].push_back(
         {std::stod(row.at(1)), std::stoull(row.at(2)), std::stoull(row.at(3))});
@@ -171,7 +175,7 @@ std::vector<engine::LatencyRow> ShapeQueries::latency(const Filter& filter, Late
                                                       LatencyMeasure measure) const {
   std::vector<engine::LatencyRow> result;
   if (const auto rollup = latency_rollup_condition(filter, by, measure)) {
-    result = latency_from_buckets(client_, filter, *rollup);
+    result = latency_from_buckets(client_, filter, *rollup, LatencyGroup());
   } else {
     const LatencyMeasured& measured = latency_measured(by, measure);
     const std::string values = "(SELECT " + std::string(measured.key) + " AS k, " + measured.value +
@@ -199,30 +203,32 @@ engine::LatencySeries ShapeQueries::latency_timeseries(const Filter& filter, Lat
   const auto bucket_of = [&](const std::string& time) {
     return "intDiv(" + time + " - " + std::to_string(origin) + ", " + std::to_string(width) + ")";
   };
-  std::string values;
-  // Buckets of whole days read latency_day over the filter's own range: an open end takes every
-  // day, as the data's span does. The days are also held to the buckets, which events ingested
-  // since the span was read could fall outside.
+  result.duration_ms.assign(range.starts.size(), Percentiles());
+  const int64_t end = origin + width * static_cast<int64_t>(range.starts.size());
+  // Buckets of whole days read the latency rollups' days, held to the buckets (events ingested
+  // since the span was read could fall outside them).
   const auto rollup =
       width % kMsPerDay == 0 ? latency_rollup_condition(filter, of, measure) : std::nullopt;
   if (rollup) {
-    const std::string day_ms = "toInt64(toUInt32(day)) * " + std::to_string(kMsPerDay);
-    values = "(SELECT " + bucket_of(day_ms) + " AS b, v, c FROM " +
-             latency_day_rows(filter, *rollup) + " WHERE " + day_ms +
-             " >= " + std::to_string(origin) + " AND " + day_ms + " < " +
-             std::to_string(origin + width * static_cast<int64_t>(range.starts.size())) + ")";
+    Filter bounded = filter;
+    bounded.from_ms = std::max(filter.from_ms.value_or(origin), origin);
+    bounded.to_ms = std::min(filter.to_ms.value_or(end), end);
+    const LatencyGroup buckets{
+        "toString(" + bucket_of("toInt64(toUInt32(day)) * " + std::to_string(kMsPerDay)) + ")",
+        true};
+    for (engine::LatencyRow& row : latency_from_buckets(client_, bounded, *rollup, buckets))
+      result.duration_ms.at(std::stoull(row.key)) = row.duration_ms;
   } else {
     Filter bounded = filter;
     bounded.from_ms = range.from_ms;
     bounded.to_ms = range.to_ms;
     const LatencyMeasured& measured = latency_measured(of, measure);
-    values = "(SELECT " + bucket_of("time_ms") + " AS b, " + measured.value +
-             " AS v, toUInt64(1) AS c FROM events WHERE " + measured.events + " AND " +
-             where(People(client_), bounded) + ")";
+    const std::string values = "(SELECT " + bucket_of("time_ms") + " AS b, " + measured.value +
+                               " AS v, toUInt64(1) AS c FROM events WHERE " + measured.events +
+                               " AND " + where(People(client_), bounded) + ")";
+    for (const auto& row : rows_of(client_.query(percentiles_by("b", values))))
+      result.duration_ms.at(std::stoull(row.at(0))) = read_percentiles(row, 1);
   }
-  result.duration_ms.assign(range.starts.size(), Percentiles());
-  for (const auto& row : rows_of(client_.query(percentiles_by("b", values))))
-    result.duration_ms.at(std::stoull(row.at(0))) = read_percentiles(row, 1);
   result.starts = std::move(range.starts);
   return result;
 }
