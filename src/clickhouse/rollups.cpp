@@ -56,6 +56,13 @@ std::string period_start_sql(const RollupTable& table) {
   return "(toStartOfMonth(day) - toDate('1970-01-01')) * " + std::to_string(kMsPerDay);
 }
 
+std::string rollup_cell(const RollupTable& table, size_t dimension) {
+  const RolledUpColumn* column = rollup_dimension_column(dimension);
+  return quote(column ? column->dimension : "") + " AS dimension, " +
+         (column ? std::string(column->value) : "''") + " AS value, " + table.day + " AS day, " +
+         period_start_sql(table) + " AS start_ms, ";
+}
+
 std::optional<RollupRead> rollup_read(const People& people, const engine::Filter& filter,
                                       std::optional<Dimension> by, int64_t bucket_ms,
                                       bool per_day) {

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clickhouse/event_sql.h"
@@ -47,10 +49,17 @@ inline constexpr RolledUpColumn kRolledUpColumns[] = {{"model", "model", false},
                                                       {"decision_source", "decision_source", true},
                                                       {"attempt", kAttemptValue, true},
                                                       {"error", "error", true}};
-// The sparse dimensions follow the others, which is what schema version 11 added.
-inline constexpr size_t kFirstSparseDimension = 7;
-static_assert(!kRolledUpColumns[kFirstSparseDimension - 2].sparse &&
-              kRolledUpColumns[kFirstSparseDimension - 1].sparse);
+// The sparse dimensions follow the others (schema version 11 added them after): the dimension
+// (below) of the first.
+constexpr size_t first_sparse_dimension() {
+  size_t d = 1;
+  while (!kRolledUpColumns[d - 1].sparse) ++d;
+  return d;
+}
+inline constexpr size_t kFirstSparseDimension = first_sparse_dimension();
+static_assert(std::all_of(std::begin(kRolledUpColumns) + kFirstSparseDimension - 1,
+                          std::end(kRolledUpColumns),
+                          [](const RolledUpColumn& column) { return column.sparse; }));
 
 // A rollup's dimensions: 0, all events (dimension ''), then each rolled-up column; the column of
 // dimension d, or null for all events.
@@ -58,8 +67,12 @@ inline constexpr size_t kRollupDimensionCount = 1 + std::size(kRolledUpColumns);
 constexpr const RolledUpColumn* rollup_dimension_column(size_t dimension) {
   return dimension == 0 ? nullptr : &kRolledUpColumns[dimension - 1];
 }
-// The condition on the events that have rows under dimension d, or "" for every event.
+// The condition on the events that have rows under dimension d, or "" for every event; and the
+// same of an event whose value under it is `value`.
 std::string dimension_rows_condition(size_t dimension);
+constexpr bool has_rows(size_t dimension, std::string_view value) {
+  return !value.empty() || dimension < kFirstSparseDimension;
+}
 
 // Beside each, its totals table: the same rows summed over people (one row per dimension, value
 // and period: the events' figures and the sessions' counts, without the distinct people), which
@@ -99,6 +112,9 @@ inline constexpr const char* kUserKey = "cityHash64(user)";
 // The start of the table's period that `time_ms` falls in, and the same as SQL over an event.
 int64_t period_start_ms(const RollupTable& table, int64_t time_ms);
 std::string period_start_sql(const RollupTable& table);
+// A rollup row's cell under one dimension, as SQL over an event: "<dimension>, <value>, <day>,
+// <start_ms>, " under those names.
+std::string rollup_cell(const RollupTable& table, size_t dimension);
 
 // A question's reading of the rollups.
 struct RollupRead {

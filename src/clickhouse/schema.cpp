@@ -278,15 +278,6 @@ TableSpec totals_spec(const RollupTable& rollup) {
           "rand()"};
 }
 
-// A rollup row's cell under one dimension, over an event: "<dimension>, <value>, <day>,
-// <start_ms>, ", the dimension's rolled-up column (`column`), or, with none, '' for all events.
-std::string rollup_cell(const RollupTable& rollup, size_t dimension) {
-  const RolledUpColumn* column = rollup_dimension_column(dimension);
-  return quote(column ? column->dimension : "") + " AS dimension, " +
-         (column ? std::string(column->value) : "''") + " AS value, " + rollup.day + " AS day, " +
-         period_start_sql(rollup) + " AS start_ms, ";
-}
-
 // The events of `events` that have rows under the dimension.
 std::string dimension_events(const std::string& events, size_t dimension) {
   const std::string condition = dimension_rows_condition(dimension);

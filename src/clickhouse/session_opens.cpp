@@ -16,12 +16,7 @@ std::string_view dimension_name(size_t dimension) {
   return column ? column->dimension : "";
 }
 
-// A dimension's value over an event, and " AND <the condition on the events that have rows
-// under it>".
-std::string value_of(size_t dimension) {
-  const RolledUpColumn* column = rollup_dimension_column(dimension);
-  return column ? column->value : "''";
-}
+// " AND <the condition on the events that have rows under the dimension>".
 std::string rows_condition(size_t dimension) {
   const std::string condition = dimension_rows_condition(dimension);
   return condition.empty() ? "" : " AND " + condition;
@@ -115,9 +110,7 @@ std::vector<std::string> session_opens_backfill(const std::vector<std::string>& 
   for (const RollupTable& table : kRollupTables)
     for (size_t d = first_dimension; d < kRollupDimensionCount; ++d) {
       const std::string opened =
-          "SELECT " + quote(dimension_name(d)) + " AS dimension, " + value_of(d) + " AS value, " +
-          table.day + " AS day, " + period_start_sql(table) +
-          " AS start_ms, user, practice_hint, " + kUserKey +
+          "SELECT " + rollup_cell(table, d) + "user, practice_hint, " + kUserKey +
           " AS user_key, uniqExact(session_id) AS opened FROM events WHERE session_id != ''" +
           rows_condition(d) + " GROUP BY dimension, value, day, start_ms, user, practice_hint, " +
           "user_key";
@@ -135,11 +128,9 @@ std::vector<std::string> session_opens_backfill(const std::vector<std::string>& 
       "practice_hint) > 1";
   for (size_t d = first_dimension; d < kRollupDimensionCount; ++d)
     statements.push_back("INSERT INTO " + std::string(kSpanningCells) + " SELECT session_id, " +
-                         quote(dimension_name(d)) + " AS dimension, " + value_of(d) +
-                         " AS value, day, " + period_start("time_ms", kMsPerHour) +
-                         " AS start_ms, user, practice_hint FROM events WHERE session_id GLOBAL "
-                         "IN (" +
-                         spanning + ")" + rows_condition(d) +
+                         rollup_cell(kRollupTables[kHourRollup], d) +
+                         "user, practice_hint FROM events WHERE session_id GLOBAL IN (" + spanning +
+                         ")" + rows_condition(d) +
                          " GROUP BY session_id, dimension, value, day, start_ms, user, "
                          "practice_hint");
   for (const std::string& day : days)
@@ -171,7 +162,7 @@ SessionOpens::SessionOpens(const ClickHouseClient& reader, const std::vector<Ope
     const int64_t hour = std::stoll(row.at(1));
     for (size_t d = 0; d < kRollupDimensionCount; ++d) {
       const std::string_view value = d == 0 ? std::string_view() : std::string_view(row.at(3 + d));
-      if (!value.empty() || d < kFirstSparseDimension) cell(d, hour, value);
+      if (has_rows(d, value)) cell(d, hour, value);
     }
   };
 
@@ -214,7 +205,7 @@ SessionOpens::SessionOpens(const ClickHouseClient& reader, const std::vector<Ope
       starts[t] = period_start_ms(kRollupTables[t], e.time_ms);
     for (size_t d = 0; d < kRollupDimensionCount; ++d) {
       const std::string_view value = e.values[d];
-      if (value.empty() && d >= kFirstSparseDimension) continue;  // no rows under the dimension
+      if (!has_rows(d, value)) continue;
       for (size_t t = 0; t < starts.size(); ++t) {
         if (!known_cells.insert(cell_key(t, d, starts[t], e.session, e.user, e.hint, value)))
           continue;
