@@ -1,6 +1,7 @@
 #include "insights/queries.h"
 
 #include <algorithm>
+#include <future>
 #include <unordered_map>
 
 #include "engine/breakdown.h"
@@ -135,9 +136,18 @@ MetricAnomalies find_metric_anomalies(const engine::Analytics& analytics,
   const std::span<const engine::Dimension> tried =
       by ? std::span<const engine::Dimension>(&*by, 1) : anomaly_dimensions(metric);
   std::vector<double> best_lift(out.check.anomalies.size(), -2);
-  for (const engine::Dimension dimension : tried) {
-    std::vector<std::vector<Contributor>> ranked =
-        explain_by(analytics, history, out.series, out.check, metric, dimension);
+  // The dimensions' breakdowns at once (on ClickHouse each is a query, which the server runs beside
+  // the others), all read before the anomalies change.
+  std::vector<std::future<std::vector<std::vector<Contributor>>>> explaining;
+  for (const engine::Dimension dimension : tried)
+    explaining.push_back(std::async(std::launch::async, [&, dimension] {
+      return explain_by(analytics, history, out.series, out.check, metric, dimension);
+    }));
+  std::vector<std::vector<std::vector<Contributor>>> explained;
+  for (auto& explanation : explaining) explained.push_back(explanation.get());
+  for (size_t d = 0; d < tried.size(); ++d) {
+    const engine::Dimension dimension = tried[d];
+    std::vector<std::vector<Contributor>>& ranked = explained[d];
     for (size_t i = 0; i < ranked.size(); ++i) {
       const double lift = explanation_lift(ranked[i]);
       if (by || lift > best_lift[i]) {
