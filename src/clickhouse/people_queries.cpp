@@ -531,8 +531,7 @@ std::optional<engine::UserProfile> PeopleQueries::user_profile(const Filter& fil
   const engine::Directory directory = read_directory(client_);
   // Whether any event is the user's, and their newest hint (of hints at the same millisecond any
   // one, as ClickHouse keeps no insertion order): from the person's month rollup rows over all
-  // events, a few a month, rather than their events in every day's partition (at 52 M events
-  // about a second while other questions run).
+  // events, a few a month, rather than their events in every day's partition.
   const Rows seen = rows_of(client_.query(
       "SELECT count(), argMaxIf(practice_hint, last, practice_hint != '') FROM (SELECT "
       "practice_hint, maxMerge(last_ms) AS last FROM " +
