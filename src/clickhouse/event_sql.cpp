@@ -235,8 +235,9 @@ std::string in_list(const std::string& expression, const std::vector<std::string
   return sql + ")";
 }
 
-const char* in_subquery(const ClickHouseClient& client) {
-  return client.url().cluster.empty() ? "IN" : "GLOBAL IN";
+const char* in_subquery(const ClickHouseClient& client, bool negated) {
+  if (client.url().cluster.empty()) return negated ? "NOT IN" : "IN";
+  return negated ? "GLOBAL NOT IN" : "GLOBAL IN";
 }
 
 std::string attribute_value(std::string_view key) {

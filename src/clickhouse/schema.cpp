@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -524,8 +525,26 @@ void create_or_migrate(const ClickHouseClient& client) {
                      people_select(t, d, "events"));
   }
   if (lacks_sparse) compact_people_tables(client);
+  // The days of the stored events, for the statements below that go a day at a time.
+  std::optional<std::vector<std::string>> days;
+  const auto event_days = [&]() -> const std::vector<std::string>& {
+    if (!days) {
+      days.emplace();
+      for (const auto& row : rows_of(client.query("SELECT DISTINCT day FROM events ORDER BY day")))
+        days->push_back(row.at(0));
+    }
+    return *days;
+  };
   // Version 3: session_days, summed per session and day like a rollup; sharded by person like
-  // the events, so that a session's rows are on its events' shard.
+  // the events, so that a session's rows are on its events' shard. Version 12 counts in each row
+  // the events that opened their session's cell (`opened`, session_days.h): an older store's is
+  // made again from its events, a day at a time (which keeps the grouping's memory to a day's
+  // sessions); a migration cut short makes it again.
+  const bool sessions_remade = found >= 1 && found < 12;
+  if (sessions_remade) {
+    drop(client, std::string(kSessionDays) + "_view");
+    drop_table(client, kSessionDays);
+  }
   const std::string session_columns = session_days_columns();
   const std::string session_layout =
       "PARTITION BY toYYYYMM(day) ORDER BY (" + std::string(kSessionDaysKey) + ")";
@@ -535,8 +554,10 @@ void create_or_migrate(const ClickHouseClient& client) {
     client.query(statement);
   client.query(create_view(std::string(kSessionDays) + "_view", kSessionDays, session_days_select,
                            client.url()));
-  if (found == 1 || found == 2)
-    client.query("INSERT INTO " + std::string(kSessionDays) + " " + session_days_select("events"));
+  if (sessions_remade)
+    for (const std::string& day : event_days())
+      client.query("INSERT INTO " + std::string(kSessionDays) + " " +
+                   session_days_select("events PREWHERE day = " + quote(day)));
   // Version 6: spanning_cells, sharded by person like the rollups, and session_cells; an older
   // store counts the sessions of its events once (after session_days, which tells the spanning
   // sessions).
@@ -566,14 +587,10 @@ void create_or_migrate(const ClickHouseClient& client) {
     client.query(statement);
   client.query(create_view(std::string(kSessionCells) + "_view", kSessionCells,
                            session_cells_select, client.url()));
-  if (unmarked || marked) {
-    std::vector<std::string> days;
-    for (const auto& row : rows_of(client.query("SELECT DISTINCT day FROM events ORDER BY day")))
-      days.push_back(row.at(0));
+  if (unmarked || marked)
     for (const std::string& statement :
-         session_opens_backfill(days, unmarked ? 0 : kFirstSparseDimension))
+         session_opens_backfill(event_days(), unmarked ? 0 : kFirstSparseDimension))
       client.query(statement);
-  }
   // Version 10: facet_values, sharded by person like the events it counts; an older store's from
   // its events. Its sums add up: a migration cut short starts the table again. Version 11 keeps
   // only the custom attributes in it: a version 10 store's views of the others are dropped and

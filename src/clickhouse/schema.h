@@ -15,8 +15,9 @@ namespace cca::clickhouse {
 // (latency_rollups.h), the rollups' people's numbers and the totals tables (rollups.h), version
 // 9 the hour rollup's people table (rollups.h), version 10 facet_values (facet_values.h),
 // version 11 the rollups' sparse dimensions (status code, decision source, attempt, error:
-// rollups.h) with 64-bit session marks and session_cells holding their values.
-inline constexpr int kSchemaVersion = 11;
+// rollups.h) with 64-bit session marks and session_cells holding their values, version 12
+// session_days' `opened` (session_days.h).
+inline constexpr int kSchemaVersion = 12;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion; does
 // nothing, with a single read, when the schema is at kSchemaVersion. Idempotent

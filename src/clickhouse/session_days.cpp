@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "clickhouse/session_opens.h"
 #include "clickhouse/sql_text.h"
 #include "common/time_util.h"
 
@@ -11,13 +12,16 @@ std::string session_days_columns() {
   return "day Date, session_id String, user String, practice_hint String, terminal String, " +
          additive_column_types() +
          "first AggregateFunction(min, Tuple(Int64, UInt64, UInt64)), "
-         "last_ms AggregateFunction(max, Int64)";
+         "last_ms AggregateFunction(max, Int64), first_ms AggregateFunction(min, Int64), "
+         "opened UInt64";
 }
 
 std::string session_days_select(const std::string& events) {
   return "SELECT day, session_id, user, practice_hint, terminal, " + additive_aggregates() +
-         "minState(tuple(time_ms, key_hi, key_lo)) AS first, maxState(time_ms) AS last_ms FROM " +
-         events + " WHERE session_id != '' GROUP BY " + kSessionDaysKey;
+         "minState(tuple(time_ms, key_hi, key_lo)) AS first, maxState(time_ms) AS last_ms, "
+         "minState(time_ms) AS first_ms, countIf(bitAnd(opens, " +
+         std::to_string(open_bit(kDayRollup, 0)) + ") != 0) AS opened FROM " + events +
+         " WHERE session_id != '' GROUP BY " + kSessionDaysKey;
 }
 
 std::optional<std::string> session_days_read(const People& people, const engine::Filter& filter) {
@@ -28,6 +32,11 @@ std::optional<std::string> session_days_read(const People& people, const engine:
   if (!conditions) return std::nullopt;
   if (!filter.terminal.empty()) conditions->push_back(in_list("terminal", filter.terminal));
   return std::string(kSessionDays) + " PREWHERE " + all_of(*conditions);
+}
+
+std::string sessions_of_several_rows(const std::string& read) {
+  return "SELECT session_id FROM " + read + " WHERE opened = 0 UNION ALL SELECT session_id FROM " +
+         kSpanningCells + " WHERE dimension = ''";
 }
 
 }  // namespace cca::clickhouse

@@ -1,6 +1,7 @@
 #include "clickhouse/shape_queries.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,7 +33,6 @@ namespace {
 // group and sorts those: where sorting every value (arraySort(groupArray(v))) took seconds at tens
 // of millions of events, and a sorted array of distinct values with running counts searched per
 // percentile took 130-210 ms at 104 M events, this takes 55-100 ms.
-constexpr size_t kPercentileFields = 5;
 constexpr const char* kPercentileAggregates =
     "sum(c) AS n, if(n = 0, 0, sum(v * c) / n) AS mean, "
     "quantilesExactWeighted(0.5, 0.9, 0.95, 0.99)(v, c) AS ranked, min(v) AS low, max(v) AS high";
@@ -254,65 +254,88 @@ std::vector<engine::MetricSet> ShapeQueries::heatmap(const Filter& filter) const
 engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
                                                         engine::SessionQuantity of,
                                                         size_t bins) const {
-  // Each session's quantity over its matching events (events without a session are no session's),
-  // from session_days when the filter allows, else from the events.
+  // Each session's quantity `v` over its matching events (events without a session are no
+  // session's): from session_days when the filter allows, the sessions of one row there read as
+  // they are and only the others grouped (session_days.h); else from the events.
+  struct QuantitySql {
+    const char* of_row;     // over a session_days row
+    const char* of_rows;    // over a session's session_days rows
+    const char* of_events;  // over a session's events
+  };
+  static const std::map<engine::SessionQuantity, QuantitySql> kQuantities = {
+      {engine::SessionQuantity::kDurationS,
+       {"(finalizeAggregation(last_ms) - finalizeAggregation(first_ms)) / 1000",
+        "(maxMerge(last_ms) - minMerge(first_ms)) / 1000", "(max(time_ms) - min(time_ms)) / 1000"}},
+      {engine::SessionQuantity::kPrompts,
+       {"toFloat64(user_prompts)", "toFloat64(sum(user_prompts))",
+        "toFloat64(countIf(event_name = 'user_prompt'))"}},
+      {engine::SessionQuantity::kCostUsd,
+       {"cost_usd_sum", "sum(cost_usd_sum)", "sumIf(cost_usd, event_name = 'api_request')"}}};
+  const QuantitySql& quantity = kQuantities.at(of);
   const People people(client_);
-  const std::optional<std::string> session_days = session_days_read(people, filter);
-  std::string quantity;
-  switch (of) {
-    case engine::SessionQuantity::kDurationS:
-      quantity = session_days ? "(max(" + std::string(kSessionLast) + ") - tupleElement(min(" +
-                                    kSessionFirst + "), 1)) / 1000"
-                              : "(max(time_ms) - min(time_ms)) / 1000";
-      break;
-    case engine::SessionQuantity::kPrompts:
-      quantity = session_days ? "toFloat64(sum(user_prompts))"
-                              : "toFloat64(countIf(event_name = 'user_prompt'))";
-      break;
-    case engine::SessionQuantity::kCostUsd:
-      quantity = session_days ? "sum(cost_usd_sum)" : "sumIf(cost_usd, event_name = 'api_request')";
-      break;
+  std::string values;
+  if (const std::optional<std::string> read = session_days_read(people, filter)) {
+    const std::string several = "(" + sessions_of_several_rows(*read) + ")";
+    values = "SELECT " + std::string(quantity.of_row) + " AS v FROM " + *read +
+             " WHERE session_id " + in_subquery(client_, true) + " " + several +
+             " UNION ALL SELECT " + quantity.of_rows + " AS v FROM " + *read +
+             " WHERE session_id " + in_subquery(client_) + " " + several + " GROUP BY session_id";
+  } else {
+    values = "SELECT " + std::string(quantity.of_events) +
+             " AS v FROM events WHERE session_id != '' AND " + where(people, filter) +
+             " GROUP BY session_id";
   }
-  const std::string session_rows =
-      session_days ? *session_days : "events WHERE session_id != '' AND " + where(people, filter);
-  const std::string sessions =
-      "SELECT session_id, " + quantity + " AS v FROM " + session_rows + " GROUP BY session_id";
-  // The engine's bins: equal widths lo + width * i from the smallest value to the largest (one bin
-  // when they are equal); a value belongs to the last bin whose lower edge is at or below it, the
-  // edges computed as the engine computes them, so that rounding puts a value where it does there.
-  // (ClickHouse 18.16 keeps a subquery's column for a lambda only when something outside a lambda
-  // reads it too: hence width, bin_count and the lengths of vals and counts in the answer.)
-  const std::string bin_count = std::to_string(std::max<size_t>(bins, 1));
-  const std::string bin_counts =
-      "arrayMap(j -> arraySum(arrayMap((v, c) -> if(v >= low + width * j AND (j + 1 = bin_count OR "
-      "v < low + width * (j + 1)), c, 0), vals, counts)), range(toUInt64(bin_count))), width, "
-      "bin_count, length(vals), length(counts)";
-  // The sessions' distinct values (`vals`, in no order: the bins sum over all of them) beside how
-  // often each occurs.
-  const std::string sample = "SELECT " + std::string(kPercentileAggregates) +
-                             ", groupArray((v, c)) AS pairs, "
-                             "arrayMap(p -> tupleElement(p, 1), pairs) AS vals, "
-                             "arrayMap(p -> tupleElement(p, 2), pairs) AS counts FROM (SELECT v, "
-                             "count() AS c FROM (" +
-                             sessions + ") GROUP BY v)";
-  const auto rows = rows_of(
-      client_.query("SELECT n, mean, ranked, low, high, " + bin_counts +
-                    " FROM (SELECT n, mean, ranked, low, high, vals, counts, if(high > low, " +
-                    bin_count + ", 1) AS bin_count, if(high > low, (high - low) / " + bin_count +
-                    ", 0) AS width FROM (" + sample + "))"));
+
+  // Two reads: the count and range, then the values at the engine's nearest ranks and the bins'
+  // counts. quantilesExact takes the value at index floor(level * n) of the sorted values, which
+  // a level of (rank - 0.5) / n makes rank - 1 whatever the rounding; its sort costs a third of
+  // quantilesExactWeighted's hash table of distinct values, and bins counted against edges
+  // known beforehand a tenth of bins found in arrays by lambdas. Under concurrent inserts the
+  // reads may see different sessions, as the latency percentiles' may.
   engine::Distribution result;
-  if (rows.empty()) return result;
-  result.stats = read_percentiles(rows[0], 0);
-  if (result.stats.count == 0 || bins == 0) return result;
-  const std::vector<size_t> bin_events = read_array<size_t>(
-      rows[0].at(kPercentileFields), [](const std::string& x) { return std::stoull(x); });
-  const double lo = result.stats.min, hi = result.stats.max;
-  const size_t bin_total = hi > lo ? bins : 1;
+  const auto range =
+      rows_of(client_.query("SELECT count(), sum(v), min(v), max(v) FROM (" + values + ")"));
+  Percentiles& stats = result.stats;
+  stats.count = range.empty() ? 0 : std::stoull(range[0].at(0));
+  if (stats.count == 0) return result;
+  const double n = static_cast<double>(stats.count);
+  stats.mean = std::stod(range[0].at(1)) / n;
+  stats.min = std::stod(range[0].at(2));
+  stats.max = std::stod(range[0].at(3));
+  double* const at_ranks[] = {&stats.p50, &stats.p90, &stats.p95, &stats.p99};
+  const double percents[] = {50, 90, 95, 99};
+  std::string levels;
+  for (const double percent : percents) {
+    const double rank = static_cast<double>(engine::nearest_rank(percent, stats.count));
+    // A literal (parameters of aggregate functions must be): ClickHouse may read its last bit
+    // off, far within the half rank.
+    char level[32];
+    std::snprintf(level, sizeof level, "%.17g", (rank - 0.5) / n);
+    levels += (levels.empty() ? "" : ", ") + std::string(level);
+  }
+  // The engine's bins: equal widths from the smallest value to the largest (one bin when they are
+  // equal), a value in the last bin whose lower edge is at or below it. Each count is of the
+  // values below the next edge, the edges sent as their exact bits.
+  const double lo = stats.min, hi = stats.max;
+  const size_t bin_total = bins == 0 ? 0 : hi > lo ? bins : 1;
   const double width = hi > lo ? (hi - lo) / static_cast<double>(bin_total) : 0;
-  for (size_t i = 0; i < bin_total; ++i)
+  std::string below_edges;
+  for (size_t i = 1; i < bin_total; ++i)
+    below_edges += ", countIf(v < " + float64_sql(lo + width * static_cast<double>(i)) + ")";
+  const auto answer = rows_of(client_.query("SELECT count(), quantilesExact(" + levels + ")(v)" +
+                                            below_edges + " FROM (" + values + ")"));
+  const std::vector<std::string>& row = answer.at(0);
+  const std::vector<double> ranked =
+      read_array<double>(row.at(1), [](const std::string& x) { return std::stod(x); });
+  for (size_t i = 0; i < std::size(at_ranks); ++i) *at_ranks[i] = ranked.at(i);
+  size_t counted = 0;
+  for (size_t i = 0; i < bin_total; ++i) {
+    const size_t below = i + 1 < bin_total ? std::stoull(row.at(2 + i)) : std::stoull(row.at(0));
     result.bins.push_back({lo + width * static_cast<double>(i),
                            i + 1 == bin_total ? hi : lo + width * static_cast<double>(i + 1),
-                           i < bin_events.size() ? bin_events[i] : 0});
+                           below - counted});
+    counted = below;
+  }
   return result;
 }
 

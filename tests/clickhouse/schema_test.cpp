@@ -36,7 +36,8 @@ using testing::expect_same_metrics;
 // numbers, and no totals tables; before version 9: no people tables; before version 10: no
 // facet_values; before version 11: no rows or views of the rollups' sparse dimensions, 32-bit
 // session marks, session_cells without the sparse dimensions' values, and status codes and
-// errors in facet_values too), and schema_version says `version`.
+// errors in facet_values too; before version 12: session_days without `first_ms` and
+// `opened`), and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
@@ -99,6 +100,11 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
     client.query("DROP TABLE " + table);
     client.query("RENAME TABLE " + older + " TO " + table);
   };
+  if (version >= 3 && version < 12) {
+    client.query("DROP TABLE " + std::string(kSessionDays) + "_view");
+    for (const char* column : {"opened", "first_ms"})
+      rebuild_without(kSessionDays, column, kSessionDaysKey);
+  }
   if (version < 8)
     for (const RollupTable& rollup : kRollupTables) {
       newer.push_back(rollup.totals);
@@ -141,7 +147,8 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
 }
 
 // The summary, the breakdowns by model and by the sparse dimensions and the hourly series (from
-// the rollups), the first sessions page (from session_days), the latency percentiles (from the
+// the rollups), the first sessions page and the sessions' distributions (from session_days), the
+// latency percentiles (from the
 // latency rollups without a filter) and the status code and error facets (from the rollups) and
 // attribute facets (from facet_values), with and without a practice filter.
 void expect_same_answers(const ClickHouseClient& original, const ClickHouseClient& upgraded,
@@ -196,6 +203,17 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
       expect_same_metrics(expected_page.rows[r].metrics, actual_page.rows[r].metrics,
                           where + " session " + actual_page.rows[r].session_id);
     }
+    for (const auto of : {engine::SessionQuantity::kDurationS, engine::SessionQuantity::kPrompts}) {
+      const auto expected_spread = ShapeQueries(original).session_distribution(filter, of);
+      const auto actual_spread = ShapeQueries(upgraded).session_distribution(filter, of);
+      const std::string quantity = where + " " + std::string(engine::session_quantity_name(of));
+      EXPECT_EQ(expected_spread.stats.count, actual_spread.stats.count) << quantity;
+      EXPECT_EQ(expected_spread.stats.p90, actual_spread.stats.p90) << quantity;
+      EXPECT_EQ(expected_spread.stats.max, actual_spread.stats.max) << quantity;
+      ASSERT_EQ(expected_spread.bins.size(), actual_spread.bins.size()) << quantity;
+      for (size_t b = 0; b < actual_spread.bins.size(); ++b)
+        EXPECT_EQ(expected_spread.bins[b].count, actual_spread.bins[b].count) << quantity;
+    }
     for (const engine::LatencyBy by : {engine::LatencyBy::kModel, engine::LatencyBy::kTool}) {
       const auto expected_latency = ShapeQueries(original).latency(filter, by);
       const auto actual_latency = ShapeQueries(upgraded).latency(filter, by);
@@ -214,7 +232,7 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}) {
+  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);

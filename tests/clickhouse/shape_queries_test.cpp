@@ -211,6 +211,14 @@ TEST_F(ShapeQueriesTest, SessionDistributionsUnderRandomFilters) {
                                                 engine::SessionQuantity::kPrompts,
                                                 engine::SessionQuantity::kCostUsd};
   const size_t bin_choices[] = {0, 1, 2, 7, 20, engine::kMaxBins};
+  // session_days gives some sessions' quantities from their one row, and sums the rows of others
+  // (spanning days, people or hints, or written by several inserts): the history has both.
+  const auto kinds = rows_of(stores_->client->query(
+      "SELECT uniqExact(session_id), uniqExactIf(session_id, session_id IN (" +
+      sessions_of_several_rows(std::string(kSessionDays) + " PREWHERE 1") + ")) FROM " +
+      kSessionDays));
+  EXPECT_GT(std::stoull(kinds.at(0).at(1)), 0u);
+  EXPECT_LT(std::stoull(kinds.at(0).at(1)), std::stoull(kinds.at(0).at(0)));
   size_t sessions = 0, from_session_days = 0;
   for (int i = 0; i < 50; ++i) {
     // Every other filter one that session_days answers.
