@@ -77,9 +77,8 @@ class People {
 // a list of only such values matches nothing ("0").
 std::string in_list(const std::string& expression, const std::vector<std::string>& values);
 // The operator of a condition over a subquery's set: "IN" (or "NOT IN") on one server, "GLOBAL
-// IN" ("GLOBAL NOT IN") on a cluster.
-// A cluster's Distributed tables refuse a plain IN over another (a double-distributed subquery);
-// on one server a plain IN is wanted because ClickHouse 18.16 skips the granules of the primary
+// IN" ("GLOBAL NOT IN") on a cluster. A cluster's Distributed tables refuse a plain IN over
+// another (a double-distributed subquery); on one server a plain IN is wanted because ClickHouse 18.16 skips the granules of the primary
 // key outside its set but not outside a GLOBAL IN's (a session's events by its people: 12 ms
 // against 461 ms, every event read, at 52 M events).
 const char* in_subquery(const ClickHouseClient& client, bool negated = false);

@@ -16,7 +16,7 @@ namespace cca::clickhouse {
 // 9 the hour rollup's people table (rollups.h), version 10 facet_values (facet_values.h),
 // version 11 the rollups' sparse dimensions (status code, decision source, attempt, error:
 // rollups.h) with 64-bit session marks and session_cells holding their values, version 12
-// session_days' `opened` (session_days.h).
+// session_days' `first_ms` and `opened` (session_days.h).
 inline constexpr int kSchemaVersion = 12;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion; does
