@@ -179,6 +179,14 @@ People::People(const ClickHouseClient& client) : client_(client) {
   for (const auto& e : employees) add(e[0], e, added);
   for (const auto& e : employees)
     if (!e[4].empty()) add(e[4], e, added);
+  for (size_t i = 0; i < keys_.size(); ++i) positions_.emplace(keys_[i], i);
+}
+
+People::Resolved People::resolve(std::string_view user, std::string_view hint) const {
+  const auto found = positions_.find(user);
+  if (found == positions_.end()) return {hint.empty() ? "Unknown" : hint, "Unknown", "Unknown"};
+  const size_t i = found->second;
+  return {practices_[i], levels_[i], locations_[i]};
 }
 
 bool People::user_keys_unique() const {

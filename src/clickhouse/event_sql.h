@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -53,11 +54,19 @@ engine::MetricSet read_metrics(const std::vector<std::string>& fields, size_t fi
 class People {
  public:
   explicit People(const ClickHouseClient& client);
+  People(const People&) = delete;  // positions_ views keys_
+  People& operator=(const People&) = delete;
 
   // SQL expressions of an event's practice, level and location.
   std::string practice() const;
   std::string level() const;
   std::string location() const;
+  // The same in C++, from the event's person and practice hint (views into this object, or into
+  // `hint`).
+  struct Resolved {
+    std::string_view practice, level, location;
+  };
+  Resolved resolve(std::string_view user, std::string_view hint) const;
 
   // Whether no two people of the store share a rollup `user_key` (rollups.h), so that counting
   // the keys counts the people; asked of the store once, when first needed.
@@ -70,6 +79,7 @@ class People {
 
   const ClickHouseClient& client_;
   std::vector<std::string> keys_, practices_, levels_, locations_;
+  std::unordered_map<std::string_view, size_t> positions_;  // of keys_
   mutable std::optional<bool> user_keys_unique_;
 };
 
@@ -78,9 +88,9 @@ class People {
 std::string in_list(const std::string& expression, const std::vector<std::string>& values);
 // The operator of a condition over a subquery's set: "IN" (or "NOT IN") on one server, "GLOBAL
 // IN" ("GLOBAL NOT IN") on a cluster. A cluster's Distributed tables refuse a plain IN over
-// another (a double-distributed subquery); on one server a plain IN is wanted because ClickHouse 18.16 skips the granules of the primary
-// key outside its set but not outside a GLOBAL IN's (a session's events by its people: 12 ms
-// against 461 ms, every event read, at 52 M events).
+// another (a double-distributed subquery); on one server a plain IN is wanted because
+// ClickHouse 18.16 skips the granules of the primary key outside its set but not outside a GLOBAL
+// IN's (a session's events by its people: 12 ms against 461 ms, every event read, at 52 M events).
 const char* in_subquery(const ClickHouseClient& client, bool negated = false);
 // A custom attribute's value, '' for events without it.
 std::string attribute_value(std::string_view key);
