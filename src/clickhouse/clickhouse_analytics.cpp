@@ -29,6 +29,12 @@ std::vector<engine::BreakdownRow> ClickHouseAnalytics::breakdown(const engine::F
   return queries_.breakdown(filter, by, sort);
 }
 
+std::vector<std::vector<engine::RangedBreakdownRow>> ClickHouseAnalytics::ranged_breakdowns(
+    const engine::Filter& filter, std::span<const engine::Dimension> by, engine::Metric metric,
+    std::span<const engine::TimeRange> ranges) const {
+  return queries_.ranged_breakdowns(filter, by, metric, ranges);
+}
+
 engine::Timeseries ClickHouseAnalytics::timeseries(
     const engine::Filter& filter, engine::Bucket bucket, std::optional<engine::Dimension> split,
     size_t split_limit, const std::vector<std::string>* split_values) const {

@@ -25,6 +25,9 @@ class ClickHouseAnalytics final : public engine::Analytics {
   engine::Summary summarize(const engine::Filter& filter) const override;
   std::vector<engine::BreakdownRow> breakdown(const engine::Filter& filter, engine::Dimension by,
                                               engine::Metric sort) const override;
+  std::vector<std::vector<engine::RangedBreakdownRow>> ranged_breakdowns(
+      const engine::Filter& filter, std::span<const engine::Dimension> by, engine::Metric metric,
+      std::span<const engine::TimeRange> ranges) const override;
   engine::Timeseries timeseries(const engine::Filter& filter, engine::Bucket bucket,
                                 std::optional<engine::Dimension> split, size_t split_limit,
                                 const std::vector<std::string>* split_values) const override;

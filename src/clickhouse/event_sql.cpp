@@ -1,6 +1,7 @@
 #include "clickhouse/event_sql.h"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_set>
 
 #include "clickhouse/rollups.h"
@@ -85,11 +86,64 @@ const std::string kMetricColumns = comma_separated(kMetricExpressions);
 
 // The rollups keep every session id, '' included, and count the events without one, so that
 // '' is taken out of the distinct count exactly when the group has such events.
+// A count of sessions made by subtraction is signed: as UInt64, the figure has one type whatever
+// it is read from, so that reads of events and of rollups may be joined by UNION ALL.
 std::vector<std::string> rollup_metric_expressions(std::string_view sessions) {
-  return metric_expressions(sessions, "uniqExact(user)", &AdditiveMetric::column, "sum");
+  return metric_expressions("toUInt64(" + std::string(sessions) + ")", "uniqExact(user)",
+                            &AdditiveMetric::column, "sum");
 }
 const std::vector<std::string> kRollupMetricExpressions =
     rollup_metric_expressions("uniqExactMerge(sessions) - (sum(sessionless) > 0)");
+
+namespace {
+
+// Whether each figure of the metric set (read_metrics' order) goes into `metric`: found by
+// changing one at a time, so that no second list of a metric's figures can drift from
+// engine::metric_value and ratio_parts.
+std::vector<bool> figures_of(engine::Metric metric) {
+  const auto parts = [&](const std::vector<std::string>& fields) {
+    const MetricSet m = read_metrics(fields, 0);
+    const engine::RatioParts ratio = engine::ratio_parts(m, metric);
+    return std::tuple(engine::metric_value(m, metric), ratio.numerator, ratio.denominator);
+  };
+  const std::string one = "1", two = "2";
+  const std::vector<std::string> ones(kMetricFields, one);
+  std::vector<bool> used(kMetricFields);
+  for (size_t i = 0; i < kMetricFields; ++i) {
+    std::vector<std::string> changed = ones;
+    changed[i] = two;
+    used[i] = parts(changed) != parts(ones);
+  }
+  return used;
+}
+
+MetricSums sums_of(engine::Metric metric) {
+  const std::vector<bool> used = figures_of(metric);
+  const std::string zero = "0";
+  MetricSums sums{metric_expressions(zero, zero, &AdditiveMetric::over_events, ""),
+                  metric_expressions(zero, zero, &AdditiveMetric::column, "sum"), ""};
+  for (size_t i = 0; i < kMetricFields; ++i) {
+    if (i == 1 || i == 2) continue;  // the distinct counts, already 0
+    const AdditiveMetric& additive = kAdditiveMetrics[i == 0 ? 0 : i - 2];
+    if (used[i]) {
+      sums.rollup_columns.append(additive.column).append(", ");
+    } else {
+      sums.over_events[i] = sums.over_rollups[i] = zero;
+    }
+  }
+  return sums;
+}
+
+}  // namespace
+
+const MetricSums& metric_sums(engine::Metric metric) {
+  static const std::vector<MetricSums> all = [] {
+    std::vector<MetricSums> sums;
+    for (const engine::Metric m : engine::all_metrics()) sums.push_back(sums_of(m));
+    return sums;
+  }();
+  return all.at(static_cast<size_t>(metric));
+}
 
 // Grouped by session: each group is one session, and a distinct count of its ids would cost a
 // hash table per group.
@@ -182,6 +236,21 @@ People::People(const ClickHouseClient& client) : client_(client) {
   for (size_t i = 0; i < keys_.size(); ++i) positions_.emplace(keys_[i], i);
 }
 
+std::string_view People::Resolved::value(Dimension dimension, std::string_view user) const {
+  switch (dimension.kind) {
+    case Dimension::kPractice:
+      return practice;
+    case Dimension::kLevel:
+      return level;
+    case Dimension::kLocation:
+      return location;
+    case Dimension::kEmail:
+      return user;
+    default:
+      throw std::logic_error("not a dimension of people");
+  }
+}
+
 People::Resolved People::resolve(std::string_view user, std::string_view hint) const {
   const auto found = positions_.find(user);
   if (found == positions_.end()) return {hint.empty() ? "Unknown" : hint, "Unknown", "Unknown"};
@@ -250,6 +319,11 @@ const char* in_subquery(const ClickHouseClient& client, bool negated) {
 
 std::string attribute_value(std::string_view key) {
   return "attr_values[indexOf(attr_keys, " + quote(key) + ")]";
+}
+
+bool is_person(Dimension dimension) {
+  return dimension.kind == Dimension::kPractice || dimension.kind == Dimension::kLevel ||
+         dimension.kind == Dimension::kLocation || dimension.kind == Dimension::kEmail;
 }
 
 std::string key_expression(const People& people, Dimension dimension) {

@@ -51,6 +51,53 @@ std::vector<engine::BreakdownRow> Queries::breakdown(const Filter& filter, Dimen
   return result;
 }
 
+std::vector<std::vector<engine::RangedBreakdownRow>> Queries::ranged_breakdowns(
+    const Filter& filter, std::span<const Dimension> by, engine::Metric metric,
+    std::span<const engine::TimeRange> ranges) const {
+  const People people(client_);
+  const bool sums = !engine::metric_counts_distinct(metric);
+  const size_t people_read = by.size();  // the shared read's number among the dimensions'
+  std::string sql;
+  for (size_t part = 0; part <= ranges.size(); ++part) {
+    const Filter within = engine::part_filter(filter, ranges, part);
+    const auto add = [&](size_t dimension, const MetricSource& source, const std::string& hint,
+                         const std::string& having) {
+      sql += (sql.empty() ? "" : " UNION ALL ") +
+             select_metrics(source, {{source.key, "k"}, {hint, "h"}},
+                            {std::to_string(dimension), std::to_string(part)}, "", having);
+    };
+    bool people_added = false;
+    for (size_t d = 0; d < by.size(); ++d) {
+      if (!sums) {
+        add(d, metric_source(people, within, by[d]), "''", "k != ''");
+      } else if (!is_person(by[d])) {
+        add(d, sum_source(people, within, by[d], metric), "''", "k != ''");
+      } else if (!people_added) {
+        add(people_read, sum_source(people, within, Dimension{Dimension::kEmail}, metric),
+            "practice_hint", "");
+        people_added = true;
+      }
+    }
+  }
+  engine::RangedBreakdowns gathered(by.size(), ranges.size());
+  for (const auto& row : rows_of(client_.query(sql))) {
+    const MetricSet metrics = read_metrics(row, 2);
+    const size_t dimension = std::stoull(row.at(2 + kMetricFields));
+    const size_t part = std::stoull(row.at(3 + kMetricFields));
+    if (dimension != people_read) {
+      gathered.add(dimension, part, row.at(0), metrics);
+      continue;
+    }
+    const People::Resolved person = people.resolve(row.at(0), row.at(1));
+    for (size_t d = 0; d < by.size(); ++d) {
+      if (!is_person(by[d])) continue;
+      const std::string_view key = person.value(by[d], row.at(0));
+      if (!key.empty()) gathered.add(d, part, std::string(key), metrics);
+    }
+  }
+  return std::move(gathered).rows();
+}
+
 engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket bucket,
                                        std::optional<Dimension> split, size_t split_limit,
                                        const std::vector<std::string>* split_values) const {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,14 @@ class Queries {
   engine::Summary summarize(const engine::Filter& filter) const;
   std::vector<engine::BreakdownRow> breakdown(const engine::Filter& filter, engine::Dimension by,
                                               engine::Metric sort = engine::Metric::kEvents) const;
+  // One statement of a grouped read per dimension and part (the whole filter, each range). Of a
+  // metric that counts nothing distinct only its sums, from the rollups' totals where no person
+  // is asked about, and one read by person and practice hint for all the dimensions of people,
+  // each person resolved here: the anomalies' explanations of the cost over every day of 52 M
+  // events read a few thousand rows instead of twice 200,000 and their distinct counts.
+  std::vector<std::vector<engine::RangedBreakdownRow>> ranged_breakdowns(
+      const engine::Filter& filter, std::span<const engine::Dimension> by, engine::Metric metric,
+      std::span<const engine::TimeRange> ranges) const;
   engine::Timeseries timeseries(const engine::Filter& filter, engine::Bucket bucket,
                                 std::optional<engine::Dimension> split = std::nullopt,
                                 size_t split_limit = 12,

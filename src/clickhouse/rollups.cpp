@@ -22,11 +22,6 @@ const RolledUpColumn& rolled_up(std::string_view dimension) {
   throw std::logic_error("not a rolled-up column: " + std::string(dimension));
 }
 
-bool is_person(Dimension dimension) {
-  return dimension.kind == Dimension::kPractice || dimension.kind == Dimension::kLevel ||
-         dimension.kind == Dimension::kLocation || dimension.kind == Dimension::kEmail;
-}
-
 bool on_period(const std::optional<int64_t>& time, const RollupTable& table) {
   return !time || period_start_ms(table, *time) == *time;
 }
@@ -203,6 +198,23 @@ std::string people_rows(const RollupRead& read, const std::string& person) {
 
 }  // namespace
 
+namespace {
+
+MetricSource events_source(const People& people, const engine::Filter& filter,
+                           std::optional<Dimension> by,
+                           const std::vector<std::string>& metric_expressions) {
+  return {"events WHERE " + where(people, filter),
+          "time_ms",
+          by ? key_expression(people, *by) : "",
+          &metric_expressions,
+          "count()",
+          "min(time_ms)",
+          "max(time_ms)",
+          kWorkEvent};
+}
+
+}  // namespace
+
 MetricSource metric_source(const People& people, const engine::Filter& filter,
                            std::optional<Dimension> by, int64_t bucket_ms, bool per_day) {
   if (auto rollup = rollup_read(people, filter, by, bucket_ms, per_day)) {
@@ -230,14 +242,30 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
             "maxMerge(last_ms)",
             "events > other_events"};
   }
-  return {"events WHERE " + where(people, filter),
-          "time_ms",
-          by ? key_expression(people, *by) : "",
-          &kMetricExpressions,
-          "count()",
-          "min(time_ms)",
-          "max(time_ms)",
-          kWorkEvent};
+  return events_source(people, filter, by, kMetricExpressions);
+}
+
+MetricSource sum_source(const People& people, const engine::Filter& filter,
+                        std::optional<Dimension> by, engine::Metric metric) {
+  const MetricSums& sums = metric_sums(metric);
+  std::optional<RollupRead> rollup = rollup_read(people, filter, by);
+  if (!rollup) return events_source(people, filter, by, sums.over_events);
+  const std::string columns = std::string("value, ") +
+                              (rollup->totals ? "" : "user, practice_hint, ") +
+                              sums.rollup_columns + "start_ms";
+  std::string rows;
+  for (const RollupRead::Part& part : rollup->parts)
+    rows += std::string(rows.empty() ? "SELECT " : " UNION ALL SELECT ") + columns + " FROM " +
+            (rollup->totals ? part.table->totals : part.table->name) + " PREWHERE " +
+            part.conditions;
+  return {"(" + rows + ") WHERE 1",
+          "start_ms",
+          std::move(rollup->key),
+          &sums.over_rollups,
+          "sum(events)",
+          "",
+          "",
+          "events > other_events"};
 }
 
 std::string select_metrics(const MetricSource& source, const std::vector<Grouping>& groups,

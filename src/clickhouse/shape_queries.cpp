@@ -370,31 +370,24 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
     Filter relaxed = filter;
     (relaxed.*facets[i].own).clear();
     const MetricSource source = metric_source(people, relaxed, facets[i].dimension);
-    switch (facets[i].dimension.kind) {
-      case Dimension::kPractice:
-      case Dimension::kLevel:
-      case Dimension::kLocation:
-      case Dimension::kEmail: {
-        const auto same = std::find(people_rows.begin(), people_rows.end(), source.filtered_table);
-        if (same != people_rows.end()) {
-          people_part_facets[static_cast<size_t>(same - people_rows.begin())].push_back(i);
-          break;
-        }
-        people_rows.push_back(source.filtered_table);
-        people_part_facets.push_back({i});
-        parts.push_back("SELECT toUInt8(" +
-                        std::to_string(kPeopleFacetIndex + people_rows.size() - 1) +
-                        ") AS facet_, user AS facet_key_, practice_hint AS facet_value_, " +
-                        std::string(source.events) + " AS facet_events_ FROM " +
-                        source.filtered_table + " GROUP BY user, practice_hint");
-        break;
-      }
-      default:
-        parts.push_back("SELECT toUInt8(" + std::to_string(i) + ") AS facet_, '' AS facet_key_, " +
-                        source.key + " AS facet_value_, " + std::string(source.events) +
-                        " AS facet_events_ FROM " + source.filtered_table +
-                        " GROUP BY facet_value_ HAVING facet_value_ != '' AND facet_events_ > 0");
+    if (!is_person(facets[i].dimension)) {
+      parts.push_back("SELECT toUInt8(" + std::to_string(i) + ") AS facet_, '' AS facet_key_, " +
+                      source.key + " AS facet_value_, " + std::string(source.events) +
+                      " AS facet_events_ FROM " + source.filtered_table +
+                      " GROUP BY facet_value_ HAVING facet_value_ != '' AND facet_events_ > 0");
+      continue;
     }
+    const auto same = std::find(people_rows.begin(), people_rows.end(), source.filtered_table);
+    if (same != people_rows.end()) {
+      people_part_facets[static_cast<size_t>(same - people_rows.begin())].push_back(i);
+      continue;
+    }
+    people_rows.push_back(source.filtered_table);
+    people_part_facets.push_back({i});
+    parts.push_back("SELECT toUInt8(" + std::to_string(kPeopleFacetIndex + people_rows.size() - 1) +
+                    ") AS facet_, user AS facet_key_, practice_hint AS facet_value_, " +
+                    std::string(source.events) + " AS facet_events_ FROM " + source.filtered_table +
+                    " GROUP BY user, practice_hint");
   }
   // Custom attributes: the pairs of the events (the engine keeps none with an empty key or value).
   // A filtered key's values under the filter without that key's entry; every other key's under
@@ -443,11 +436,7 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
       const std::string& user = row.at(1);
       const People::Resolved person = people.resolve(user, row.at(2));
       for (const size_t f : people_part_facets.at(facet - kPeopleFacetIndex)) {
-        const Dimension::Kind kind = facets[f].dimension.kind;
-        const std::string_view value = kind == Dimension::kPractice   ? person.practice
-                                       : kind == Dimension::kLevel    ? person.level
-                                       : kind == Dimension::kLocation ? person.location
-                                                                      : std::string_view(user);
+        const std::string_view value = person.value(facets[f].dimension, user);
         if (!value.empty() && events > 0) people_values[f][std::string(value)] += events;
       }
     } else {

@@ -11,6 +11,12 @@ std::vector<BreakdownRow> SnapshotAnalytics::breakdown(const Filter& filter, Dim
   return engine::breakdown(*snapshot_, filter, by, sort);
 }
 
+std::vector<std::vector<RangedBreakdownRow>> SnapshotAnalytics::ranged_breakdowns(
+    const Filter& filter, std::span<const Dimension> by, Metric,
+    std::span<const TimeRange> ranges) const {
+  return engine::ranged_breakdowns(*snapshot_, filter, by, ranges);
+}
+
 Timeseries SnapshotAnalytics::timeseries(const Filter& filter, Bucket bucket,
                                          std::optional<Dimension> split, size_t split_limit,
                                          const std::vector<std::string>* split_values) const {

@@ -54,6 +54,11 @@ class Analytics {
   virtual Summary summarize(const Filter& filter) const = 0;
   virtual std::vector<BreakdownRow> breakdown(const Filter& filter, Dimension by,
                                               Metric sort = Metric::kEvents) const = 0;
+  // Of the figures, only those `metric` is computed from are certain: a store may leave the
+  // others 0 (ClickHouse reads only the metric's sums where it has no distinct count).
+  virtual std::vector<std::vector<RangedBreakdownRow>> ranged_breakdowns(
+      const Filter& filter, std::span<const Dimension> by, Metric metric,
+      std::span<const TimeRange> ranges) const = 0;
   virtual Timeseries timeseries(const Filter& filter, Bucket bucket,
                                 std::optional<Dimension> split = std::nullopt,
                                 size_t split_limit = 12,
@@ -116,6 +121,9 @@ class SnapshotAnalytics final : public Analytics {
   Summary summarize(const Filter& filter) const override;
   std::vector<BreakdownRow> breakdown(const Filter& filter, Dimension by,
                                       Metric sort) const override;
+  std::vector<std::vector<RangedBreakdownRow>> ranged_breakdowns(
+      const Filter& filter, std::span<const Dimension> by, Metric metric,
+      std::span<const TimeRange> ranges) const override;
   Timeseries timeseries(const Filter& filter, Bucket bucket, std::optional<Dimension> split,
                         size_t split_limit,
                         const std::vector<std::string>* split_values) const override;

@@ -46,4 +46,44 @@ std::vector<BreakdownRow> breakdown(const Snapshot& snapshot, const Filter& filt
   return result;
 }
 
+void RangedBreakdowns::add(size_t dimension, size_t part, const std::string& key,
+                           const MetricSet& metrics) {
+  auto [row, added] = rows_.at(dimension).try_emplace(key);
+  if (added) {
+    row->second.key = key;
+    row->second.in_ranges.resize(ranges_);
+  }
+  (part == 0 ? row->second.whole : row->second.in_ranges.at(part - 1)).add(metrics);
+}
+
+std::vector<std::vector<RangedBreakdownRow>> RangedBreakdowns::rows() && {
+  std::vector<std::vector<RangedBreakdownRow>> rows(rows_.size());
+  for (size_t d = 0; d < rows_.size(); ++d)
+    for (auto& [key, row] : rows_[d]) rows[d].push_back(std::move(row));
+  return rows;
+}
+
+Filter part_filter(const Filter& filter, std::span<const TimeRange> ranges, size_t part) {
+  Filter within = filter;
+  if (part > 0) {
+    within.from_ms = ranges[part - 1].from_ms;
+    within.to_ms = ranges[part - 1].to_ms;
+  }
+  return within;
+}
+
+std::vector<std::vector<RangedBreakdownRow>> ranged_breakdowns(const Snapshot& snapshot,
+                                                               const Filter& filter,
+                                                               std::span<const Dimension> by,
+                                                               std::span<const TimeRange> ranges) {
+  RangedBreakdowns gathered(by.size(), ranges.size());
+  for (size_t part = 0; part <= ranges.size(); ++part) {
+    const Filter within = part_filter(filter, ranges, part);
+    for (size_t d = 0; d < by.size(); ++d)
+      for (const BreakdownRow& row : breakdown(snapshot, within, by[d]))
+        gathered.add(d, part, row.key, row.metrics);
+  }
+  return std::move(gathered).rows();
+}
+
 }  // namespace cca::engine

@@ -80,6 +80,11 @@ bool metric_is_count(Metric metric) {
   return metric <= Metric::kApiAborts;
 }
 
+bool metric_counts_distinct(Metric metric) {
+  return metric == Metric::kSessions || metric == Metric::kUsers ||
+         metric == Metric::kCostPerSession;
+}
+
 bool metric_is_ratio(Metric metric) {
   return metric >= Metric::kToolAcceptRate;
 }

@@ -26,6 +26,24 @@ struct MetricSet {
 
   uint64_t count(EventKind kind) const { return by_kind[static_cast<size_t>(kind)]; }
 
+  // Every figure of another group's: the distinct counts add up only where no session or person
+  // is in both.
+  void add(const MetricSet& other) {
+    events += other.events;
+    sessions += other.sessions;
+    users += other.users;
+    for (int kind = 0; kind < kEventKinds; ++kind) by_kind[kind] += other.by_kind[kind];
+    accepted_decisions += other.accepted_decisions;
+    successful_results += other.successful_results;
+    api_aborts += other.api_aborts;
+    input_tokens += other.input_tokens;
+    output_tokens += other.output_tokens;
+    cache_read_tokens += other.cache_read_tokens;
+    cache_creation_tokens += other.cache_creation_tokens;
+    cost_usd += other.cost_usd;
+    cost_estimated_usd += other.cost_estimated_usd;
+  }
+
   // Everything but the distinct counts, which need to know the rest of the group.
   void add(const Cell& cell) {
     events += cell.events;
@@ -78,6 +96,9 @@ std::optional<Metric> parse_metric(std::string_view name);
 bool metric_is_count(Metric metric);
 // True for the derived ratios, which are null when their denominator is 0.
 bool metric_is_ratio(Metric metric);
+// True for the metrics computed from a distinct count (sessions, people), which costs a store far
+// more than a sum.
+bool metric_counts_distinct(Metric metric);
 // The metric's value; nullopt for a ratio whose denominator is 0.
 std::optional<double> metric_value(const MetricSet& m, Metric metric);
 

@@ -1,8 +1,6 @@
 #include "insights/queries.h"
 
 #include <algorithm>
-#include <future>
-#include <unordered_map>
 
 #include "engine/breakdown.h"
 #include "insights/decomposition.h"
@@ -27,54 +25,33 @@ KeyAmounts amounts_of(const engine::MetricSet& metrics, engine::Metric metric) {
   return a;
 }
 
-// Explains every anomaly by one dimension: per key, its amounts in each anomaly (a breakdown of
-// the anomaly's buckets) and outside all of them (the history's breakdown less those). Costs one
-// breakdown per anomaly plus one, each over the cell indexes, not a split time series.
-std::vector<std::vector<Contributor>> explain_by(const engine::Analytics& analytics,
-                                                 const engine::Filter& history,
-                                                 const MetricSeries& series,
-                                                 const AnomalyCheck& check, engine::Metric metric,
-                                                 engine::Dimension by) {
-  const int64_t width = engine::bucket_width_ms(series.bucket);
-  std::unordered_map<std::string, KeyAmounts> usual;
-  for (const engine::BreakdownRow& row : analytics.breakdown(history, by)) {
-    const KeyAmounts total = amounts_of(row.metrics, metric);
-    KeyAmounts& key = usual[row.key];
-    key.key = row.key;
-    key.usual = total.in_anomaly;
-    key.usual_denominator = total.in_anomaly_denominator;
-  }
-  std::vector<std::vector<KeyAmounts>> during(check.anomalies.size());
-  for (size_t i = 0; i < check.anomalies.size(); ++i) {
-    const Anomaly& anomaly = check.anomalies[i];
-    engine::Filter range = history;
-    range.from_ms = series.starts[anomaly.begin];
-    range.to_ms = series.starts[anomaly.end - 1] + width;
-    for (const engine::BreakdownRow& row : analytics.breakdown(range, by)) {
-      KeyAmounts in = amounts_of(row.metrics, metric);
+// Ranks every anomaly's contributors under one dimension: per key, its amounts in each anomaly
+// and outside all of them (the history's less the anomalies').
+std::vector<std::vector<Contributor>> rank_contributors(
+    const std::vector<engine::RangedBreakdownRow>& rows, const AnomalyCheck& check,
+    engine::Metric metric) {
+  const size_t anomalies = check.anomalies.size();
+  std::vector<std::vector<KeyAmounts>> during(anomalies);
+  for (const engine::RangedBreakdownRow& row : rows) {
+    const KeyAmounts whole = amounts_of(row.whole, metric);
+    double usual = whole.in_anomaly, usual_denominator = whole.in_anomaly_denominator;
+    for (const engine::MetricSet& in : row.in_ranges) {
+      const KeyAmounts amounts = amounts_of(in, metric);
+      usual -= amounts.in_anomaly;
+      usual_denominator -= amounts.in_anomaly_denominator;
+    }
+    for (size_t i = 0; i < anomalies; ++i) {
+      KeyAmounts in = amounts_of(row.in_ranges[i], metric);
       in.key = row.key;
-      KeyAmounts& key = usual[row.key];
-      key.usual -= in.in_anomaly;
-      key.usual_denominator -= in.in_anomaly_denominator;
+      in.usual = usual;
+      in.usual_denominator = usual_denominator;
       during[i].push_back(std::move(in));
     }
   }
-  std::vector<std::vector<Contributor>> ranked(check.anomalies.size());
-  for (size_t i = 0; i < check.anomalies.size(); ++i) {
-    for (KeyAmounts& in : during[i]) {
-      const KeyAmounts& outside = usual[in.key];
-      in.usual = outside.usual;
-      in.usual_denominator = outside.usual_denominator;
-    }
-    // Keys quiet during the anomaly still hold their usual share of what was expected.
-    for (const auto& [key, outside] : usual) {
-      const bool present = std::any_of(during[i].begin(), during[i].end(),
-                                       [&](const KeyAmounts& k) { return k.key == key; });
-      if (!present) during[i].push_back({key, 0, 0, outside.usual, outside.usual_denominator});
-    }
+  std::vector<std::vector<Contributor>> ranked(anomalies);
+  for (size_t i = 0; i < anomalies; ++i)
     ranked[i] = contributors(check.anomalies[i], during[i], engine::metric_is_ratio(metric),
                              kMaxContributors);
-  }
   return ranked;
 }
 
@@ -136,18 +113,18 @@ MetricAnomalies find_metric_anomalies(const engine::Analytics& analytics,
   const std::span<const engine::Dimension> tried =
       by ? std::span<const engine::Dimension>(&*by, 1) : anomaly_dimensions(metric);
   std::vector<double> best_lift(out.check.anomalies.size(), -2);
-  // The dimensions' breakdowns at once (on ClickHouse each is a query, which the server runs beside
-  // the others), all read before the anomalies change.
-  std::vector<std::future<std::vector<std::vector<Contributor>>>> explaining;
-  for (const engine::Dimension dimension : tried)
-    explaining.push_back(std::async(std::launch::async, [&, dimension] {
-      return explain_by(analytics, history, out.series, out.check, metric, dimension);
-    }));
-  std::vector<std::vector<std::vector<Contributor>>> explained;
-  for (auto& explanation : explaining) explained.push_back(explanation.get());
+  // Every dimension's breakdowns over the history and over each anomaly's buckets in one question.
+  const int64_t width = engine::bucket_width_ms(bucket);
+  std::vector<engine::TimeRange> ranges;
+  for (const Anomaly& anomaly : out.check.anomalies)
+    ranges.push_back(
+        {out.series.starts[anomaly.begin], out.series.starts[anomaly.end - 1] + width});
+  const std::vector<std::vector<engine::RangedBreakdownRow>> breakdowns =
+      analytics.ranged_breakdowns(history, tried, metric, ranges);
   for (size_t d = 0; d < tried.size(); ++d) {
     const engine::Dimension dimension = tried[d];
-    std::vector<std::vector<Contributor>>& ranked = explained[d];
+    std::vector<std::vector<Contributor>> ranked =
+        rank_contributors(breakdowns[d], out.check, metric);
     for (size_t i = 0; i < ranked.size(); ++i) {
       const double lift = explanation_lift(ranked[i]);
       if (by || lift > best_lift[i]) {

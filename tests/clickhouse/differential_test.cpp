@@ -3,11 +3,15 @@
 // question answers alike, counts exactly and sums to 1e-9 relative.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <random>
 
+#include "clickhouse/event_sql.h"
 #include "clickhouse/history_stores.h"
 #include "clickhouse/queries.h"
+#include "common/time_util.h"
 #include "engine/metric_check.h"
 
 namespace cca::clickhouse {
@@ -113,6 +117,88 @@ TEST_F(ClickHouseDifferentialTest, TimeSeriesWithSplitsUnderRandomFilters) {
                             context + " series " + expected.series[s].key);
     }
   }
+}
+
+// The anomalies' explanations: breakdowns by several dimensions over a filter and over ranges
+// within it, on whole days, whole hours or neither. Of a metric that counts nothing distinct
+// ClickHouse reads only its sums (the dimensions of people in one read, resolved in C++), so only
+// the metric's parts are compared; of the others every figure.
+TEST_F(ClickHouseDifferentialTest, RangedBreakdownsUnderRandomFilters) {
+  using engine::Metric;
+  std::mt19937_64 random(4);
+  const auto snapshot = stores_->engine->snapshot();
+  const Metric metrics[] = {Metric::kCostUsd,       Metric::kToolSuccessRate, Metric::kApiErrorRate,
+                            Metric::kOutputTokens,  Metric::kEvents,          Metric::kSessions,
+                            Metric::kCostPerSession};
+  const Dimension choices[] = {Dimension::kPractice, Dimension::kLevel,      Dimension::kLocation,
+                               Dimension::kEmail,    Dimension::kModel,      Dimension::kTool,
+                               Dimension::kError,    Dimension::kStatusCode, Dimension::kTerminal};
+  const int64_t grains[] = {kMsPerDay, kMsPerHour, 1};
+  // Rows compared with ranges: of people under a metric's sums (one read, resolved in C++), of
+  // other dimensions, of metrics with distinct counts.
+  size_t people_sums = 0, other_sums = 0, distinct = 0;
+  for (int i = 0; i < 100; ++i) {
+    const engine::Filter filter = random_filter(random);
+    const int64_t from = filter.from_ms.value_or(*snapshot->first_time());
+    const int64_t to = filter.to_ms.value_or(*snapshot->last_time() + 1);
+    const int64_t grain = grains[random() % std::size(grains)];
+    std::vector<int64_t> cuts;
+    for (size_t c = 2 * (random() % 4); c > 0; --c) {
+      const int64_t at = from + static_cast<int64_t>(random() % static_cast<uint64_t>(to - from));
+      cuts.push_back(std::clamp(floor_div(at, grain) * grain, from, to));
+    }
+    std::sort(cuts.begin(), cuts.end());
+    std::vector<engine::TimeRange> ranges;
+    for (size_t c = 0; c + 1 < cuts.size(); c += 2)
+      if (cuts[c] < cuts[c + 1]) ranges.push_back({cuts[c], cuts[c + 1]});
+    std::vector<Dimension> by;
+    for (const Dimension d : choices)
+      if (random() % 3 == 0) by.push_back(d);
+    if (by.empty()) by.push_back(choices[random() % std::size(choices)]);
+    const Metric metric = metrics[random() % std::size(metrics)];
+    std::string context = describe(filter) + " metric=" + std::string(engine::metric_name(metric)) +
+                          " ranges=" + std::to_string(ranges.size()) + " by=";
+    for (const Dimension d : by) context += std::string(engine::dimension_name(d)) + ",";
+
+    const auto expected = engine::ranged_breakdowns(*snapshot, filter, by, ranges);
+    const auto actual = queries_->ranged_breakdowns(filter, by, metric, ranges);
+    ASSERT_EQ(expected.size(), actual.size()) << context;
+    const auto expect_same_parts = [&](const MetricSet& e, const MetricSet& a,
+                                       const std::string& where) {
+      if (engine::metric_counts_distinct(metric)) return expect_same_metrics(e, a, where);
+      const std::optional<double> value = engine::metric_value(e, metric);
+      ASSERT_EQ(value.has_value(), engine::metric_value(a, metric).has_value()) << where;
+      if (value) {
+        EXPECT_TRUE(testing::near_relative(*value, *engine::metric_value(a, metric))) << where;
+      }
+      const engine::RatioParts ep = engine::ratio_parts(e, metric),
+                               ap = engine::ratio_parts(a, metric);
+      EXPECT_TRUE(testing::near_relative(ep.numerator, ap.numerator)) << where;
+      EXPECT_TRUE(testing::near_relative(ep.denominator, ap.denominator)) << where;
+    };
+    for (size_t d = 0; d < by.size(); ++d) {
+      const std::string in = context + " dimension " + std::string(engine::dimension_name(by[d]));
+      ASSERT_EQ(expected[d].size(), actual[d].size()) << in;
+      for (size_t r = 0; r < expected[d].size(); ++r) {
+        ASSERT_EQ(expected[d][r].key, actual[d][r].key) << in;
+        const std::string row = in + " key " + expected[d][r].key;
+        expect_same_parts(expected[d][r].whole, actual[d][r].whole, row + " whole");
+        ASSERT_EQ(ranges.size(), actual[d][r].in_ranges.size()) << row;
+        for (size_t p = 0; p < ranges.size(); ++p)
+          expect_same_parts(expected[d][r].in_ranges[p], actual[d][r].in_ranges[p],
+                            row + " range " + std::to_string(p));
+        if (ranges.empty()) continue;
+        ++(engine::metric_counts_distinct(metric) ? distinct
+           : is_person(by[d])                     ? people_sums
+                                                  : other_sums);
+      }
+    }
+  }
+  std::printf("rows compared with ranges: %zu people (sums), %zu others (sums), %zu distinct\n",
+              people_sums, other_sums, distinct);
+  EXPECT_GT(people_sums, 50u);
+  EXPECT_GT(other_sums, 50u);
+  EXPECT_GT(distinct, 50u);
 }
 
 }  // namespace
