@@ -1,7 +1,5 @@
 #include "clickhouse/sql_text.h"
 
-#include <bit>
-
 namespace cca::clickhouse {
 namespace {
 
@@ -59,13 +57,6 @@ std::string quote_list(const std::vector<std::string>& values) {
   }
   out += ']';
   return out;
-}
-
-std::string float64_sql(double value) {
-  // reinterpretAsString keeps the UInt64's bytes, little-endian, without the trailing zero bytes;
-  // reinterpretAsFloat64 pads them back.
-  return "reinterpretAsFloat64(reinterpretAsString(toUInt64(" +
-         std::to_string(std::bit_cast<uint64_t>(value)) + ")))";
 }
 
 void append_tsv_field(std::string& out, std::string_view text) {

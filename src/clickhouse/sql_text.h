@@ -12,9 +12,6 @@ namespace cca::clickhouse {
 std::string quote(std::string_view text);
 // ['a', 'b']
 std::string quote_list(const std::vector<std::string>& values);
-// A Float64 as SQL that ClickHouse takes exactly: from its bits, since ClickHouse 18.16 may round
-// the last bit of a decimal literal it parses.
-std::string float64_sql(double value);
 // Appends text as a TabSeparated field (backslash escapes for \t \n \\ and control bytes).
 void append_tsv_field(std::string& out, std::string_view text);
 // Appends ['a','b'] as a TabSeparated array field.

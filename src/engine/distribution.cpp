@@ -59,6 +59,10 @@ Distribution session_distribution(const Snapshot& snapshot, const Filter& filter
         break;
     }
   }
+  return distribution_of(values, bins);
+}
+
+Distribution distribution_of(std::vector<double>& values, size_t bins) {
   Distribution result;
   result.stats = percentiles(values);
   if (values.empty() || bins == 0) return result;

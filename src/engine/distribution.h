@@ -29,4 +29,8 @@ inline constexpr size_t kMaxBins = 200;
 Distribution session_distribution(const Snapshot& snapshot, const Filter& filter,
                                   SessionQuantity of, size_t bins = 20);
 
+// The statistics and histogram of the sessions' values (which it reorders), however gathered:
+// the engine's and ClickHouse's distributions are this one computation.
+Distribution distribution_of(std::vector<double>& values, size_t bins);
+
 }  // namespace cca::engine
