@@ -67,11 +67,15 @@ std::optional<std::string> latency_rollup_condition(const engine::Filter& filter
                                                     engine::LatencyMeasure measure);
 
 // What a latency question's answer is per: the model or tool (`key`), where the months wholly
-// inside the range are read from the month tables; or another String expression of the rows' key
-// and day, such as a time bucket of a series, read from the day tables only (which keep the day).
+// inside the range are read from the month tables; or another expression of the rows' key and
+// day, such as a time bucket of a series, read from the day tables only (which keep the day).
 struct LatencyGroup {
   std::string expression = "key";
   bool of_days = false;
+  // Whether the expression is a number rather than a String: a series' bucket index, which
+  // ClickHouse 18.16 groups and matches in a tuple IN at half the cost of its text (over every
+  // day of 52 M events the buckets' read took 35 ms instead of 70, the values' 125 instead of 150).
+  bool numeric = false;
 };
 
 // Rows (k: the group, b: a bucket, v: a value of it, c: how many events took it) of the rollup
