@@ -73,6 +73,12 @@ std::vector<engine::LatencyRow> ClickHouseAnalytics::latency(const engine::Filte
   return shapes_.latency(filter, by, measure);
 }
 
+engine::Timeseries ClickHouseAnalytics::metric_timeseries(const engine::Filter& filter,
+                                                          engine::Bucket bucket,
+                                                          engine::Metric metric) const {
+  return queries_.timeseries(filter, bucket, std::nullopt, 0, nullptr, metric);
+}
+
 engine::LatencySeries ClickHouseAnalytics::latency_timeseries(const engine::Filter& filter,
                                                               engine::LatencyBy of,
                                                               engine::LatencyMeasure measure,

@@ -31,6 +31,8 @@ class ClickHouseAnalytics final : public engine::Analytics {
   engine::Timeseries timeseries(const engine::Filter& filter, engine::Bucket bucket,
                                 std::optional<engine::Dimension> split, size_t split_limit,
                                 const std::vector<std::string>* split_values) const override;
+  engine::Timeseries metric_timeseries(const engine::Filter& filter, engine::Bucket bucket,
+                                       engine::Metric metric) const override;
   std::vector<engine::MetricSet> heatmap(const engine::Filter& filter) const override;
   engine::SessionsPage list_sessions(const engine::Filter& filter,
                                      const engine::SessionOrder& order, size_t limit,

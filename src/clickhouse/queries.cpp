@@ -100,7 +100,8 @@ std::vector<std::vector<engine::RangedBreakdownRow>> Queries::ranged_breakdowns(
 
 engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket bucket,
                                        std::optional<Dimension> split, size_t split_limit,
-                                       const std::vector<std::string>* split_values) const {
+                                       const std::vector<std::string>* split_values,
+                                       std::optional<engine::Metric> only) const {
   engine::Timeseries result;
   // Open ends of the range are the data's, as in the engine: the first and last event stored.
   std::optional<int64_t> first, last;
@@ -123,7 +124,9 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
            ")";
   };
 
-  const MetricSource total = metric_source(people, bounded, std::nullopt, width);
+  const MetricSource total = only && !engine::metric_counts_distinct(*only)
+                                 ? sum_source(people, bounded, std::nullopt, *only, width)
+                                 : metric_source(people, bounded, std::nullopt, width);
   result.points.assign(buckets, MetricSet());
   for (const auto& row :
        rows_of(client_.query(select_metrics(total, {{bucket_index(total), "b"}}))))

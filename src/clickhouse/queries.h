@@ -35,10 +35,14 @@ class Queries {
   std::vector<std::vector<engine::RangedBreakdownRow>> ranged_breakdowns(
       const engine::Filter& filter, std::span<const engine::Dimension> by, engine::Metric metric,
       std::span<const engine::TimeRange> ranges) const;
+  // With `only` (and no split), the series of that metric's figures alone: its sums (sum_source)
+  // where it counts nothing distinct, which over every day of 52 M events read a few hundred rows
+  // of the totals instead of 370,000 for the distinct counts.
   engine::Timeseries timeseries(const engine::Filter& filter, engine::Bucket bucket,
                                 std::optional<engine::Dimension> split = std::nullopt,
                                 size_t split_limit = 12,
-                                const std::vector<std::string>* split_values = nullptr) const;
+                                const std::vector<std::string>* split_values = nullptr,
+                                std::optional<engine::Metric> only = std::nullopt) const;
 
   // The first and last event's times, none when the store is empty.
   std::pair<std::optional<int64_t>, std::optional<int64_t>> span() const;

@@ -246,9 +246,9 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
 }
 
 MetricSource sum_source(const People& people, const engine::Filter& filter,
-                        std::optional<Dimension> by, engine::Metric metric) {
+                        std::optional<Dimension> by, engine::Metric metric, int64_t bucket_ms) {
   const MetricSums& sums = metric_sums(metric);
-  std::optional<RollupRead> rollup = rollup_read(people, filter, by);
+  std::optional<RollupRead> rollup = rollup_read(people, filter, by, bucket_ms);
   if (!rollup) return events_source(people, filter, by, sums.over_events);
   const std::string columns = std::string("value, ") +
                               (rollup->totals ? "" : "user, practice_hint, ") +

@@ -183,7 +183,8 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
 // one 0, and no first or last time. From rollups, it reads those columns of the totals tables
 // unless it asks about people, and no spanning cells.
 MetricSource sum_source(const People& people, const engine::Filter& filter,
-                        std::optional<engine::Dimension> by, engine::Metric metric);
+                        std::optional<engine::Dimension> by, engine::Metric metric,
+                        int64_t bucket_ms = 0);
 
 // "SELECT <group aliases>, <the metric set>, <more columns>" over a source's rows in groups: each
 // (SQL over the rows, its alias), or none for one row over all of them. `condition` narrows the

@@ -23,6 +23,10 @@ Timeseries SnapshotAnalytics::timeseries(const Filter& filter, Bucket bucket,
   return engine::timeseries(*snapshot_, filter, bucket, split, split_limit, split_values);
 }
 
+Timeseries SnapshotAnalytics::metric_timeseries(const Filter& filter, Bucket bucket, Metric) const {
+  return engine::timeseries(*snapshot_, filter, bucket);
+}
+
 std::vector<MetricSet> SnapshotAnalytics::heatmap(const Filter& filter) const {
   return engine::heatmap(*snapshot_, filter);
 }

@@ -63,6 +63,10 @@ class Analytics {
                                 std::optional<Dimension> split = std::nullopt,
                                 size_t split_limit = 12,
                                 const std::vector<std::string>* split_values = nullptr) const = 0;
+  // A time series of one metric: only the figures it is computed from are certain, as in
+  // ranged_breakdowns (the forecasts and the anomalies of an amount ask it).
+  virtual Timeseries metric_timeseries(const Filter& filter, Bucket bucket,
+                                       Metric metric) const = 0;
   virtual std::vector<MetricSet> heatmap(const Filter& filter) const = 0;
   virtual SessionsPage list_sessions(const Filter& filter, const SessionOrder& order, size_t limit,
                                      size_t offset) const = 0;
@@ -127,6 +131,7 @@ class SnapshotAnalytics final : public Analytics {
   Timeseries timeseries(const Filter& filter, Bucket bucket, std::optional<Dimension> split,
                         size_t split_limit,
                         const std::vector<std::string>* split_values) const override;
+  Timeseries metric_timeseries(const Filter& filter, Bucket bucket, Metric metric) const override;
   std::vector<MetricSet> heatmap(const Filter& filter) const override;
   SessionsPage list_sessions(const Filter& filter, const SessionOrder& order, size_t limit,
                              size_t offset) const override;

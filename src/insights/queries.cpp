@@ -86,7 +86,7 @@ MetricForecast forecast_metric(const engine::Analytics& analytics, const engine:
                                engine::Metric metric, engine::Bucket bucket, size_t horizon,
                                int64_t now_ms) {
   const engine::Filter history = history_filter(analytics, filter, bucket, now_ms);
-  const engine::Timeseries series = analytics.timeseries(history, bucket);
+  const engine::Timeseries series = analytics.metric_timeseries(history, bucket, metric);
   MetricForecast out;
   out.history = metric_series(series.starts, series.points, metric, bucket);
   out.forecast = forecast(out.history.values, season_length(bucket, out.history.values.size()),
@@ -104,7 +104,10 @@ MetricAnomalies find_metric_anomalies(const engine::Analytics& analytics,
                                       engine::Bucket bucket, std::optional<engine::Dimension> by,
                                       int64_t now_ms) {
   const engine::Filter history = history_filter(analytics, filter, bucket, now_ms);
-  const engine::Timeseries series = analytics.timeseries(history, bucket);
+  // A rate's noise is read from its buckets' sessions too (MetricSeries::sessions).
+  const engine::Timeseries series = engine::metric_is_ratio(metric)
+                                        ? analytics.timeseries(history, bucket)
+                                        : analytics.metric_timeseries(history, bucket, metric);
   MetricAnomalies out;
   out.series = metric_series(series.starts, series.points, metric, bucket);
   out.check = find_anomalies(out.series, season_length(bucket, out.series.values.size()));

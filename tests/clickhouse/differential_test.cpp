@@ -22,6 +22,21 @@ using engine::MetricSet;
 using testing::describe;
 using testing::expect_same_metrics;
 
+// What a question about one metric may leave out: every figure when the metric counts
+// something distinct; else only its value and ratio parts are certain (metric_sums).
+void expect_same_metric_parts(engine::Metric metric, const MetricSet& e, const MetricSet& a,
+                              const std::string& where) {
+  if (engine::metric_counts_distinct(metric)) return expect_same_metrics(e, a, where);
+  const std::optional<double> value = engine::metric_value(e, metric);
+  ASSERT_EQ(value.has_value(), engine::metric_value(a, metric).has_value()) << where;
+  if (value) {
+    EXPECT_TRUE(testing::near_relative(*value, *engine::metric_value(a, metric))) << where;
+  }
+  const engine::RatioParts ep = engine::ratio_parts(e, metric), ap = engine::ratio_parts(a, metric);
+  EXPECT_TRUE(testing::near_relative(ep.numerator, ap.numerator)) << where;
+  EXPECT_TRUE(testing::near_relative(ep.denominator, ap.denominator)) << where;
+}
+
 class ClickHouseDifferentialTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -138,7 +153,8 @@ TEST_F(ClickHouseDifferentialTest, RangedBreakdownsUnderRandomFilters) {
   // other dimensions, of metrics with distinct counts.
   size_t people_sums = 0, other_sums = 0, distinct = 0;
   for (int i = 0; i < 100; ++i) {
-    const engine::Filter filter = random_filter(random);
+    const engine::Filter filter =
+        i % 2 ? stores_->random_session_days_filter(random) : random_filter(random);
     const int64_t from = filter.from_ms.value_or(*snapshot->first_time());
     const int64_t to = filter.to_ms.value_or(*snapshot->last_time() + 1);
     const int64_t grain = grains[random() % std::size(grains)];
@@ -165,16 +181,7 @@ TEST_F(ClickHouseDifferentialTest, RangedBreakdownsUnderRandomFilters) {
     ASSERT_EQ(expected.size(), actual.size()) << context;
     const auto expect_same_parts = [&](const MetricSet& e, const MetricSet& a,
                                        const std::string& where) {
-      if (engine::metric_counts_distinct(metric)) return expect_same_metrics(e, a, where);
-      const std::optional<double> value = engine::metric_value(e, metric);
-      ASSERT_EQ(value.has_value(), engine::metric_value(a, metric).has_value()) << where;
-      if (value) {
-        EXPECT_TRUE(testing::near_relative(*value, *engine::metric_value(a, metric))) << where;
-      }
-      const engine::RatioParts ep = engine::ratio_parts(e, metric),
-                               ap = engine::ratio_parts(a, metric);
-      EXPECT_TRUE(testing::near_relative(ep.numerator, ap.numerator)) << where;
-      EXPECT_TRUE(testing::near_relative(ep.denominator, ap.denominator)) << where;
+      expect_same_metric_parts(metric, e, a, where);
     };
     for (size_t d = 0; d < by.size(); ++d) {
       const std::string in = context + " dimension " + std::string(engine::dimension_name(by[d]));
@@ -199,6 +206,35 @@ TEST_F(ClickHouseDifferentialTest, RangedBreakdownsUnderRandomFilters) {
   EXPECT_GT(people_sums, 50u);
   EXPECT_GT(other_sums, 50u);
   EXPECT_GT(distinct, 50u);
+}
+
+// The forecasts' and the anomalies' series of one metric: of a metric without distinct counts
+// ClickHouse sums only its figures, from the totals where no person is asked about.
+TEST_F(ClickHouseDifferentialTest, MetricTimeSeriesUnderRandomFilters) {
+  using engine::Metric;
+  std::mt19937_64 random(5);
+  const Metric metrics[] = {Metric::kCostUsd,   Metric::kOutputTokens,    Metric::kEvents,
+                            Metric::kApiErrors, Metric::kToolSuccessRate, Metric::kSessions,
+                            Metric::kUsers};
+  const engine::Bucket buckets[] = {engine::Bucket::kHour, engine::Bucket::kDay,
+                                    engine::Bucket::kWeek};
+  for (int i = 0; i < 60; ++i) {
+    // Every other filter one the rollups answer (whole days, people, terminals).
+    const engine::Filter filter =
+        i % 2 ? stores_->random_session_days_filter(random) : random_filter(random);
+    const engine::Bucket bucket = buckets[random() % 3];
+    const Metric metric = metrics[random() % std::size(metrics)];
+    const std::string context = describe(filter) +
+                                " bucket=" + std::string(engine::bucket_name(bucket)) +
+                                " metric=" + std::string(engine::metric_name(metric));
+    const auto expected = engine::timeseries(*stores_->engine->snapshot(), filter, bucket);
+    const auto actual = queries_->timeseries(filter, bucket, std::nullopt, 0, nullptr, metric);
+    ASSERT_EQ(expected.starts, actual.starts) << context;
+    ASSERT_EQ(expected.points.size(), actual.points.size()) << context;
+    for (size_t b = 0; b < expected.points.size(); ++b)
+      expect_same_metric_parts(metric, expected.points[b], actual.points[b],
+                               context + " bucket " + std::to_string(b));
+  }
 }
 
 }  // namespace
