@@ -9,6 +9,7 @@
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
 #include "engine/dictionaries.h"
+#include "store/employee_directory.h"
 
 namespace cca::clickhouse {
 
@@ -253,7 +254,8 @@ std::string_view People::Resolved::value(Dimension dimension, std::string_view u
 
 People::Resolved People::resolve(std::string_view user, std::string_view hint) const {
   const auto found = positions_.find(user);
-  if (found == positions_.end()) return {hint.empty() ? "Unknown" : hint, "Unknown", "Unknown"};
+  if (found == positions_.end())
+    return {hint.empty() ? store::kUnknownValue : hint, store::kUnknownValue, store::kUnknownValue};
   const size_t i = found->second;
   return {practices_[i], levels_[i], locations_[i]};
 }
@@ -270,13 +272,14 @@ bool People::user_keys_unique() const {
 }
 
 std::string People::practice() const {
-  return lookup(practices_, "if(practice_hint = '', 'Unknown', practice_hint)");
+  return lookup(practices_,
+                "if(practice_hint = '', " + quote(store::kUnknownValue) + ", practice_hint)");
 }
 std::string People::level() const {
-  return lookup(levels_, "'Unknown'");
+  return lookup(levels_, quote(store::kUnknownValue));
 }
 std::string People::location() const {
-  return lookup(locations_, "'Unknown'");
+  return lookup(locations_, quote(store::kUnknownValue));
 }
 
 // The first employee a key names wins: emails are added before user ids. `added`: the keys so

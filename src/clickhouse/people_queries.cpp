@@ -14,6 +14,7 @@
 #include "common/time_util.h"
 #include "engine/ascii_lower.h"
 #include "engine/directory.h"
+#include "store/employee_directory.h"
 
 namespace cca::clickhouse {
 
@@ -167,12 +168,13 @@ engine::UserRow identity(const std::string& email, const engine::Employee* emplo
   const auto listed = [&](const std::string engine::Employee::*field) -> std::string {
     return employee != nullptr && !(employee->*field).empty() ? employee->*field : "";
   };
+  const std::string unknown(store::kUnknownValue);
   row.practice = listed(&engine::Employee::practice);
-  if (row.practice.empty()) row.practice = hint.empty() ? "Unknown" : hint;
+  if (row.practice.empty()) row.practice = hint.empty() ? unknown : hint;
   row.level = listed(&engine::Employee::level);
-  if (row.level.empty()) row.level = "Unknown";
+  if (row.level.empty()) row.level = unknown;
   row.location = listed(&engine::Employee::location);
-  if (row.location.empty()) row.location = "Unknown";
+  if (row.location.empty()) row.location = unknown;
   if (employee != nullptr) {
     row.full_name = employee->full_name;
     if (employee->email != row.email) row.directory_email = employee->email;

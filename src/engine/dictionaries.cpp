@@ -1,5 +1,7 @@
 #include "engine/dictionaries.h"
 
+#include "store/employee_directory.h"
+
 namespace cca::engine {
 
 Dictionaries::Dictionaries() {
@@ -8,9 +10,9 @@ Dictionaries::Dictionaries() {
     event_name.intern(name);
   accept_decision = decision.intern("accept");
   user_abort_error = error.intern(kUserAbortError);
-  unknown_practice = practice.intern("Unknown");
-  unknown_level = level.intern("Unknown");
-  unknown_location = location.intern("Unknown");
+  unknown_practice = practice.intern(store::kUnknownValue);
+  unknown_level = level.intern(store::kUnknownValue);
+  unknown_location = location.intern(store::kUnknownValue);
 }
 
 }  // namespace cca::engine

@@ -6,6 +6,7 @@
 #include "engine/ascii_lower.h"
 #include "engine/grouped_metrics.h"
 #include "engine/scan.h"
+#include "store/employee_directory.h"
 
 namespace cca::engine {
 namespace {
@@ -47,9 +48,12 @@ UserRow identity(const Snapshot& snapshot, std::optional<uint32_t> user, const E
     if (attributes.employee >= 0) employee = &snapshot.directory->employees[attributes.employee];
   } else {
     row.email = employee->email;
-    row.practice = employee->practice.empty() ? "Unknown" : employee->practice;
-    row.level = employee->level.empty() ? "Unknown" : employee->level;
-    row.location = employee->location.empty() ? "Unknown" : employee->location;
+    const auto given = [](const std::string& value) {
+      return value.empty() ? std::string(store::kUnknownValue) : value;
+    };
+    row.practice = given(employee->practice);
+    row.level = given(employee->level);
+    row.location = given(employee->location);
   }
   if (employee != nullptr) {
     row.full_name = employee->full_name;

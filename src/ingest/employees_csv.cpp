@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "ingest/ingestor.h"
+#include "store/employee_directory.h"
 
 namespace cca::ingest {
 namespace {
@@ -105,9 +106,10 @@ EmployeesParse parse_employees_csv(std::string_view csv) {
       std::string value = position[c] < 0 ? std::string() : trimmed(fields[position[c]]);
       return value.empty() ? std::string(fallback) : value;
     };
-    store::Employee employee{lowercase(field(kEmail, "")), field(kFullName, ""),
-                             field(kPractice, "Unknown"),  field(kLevel, "Unknown"),
-                             field(kLocation, "Unknown"),  field(kUserId, "")};
+    store::Employee employee{
+        lowercase(field(kEmail, "")),           field(kFullName, ""),
+        field(kPractice, store::kUnknownValue), field(kLevel, store::kUnknownValue),
+        field(kLocation, store::kUnknownValue), field(kUserId, "")};
     if (employee.email.empty()) {
       result.errors.push_back({row_number, "row " + std::to_string(row_number) + " has no email",
                                join_row(fields)});

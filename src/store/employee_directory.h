@@ -1,11 +1,16 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/database.h"
 
 namespace cca::store {
+
+// A person's practice, level or location where nothing gives one: a directory row's empty field
+// is stored as it, and people the directory does not list (with no practice hint) resolve to it.
+inline constexpr std::string_view kUnknownValue = "Unknown";
 
 struct Employee {
   std::string email;  // lowercase, trimmed: the key events join on
