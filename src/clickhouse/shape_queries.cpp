@@ -322,7 +322,8 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   const People people(client_);
   engine::Facets result;
   // Each facet under every filter but its own, in the order of the engine's facets: the values
-  // and events of its dimension over what metric_source reads (a rollup where the filter allows).
+  // and events of its dimension over what sum_source reads for the events alone (a rollup's
+  // `events` where the filter allows, the totals' where no person is asked about).
   const struct {
     engine::FacetList* list;
     std::vector<std::string> Filter::*own;
@@ -348,7 +349,8 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   for (size_t i = 0; i < std::size(facets); ++i) {
     Filter relaxed = filter;
     (relaxed.*facets[i].own).clear();
-    const MetricSource source = metric_source(people, relaxed, facets[i].dimension);
+    const MetricSource source =
+        sum_source(people, relaxed, facets[i].dimension, engine::Metric::kEvents);
     if (!is_person(facets[i].dimension)) {
       parts.push_back("SELECT toUInt8(" + std::to_string(i) + ") AS facet_, '' AS facet_key_, " +
                       source.key + " AS facet_value_, " + std::string(source.events) +
