@@ -103,9 +103,16 @@ ClickHouseClient::ClickHouseClient(ClickHouseUrl url, std::chrono::seconds timeo
 
 std::string ClickHouseClient::path_with(std::string_view query_parameter) const {
   std::string path = "/?";
-  for (const auto& [key, value] : url_.parameters)
+  bool sized = false;
+  for (const auto& [key, value] : url_.parameters) {
     path += httplib::detail::encode_query_param(key) + "=" +
             httplib::detail::encode_query_param(value) + "&";
+    sized |= key == "max_query_size";
+  }
+  // Statements that name the directory's people (a transform over every email, in each part of
+  // a question) outgrow ClickHouse's default limit of 256 KiB at a few thousand people: the
+  // facets under a practice filter came to 270 KB at 1,621. The URL may set its own limit.
+  if (!sized) path += "max_query_size=67108864&";
   path += query_parameter;
   return path;
 }
