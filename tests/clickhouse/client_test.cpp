@@ -1,27 +1,71 @@
-// The client against the test server: what it sends with every statement.
+// The client against the test server: what it sends with every statement, and RowBinaryReader
+// over answers ClickHouse writes (numbers, strings of a one- and a two-byte length, an answer
+// cut short).
 #include "clickhouse/client.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "clickhouse/row_binary.h"
 #include "clickhouse/test_database.h"
 
 namespace cca::clickhouse {
 namespace {
+
+// The test server's system database: these statements read no table of ours.
+ClickHouseUrl system_database(const TestDatabase& database) {
+  ClickHouseUrl url = database.url();
+  url.database = "system";
+  return url;
+}
 
 // ClickHouse refuses statements over max_query_size (256 KiB by default); the client's are not
 // held to it, since a statement naming a few thousand people exceeds it.
 TEST(ClickHouseClientTest, TakesStatementsBeyondTheDefaultQuerySize) {
   const auto database = TestDatabase::create("client");
   if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
-  ClickHouseUrl url = database->url();
-  url.database = "system";  // the statement reads no table of ours
+  ClickHouseUrl url = system_database(*database);
   const std::string text(300 * 1024, 'x');
   EXPECT_EQ(std::to_string(text.size()) + "\n",
             ClickHouseClient(url).query("SELECT length('" + text + "')"));
   url.parameters.emplace_back("max_query_size", "262144");
   EXPECT_THROW(ClickHouseClient(url).query("SELECT length('" + text + "')"), ClickHouseError);
+}
+
+TEST(RowBinaryReaderTest, ReadsWhatClickHouseWrites) {
+  const auto database = TestDatabase::create("row_binary");
+  if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
+  const ClickHouseClient client(system_database(*database));
+  const std::string answer = client.query(
+      "SELECT arrayStringConcat(arrayMap(x -> 'ab', range(number))), toInt64(number) - 150, "
+      "toUInt64(number) * 1000003, "
+      "toFloat64(number) / 8 FROM system.numbers LIMIT 300 FORMAT RowBinary");
+  RowBinaryReader reader(answer);
+  for (int64_t n = 0; n < 300; ++n) {
+    std::string expected;
+    for (int64_t i = 0; i < n; ++i) expected += "ab";
+    ASSERT_EQ(expected, reader.text()) << n;
+    EXPECT_EQ(n - 150, reader.number<int64_t>());
+    EXPECT_EQ(static_cast<uint64_t>(n) * 1000003, reader.number<uint64_t>());
+    EXPECT_EQ(static_cast<double>(n) / 8, reader.number<double>());
+  }
+  EXPECT_TRUE(reader.done());
+
+  for (const size_t cut : {answer.size() - 1, size_t{150}, size_t{1}}) {
+    RowBinaryReader short_reader(std::string_view(answer).substr(answer.size() - cut));
+    EXPECT_THROW(
+        {
+          while (!short_reader.done()) {
+            short_reader.text();
+            short_reader.number<int64_t>();
+            short_reader.number<uint64_t>();
+            short_reader.number<double>();
+          }
+        },
+        ClickHouseError)
+        << cut;
+  }
 }
 
 }  // namespace
