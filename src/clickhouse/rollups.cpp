@@ -249,7 +249,12 @@ MetricSource sum_source(const People& people, const engine::Filter& filter,
                         std::optional<Dimension> by, engine::Metric metric, int64_t bucket_ms) {
   const MetricSums& sums = metric_sums(metric);
   std::optional<RollupRead> rollup = rollup_read(people, filter, by, bucket_ms);
-  if (!rollup) return events_source(people, filter, by, sums.over_events);
+  if (!rollup) {
+    MetricSource source = events_source(people, filter, by, sums.over_events);
+    source.events = sums.over_events[0];
+    source.first = source.last = source.has_work = "";
+    return source;
+  }
   const std::string columns = std::string("value, ") +
                               (rollup->totals ? "" : "user, practice_hint, ") +
                               sums.rollup_columns + "start_ms";
@@ -262,10 +267,10 @@ MetricSource sum_source(const People& people, const engine::Filter& filter,
           "start_ms",
           std::move(rollup->key),
           &sums.over_rollups,
-          "sum(events)",
+          sums.over_rollups[0],
           "",
           "",
-          "events > other_events"};
+          ""};
 }
 
 std::string select_metrics(const MetricSource& source, const std::vector<Grouping>& groups,

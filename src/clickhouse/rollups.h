@@ -180,8 +180,9 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
                            bool per_day = false);
 // The same for a question about one metric that counts nothing distinct
 // (engine::metric_counts_distinct): the figures it is computed from (metric_sums), every other
-// one 0, and no first or last time. From rollups, it reads those columns of the totals tables
-// unless it asks about people, and no spanning cells.
+// one 0 (`events` too, unless the metric reads them), and no first or last time or work. From
+// rollups, it reads those columns of the totals tables unless it asks about people, and no
+// spanning cells.
 MetricSource sum_source(const People& people, const engine::Filter& filter,
                         std::optional<engine::Dimension> by, engine::Metric metric,
                         int64_t bucket_ms = 0);
