@@ -103,16 +103,20 @@ ClickHouseClient::ClickHouseClient(ClickHouseUrl url, std::chrono::seconds timeo
 
 std::string ClickHouseClient::path_with(std::string_view query_parameter) const {
   std::string path = "/?";
-  bool sized = false;
+  bool sized = false, whole = false;
   for (const auto& [key, value] : url_.parameters) {
     path += httplib::detail::encode_query_param(key) + "=" +
             httplib::detail::encode_query_param(value) + "&";
     sized |= key == "max_query_size";
+    whole |= key == "wait_end_of_query";
   }
   // Statements that name the directory's people (a transform over every email, in each part of
   // a question) outgrow ClickHouse's default limit of 256 KiB at a few thousand people: the
   // facets under a practice filter came to 270 KB at 1,621. The URL may set its own limit.
   if (!sized) path += "max_query_size=67108864&";
+  // An answer failing after its first megabyte was sent would come with status 200, the error's
+  // text after the rows; answered whole, it fails with its status.
+  if (!whole) path += "wait_end_of_query=1&";
   path += query_parameter;
   return path;
 }

@@ -33,6 +33,21 @@ TEST(ClickHouseClientTest, TakesStatementsBeyondTheDefaultQuerySize) {
   EXPECT_THROW(ClickHouseClient(url).query("SELECT length('" + text + "')"), ClickHouseError);
 }
 
+// An answer that fails after megabytes of rows (here a limit on the rows of a result, met at the
+// 1.5 millionth of 2 million: 12 MB, far past the first block sent) is an error, not rows.
+TEST(ClickHouseClientTest, AnAnswerFailingMidwayIsAnError) {
+  const auto database = TestDatabase::create("client");
+  if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
+  ClickHouseUrl url = system_database(*database);
+  url.parameters.emplace_back("max_result_rows", "1500000");
+  url.parameters.emplace_back("result_overflow_mode", "throw");
+  const ClickHouseClient client(url);
+  EXPECT_EQ(8'000'000u,
+            client.query("SELECT number FROM numbers LIMIT 1000000 FORMAT RowBinary").size());
+  EXPECT_THROW(client.query("SELECT number FROM numbers LIMIT 2000000 FORMAT RowBinary"),
+               ClickHouseError);
+}
+
 TEST(RowBinaryReaderTest, ReadsWhatClickHouseWrites) {
   const auto database = TestDatabase::create("row_binary");
   if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
