@@ -46,7 +46,7 @@ std::string code_points(const People& people, const Filter& filter) {
       std::string(code_metric::kPullRequests), std::string(code_metric::kActiveTime),
       std::string(code_metric::kSessions),     std::string(code_metric::kEditDecisions)};
   return "metric_points WHERE " + in_list("name", names) + " AND isNotNull(delta) AND " +
-         where(people, filter);
+         where(people, filter, PeopleOf::kAnyone);
 }
 
 // A grouping's value for a point, '' when the point has none. Points keep the events' column

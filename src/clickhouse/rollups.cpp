@@ -100,11 +100,11 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
     if (from_ms) conditions.push_back("start_ms >= " + std::to_string(*from_ms));
     if (to_ms) conditions.push_back("start_ms < " + std::to_string(*to_ms));
     add_day_conditions(range, conditions);
-    add_people_conditions(people, filter, conditions);
+    add_people_conditions(people, filter, PeopleOf::kEvents, conditions);
     return all_of(conditions);
   };
   std::vector<std::string> people_conditions;
-  add_people_conditions(people, filter, people_conditions);
+  add_people_conditions(people, filter, PeopleOf::kEvents, people_conditions);
   const bool about_people = !people_conditions.empty() || (by && is_person(*by));
   const bool values_share_groups = accepted && accepted->size() > 1 && key != "value";
   for (const RollupTable& table : kRollupTables) {

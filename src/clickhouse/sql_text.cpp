@@ -49,14 +49,26 @@ std::string quote(std::string_view text) {
   return out;
 }
 
-std::string quote_list(const std::vector<std::string>& values) {
-  std::string out = "[";
+namespace {
+
+std::string quote_all(const std::vector<std::string>& values, char open, char close) {
+  std::string out(1, open);
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) out += ',';
     out += quote(values[i]);
   }
-  out += ']';
+  out += close;
   return out;
+}
+
+}  // namespace
+
+std::string quote_list(const std::vector<std::string>& values) {
+  return quote_all(values, '[', ']');
+}
+
+std::string quote_tuple(const std::vector<std::string>& values) {
+  return quote_all(values, '(', ')');
 }
 
 void append_tsv_field(std::string& out, std::string_view text) {

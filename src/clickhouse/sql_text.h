@@ -12,6 +12,8 @@ namespace cca::clickhouse {
 std::string quote(std::string_view text);
 // ['a', 'b']
 std::string quote_list(const std::vector<std::string>& values);
+// ('a', 'b'), for IN; one or more values.
+std::string quote_tuple(const std::vector<std::string>& values);
 // Appends text as a TabSeparated field (backslash escapes for \t \n \\ and control bytes).
 void append_tsv_field(std::string& out, std::string_view text);
 // Appends ['a','b'] as a TabSeparated array field.
