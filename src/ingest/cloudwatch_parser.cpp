@@ -5,10 +5,10 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/text_hash.h"
 #include "ingest/attribute_value.h"
 #include "ingest/event_builder.h"
 #include "ingest/rejection.h"
@@ -54,11 +54,7 @@ class SimdjsonParser final : public CloudWatchParser {
   std::string envelope_;
   EventBuilder builder_;
 
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, ResourceFields, TextHash, std::equal_to<>> resource_cache_;
+  TextMap<ResourceFields> resource_cache_;
   std::string last_resource_json_;
   const ResourceFields* last_resource_ = nullptr;
 };

@@ -1,15 +1,6 @@
 #include "store/string_dictionary.h"
 
-// Inlined, xxHash compiles with this project's flags and so uses AVX2 where the build does:
-// the shared library's portable build hashes about 8x slower.
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 namespace cca::store {
-
-size_t StringDictionary::TextHash::operator()(std::string_view s) const noexcept {
-  return XXH3_64bits(s.data(), s.size());
-}
 
 StringDictionary::StringDictionary(Database& db)
     : db_(db),

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "common/text_hash.h"
 #include "store/database.h"
 
 namespace cca::store {
@@ -21,15 +21,10 @@ class StringDictionary {
   int64_t id_of(std::string_view value);
 
  private:
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept;
-  };
-
   Database& db_;
   Statement insert_;
   Statement select_since_;
-  std::unordered_map<std::string, int64_t, TextHash, std::equal_to<>> ids_;
+  TextMap<int64_t> ids_;
   int64_t max_id_ = 0;
 };
 
