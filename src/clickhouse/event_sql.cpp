@@ -202,11 +202,13 @@ std::string rollup_metric_column_names() {
   return additive_columns() + "sessionless, sessions, first_ms, last_ms";
 }
 
-MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
+namespace {
+
+// The metric set from its figures in read_metrics' order, each count from count() and each sum
+// from sum().
+template <class Count, class Sum>
+MetricSet assemble_metrics(Count count, Sum sum) {
   MetricSet m;
-  size_t i = first;
-  const auto count = [&] { return std::stoull(fields.at(i++)); };
-  const auto sum = [&] { return std::stod(fields.at(i++)); };
   m.events = count();
   m.sessions = count();
   m.users = count();
@@ -221,6 +223,30 @@ MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
   m.cost_usd = sum();
   m.cost_estimated_usd = sum();
   return m;
+}
+
+}  // namespace
+
+MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
+  size_t i = first;
+  return assemble_metrics([&] { return std::stoull(fields.at(i++)); },
+                          [&] { return std::stod(fields.at(i++)); });
+}
+
+std::string binary_metric_columns() {
+  // The distinct counts (fields 1 and 2) are UInt64 too; every other field is an additive one.
+  std::string columns;
+  for (size_t i = 0; i < kMetricFields; ++i) {
+    const std::string_view type =
+        i == 1 || i == 2 ? "UInt64" : kAdditiveMetrics[i < 3 ? 0 : i - 2].type;
+    columns += (i ? ", to" : "to") + std::string(type) + "(m" + std::to_string(i) + ")";
+  }
+  return columns;
+}
+
+MetricSet read_metrics(RowBinaryReader& reader) {
+  return assemble_metrics([&] { return reader.number<uint64_t>(); },
+                          [&] { return reader.number<double>(); });
 }
 
 People::People(const ClickHouseClient& client) : client_(client) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "clickhouse/client.h"
+#include "clickhouse/row_binary.h"
 #include "engine/dimension.h"
 #include "engine/filter.h"
 #include "engine/metric_set.h"
@@ -57,6 +58,11 @@ inline constexpr std::string_view kWorkEvent =
     "event_name IN ('user_prompt', 'api_request', 'api_error', 'tool_decision', 'tool_result')";
 // The metric set from an answer row's fields [first, first + kMetricFields).
 engine::MetricSet read_metrics(const std::vector<std::string>& fields, size_t first);
+// The metric set's columns of a select_metrics() statement (its aliases m0 ... m17) as numbers of
+// fixed types, UInt64 counts and Float64 sums, for a RowBinary read; and the metric set from the
+// next kMetricFields of a RowBinary row of them.
+std::string binary_metric_columns();
+engine::MetricSet read_metrics(RowBinaryReader& reader);
 
 // How each event's person resolves, as the engine resolves it (engine::Directory::find_user): by
 // email, else by the directory's user_id column; people the directory does not list take each

@@ -287,9 +287,13 @@ std::string select_metrics(const MetricSource& source, const std::vector<Groupin
   const std::vector<std::string>& metrics = *source.metric_expressions;
   std::string extra;
   for (const std::string_view column : more_columns) extra.append(", ").append(column);
-  if (source.people_rows.empty())
-    return "SELECT " + keys + comma_separated(metrics) + extra + " FROM " + source.filtered_table +
-           narrowed + grouped + kept;
+  if (source.people_rows.empty()) {
+    std::string columns;
+    for (size_t i = 0; i < metrics.size(); ++i)
+      columns.append(i ? ", " : "").append(metrics[i]).append(" AS m").append(std::to_string(i));
+    return "SELECT " + keys + columns + extra + " FROM " + source.filtered_table + narrowed +
+           grouped + kept;
+  }
 
   // The figures from the totals rows and the people from the rollup rows, group by group.
   std::string figures, columns = aliases.empty() ? "" : aliases + ", ";

@@ -189,7 +189,7 @@ MetricSource sum_source(const People& people, const engine::Filter& filter,
 
 // "SELECT <group aliases>, <the metric set>, <more columns>" over a source's rows in groups: each
 // (SQL over the rows, its alias), or none for one row over all of them. `condition` narrows the
-// rows and `having` the groups. The metric set is kMetricFields columns.
+// rows and `having` the groups. The metric set is kMetricFields columns, named m0 ... m17.
 struct Grouping {
   std::string expression, alias;
 };

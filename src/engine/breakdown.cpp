@@ -46,10 +46,12 @@ std::vector<BreakdownRow> breakdown(const Snapshot& snapshot, const Filter& filt
   return result;
 }
 
-void RangedBreakdowns::add(size_t dimension, size_t part, const std::string& key,
+void RangedBreakdowns::add(size_t dimension, size_t part, std::string_view key,
                            const MetricSet& metrics) {
-  auto [row, added] = rows_.at(dimension).try_emplace(key);
-  if (added) {
+  auto& rows = rows_.at(dimension);
+  auto row = rows.find(key);
+  if (row == rows.end()) {
+    row = rows.emplace(std::string(key), RangedBreakdownRow{}).first;
     row->second.key = key;
     row->second.in_ranges.resize(ranges_);
   }
@@ -58,8 +60,12 @@ void RangedBreakdowns::add(size_t dimension, size_t part, const std::string& key
 
 std::vector<std::vector<RangedBreakdownRow>> RangedBreakdowns::rows() && {
   std::vector<std::vector<RangedBreakdownRow>> rows(rows_.size());
-  for (size_t d = 0; d < rows_.size(); ++d)
+  for (size_t d = 0; d < rows_.size(); ++d) {
     for (auto& [key, row] : rows_[d]) rows[d].push_back(std::move(row));
+    std::sort(
+        rows[d].begin(), rows[d].end(),
+        [](const RangedBreakdownRow& a, const RangedBreakdownRow& b) { return a.key < b.key; });
+  }
   return rows;
 }
 

@@ -1,11 +1,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/text_hash.h"
 #include "engine/dimension.h"
 #include "engine/filter.h"
 #include "engine/metric_set.h"
@@ -40,13 +41,13 @@ struct RangedBreakdownRow {
 class RangedBreakdowns {
  public:
   RangedBreakdowns(size_t dimensions, size_t ranges) : ranges_(ranges), rows_(dimensions) {}
-  void add(size_t dimension, size_t part, const std::string& key, const MetricSet& metrics);
+  void add(size_t dimension, size_t part, std::string_view key, const MetricSet& metrics);
   // Per dimension, its rows sorted by key.
   std::vector<std::vector<RangedBreakdownRow>> rows() &&;
 
  private:
   size_t ranges_;
-  std::vector<std::map<std::string, RangedBreakdownRow>> rows_;
+  std::vector<TextMap<RangedBreakdownRow>> rows_;
 };
 
 // The filter of a part: the whole filter (part 0) or its time narrowed to the r-th range.
