@@ -538,9 +538,10 @@ void create_or_migrate(const ClickHouseClient& client) {
   // Version 3: session_days, summed per session and day like a rollup; sharded by person like
   // the events, so that a session's rows are on its events' shard. Version 12 adds the first time
   // alone and counts in each row the events that opened their session's cell (`first_ms`,
-  // `opened`: session_days.h): an older store's is made again from its events, a day at a time
-  // (which keeps the grouping's memory to a day's sessions); a migration cut short makes it again.
-  const bool sessions_remade = found >= 1 && found < 12;
+  // `opened`: session_days.h), version 13 the session's number (`session_key`): an older store's
+  // is made again from its events, a day at a time (which keeps the grouping's memory to a day's
+  // sessions); a migration cut short makes it again.
+  const bool sessions_remade = found >= 1 && found < 13;
   if (sessions_remade) {
     drop(client, std::string(kSessionDays) + "_view");
     drop_table(client, kSessionDays);

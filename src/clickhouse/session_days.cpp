@@ -9,7 +9,8 @@
 namespace cca::clickhouse {
 
 std::string session_days_columns() {
-  return "day Date, session_id String, user String, practice_hint String, terminal String, " +
+  return "day Date, session_id String, session_key UInt64, user String, practice_hint String, "
+         "terminal String, " +
          additive_column_types() +
          "first AggregateFunction(min, Tuple(Int64, UInt64, UInt64)), "
          "last_ms AggregateFunction(max, Int64), first_ms AggregateFunction(min, Int64), "
@@ -17,7 +18,8 @@ std::string session_days_columns() {
 }
 
 std::string session_days_select(const std::string& events) {
-  return "SELECT day, session_id, user, practice_hint, terminal, " + additive_aggregates() +
+  return "SELECT day, session_id, " + std::string(kSessionKey) +
+         " AS session_key, user, practice_hint, terminal, " + additive_aggregates() +
          "minState(tuple(time_ms, key_hi, key_lo)) AS first, maxState(time_ms) AS last_ms, "
          "minState(time_ms) AS first_ms, countIf(bitAnd(opens, " +
          std::to_string(open_bit(kDayRollup, 0)) + ") != 0) AS opened FROM " + events +
@@ -35,8 +37,8 @@ std::optional<std::string> session_days_read(const People& people, const engine:
 }
 
 std::string sessions_of_several_rows(const std::string& read) {
-  return "SELECT session_id FROM " + read + " WHERE opened = 0 UNION ALL SELECT session_id FROM " +
-         kSpanningCells + " WHERE dimension = ''";
+  return "SELECT session_key FROM " + read + " WHERE opened = 0 UNION ALL SELECT " + kSessionKey +
+         " FROM " + kSpanningCells + " WHERE dimension = ''";
 }
 
 }  // namespace cca::clickhouse

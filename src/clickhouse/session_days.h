@@ -21,7 +21,12 @@ inline constexpr const char* kSessionDays = "session_days";
 // a cluster).
 std::string session_days_columns();
 std::string session_days_select(const std::string& events);
-inline constexpr const char* kSessionDaysKey = "day, session_id, user, practice_hint, terminal";
+// A row's session as a number (`session_key`, schema version 13), in the sorting key so that it
+// is not summed: a question that looks its rows' sessions up in a set reads and hashes 8 bytes a
+// row instead of the 36 of a session id (575,000 rows at 52 M events: 5 ms against 55).
+inline constexpr const char* kSessionKey = "cityHash64(session_id)";
+inline constexpr const char* kSessionDaysKey =
+    "day, session_id, user, practice_hint, terminal, session_key";
 
 // "session_days PREWHERE <days, people, terminal>" for the sessions matching `filter`, or none
 // when the filter needs single events (model, tool, status code, error, custom attributes) or
@@ -33,10 +38,11 @@ inline constexpr const char* kSessionFirst = "finalizeAggregation(first)";
 inline constexpr const char* kSessionLast = "finalizeAggregation(last_ms)";
 
 // The sessions among the rows of `read` (a session_days_read) that may have more than one row
-// there, as a SELECT of session_id: those with a row whose `opened` is 0, and those that span
-// cells. Every other session has exactly one row there, whose figures are the session's: a
+// there, as a SELECT of their session_key: those with a row whose `opened` is 0, and those that
+// span cells. Every other session has exactly one row there, whose figures are the session's: a
 // question over sessions reads them without a GROUP BY over every session id (575,000 ids at
-// 52 M events cost ClickHouse 18.16 300 ms).
+// 52 M events cost ClickHouse 18.16 300 ms). Two sessions may share a number: a session named
+// with one that has several rows is only asked about too.
 //
 // `opened` (schema version 12) counts the row's events that opened their session's (day, person,
 // hint) cell (session_opens.h): 1 in exactly one row of each cell of a session, however many

@@ -214,7 +214,7 @@ TEST_F(ShapeQueriesTest, SessionDistributionsUnderRandomFilters) {
   // session_days gives some sessions' quantities from their one row, and sums the rows of others
   // (spanning days, people or hints, or written by several inserts): the history has both.
   const auto kinds = rows_of(stores_->client->query(
-      "SELECT uniqExact(session_id), uniqExactIf(session_id, session_id IN (" +
+      "SELECT uniqExact(session_id), uniqExactIf(session_id, session_key IN (" +
       sessions_of_several_rows(std::string(kSessionDays) + " PREWHERE 1") + ")) FROM " +
       kSessionDays));
   EXPECT_GT(std::stoull(kinds.at(0).at(1)), 0u);
