@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <bitset>
 #include <map>
 #include <optional>
 #include <string>
@@ -337,26 +336,34 @@ engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
     else
       put_in.push_back(value);
   }
-  // A few thousand values taken out of hundreds of thousands: a bitmap of their hashes that fits
-  // the CPU's first cache turns most values away before a search of the sorted bits.
-  std::sort(taken_out.begin(), taken_out.end());
-  std::vector<bool> removed(taken_out.size());  // whether each was found among the values
-  std::bitset<1 << 16> may_be_taken;
-  const auto hash = [](uint64_t bits) { return (bits * 0x9E3779B97F4A7C15ull) >> 48; };
-  for (const uint64_t bits : taken_out) may_be_taken.set(hash(bits));
+  // A few thousand values taken out of hundreds of thousands, looked up in an open-addressing
+  // table of their bits (a slot from the bits' multiplicative hash, else the next ones), each
+  // with how many times it is still to be found: a search of the sorted bits took longer than
+  // ClickHouse's read for the prompts, whose few small values all pass any filter of hashes.
+  size_t capacity = 1024;
+  while (capacity < 2 * taken_out.size()) capacity *= 2;
+  const int shift = 64 - std::countr_zero(capacity);
+  struct Slot {
+    uint64_t bits = 0;
+    uint32_t times = 0;  // 0: free, or every one found
+    bool used = false;
+  };
+  std::vector<Slot> slots(capacity);
+  const auto slot_of = [&](uint64_t bits) -> Slot& {
+    for (size_t i = (bits * 0x9E3779B97F4A7C15ull) >> shift;; i = (i + 1) & (capacity - 1))
+      if (!slots[i].used || slots[i].bits == bits) return slots[i];
+  };
+  for (const uint64_t bits : taken_out) {
+    Slot& slot = slot_of(bits);
+    slot.bits = bits;
+    slot.used = true;
+    ++slot.times;
+  }
   std::erase_if(values, [&](double value) {
-    const uint64_t bits = std::bit_cast<uint64_t>(value);
-    if (!may_be_taken.test(hash(bits))) return false;
-    const auto first = std::lower_bound(taken_out.begin(), taken_out.end(), bits);
-    const auto last = std::upper_bound(first, taken_out.end(), bits);
-    for (auto at = first; at != last; ++at) {
-      const auto i = static_cast<size_t>(at - taken_out.begin());
-      if (!removed[i]) {
-        removed[i] = true;
-        return true;
-      }
-    }
-    return false;
+    Slot& slot = slot_of(std::bit_cast<uint64_t>(value));
+    if (slot.times == 0) return false;
+    --slot.times;
+    return true;
   });
   values.insert(values.end(), put_in.begin(), put_in.end());
   return engine::distribution_of(values, bins);
