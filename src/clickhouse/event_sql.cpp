@@ -292,25 +292,27 @@ const std::vector<People::EventPerson>& People::event_people() const {
     // Every person has month rollup rows over all events: a few per person, hint and month.
     const RollupTable& months = kRollupTables[kMonthRollup];
     event_people_.emplace();
-    for_each_tsv_row(client_.query("SELECT DISTINCT user, practice_hint, user_key FROM " +
-                                   std::string(months.name) +
-                                   " PREWHERE dimension = '' ORDER BY user, practice_hint"),
-                     [&](std::vector<std::string> fields) {
-                       if (fields.size() != 3)
-                         throw ClickHouseError(ClickHouseError::Kind::kRefused,
-                                               "no person in a people row");
-                       event_people_->push_back(
-                           {std::move(fields[0]), std::move(fields[1]), std::stoull(fields[2])});
-                     });
+    for_each_tsv_row(
+        client_.query("SELECT DISTINCT user, practice_hint FROM " + std::string(months.name) +
+                      " PREWHERE dimension = '' ORDER BY user, practice_hint"),
+        [&](std::vector<std::string> fields) {
+          if (fields.size() != 2)
+            throw ClickHouseError(ClickHouseError::Kind::kRefused, "no person in a people row");
+          event_people_->push_back({std::move(fields[0]), std::move(fields[1])});
+        });
   }
   return *event_people_;
 }
 
 bool People::user_keys_unique() const {
-  std::unordered_map<uint64_t, std::string_view> users;
-  for (const EventPerson& person : event_people())
-    if (users.emplace(person.user_key, person.user).first->second != person.user) return false;
-  return true;
+  if (!user_keys_unique_) {
+    // One number from ClickHouse: most questions ask this, and few read event_people().
+    const RollupTable& months = kRollupTables[kMonthRollup];
+    user_keys_unique_ =
+        client_.query("SELECT uniqExact(user) = uniqExact(user_key) FROM " +
+                      std::string(months.name) + " PREWHERE dimension = ''") == "1\n";
+  }
+  return *user_keys_unique_;
 }
 
 std::string People::events_passing(const std::vector<std::string>* practices,

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,7 +86,7 @@ class People {
   Resolved resolve(std::string_view user, std::string_view hint) const;
 
   // Whether no two people of the store share a rollup `user_key` (rollups.h), so that counting
-  // the keys counts the people.
+  // the keys counts the people; asked of the store once, when first needed.
   bool user_keys_unique() const;
 
   // The condition on rows of the events' people (PeopleOf::kEvents) that their person passes
@@ -101,11 +100,9 @@ class People {
 
  private:
   // The store's people as its month rollup rows over all events hold them (rollups.h): each
-  // (user, practice_hint) pair and the user's `user_key`, ordered by user. Read once, when first
-  // needed.
+  // (user, practice_hint) pair, ordered by user. Read once, when first needed.
   struct EventPerson {
     std::string user, hint;
-    uint64_t user_key;
   };
   const std::vector<EventPerson>& event_people() const;
 
@@ -116,6 +113,7 @@ class People {
   const ClickHouseClient& client_;
   std::vector<std::string> keys_, practices_, levels_, locations_;
   std::unordered_map<std::string_view, size_t> positions_;  // of keys_
+  mutable std::optional<bool> user_keys_unique_;
   mutable std::optional<std::vector<EventPerson>> event_people_;
 };
 
