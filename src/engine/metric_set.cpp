@@ -1,5 +1,7 @@
 #include "engine/metric_set.h"
 
+#include <tuple>
+
 namespace cca::engine {
 namespace {
 
@@ -81,8 +83,22 @@ bool metric_is_count(Metric metric) {
 }
 
 bool metric_counts_distinct(Metric metric) {
-  return metric == Metric::kSessions || metric == Metric::kUsers ||
-         metric == Metric::kCostPerSession;
+  // Found by changing the distinct counts and watching the metric's value and ratio parts, so
+  // that a metric added later cannot be left off a list: ClickHouse answers a metric without one
+  // from its sums alone, reading no sessions or people (clickhouse/event_sql.h, metric_sums).
+  const auto parts = [&](const MetricSet& m) {
+    const RatioParts ratio = ratio_parts(m, metric);
+    return std::tuple(metric_value(m, metric), ratio.numerator, ratio.denominator);
+  };
+  MetricSet some;
+  some.events = some.sessions = some.users = 1;
+  some.by_kind.fill(1);
+  some.accepted_decisions = some.successful_results = some.api_aborts = 1;
+  some.input_tokens = some.output_tokens = some.cache_read_tokens = some.cache_creation_tokens =
+      some.cost_usd = some.cost_estimated_usd = 1;
+  MetricSet more = some;
+  more.sessions = more.users = 2;
+  return parts(more) != parts(some);
 }
 
 bool metric_is_ratio(Metric metric) {
@@ -145,7 +161,8 @@ RatioParts ratio_parts(const MetricSet& m, Metric metric) {
     case Metric::kToolSuccessRate:
       return {static_cast<double>(m.successful_results), count(EventKind::kToolResult)};
     case Metric::kApiErrorRate:
-      return {count(EventKind::kApiError), count(EventKind::kApiRequest) + count(EventKind::kApiError)};
+      return {count(EventKind::kApiError),
+              count(EventKind::kApiRequest) + count(EventKind::kApiError)};
     case Metric::kApiFailureRate: {
       // Aborted requests are neither answered nor failed: out of both sides.
       const double errors = count(EventKind::kApiError) - static_cast<double>(m.api_aborts);
