@@ -122,10 +122,8 @@ bool is_person(engine::Dimension dimension);
 
 // Whose people a table's rows hold. kEvents: the events' (the events and every table made from
 // them), all of whose (user, practice_hint) pairs the month rollup holds, so that a filter on
-// people is a set of people, which ClickHouse 18.16 tests in a third of the time it takes to
-// resolve every row's person: the facets under a practice filter at 52 M events, 13 conditions
-// over 1.2 M rollup rows, took 300 ms resolving and 120 ms as sets. kAnyone: people the events may
-// not name (metric points), each row's person resolved in SQL.
+// people is a set of people (People::events_passing, which says what that saves). kAnyone:
+// people the events may not name (metric points), each row's person resolved in SQL.
 enum class PeopleOf { kEvents, kAnyone };
 
 // "expression IN (values)" over the values that can match: an empty value matches no event, and
