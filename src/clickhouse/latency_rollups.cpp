@@ -48,6 +48,11 @@ std::string days_between(std::optional<int64_t> from_ms, std::optional<int64_t> 
   return all_of(conditions);
 }
 
+// The key of a rollup's rows: the model or tool, or '' for all of them.
+std::string rollup_key(const LatencyRollup& rollup, const LatencyMeasured& measured) {
+  return rollup.of_all_keys ? "''" : measured.key;
+}
+
 }  // namespace
 
 const LatencyMeasured& latency_measured(LatencyBy by, LatencyMeasure measure) {
@@ -67,9 +72,10 @@ std::string latency_rollup_columns() {
 std::string latency_rollup_select(const LatencyRollup& rollup, const LatencyMeasured& measured,
                                   const std::string& events) {
   return "SELECT " + std::string(rollup.period) + " AS day, " + quote(measured.measure) +
-         " AS measure, " + measured.key + " AS key, " + latency_bucket_sql(measured.value) +
-         " AS bucket, " + measured.value + " AS value, count() AS events FROM " + events +
-         " WHERE " + measured.events + " GROUP BY day, measure, key, bucket, value";
+         " AS measure, " + rollup_key(rollup, measured) + " AS key, " +
+         latency_bucket_sql(measured.value) + " AS bucket, " + measured.value +
+         " AS value, count() AS events FROM " + events + " WHERE " + measured.events +
+         " GROUP BY day, measure, key, bucket, value";
 }
 
 std::string latency_bucket_columns() {
@@ -79,9 +85,10 @@ std::string latency_bucket_columns() {
 std::string latency_bucket_select(const LatencyRollup& rollup, const LatencyMeasured& measured,
                                   const std::string& events) {
   return "SELECT " + std::string(rollup.period) + " AS day, " + quote(measured.measure) +
-         " AS measure, " + measured.key + " AS key, " + latency_bucket_sql(measured.value) +
-         " AS bucket, count() AS events, sum(" + measured.value + ") AS total FROM " + events +
-         " WHERE " + measured.events + " GROUP BY day, measure, key, bucket";
+         " AS measure, " + rollup_key(rollup, measured) + " AS key, " +
+         latency_bucket_sql(measured.value) + " AS bucket, count() AS events, sum(" +
+         measured.value + ") AS total FROM " + events + " WHERE " + measured.events +
+         " GROUP BY day, measure, key, bucket";
 }
 
 // 18.16 reinterprets no Float64 as an integer, but does its bytes.
@@ -91,8 +98,9 @@ std::string latency_bucket_sql(const std::string& value) {
          ")), " + std::to_string(kBucketShift) + ") + 1)";
 }
 
-std::optional<std::string> latency_rollup_condition(const engine::Filter& filter, LatencyBy by,
-                                                    LatencyMeasure measure) {
+std::optional<LatencyRollupCondition> latency_rollup_condition(const engine::Filter& filter,
+                                                               LatencyBy by,
+                                                               LatencyMeasure measure) {
   const bool by_model = by == LatencyBy::kModel;
   if (!filter.practice.empty() || !filter.scope_practices.empty() || !filter.level.empty() ||
       !filter.location.empty() || !filter.email.empty() || !filter.terminal.empty() ||
@@ -100,20 +108,23 @@ std::optional<std::string> latency_rollup_condition(const engine::Filter& filter
       !(by_model ? filter.tool : filter.model).empty() || !on_day(filter.from_ms) ||
       !on_day(filter.to_ms))
     return std::nullopt;
-  std::string condition = "measure = " + quote(latency_measured(by, measure).measure);
+  LatencyRollupCondition condition{"measure = " + quote(latency_measured(by, measure).measure)};
   const std::vector<std::string>& keys = by_model ? filter.model : filter.tool;
-  if (!keys.empty()) condition += " AND " + in_list("key", keys);
+  condition.names_keys = !keys.empty();
+  if (condition.names_keys) condition.sql += " AND " + in_list("key", keys);
   return condition;
 }
 
 namespace {
 
-// "(SELECT `columns` ...)" of the rows matching `condition` of `tables` (month first, then day)
-// over the filter's range: the months wholly inside it from the month table (unless the group is
-// of days), its other days from the day table.
+// "(SELECT `columns` ...)" of the rows matching `condition` of the values or buckets tables
+// (`table` of a rollup) over the filter's range: the months wholly inside it from the month table
+// (unless the group is of days), its other days from the day table (of all keys if the group is).
 std::string rows_over_range(const engine::Filter& filter, const std::string& condition,
                             const std::string& columns, const LatencyGroup& group,
-                            const char* month_table, const char* day_table) {
+                            const char* LatencyRollup::*table) {
+  const char* month_table = kLatencyMonths.*table;
+  const char* day_table = (group.of_all_keys ? kLatencyDaysOfAllKeys : kLatencyDays).*table;
   // "(SELECT ...)" of `table`'s rows on the days `days`, and of more tables with UNION ALL.
   std::string sql = "(";
   const auto add_rows = [&](const char* table, const std::string& days) {
@@ -131,7 +142,8 @@ std::string rows_over_range(const engine::Filter& filter, const std::string& con
                      : std::nullopt;
   const std::optional<int64_t> months_to =
       filter.to_ms ? std::optional(month_start(*filter.to_ms)) : std::nullopt;
-  if (group.of_days || (months_from && months_to && *months_from >= *months_to)) {
+  if (group.of_days || group.of_all_keys ||
+      (months_from && months_to && *months_from >= *months_to)) {
     add_rows(day_table, days_between(filter.from_ms, filter.to_ms));
   } else {
     add_rows(month_table, days_between(months_from, months_to));
@@ -151,16 +163,14 @@ std::string rows_over_range(const engine::Filter& filter, const std::string& con
 
 std::string latency_rollup_rows(const engine::Filter& filter, const std::string& condition,
                                 const LatencyGroup& group) {
-  const auto& [day, month] = kLatencyRollups;
   return rows_over_range(filter, condition, "bucket AS b, value AS v, events AS c", group,
-                         month.table, day.table);
+                         &LatencyRollup::table);
 }
 
 std::string latency_bucket_rows(const engine::Filter& filter, const std::string& condition,
                                 const LatencyGroup& group) {
-  const auto& [day, month] = kLatencyRollups;
   return rows_over_range(filter, condition, "bucket AS b, events AS c, total AS s", group,
-                         month.buckets, day.buckets);
+                         &LatencyRollup::buckets);
 }
 
 }  // namespace cca::clickhouse

@@ -618,7 +618,9 @@ void create_or_migrate(const ClickHouseClient& client) {
   // Version 5: the latency rollups, one view per table and measure; version 7: their buckets
   // tables; version 8: each value's bucket in the rollups, ordered by it in granules of 256 rows,
   // so that the values of a few buckets read little else (an older store builds its rollups
-  // again for that). They hold no person: on a cluster any shard takes a backfilled row.
+  // again for that); version 14: latency_day_all and its buckets, made from an older store's
+  // events (a migration cut short makes them again). They hold no person: on a cluster any shard
+  // takes a backfilled row.
   const std::string latency_columns = latency_rollup_columns();
   const std::string bucket_columns = latency_bucket_columns();
   for (const LatencyRollup& rollup : kLatencyRollups) {
@@ -627,11 +629,15 @@ void create_or_migrate(const ClickHouseClient& client) {
       std::replace(name.begin(), name.end(), ' ', '_');
       return name;
     };
-    const bool rebuilt = found >= 5 && found < 8;
+    const int since = rollup.of_all_keys ? 14 : 5;
+    const bool rebuilt = rollup.of_all_keys ? found >= 1 && found < 14 : found >= 5 && found < 8;
     if (rebuilt) {
-      for (const LatencyMeasured* measured : latency_measures())
+      for (const LatencyMeasured* measured : latency_measures()) {
         drop(client, view_name(rollup.table, *measured));
+        if (rollup.of_all_keys) drop(client, view_name(rollup.buckets, *measured));
+      }
       drop_table(client, rollup.table);
+      if (rollup.of_all_keys) drop_table(client, rollup.buckets);
     }
     const TableSpec values = {rollup.table,
                               latency_columns,
@@ -660,9 +666,9 @@ void create_or_migrate(const ClickHouseClient& client) {
           create_view(view_name(rollup.table, *measured), rollup.table, value_rows, client.url()));
       client.query(create_view(view_name(rollup.buckets, *measured), rollup.buckets, bucket_rows,
                                client.url()));
-      if ((found >= 1 && found < 5) || rebuilt)
+      if ((found >= 1 && found < since) || rebuilt)
         client.query("INSERT INTO " + std::string(rollup.table) + " " + value_rows("events"));
-      if (found >= 1 && found < 7)
+      if (found >= 1 && found < std::max(since, 7))
         client.query("INSERT INTO " + std::string(rollup.buckets) + " " + bucket_rows("events"));
     }
   }

@@ -16,8 +16,9 @@ namespace cca::clickhouse {
 // 9 the hour rollup's people table (rollups.h), version 10 facet_values (facet_values.h),
 // version 11 the rollups' sparse dimensions (status code, decision source, attempt, error:
 // rollups.h) with 64-bit session marks and session_cells holding their values, version 12
-// session_days' `first_ms` and `opened`, version 13 its `session_key` (session_days.h).
-inline constexpr int kSchemaVersion = 13;
+// session_days' `first_ms` and `opened`, version 13 its `session_key` (session_days.h), version
+// 14 latency_day_all (latency_rollups.h).
+inline constexpr int kSchemaVersion = 14;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion; does
 // nothing, with a single read, when the schema is at kSchemaVersion. Idempotent

@@ -198,7 +198,7 @@ std::vector<engine::LatencyRow> ShapeQueries::latency(const Filter& filter, Late
                                                       LatencyMeasure measure) const {
   std::vector<engine::LatencyRow> result;
   if (const auto rollup = latency_rollup_condition(filter, by, measure)) {
-    result = latency_from_buckets(client_, filter, *rollup, LatencyGroup());
+    result = latency_from_buckets(client_, filter, rollup->sql, LatencyGroup());
   } else {
     const LatencyMeasured& measured = latency_measured(by, measure);
     const std::string values = "(SELECT " + std::string(measured.key) + " AS k, " + measured.value +
@@ -237,8 +237,8 @@ engine::LatencySeries ShapeQueries::latency_timeseries(const Filter& filter, Lat
     bounded.from_ms = std::max(filter.from_ms.value_or(origin), origin);
     bounded.to_ms = std::min(filter.to_ms.value_or(end), end);
     const LatencyGroup buckets{bucket_of("toInt64(toUInt32(day)) * " + std::to_string(kMsPerDay)),
-                               true, true};
-    for (engine::LatencyRow& row : latency_from_buckets(client_, bounded, *rollup, buckets))
+                               true, true, !rollup->names_keys};
+    for (engine::LatencyRow& row : latency_from_buckets(client_, bounded, rollup->sql, buckets))
       result.duration_ms.at(std::stoull(row.key)) = row.duration_ms;
   } else {
     Filter bounded = filter;

@@ -37,7 +37,8 @@ using testing::expect_same_metrics;
 // facet_values; before version 11: no rows or views of the rollups' sparse dimensions, 32-bit
 // session marks, session_cells without the sparse dimensions' values, and status codes and
 // errors in facet_values too; before version 12: session_days without `first_ms` and
-// `opened`; before version 13: without `session_key`), and schema_version says `version`.
+// `opened`; before version 13: without `session_key`; before version 14: no latency_day_all),
+// and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
@@ -115,11 +116,14 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
         rebuild_without(rollup.name, "user_key",
                         "dimension, value, day, start_ms, user, practice_hint");
     }
+  // Every version before 14 lacks latency_day_all; the older latency tables below are the others.
+  newer.insert(newer.end(), {kLatencyDaysOfAllKeys.table, kLatencyDaysOfAllKeys.buckets});
+  const LatencyRollup* const older_latency[] = {&kLatencyDays, &kLatencyMonths};
   if (version < 7)
-    for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.buckets);
+    for (const LatencyRollup* rollup : older_latency) newer.push_back(rollup->buckets);
   if (version >= 5 && version < 8)
-    for (const LatencyRollup& rollup : kLatencyRollups)
-      rebuild_without(rollup.table, "bucket", "measure, day, key, value");
+    for (const LatencyRollup* rollup : older_latency)
+      rebuild_without(rollup->table, "bucket", "measure, day, key, value");
   if (version < 6) {
     std::string marks;
     for (const auto& [name, type] : kOpensColumns)
@@ -130,7 +134,7 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
     newer.insert(newer.end(), {kSpanningCells, kSessionCells});
   }
   if (version < 5)
-    for (const LatencyRollup& rollup : kLatencyRollups) newer.push_back(rollup.table);
+    for (const LatencyRollup* rollup : older_latency) newer.push_back(rollup->table);
   if (version < 4) newer.insert(newer.end(), {"metric_series", "metric_points"});
   if (version < 3) newer.push_back(kSessionDays);
   for (const RollupTable& rollup : kRollupTables)
@@ -151,9 +155,9 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
 
 // The summary, the breakdowns by model and by the sparse dimensions and the hourly series (from
 // the rollups), the first sessions page and the sessions' distributions (from session_days), the
-// latency percentiles (from the
-// latency rollups without a filter) and the status code and error facets (from the rollups) and
-// attribute facets (from facet_values), with and without a practice filter.
+// latency percentiles and daily series (from the latency rollups without a filter) and the status
+// code and error facets (from the rollups) and attribute facets (from facet_values), with and
+// without a practice filter.
 void expect_same_answers(const ClickHouseClient& original, const ClickHouseClient& upgraded,
                          const std::string& context) {
   engine::Filter practice;
@@ -228,6 +232,17 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
         EXPECT_EQ(expected_latency[r].duration_ms.p90, actual_latency[r].duration_ms.p90)
             << where << " " << actual_latency[r].key;
       }
+      const auto expected_days =
+          ShapeQueries(original).latency_timeseries(filter, by, {}, engine::Bucket::kDay);
+      const auto actual_days =
+          ShapeQueries(upgraded).latency_timeseries(filter, by, {}, engine::Bucket::kDay);
+      ASSERT_EQ(expected_days.duration_ms.size(), actual_days.duration_ms.size()) << where;
+      for (size_t d = 0; d < actual_days.duration_ms.size(); ++d) {
+        EXPECT_EQ(expected_days.duration_ms[d].count, actual_days.duration_ms[d].count)
+            << where << " day " << d;
+        EXPECT_EQ(expected_days.duration_ms[d].p50, actual_days.duration_ms[d].p50)
+            << where << " day " << d;
+      }
     }
   }
 }
@@ -235,7 +250,7 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}) {
+  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);
