@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 
@@ -30,6 +31,17 @@ class RowBinaryReader {
     return value;
   }
 
+  // A Nullable column's value: a byte that is 1 for NULL, else 0 and the value.
+  template <class Number>
+  std::optional<Number> nullable_number() {
+    if (is_null()) return std::nullopt;
+    return number<Number>();
+  }
+  std::optional<std::string_view> nullable_text() {
+    if (is_null()) return std::nullopt;
+    return text();
+  }
+
   std::string_view text() {
     uint64_t length = 0;
     for (int shift = 0;; shift += 7) {
@@ -47,6 +59,7 @@ class RowBinaryReader {
   }
 
  private:
+  bool is_null() { return number<uint8_t>() != 0; }
   void need(uint64_t bytes) const {
     if (rest_.size() < bytes) throw cut_short();
   }
