@@ -68,8 +68,9 @@ class ClickHouseAnalytics final : public engine::Analytics {
 };
 
 // ClickHouse as the server's source of answers. The version moves when ClickHouse's events,
-// metric points, directory or ingest log change (refresh() asks, cheaply: counts come from part
-// metadata), so that cached answers and the live update stream follow what any process stored.
+// metric points, directory or ingest log change (refresh() asks, cheaply: the events are counted
+// by the month totals' rows), so that cached answers and the live update stream follow what any
+// process stored.
 class ClickHouseSource final : public engine::AnalyticsSource {
  public:
   // Creates or migrates the schema. Throws ClickHouseError.
