@@ -8,10 +8,11 @@ namespace cca::clickhouse {
 
 ClickHouseAnalytics::ClickHouseAnalytics(std::shared_ptr<const ClickHouseClient> client)
     : client_(std::move(client)),
-      queries_(*client_),
-      shapes_(*client_),
-      people_(*client_),
-      code_(*client_) {}
+      people_cache_(*client_),
+      queries_(*client_, &people_cache_),
+      shapes_(*client_, &people_cache_),
+      people_(*client_, &people_cache_),
+      code_(*client_, &people_cache_) {}
 
 std::optional<int64_t> ClickHouseAnalytics::first_time() const {
   return queries_.span().first;
@@ -143,6 +144,7 @@ bool ClickHouseSource::refresh() {
       "(SELECT count() FROM metric_points)");
   if (state == state_) return false;
   state_ = state;
+  analytics_->forget_people();
   const auto rows = rows_of(state);
   if (!rows.empty()) events_ = std::stoull(rows[0].at(0));
   version_.fetch_add(1);

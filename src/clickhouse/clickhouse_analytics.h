@@ -6,6 +6,7 @@
 
 #include "clickhouse/client.h"
 #include "clickhouse/code_queries.h"
+#include "clickhouse/event_sql.h"
 #include "clickhouse/people_queries.h"
 #include "clickhouse/queries.h"
 #include "clickhouse/shape_queries.h"
@@ -59,8 +60,12 @@ class ClickHouseAnalytics final : public engine::Analytics {
                                               const engine::CodeGrouping& by) const override;
   std::vector<engine::MetricNameRow> metric_names() const override;
 
+  // The store changed: questions from now on read its people again.
+  void forget_people() const { people_cache_.forget(); }
+
  private:
   std::shared_ptr<const ClickHouseClient> client_;
+  PeopleCache people_cache_;
   Queries queries_;
   ShapeQueries shapes_;
   PeopleQueries people_;

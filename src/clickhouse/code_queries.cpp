@@ -73,7 +73,8 @@ std::string group_key(const People& people, const engine::CodeGrouping& by) {
 }  // namespace
 
 CodeActivity CodeQueries::code_activity(const Filter& filter) const {
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   const auto rows = rows_of(
       client_.query("SELECT " + activity_columns() + " FROM " + code_points(people, filter)));
   return rows.empty() ? CodeActivity() : read_activity(rows[0], 0);
@@ -99,7 +100,8 @@ engine::CodeTimeline CodeQueries::code_timeline(const Filter& filter, engine::Bu
   Filter bounded = filter;
   bounded.from_ms = range.from_ms;
   bounded.to_ms = range.to_ms;
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   for (const auto& row : rows_of(client_.query(
            "SELECT intDiv(time_ms - " + std::to_string(result.starts.front()) + ", " +
            std::to_string(engine::bucket_width_ms(bucket)) + ") AS b, " + activity_columns() +
@@ -110,7 +112,8 @@ engine::CodeTimeline CodeQueries::code_timeline(const Filter& filter, engine::Bu
 
 std::vector<engine::CodeRow> CodeQueries::code_breakdown(const Filter& filter,
                                                          const engine::CodeGrouping& by) const {
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   std::vector<engine::CodeRow> result;
   for (const auto& row : rows_of(client_.query(
            "SELECT " + group_key(people, by) + " AS k, " + activity_columns() + " FROM " +

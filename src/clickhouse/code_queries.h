@@ -7,6 +7,8 @@
 
 namespace cca::clickhouse {
 
+class PeopleCache;  // event_sql.h
+
 // The code-activity questions (engine/code_activity.h) answered by ClickHouse's SQL over the table
 // metric_points, with the engine's semantics: the sums of the points' deltas, the events' filters
 // applied to the points' people and attributes (the directory read with each question), a point
@@ -18,7 +20,9 @@ namespace cca::clickhouse {
 // many buckets.
 class CodeQueries {
  public:
-  explicit CodeQueries(const ClickHouseClient& client) : client_(client) {}
+  // `people`: the server's, shared by its questions; else each question reads its own.
+  explicit CodeQueries(const ClickHouseClient& client, const PeopleCache* people = nullptr)
+      : client_(client), people_(people) {}
 
   engine::CodeActivity code_activity(const engine::Filter& filter) const;
   engine::CodeTimeline code_timeline(const engine::Filter& filter, engine::Bucket bucket) const;
@@ -28,6 +32,7 @@ class CodeQueries {
 
  private:
   const ClickHouseClient& client_;
+  const PeopleCache* people_;
 };
 
 }  // namespace cca::clickhouse

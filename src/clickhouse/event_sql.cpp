@@ -287,24 +287,42 @@ People::Resolved People::resolve(std::string_view user, std::string_view hint) c
   return {practices_[i], levels_[i], locations_[i]};
 }
 
+std::shared_ptr<const People> People::of(const ClickHouseClient& client, const PeopleCache* cache) {
+  return cache ? cache->get() : std::make_shared<const People>(client);
+}
+
+std::shared_ptr<const People> PeopleCache::get() const {
+  std::lock_guard lock(mutex_);
+  if (!people_) people_ = std::make_shared<const People>(client_);
+  return people_;
+}
+
+void PeopleCache::forget() const {
+  std::lock_guard lock(mutex_);
+  people_.reset();
+}
+
 const std::vector<People::EventPerson>& People::event_people() const {
+  std::lock_guard lock(read_later_);
   if (!event_people_) {
     // Every person has month rollup rows over all events: a few per person, hint and month.
     const RollupTable& months = kRollupTables[kMonthRollup];
-    event_people_.emplace();
+    std::vector<EventPerson> pairs;
     for_each_tsv_row(
         client_.query("SELECT DISTINCT user, practice_hint FROM " + std::string(months.name) +
                       " PREWHERE dimension = '' ORDER BY user, practice_hint"),
         [&](std::vector<std::string> fields) {
           if (fields.size() != 2)
             throw ClickHouseError(ClickHouseError::Kind::kRefused, "no person in a people row");
-          event_people_->push_back({std::move(fields[0]), std::move(fields[1])});
+          pairs.push_back({std::move(fields[0]), std::move(fields[1])});
         });
+    event_people_ = std::move(pairs);
   }
   return *event_people_;
 }
 
 bool People::user_keys_unique() const {
+  std::lock_guard lock(read_later_);
   if (!user_keys_unique_) {
     // One number from ClickHouse: most questions ask this, and few read event_people().
     const RollupTable& months = kRollupTables[kMonthRollup];

@@ -251,7 +251,8 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
 engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
                                                   const engine::SessionOrder& order, size_t limit,
                                                   size_t offset) const {
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   // The matching sessions' rows: session_days when the filter allows, else the events. `order`
   // orders a session's rows by their first event (time, then identity).
   struct {
@@ -345,7 +346,8 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
 std::optional<engine::SessionEvents> PeopleQueries::session_detail(
     const Filter& filter, std::string_view session_id) const {
   if (session_id.empty()) return std::nullopt;
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   const std::string condition = where(people, filter);
   // The events table is ordered by person and split by day: the session's people and days, from
   // session_cells (ordered by session), let ClickHouse read only their granules, not every event.
@@ -443,7 +445,8 @@ std::optional<engine::SessionEvents> PeopleQueries::session_detail(
 
 engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::UserOrder& order,
                                             size_t limit, size_t offset) const {
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   // Each person's figures, from a rollup when the filter allows; their active days need each
   // row's day, which month rows do not keep. Where the figures come from months, the days are
   // read apart, from the day rows' few columns (day, person, whether it holds work), and joined:
@@ -555,7 +558,8 @@ std::optional<engine::UserProfile> PeopleQueries::user_profile(const Filter& fil
 
   Filter own = filter;
   own.email = {lowered};
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   // One row per day, then (WITH TOTALS, after an empty line) the totals over every day; from the
   // person's day rollup rows where the filter allows (a row per day and hint, where their events
   // are a granule or two in each day's partition: over 103 M events 460 ms).

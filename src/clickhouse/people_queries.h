@@ -10,6 +10,8 @@
 
 namespace cca::clickhouse {
 
+class PeopleCache;  // event_sql.h
+
 // The questions about sessions and users (engine/sessions.h, engine/users.h) answered by
 // ClickHouse's SQL with the engine's semantics: the same filters, metric sets, identities (a
 // session's who and where from its first matching event, a user's practice from the directory,
@@ -25,7 +27,9 @@ namespace cca::clickhouse {
 // Throws ClickHouseError when ClickHouse cannot answer.
 class PeopleQueries {
  public:
-  explicit PeopleQueries(const ClickHouseClient& client) : client_(client) {}
+  // `people`: the server's, shared by its questions; else each question reads its own.
+  explicit PeopleQueries(const ClickHouseClient& client, const PeopleCache* people = nullptr)
+      : client_(client), people_(people) {}
 
   // engine::list_sessions: sessions with a matching event, sorted (missing values last, ties by
   // session id), a page of them and their total. Two statements; a page by start or end that
@@ -53,6 +57,7 @@ class PeopleQueries {
 
  private:
   const ClickHouseClient& client_;
+  const PeopleCache* people_;
 };
 
 }  // namespace cca::clickhouse

@@ -19,7 +19,8 @@ using engine::Filter;
 using engine::MetricSet;
 
 engine::Summary Queries::summarize(const Filter& filter) const {
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   const MetricSource source = metric_source(people, filter, std::nullopt);
   const auto rows = rows_of(client_.query(select_metrics(source, {}, {source.first, source.last})));
   engine::Summary summary;
@@ -42,7 +43,8 @@ std::pair<std::optional<int64_t>, std::optional<int64_t>> Queries::span() const 
 
 std::vector<engine::BreakdownRow> Queries::breakdown(const Filter& filter, Dimension by,
                                                      engine::Metric sort) const {
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   const MetricSource source = metric_source(people, filter, by);
   const auto rows =
       rows_of(client_.query(select_metrics(source, {{source.key, "k"}}, {}, "", "k != ''")));
@@ -81,7 +83,8 @@ int64_t common_period(std::span<const engine::TimeRange> ranges) {
 std::vector<std::vector<engine::RangedBreakdownRow>> Queries::ranged_breakdowns(
     const Filter& filter, std::span<const Dimension> by, engine::Metric metric,
     std::span<const engine::TimeRange> ranges) const {
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   const bool sums = !engine::metric_counts_distinct(metric);
   const size_t people_read = by.size();  // the shared read's number among the dimensions'
   std::string sql;
@@ -178,7 +181,8 @@ engine::Timeseries Queries::timeseries(const Filter& filter, engine::Bucket buck
   Filter bounded = filter;
   bounded.from_ms = filter.from_ms ? range.from_ms : origin;
   bounded.to_ms = filter.to_ms ? range.to_ms : result.starts.back() + width;
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   const auto bucket_index = [&](const MetricSource& from) {
     return "intDiv(" + from.time + " - " + std::to_string(origin) + ", " + std::to_string(width) +
            ")";

@@ -12,6 +12,8 @@
 
 namespace cca::clickhouse {
 
+class PeopleCache;  // event_sql.h
+
 // The analytics questions answered by ClickHouse's SQL over the events table, with the engine's
 // semantics to the event: the same filters (the directory resolved per person as the engine
 // resolves it), the same metric set, the same buckets, keys and order. A question reads a rollup
@@ -22,7 +24,9 @@ namespace cca::clickhouse {
 // many buckets.
 class Queries {
  public:
-  explicit Queries(const ClickHouseClient& client) : client_(client) {}
+  // `people`: the server's, shared by its questions; else each question reads its own.
+  explicit Queries(const ClickHouseClient& client, const PeopleCache* people = nullptr)
+      : client_(client), people_(people) {}
 
   engine::Summary summarize(const engine::Filter& filter) const;
   std::vector<engine::BreakdownRow> breakdown(const engine::Filter& filter, engine::Dimension by,
@@ -49,6 +53,7 @@ class Queries {
 
  private:
   const ClickHouseClient& client_;
+  const PeopleCache* people_;
 };
 
 }  // namespace cca::clickhouse

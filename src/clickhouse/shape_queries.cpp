@@ -222,7 +222,7 @@ std::vector<engine::LatencyRow> ShapeQueries::latency(const Filter& filter, Late
     const LatencyMeasured& measured = latency_measured(by, measure);
     const std::string values = "(SELECT " + std::string(measured.key) + " AS k, " + measured.value +
                                " AS v, toUInt64(1) AS c FROM events WHERE " + measured.events +
-                               " AND " + where(People(client_), filter) + ")";
+                               " AND " + where(*People::of(client_, people_), filter) + ")";
     for (const auto& row : rows_of(client_.query(percentiles_by("k", values))))
       result.push_back({row.at(0), read_percentiles(row, 1)});
   }
@@ -266,7 +266,7 @@ engine::LatencySeries ShapeQueries::latency_timeseries(const Filter& filter, Lat
     const LatencyMeasured& measured = latency_measured(of, measure);
     const std::string values = "(SELECT " + bucket_of("time_ms") + " AS b, " + measured.value +
                                " AS v, toUInt64(1) AS c FROM events WHERE " + measured.events +
-                               " AND " + where(People(client_), bounded) + ")";
+                               " AND " + where(*People::of(client_, people_), bounded) + ")";
     for (const auto& row : rows_of(client_.query(percentiles_by("b", values))))
       result.duration_ms.at(std::stoull(row.at(0))) = read_percentiles(row, 1);
   }
@@ -283,7 +283,8 @@ std::vector<engine::MetricSet> ShapeQueries::heatmap(const Filter& filter) const
     return "intDiv(((" + time + " % " + week + ") + " + week + " + " +
            std::to_string(3 * kMsPerDay) + ") % " + week + ", " + std::to_string(kMsPerHour) + ")";
   };
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   const MetricSource source = metric_source(people, filter, std::nullopt, kMsPerHour);
   std::vector<engine::MetricSet> result(7 * 24);
   for (const auto& row :
@@ -318,7 +319,8 @@ engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
       {engine::SessionQuantity::kCostUsd,
        {"sumIf(cost_usd, event_name = 'api_request')", "cost_usd_sum AS a, 0 AS b", "a", false}}};
   const QuantitySql& quantity = kQuantities.at(of);
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   const std::optional<std::string> read = session_days_read(people, filter);
   std::vector<double> values;
   if (!read) {
@@ -373,7 +375,8 @@ engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
 }
 
 engine::Facets ShapeQueries::facets(const Filter& filter) const {
-  const People people(client_);
+  const std::shared_ptr<const People> shared_people = People::of(client_, people_);
+  const People& people = *shared_people;
   engine::Facets result;
   // Each facet under every filter but its own, in the order of the engine's facets: the values
   // and events of its dimension over what sum_source reads for the events alone (a rollup's

@@ -11,6 +11,8 @@
 
 namespace cca::clickhouse {
 
+class PeopleCache;  // event_sql.h
+
 // The questions about the shape of the data (latency percentiles, the week's heatmap, the spread
 // of session quantities, the filter facets) answered by ClickHouse's SQL with the engine's
 // semantics to the event: exact nearest-rank percentiles, the same bins, keys and order. Each
@@ -21,7 +23,9 @@ namespace cca::clickhouse {
 // many buckets.
 class ShapeQueries {
  public:
-  explicit ShapeQueries(const ClickHouseClient& client) : client_(client) {}
+  // `people`: the server's, shared by its questions; else each question reads its own.
+  explicit ShapeQueries(const ClickHouseClient& client, const PeopleCache* people = nullptr)
+      : client_(client), people_(people) {}
 
   // engine::latency: per model (api_request) or tool (tool_result), rows by count descending, ties
   // by key.
@@ -42,6 +46,7 @@ class ShapeQueries {
 
  private:
   const ClickHouseClient& client_;
+  const PeopleCache* people_;
 };
 
 }  // namespace cca::clickhouse

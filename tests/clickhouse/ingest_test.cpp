@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clickhouse/clickhouse_analytics.h"
 #include "clickhouse/clickhouse_ingestor.h"
 #include "clickhouse/event_writer.h"
 #include "clickhouse/history_stores.h"
@@ -102,6 +103,31 @@ TEST_F(ClickHouseIngestTest, AFileOfHoursAlreadyHeldLeavesThePeopleTableInOnePar
   hour.from_ms = t + kMsPerDay + 2 * kMsPerHour;
   hour.to_ms = *hour.from_ms + kMsPerHour;
   EXPECT_EQ(Queries(*client_).timeseries(hour, engine::Bucket::kHour).points.at(0).users, 3u);
+}
+
+// The server keeps the store's people between questions (PeopleCache): once it has seen the store
+// change, a filter on a practice counts the events of a person who was not there before.
+TEST_F(ClickHouseIngestTest, AServerCountsThePeopleOfEventsStoredSinceItsLastQuestion) {
+  const int64_t t = 1767225600000;  // 2026-01-01
+  const auto file_of = [&](const std::string& user) {
+    const std::string file = dir_.file(user + ".jsonl");
+    test::write_file(
+        file,
+        test::batch_line({test::log_event(
+            user, t, test::message(test::base_attributes("user_prompt", "s-" + user, user)))}) +
+            "\n");
+    return file;
+  };
+  ClickHouseIngestor ingestor(database_->url());
+  ingestor.ingest_file(file_of("a@example.com"));
+  ClickHouseSource source(database_->url());
+  engine::Filter practice;  // every event's hint (test::message)
+  practice.practice = {"ML Engineering"};
+  EXPECT_EQ(source.analytics()->summarize(practice).metrics.events, 1u);
+  ingestor.ingest_file(file_of("b@example.com"));
+  EXPECT_TRUE(source.refresh());
+  EXPECT_EQ(source.analytics()->summarize(practice).metrics.events, 2u);
+  EXPECT_EQ(source.analytics()->summarize(engine::Filter()).metrics.events, 2u);
 }
 
 TEST_F(ClickHouseIngestTest, NoClickHouseFailsTheIngestSayingSo) {
