@@ -233,14 +233,17 @@ MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
                           [&] { return std::stod(fields.at(i++)); });
 }
 
-std::string binary_metric_columns() {
-  // The distinct counts (fields 1 and 2) are UInt64 too; every other field is an additive one.
-  std::string columns;
-  for (size_t i = 0; i < kMetricFields; ++i) {
-    const std::string_view type =
-        i == 1 || i == 2 ? "UInt64" : kAdditiveMetrics[i < 3 ? 0 : i - 2].type;
-    columns += (i ? ", to" : "to") + std::string(type) + "(m" + std::to_string(i) + ")";
-  }
+const std::string& binary_metric_columns() {
+  static const std::string columns = [] {
+    // The distinct counts (fields 1 and 2) are UInt64 too; every other field is an additive one.
+    std::string list;
+    for (size_t i = 0; i < kMetricFields; ++i) {
+      const std::string_view type =
+          i == 1 || i == 2 ? "UInt64" : kAdditiveMetrics[i < 3 ? 0 : i - 2].type;
+      list += (i ? ", to" : "to") + std::string(type) + "(m" + std::to_string(i) + ")";
+    }
+    return list;
+  }();
   return columns;
 }
 

@@ -62,7 +62,7 @@ engine::MetricSet read_metrics(const std::vector<std::string>& fields, size_t fi
 // The metric set's columns of a select_metrics() statement (its aliases m0 ... m17) as numbers of
 // fixed types, UInt64 counts and Float64 sums, for a RowBinary read; and the metric set from the
 // next kMetricFields of a RowBinary row of them.
-std::string binary_metric_columns();
+const std::string& binary_metric_columns();
 engine::MetricSet read_metrics(RowBinaryReader& reader);
 
 class PeopleCache;

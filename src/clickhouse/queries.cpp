@@ -88,8 +88,10 @@ std::vector<std::vector<engine::RangedBreakdownRow>> Queries::ranged_breakdowns(
   const bool sums = !engine::metric_counts_distinct(metric);
   const size_t people_read = by.size();  // the shared read's number among the dimensions'
   std::string sql;
-  // Each dimension's rows over `within`, their part `part` (SQL over the source's time column).
-  const auto add_parts = [&](const Filter& within, int64_t bucket_ms, const auto& part) {
+  // Each dimension's rows over `within`, their part `part` (SQL over the source's time column),
+  // which is 0 for rows in no part when `in_parts_only`.
+  const auto add_parts = [&](const Filter& within, int64_t bucket_ms, bool in_parts_only,
+                             const auto& part) {
     const auto add = [&](size_t dimension, const MetricSource& source, const std::string& hint,
                          const std::string& having) {
       const std::string part_of_row = part(source.time);
@@ -97,7 +99,7 @@ std::vector<std::vector<engine::RangedBreakdownRow>> Queries::ranged_breakdowns(
              binary_metric_columns() + ", toUInt64(" + std::to_string(dimension) +
              "), toUInt64(p) FROM (" +
              select_metrics(source, {{source.key, "k"}, {hint, "h"}, {part_of_row, "p"}}, {},
-                            part_of_row == "0" ? "" : part_of_row + " != 0", having) +
+                            in_parts_only ? part_of_row + " != 0" : "", having) +
              ")";
     };
     bool people_added = false;
@@ -114,7 +116,7 @@ std::vector<std::vector<engine::RangedBreakdownRow>> Queries::ranged_breakdowns(
       }
     }
   };
-  add_parts(filter, 0, [](const std::string&) { return std::string("0"); });
+  add_parts(filter, 0, false, [](const std::string&) { return std::string("0"); });
   // The ranges of a sum that no instant lies in two of, such as an anomaly's buckets: one read
   // over their span, each row's part told by its time, where a read a range took ClickHouse
   // 6-23 ms each for the people of a day (a granule of every part of the day rollup).
@@ -126,7 +128,7 @@ std::vector<std::vector<engine::RangedBreakdownRow>> Queries::ranged_breakdowns(
     span.to_ms = std::max_element(ranges.begin(), ranges.end(), [](const auto& a, const auto& b) {
                    return a.to_ms < b.to_ms;
                  })->to_ms;
-    add_parts(span, common_period(ranges), [&](const std::string& time) {
+    add_parts(span, common_period(ranges), true, [&](const std::string& time) {
       std::string sql = "multiIf(";
       for (size_t r = 0; r < ranges.size(); ++r)
         sql += time + " >= " + std::to_string(ranges[r].from_ms) + " AND " + time + " < " +
@@ -135,7 +137,7 @@ std::vector<std::vector<engine::RangedBreakdownRow>> Queries::ranged_breakdowns(
     });
   } else {
     for (size_t r = 1; r <= ranges.size(); ++r)
-      add_parts(engine::part_filter(filter, ranges, r), 0,
+      add_parts(engine::part_filter(filter, ranges, r), 0, false,
                 [&](const std::string&) { return std::to_string(r); });
   }
   // Tens of thousands of rows (a person and hint a range), read as RowBinary: as text, parsing
