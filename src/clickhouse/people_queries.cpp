@@ -235,8 +235,7 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
                                 std::to_string(wanted);
     const int64_t cutoff = std::stoll(client.query(
         "SELECT " + std::string(order.ascending ? "max" : "min") + "(v) FROM (" + nearest + ")"));
-    Rows page = page_of(rows + " AND session_id " + in_subquery(client) +
-                        " (SELECT session_id FROM (" + nearest + "))");
+    Rows page = page_of(session_days_of(client, rows, nearest));
     if (page.size() == limit) {
       const int64_t last = std::stoll(page.back().at(value_field));
       if (order.ascending ? last < cutoff : last > cutoff) return page;

@@ -1,5 +1,6 @@
 #include "clickhouse/session_days.h"
 
+#include <stdexcept>
 #include <vector>
 
 #include "clickhouse/session_opens.h"
@@ -39,6 +40,16 @@ std::optional<std::string> session_days_read(const People& people, const engine:
 std::string sessions_of_several_rows(const std::string& read) {
   return "SELECT session_key FROM " + read + " WHERE opened = 0 UNION ALL SELECT " + kSessionKey +
          " FROM " + kSpanningCells + " WHERE dimension = ''";
+}
+
+std::string session_days_of(const ClickHouseClient& client, const std::string& read,
+                            const std::string& sessions) {
+  const std::string prewhere = std::string(kSessionDays) + " PREWHERE ";
+  if (!read.starts_with(prewhere)) throw std::logic_error("not a session_days_read: " + read);
+  const std::string in = in_subquery(client);
+  return prewhere + "session_key " + in + " (SELECT " + kSessionKey + " FROM (" + sessions +
+         ")) WHERE " + read.substr(prewhere.size()) + " AND session_id " + in +
+         " (SELECT session_id FROM (" + sessions + "))";
 }
 
 }  // namespace cca::clickhouse
