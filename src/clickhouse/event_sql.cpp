@@ -151,6 +151,8 @@ const MetricSums& metric_sums(engine::Metric metric) {
 // hash table per group.
 const std::vector<std::string> kSessionDayMetricExpressions =
     metric_expressions("toUInt64(1)", "uniqExact(user)", &AdditiveMetric::column, "sum");
+const std::vector<std::string> kSessionDayRowMetricExpressions =
+    metric_expressions("toUInt64(1)", "toUInt64(1)", &AdditiveMetric::column, "");
 
 std::string additive_aggregates() {
   std::string sql;

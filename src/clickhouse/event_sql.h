@@ -36,8 +36,10 @@ struct MetricSums {
   std::string rollup_columns;
 };
 const MetricSums& metric_sums(engine::Metric metric);
-// The same over the rows of session_days (session_days.h) grouped by session.
+// The same over the rows of session_days (session_days.h) grouped by session; and over one row
+// of it, the metric set of a session that has that row alone.
 extern const std::vector<std::string> kSessionDayMetricExpressions;
+extern const std::vector<std::string> kSessionDayRowMetricExpressions;
 // What a rollup row keeps of its events: the aggregates over events a materialized view writes
 // ("count() AS events, ..."), and the rollup table's column declarations for them.
 std::string rollup_aggregates();

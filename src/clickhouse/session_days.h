@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clickhouse/event_sql.h"
 #include "engine/filter.h"
@@ -52,12 +53,12 @@ inline constexpr const char* kSessionLast = "finalizeAggregation(last_ms)";
 // every row: every session is then read with a GROUP BY, as before.
 std::string sessions_of_several_rows(const std::string& read);
 
-// The rows of `read` (a session_days_read) of the sessions `sessions` names (a SELECT with a
-// session_id column), as a FROM clause. The sessions are found first by number, in PREWHERE (8
-// bytes a row), and only the granules holding them are read for `read`'s conditions and the ids
-// themselves: with those conditions in PREWHERE, ClickHouse 18.16 read every row's people and id
-// (a page of a practice's sessions at 52 M events: 170-270 ms of ClickHouse's time -> 70-107).
-std::string session_days_of(const ClickHouseClient& client, const std::string& read,
-                            const std::string& sessions);
+// The rows of `read` (a session_days_read) of the sessions `ids` (one or more), as a FROM clause.
+// The sessions are found first by number, in PREWHERE (8 bytes a row), and only the granules
+// holding them are read for `read`'s conditions and the ids themselves: with those conditions in
+// PREWHERE, ClickHouse 18.16 read every row's people and id (a page of a practice's sessions at
+// 52 M events: 170-270 ms of ClickHouse's time -> 70-107). The ids come as values, not as the
+// subquery that found them, which ClickHouse would run once for each of the two conditions.
+std::string session_days_of(const std::string& read, const std::vector<std::string>& ids);
 
 }  // namespace cca::clickhouse
