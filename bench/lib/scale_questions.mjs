@@ -61,6 +61,9 @@ const panels = [
   { id: 'tool latency over time', path: '/api/v1/latency/timeseries?of=tool_result&bucket=day&measure=duration_ms' },
   { id: 'facets', path: '/api/v1/facets' },
   { id: 'levels of a practice', path: '/api/v1/breakdown?by=level&practice=Platform%20Engineering' },
+  // The dashboard under a filter on people: what its filter bar and sessions page ask then.
+  { id: 'facets of a practice', path: '/api/v1/facets?practice=Platform%20Engineering' },
+  { id: 'sessions of a practice', path: '/api/v1/sessions?limit=50&practice=Platform%20Engineering' },
   { id: 'cost by practice', path: '/api/v1/breakdown?by=practice&sort=cost_usd' },
   { id: 'timeseries week', path: '/api/v1/timeseries?bucket=week' },
   { id: 'code activity', path: '/api/v1/code' },
