@@ -46,8 +46,9 @@ std::string session_days_of(const std::string& read, const std::vector<std::stri
   const std::string prewhere = std::string(kSessionDays) + " PREWHERE ";
   if (!read.starts_with(prewhere)) throw std::logic_error("not a session_days_read: " + read);
   // A subquery of no table: a plain IN on a cluster too.
-  return prewhere + "session_key IN (SELECT cityHash64(arrayJoin(" + quote_list(ids) +
-         "))) WHERE " + read.substr(prewhere.size()) + " AND session_id IN " + quote_tuple(ids);
+  return prewhere + "session_key IN (SELECT " + kSessionKey + " FROM (SELECT arrayJoin(" +
+         quote_list(ids) + ") AS session_id)) WHERE " + read.substr(prewhere.size()) +
+         " AND session_id IN " + quote_tuple(ids);
 }
 
 }  // namespace cca::clickhouse
