@@ -91,7 +91,13 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
     }
   }
 
-  const auto conditions_over = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
+  // The rollups' rows test their people by number; the spanning cells beside them (read's
+  // `conditions`), which hold no numbers, by email.
+  std::vector<std::string> people_conditions, numbered_people_conditions;
+  add_people_conditions(people, filter, PeopleOf::kEvents, people_conditions);
+  add_people_conditions(people, filter, PeopleOf::kNumberedEvents, numbered_people_conditions);
+  const auto conditions_over = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms,
+                                   const std::vector<std::string>& of_people) {
     std::vector<std::string> conditions = {"dimension = " + quote(column ? column->dimension : "")};
     if (accepted) conditions.push_back(in_list("value", *accepted));
     engine::Filter range = filter;
@@ -100,11 +106,12 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
     if (from_ms) conditions.push_back("start_ms >= " + std::to_string(*from_ms));
     if (to_ms) conditions.push_back("start_ms < " + std::to_string(*to_ms));
     add_day_conditions(range, conditions);
-    add_people_conditions(people, filter, PeopleOf::kEvents, conditions);
+    conditions.insert(conditions.end(), of_people.begin(), of_people.end());
     return all_of(conditions);
   };
-  std::vector<std::string> people_conditions;
-  add_people_conditions(people, filter, PeopleOf::kEvents, people_conditions);
+  const auto rows_over = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
+    return conditions_over(from_ms, to_ms, numbered_people_conditions);
+  };
   const bool about_people = !people_conditions.empty() || (by && is_person(*by));
   const bool values_share_groups = accepted && accepted->size() > 1 && key != "value";
   for (const RollupTable& table : kRollupTables) {
@@ -113,9 +120,11 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
         !on_period(filter.from_ms, table) || !on_period(filter.to_ms, table))
       continue;
     const bool periods_share_groups = table.period_ms == kMsPerHour && bucket_ms != kMsPerHour;
-    const std::string whole_range = conditions_over(filter.from_ms, filter.to_ms);
     const bool counts_sessions = !values_share_groups && !periods_share_groups;
-    RollupRead read{{{&table, whole_range}}, whole_range, table.period, key};
+    RollupRead read{{{&table, rows_over(filter.from_ms, filter.to_ms)}},
+                    conditions_over(filter.from_ms, filter.to_ms, people_conditions),
+                    table.period,
+                    key};
     read.counts_sessions = counts_sessions;
     read.totals = counts_sessions && !about_people;
     // A range of whole days over whole months and more: the months from rollup_month.
@@ -127,16 +136,16 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
       const std::optional<int64_t> end_of_months =
           filter.to_ms ? std::optional(period_start_ms(month_table, *filter.to_ms)) : std::nullopt;
       if (!first_month || !end_of_months || *first_month < *end_of_months) {
-        read.parts = {{&month_table, conditions_over(first_month, end_of_months)}};
+        read.parts = {{&month_table, rows_over(first_month, end_of_months)}};
         std::vector<std::string> in_months;
         if (first_month) {
           if (*first_month != *filter.from_ms)
-            read.parts.push_back({&table, conditions_over(filter.from_ms, first_month)});
+            read.parts.push_back({&table, rows_over(filter.from_ms, first_month)});
           in_months.push_back("start_ms >= " + std::to_string(*first_month));
         }
         if (end_of_months) {
           if (*end_of_months != *filter.to_ms)
-            read.parts.push_back({&table, conditions_over(end_of_months, filter.to_ms)});
+            read.parts.push_back({&table, rows_over(end_of_months, filter.to_ms)});
           in_months.push_back("start_ms < " + std::to_string(*end_of_months));
         }
         read.spanning_period =

@@ -127,7 +127,8 @@ struct RollupRead {
   // wholly inside the range from rollup_month and the days around them from rollup_day.
   std::vector<Part> parts;
   // The same filter over the whole range, for spanning_cells (session_opens.h), which shares the
-  // rollups' columns; and the period of a spanning cell as the parts see it.
+  // rollups' columns but their people's numbers (the parts test people by number, this by
+  // email); and the period of a spanning cell as the parts see it.
   std::string conditions;
   std::string spanning_period;
   std::string key;  // the grouping dimension's value per row ("value", or a person's)
