@@ -8,14 +8,6 @@ namespace {
 
 using engine::Dimension;
 
-// The rolled-up column a dimension's values are, if any.
-const RolledUpColumn* rolled_up_column(const People& people, Dimension dimension) {
-  const std::string value = key_expression(people, dimension);
-  for (const RolledUpColumn& rolled_up : kRolledUpColumns)
-    if (value == rolled_up.value) return &rolled_up;
-  return nullptr;
-}
-
 const RolledUpColumn& rolled_up(std::string_view dimension) {
   for (const RolledUpColumn& column : kRolledUpColumns)
     if (column.dimension == dimension) return column;
@@ -34,6 +26,13 @@ int64_t month_at_or_after(int64_t time) {
 }
 
 }  // namespace
+
+const RolledUpColumn* rolled_up_column(const People& people, Dimension dimension) {
+  const std::string value = key_expression(people, dimension);
+  for (const RolledUpColumn& rolled_up : kRolledUpColumns)
+    if (value == rolled_up.value) return &rolled_up;
+  return nullptr;
+}
 
 std::string dimension_rows_condition(size_t dimension) {
   const RolledUpColumn* column = rollup_dimension_column(dimension);
@@ -58,9 +57,13 @@ std::string rollup_cell(const RollupTable& table, size_t dimension) {
          period_start_sql(table) + " AS start_ms, ";
 }
 
-std::optional<RollupRead> rollup_read(const People& people, const engine::Filter& filter,
-                                      std::optional<Dimension> by, int64_t bucket_ms,
-                                      bool per_day) {
+namespace {
+
+// rollup_read's, and beside `by`'s rows those of more rolled-up dimensions (`beside`), which the
+// filter names none of.
+std::optional<RollupRead> read_of(const People& people, const engine::Filter& filter,
+                                  std::optional<Dimension> by, const std::vector<Dimension>& beside,
+                                  int64_t bucket_ms, bool per_day) {
   if (!filter.attributes.empty()) return std::nullopt;
 
   // The one rolled-up column the question filters or groups on, if any.
@@ -90,6 +93,12 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
       return std::nullopt;
     }
   }
+  std::vector<std::string> dimensions = {column ? column->dimension : ""};
+  for (const Dimension dimension : beside) {
+    const RolledUpColumn* also = rolled_up_column(people, dimension);
+    if (!also || accepted || key != "value") return std::nullopt;
+    dimensions.push_back(also->dimension);
+  }
 
   // The rollups' rows test their people by number; the spanning cells beside them (read's
   // `conditions`), which hold no numbers, by email.
@@ -98,7 +107,9 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
   add_people_conditions(people, filter, PeopleOf::kNumberedEvents, numbered_people_conditions);
   const auto conditions_over = [&](std::optional<int64_t> from_ms, std::optional<int64_t> to_ms,
                                    const std::vector<std::string>& of_people) {
-    std::vector<std::string> conditions = {"dimension = " + quote(column ? column->dimension : "")};
+    std::vector<std::string> conditions = {dimensions.size() == 1
+                                               ? "dimension = " + quote(dimensions.front())
+                                               : in_list("dimension", dimensions)};
     if (accepted) conditions.push_back(in_list("value", *accepted));
     engine::Filter range = filter;
     range.from_ms = from_ms;
@@ -156,6 +167,14 @@ std::optional<RollupRead> rollup_read(const People& people, const engine::Filter
     return read;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<RollupRead> rollup_read(const People& people, const engine::Filter& filter,
+                                      std::optional<Dimension> by, int64_t bucket_ms,
+                                      bool per_day) {
+  return read_of(people, filter, by, {}, bucket_ms, per_day);
 }
 
 namespace {
@@ -254,6 +273,30 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
   return events_source(people, filter, by, kMetricExpressions);
 }
 
+namespace {
+
+// sum_source's over rollup rows; `dimensions`: with each row's `dimension`.
+MetricSource summed_rows(RollupRead&& rollup, const MetricSums& sums, bool dimensions) {
+  const std::string columns = std::string(dimensions ? "dimension, value, " : "value, ") +
+                              (rollup.totals ? "" : "user, practice_hint, ") + sums.rollup_columns +
+                              "start_ms";
+  std::string rows;
+  for (const RollupRead::Part& part : rollup.parts)
+    rows += std::string(rows.empty() ? "SELECT " : " UNION ALL SELECT ") + columns + " FROM " +
+            (rollup.totals ? part.table->totals : part.table->name) + " PREWHERE " +
+            part.conditions;
+  return {"(" + rows + ") WHERE 1",
+          "start_ms",
+          std::move(rollup.key),
+          &sums.over_rollups,
+          sums.over_rollups[0],
+          "",
+          "",
+          ""};
+}
+
+}  // namespace
+
 MetricSource sum_source(const People& people, const engine::Filter& filter,
                         std::optional<Dimension> by, engine::Metric metric, int64_t bucket_ms) {
   const MetricSums& sums = metric_sums(metric);
@@ -264,22 +307,18 @@ MetricSource sum_source(const People& people, const engine::Filter& filter,
     source.first = source.last = source.has_work = "";
     return source;
   }
-  const std::string columns = std::string("value, ") +
-                              (rollup->totals ? "" : "user, practice_hint, ") +
-                              sums.rollup_columns + "start_ms";
-  std::string rows;
-  for (const RollupRead::Part& part : rollup->parts)
-    rows += std::string(rows.empty() ? "SELECT " : " UNION ALL SELECT ") + columns + " FROM " +
-            (rollup->totals ? part.table->totals : part.table->name) + " PREWHERE " +
-            part.conditions;
-  return {"(" + rows + ") WHERE 1",
-          "start_ms",
-          std::move(rollup->key),
-          &sums.over_rollups,
-          sums.over_rollups[0],
-          "",
-          "",
-          ""};
+  return summed_rows(std::move(*rollup), sums, false);
+}
+
+std::optional<MetricSource> sum_source_of_dimensions(const People& people,
+                                                     const engine::Filter& filter,
+                                                     const std::vector<Dimension>& dimensions,
+                                                     engine::Metric metric) {
+  if (dimensions.empty()) return std::nullopt;
+  std::optional<RollupRead> rollup = read_of(people, filter, dimensions.front(),
+                                             {dimensions.begin() + 1, dimensions.end()}, 0, false);
+  if (!rollup) return std::nullopt;
+  return summed_rows(std::move(*rollup), metric_sums(metric), true);
 }
 
 std::string select_metrics(const MetricSource& source, const std::vector<Grouping>& groups,

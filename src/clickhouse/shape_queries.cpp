@@ -394,8 +394,33 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
                 {&result.tool, &Filter::tool, Dimension{Dimension::kTool}},
                 {&result.status_code, &Filter::status_code, Dimension{Dimension::kStatusCode}},
                 {&result.error, &Filter::error, Dimension{Dimension::kError}}};
-  constexpr int kAttributeFacetIndex = 100, kPeopleFacetIndex = 200;
+  constexpr int kRolledUpFacetIndex = 99, kAttributeFacetIndex = 100, kPeopleFacetIndex = 200;
   std::vector<std::string> parts;
+  const auto facet_values_of = [](const std::string& index, const std::string& key,
+                                  const MetricSource& source) {
+    return "SELECT toUInt8(" + index + ") AS facet_, " + key + " AS facet_key_, " + source.key +
+           " AS facet_value_, " + std::string(source.events) + " AS facet_events_ FROM " +
+           source.filtered_table +
+           " GROUP BY facet_key_, facet_value_ HAVING facet_value_ != '' AND facet_events_ > 0";
+  };
+  // The facets of rolled-up columns that the filter names none of are under the same filter
+  // (sum_source_of_dimensions): one read of their rows, each told by its `dimension`.
+  std::vector<std::pair<std::string_view, size_t>> rolled_up_together;  // dimension, facet
+  std::vector<Dimension> together;
+  for (size_t i = 0; i < std::size(facets); ++i)
+    if (const RolledUpColumn* column = rolled_up_column(people, facets[i].dimension);
+        column && (filter.*facets[i].own).empty()) {
+      rolled_up_together.emplace_back(column->dimension, i);
+      together.push_back(facets[i].dimension);
+    }
+  std::optional<MetricSource> read_together;
+  if (together.size() > 1)
+    read_together = sum_source_of_dimensions(people, filter, together, engine::Metric::kEvents);
+  if (read_together)
+    parts.push_back(
+        facet_values_of(std::to_string(kRolledUpFacetIndex), "dimension", *read_together));
+  else
+    rolled_up_together.clear();
   // The facets of people (practice, level, location, email) count events per person and hint,
   // resolved here: one part for the facets whose rows are the same (all four without a filter on
   // people), where a part per facet, each resolving every row's practice, level or location in
@@ -404,15 +429,15 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   std::vector<std::string> people_rows;                 // each people part's rows
   std::vector<std::vector<size_t>> people_part_facets;  // the facets each of them serves
   for (size_t i = 0; i < std::size(facets); ++i) {
+    if (std::any_of(rolled_up_together.begin(), rolled_up_together.end(),
+                    [&](const auto& read) { return read.second == i; }))
+      continue;
     Filter relaxed = filter;
     (relaxed.*facets[i].own).clear();
     const MetricSource source =
         sum_source(people, relaxed, facets[i].dimension, engine::Metric::kEvents);
     if (!is_person(facets[i].dimension)) {
-      parts.push_back("SELECT toUInt8(" + std::to_string(i) + ") AS facet_, '' AS facet_key_, " +
-                      source.key + " AS facet_value_, " + std::string(source.events) +
-                      " AS facet_events_ FROM " + source.filtered_table +
-                      " GROUP BY facet_value_ HAVING facet_value_ != '' AND facet_events_ > 0");
+      parts.push_back(facet_values_of(std::to_string(i), "''", source));
       continue;
     }
     const auto same = std::find(people_rows.begin(), people_rows.end(), source.filtered_table);
@@ -470,6 +495,11 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
     const uint64_t events = std::stoull(row.at(3));
     if (facet == kAttributeFacetIndex) {
       attributes[row.at(1)][row.at(2)] += events;
+    } else if (facet == kRolledUpFacetIndex) {
+      const auto read = std::find_if(rolled_up_together.begin(), rolled_up_together.end(),
+                                     [&](const auto& read) { return read.first == row.at(1); });
+      if (read != rolled_up_together.end())
+        facets[read->second].list->push_back({row.at(2), events});
     } else if (facet >= kPeopleFacetIndex) {
       const std::string& user = row.at(1);
       const People::Resolved person = people.resolve(user, row.at(2));
