@@ -235,6 +235,23 @@ MetricSet read_metrics(const std::vector<std::string>& fields, size_t first) {
                           [&] { return std::stod(fields.at(i++)); });
 }
 
+std::string metric_alias(size_t field) {
+  return "m" + std::to_string(field);
+}
+
+std::string aliased_metrics(const std::vector<std::string>& expressions) {
+  std::string sql;
+  for (size_t i = 0; i < expressions.size(); ++i)
+    sql += (i ? ", " : "") + expressions[i] + " AS " + metric_alias(i);
+  return sql;
+}
+
+std::string metric_aliases(size_t count) {
+  std::string sql;
+  for (size_t i = 0; i < count; ++i) sql += (i ? ", " : "") + metric_alias(i);
+  return sql;
+}
+
 const std::string& binary_metric_columns() {
   static const std::string columns = [] {
     // The distinct counts (fields 1 and 2) are UInt64 too; every other field is an additive one.
@@ -242,7 +259,7 @@ const std::string& binary_metric_columns() {
     for (size_t i = 0; i < kMetricFields; ++i) {
       const std::string_view type =
           i == 1 || i == 2 ? "UInt64" : kAdditiveMetrics[i < 3 ? 0 : i - 2].type;
-      list += (i ? ", to" : "to") + std::string(type) + "(m" + std::to_string(i) + ")";
+      list += (i ? ", to" : "to") + std::string(type) + "(" + metric_alias(i) + ")";
     }
     return list;
   }();

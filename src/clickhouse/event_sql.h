@@ -66,6 +66,12 @@ engine::MetricSet read_metrics(const std::vector<std::string>& fields, size_t fi
 // fixed types, UInt64 counts and Float64 sums, for a RowBinary read; and the metric set from the
 // next kMetricFields of a RowBinary row of them.
 const std::string& binary_metric_columns();
+// A statement names the metric set's columns m0 ... m17, field i m<i>, which orders and reads
+// refer to: the name of field i; expressions of the metric set under those names ("e0 AS m0,
+// ..."); and the first `count` names alone ("m0, m1, ...").
+std::string metric_alias(size_t field);
+std::string aliased_metrics(const std::vector<std::string>& expressions);
+std::string metric_aliases(size_t count = kMetricFields);
 engine::MetricSet read_metrics(RowBinaryReader& reader);
 
 class PeopleCache;

@@ -29,23 +29,8 @@ using Rows = std::vector<std::vector<std::string>>;
 // the identity decides (see the header).
 constexpr std::string_view kEventOrder = "tuple(time_ms, key_hi, key_lo)";
 
-// Metric expressions with the aliases m0 ... m17, which the order expressions refer to.
-std::string aliased(const std::vector<std::string>& metric_expressions) {
-  std::string sql;
-  for (size_t i = 0; i < metric_expressions.size(); ++i)
-    sql += (i ? ", " : "") + metric_expressions[i] + " AS m" + std::to_string(i);
-  return sql;
-}
-
-// The aliases alone: "m0, m1, ...".
-std::string metric_aliases(size_t count) {
-  std::string sql;
-  for (size_t i = 0; i < count; ++i) sql += (i ? ", m" : "m") + std::to_string(i);
-  return sql;
-}
-
 const std::string& metric_columns() {
-  static const std::string columns = aliased(kMetricExpressions);
+  static const std::string columns = aliased_metrics(kMetricExpressions);
   return columns;
 }
 
@@ -263,7 +248,7 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
     std::string rows, order, start, end;
     const std::string* metrics;
   } source;
-  static const std::string kSessionDayMetrics = aliased(kSessionDayMetricExpressions);
+  static const std::string kSessionDayMetrics = aliased_metrics(kSessionDayMetricExpressions);
   std::optional<std::string> session_days = session_days_read(people, filter);
   const bool from_session_days = session_days.has_value();
   if (session_days) {
@@ -307,8 +292,6 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
   // page's rows alone, the directory's 5,000 people cost the statement 20-30 ms to parse and
   // analyze at 52 M events (every page, filtered or not).
   const std::string ordering = order_by(value, order.ascending, "sid");
-  std::string metric_aliases;
-  for (size_t i = 0; i < kMetricFields; ++i) metric_aliases += ", m" + std::to_string(i);
   // The page of the sessions of `rows`.
   const auto page_of = [&](const std::string& rows) {
     const std::string page_rows = "SELECT session_id AS sid, " + first("user") + ", " +
@@ -317,8 +300,8 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
                                   *source.metrics + " FROM " + rows + " GROUP BY sid" + ordering +
                                   limit_clause(limit, offset);
     return rows_of(
-        client_.query("SELECT sid, first_user, first_practice_hint, first_terminal, t0, t1" +
-                      metric_aliases + " FROM (" + page_rows + ")" + ordering));
+        client_.query("SELECT sid, first_user, first_practice_hint, first_terminal, t0, t1, " +
+                      metric_aliases() + " FROM (" + page_rows + ")" + ordering));
   };
   std::optional<Rows> rows;
   if (from_session_days && limit > 0 && limit <= kNearestDaysThrough &&
@@ -330,7 +313,7 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
   // others (sessions_of_several_rows), the first grouped. Grouping every session instead took
   // ClickHouse 2 s and 650 MiB for a page by cost over every day of 52 M events.
   const auto candidates = [&] {
-    static const std::string kRowMetrics = aliased(kSessionDayRowMetricExpressions);
+    static const std::string kRowMetrics = aliased_metrics(kSessionDayRowMetricExpressions);
     // Their numbers as values: ClickHouse would run a subquery once for each IN over it (under a
     // practice filter over every day of 52 M events, the statement took 425-570 ms that way and
     // 150-180 after a read of 35).
@@ -533,10 +516,11 @@ engine::UsersPage PeopleQueries::list_users(const Filter& filter, const engine::
     }
     ordering = order_by(value, order.ascending, "u");
   }
-  const std::string figures =
-      "SELECT user AS u, " + std::string(source.first) + " AS t0, " + std::string(source.last) +
-      " AS t1, " + (days_apart ? "" : active_days + " AS days, ") +
-      aliased(*source.metric_expressions) + " FROM " + source.filtered_table + " GROUP BY u";
+  const std::string figures = "SELECT user AS u, " + std::string(source.first) + " AS t0, " +
+                              std::string(source.last) + " AS t1, " +
+                              (days_apart ? "" : active_days + " AS days, ") +
+                              aliased_metrics(*source.metric_expressions) + " FROM " +
+                              source.filtered_table + " GROUP BY u";
   const std::string people_rows =
       days_apart ? "SELECT u, t0, t1, days, " + metric_aliases(source.metric_expressions->size()) +
                        " FROM (" + figures + ") ANY LEFT JOIN (SELECT user AS u, " + active_days +

@@ -335,29 +335,26 @@ std::string select_metrics(const MetricSource& source, const std::vector<Groupin
   const std::vector<std::string>& metrics = *source.metric_expressions;
   std::string extra;
   for (const std::string_view column : more_columns) extra.append(", ").append(column);
-  // A column's alias: m0 ... for the metric set's (binary_metric_columns), x0 ... for the others.
-  const auto alias = [](char prefix, size_t i) { return prefix + std::to_string(i); };
-  if (source.people_rows.empty()) {
-    std::string columns;
-    for (size_t i = 0; i < metrics.size(); ++i)
-      columns.append(i ? ", " : "").append(metrics[i]).append(" AS ").append(alias('m', i));
-    return "SELECT " + keys + columns + extra + " FROM " + source.filtered_table + narrowed +
-           grouped + kept;
-  }
+  if (source.people_rows.empty())
+    return "SELECT " + keys + aliased_metrics(metrics) + extra + " FROM " + source.filtered_table +
+           narrowed + grouped + kept;
 
-  // The figures from the totals rows and the people from the rollup rows, group by group.
-  std::string figures, columns = aliases.empty() ? "" : aliases + ", ";
-  const auto add = [&](std::string_view expression, char prefix, size_t i) {
-    const std::string name = alias(prefix, i);
-    if (prefix != 'm' || i != kPeopleField)
-      figures.append(expression).append(" AS ").append(name).append(", ");
-    columns.append(prefix == 'm' && i == 0 ? "" : ", ").append(name);
+  // The figures from the totals rows and the people from the rollup rows, group by group. The
+  // more columns are named x0 ....
+  std::string figures, columns = aliases;
+  const auto add = [&](std::string_view expression, const std::string& name, bool people) {
+    if (!people) figures.append(expression).append(" AS ").append(name).append(", ");
+    columns.append(columns.empty() ? "" : ", ").append(name);
   };
-  for (size_t i = 0; i < metrics.size(); ++i) add(metrics[i], 'm', i);
-  for (size_t i = 0; i < more_columns.size(); ++i) add(more_columns[i], 'x', i);
+  for (size_t i = 0; i < metrics.size(); ++i) add(metrics[i], metric_alias(i), i == kPeopleField);
+  for (size_t i = 0; i < more_columns.size(); ++i) {
+    std::string name = "x";
+    add(more_columns[i], name.append(std::to_string(i)), false);
+  }
   figures.resize(figures.size() - 2);
-  const std::string people = "(SELECT " + keys + source.people + " AS " + alias('m', kPeopleField) +
-                             " FROM " + source.people_rows + narrowed + grouped + ")";
+  const std::string people = "(SELECT " + keys + source.people + " AS " +
+                             metric_alias(kPeopleField) + " FROM " + source.people_rows + narrowed +
+                             grouped + ")";
   return "SELECT " + columns + " FROM (SELECT " + keys + figures + " FROM " +
          source.filtered_table + narrowed + grouped + kept + ") " +
          (aliases.empty() ? "CROSS JOIN " + people
