@@ -8,8 +8,14 @@
 namespace cca::engine {
 namespace {
 
-// The ranks a sample's statistics take, increasing: p50, p90, p95, p99.
-constexpr double kPercents[] = {50, 90, 95, 99};
+// The ranks a sample's statistics take, increasing, and the statistic each gives.
+constexpr struct {
+  double percent;
+  double Percentiles::*statistic;
+} kRanks[] = {{50, &Percentiles::p50},
+              {90, &Percentiles::p90},
+              {95, &Percentiles::p95},
+              {99, &Percentiles::p99}};
 
 // A double's bits as an unsigned number in the doubles' order (negative values' bits reversed,
 // positive ones' above them), -0 as +0.
@@ -21,13 +27,12 @@ uint64_t ordered_bits(double value) {
 // The ranks by nth_element, each over the part above the one before.
 void select_by_partition(std::vector<double>& values, Percentiles& p) {
   auto from = values.begin();
-  double* const at_ranks[] = {&p.p50, &p.p90, &p.p95, &p.p99};
-  for (size_t i = 0; i < std::size(kPercents); ++i) {
+  for (const auto& [percent, statistic] : kRanks) {
     const auto nth =
-        values.begin() + static_cast<std::ptrdiff_t>(nearest_rank(kPercents[i], values.size()) - 1);
+        values.begin() + static_cast<std::ptrdiff_t>(nearest_rank(percent, values.size()) - 1);
     std::nth_element(from, nth, values.end());
     from = nth;
-    *at_ranks[i] = *nth;
+    p.*statistic = *nth;
   }
 }
 
@@ -46,16 +51,15 @@ void select_by_buckets(const std::vector<double>& values, Percentiles& p) {
     size_t below = 0;  // the values in buckets below that
     double* statistic;
   };
-  std::array<Wanted, std::size(kPercents)> wanted{};
-  double* const at_ranks[] = {&p.p50, &p.p90, &p.p95, &p.p99};
+  std::array<Wanted, std::size(kRanks)> wanted{};
   size_t below = 0;
   uint32_t bucket = 0;
   for (size_t i = 0; i < wanted.size(); ++i) {  // increasing ranks
-    const size_t rank = nearest_rank(kPercents[i], values.size()) - 1;
+    const size_t rank = nearest_rank(kRanks[i].percent, values.size()) - 1;
     while (below + counts[bucket] <= rank) below += counts[bucket++];
-    wanted[i] = {rank, bucket, below, at_ranks[i]};
+    wanted[i] = {rank, bucket, below, &(p.*kRanks[i].statistic)};
   }
-  std::array<std::vector<double>, std::size(kPercents)> held;
+  std::array<std::vector<double>, std::size(kRanks)> held;
   for (size_t i = 0; i < wanted.size(); ++i)
     if (i == 0 || wanted[i - 1].bucket != wanted[i].bucket)
       held[i].reserve(counts[wanted[i].bucket]);
