@@ -198,7 +198,8 @@ constexpr size_t kNearestDaysThrough = 100'000;  // pages that end further into 
 // Where a page's rows (list_sessions' page_of) hold a session's start and end.
 constexpr size_t kStartField = 4, kEndField = 5;
 template <typename PageOf>
-std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const std::string& rows,
+std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const People& people,
+                                           const Filter& filter, const std::string& rows,
                                            const engine::SessionOrder& order, size_t limit,
                                            size_t offset, PageOf&& page_of) {
   const bool by_start = order.field == engine::SessionField::kStart;
@@ -206,9 +207,13 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
   const std::string row_value =
       by_start ? "tupleElement(" + std::string(kSessionFirst) + ", 1)" : kSessionLast;
   const std::string direction = order.ascending ? " ASC" : " DESC";
-  // Rows per day, nearest first: a day's rows are at least its sessions.
+  // Sessions per day, nearest first: the day rollup's count where it has one, else the rows'
+  // (a day's rows are at least its sessions). They choose only the days searched: the page is
+  // checked against the cutoff below whatever they are.
+  const std::optional<std::string> per_day = sessions_per_day(people, filter);
   const Rows days = rows_of(
-      client.query("SELECT day, count() FROM " + rows + " GROUP BY day ORDER BY day" + direction));
+      client.query((per_day ? *per_day : "SELECT day, count() FROM " + rows + " GROUP BY day") +
+                   " ORDER BY day" + direction));
   size_t covered = 0, wanted = 2 * (offset + limit);
   for (size_t i = 0; i + 1 < days.size(); ++i) {
     covered += std::stoull(days[i].at(1));
@@ -307,7 +312,8 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
   if (from_session_days && limit > 0 && limit <= kNearestDaysThrough &&
       offset <= kNearestDaysThrough - limit &&
       (order.field == engine::SessionField::kStart || order.field == engine::SessionField::kEnd))
-    rows = page_from_nearest_days(client_, source.rows, order, limit, offset, page_of);
+    rows =
+        page_from_nearest_days(client_, people, filter, source.rows, order, limit, offset, page_of);
   // Any other page from session_days, of the sessions that can be on it: of those with one row
   // among `rows` (most), the first offset + limit by that row alone, without grouping; of the
   // others (sessions_of_several_rows), the first grouped. Grouping every session instead took

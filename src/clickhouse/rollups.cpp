@@ -321,6 +321,16 @@ std::optional<MetricSource> sum_source_of_dimensions(const People& people,
   return summed_rows(std::move(*rollup), metric_sums(metric), true);
 }
 
+std::optional<std::string> sessions_per_day(const People& people, const engine::Filter& filter) {
+  const std::optional<RollupRead> read = rollup_read(people, filter, std::nullopt, kMsPerDay);
+  if (!read || !read->counts_sessions) return std::nullopt;
+  std::string rows;
+  for (const RollupRead::Part& part : read->parts)
+    rows += std::string(rows.empty() ? "" : " UNION ALL ") + "SELECT day, opened FROM " +
+            (read->totals ? part.table->totals : part.table->name) + " PREWHERE " + part.conditions;
+  return "SELECT day, sum(opened) AS sessions FROM (" + rows + ") GROUP BY day HAVING sessions > 0";
+}
+
 std::string select_metrics(const MetricSource& source, const std::vector<Grouping>& groups,
                            const std::vector<std::string_view>& more_columns,
                            const std::string& condition, const std::string& having) {

@@ -167,6 +167,33 @@ TEST_F(RollupsTest, OnlyQuestionsAboutEveryoneReadTheTotals) {
   }
 }
 
+// The sessions of each day as the day rollup counts them, under random filters it expresses, are
+// those of the events: distinct per person and hint.
+TEST_F(RollupsTest, SessionsPerDayAreTheEventsSessionsPerPersonAndHint) {
+  std::mt19937_64 random(31);
+  const People people(*stores_->client);
+  size_t counted = 0;
+  for (int i = 0; i < 60; ++i) {
+    engine::Filter filter = rollup_filter(*stores_, random);
+    if (random() % 2) {  // whole days, which the day rollup holds
+      filter.from_ms =
+          filter.from_ms ? std::optional(*filter.from_ms / kMsPerDay * kMsPerDay) : std::nullopt;
+      filter.to_ms =
+          filter.to_ms ? std::optional(*filter.to_ms / kMsPerDay * kMsPerDay) : std::nullopt;
+    }
+    const std::optional<std::string> per_day = sessions_per_day(people, filter);
+    if (!per_day) continue;
+    ++counted;
+    const auto expected = rows_of(stores_->client->query(
+        "SELECT day, uniqExact(session_id, user, practice_hint) FROM events WHERE session_id != '' "
+        "AND " +
+        where(people, filter) + " GROUP BY day ORDER BY day"));
+    EXPECT_EQ(expected, rows_of(stores_->client->query(*per_day + " ORDER BY day")))
+        << describe(filter);
+  }
+  EXPECT_GT(counted, 20u);
+}
+
 TEST_F(RollupsTest, EveryDimensionOfEveryRollupAddsUpToTheEvents) {
   const ClickHouseClient& client = *stores_->client;
   // Each dimension's events and sessions: every event's, or a sparse dimension's, those with a
