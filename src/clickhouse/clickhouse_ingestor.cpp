@@ -32,11 +32,17 @@ constexpr size_t kEventsPerBlock = 100'000;
 
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 
+// How long an ingest waits for one request. A block goes through every materialized view of the
+// store (99), which on a busy 2-core machine took over 30 s, the questions' limit: a load of 10 M
+// events stopped there twice while the store merged. A ClickHouse that cannot be reached still
+// fails at once.
+constexpr auto kWriteTimeout = std::chrono::minutes(10);
+
 }  // namespace
 
 struct ClickHouseIngestor::Impl {
   explicit Impl(ClickHouseUrl url)
-      : client(std::move(url)), log(client), writer(client), metrics(client) {
+      : client(std::move(url), kWriteTimeout), log(client), writer(client), metrics(client) {
     ensure_schema(client);
   }
 
