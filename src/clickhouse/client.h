@@ -59,6 +59,7 @@ class ClickHouseClient {
                             std::chrono::seconds timeout = std::chrono::seconds(30));
 
   const ClickHouseUrl& url() const { return url_; }
+  std::chrono::seconds timeout() const { return timeout_; }
   const std::string& database() const { return url_.database; }
 
   // Runs a statement and returns ClickHouse's answer as it came (TabSeparated unless the

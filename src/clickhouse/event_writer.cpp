@@ -66,7 +66,7 @@ void split_attributes(std::string_view json, std::vector<std::string_view>& keys
 }  // namespace
 
 EventWriter::EventWriter(const ClickHouseClient& client)
-    : client_(client), identities_(up_to_date_replicas(client.url())) {}
+    : client_(client), identities_(up_to_date_replicas(client.url()), client.timeout()) {}
 
 bool EventWriter::add(const EventRecord& e, uint64_t ingest_id) {
   if (!pending_keys_.insert(e.key)) return false;

@@ -153,7 +153,7 @@ void append_series(std::string& out, const Hash128& key, std::string_view name, 
 }  // namespace
 
 MetricWriter::MetricWriter(const ClickHouseClient& client)
-    : client_(client), stored_(up_to_date_replicas(client.url())) {}
+    : client_(client), stored_(up_to_date_replicas(client.url()), client.timeout()) {}
 
 FlushCounts MetricWriter::write(const std::vector<MetricPoint>& points, uint64_t ingest_id) const {
   FlushCounts counts;
