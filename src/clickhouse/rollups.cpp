@@ -275,9 +275,9 @@ MetricSource metric_source(const People& people, const engine::Filter& filter,
 
 namespace {
 
-// sum_source's over rollup rows; `dimensions`: with each row's `dimension`.
-MetricSource summed_rows(RollupRead&& rollup, const MetricSums& sums, bool dimensions) {
-  const std::string columns = std::string(dimensions ? "dimension, value, " : "value, ") +
+// sum_source's over rollup rows; `with_dimension`: with each row's `dimension`.
+MetricSource summed_rows(RollupRead&& rollup, const MetricSums& sums, bool with_dimension) {
+  const std::string columns = std::string(with_dimension ? "dimension, value, " : "value, ") +
                               (rollup.totals ? "" : "user, practice_hint, ") + sums.rollup_columns +
                               "start_ms";
   std::string rows;

@@ -396,8 +396,8 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
                 {&result.error, &Filter::error, Dimension{Dimension::kError}}};
   constexpr int kRolledUpFacetIndex = 99, kAttributeFacetIndex = 100, kPeopleFacetIndex = 200;
   std::vector<std::string> parts;
-  const auto facet_values_of = [](const std::string& index, const std::string& key,
-                                  const MetricSource& source) {
+  const auto facet_part = [](const std::string& index, const std::string& key,
+                             const MetricSource& source) {
     return "SELECT toUInt8(" + index + ") AS facet_, " + key + " AS facet_key_, " + source.key +
            " AS facet_value_, " + std::string(source.events) + " AS facet_events_ FROM " +
            source.filtered_table +
@@ -417,8 +417,7 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   if (together.size() > 1)
     read_together = sum_source_of_dimensions(people, filter, together, engine::Metric::kEvents);
   if (read_together)
-    parts.push_back(
-        facet_values_of(std::to_string(kRolledUpFacetIndex), "dimension", *read_together));
+    parts.push_back(facet_part(std::to_string(kRolledUpFacetIndex), "dimension", *read_together));
   else
     rolled_up_together.clear();
   // The facets of people (practice, level, location, email) count events per person and hint,
@@ -430,14 +429,14 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   std::vector<std::vector<size_t>> people_part_facets;  // the facets each of them serves
   for (size_t i = 0; i < std::size(facets); ++i) {
     if (std::any_of(rolled_up_together.begin(), rolled_up_together.end(),
-                    [&](const auto& read) { return read.second == i; }))
+                    [&](const auto& entry) { return entry.second == i; }))
       continue;
     Filter relaxed = filter;
     (relaxed.*facets[i].own).clear();
     const MetricSource source =
         sum_source(people, relaxed, facets[i].dimension, engine::Metric::kEvents);
     if (!is_person(facets[i].dimension)) {
-      parts.push_back(facet_values_of(std::to_string(i), "''", source));
+      parts.push_back(facet_part(std::to_string(i), "''", source));
       continue;
     }
     const auto same = std::find(people_rows.begin(), people_rows.end(), source.filtered_table);
@@ -497,7 +496,7 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
       attributes[row.at(1)][row.at(2)] += events;
     } else if (facet == kRolledUpFacetIndex) {
       const auto read = std::find_if(rolled_up_together.begin(), rolled_up_together.end(),
-                                     [&](const auto& read) { return read.first == row.at(1); });
+                                     [&](const auto& entry) { return entry.first == row.at(1); });
       if (read != rolled_up_together.end())
         facets[read->second].list->push_back({row.at(2), events});
     } else if (facet >= kPeopleFacetIndex) {
