@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <cctype>
+#include <chrono>
 
 namespace cca::clickhouse {
 namespace {
@@ -136,14 +137,20 @@ std::string ClickHouseClient::post(const std::string& path, std::string_view bod
     return client.Post(path + "&query=" + httplib::detail::encode_query_param(std::string(body)),
                        items);
   };
+  const auto started = std::chrono::steady_clock::now();
   httplib::Result result = send();
   if (!result) {
     const httplib::Error error = result.error();
     const std::string where = "ClickHouse at " + url_.display();
-    if (error == httplib::Error::Read || error == httplib::Error::ConnectionTimeout)
+    // httplib says Read for a connection that broke as for one that timed out.
+    const bool waited = std::chrono::steady_clock::now() - started >= timeout_;
+    if ((error == httplib::Error::Read && waited) || error == httplib::Error::ConnectionTimeout)
       throw ClickHouseError(ClickHouseError::Kind::kTimeout,
                             where + " did not answer " + std::string(what) + " within " +
                                 std::to_string(timeout_.count()) + " s");
+    if (error == httplib::Error::Read)
+      throw ClickHouseError(ClickHouseError::Kind::kUnreachable,
+                            where + " closed the connection before answering " + std::string(what));
     throw ClickHouseError(ClickHouseError::Kind::kUnreachable,
                           where + " is unreachable: " + httplib::to_string(error));
   }

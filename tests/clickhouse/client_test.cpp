@@ -3,9 +3,14 @@
 // cut short).
 #include "clickhouse/client.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <string>
+#include <thread>
 
 #include "clickhouse/row_binary.h"
 #include "clickhouse/test_database.h"
@@ -46,6 +51,38 @@ TEST(ClickHouseClientTest, AnAnswerFailingMidwayIsAnError) {
             client.query("SELECT number FROM numbers LIMIT 1000000 FORMAT RowBinary").size());
   EXPECT_THROW(client.query("SELECT number FROM numbers LIMIT 2000000 FORMAT RowBinary"),
                ClickHouseError);
+}
+
+// A server that takes the request and closes the connection without an answer: the error says
+// so, not that the server took too long (httplib reports both as a failed read).
+TEST(ClickHouseClientTest, AConnectionClosedBeforeTheAnswerIsNotATimeout) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(0, ::bind(listener, reinterpret_cast<sockaddr*>(&address), length));
+  ASSERT_EQ(0, ::listen(listener, 1));
+  ASSERT_EQ(0, ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length));
+  std::thread closer([listener] {
+    const int connection = ::accept(listener, nullptr, nullptr);
+    char request[4096];
+    (void)::recv(connection, request, sizeof(request), 0);
+    ::close(connection);
+  });
+  const ClickHouseClient client(
+      ClickHouseUrl::parse("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port))));
+  try {
+    client.query("SELECT 1");
+    ADD_FAILURE() << "no error";
+  } catch (const ClickHouseError& error) {
+    EXPECT_EQ(ClickHouseError::Kind::kUnreachable, error.kind());
+    EXPECT_NE(std::string(error.what()).find("closed the connection"), std::string::npos)
+        << error.what();
+  }
+  closer.join();
+  ::close(listener);
 }
 
 TEST(RowBinaryReaderTest, ReadsWhatClickHouseWrites) {
