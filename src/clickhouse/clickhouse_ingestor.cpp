@@ -33,9 +33,9 @@ constexpr size_t kEventsPerBlock = 100'000;
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 
 // How long an ingest waits for one request. A block goes through every materialized view of the
-// store (99), which on a busy 2-core machine took over 30 s, the questions' limit: a load of 10 M
-// events stopped there twice while the store merged. A ClickHouse that cannot be reached still
-// fails at once.
+// store (99) and its identity check reads the block's days: a batch job may wait for a busy
+// ClickHouse where a question, at 30 s, should not. A ClickHouse that cannot be reached, or that
+// closes the connection, still fails at once.
 constexpr auto kWriteTimeout = std::chrono::minutes(10);
 
 }  // namespace
