@@ -189,19 +189,26 @@ const std::vector<std::string> kCountedMetricExpressions = rollup_metric_express
 // The index of the people among the metric set's expressions (read_metrics' order).
 constexpr size_t kPeopleField = 2;
 
+// "SELECT <columns> FROM <table> PREWHERE <conditions>" for each of a read's parts, joined by
+// UNION ALL: the rollup tables' rows, or their totals' where the read is of totals.
+std::string parts_rows(const RollupRead& read, const std::string& columns) {
+  std::string rows;
+  for (const RollupRead::Part& part : read.parts)
+    rows += std::string(rows.empty() ? "" : " UNION ALL ") + "SELECT " + columns + " FROM " +
+            (read.totals ? part.table->totals : part.table->name) + " PREWHERE " + part.conditions;
+  return rows;
+}
+
 // The rollup parts' rows (from the totals tables: without people) and, beside them, the spanning
 // sessions' cells with no figures of their own.
 std::string rows_and_spanning_cells(const RollupRead& read) {
   const std::string cells = "dimension, value, day, start_ms, ";
   const std::string cell = read.spanning_period + " AS cell, ";
-  std::string rows;
-  for (const RollupRead::Part& part : read.parts)
-    rows += "SELECT " + cells +
-            (read.totals ? "'' AS user, '' AS practice_hint, " : "user, practice_hint, ") + cell +
-            additive_columns() + "opened, first_ms, last_ms, '' AS session_id FROM " +
-            (read.totals ? part.table->totals : part.table->name) + " PREWHERE " + part.conditions +
-            " UNION ALL ";
-  return "(" + rows + "SELECT " + cells + "user, practice_hint, " + cell + additive_zeros() +
+  const std::string rows = parts_rows(
+      read, cells + (read.totals ? "'' AS user, '' AS practice_hint, " : "user, practice_hint, ") +
+                cell + additive_columns() + "opened, first_ms, last_ms, '' AS session_id");
+  return "(" + rows + " UNION ALL SELECT " + cells + "user, practice_hint, " + cell +
+         additive_zeros() +
          "toUInt64(0) AS opened, arrayReduce('minState', emptyArrayInt64()) AS first_ms, "
          "arrayReduce('maxState', emptyArrayInt64()) AS last_ms, session_id FROM " +
          kSpanningCells + " PREWHERE " + read.conditions + ") WHERE 1";
@@ -280,11 +287,7 @@ MetricSource summed_rows(RollupRead&& rollup, const MetricSums& sums, bool with_
   const std::string columns = std::string(with_dimension ? "dimension, value, " : "value, ") +
                               (rollup.totals ? "" : "user, practice_hint, ") + sums.rollup_columns +
                               "start_ms";
-  std::string rows;
-  for (const RollupRead::Part& part : rollup.parts)
-    rows += std::string(rows.empty() ? "SELECT " : " UNION ALL SELECT ") + columns + " FROM " +
-            (rollup.totals ? part.table->totals : part.table->name) + " PREWHERE " +
-            part.conditions;
+  const std::string rows = parts_rows(rollup, columns);
   return {"(" + rows + ") WHERE 1",
           "start_ms",
           std::move(rollup.key),
@@ -324,11 +327,8 @@ std::optional<MetricSource> sum_source_of_dimensions(const People& people,
 std::optional<std::string> sessions_per_day(const People& people, const engine::Filter& filter) {
   const std::optional<RollupRead> read = rollup_read(people, filter, std::nullopt, kMsPerDay);
   if (!read || !read->counts_sessions) return std::nullopt;
-  std::string rows;
-  for (const RollupRead::Part& part : read->parts)
-    rows += std::string(rows.empty() ? "" : " UNION ALL ") + "SELECT day, opened FROM " +
-            (read->totals ? part.table->totals : part.table->name) + " PREWHERE " + part.conditions;
-  return "SELECT day, sum(opened) AS sessions FROM (" + rows + ") GROUP BY day HAVING sessions > 0";
+  return "SELECT day, sum(opened) AS sessions FROM (" + parts_rows(*read, "day, opened") +
+         ") GROUP BY day HAVING sessions > 0";
 }
 
 std::string select_metrics(const MetricSource& source, const std::vector<Grouping>& groups,
