@@ -142,13 +142,15 @@ std::string ClickHouseClient::post(const std::string& path, std::string_view bod
   if (!result) {
     const httplib::Error error = result.error();
     const std::string where = "ClickHouse at " + url_.display();
-    // httplib says Read for a connection that broke as for one that timed out.
+    // httplib says Read (or Write, when the peer goes while the request is still being sent)
+    // for a connection that broke as for one that timed out.
+    const bool broken = error == httplib::Error::Read || error == httplib::Error::Write;
     const bool waited = std::chrono::steady_clock::now() - started >= timeout_;
-    if ((error == httplib::Error::Read && waited) || error == httplib::Error::ConnectionTimeout)
+    if ((broken && waited) || error == httplib::Error::ConnectionTimeout)
       throw ClickHouseError(ClickHouseError::Kind::kTimeout,
                             where + " did not answer " + std::string(what) + " within " +
                                 std::to_string(timeout_.count()) + " s");
-    if (error == httplib::Error::Read)
+    if (broken)
       throw ClickHouseError(ClickHouseError::Kind::kUnreachable,
                             where + " closed the connection before answering " + std::string(what));
     throw ClickHouseError(ClickHouseError::Kind::kUnreachable,
