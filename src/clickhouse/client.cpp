@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <random>
 
 namespace cca::clickhouse {
 namespace {
@@ -34,6 +35,35 @@ std::string url_decode(std::string_view text) {
 std::string first_line(const std::string& text) {
   const size_t end = text.find('\n');
   return text.substr(0, std::min(end, size_t{600}));
+}
+
+// A multipart boundary that the rows do not hold.
+std::string boundary_outside(std::string_view rows) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::string boundary;
+  do {
+    boundary = "ccanalytics-";
+    for (int i = 0; i < 24; ++i) boundary += kDigits[random() % (sizeof(kDigits) - 1)];
+  } while (rows.find(boundary) != std::string_view::npos);
+  return boundary;
+}
+
+// The external table as the one file of a multipart body that ends at its close delimiter.
+// ClickHouse reads up to the delimiter and, after answering, closes the connection; anything
+// sent after it (httplib's own multipart bodies end with a line end) stays unread, and closing
+// over unread bytes resets the connection, which can discard the end of the answer before the
+// client reads it.
+std::string multipart_body(const ExternalTable& table, std::string_view boundary) {
+  std::string body;
+  body.reserve(table.tab_separated_rows.size() + 2 * table.name.size() + 3 * boundary.size() + 160);
+  body.append("--").append(boundary).append("\r\n");
+  body.append("Content-Disposition: form-data; name=\"").append(table.name);
+  body.append("\"; filename=\"").append(table.name).append(".tsv\"\r\n");
+  body.append("Content-Type: text/tab-separated-values\r\n\r\n");
+  body.append(table.tab_separated_rows);
+  body.append("\r\n--").append(boundary).append("--");
+  return body;
 }
 
 }  // namespace
@@ -131,11 +161,10 @@ std::string ClickHouseClient::post(const std::string& path, std::string_view bod
   const auto send = [&]() -> httplib::Result {
     if (!table) return client.Post(path, body.data(), body.size(), "text/plain");
     // External data rides as a file of a multipart body; the query moves into the URL.
-    const httplib::MultipartFormDataItems items = {{table->name, table->tab_separated_rows,
-                                                    table->name + ".tsv",
-                                                    "text/tab-separated-values"}};
+    const std::string boundary = boundary_outside(table->tab_separated_rows);
     return client.Post(path + "&query=" + httplib::detail::encode_query_param(std::string(body)),
-                       items);
+                       multipart_body(*table, boundary),
+                       "multipart/form-data; boundary=" + boundary);
   };
   const auto started = std::chrono::steady_clock::now();
   httplib::Result result = send();

@@ -53,33 +53,107 @@ TEST(ClickHouseClientTest, AnAnswerFailingMidwayIsAnError) {
                ClickHouseError);
 }
 
+// A loopback server for one request: it reads the request whole (headers, then the body's
+// Content-Length bytes), keeps it, and answers with `reply` (nothing: it closes the connection).
+class OneRequestServer {
+ public:
+  explicit OneRequestServer(std::string reply) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(listener_, 1) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+      throw std::runtime_error("no loopback listener");
+    port_ = ntohs(address.sin_port);
+    serving_ = std::thread([this, reply = std::move(reply)] {
+      const int connection = ::accept(listener_, nullptr, nullptr);
+      char chunk[4096];
+      size_t body_end = std::string::npos;
+      while (request_.size() < body_end) {
+        const ssize_t received = ::recv(connection, chunk, sizeof(chunk), 0);
+        if (received <= 0) break;
+        request_.append(chunk, static_cast<size_t>(received));
+        const size_t headers_end = request_.find("\r\n\r\n");
+        if (body_end == std::string::npos && headers_end != std::string::npos)
+          body_end = headers_end + 4 + std::stoul(header("Content-Length"));
+      }
+      (void)::send(connection, reply.data(), reply.size(), MSG_NOSIGNAL);
+      ::close(connection);
+    });
+  }
+  ~OneRequestServer() {
+    if (serving_.joinable()) serving_.join();
+    ::close(listener_);
+  }
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // The request as received, once the client has its answer.
+  const std::string& request() {
+    if (serving_.joinable()) serving_.join();
+    return request_;
+  }
+  std::string header(std::string_view name) const {
+    const size_t at = request_.find("\r\n" + std::string(name) + ": ");
+    if (at == std::string::npos) return "";
+    const size_t value = at + 4 + name.size();
+    return request_.substr(value, request_.find("\r\n", value) - value);
+  }
+
+ private:
+  int listener_ = -1;
+  uint16_t port_ = 0;
+  std::string request_;
+  std::thread serving_;
+};
+
+// A statement with external data sends a multipart body that ends at its close delimiter.
+// ClickHouse stops reading there and closes the connection after answering; bytes it left unread
+// (httplib writes a line end after the delimiter) turn that close into a reset, which discards
+// the part of the answer the client has not read yet. At 100 M events an ingest's read of 140 KB
+// of session cells failed so, every time, as "closed the connection before answering".
+TEST(ClickHouseClientTest, ExternalDataEndsAtItsCloseDelimiter) {
+  OneRequestServer server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n7\n");
+  const ClickHouseClient client(ClickHouseUrl::parse(server.url()));
+  const ExternalTable table{"pending", "hi UInt64, lo UInt64", "1\t2\n3\t4\n"};
+  EXPECT_EQ("7\n", client.query("SELECT count() FROM pending", table));
+  const std::string& request = server.request();
+  const std::string type = server.header("Content-Type");
+  const std::string prefix = "multipart/form-data; boundary=";
+  ASSERT_EQ(prefix, type.substr(0, prefix.size())) << type;
+  const std::string boundary = type.substr(prefix.size());
+  const std::string body = request.substr(request.find("\r\n\r\n") + 4);
+  EXPECT_EQ(std::stoul(server.header("Content-Length")), body.size());
+  EXPECT_EQ("--" + boundary + "\r\n", body.substr(0, boundary.size() + 4));
+  EXPECT_EQ("\r\n--" + boundary + "--", body.substr(body.size() - boundary.size() - 6)) << body;
+  EXPECT_NE(body.find("name=\"pending\""), std::string::npos) << body;
+  EXPECT_NE(body.find("\r\n\r\n1\t2\n3\t4\n\r\n--"), std::string::npos) << body;
+  EXPECT_NE(request.find("pending_structure=hi%20UInt64%2C%20lo%20UInt64"), std::string::npos)
+      << request;
+}
+
+// The rows of an external table reach ClickHouse as they are.
+TEST(ClickHouseClientTest, ClickHouseReadsTheExternalData) {
+  const auto database = TestDatabase::create("client");
+  if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
+  const ClickHouseClient client(system_database(*database));
+  ExternalTable skipped{"skipped", "n UInt64, text String", {}};
+  for (int n = 0; n < 100000; n += 2)
+    skipped.tab_separated_rows += std::to_string(n) + "\t--a\\tb\n";
+  EXPECT_EQ(
+      "50000\t50000\t50000\n",
+      client.query("SELECT count(), countIf(text = '--a\\tb'), (SELECT count() FROM "
+                   "numbers(100000) WHERE number NOT IN (SELECT n FROM skipped)) FROM skipped",
+                   skipped));
+}
+
 // A server that takes the request and closes the connection without an answer: the error says
 // so, not that the server took too long (httplib reports both as a failed read).
 TEST(ClickHouseClientTest, AConnectionClosedBeforeTheAnswerIsNotATimeout) {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  ASSERT_EQ(0, ::bind(listener, reinterpret_cast<sockaddr*>(&address), length));
-  ASSERT_EQ(0, ::listen(listener, 1));
-  ASSERT_EQ(0, ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length));
-  std::thread closer([listener] {
-    // The whole request is read before closing, as a server that dies while working on it;
-    // the client may send the headers and the statement in separate writes.
-    const int connection = ::accept(listener, nullptr, nullptr);
-    std::string request;
-    char chunk[4096];
-    while (request.find("SELECT 1") == std::string::npos) {
-      const ssize_t received = ::recv(connection, chunk, sizeof(chunk), 0);
-      if (received <= 0) break;
-      request.append(chunk, static_cast<size_t>(received));
-    }
-    ::close(connection);
-  });
-  const ClickHouseClient client(
-      ClickHouseUrl::parse("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port))));
+  OneRequestServer server("");
+  const ClickHouseClient client(ClickHouseUrl::parse(server.url()));
   try {
     client.query("SELECT 1");
     ADD_FAILURE() << "no error";
@@ -88,8 +162,6 @@ TEST(ClickHouseClientTest, AConnectionClosedBeforeTheAnswerIsNotATimeout) {
     EXPECT_NE(std::string(error.what()).find("closed the connection"), std::string::npos)
         << error.what();
   }
-  closer.join();
-  ::close(listener);
 }
 
 TEST(RowBinaryReaderTest, ReadsWhatClickHouseWrites) {
