@@ -405,21 +405,20 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   };
   // The facets of rolled-up columns that the filter names none of are under the same filter
   // (sum_source_of_dimensions): one read of their rows, each told by its `dimension`.
-  std::vector<std::pair<std::string_view, size_t>> rolled_up_together;  // dimension, facet
   std::vector<Dimension> together;
-  for (size_t i = 0; i < std::size(facets); ++i)
-    if (const RolledUpColumn* column = rolled_up_column(people, facets[i].dimension);
-        column && (filter.*facets[i].own).empty()) {
-      rolled_up_together.emplace_back(column->dimension, i);
-      together.push_back(facets[i].dimension);
-    }
+  for (const auto& facet : facets)
+    if (rolled_up_column(people, facet.dimension) && (filter.*facet.own).empty())
+      together.push_back(facet.dimension);
   std::optional<MetricSource> read_together;
   if (together.size() > 1)
     read_together = sum_source_of_dimensions(people, filter, together, engine::Metric::kEvents);
   if (read_together)
     parts.push_back(facet_part(std::to_string(kRolledUpFacetIndex), "dimension", *read_together));
   else
-    rolled_up_together.clear();
+    together.clear();
+  const auto read_together_at = [&](size_t facet) {
+    return std::find(together.begin(), together.end(), facets[facet].dimension) != together.end();
+  };
   // The facets of people (practice, level, location, email) count events per person and hint,
   // resolved here: one part for the facets whose rows are the same (all four without a filter on
   // people), where a part per facet, each resolving every row's practice, level or location in
@@ -428,9 +427,7 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
   std::vector<std::string> people_rows;                 // each people part's rows
   std::vector<std::vector<size_t>> people_part_facets;  // the facets each of them serves
   for (size_t i = 0; i < std::size(facets); ++i) {
-    if (std::any_of(rolled_up_together.begin(), rolled_up_together.end(),
-                    [&](const auto& entry) { return entry.second == i; }))
-      continue;
+    if (read_together_at(i)) continue;
     Filter relaxed = filter;
     (relaxed.*facets[i].own).clear();
     const MetricSource source =
@@ -495,10 +492,10 @@ engine::Facets ShapeQueries::facets(const Filter& filter) const {
     if (facet == kAttributeFacetIndex) {
       attributes[row.at(1)][row.at(2)] += events;
     } else if (facet == kRolledUpFacetIndex) {
-      const auto read = std::find_if(rolled_up_together.begin(), rolled_up_together.end(),
-                                     [&](const auto& entry) { return entry.first == row.at(1); });
-      if (read != rolled_up_together.end())
-        facets[read->second].list->push_back({row.at(2), events});
+      for (size_t f = 0; f < std::size(facets); ++f)
+        if (read_together_at(f) &&
+            rolled_up_column(people, facets[f].dimension)->dimension == row.at(1))
+          facets[f].list->push_back({row.at(2), events});
     } else if (facet >= kPeopleFacetIndex) {
       const std::string& user = row.at(1);
       const People::Resolved person = people.resolve(user, row.at(2));
