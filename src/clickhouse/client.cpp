@@ -55,14 +55,15 @@ std::string boundary_outside(std::string_view rows) {
 // over unread bytes resets the connection, which can discard the end of the answer before the
 // client reads it.
 std::string multipart_body(const ExternalTable& table, std::string_view boundary) {
+  std::string head = "--";
+  head.append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(table.name);
+  head.append("\"; filename=\"").append(table.name).append(".tsv\"\r\n");
+  head.append("Content-Type: text/tab-separated-values\r\n\r\n");
+  std::string tail = "\r\n--";
+  tail.append(boundary).append("--");
   std::string body;
-  body.reserve(table.tab_separated_rows.size() + 2 * table.name.size() + 3 * boundary.size() + 160);
-  body.append("--").append(boundary).append("\r\n");
-  body.append("Content-Disposition: form-data; name=\"").append(table.name);
-  body.append("\"; filename=\"").append(table.name).append(".tsv\"\r\n");
-  body.append("Content-Type: text/tab-separated-values\r\n\r\n");
-  body.append(table.tab_separated_rows);
-  body.append("\r\n--").append(boundary).append("--");
+  body.reserve(head.size() + table.tab_separated_rows.size() + tail.size());
+  body.append(head).append(table.tab_separated_rows).append(tail);
   return body;
 }
 
