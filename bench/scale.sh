@@ -17,9 +17,10 @@
 #   CCANALYTICS_BIN, TMPDIR  as for bench/run.sh
 #
 # Each 10 M chunk is `ccanalytics generate --num-sessions 115000 --num-users 1000 --days 90
-# --seed N` (about 10.3 M events, 12.4 GB of JSONL, deleted once both stores have it): the same
-# 1,000 people over the same 90 days, busier with each chunk. Writes bench/results/scale-<time>.md
-# and .jsonl.
+# --seed N --people-seed 1` (about 10.3 M events, 12.4 GB of JSONL, deleted once both stores have
+# it): the same 1,000 people, all in the directory, over the same 90 days, busier with each chunk.
+# (With the seed alone each chunk drew 1,000 people of its own: at 100 M events 1,918 people, the
+# directory listing the last chunk's.) Writes bench/results/scale-<time>.md and .jsonl.
 set -euo pipefail
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
@@ -146,7 +147,7 @@ for size in "${sizes[@]}"; do
     chunk=$work/chunk
     log "chunk $chunks: generating"
     timed "$work/generate.out" "$bin" generate --output-dir "$chunk" --num-sessions "$kChunkSessions" \
-      --num-users 1000 --days 90 --seed "$chunks"
+      --num-users 1000 --days 90 --seed "$chunks" --people-seed 1
     for store in embedded clickhouse; do
       log "chunk $chunks: ingest into $store"
       target=(--db "$db")

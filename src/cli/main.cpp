@@ -33,11 +33,16 @@ int main(int argc, char** argv) {
 
   cca::generate::GenerateOptions generate;
   CLI::App* generate_cmd = app.add_subcommand("generate", "Write a synthetic telemetry dataset");
-  generate_cmd->add_option("--output-dir", generate.output_dir, "Folder for the two files")->required();
+  generate_cmd->add_option("--output-dir", generate.output_dir, "Folder for the two files")
+      ->required();
   generate_cmd->add_option("--num-users", generate.num_users, "Engineers")->capture_default_str();
-  generate_cmd->add_option("--num-sessions", generate.num_sessions, "Sessions")->capture_default_str();
-  generate_cmd->add_option("--days", generate.days, "Days before the end date")->capture_default_str();
+  generate_cmd->add_option("--num-sessions", generate.num_sessions, "Sessions")
+      ->capture_default_str();
+  generate_cmd->add_option("--days", generate.days, "Days before the end date")
+      ->capture_default_str();
   generate_cmd->add_option("--seed", generate.seed, "Random seed")->capture_default_str();
+  generate_cmd->add_option("--people-seed", generate.people_seed,
+                           "Seed of the directory's people (default: --seed)");
   generate_cmd->add_option("--end-date", generate.end_date, "End of the window, YYYY-MM-DD")
       ->capture_default_str();
   generate_cmd->add_option("--scenario", generate.scenario_file,

@@ -149,7 +149,7 @@ GenerateSummary generate_dataset(const GenerateOptions& options) {
   summary.telemetry_path = (dir / "telemetry_logs.jsonl").string();
   summary.employees_path = (dir / "employees.csv").string();
 
-  Random user_random(derive_seed(options.seed, kUsersStream));
+  Random user_random(derive_seed(options.people_seed.value_or(options.seed), kUsersStream));
   const std::vector<User> users = make_users(options.num_users, user_random);
   BufferedFile employees(summary.employees_path);
   write_employees_csv(users, employees);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace cca::generate {
@@ -12,6 +13,10 @@ struct GenerateOptions {
   int num_sessions = 500;
   int days = 30;
   uint64_t seed = 42;
+  // The directory's people drawn from this seed instead of `seed`: datasets made with different
+  // seeds and the same people seed are one organisation's people with other sessions, as the
+  // chunks of a larger dataset should be.
+  std::optional<uint64_t> people_seed;
   std::string end_date = "2026-02-01";  // YYYY-MM-DD, exclusive end of the window
   // A scenario file (docs/generator.md, "Scenarios"): trend, weekly rhythm, incidents. Empty:
   // none, and the output is the plain generator's.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -105,6 +106,46 @@ TEST(GenerateDataset, SameOptionsGiveByteIdenticalFilesAndAnotherSeedDiffers) {
   EXPECT_FALSE(telemetry_a == testing::read_file(c.telemetry_path));
   EXPECT_NE(testing::read_file(a.employees_path), testing::read_file(c.employees_path));
   EXPECT_FALSE(std::filesystem::exists(a.telemetry_path + ".partial"));
+}
+
+TEST(GenerateDataset, APeopleSeedGivesOtherSeedsTheSamePeople) {
+  TempDir temp("people_seed");
+  GenerateOptions options = small_options(temp.path() / "a");
+  options.people_seed = 7;
+  const GenerateSummary a = generate_dataset(options);
+  options.output_dir = (temp.path() / "b").string();
+  options.seed = 43;
+  const GenerateSummary b = generate_dataset(options);
+  options.output_dir = (temp.path() / "c").string();
+  options.people_seed.reset();
+  const GenerateSummary c = generate_dataset(options);
+
+  const std::string directory = testing::read_file(a.employees_path);
+  EXPECT_EQ(directory, testing::read_file(b.employees_path));
+  EXPECT_NE(directory, testing::read_file(c.employees_path));
+  // Other sessions, of the directory's people.
+  const auto sessions_and_emails = [](const GenerateSummary& summary) {
+    std::set<std::string> sessions, emails;
+    testing::for_each_line(summary.telemetry_path, [&](const std::string& line) {
+      for (const json& log_event : json::parse(line).at("logEvents")) {
+        const json attributes =
+            json::parse(log_event.at("message").get<std::string>())["attributes"];
+        sessions.insert(attributes.at("session.id").get<std::string>());
+        emails.insert(attributes.at("user.email").get<std::string>());
+      }
+      return true;
+    });
+    return std::pair(sessions, emails);
+  };
+  const auto [sessions_a, emails_a] = sessions_and_emails(a);
+  const auto [sessions_b, emails_b] = sessions_and_emails(b);
+  EXPECT_EQ(emails_a, emails_b);
+  for (const std::string& email : emails_a)
+    EXPECT_NE(directory.find(email + ","), std::string::npos);
+  std::vector<std::string> shared;
+  std::set_intersection(sessions_a.begin(), sessions_a.end(), sessions_b.begin(), sessions_b.end(),
+                        std::back_inserter(shared));
+  EXPECT_EQ(shared.size(), 0u);
 }
 
 TEST(GenerateDataset, RegeneratingOverwritesTheOldFiles) {
