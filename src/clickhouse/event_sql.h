@@ -105,6 +105,10 @@ class People {
   // Whether no two people of the store share a rollup `user_key` (rollups.h), so that counting
   // the keys counts the people; asked of the store once, when first needed.
   bool user_keys_unique() const;
+  // Whether every session that may have several session_days rows has a number (`session_key`,
+  // session_days.h) of its own in the store, so that such rows grouped by number are grouped by
+  // session; asked of the store once, when first needed.
+  bool several_row_session_keys_unique() const;
 
   // The condition on rows of the events' people (PeopleOf::kEvents) that their person passes
   // the filters on practice, level and location (null: no filter on it): the people it holds,
@@ -133,8 +137,8 @@ class People {
   const ClickHouseClient& client_;
   std::vector<std::string> keys_, practices_, levels_, locations_;
   std::unordered_map<std::string_view, size_t> positions_;  // of keys_
-  mutable std::mutex read_later_;                           // guards the two below
-  mutable std::optional<bool> user_keys_unique_;
+  mutable std::mutex read_later_;                           // guards the three below
+  mutable std::optional<bool> user_keys_unique_, several_row_session_keys_unique_;
   mutable std::optional<std::vector<EventPerson>> event_people_;
 };
 

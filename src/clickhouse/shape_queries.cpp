@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "clickhouse/event_sql.h"
@@ -335,42 +336,52 @@ engine::Distribution ShapeQueries::session_distribution(const Filter& filter,
     return engine::distribution_of(values, bins);
   }
 
-  // One pass over the rows: a one-row session's value (its id NULL), or a row of a session that
-  // may have several there with its id and figures, which are added up here (a few thousand rows
-  // over every day). Grouping those by session id in ClickHouse instead, beside every row's value,
-  // read session_days three times: over every day of 52 M events the durations took ClickHouse
-  // 90-200 ms that way and 45-55 this way.
+  // One pass over the rows: a one-row session's value (its session NULL), or a row of a session
+  // that may have several there with its session and figures, which are added up here (a few
+  // thousand rows over every day). Grouping those by session id in ClickHouse instead, beside
+  // every row's value, read session_days three times: over every day of 52 M events the durations
+  // took ClickHouse 90-200 ms that way and 45-55 this way. A session is its number where no other
+  // session of the store shares one with such a session: ClickHouse then reads no session ids,
+  // 36 bytes a row (over every day of 100 M events, 85-105 ms where the ids took 110-130).
+  const bool by_number = people.several_row_session_keys_unique();
+  const std::string session = by_number ? "session_key" : "session_id";
   const std::string answer = client_.query(
-      "SELECT if(several, session_id, NULL), if(several, toFloat64(a), " +
-      std::string(quantity.of_row) +
+      "SELECT if(several, " + session + ", NULL), if(several, toFloat64(a), " + quantity.of_row +
       "), if(several, toFloat64(b), NULL) FROM (SELECT session_key " + in_subquery(client_) + " (" +
-      sessions_of_several_rows(*read) + ") AS several, session_id, " + quantity.figures + " FROM " +
-      *read + ") FORMAT RowBinary");
+      sessions_of_several_rows(*read) + ") AS several, " + session + ", " + quantity.figures +
+      " FROM " + *read + ") FORMAT RowBinary");
   values.reserve(answer.size() / (2 + sizeof(double)));
-  TextMap<std::pair<double, double>> several;  // (a, b) added up per session
-  for (RowBinaryReader reader(answer); !reader.done();) {
-    const std::optional<std::string_view> session = reader.nullable_text();
-    const double a = reader.number<double>();
-    const std::optional<double> b = reader.nullable_number<double>();
-    if (!session) {
-      values.push_back(a);
-      continue;
+  const auto read_rows = [&](auto read_session) {
+    RowBinaryReader reader(answer);
+    // (a, b) added up per session
+    std::unordered_map<typename decltype(read_session(reader))::value_type,
+                       std::pair<double, double>>
+        several;
+    while (!reader.done()) {
+      const auto session = read_session(reader);
+      const double a = reader.number<double>();
+      const std::optional<double> b = reader.nullable_number<double>();
+      if (!session) {
+        values.push_back(a);
+        continue;
+      }
+      const auto [found, first] = several.try_emplace(*session, a, b.value_or(0));
+      if (first) continue;
+      auto& [least_or_sum, greatest] = found->second;
+      if (!quantity.span)
+        least_or_sum += a;
+      else {
+        least_or_sum = std::min(least_or_sum, a);
+        greatest = std::max(greatest, b.value_or(0));
+      }
     }
-    const auto found = several.find(*session);
-    if (found == several.end()) {
-      several.emplace(*session, std::pair(a, b.value_or(0)));
-      continue;
-    }
-    auto& [least_or_sum, greatest] = found->second;
-    if (!quantity.span)
-      least_or_sum += a;
-    else {
-      least_or_sum = std::min(least_or_sum, a);
-      greatest = std::max(greatest, b.value_or(0));
-    }
-  }
-  for (const auto& [session, figures] : several)
-    values.push_back(quantity.span ? (figures.second - figures.first) / 1000 : figures.first);
+    for (const auto& [session, figures] : several)
+      values.push_back(quantity.span ? (figures.second - figures.first) / 1000 : figures.first);
+  };
+  if (by_number)
+    read_rows([](RowBinaryReader& reader) { return reader.nullable_number<uint64_t>(); });
+  else
+    read_rows([](RowBinaryReader& reader) { return reader.nullable_text(); });
   return engine::distribution_of(values, bins);
 }
 

@@ -13,6 +13,7 @@
 #include "clickhouse/facet_values.h"
 #include "clickhouse/history_stores.h"
 #include "clickhouse/latency_rollups.h"
+#include "clickhouse/schema.h"
 #include "clickhouse/session_days.h"
 #include "common/time_util.h"
 #include "engine/distribution.h"
@@ -320,6 +321,43 @@ TEST_F(ShapeQueriesTest, FacetsOverWholeDaysAndPeopleAnswerFromTheFacetValues) {
 std::optional<double> ttft_of(const testing::StoredEvent& e) {
   if (!e.duration_ms || e.time_ms % 5 == 0) return std::nullopt;
   return static_cast<double>(static_cast<int64_t>(*e.duration_ms) % 997);
+}
+
+// The sessions that may have several session_days rows are told apart by number, unless another
+// session of the store shares one of their numbers: then by id. The rows are written by hand, the
+// second session with the first's number, which no two real session ids are likely to share.
+TEST(ShapeQueriesSessionNumbersTest, SessionsSharingANumberAreToldApartById) {
+  const auto database = TestDatabase::create("session_numbers");
+  if (!database) GTEST_SKIP() << TestDatabase::kSkipReason;
+  const ClickHouseClient client(database->url());
+  ensure_schema(client);
+  const auto insert_row = [&](const std::string& session, const std::string& number_of, int prompts,
+                              int opened) {
+    client.query("INSERT INTO " + std::string(kSessionDays) +
+                 " (day, session_id, session_key, user, terminal, user_prompts, opened) VALUES "
+                 "('2026-01-05', '" +
+                 session + "', cityHash64('" + number_of + "'), 'a@example.com', 'vscode', " +
+                 std::to_string(prompts) + ", " + std::to_string(opened) + ")");
+  };
+  // Session A in two rows of one cell (two inserts): 2 + 3 prompts.
+  insert_row("A", "A", 2, 1);
+  insert_row("A", "A", 3, 0);
+  const auto prompts = [&] {
+    return ShapeQueries(client).session_distribution(engine::Filter(),
+                                                     engine::SessionQuantity::kPrompts, 10);
+  };
+  EXPECT_TRUE(People(client).several_row_session_keys_unique());
+  const engine::Distribution alone = prompts();
+  EXPECT_EQ(alone.stats.count, 1u);
+  EXPECT_EQ(alone.stats.max, 5);
+
+  // Session B in one row, with A's number: counted apart, with its own 7 prompts.
+  insert_row("B", "A", 7, 1);
+  EXPECT_FALSE(People(client).several_row_session_keys_unique());
+  const engine::Distribution apart = prompts();
+  EXPECT_EQ(apart.stats.count, 2u);
+  EXPECT_EQ(apart.stats.min, 5);
+  EXPECT_EQ(apart.stats.max, 7);
 }
 
 TEST(ShapeQueriesTimeToFirstTokenTest, LatencyOfTimeToFirstTokenUnderRandomFilters) {
