@@ -219,18 +219,19 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
     covered += std::stoull(days[i].at(1));
     if (covered < wanted) continue;
     // The wanted rows nearest the end of the order, among those days'.
-    const std::string nearest = "SELECT session_id, " + row_value + " AS v FROM " + rows +
+    const std::string nearest = "SELECT session_id, " + row_value + " AS v, day FROM " + rows +
                                 " AND day " + (order.ascending ? "<= " : ">= ") +
                                 quote(days[i].at(0)) + " ORDER BY v" + direction + " LIMIT " +
                                 std::to_string(wanted);
-    std::vector<std::string> ids;
+    std::vector<std::string> ids, found_on;
     int64_t cutoff = 0;  // the last of those rows' values in the order
     for (const auto& row : rows_of(client.query(nearest))) {
       ids.push_back(row.at(0));
       cutoff = std::stoll(row.at(1));
+      found_on.push_back(row.at(2));
     }
     if (ids.empty()) return std::nullopt;
-    Rows page = page_of(session_days_of(rows, ids));
+    Rows page = page_of(session_days_of(client, rows, ids, found_on));
     if (page.size() == limit) {
       const int64_t last = std::stoll(page.back().at(value_field));
       if (order.ascending ? last < cutoff : last > cutoff) return page;
@@ -333,16 +334,16 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
                                    ", sid ASC LIMIT " + std::to_string(offset + limit);
     const auto best = [&](const std::string& sessions) {
       return "SELECT sid, toUInt8(" + value.has + ") AS h, toFloat64(" + value.value +
-             ") AS v FROM (" + sessions + ")" + first_ones;
+             ") AS v, d FROM (" + sessions + ")" + first_ones;
     };
-    return "SELECT sid AS session_id FROM (" +
-           best("SELECT session_id AS sid, tupleElement(" + std::string(kSessionFirst) +
+    return "SELECT sid, d FROM (" +
+           best("SELECT session_id AS sid, day AS d, tupleElement(" + std::string(kSessionFirst) +
                 ", 1) AS t0, " + kSessionLast + " AS t1, " + kRowMetrics + " FROM " + source.rows +
                 " AND session_key " + in_subquery(client_, true) + " (" + several + ")") +
            " UNION ALL " +
-           best("SELECT session_id AS sid, " + source.start + " AS t0, " + source.end + " AS t1, " +
-                *source.metrics + " FROM " + source.rows + " AND session_key " +
-                in_subquery(client_) + " (" + several + ") GROUP BY sid") +
+           best("SELECT session_id AS sid, any(day) AS d, " + source.start + " AS t0, " +
+                source.end + " AS t1, " + *source.metrics + " FROM " + source.rows +
+                " AND session_key " + in_subquery(client_) + " (" + several + ") GROUP BY sid") +
            ")" + first_ones;
   };
   engine::SessionsPage page;
@@ -351,9 +352,12 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
     if (offset >= page.total || limit == 0) return page;
     if (from_session_days && limit <= kNearestDaysThrough &&
         offset <= kNearestDaysThrough - limit) {
-      std::vector<std::string> ids;
-      for (const auto& row : rows_of(client_.query(candidates()))) ids.push_back(row.at(0));
-      rows = ids.empty() ? Rows() : page_of(session_days_of(source.rows, ids));
+      std::vector<std::string> ids, found_on;
+      for (const auto& row : rows_of(client_.query(candidates()))) {
+        ids.push_back(row.at(0));
+        found_on.push_back(row.at(1));
+      }
+      rows = ids.empty() ? Rows() : page_of(session_days_of(client_, source.rows, ids, found_on));
     } else {
       rows = page_of(source.rows);
     }

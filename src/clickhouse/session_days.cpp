@@ -42,13 +42,18 @@ std::string sessions_of_several_rows(const std::string& read) {
          " FROM " + kSpanningCells + " WHERE dimension = ''";
 }
 
-std::string session_days_of(const std::string& read, const std::vector<std::string>& ids) {
+std::string session_days_of(const ClickHouseClient& client, const std::string& read,
+                            const std::vector<std::string>& ids,
+                            const std::vector<std::string>& days) {
   const std::string prewhere = std::string(kSessionDays) + " PREWHERE ";
   if (!read.starts_with(prewhere)) throw std::logic_error("not a session_days_read: " + read);
+  const std::string id_list = quote_list(ids), id_tuple = quote_tuple(ids);
   // A subquery of no table: a plain IN on a cluster too.
-  return prewhere + "session_key IN (SELECT " + kSessionKey + " FROM (SELECT arrayJoin(" +
-         quote_list(ids) + ") AS session_id)) WHERE " + read.substr(prewhere.size()) +
-         " AND session_id IN " + quote_tuple(ids);
+  return prewhere + "session_key IN (SELECT " + kSessionKey + " FROM (SELECT arrayJoin(" + id_list +
+         ") AS session_id)) WHERE day " + in_subquery(client) + " (SELECT day FROM " +
+         kSpanningCells + " WHERE dimension = '' AND session_id IN " + id_tuple +
+         " UNION ALL SELECT arrayJoin(arrayMap(d -> toDate(d), " + quote_list(days) + "))) AND " +
+         read.substr(prewhere.size()) + " AND session_id IN " + id_tuple;
 }
 
 }  // namespace cca::clickhouse
