@@ -372,6 +372,20 @@ bool People::several_row_session_keys_unique() const {
   return *several_row_session_keys_unique_;
 }
 
+std::optional<std::pair<int64_t, int64_t>> People::event_days() const {
+  std::lock_guard lock(read_later_);
+  if (!event_days_) {
+    const RollupTable& days = kRollupTables[kDayRollup];
+    const auto found =
+        rows_of(client_.query("SELECT count(), toInt64(min(day)), toInt64(max(day)) FROM " +
+                              std::string(days.totals) + " PREWHERE dimension = ''"));
+    event_days_.emplace();
+    if (found.size() == 1 && found[0].at(0) != "0")
+      event_days_->emplace(std::stoll(found[0].at(1)), std::stoll(found[0].at(2)));
+  }
+  return *event_days_;
+}
+
 std::string People::events_passing(const std::vector<std::string>* practices,
                                    const std::vector<std::string>* levels,
                                    const std::vector<std::string>* locations, bool numbered) const {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "clickhouse/client.h"
@@ -109,6 +110,9 @@ class People {
   // session_days.h) of its own in the store, so that such rows grouped by number are grouped by
   // session; asked of the store once, when first needed.
   bool several_row_session_keys_unique() const;
+  // The first and last days of the store's events (days since 1970-01-01), none in an empty
+  // store; asked of the store once, when first needed.
+  std::optional<std::pair<int64_t, int64_t>> event_days() const;
 
   // The condition on rows of the events' people (PeopleOf::kEvents) that their person passes
   // the filters on practice, level and location (null: no filter on it): the people it holds,
@@ -137,8 +141,9 @@ class People {
   const ClickHouseClient& client_;
   std::vector<std::string> keys_, practices_, levels_, locations_;
   std::unordered_map<std::string_view, size_t> positions_;  // of keys_
-  mutable std::mutex read_later_;                           // guards the three below
+  mutable std::mutex read_later_;                           // guards the four below
   mutable std::optional<bool> user_keys_unique_, several_row_session_keys_unique_;
+  mutable std::optional<std::optional<std::pair<int64_t, int64_t>>> event_days_;
   mutable std::optional<std::vector<EventPerson>> event_people_;
 };
 
