@@ -538,17 +538,18 @@ void create_or_migrate(const ClickHouseClient& client) {
   // Version 3: session_days, summed per session and day like a rollup; sharded by person like
   // the events, so that a session's rows are on its events' shard. Version 12 adds the first time
   // alone and counts in each row the events that opened their session's cell (`first_ms`,
-  // `opened`: session_days.h), version 13 the session's number (`session_key`): an older store's
-  // is made again from its events, a day at a time (which keeps the grouping's memory to a day's
-  // sessions); a migration cut short makes it again.
-  const bool sessions_remade = found >= 1 && found < 13;
+  // `opened`: session_days.h), version 13 the session's number (`session_key`), version 15 keeps
+  // it in granules of 1,024 rows: an older store's is made again from its events, a day at a time
+  // (which keeps the grouping's memory to a day's sessions); a migration cut short makes it again.
+  const bool sessions_remade = found >= 1 && found < 15;
   if (sessions_remade) {
     drop(client, std::string(kSessionDays) + "_view");
     drop_table(client, kSessionDays);
   }
   const std::string session_columns = session_days_columns();
   const std::string session_layout =
-      "PARTITION BY toYYYYMM(day) ORDER BY (" + std::string(kSessionDaysKey) + ")";
+      "PARTITION BY toYYYYMM(day) ORDER BY (" + std::string(kSessionDaysKey) +
+      ") SETTINGS index_granularity = " + std::to_string(kSessionDaysGranule);
   const TableSpec sessions = {kSessionDays, session_columns, "SummingMergeTree",
                               "",           session_layout,  "sipHash64(user)"};
   for (const std::string& statement : create_statements(sessions, client.url()))

@@ -17,8 +17,9 @@ namespace cca::clickhouse {
 // version 11 the rollups' sparse dimensions (status code, decision source, attempt, error:
 // rollups.h) with 64-bit session marks and session_cells holding their values, version 12
 // session_days' `first_ms` and `opened`, version 13 its `session_key` (session_days.h), version
-// 14 latency_day_all (latency_rollups.h).
-inline constexpr int kSchemaVersion = 14;
+// 14 latency_day_all (latency_rollups.h), version 15 session_days in granules of 1,024 rows
+// (session_days.h).
+inline constexpr int kSchemaVersion = 15;
 
 // Creates the database and every table, or migrates an older schema to kSchemaVersion; does
 // nothing, with a single read, when the schema is at kSchemaVersion. Idempotent

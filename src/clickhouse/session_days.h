@@ -28,6 +28,12 @@ std::string session_days_select(const std::string& events);
 inline constexpr const char* kSessionKey = "cityHash64(session_id)";
 inline constexpr const char* kSessionDaysKey =
     "day, session_id, user, practice_hint, terminal, session_key";
+// Rows a granule (schema version 15; ClickHouse's default of 8,192 before): a page of sessions
+// reads every granule that holds a row of one of its sessions, all its columns and aggregate
+// states, and a page by a metric's sessions lie on any day (a page by cost over every day of
+// 100 M events: 789,000 rows read for 50 sessions in granules of 8,192 and 482,000 in granules of
+// 1,024; the page's statement over the same five parts took 92 ms median and 62).
+inline constexpr int kSessionDaysGranule = 1024;
 
 // "session_days PREWHERE <days, people, terminal>" for the sessions matching `filter`, or none
 // when the filter needs single events (model, tool, status code, error, custom attributes) or

@@ -37,8 +37,8 @@ using testing::expect_same_metrics;
 // facet_values; before version 11: no rows or views of the rollups' sparse dimensions, 32-bit
 // session marks, session_cells without the sparse dimensions' values, and status codes and
 // errors in facet_values too; before version 12: session_days without `first_ms` and
-// `opened`; before version 13: without `session_key`; before version 14: no latency_day_all),
-// and schema_version says `version`.
+// `opened`; before version 13: without `session_key`; before version 14: no latency_day_all;
+// before version 15: session_days in granules of 8,192 rows), and schema_version says `version`.
 void make_older_store(const ClickHouseClient& client, const std::string& source, int version) {
   ensure_schema(client);
   client.query("INSERT INTO events SELECT * FROM " + source + ".events");
@@ -101,13 +101,19 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
     client.query("DROP TABLE " + table);
     client.query("RENAME TABLE " + older + " TO " + table);
   };
-  if (version >= 3 && version < 13) {
-    // Without session_key, in its sorting key too.
-    const std::string key = "day, session_id, user, practice_hint, terminal";
+  if (version >= 3 && version < 15) {
+    // In granules of ClickHouse's default size; before version 13 without session_key, in its
+    // sorting key too.
     client.query("DROP TABLE " + std::string(kSessionDays) + "_view");
-    rebuild_without(kSessionDays, "session_key", key);
-    if (version < 12)
-      for (const char* column : {"opened", "first_ms"}) rebuild_without(kSessionDays, column, key);
+    if (version >= 13) {
+      rebuild_without(kSessionDays, "", kSessionDaysKey);
+    } else {
+      const std::string key = "day, session_id, user, practice_hint, terminal";
+      rebuild_without(kSessionDays, "session_key", key);
+      if (version < 12)
+        for (const char* column : {"opened", "first_ms"})
+          rebuild_without(kSessionDays, column, key);
+    }
   }
   if (version < 8)
     for (const RollupTable& rollup : kRollupTables) {
@@ -117,7 +123,8 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
                         "dimension, value, day, start_ms, user, practice_hint");
     }
   // Every version before 14 lacks latency_day_all; the older latency tables below are the others.
-  newer.insert(newer.end(), {kLatencyDaysOfAllKeys.table, kLatencyDaysOfAllKeys.buckets});
+  if (version < 14)
+    newer.insert(newer.end(), {kLatencyDaysOfAllKeys.table, kLatencyDaysOfAllKeys.buckets});
   const LatencyRollup* const older_latency[] = {&kLatencyDays, &kLatencyMonths};
   if (version < 7)
     for (const LatencyRollup* rollup : older_latency) newer.push_back(rollup->buckets);
@@ -250,7 +257,7 @@ void expect_same_answers(const ClickHouseClient& original, const ClickHouseClien
 TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
   const HistoryStores* stores = HistoryStores::get();
   if (!stores) GTEST_SKIP() << TestDatabase::kSkipReason;
-  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}) {
+  for (const int version : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}) {
     SCOPED_TRACE("from version " + std::to_string(version));
     const auto database = TestDatabase::create("upgrade");
     ASSERT_NE(database, nullptr);
@@ -261,6 +268,12 @@ TEST(ClickHouseSchemaTest, UpgradingAnOlderStoreFillsWhatItLacksFromItsEvents) {
     EXPECT_EQ(client.query("SELECT max(version) FROM schema_version"),
               std::to_string(kSchemaVersion) + "\n");
     expect_same_answers(*stores->client, client, "upgraded");
+    EXPECT_NE(client
+                  .query("SELECT engine_full FROM system.tables WHERE database = "
+                         "currentDatabase() AND name = " +
+                         quote(kSessionDays))
+                  .find("index_granularity = " + std::to_string(kSessionDaysGranule)),
+              std::string::npos);
     // Later ingests ask session_cells: the upgrade fills it as the inserts would have.
     std::string cell = "session_id, start_ms, user, practice_hint";
     for (const RolledUpColumn& column : kRolledUpColumns)
