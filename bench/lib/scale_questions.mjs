@@ -67,6 +67,8 @@ const panels = [
   // The dashboard under a filter on people: what its filter bar and sessions page ask then.
   { id: 'facets of a practice', path: '/api/v1/facets?practice=Platform%20Engineering' },
   { id: 'sessions of a practice', path: '/api/v1/sessions?limit=50&practice=Platform%20Engineering' },
+  // The sessions page sorted by one of its columns.
+  { id: 'sessions by cost', path: '/api/v1/sessions?limit=50&sort=cost_usd' },
   { id: 'cost by practice', path: '/api/v1/breakdown?by=practice&sort=cost_usd' },
   { id: 'timeseries week', path: '/api/v1/timeseries?bucket=week' },
   { id: 'code activity', path: '/api/v1/code' },
