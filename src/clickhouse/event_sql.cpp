@@ -366,7 +366,7 @@ bool People::several_row_session_keys_unique() const {
     const std::string several = sessions_of_several_rows(std::string(kSessionDays) + " PREWHERE 1");
     several_row_session_keys_unique_ =
         client_.query("SELECT count() FROM (SELECT session_key FROM " + std::string(kSessionDays) +
-                      " PREWHERE session_key IN (" + several +
+                      " PREWHERE session_key " + in_subquery(client_) + " (" + several +
                       ") GROUP BY session_key HAVING uniqExact(session_id) > 1)") == "0\n";
   }
   return *several_row_session_keys_unique_;
