@@ -31,6 +31,28 @@ GenerateOptions small_options(const std::filesystem::path& dir) {
   return options;
 }
 
+// A dataset's events as read back from its telemetry file: their distinct sessions and emails,
+// how many there are and in how many batches (lines).
+struct ReadBack {
+  std::set<std::string> sessions, emails;
+  uint64_t events = 0, batches = 0;
+};
+ReadBack read_back(const GenerateSummary& summary) {
+  ReadBack read;
+  testing::for_each_line(summary.telemetry_path, [&](const std::string& line) {
+    ++read.batches;
+    const json batch = json::parse(line);
+    for (const json& log_event : batch.at("logEvents")) {
+      const json attributes = json::parse(log_event.at("message").get<std::string>())["attributes"];
+      read.sessions.insert(attributes.at("session.id").get<std::string>());
+      read.emails.insert(attributes.at("user.email").get<std::string>());
+      ++read.events;
+    }
+    return true;
+  });
+  return read;
+}
+
 // ---- Options --------------------------------------------------------------------------------
 
 TEST(GenerateOptions, DefaultsAreTheReferenceGenerators) {
@@ -124,27 +146,14 @@ TEST(GenerateDataset, APeopleSeedGivesOtherSeedsTheSamePeople) {
   EXPECT_EQ(directory, testing::read_file(b.employees_path));
   EXPECT_NE(directory, testing::read_file(c.employees_path));
   // Other sessions, of the directory's people.
-  const auto sessions_and_emails = [](const GenerateSummary& summary) {
-    std::set<std::string> sessions, emails;
-    testing::for_each_line(summary.telemetry_path, [&](const std::string& line) {
-      for (const json& log_event : json::parse(line).at("logEvents")) {
-        const json attributes =
-            json::parse(log_event.at("message").get<std::string>())["attributes"];
-        sessions.insert(attributes.at("session.id").get<std::string>());
-        emails.insert(attributes.at("user.email").get<std::string>());
-      }
-      return true;
-    });
-    return std::pair(sessions, emails);
-  };
-  const auto [sessions_a, emails_a] = sessions_and_emails(a);
-  const auto [sessions_b, emails_b] = sessions_and_emails(b);
-  EXPECT_EQ(emails_a, emails_b);
-  for (const std::string& email : emails_a)
+  const ReadBack read_a = read_back(a), read_b = read_back(b);
+  ASSERT_EQ(read_a.sessions.size(), 150u);
+  EXPECT_EQ(read_a.emails, read_b.emails);
+  for (const std::string& email : read_a.emails)
     EXPECT_NE(directory.find(email + ","), std::string::npos);
   std::vector<std::string> shared;
-  std::set_intersection(sessions_a.begin(), sessions_a.end(), sessions_b.begin(), sessions_b.end(),
-                        std::back_inserter(shared));
+  std::set_intersection(read_a.sessions.begin(), read_a.sessions.end(), read_b.sessions.begin(),
+                        read_b.sessions.end(), std::back_inserter(shared));
   EXPECT_EQ(shared.size(), 0u);
 }
 
@@ -167,23 +176,11 @@ TEST(GenerateDataset, UserAndSessionCountsFollowTheOptions) {
   EXPECT_EQ(summary.users, 7u);
   EXPECT_EQ(summary.sessions, 333u);
 
-  std::set<std::string> sessions, emails;
-  uint64_t events = 0, lines = 0;
-  testing::for_each_line(summary.telemetry_path, [&](const std::string& line) {
-    ++lines;
-    const json batch = json::parse(line);
-    for (const json& log_event : batch.at("logEvents")) {
-      const json attributes = json::parse(log_event.at("message").get<std::string>())["attributes"];
-      sessions.insert(attributes.at("session.id").get<std::string>());
-      emails.insert(attributes.at("user.email").get<std::string>());
-      ++events;
-    }
-    return true;
-  });
-  EXPECT_EQ(sessions.size(), 333u);
-  EXPECT_EQ(emails.size(), 7u);  // 333 sessions over 7 users leave nobody out
-  EXPECT_EQ(events, summary.events);
-  EXPECT_EQ(lines, summary.batches);
+  const ReadBack read = read_back(summary);
+  EXPECT_EQ(read.sessions.size(), 333u);
+  EXPECT_EQ(read.emails.size(), 7u);  // 333 sessions over 7 users leave nobody out
+  EXPECT_EQ(read.events, summary.events);
+  EXPECT_EQ(read.batches, summary.batches);
   EXPECT_EQ(std::filesystem::file_size(summary.telemetry_path), summary.telemetry_bytes);
 }
 
