@@ -87,6 +87,8 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
   if (version < 9)
     for (const RollupTable& rollup : kRollupTables)
       if (rollup.people) newer.push_back(rollup.people);
+  // The table made again in granules of ClickHouse's default size, ordered by `order`, without
+  // `column` (with every column when it is empty).
   const auto rebuild_without = [&](const std::string& table, const std::string& column,
                                    const std::string& order) {
     std::string kept;
@@ -103,7 +105,7 @@ void make_older_store(const ClickHouseClient& client, const std::string& source,
   };
   if (version >= 3 && version < 15) {
     // In granules of ClickHouse's default size; before version 13 without session_key, in its
-    // sorting key too.
+    // sorting key too, and before version 12 without `opened` and `first_ms`.
     client.query("DROP TABLE " + std::string(kSessionDays) + "_view");
     if (version >= 13) {
       rebuild_without(kSessionDays, "", kSessionDaysKey);
