@@ -250,6 +250,9 @@ write_server_config() {
   <default_database>default</default_database>
   <timezone>UTC</timezone>
   <mark_cache_size>268435456</mark_cache_size>
+  <!-- As Debian's configuration has it: the queries that ask for it (use_uncompressed_cache)
+       keep the blocks they read decompressed. -->
+  <uncompressed_cache_size>8589934592</uncompressed_cache_size>
   <max_concurrent_queries>100</max_concurrent_queries>
   <!-- On TERM the server waits this long (default 5 s) for open connections, which the
        other servers of a cluster keep to it in their pools. -->
