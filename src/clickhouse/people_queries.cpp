@@ -269,6 +269,116 @@ std::optional<Rows> page_from_nearest_days(const ClickHouseClient& client, const
   return std::nullopt;
 }
 
+// A session_days read and a session's figures over its rows there (list_sessions' source).
+struct SessionRows {
+  const std::string& rows;  // "session_days PREWHERE ..."
+  const std::string &start, &end, &metrics;
+};
+
+// The sessions that can be among the first `wanted` of `rows` ordered by `value`, and the days
+// they were found on.
+struct Candidates {
+  std::vector<std::string> ids, days;
+};
+
+// Of the sessions with one row among `rows` (most), those at or before the wanted-th in the order
+// by that row alone, without grouping; of the others (sessions_of_several_rows), those at or
+// before it grouped. Grouping every session instead took ClickHouse 2 s and 650 MiB for a page by
+// cost over every day of 52 M events. The wanted-th value comes first, from the values alone: the
+// one-row sessions' first `wanted` by their row's metrics (8 bytes a row for cost), and every
+// several-row session's, grouped by number where numbers tell them apart, with no aggregate
+// state or session id read (at 100 M events their rows lie in nearly every granule of 1,024).
+// Only the rows at or before it are then read whole, ids and states among them.
+Candidates candidates_by_value(const ClickHouseClient& client, const People& people,
+                               const SessionRows& source, const OrderValue& value, bool ascending,
+                               size_t wanted) {
+  static const std::string kRowMetrics = aliased_metrics(kSessionDayRowMetricExpressions);
+  // Their numbers as values: ClickHouse would run a subquery once for each IN over it (under a
+  // practice filter over every day of 52 M events, the statement took 425-570 ms that way and
+  // 150-180 after a read of 35). Each once: a spanning session comes once for each hour of it
+  // (over every day of 100 M events, 7,809 numbers of 3,571 sessions, parsed in each part: the
+  // candidates of a page by cost took ClickHouse 165-280 ms that way and 114-148 this way).
+  std::string keys;
+  for (const auto& row : rows_of(client.query("SELECT DISTINCT session_key FROM (" +
+                                              sessions_of_several_rows(source.rows) + ")")))
+    keys += (keys.empty() ? "" : ",") + row.at(0);
+  const std::string several_rows = source.rows + " AND session_key " + in_subquery(client) +
+                                   " (SELECT arrayJoin([" + keys + "]))";
+  const std::string valued =
+      ", toUInt8(" + value.has + ") AS h, toFloat64(" + value.value + ") AS v";
+  // A row's first time from `first_ms`, the time of `first` (whose tupleElement ClickHouse 18.16
+  // refuses in PREWHERE: "Argument at index 1 for function tupleElement must be constant").
+  const std::string one_row = "SELECT finalizeAggregation(first_ms) AS t0, " +
+                              std::string(kSessionLast) + " AS t1, " + kRowMetrics + valued;
+  const std::string one_row_rows =
+      " FROM " + source.rows +
+      (keys.empty() ? ""
+                    : " AND session_key " + std::string(in_subquery(client, true)) +
+                          " (SELECT arrayJoin([" + keys + "]))");
+  const std::string ranked = std::string(" ORDER BY h DESC, v") + (ascending ? " ASC" : " DESC");
+  const std::string wanted_rows = " LIMIT " + std::to_string(wanted);
+
+  // The values: (h, v) as ClickHouse wrote them (the shortest text that reads back as the same
+  // double), and the several-row sessions' numbers.
+  struct Valued {
+    bool has;
+    double value;
+    std::string text, key;
+  };
+  std::vector<Valued> values;
+  const auto read_values = [&](const std::string& answer, bool keyed) {
+    for (auto& row : rows_of(answer))
+      values.push_back({row.at(0) == "1", std::stod(row.at(1)), std::move(row.at(1)),
+                        keyed ? std::move(row.at(2)) : ""});
+  };
+  std::future<std::string> several_values;
+  if (!keys.empty()) {
+    const std::string session =
+        people.several_row_session_keys_unique() ? "session_key" : "session_id";
+    several_values = std::async(
+        std::launch::async,
+        [&client](const std::string& statement) { return client.query(statement); },
+        "SELECT h, v, k FROM (SELECT any(session_key) AS k, " + source.start + " AS t0, " +
+            source.end + " AS t1, " + source.metrics + valued + " FROM " + several_rows +
+            " GROUP BY " + session + ")");
+  }
+  read_values(
+      client.query("SELECT h, v FROM (" + one_row + one_row_rows + ")" + ranked + wanted_rows),
+      false);
+  if (several_values.valid()) read_values(several_values.get(), true);
+  const auto before = [ascending](const Valued& a, const Valued& b) {
+    if (a.has != b.has) return a.has;
+    return ascending ? a.value < b.value : a.value > b.value;
+  };
+  std::sort(values.begin(), values.end(), before);
+
+  std::string one_row_at_or_before, several_keys;
+  if (values.size() >= wanted) {
+    const Valued& last = values[wanted - 1];
+    const std::string h = last.has ? "1" : "0";
+    one_row_at_or_before = " AND (h > " + h + " OR (h = " + h + " AND v " +
+                           (ascending ? "<= " : ">= ") + last.text + "))";
+    values.resize(std::upper_bound(values.begin(), values.end(), last, before) - values.begin());
+  }
+  for (const Valued& found : values)
+    if (!found.key.empty()) several_keys += (several_keys.empty() ? "" : ",") + found.key;
+
+  const std::string first_ones = ranked + ", sid ASC" + wanted_rows;
+  std::string best = "SELECT sid, h, v, d FROM (" + one_row + ", session_id AS sid, day AS d" +
+                     one_row_rows + one_row_at_or_before + ")" + first_ones;
+  if (!several_keys.empty())
+    best += " UNION ALL SELECT sid, h, v, d FROM (SELECT session_id AS sid, any(day) AS d, " +
+            source.start + " AS t0, " + source.end + " AS t1, " + source.metrics + valued +
+            " FROM " + source.rows + " AND session_key " + in_subquery(client) +
+            " (SELECT arrayJoin([" + several_keys + "])) GROUP BY sid)" + first_ones;
+  Candidates found;
+  for (const auto& row : rows_of(client.query("SELECT sid, d FROM (" + best + ")" + first_ones))) {
+    found.ids.push_back(row.at(0));
+    found.days.push_back(row.at(1));
+  }
+  return found;
+}
+
 }  // namespace
 
 engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
@@ -343,52 +453,18 @@ engine::SessionsPage PeopleQueries::list_sessions(const Filter& filter,
       (order.field == engine::SessionField::kStart || order.field == engine::SessionField::kEnd))
     rows =
         page_from_nearest_days(client_, people, filter, source.rows, order, limit, offset, page_of);
-  // Any other page from session_days, of the sessions that can be on it: of those with one row
-  // among `rows` (most), the first offset + limit by that row alone, without grouping; of the
-  // others (sessions_of_several_rows), the first grouped. Grouping every session instead took
-  // ClickHouse 2 s and 650 MiB for a page by cost over every day of 52 M events.
-  const auto candidates = [&] {
-    static const std::string kRowMetrics = aliased_metrics(kSessionDayRowMetricExpressions);
-    // Their numbers as values: ClickHouse would run a subquery once for each IN over it (under a
-    // practice filter over every day of 52 M events, the statement took 425-570 ms that way and
-    // 150-180 after a read of 35). Each once: a spanning session comes once for each hour of it
-    // (over every day of 100 M events, 7,809 numbers of 3,571 sessions, parsed in each part: the
-    // candidates of a page by cost took ClickHouse 165-280 ms that way and 114-148 this way).
-    std::string keys;
-    for (const auto& row : rows_of(client_.query("SELECT DISTINCT session_key FROM (" +
-                                                 sessions_of_several_rows(source.rows) + ")")))
-      keys += (keys.empty() ? "" : ",") + row.at(0);
-    const std::string several =
-        keys.empty() ? "SELECT arrayJoin(emptyArrayUInt64())" : "SELECT arrayJoin([" + keys + "])";
-    const std::string first_ones = " ORDER BY h DESC, v" +
-                                   std::string(order.ascending ? " ASC" : " DESC") +
-                                   ", sid ASC LIMIT " + std::to_string(offset + limit);
-    const auto best = [&](const std::string& sessions) {
-      return "SELECT sid, toUInt8(" + value.has + ") AS h, toFloat64(" + value.value +
-             ") AS v, d FROM (" + sessions + ")" + first_ones;
-    };
-    return "SELECT sid, d FROM (" +
-           best("SELECT session_id AS sid, day AS d, tupleElement(" + std::string(kSessionFirst) +
-                ", 1) AS t0, " + kSessionLast + " AS t1, " + kRowMetrics + " FROM " + source.rows +
-                " AND session_key " + in_subquery(client_, true) + " (" + several + ")") +
-           " UNION ALL " +
-           best("SELECT session_id AS sid, any(day) AS d, " + source.start + " AS t0, " +
-                source.end + " AS t1, " + *source.metrics + " FROM " + source.rows +
-                " AND session_key " + in_subquery(client_) + " (" + several + ") GROUP BY sid") +
-           ")" + first_ones;
-  };
   engine::SessionsPage page;
   page.total = count_of(counted.get());
   if (!rows) {
     if (offset >= page.total || limit == 0) return page;
     if (from_session_days && limit <= kNearestDaysThrough &&
         offset <= kNearestDaysThrough - limit) {
-      std::vector<std::string> ids, found_on;
-      for (const auto& row : rows_of(client_.query(candidates()))) {
-        ids.push_back(row.at(0));
-        found_on.push_back(row.at(1));
-      }
-      rows = ids.empty() ? Rows() : page_of(session_days_of(client_, source.rows, ids, found_on));
+      const Candidates found = candidates_by_value(
+          client_, people, {source.rows, source.start, source.end, *source.metrics}, value,
+          order.ascending, offset + limit);
+      rows = found.ids.empty()
+                 ? Rows()
+                 : page_of(session_days_of(client_, source.rows, found.ids, found.days));
     } else {
       rows = page_of(source.rows);
     }

@@ -300,8 +300,12 @@ const std::vector<Order> kUserOrders =
 TEST_F(PeopleQueriesTest, SessionListsInEveryOrderWithoutAndWithAFilter) {
   std::mt19937_64 random(11);
   const engine::Filter filters[] = {{}, stores_->random_filter(random)};
+  // Every session, and a page that a few sessions' values bound (candidates_by_value).
   for (const engine::Filter& filter : filters)
-    for (const Order& order : kSessionOrders) compare_sessions(filter, order, 1000, 0);
+    for (const Order& order : kSessionOrders) {
+      compare_sessions(filter, order, 1000, 0);
+      compare_sessions(filter, order, 5, 3);
+    }
 }
 
 TEST_F(PeopleQueriesTest, SessionPagesUnderRandomFilters) {
